@@ -1,0 +1,66 @@
+# libmatch: `make run` and `make test` are the two entry points (see README).
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV ?= .venv
+VPY := $(VENV)/bin/python
+JOBS ?= $(shell nproc)
+APT_PACKAGES := ccache libgdal-dev gdal-bin libboost-dev libeigen3-dev libgtest-dev
+CPP_BUILD := build/cpp
+export CMAKE_CXX_COMPILER_LAUNCHER := $(shell command -v ccache 2>/dev/null)
+export CMAKE_BUILD_PARALLEL_LEVEL := $(JOBS)
+export CCACHE_BASEDIR := $(CURDIR)
+export MPLBACKEND := Agg
+
+.PHONY: dev all setup system-deps venv install cpp run test test-cpp test-python bench clean
+
+all: install cpp
+
+setup: system-deps venv
+
+system-deps:
+	@bash tools/setup_system.sh $(APT_PACKAGES)
+
+venv: $(VENV)/.deps-stamp
+
+$(VENV)/.deps-stamp: tools/requirements-dev.txt | system-deps
+	@test -x $(VPY) || $(PYTHON) -m venv $(VENV)
+	$(VPY) -m pip install -q --upgrade pip
+	$(VPY) -m pip install -q -r tools/requirements-dev.txt
+	@touch $@
+
+# The Python package, built by scikit-build-core (incremental build dir under build/).
+install: setup
+	CMAKE_CXX_COMPILER_LAUNCHER=$(CMAKE_CXX_COMPILER_LAUNCHER) \
+	$(VPY) -m pip install -q --no-build-isolation --no-deps .
+
+# The C++ library and its GoogleTest binary.
+cpp: setup
+	cmake -S . -B $(CPP_BUILD) -G Ninja -DCMAKE_BUILD_TYPE=Release \
+	  -DCMAKE_INSTALL_PREFIX=$(CURDIR)/build/install >/dev/null
+	cmake --build $(CPP_BUILD)
+
+# Developer build with tests and the extension: make dev NAME=me  ->  build/dev-me
+# then: PYTHONPATH=build/dev-me/python .venv/bin/python -m pytest tests/python/...
+NAME ?= main
+dev: setup
+	cmake -S . -B build/dev-$(NAME) -G Ninja -DCMAKE_BUILD_TYPE=Release \
+	  -DLIBMATCH_BUILD_PYTHON=ON -DPython_EXECUTABLE=$(CURDIR)/$(VPY) \
+	  -Dpybind11_DIR=$$($(VPY) -m pybind11 --cmakedir) >/dev/null
+	cmake --build build/dev-$(NAME)
+
+run: install
+	$(VENV)/bin/libmatch run-demo --data data --out out
+
+test-cpp: cpp
+	cd $(CPP_BUILD) && ctest --output-on-failure -j $(JOBS)
+
+test-python: install
+	PATH=$(CURDIR)/$(VENV)/bin:$$PATH $(VPY) -m pytest -q tests/python
+
+test: test-cpp test-python
+
+bench: install
+	for b in benchmarks/bench_*.py; do $(VPY) $$b || exit 1; done
+
+clean:
+	rm -rf build out

@@ -1,0 +1,339 @@
+"""Orientation areas and other polygon layers: reading, batch membership, nearest area.
+
+All coordinates are projected metres in the set's working CRS (default EPSG:28992,
+Amersfoort / RD New). Points passed to :meth:`AreaSet.locate` and :meth:`AreaSet.nearest`
+must already be in that CRS; use :func:`transform` to convert.
+"""
+
+from __future__ import annotations
+
+import math
+import os
+from typing import TYPE_CHECKING, Any, Iterable, Sequence
+
+import numpy as np
+import pandas as pd
+
+from . import _core
+from .errors import InvalidInputError, InvalidTypeError
+
+if TYPE_CHECKING:  # pragma: no cover
+    import geopandas
+
+__all__ = ["AreaSet", "read_areas", "transform", "points_xy"]
+
+
+def points_xy(points: Any, what: str = "points") -> np.ndarray:
+    """Coordinates as an ``(n, 2)`` float64 C-contiguous array.
+
+    Accepts an ``(n, 2)`` array, a DataFrame with ``x`` and ``y`` columns, or a
+    GeoSeries/GeoDataFrame of points (their CRS is not changed: reproject first).
+    """
+    if hasattr(points, "geometry") and hasattr(points, "crs"):
+        geom = points.geometry
+        if len(geom) and not (geom.geom_type == "Point").all():
+            raise InvalidInputError(f"{what}: every geometry must be a Point")
+        return np.column_stack([geom.x.to_numpy(float), geom.y.to_numpy(float)]) if len(
+            geom
+        ) else np.empty((0, 2))
+    if isinstance(points, pd.DataFrame):
+        missing = {"x", "y"} - set(points.columns)
+        if missing:
+            raise InvalidInputError(f"{what}: missing column(s) {sorted(missing)}")
+        return np.ascontiguousarray(points[["x", "y"]].to_numpy(dtype=float))
+    arr = np.asarray(points)
+    if arr.dtype.kind != "f":
+        raise InvalidTypeError(f"{what} must have a floating dtype (float64), got {arr.dtype}")
+    if arr.ndim != 2 or arr.shape[1] != 2:
+        raise InvalidInputError(f"{what} must have shape (n, 2), got {arr.shape}")
+    return np.ascontiguousarray(arr, dtype=np.float64)
+
+
+def _crs_string(crs: Any) -> str:
+    """A CRS given as str, int EPSG code or pyproj CRS -> a string GDAL understands."""
+    if crs is None:
+        raise InvalidInputError("a CRS is required")
+    if isinstance(crs, int):
+        return f"EPSG:{crs}"
+    if isinstance(crs, str):
+        return crs
+    to_epsg = getattr(crs, "to_epsg", None)
+    if to_epsg is not None and to_epsg() is not None:
+        return f"EPSG:{to_epsg()}"
+    to_wkt = getattr(crs, "to_wkt", None)
+    if to_wkt is not None:
+        return to_wkt()
+    raise InvalidTypeError(f"cannot interpret CRS of type {type(crs).__name__}")
+
+
+def _threads(threads: int | None) -> int:
+    if threads is None:
+        return 0
+    if int(threads) < 1:
+        raise InvalidInputError(f"threads must be >= 1 (or None for all cores), got {threads}")
+    return int(threads)
+
+
+class AreaSet:
+    """A set of polygonal areas with unique string ids, in one projected working CRS.
+
+    Build one with :func:`read_areas`, :meth:`from_wkb` or :meth:`from_geodataframe`.
+
+    Boundary rule: a point exactly on a border shared by two areas belongs to exactly one
+    of them, the area to its east (for an east-west border, the one to its north),
+    whatever the order of the areas. Where areas overlap, the lowest index wins.
+
+    Examples
+    --------
+    >>> import numpy as np, shapely, libmatch
+    >>> squares = [shapely.box(0, 0, 10, 10), shapely.box(10, 0, 20, 10)]
+    >>> areas = libmatch.AreaSet.from_wkb(shapely.to_wkb(squares), ["west", "east"])
+    >>> areas.locate(np.array([[5.0, 5.0], [10.0, 5.0], [50.0, 5.0]])).tolist()
+    [0, 1, -1]
+    """
+
+    __slots__ = ("_impl",)
+
+    def __init__(self, impl: _core.AreaSet):
+        if not isinstance(impl, _core.AreaSet):
+            raise InvalidTypeError("use read_areas(), AreaSet.from_wkb() or from_geodataframe()")
+        self._impl = impl
+
+    # construction -------------------------------------------------------------------
+    @classmethod
+    def from_file(cls, source: str | os.PathLike, id_field: str, layer: str | None = None,
+                  crs: Any = "EPSG:28992", source_crs: Any = None,
+                  repair: bool = False) -> "AreaSet":
+        """Same as :func:`read_areas`."""
+        return read_areas(source, id_field, layer=layer, crs=crs, source_crs=source_crs,
+                          repair=repair)
+
+    @classmethod
+    def from_wkb(cls, wkbs: Iterable[bytes], ids: Iterable[Any], crs: Any = "EPSG:28992",
+                 source_crs: Any = None, repair: bool = False) -> "AreaSet":
+        """Areas from WKB Polygons/MultiPolygons (e.g. ``shapely.to_wkb(geoms)``).
+
+        ``source_crs`` is the CRS of the geometries (default: the same as ``crs``, the
+        working CRS they are reprojected to).
+        """
+        wkb_list = [bytes(w) for w in wkbs]
+        id_list = [str(i) for i in ids]
+        target = _crs_string(crs)
+        src = target if source_crs is None else _crs_string(source_crs)
+        return cls(_core.AreaSet.from_wkb(wkb_list, id_list, src, target, bool(repair)))
+
+    @classmethod
+    def from_geodataframe(cls, gdf: "geopandas.GeoDataFrame", id_field: str,
+                          crs: Any = "EPSG:28992", repair: bool = False) -> "AreaSet":
+        """Areas from a GeoDataFrame of (Multi)Polygons, reprojected from ``gdf.crs``."""
+        if id_field not in gdf.columns:
+            raise InvalidInputError(
+                f"id field {id_field!r} not in the GeoDataFrame (columns: {list(gdf.columns)})")
+        if gdf.crs is None:
+            raise InvalidInputError("the GeoDataFrame has no CRS; set one with gdf.set_crs()")
+        wkbs = gdf.geometry.to_wkb()
+        return cls.from_wkb(wkbs, gdf[id_field].astype(str), crs=crs, source_crs=gdf.crs,
+                            repair=repair)
+
+    # properties -----------------------------------------------------------------------
+    def __len__(self) -> int:
+        return len(self._impl)
+
+    def __repr__(self) -> str:
+        return f"<AreaSet: {len(self)} areas, crs={self.crs}>"
+
+    @property
+    def ids(self) -> list[str]:
+        """Area ids in index order."""
+        return list(self._impl.ids)
+
+    @property
+    def crs(self) -> str:
+        """The working CRS, as given when the set was built."""
+        return self._impl.crs
+
+    def index_of(self, area_id: str) -> int:
+        """Index of an area id (raises :class:`libmatch.UnknownIdError`)."""
+        return self._impl.index_of(str(area_id))
+
+    # queries --------------------------------------------------------------------------
+    def locate(self, xy: Any, threads: int | None = None) -> np.ndarray:
+        """Index of the area containing each point, -1 outside all (NaN too).
+
+        ``xy`` is an ``(n, 2)`` float64 array of working-CRS coordinates (or a DataFrame
+        with x/y, or a GeoSeries of points). Runs on ``threads`` threads (default all
+        cores) with the GIL released; results do not depend on the thread count.
+        """
+        return self._impl.locate(points_xy(xy, "xy"), _threads(threads))
+
+    def locate_ids(self, xy: Any, threads: int | None = None) -> np.ndarray:
+        """Like :meth:`locate` but returns area ids (object array; None outside)."""
+        idx = self.locate(xy, threads)
+        ids = np.array(self.ids + [None], dtype=object)
+        return ids[idx]
+
+    def nearest(self, xy: Any, max_distance: float = math.inf,
+                threads: int | None = None) -> tuple[np.ndarray, np.ndarray]:
+        """Nearest area and the distance to it in metres (0 inside).
+
+        Beyond ``max_distance`` (metres) the index is -1 and the distance NaN. A point
+        equally near two areas gets the lower index.
+        """
+        if max_distance is None:
+            max_distance = math.inf
+        max_distance = float(max_distance)
+        if math.isnan(max_distance) or max_distance < 0:
+            raise InvalidInputError(f"max_distance must be >= 0, got {max_distance}")
+        return self._impl.nearest(points_xy(xy, "xy"), max_distance, _threads(threads))
+
+    def adjacency(self, min_border_m: float = 0.0) -> pd.DataFrame:
+        """Pairs of areas sharing a border longer than ``min_border_m`` metres.
+
+        Columns ``a``, ``b`` (indices, a < b), ``a_id``, ``b_id``, ``border_m``.
+        Borders count where boundary segments overlap within 1 cm.
+        """
+        a, b, length = self._impl.adjacency(float(min_border_m))
+        ids = np.array(self.ids, dtype=object)
+        return pd.DataFrame({"a": a, "b": b, "a_id": ids[a] if len(a) else [],
+                             "b_id": ids[b] if len(b) else [], "border_m": length})
+
+    def stats(self) -> pd.DataFrame:
+        """Per area: ``id``, ``area_m2``, ``perimeter_m``, centroid and bounding box."""
+        s = self._impl.stats_arrays()
+        cols = ["area_m2", "perimeter_m", "centroid_x", "centroid_y", "min_x", "min_y",
+                "max_x", "max_y"]
+        df = pd.DataFrame(s, columns=cols)
+        df.insert(0, "id", self.ids)
+        return df
+
+    def wkb(self, i: int) -> bytes:
+        """WKB MultiPolygon of area ``i``."""
+        return self._impl.wkb(int(i))
+
+    def dissolve(self, labels: Sequence[int] | np.ndarray,
+                 ids: Sequence[str] | None = None) -> "AreaSet":
+        """Unites areas by integer label (0..k-1) into a new AreaSet of k areas."""
+        labels = np.asarray(labels)
+        return AreaSet(self._impl.dissolve(labels, [] if ids is None else [str(i) for i in ids]))
+
+    def to_file(self, path: str | os.PathLike, id_field: str = "id",
+                layer: str = "areas") -> None:
+        """Writes the areas (.gpkg, .geojson, .shp or .fgb, by extension)."""
+        self._impl.to_file(os.fspath(path), id_field, layer)
+
+    def to_geodataframe(self) -> "geopandas.GeoDataFrame":
+        """The areas as a GeoDataFrame (needs geopandas/shapely)."""
+        import geopandas as gpd
+        import shapely
+
+        geoms = shapely.from_wkb([self.wkb(i) for i in range(len(self))])
+        return gpd.GeoDataFrame({"id": self.ids}, geometry=geoms, crs=self.crs)
+
+    def plot(self, ax=None, **kwargs):
+        """Draws the area outlines with matplotlib (no geopandas needed); returns ``ax``."""
+        import matplotlib.pyplot as plt
+        from matplotlib.collections import PolyCollection
+
+        if ax is None:
+            _, ax = plt.subplots(figsize=(7, 7))
+        polys = []
+        for i in range(len(self)):
+            for part in _wkb_rings(self.wkb(i)):
+                polys.append(part[0])
+        kwargs.setdefault("facecolor", "none")
+        kwargs.setdefault("edgecolor", "0.3")
+        kwargs.setdefault("linewidth", 0.6)
+        ax.add_collection(PolyCollection(polys, **kwargs))
+        ax.autoscale_view()
+        ax.set_aspect("equal")
+        return ax
+
+
+def _wkb_rings(wkb: bytes) -> list[list[np.ndarray]]:
+    """Parts (list of rings as (n, 2) arrays) of the MultiPolygon WKB that AreaSet writes."""
+    buf = memoryview(wkb)
+    n_parts = int(np.frombuffer(buf[5:9], "<u4")[0])
+    off, parts = 9, []
+    for _ in range(n_parts):
+        n_rings = int(np.frombuffer(buf[off + 5:off + 9], "<u4")[0])
+        off += 9
+        rings = []
+        for _ in range(n_rings):
+            n = int(np.frombuffer(buf[off:off + 4], "<u4")[0])
+            off += 4
+            rings.append(np.frombuffer(buf[off:off + 16 * n], "<f8").reshape(n, 2))
+            off += 16 * n
+        parts.append(rings)
+    return parts
+
+
+def read_areas(source: str | os.PathLike, id_field: str, layer: str | None = None,
+               crs: Any = "EPSG:28992", source_crs: Any = None,
+               repair: bool = False) -> AreaSet:
+    """Reads a polygon layer from any GDAL vector source (GeoPackage, Shapefile, GeoJSON,
+    FlatGeobuf, TopoJSON...) into an :class:`AreaSet`, reprojected to ``crs``.
+
+    Parameters
+    ----------
+    source : path or GDAL connection string
+    id_field : str
+        Attribute with a unique id per feature.
+    layer : str, optional
+        Layer name; default the first layer.
+    crs : str, default "EPSG:28992"
+        Working CRS (projected, metres) the areas are reprojected to.
+    source_crs : str, optional
+        CRS to assume when the source declares none.
+    repair : bool, default False
+        Repair invalid polygons (GEOS MakeValid) instead of raising GeometryError.
+
+    Raises
+    ------
+    FileMissingError, FileError, UnknownIdError (layer or field), GeometryError
+    (non-polygon, invalid, empty layer), CrsError, InvalidInputError (duplicate ids).
+    """
+    return AreaSet(_core.AreaSet.from_file(
+        os.fspath(source), str(id_field), layer or "", _crs_string(crs),
+        "" if source_crs is None else _crs_string(source_crs), bool(repair)))
+
+
+def transform(xy: Any, from_crs: Any, to_crs: Any = "EPSG:28992") -> np.ndarray:
+    """Reprojects ``(n, 2)`` coordinates (EPSG:4326 as lon, lat). Points that cannot be
+    transformed become NaN."""
+    return _core.transform_points(points_xy(xy, "xy"), _crs_string(from_crs), _crs_string(to_crs))
+
+
+# command line ---------------------------------------------------------------------------
+def _cmd_locate(args) -> int:
+    areas = read_areas(args.areas, args.id_field, layer=args.layer, crs=args.crs)
+    pts = pd.read_csv(args.points)
+    for c in (args.x, args.y):
+        if c not in pts.columns:
+            raise InvalidInputError(f"{args.points}: missing column {c!r} "
+                                    f"(columns: {list(pts.columns)})")
+    xy = np.ascontiguousarray(pts[[args.x, args.y]].to_numpy(dtype=float))
+    ids = areas.locate_ids(xy)
+    pts["area_id"] = ids
+    os.makedirs(os.path.dirname(os.path.abspath(args.out)), exist_ok=True)
+    pts.to_csv(args.out, index=False)
+    counts = pd.Series(ids).value_counts(dropna=False)
+    print(f"located {len(pts)} points in {len(areas)} areas; "
+          f"{int(pd.isna(ids).sum())} outside all areas -> {args.out}")
+    if args.counts:
+        print(counts.rename("points").to_string())
+    return 0
+
+
+def _register_cli(sub) -> None:
+    p = sub.add_parser("locate", help="which area each point lies in",
+                       description="Locate points (CSV with x/y in the working CRS) in areas.")
+    p.add_argument("--areas", required=True, help="polygon layer (any GDAL vector source)")
+    p.add_argument("--id-field", required=True, help="unique id attribute of the areas")
+    p.add_argument("--layer", default=None, help="layer name (default: first)")
+    p.add_argument("--crs", default="EPSG:28992", help="working CRS (default EPSG:28992)")
+    p.add_argument("--points", required=True, help="CSV with point coordinates")
+    p.add_argument("--x", default="x", help="x column (default x)")
+    p.add_argument("--y", default="y", help="y column (default y)")
+    p.add_argument("--out", required=True, help="output CSV: the input plus area_id")
+    p.add_argument("--counts", action="store_true", help="print the count per area")
+    p.set_defaults(func=_cmd_locate)

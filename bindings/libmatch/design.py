@@ -1,0 +1,3 @@
+"""libmatch.design (work in progress)."""
+
+__all__: list[str] = []

@@ -1,0 +1,53 @@
+"""Exception classes. Every libmatch error subclasses :class:`Error` and the builtin
+that fits, so ``except ValueError`` keeps working for callers who do not know libmatch."""
+
+__all__ = [
+    "Error",
+    "InvalidInputError",
+    "InvalidTypeError",
+    "GeometryError",
+    "CrsError",
+    "UnknownIdError",
+    "CostOverflowError",
+    "FileError",
+    "FileMissingError",
+]
+
+
+class Error(Exception):
+    """Root of every libmatch exception."""
+
+
+class InvalidInputError(Error, ValueError):
+    """A value, array shape, id or setting is not acceptable."""
+
+
+class InvalidTypeError(Error, TypeError):
+    """An argument has the wrong type or dtype."""
+
+
+class GeometryError(InvalidInputError):
+    """A geometry is unusable (not a polygon, invalid, empty)."""
+
+
+class CrsError(InvalidInputError):
+    """A CRS cannot be understood, or data has none where one is needed."""
+
+
+class UnknownIdError(InvalidInputError, KeyError):
+    """A referenced id or field does not exist."""
+
+    def __str__(self) -> str:  # KeyError would quote the message
+        return str(self.args[0]) if self.args else ""
+
+
+class CostOverflowError(InvalidInputError, OverflowError):
+    """Integer costs would overflow int64."""
+
+
+class FileError(Error, OSError):
+    """A file cannot be read or written."""
+
+
+class FileMissingError(FileError, FileNotFoundError):
+    """A file or data source does not exist."""

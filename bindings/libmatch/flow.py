@@ -1,0 +1,3 @@
+"""libmatch.flow (work in progress)."""
+
+__all__: list[str] = []

@@ -1,0 +1,3 @@
+"""libmatch.matching (work in progress)."""
+
+__all__: list[str] = []

@@ -1,0 +1,3 @@
+"""libmatch.simulation (work in progress)."""
+
+__all__: list[str] = []

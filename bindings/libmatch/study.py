@@ -1,0 +1,3 @@
+"""libmatch.study (work in progress)."""
+
+__all__: list[str] = []

@@ -1,0 +1,3 @@
+"""libmatch.travel (work in progress)."""
+
+__all__: list[str] = []

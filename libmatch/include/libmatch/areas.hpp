@@ -1,0 +1,113 @@
+#pragma once
+// AreaSet: a set of polygonal areas (orientation areas, municipalities, nature areas...)
+// in one projected working CRS (metres), with fast batch membership and nearest queries.
+//
+// Boundary rule (documented promise): membership uses a half-open crossing rule, so a
+// point exactly on a boundary is treated as if moved an infinitesimal step east, then an
+// even smaller step north. A point on a border shared by two areas therefore belongs to
+// exactly one of them (the area to its east; for an east-west border, the one to its
+// north), whatever the order of the areas. Where areas overlap, the lowest index wins.
+// Non-finite coordinates are outside every area (-1).
+#include <cstdint>
+#include <limits>
+#include <memory>
+#include <span>
+#include <string>
+#include <vector>
+
+namespace libmatch {
+
+struct XY {
+  double x = 0.0;
+  double y = 0.0;
+};
+
+/// A ring is a closed sequence of vertices (first == last is not required).
+using Ring = std::vector<XY>;
+/// A polygon part: outer ring first, then its holes.
+using PolygonRings = std::vector<Ring>;
+
+struct ReadOptions {
+  std::string layer;          ///< layer name; empty = the first (only) layer
+  std::string crs = "EPSG:28992";  ///< working CRS the areas are reprojected to
+  std::string source_crs;     ///< CRS to assume when the source declares none
+  bool repair = false;        ///< repair invalid polygons (GEOS MakeValid) instead of throwing
+};
+
+struct Adjacency {
+  std::int64_t a = 0;      ///< area index, a < b
+  std::int64_t b = 0;
+  double border_m = 0.0;   ///< length of the shared border in metres
+};
+
+struct AreaStats {
+  double area_m2 = 0.0;
+  double perimeter_m = 0.0;
+  XY centroid;              ///< area-weighted centroid
+  XY min, max;              ///< bounding box
+};
+
+class AreaSet {
+ public:
+  AreaSet();
+
+  /// Reads a polygon layer from any GDAL vector source; `id_field` names the unique id.
+  /// Throws FileMissing, FileError, UnknownId (no such field/layer), GeometryError
+  /// (non-polygon, invalid, empty layer), CrsError, InvalidInput (duplicate ids).
+  static AreaSet from_file(const std::string& source, const std::string& id_field,
+                           const ReadOptions& options = {});
+
+  /// Builds from WKB (Polygon or MultiPolygon) in `source_crs`, reprojected to `crs`.
+  static AreaSet from_wkb(const std::vector<std::string>& wkb, std::vector<std::string> ids,
+                          const std::string& source_crs = "EPSG:28992",
+                          const std::string& crs = "EPSG:28992", bool repair = false);
+
+  /// Builds from rings already in the working CRS (each area: one or more polygon parts).
+  static AreaSet from_polygons(std::vector<std::vector<PolygonRings>> areas,
+                               std::vector<std::string> ids, const std::string& crs = "EPSG:28992");
+
+  std::size_t size() const;
+  const std::vector<std::string>& ids() const;
+  const std::string& crs() const;  ///< working CRS, as given (e.g. "EPSG:28992")
+  /// Index of an id; throws UnknownId.
+  std::int64_t index_of(const std::string& id) const;
+
+  /// Area index per point (-1 outside all). `xy` holds n points as x0,y0,x1,y1,...;
+  /// `out` has n entries. threads <= 0: all cores. Result is independent of thread count.
+  void locate(std::span<const double> xy, std::span<std::int64_t> out, int threads = 0) const;
+
+  /// Nearest area per point and its distance in metres (0 inside). Beyond `max_distance_m`
+  /// the index is -1 and the distance NaN. Ties go to the lower index.
+  void nearest(std::span<const double> xy, std::span<std::int64_t> index,
+               std::span<double> distance_m,
+               double max_distance_m = std::numeric_limits<double>::infinity(),
+               int threads = 0) const;
+
+  /// Pairs of areas whose shared border is longer than `min_border_m` (sorted by a, b).
+  std::vector<Adjacency> adjacency(double min_border_m = 0.0) const;
+
+  const AreaStats& stats(std::size_t i) const;
+  /// Polygon parts of area i (outer ring then holes, each ring closed: first == last).
+  const std::vector<PolygonRings>& polygons(std::size_t i) const;
+  /// WKB (MultiPolygon, little endian) of area i.
+  std::string to_wkb(std::size_t i) const;
+
+  /// Dissolves areas by label (labels[i] >= 0 for every area) into a new AreaSet whose
+  /// area k is the union of areas with label k; ids are `ids[k]` (or "0", "1", ... when empty).
+  AreaSet dissolve(std::span<const std::int64_t> labels, std::vector<std::string> ids = {}) const;
+
+  /// Writes the areas to a vector file (driver from the extension: .gpkg, .geojson, .shp, .fgb).
+  void to_file(const std::string& path, const std::string& id_field = "id",
+               const std::string& layer = "areas") const;
+
+  struct Impl;
+
+ private:
+  explicit AreaSet(std::shared_ptr<const Impl> impl);
+  std::shared_ptr<const Impl> impl_;
+};
+
+/// Transforms n points (x0,y0,...) in place from one CRS to another (EPSG:4326 as lon, lat).
+void transform_points(std::span<double> xy, const std::string& from_crs, const std::string& to_crs);
+
+}  // namespace libmatch
