@@ -1,3 +1,955 @@
-"""libmatch.simulation (work in progress)."""
+"""Batch reassignment simulation: a year of weekly matching rounds in milliseconds.
 
-__all__: list[str] = []
+A :class:`Scenario` (a JSON file or a dict: horizon, orientation areas, advisors, a pool of
+business locations, a service catalogue with case durations, Poisson arrival streams or a
+replay table, 'no klik' probability, escalation rule and advisor events) is compiled into a
+C++ ``Simulator`` that precomputes travel from every advisor base to every location once.
+:func:`simulate` runs one seed and returns weekly KPIs, a summary and case-level details;
+:func:`simulate_many` runs scenario x seed sweeps on all cores (GIL released, a progress
+bar); :func:`libmatch.distributed.simulate_sweep` runs the same sweep on a Dask cluster.
+
+The week, in order: progress and completions (and 'no klik' returns), advisor events (join,
+leave, absence, capacity: only the cases of the advisor concerned move), arrivals, one
+:func:`libmatch.match` round over the queue (cases in service keep their advisor), KPIs.
+Requests unmatched for ``escalate_after_weeks`` weeks are escalated. Every week
+``initial_cases + arrivals_total == matched_total + waiting + escalated_total +
+referred_total`` (``matched_total`` = in service + completed); capacity is never exceeded.
+The same (scenario, seed) gives the same result whatever the thread count; arrivals of a
+seed are identical across scenarios that share the arrival streams (common random numbers),
+so staffing or area designs are compared on the same demand.
+
+Scenario JSON (paths relative to the file; ``data/scenario.json`` is an example)::
+
+    {
+      "name": "baseline",                         # optional; default: the file name
+      "horizon_weeks": 52,
+      "areas": "orientation_areas.geojson",       # optional polygon layer (GDAL)
+      "area_id_field": "id", "area_layer": null,
+      "advisors": "advisors.csv",                 # the advisors schema of libmatch.match
+      "locations": "farms.csv",                   # x, y (+ farm_type, municipality, ...)
+      "services": {"vabimpuls": {"duration_weeks": {"dist": "gamma", "mean": 12, "sd": 4},
+                                 "hours_per_case": 36}, ...},
+      "arrivals": [{"service": "vabimpuls", "rate_per_week": 3.5,
+                    "needs": {"stoppen": 0.6},            # independent chance per tag
+                    "priority": {"0": 0.9, "2": 0.1},     # relative weights
+                    "area": "OA01",                       # optional: locations in area(s)
+                    "where": {"municipality": ["GM9001"]},# optional: location column filter
+                    "farm_types": {"gestopt": 4, "melkvee": 1},  # optional location weights
+                    "refer_probability": 0.0, "first_week": 0, "last_week": 51}],
+      "replay": "requests.csv",                   # optional dated requests (week or
+      "start_date": "2026-01-05",                 #   registered + start_date, x, y, ...)
+      "no_klik_probability": 0.05,
+      "escalate_after_weeks": 4,
+      "reassign_absence_weeks": 0,                # 0 = absences pause cases
+      "initial_cases": true,                      # advisors start with `caseload` cases
+      "events": [{"week": 20, "type": "leave", "advisor_id": "A012"},
+                 {"week": 30, "type": "absence", "advisor_id": "A020", "weeks": 4},
+                 {"week": 40, "type": "capacity", "advisor_id": "A005", "capacity": 4},
+                 {"week": 26, "type": "join", "advisor": {"advisor_id": "A061", ...}}],
+      "travel": {"model": "straight_line", "detour": 1.3, "speed_kmh": 60},
+      "weights": {...}, "rules": {...}            # libmatch.Weights / libmatch.Rules fields
+    }
+
+Durations: a number (fixed weeks) or ``{"dist": "fixed", "weeks": w}``,
+``{"dist": "uniform", "min": a, "max": b}`` (whole weeks) or ``{"dist": "gamma", "mean": m,
+"sd": s}``; draws are rounded to whole weeks, at least 1.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import difflib
+import json
+import math
+import os
+import sys
+from pathlib import Path
+from typing import Any, Iterable, Mapping, Sequence
+
+import numpy as np
+import pandas as pd
+
+from . import _core
+from .areas import AreaSet, read_areas
+from .errors import FileMissingError, InvalidInputError, InvalidTypeError, UnknownIdError
+
+__all__ = ["Scenario", "SimulationResult", "simulate", "simulate_many", "parse_seeds"]
+
+_TOP_KEYS = (
+    "name", "description", "seed", "horizon_weeks", "areas", "area_id_field", "area_layer",
+    "advisors", "locations", "services", "arrivals", "replay", "start_date",
+    "no_klik_probability", "escalate_after_weeks", "reassign_absence_weeks", "initial_cases",
+    "events", "travel", "weights", "rules",
+)
+_ARRIVAL_KEYS = ("service", "rate_per_week", "needs", "priority", "area", "where", "farm_types",
+                 "refer_probability", "first_week", "last_week")
+_EVENT_KEYS = ("week", "type", "advisor_id", "advisor", "weeks", "capacity")
+_STATUS = ("waiting", "in_service", "completed", "escalated", "referred")
+_STINT_END = ("running", "completed", "no_klik", "reassigned")
+_ADVISOR_STATUS = ("in_pool", "absent", "not_joined", "left")
+_REASONS = ("", "no_advisor_for_service", "no_expertise", "all_excluded", "all_out_of_radius",
+            "no_capacity", "duplicate_request", "pinned_advisor_unavailable")
+
+
+# ---- small helpers -------------------------------------------------------------------------
+
+def _suggest(key: str, allowed: Sequence[str]) -> str:
+    close = difflib.get_close_matches(key, allowed, n=1)
+    return f" (did you mean {close[0]!r}?)" if close else ""
+
+
+def _check_keys(d: Mapping, allowed: Sequence[str], what: str) -> None:
+    if not isinstance(d, Mapping):
+        raise InvalidTypeError(f"scenario: {what} must be a JSON object, got {type(d).__name__}")
+    for k in d:
+        if k not in allowed:
+            raise InvalidInputError(f"scenario: unknown key {k!r} in {what}{_suggest(str(k), allowed)}"
+                                    f"; allowed: {', '.join(allowed)}")
+
+
+def _number(value: Any, what: str) -> float:
+    if isinstance(value, bool) or not isinstance(value, (int, float, np.integer, np.floating)):
+        raise InvalidTypeError(f"scenario: {what} must be a number, got {value!r}")
+    return float(value)
+
+
+def _integer(value: Any, what: str) -> int:
+    v = _number(value, what)
+    if not math.isfinite(v) or v != int(v):
+        raise InvalidInputError(f"scenario: {what} must be a whole number, got {value!r}")
+    return int(v)
+
+
+def _tags(value: Any) -> list[str]:
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return []
+    if isinstance(value, (list, tuple)):
+        return sorted({str(v).strip() for v in value if str(v).strip()})
+    return sorted({p.strip() for p in str(value).split(";") if p.strip()})
+
+
+def _radius(value: Any) -> float:
+    if value is None or value == "":
+        return math.inf
+    v = float(value)
+    return math.inf if math.isnan(v) else v
+
+
+def _read_csv(source: Any, what: str) -> pd.DataFrame:
+    if isinstance(source, pd.DataFrame):
+        return source.copy()
+    path = Path(source)
+    if not path.exists():
+        raise FileMissingError(f"scenario: {what} file {os.fspath(path)!r} does not exist")
+    if path.suffix.lower() in (".csv", ".txt"):
+        return pd.read_csv(path, dtype={c: str for c in ("advisor_id", "service", "expertise",
+                                                         "areas", "needs", "farm_type")},
+                           keep_default_na=True)
+    from .matching import read_table  # vector formats (GeoDataFrames with points)
+    return read_table(os.fspath(path), what)
+
+
+def parse_seeds(text: str | int | Iterable[int]) -> list[int]:
+    """Seeds from ``"0-99"``, ``"1,5,9"``, ``"0-9,20"``, an int or an iterable of ints."""
+    if isinstance(text, (int, np.integer)):
+        seeds = [int(text)]
+    elif isinstance(text, str):
+        seeds = []
+        for part in text.split(","):
+            part = part.strip()
+            if not part:
+                continue
+            try:
+                if "-" in part[1:]:
+                    a, b = part.split("-", 1) if not part.startswith("-") else (part, "")
+                    lo, hi = int(a), int(b)
+                    if hi < lo:
+                        raise ValueError
+                    seeds.extend(range(lo, hi + 1))
+                else:
+                    seeds.append(int(part))
+            except ValueError:
+                raise InvalidInputError(f"seeds: cannot read {part!r} (use e.g. '0-99' or '1,5,9')") from None
+    else:
+        seeds = [int(s) for s in text]
+    for s in seeds:
+        if s < 0 or s >= 2**64:
+            raise InvalidInputError(f"seeds must be in [0, 2^64), got {s}")
+    return seeds
+
+
+# ---- Scenario ------------------------------------------------------------------------------
+
+class Scenario:
+    """A simulation scenario, from a JSON file, a JSON string or a dict.
+
+    Parameters
+    ----------
+    config : dict, str or path
+        The scenario (see the module docstring). Tables (``advisors``, ``locations``,
+        ``replay``) may be paths or DataFrames, ``areas`` a path or an :class:`AreaSet`,
+        ``travel`` a dict or a libmatch travel model.
+    base_dir : path, optional
+        Directory relative paths are resolved against (default: the JSON file's directory,
+        else the current directory).
+    name : str, optional
+        Overrides ``config["name"]``.
+
+    The compiled C++ scenario is built on first use and cached. Scenarios pickle (areas as
+    WKB, tables as DataFrames), so they can be shipped to Dask workers; a road-network
+    travel model given by ``travel.source`` is re-read from that path by each worker.
+    """
+
+    def __init__(self, config: Mapping[str, Any] | str | os.PathLike, base_dir: Any = None,
+                 name: str | None = None):
+        is_json_text = isinstance(config, str) and config.lstrip()[:1] in ("{", "[")
+        if isinstance(config, (str, os.PathLike)) and not is_json_text:
+            path = Path(config)
+            if not path.exists():
+                raise FileMissingError(f"scenario file {os.fspath(path)!r} does not exist")
+            text = path.read_text(encoding="utf-8")
+            cfg = self._parse_json(text, os.fspath(path))
+            base = Path(base_dir) if base_dir is not None else path.parent
+            default_name = path.stem
+        elif isinstance(config, str):
+            cfg = self._parse_json(config, "scenario JSON")
+            base = Path(base_dir) if base_dir is not None else Path.cwd()
+            default_name = "scenario"
+        elif isinstance(config, Mapping):
+            cfg = dict(config)
+            base = Path(base_dir) if base_dir is not None else Path.cwd()
+            default_name = "scenario"
+        else:
+            raise InvalidTypeError(f"Scenario needs a dict, a JSON string or a file path, got "
+                                   f"{type(config).__name__}")
+        _check_keys(cfg, _TOP_KEYS, "the scenario")
+        self._config = cfg
+        self._base = base.resolve()
+        self.name = str(name if name is not None else cfg.get("name", default_name))
+        self._sim = None
+        self._build()
+
+    @staticmethod
+    def _parse_json(text: str, where: str) -> dict:
+        try:
+            cfg = json.loads(text)
+        except json.JSONDecodeError as exc:
+            raise InvalidInputError(f"{where}: malformed JSON at line {exc.lineno} column "
+                                    f"{exc.colno}: {exc.msg}") from None
+        if not isinstance(cfg, dict):
+            raise InvalidTypeError(f"{where}: the scenario must be a JSON object, got "
+                                   f"{type(cfg).__name__}")
+        return cfg
+
+    @classmethod
+    def from_json(cls, path: str | os.PathLike, name: str | None = None) -> "Scenario":
+        """Reads a scenario JSON file (paths in it are relative to the file)."""
+        return cls(Path(path), name=name)
+
+    @classmethod
+    def from_dict(cls, config: Mapping[str, Any], base_dir: Any = None,
+                  name: str | None = None) -> "Scenario":
+        """A scenario from a dict (paths relative to ``base_dir``, default the cwd)."""
+        if not isinstance(config, Mapping):
+            raise InvalidTypeError(f"from_dict needs a dict, got {type(config).__name__}")
+        return cls(config, base_dir=base_dir, name=name)
+
+    def replace(self, name: str | None = None, **changes: Any) -> "Scenario":
+        """A copy with some top-level keys replaced, e.g.
+        ``s.replace(advisors=df, name="more staff")`` or ``s.replace(areas=other_areas)``."""
+        cfg = dict(self._config)
+        cfg.update(changes)
+        if name is not None:
+            cfg["name"] = name
+        elif "name" not in changes:
+            cfg["name"] = self.name
+        return Scenario(cfg, base_dir=self._base)
+
+    @property
+    def config(self) -> dict:
+        """The scenario as given (a shallow copy)."""
+        return dict(self._config)
+
+    # -- compilation -------------------------------------------------------------------
+    def _path(self, value: Any) -> Any:
+        if isinstance(value, (str, os.PathLike)):
+            p = Path(value)
+            return p if p.is_absolute() else self._base / p
+        return value
+
+    def _build(self) -> None:
+        cfg = self._config
+        # services
+        services = cfg.get("services")
+        if not isinstance(services, Mapping) or not services:
+            raise InvalidInputError("scenario: 'services' must be a non-empty object "
+                                    "{name: {duration_weeks: ..., hours_per_case: ...}}")
+        service_names = [str(s) for s in services]
+        svc_index = {s: k for k, s in enumerate(service_names)}
+        svc_specs = [self._service(n, services[n]) for n in services]
+
+        # areas
+        areas = cfg.get("areas")
+        if areas is None:
+            area_set = None
+        elif isinstance(areas, AreaSet):
+            area_set = areas
+        elif isinstance(areas, _core.AreaSet):
+            area_set = AreaSet(areas)
+        elif isinstance(areas, dict) and "wkb" in areas:  # pickled form
+            area_set = AreaSet.from_wkb(areas["wkb"], areas["ids"], crs=areas["crs"])
+        elif isinstance(areas, (str, os.PathLike)):
+            area_set = read_areas(self._path(areas), str(cfg.get("area_id_field", "id")),
+                                  layer=cfg.get("area_layer"))
+        else:
+            raise InvalidTypeError(f"scenario: 'areas' must be a file path or an AreaSet, got "
+                                   f"{type(areas).__name__}")
+        self.areas = area_set
+        area_ids = area_set.ids if area_set is not None else []
+        area_index = {a: k for k, a in enumerate(area_ids)}
+
+        # advisors (+ joiners from the events)
+        if "advisors" not in cfg:
+            raise InvalidInputError("scenario: 'advisors' (a CSV path or DataFrame) is required")
+        adv = _read_csv(self._path(cfg["advisors"]), "advisors")
+        for col in ("advisor_id", "x", "y", "service", "capacity"):
+            if col not in adv.columns:
+                raise InvalidInputError(f"scenario: advisors table lacks column {col!r} "
+                                        f"(columns: {list(adv.columns)})")
+        events_cfg = cfg.get("events") or []
+        if not isinstance(events_cfg, list):
+            raise InvalidTypeError("scenario: 'events' must be a list")
+        joiners = []
+        for k, e in enumerate(events_cfg):
+            _check_keys(e, _EVENT_KEYS, f"events[{k}]")
+            if e.get("type") == "join":
+                row = e.get("advisor")
+                if not isinstance(row, Mapping):
+                    raise InvalidInputError(f"scenario: events[{k}] (join) needs 'advisor': a full "
+                                            f"advisor row (advisor_id, x, y, service, capacity, ...)")
+                joiners.append(dict(row))
+        if joiners:
+            adv = pd.concat([adv, pd.DataFrame(joiners)], ignore_index=True)
+        adv = adv.reset_index(drop=True)
+        self.advisors = adv
+        ids = [str(i) for i in adv["advisor_id"]]
+        adv_index = {}
+        for k, i in enumerate(ids):
+            if i in adv_index:
+                raise InvalidInputError(f"scenario: advisor id {i!r} appears twice (a join event "
+                                        f"must bring a new advisor)")
+            adv_index[i] = k
+        tags: set[str] = set()
+        adv_tags = [_tags(v) for v in adv.get("expertise", pd.Series([None] * len(adv)))]
+        for t in adv_tags:
+            tags.update(t)
+        adv_service = []
+        for i, s in zip(ids, adv["service"]):
+            if str(s) not in svc_index:
+                raise UnknownIdError(f"scenario: advisor {i!r} works for service {s!r}, which is not "
+                                     f"in 'services' ({', '.join(service_names)})")
+            adv_service.append(svc_index[str(s)])
+        adv_areas = []
+        for i, v in zip(ids, adv.get("areas", pd.Series([None] * len(adv)))):
+            lst = _tags(v)
+            if lst and area_set is None:
+                raise InvalidInputError(f"scenario: advisor {i!r} lists areas but the scenario has "
+                                        f"no 'areas' layer")
+            for a in lst:
+                if a not in area_index:
+                    raise UnknownIdError(f"scenario: advisor {i!r} lists area {a!r}, which is not in "
+                                         f"the areas layer")
+            adv_areas.append(sorted(area_index[a] for a in lst))
+
+        # locations (+ replay points)
+        if "locations" in cfg and cfg["locations"] is not None:
+            loc = _read_csv(self._path(cfg["locations"]), "locations")
+            for col in ("x", "y"):
+                if col not in loc.columns:
+                    raise InvalidInputError(f"scenario: locations table lacks column {col!r}")
+            loc = loc.reset_index(drop=True)
+        else:
+            loc = pd.DataFrame({"x": pd.Series(dtype=float), "y": pd.Series(dtype=float)})
+        self.locations = loc
+        n_pool = len(loc)
+        replay_df, replay_xy = self._replay(cfg, svc_index, tags)
+        xy = np.ascontiguousarray(np.vstack([loc[["x", "y"]].to_numpy(float).reshape(-1, 2),
+                                             replay_xy]), dtype=np.float64)
+        pool_area = (area_set.locate(xy[:n_pool]) if area_set is not None and n_pool
+                     else np.full(n_pool, -1, dtype=np.int64))
+
+        # arrivals
+        arrivals_cfg = cfg.get("arrivals") or []
+        if not isinstance(arrivals_cfg, list):
+            raise InvalidTypeError("scenario: 'arrivals' must be a list of streams")
+        streams = []
+        for k, a in enumerate(arrivals_cfg):
+            streams.append(self._stream(k, a, svc_index, service_names, tags, loc, pool_area,
+                                        area_index))
+        tag_names = sorted(tags)
+        tag_index = {t: k for k, t in enumerate(tag_names)}
+        for st in streams:
+            st["needs"] = [(tag_index[t], p) for t, p in st["needs"]]
+
+        # events
+        events = []
+        for k, e in enumerate(events_cfg):
+            kind = e.get("type")
+            if kind not in ("join", "leave", "absence", "capacity"):
+                raise InvalidInputError(f"scenario: events[{k}].type {kind!r} is not one of join, "
+                                        f"leave, absence, capacity")
+            who = e["advisor"]["advisor_id"] if kind == "join" else e.get("advisor_id")
+            if who is None:
+                raise InvalidInputError(f"scenario: events[{k}] ({kind}) needs 'advisor_id'")
+            if str(who) not in adv_index:
+                raise UnknownIdError(f"scenario: events[{k}] ({kind}) names advisor {who!r}, which "
+                                     f"is not in the advisors table")
+            ev = {"week": _integer(e.get("week"), f"events[{k}].week"), "type": kind,
+                  "advisor": adv_index[str(who)]}
+            if kind == "absence":
+                ev["weeks"] = _integer(e.get("weeks"), f"events[{k}].weeks")
+            if kind == "capacity":
+                ev["capacity"] = _integer(e.get("capacity"), f"events[{k}].capacity")
+            events.append(ev)
+
+        caseload = adv["caseload"] if "caseload" in adv.columns else pd.Series(0, index=adv.index)
+        join_ids = {str(j["advisor_id"]) for j in joiners}
+        spec = {
+            "name": self.name,
+            "horizon_weeks": _integer(cfg.get("horizon_weeks", 52), "horizon_weeks"),
+            "services": svc_specs,
+            "tags": tag_names,
+            "advisors": {
+                "advisor_id": ids,
+                "xy": np.ascontiguousarray(adv[["x", "y"]].to_numpy(float)),
+                "service": np.asarray(adv_service, dtype=np.int64),
+                "expertise": [[tag_index[t] for t in ts] for ts in adv_tags],
+                "capacity": np.asarray([_integer(v, f"advisor {i!r} capacity")
+                                        for i, v in zip(ids, adv["capacity"])], dtype=np.int64),
+                # joiners start empty; NaN caseload = 0
+                "caseload": np.asarray([0 if (i in join_ids or pd.isna(v)) else
+                                        _integer(v, f"advisor {i!r} caseload")
+                                        for i, v in zip(ids, caseload)], dtype=np.int64),
+                "radius_km": np.asarray([_radius(v) for v in adv.get("radius_km", [None] * len(adv))],
+                                        dtype=float),
+                "radius_minutes": np.asarray([_radius(v) for v in
+                                              adv.get("radius_minutes", [None] * len(adv))], dtype=float),
+                "areas": adv_areas,
+            },
+            "locations": xy,
+            "arrivals": streams,
+            "replay": self._replay_spec(replay_df, n_pool, svc_index, tag_index),
+            "events": events,
+            "areas": area_set,
+            "travel": self._travel(cfg.get("travel")),
+            "weights": self._options(cfg.get("weights"), "weights"),
+            "rules": self._options(cfg.get("rules"), "rules"),
+            "no_klik_probability": _number(cfg.get("no_klik_probability", 0.0), "no_klik_probability"),
+            "escalate_after_weeks": _integer(cfg.get("escalate_after_weeks", 4), "escalate_after_weeks"),
+            "reassign_absence_weeks": _integer(cfg.get("reassign_absence_weeks", 0),
+                                               "reassign_absence_weeks"),
+            "initial_cases": bool(cfg.get("initial_cases", True)),
+        }
+        self._spec = spec
+        self.service_names = service_names
+        self.tag_names = tag_names
+        self.advisor_ids = ids
+        self.horizon_weeks = spec["horizon_weeks"]
+        self._location_xy = xy
+        self._location_area = np.concatenate([pool_area, area_set.locate(xy[n_pool:])
+                                              if area_set is not None and len(xy) > n_pool
+                                              else np.full(len(xy) - n_pool, -1, dtype=np.int64)])
+        _core.validate_scenario(spec)  # typed errors now, not on first run
+
+    def _service(self, name: str, s: Any) -> dict:
+        what = f"services[{name!r}]"
+        if isinstance(s, (int, float)) and not isinstance(s, bool):
+            s = {"duration_weeks": s}
+        _check_keys(s, ("duration_weeks", "hours_per_case"), what)
+        d = s.get("duration_weeks")
+        out = {"name": name, "hours_per_case": _number(s.get("hours_per_case", 0.0) or 0.0,
+                                                       f"{what}.hours_per_case")}
+        if d is None:
+            raise InvalidInputError(f"scenario: {what}.duration_weeks is required")
+        if not isinstance(d, Mapping):
+            out.update(dist="fixed", mean_weeks=_number(d, f"{what}.duration_weeks"))
+            return out
+        dist = d.get("dist", "fixed")
+        w = f"{what}.duration_weeks"
+        if dist == "fixed":
+            _check_keys(d, ("dist", "weeks", "mean"), w)
+            out.update(dist="fixed", mean_weeks=_number(d.get("weeks", d.get("mean")), f"{w}.weeks"))
+        elif dist == "gamma":
+            _check_keys(d, ("dist", "mean", "sd"), w)
+            out.update(dist="gamma", mean_weeks=_number(d.get("mean"), f"{w}.mean"),
+                       sd_weeks=_number(d.get("sd", 0.0), f"{w}.sd"))
+        elif dist == "uniform":
+            _check_keys(d, ("dist", "min", "max"), w)
+            out.update(dist="uniform", min_weeks=_number(d.get("min"), f"{w}.min"),
+                       max_weeks=_number(d.get("max"), f"{w}.max"))
+        else:
+            raise InvalidInputError(f"scenario: {w}.dist {dist!r} is not one of fixed, uniform, gamma")
+        return out
+
+    def _stream(self, k, a, svc_index, service_names, tags, loc, pool_area, area_index) -> dict:
+        _check_keys(a, _ARRIVAL_KEYS, f"arrivals[{k}]")
+        svc = a.get("service")
+        if str(svc) not in svc_index:
+            raise UnknownIdError(f"scenario: arrivals[{k}].service {svc!r} is not in 'services' "
+                                 f"({', '.join(service_names)}){_suggest(str(svc), service_names)}")
+        label = f"arrivals[{k}] ({svc})"
+        st: dict[str, Any] = {"label": label, "service": svc_index[str(svc)],
+                              "rate_per_week": _number(a.get("rate_per_week"), f"{label}.rate_per_week")}
+        needs = a.get("needs") or {}
+        if isinstance(needs, (list, str)):  # tags that are always needed
+            needs = {t: 1.0 for t in _tags(needs)}
+        if not isinstance(needs, Mapping):
+            raise InvalidTypeError(f"scenario: {label}.needs must be an object {{tag: probability}}")
+        st["needs"] = [(str(t), _number(p, f"{label}.needs[{t!r}]")) for t, p in needs.items()]
+        tags.update(str(t) for t in needs)
+        prio = a.get("priority") or {}
+        if not isinstance(prio, Mapping):
+            raise InvalidTypeError(f"scenario: {label}.priority must be an object {{priority: weight}}")
+        st["priorities"] = [(_integer(int(p) if str(p).lstrip("-").isdigit() else p,
+                                      f"{label}.priority key"),
+                             _number(w, f"{label}.priority[{p!r}]")) for p, w in prio.items()]
+        st["refer_probability"] = _number(a.get("refer_probability", 0.0), f"{label}.refer_probability")
+        if "first_week" in a:
+            st["first_week"] = _integer(a["first_week"], f"{label}.first_week")
+        if "last_week" in a:
+            st["last_week"] = _integer(a["last_week"], f"{label}.last_week")
+        # location pool: area / where filters, farm-type weights
+        mask = np.ones(len(loc), dtype=bool)
+        restricted = False
+        if a.get("area") is not None:
+            wanted = a["area"] if isinstance(a["area"], list) else [a["area"]]
+            for w in wanted:
+                if str(w) not in area_index:
+                    raise UnknownIdError(f"scenario: {label}.area {w!r} is not in the areas layer")
+            mask &= np.isin(pool_area, [area_index[str(w)] for w in wanted])
+            restricted = True
+        where = a.get("where") or {}
+        _check_keys(where, [str(c) for c in loc.columns], f"{label}.where (location columns)")
+        for col, val in where.items():
+            vals = val if isinstance(val, list) else [val]
+            mask &= loc[col].astype(str).isin([str(v) for v in vals]).to_numpy()
+            restricted = True
+        weights = None
+        if a.get("farm_types") is not None:
+            if "farm_type" not in loc.columns:
+                raise InvalidInputError(f"scenario: {label}.farm_types needs a 'farm_type' column in "
+                                        f"the locations table")
+            ft = a["farm_types"]
+            if not isinstance(ft, Mapping):
+                raise InvalidTypeError(f"scenario: {label}.farm_types must be an object {{type: weight}}")
+            w = loc["farm_type"].astype(str).map(
+                {str(t): _number(v, f"{label}.farm_types[{t!r}]") for t, v in ft.items()})
+            weights = w.fillna(0.0).to_numpy(float)
+        idx = np.flatnonzero(mask)
+        if restricted or weights is not None:
+            if len(idx) == 0 and st["rate_per_week"] > 0:
+                raise InvalidInputError(f"scenario: {label}: no location matches its area / where filter")
+            st["locations"] = idx.astype(np.int64)
+            if weights is not None:
+                st["location_weights"] = weights[idx]
+        return st
+
+    def _replay(self, cfg, svc_index, tags):
+        src = cfg.get("replay")
+        if src is None:
+            return None, np.empty((0, 2))
+        df = _read_csv(self._path(src), "replay").reset_index(drop=True)
+        for col in ("x", "y", "service"):
+            if col not in df.columns:
+                raise InvalidInputError(f"scenario: replay table lacks column {col!r}")
+        if "week" not in df.columns:
+            if "registered" not in df.columns or cfg.get("start_date") is None:
+                raise InvalidInputError("scenario: the replay table needs a 'week' column, or "
+                                        "'registered' dates and a scenario 'start_date'")
+            start = pd.Timestamp(cfg["start_date"])
+            days = (pd.to_datetime(df["registered"]) - start).dt.days
+            df["week"] = np.floor_divide(days.to_numpy(), 7)
+        if "applicant_id" in df.columns:  # several rows per applicant: keep the primary one
+            df = df.drop_duplicates("applicant_id", keep="first").reset_index(drop=True)
+        for k, s in enumerate(df["service"]):
+            if str(s) not in svc_index:
+                raise UnknownIdError(f"scenario: replay row {k}: service {s!r} is not in 'services'")
+        for v in df.get("needs", []):
+            tags.update(_tags(v))
+        return df, df[["x", "y"]].to_numpy(float).reshape(-1, 2)
+
+    @staticmethod
+    def _replay_spec(df, n_pool, svc_index, tag_index):
+        if df is None:
+            return None
+        n = len(df)
+
+        def col(name, default):
+            return df[name] if name in df.columns else pd.Series([default] * n)
+        return {
+            "week": np.asarray([_integer(v, f"replay row {k} week") for k, v in enumerate(df["week"])],
+                               dtype=np.int64),
+            "location": np.arange(n_pool, n_pool + n, dtype=np.int64),
+            "service": np.asarray([svc_index[str(s)] for s in df["service"]], dtype=np.int64),
+            "needs": [[tag_index[t] for t in _tags(v)] for v in col("needs", None)],
+            "priority": np.asarray(col("priority", 0).fillna(0).astype(np.int64)),
+            "duration_weeks": np.asarray(col("duration_weeks", np.nan), dtype=float),
+            "referred": np.asarray(col("referred", False).fillna(False).astype(bool), dtype=np.int64),
+        }
+
+    def _travel(self, t: Any):
+        from . import travel as _travel
+        if t is None:
+            return None
+        if isinstance(t, _travel.TravelModel):
+            return t
+        if not isinstance(t, Mapping):
+            raise InvalidTypeError("scenario: 'travel' must be an object or a libmatch travel model")
+        t = dict(t)
+        model = t.pop("model", "straight_line")
+        if model == "straight_line":
+            _check_keys(t, ("detour", "speed_kmh"), "travel (straight_line)")
+            return _travel.StraightLine(**{k: _number(v, f"travel.{k}") for k, v in t.items()})
+        if model == "road_network":
+            if "source" not in t:
+                raise InvalidInputError("scenario: travel (road_network) needs 'source'")
+            src = self._path(t.pop("source"))
+            try:
+                return _travel.RoadNetwork.from_file(os.fspath(src), **t)
+            except TypeError as exc:
+                raise InvalidInputError(f"scenario: travel (road_network): {exc}") from None
+        raise InvalidInputError(f"scenario: travel.model {model!r} is not straight_line or road_network")
+
+    @staticmethod
+    def _options(value: Any, what: str) -> dict | None:
+        from .matching import Rules, Weights
+        if value is None:
+            return None
+        cls = Weights if what == "weights" else Rules
+        if dataclasses.is_dataclass(value):
+            value = dataclasses.asdict(value)
+        fields = [f.name for f in dataclasses.fields(cls)]
+        _check_keys(value, fields, what)
+        return {k: (bool(v) if isinstance(getattr(cls(), k), bool) else _number(v, f"{what}.{k}"))
+                for k, v in value.items()}
+
+    # -- the compiled scenario ---------------------------------------------------------
+    @property
+    def _simulator(self):
+        if self._sim is None:
+            self._sim = _core.Simulator(self._spec, 0)
+        return self._sim
+
+    def __repr__(self) -> str:
+        s = getattr(self, "_spec", None)
+        if s is None:
+            return "Scenario(<not built>)"
+        rate = sum(a["rate_per_week"] for a in s["arrivals"])
+        return (f"Scenario({self.name!r}: {s['horizon_weeks']} weeks, {len(self.advisor_ids)} advisors, "
+                f"{len(self.service_names)} services, {rate:g} arrivals/week, "
+                f"{len(s['events'])} events)")
+
+    def __getstate__(self) -> dict:
+        cfg = dict(self._config)
+        for key in ("advisors", "locations", "replay"):  # tables travel with the scenario
+            if isinstance(cfg.get(key), (str, os.PathLike)):
+                cfg[key] = _read_csv(self._path(cfg[key]), key)
+        if self.areas is not None:
+            cfg["areas"] = {"wkb": [self.areas.wkb(i) for i in range(len(self.areas))],
+                            "ids": self.areas.ids, "crs": self.areas.crs}
+        travel = cfg.get("travel")
+        if travel is not None and not isinstance(travel, Mapping):
+            raise InvalidTypeError("a Scenario with a travel model object cannot be pickled; give "
+                                   "'travel' as a dict (model, source, ...) instead")
+        if isinstance(travel, Mapping) and "source" in travel:
+            cfg["travel"] = dict(travel, source=os.fspath(self._path(travel["source"])))
+        return {"config": cfg, "base": os.fspath(self._base), "name": self.name}
+
+    def __setstate__(self, state: dict) -> None:
+        self.__init__(state["config"], base_dir=state["base"], name=state["name"])
+
+
+# ---- results -------------------------------------------------------------------------------
+
+class SimulationResult:
+    """One simulated horizon.
+
+    Attributes
+    ----------
+    scenario : str
+    seed : int
+    weekly : DataFrame
+        One row per week: flows (arrivals, referred, no_klik_returns, reassigned, completed,
+        queued, matched, matched_first, escalated), stocks after the round (waiting,
+        in_service, advisors_active, advisors_absent, capacity_total), cumulative counts
+        (arrivals_total, matched_total, completed_total, escalated_total, referred_total) and
+        distributions (wait_mean/p90/max in weeks from registration to first match, travel
+        minutes mean/p90 of the week's matches, outside_area_share, utilisation mean/max/Gini
+        over the advisors in the pool with capacity > 0, hours_started).
+    summary : dict
+        Horizon totals (the columns of :func:`simulate_many`).
+    cases : DataFrame
+        One row per request: registration week (-1 = initial case), service, location,
+        area, priority, duration, first match week, end week, status, escalation reason.
+    assignments : DataFrame
+        One row per case-advisor stint: week_start (round), week_end (released at the start
+        of that week, -1 = still running), end (completed / no_klik / reassigned / running),
+        travel minutes, outside_area.
+    advisor_weeks : DataFrame
+        Capacity, caseload, utilisation and status per advisor and week.
+    """
+
+    def __init__(self, scenario: Scenario, raw: dict):
+        self.scenario = scenario.name
+        self.seed = int(raw["seed"])
+        self.weekly = pd.DataFrame(raw["weekly"])
+        self.summary = dict(raw["summary"])
+        if "cases" in raw:
+            c = pd.DataFrame(raw["cases"])
+            c["service"] = np.asarray(scenario.service_names, dtype=object)[c["service"].to_numpy()]
+            xy = scenario._location_xy[c["location"].to_numpy()] if len(c) else np.empty((0, 2))
+            c.insert(c.columns.get_loc("location") + 1, "x", xy[:, 0])
+            c.insert(c.columns.get_loc("x") + 1, "y", xy[:, 1])
+            area_ids = np.asarray(list(scenario.areas.ids) if scenario.areas is not None else [],
+                                  dtype=object)
+            c["area"] = [area_ids[a] if a >= 0 else None for a in c["area"]]
+            c["status"] = pd.Categorical.from_codes(c["status"].to_numpy(), _STATUS)
+            c["reason"] = [_REASONS[r] for r in c["reason"]]
+            self.cases = c
+            a = pd.DataFrame(raw["assignments"])
+            ids = np.asarray(scenario.advisor_ids, dtype=object)
+            a.insert(1, "advisor_id", ids[a.pop("advisor").to_numpy()])
+            a["end"] = pd.Categorical.from_codes(a["end"].to_numpy(), _STINT_END)
+            self.assignments = a
+            w = pd.DataFrame(raw["advisor_weeks"])
+            w.insert(1, "advisor_id", ids[w.pop("advisor").to_numpy()])
+            with np.errstate(divide="ignore", invalid="ignore"):
+                util = w["caseload"].to_numpy(float) / w["capacity"].to_numpy(float)
+            w["utilisation"] = np.where(w["capacity"].to_numpy() > 0, util, np.nan)
+            w["status"] = pd.Categorical.from_codes(w["status"].to_numpy(), _ADVISOR_STATUS)
+            self.advisor_weeks = w
+
+    def __repr__(self) -> str:
+        s = self.summary
+        return (f"SimulationResult({self.scenario!r}, seed {self.seed}: {s['arrivals']} arrivals, "
+                f"{s['matched_first']} matched, {s['escalated']} escalated, "
+                f"wait mean {s['wait_mean']:.2f} w, utilisation {s['util_mean']:.2f})")
+
+    def plot(self, axes=None):
+        """Weekly KPIs: queue, waiting time, escalations, travel, utilisation and its Gini
+    (a 2 x 3 matplotlib axes array)."""
+        return _plot_weekly(self.weekly.assign(seed=self.seed), axes=axes,
+                            title=f"{self.scenario}, seed {self.seed}")
+
+    def to_csv(self, out_dir: str | os.PathLike) -> list[str]:
+        """Writes weekly.csv, summary.csv, cases.csv, assignments.csv, advisor_weeks.csv."""
+        out = Path(out_dir)
+        out.mkdir(parents=True, exist_ok=True)
+        files = []
+        tables = {"weekly": self.weekly, "summary": pd.DataFrame([self.summary])}
+        for name in ("cases", "assignments", "advisor_weeks"):
+            if hasattr(self, name):
+                tables[name] = getattr(self, name)
+        for name, df in tables.items():
+            p = out / f"{name}.csv"
+            df.to_csv(p, index=False)
+            files.append(os.fspath(p))
+        return files
+
+
+def _as_scenario(s: Any) -> Scenario:
+    if isinstance(s, Scenario):
+        return s
+    if isinstance(s, (str, os.PathLike, Mapping)):
+        return Scenario(s)
+    raise InvalidTypeError(f"expected a Scenario (or a dict / JSON path), got {type(s).__name__}")
+
+
+def simulate(scenario: Scenario | Mapping | str | os.PathLike, seed: int = 0,
+             details: bool = True) -> SimulationResult:
+    """Simulates the scenario's horizon once.
+
+    Parameters
+    ----------
+    scenario : Scenario, dict or JSON path
+    seed : int, default 0
+        Same seed, same result (whatever the thread count or machine load).
+    details : bool, default True
+        Also build the ``cases``, ``assignments`` and ``advisor_weeks`` tables.
+
+    Examples
+    --------
+    >>> import libmatch
+    >>> r = libmatch.simulate(libmatch.Scenario("data/scenario.json"), seed=1)  # doctest: +SKIP
+    >>> r.weekly[["week", "arrivals", "matched", "waiting"]].head()  # doctest: +SKIP
+    """
+    sc = _as_scenario(scenario)
+    (seed,) = parse_seeds(seed)
+    return SimulationResult(sc, sc._simulator.run(seed, bool(details)))
+
+
+def _normalise(scenarios: Any) -> tuple[list[str], list[Scenario]]:
+    if isinstance(scenarios, (Scenario, str, os.PathLike)):
+        items = [(None, _as_scenario(scenarios))]
+    elif isinstance(scenarios, Mapping) and not any(k in scenarios for k in ("services", "advisors")):
+        items = [(str(k), _as_scenario(v)) for k, v in scenarios.items()]
+    elif isinstance(scenarios, Mapping):
+        items = [(None, _as_scenario(scenarios))]
+    else:
+        items = [(None, _as_scenario(s)) for s in scenarios]
+    names, seen = [], {}
+    for k, (name, sc) in enumerate(items):
+        n = name if name is not None else sc.name
+        seen[n] = seen.get(n, 0) + 1
+        names.append(n)
+    dup = {n for n, c in seen.items() if c > 1}
+    if dup:  # keep rows distinguishable
+        count: dict[str, int] = {}
+        for k, n in enumerate(names):
+            if n in dup:
+                count[n] = count.get(n, 0) + 1
+                names[k] = f"{n}#{count[n]}"
+    return names, [sc for _, sc in items]
+
+
+def _jobs(n_jobs: int | None) -> int:
+    if n_jobs is None:
+        return 0
+    if int(n_jobs) < 1:
+        raise InvalidInputError(f"n_jobs must be >= 1 (or None for all cores), got {n_jobs}")
+    return int(n_jobs)
+
+
+def _frames(names, scenarios, seeds, n_jobs, progress, weekly):
+    total = len(scenarios) * len(seeds)
+    bar = None
+    callback = None
+    if progress and total:
+        from tqdm import tqdm
+        bar = tqdm(total=total, desc="simulate", unit="run", file=sys.stderr)
+        state = {"done": 0}
+
+        def callback(done: int) -> None:
+            bar.update(done - state["done"])
+            state["done"] = done
+    try:
+        raw = _core.simulate_many([s._simulator for s in scenarios], seeds, _jobs(n_jobs),
+                                  callback, bool(weekly))
+    finally:
+        if bar is not None:
+            bar.close()
+    seed_dtype = np.int64 if max(seeds, default=0) < 2**63 else np.uint64
+    keys = pd.DataFrame({"scenario": np.repeat(np.asarray(names, dtype=object), len(seeds)),
+                         "seed": np.tile(np.asarray(seeds, dtype=seed_dtype), len(scenarios))})
+    summary = pd.concat([keys, pd.DataFrame(raw["summary"])], axis=1)
+    weekly_df = None
+    if weekly:
+        w = pd.DataFrame(raw["weekly"])
+        run = w.pop("run").to_numpy()
+        w.insert(0, "scenario", keys["scenario"].to_numpy()[run])
+        w.insert(1, "seed", summary["seed"].to_numpy()[run])
+        weekly_df = w
+    return summary, weekly_df
+
+
+def simulate_many(scenarios: Any, seeds: Any, n_jobs: int | None = None,
+                  progress: bool = True) -> pd.DataFrame:
+    """Runs every scenario with every seed on ``n_jobs`` threads (default: all cores).
+
+    Parameters
+    ----------
+    scenarios : Scenario, list of Scenarios, or dict {name: Scenario}
+    seeds : iterable of int, int, or a string such as ``"0-99"``
+    n_jobs : int, optional
+        Worker threads in C++ (the GIL is released). Results never depend on it.
+    progress : bool, default True
+        Show a tqdm progress bar (on stderr).
+
+    Returns
+    -------
+    DataFrame
+        One row per (scenario, seed), scenario-major, with ``scenario``, ``seed`` and the
+        summary KPIs; identical to ``simulate(s, seed).summary`` for each pair.
+    """
+    names, scs = _normalise(scenarios)
+    summary, _ = _frames(names, scs, parse_seeds(seeds), n_jobs, progress, False)
+    return summary
+
+
+# ---- plots and command line ----------------------------------------------------------------
+
+_PLOT_KPIS = (("waiting", "requests waiting"), ("wait_mean", "wait to first match (weeks)"),
+              ("escalated_total", "escalated (cumulative)"), ("travel_mean", "travel (minutes)"),
+              ("util_mean", "utilisation (mean)"), ("util_gini", "utilisation Gini"))
+
+
+def _plot_weekly(weekly: pd.DataFrame, axes=None, title: str | None = None):
+    import matplotlib.pyplot as plt
+    if axes is None:
+        fig, axes = plt.subplots(2, 3, figsize=(13, 6.5), sharex=True, constrained_layout=True)
+    else:
+        fig = np.ravel(axes)[0].figure
+    groups = list(weekly.groupby("scenario")) if "scenario" in weekly.columns else [("", weekly)]
+    for ax, (col, label) in zip(np.ravel(axes), _PLOT_KPIS):
+        for name, g in groups:
+            by_week = g.groupby("week")[col]
+            mean = by_week.mean()
+            line, = ax.plot(mean.index, mean.to_numpy(), label=str(name) or None)
+            if g["seed"].nunique() > 1:
+                lo, hi = by_week.quantile(0.1), by_week.quantile(0.9)
+                ax.fill_between(lo.index, lo.to_numpy(), hi.to_numpy(), alpha=0.2,
+                                color=line.get_color(), linewidth=0)
+        ax.set_title(label, fontsize=10)
+        ax.grid(alpha=0.3)
+    for ax in np.ravel(axes)[3:]:
+        ax.set_xlabel("week")
+    if len(groups) > 1:
+        np.ravel(axes)[0].legend(fontsize=8)
+    if title:
+        fig.suptitle(title)
+    return axes
+
+
+def _cmd_simulate(args) -> int:
+    scenario = Scenario(args.scenario)
+    # default: the scenario's own "seed" (data/scenario.json has one), else 0
+    seeds = parse_seeds(args.seeds if args.seeds is not None else scenario.config.get("seed", 0))
+    out = Path(args.out)
+    out.mkdir(parents=True, exist_ok=True)
+    summary, weekly = _frames([scenario.name], [scenario], seeds, args.jobs,
+                              not args.no_progress, True)
+    summary.to_csv(out / "summary.csv", index=False)
+    weekly.to_csv(out / "weekly.csv", index=False)
+    import matplotlib
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+    axes = _plot_weekly(weekly, title=f"{scenario.name}: mean and 10-90% band over "
+                                      f"{len(seeds)} seed(s)")
+    fig = np.ravel(axes)[0].figure
+    fig.savefig(out / "kpis.png", dpi=110)
+    plt.close(fig)
+    cols = ["arrivals", "matched_first", "escalated", "no_klik_returns", "reassigned",
+            "wait_mean", "wait_p90", "travel_mean", "outside_area_share", "util_mean", "util_gini_mean"]
+    desc = summary[cols].describe().loc[["mean", "min", "max"]].T
+    print(f"{scenario!r}, {len(seeds)} seed(s)")
+    print(desc.to_string(float_format=lambda v: f"{v:.3f}"))
+    print(f"wrote {out / 'summary.csv'}, {out / 'weekly.csv'}, {out / 'kpis.png'}")
+    return 0
+
+
+def _register_cli(sub) -> None:
+    p = sub.add_parser("simulate", help="simulate a year of weekly rounds over many seeds",
+                       description="Simulate a scenario (JSON) over seeds; writes summary.csv "
+                                   "(one row per seed), weekly.csv and kpis.png.")
+    p.add_argument("--scenario", required=True, help="scenario JSON file")
+    p.add_argument("--seeds", default=None,
+                   help="seeds, e.g. 0-99 or 1,5,9 (default: the scenario's 'seed', else 0)")
+    p.add_argument("--out", required=True, help="output directory")
+    p.add_argument("--jobs", type=int, default=None, help="threads (default: all cores)")
+    p.add_argument("--no-progress", action="store_true", help="no progress bar")
+    p.set_defaults(func=_cmd_simulate)
+
+
+# `libmatch.distributed` (Dask sweeps; Dask itself is imported lazily) is made reachable as an
+# attribute of the package once the simulation module is loaded.
+from . import distributed as _distributed  # noqa: E402,F401

@@ -1,3 +1,465 @@
-"""libmatch.study (work in progress)."""
+"""Brief location study (*beknopte locatiestudie*): what the weekly working group needs to
+see about each business location before choosing an advisor.
 
-__all__: list[str] = []
+For every location: the containing feature of each context layer (orientation areas,
+municipalities, provinces, Natura 2000...), the nearest feature and the distance to it,
+how many advisors have the location within their action radius (*actieradius*) and the
+nearest advisor, and whether a location of *another* request lies within a few metres
+(the "no double engagement / no shopping" rule). :func:`location_study_summary` condenses
+that per request.
+
+All coordinates are projected metres in the layers' working CRS (default EPSG:28992).
+"""
+
+from __future__ import annotations
+
+import math
+import os
+from typing import Any, Mapping
+
+import numpy as np
+import pandas as pd
+
+from . import _core
+from .areas import _threads, read_areas
+from .errors import CrsError, InvalidInputError, InvalidTypeError
+from .travel import RoadNetwork, StraightLine, TravelModel
+
+__all__ = ["location_study", "location_study_summary", "close_locations"]
+
+_MISSING = None  # "empty" cell of a string column (NaN in the frame, empty in CSV)
+_PANDAS3 = int(pd.__version__.split(".")[0]) >= 3
+
+
+def _text(values: Any) -> pd.Series:
+    """A text column with missing cells: pandas' default string dtype (NaN missing) from
+    pandas 3 on, object (None missing) before."""
+    s = pd.Series(np.asarray(values, dtype=object), dtype=object)
+    return s.astype("str") if _PANDAS3 else s
+
+
+# ------------------------------------------------------------------------ inputs
+def _locations_xy(locations: Any, id_column: str, crs: str | None) -> tuple[pd.DataFrame, np.ndarray]:
+    """The locations frame and its (n, 2) coordinates in the working CRS."""
+    if not isinstance(locations, pd.DataFrame):
+        raise InvalidTypeError("locations must be a DataFrame (applicant_id, x, y) or a "
+                               f"GeoDataFrame of points, got {type(locations).__name__}")
+    if id_column not in locations.columns:
+        raise InvalidInputError(f"locations: missing column {id_column!r} "
+                                f"(columns: {list(locations.columns)})")
+    geometry = getattr(locations, "geometry", None) if hasattr(locations, "crs") else None
+    if geometry is not None and "x" not in locations.columns:
+        gdf = locations
+        if gdf.crs is not None and crs is not None and not _same_crs(str(gdf.crs.to_wkt()), crs):
+            gdf = gdf.to_crs(crs)  # a GeoDataFrame says what it is in: reproject it
+        geom = gdf.geometry
+        if len(geom) and not (geom.geom_type == "Point").all():
+            raise InvalidInputError("locations: every geometry must be a Point")
+        xy = np.column_stack([geom.x.to_numpy(float), geom.y.to_numpy(float)]) if len(geom) \
+            else np.empty((0, 2))
+        return locations, np.ascontiguousarray(xy)
+    missing = {"x", "y"} - set(locations.columns)
+    if missing:
+        raise InvalidInputError(f"locations: missing column(s) {sorted(missing)}")
+    try:
+        xy = locations[["x", "y"]].to_numpy(dtype=float)
+    except (TypeError, ValueError):
+        raise InvalidTypeError("locations: x and y must be numeric") from None
+    return locations, np.ascontiguousarray(xy.reshape(-1, 2))
+
+
+def _same_crs(a: str, b: str) -> bool:
+    return bool(_core.same_crs(a, b))
+
+
+def _working_crs(layers: Mapping[str, Any], travel: Any) -> str | None:
+    """The CRS every layer (and a road network) shares; CrsError when they disagree."""
+    named = [(f"layer {name!r}", layer.crs) for name, layer in layers.items()]
+    if travel is not None and getattr(travel, "crs", None):
+        named.append(("travel model", travel.crs))
+    if not named:
+        return None
+    first_what, first = named[0]
+    for what, crs in named[1:]:
+        if crs != first and not _same_crs(crs, first):
+            raise CrsError(f"{what} is in {crs!r} but {first_what} in {first!r}; "
+                           "build every layer and the road network in one working CRS")
+    return first
+
+
+def _check_layers(layers: Any) -> dict[str, Any]:
+    if layers is None:
+        return {}
+    if not isinstance(layers, Mapping):
+        raise InvalidTypeError("layers must map a name to an AreaSet, e.g. "
+                               "{'municipality': read_areas(...)}")
+    out = {}
+    for name, layer in layers.items():
+        if not isinstance(name, str) or not name:
+            raise InvalidInputError(f"layer names must be non-empty strings, got {name!r}")
+        for attr in ("locate", "nearest", "ids", "crs"):
+            if not hasattr(layer, attr):
+                raise InvalidTypeError(f"layer {name!r} is not an AreaSet "
+                                       f"({type(layer).__name__})")
+        out[name] = layer
+    return out
+
+
+# ------------------------------------------------------------------------ study
+def close_locations(xy: Any, groups: Any, tolerance_m: float) -> pd.DataFrame:
+    """All pairs of points of different groups within ``tolerance_m`` metres.
+
+    Returns columns ``a``, ``b`` (row positions, a < b) and ``distance_m``, sorted by a, b.
+    ``groups`` holds one label per point (e.g. the applicant id); equal labels never pair.
+    """
+    codes, _ = pd.factorize(pd.Series(groups), use_na_sentinel=False)
+    a, b, d = _core.close_pairs(np.ascontiguousarray(xy, dtype=float),
+                                codes.astype(np.int64), float(tolerance_m))
+    return pd.DataFrame({"a": a, "b": b, "distance_m": d})
+
+
+def _advisor_columns(advisors: pd.DataFrame, xy: np.ndarray, travel: TravelModel,
+                     threads: int) -> dict[str, Any]:
+    for col in ("advisor_id", "x", "y"):
+        if col not in advisors.columns:
+            raise InvalidInputError(f"advisors: missing column {col!r} "
+                                    f"(columns: {list(advisors.columns)})")
+    has_km, has_min = "radius_km" in advisors.columns, "radius_minutes" in advisors.columns
+    if not (has_km or has_min):
+        raise InvalidInputError("advisors need an action radius: column radius_km and/or "
+                                "radius_minutes (empty = no limit for that advisor)")
+    n_adv, n = len(advisors), len(xy)
+    ids = advisors["advisor_id"].astype(str).to_numpy(dtype=object)
+    if pd.Series(ids).duplicated().any():
+        dup = pd.Series(ids)[pd.Series(ids).duplicated()].iloc[0]
+        raise InvalidInputError(f"advisors: duplicate advisor_id {dup!r}")
+    base = np.ascontiguousarray(advisors[["x", "y"]].to_numpy(dtype=float).reshape(-1, 2))
+    rad_km = (pd.to_numeric(advisors["radius_km"], errors="raise").to_numpy(float) if has_km
+              else np.full(n_adv, np.nan))
+    rad_min = (pd.to_numeric(advisors["radius_minutes"], errors="raise").to_numpy(float)
+               if has_min else np.full(n_adv, np.nan))
+    if (rad_km < 0).any() or (rad_min < 0).any():
+        raise InvalidInputError("advisors: radius_km and radius_minutes must be >= 0")
+    # All pairs: the nearest advisor may lie outside every radius.
+    p = travel.pairs_arrays(base, xy, threads=threads or None)
+    o, d, minutes, km = p.origin, p.destination, p.minutes, p.km
+    within = (np.isnan(rad_km[o]) | (km <= rad_km[o])) & \
+             (np.isnan(rad_min[o]) | (minutes <= rad_min[o]))
+    count = np.bincount(d[within], minlength=n).astype(np.int64)
+    # Ids within radius, nearest first (ties: lower advisor row).
+    order = np.lexsort((o, minutes, d))
+    in_ids = [[] for _ in range(n)]
+    for k in order[within[order]]:
+        in_ids[d[k]].append(ids[o[k]])
+    nearest_id = np.full(n, _MISSING, dtype=object)
+    nearest_min = np.full(n, np.nan)
+    nearest_km = np.full(n, np.nan)
+    if len(order):
+        first = order[np.r_[True, d[order][1:] != d[order][:-1]]]
+        nearest_id[d[first]] = ids[o[first]]
+        nearest_min[d[first]] = minutes[first]
+        nearest_km[d[first]] = km[first]
+    return {
+        "advisors_in_radius": count,
+        "advisor_ids_in_radius": [";".join(v) if v else _MISSING for v in in_ids],
+        "nearest_advisor_id": nearest_id,
+        "nearest_advisor_minutes": nearest_min,
+        "nearest_advisor_km": nearest_km,
+    }
+
+
+def location_study(locations: Any, layers: Mapping[str, Any], advisors: pd.DataFrame | None = None,
+                   travel: TravelModel | None = None, max_distance_m: float = 10_000, *,
+                   id_column: str = "applicant_id", duplicate_tolerance_m: float = 25.0,
+                   threads: int | None = None) -> pd.DataFrame:
+    """Brief location study, one row per business location, in input order.
+
+    Parameters
+    ----------
+    locations : DataFrame or GeoDataFrame
+        Business locations with ``applicant_id`` (``id_column``) and ``x``, ``y`` in the
+        working CRS, or a GeoDataFrame of points (reprojected to the layers' CRS when it
+        declares another). Rows sharing an applicant id are one request; its first row is
+        the primary location.
+    layers : dict of name -> AreaSet
+        Context layers, e.g. ``{"area": orientation_areas, "municipality": gm,
+        "natura2000": n2k}``. All in one working CRS (else :class:`CrsError`).
+    advisors : DataFrame, optional
+        ``advisor_id``, ``x``, ``y`` (base) and ``radius_km`` and/or ``radius_minutes``
+        (action radius; an empty cell = no limit in that unit).
+    travel : StraightLine or RoadNetwork, optional
+        Decides "within radius" and the nearest advisor; default ``StraightLine()``
+        (x1.3 at 60 km/h). Use the model matching uses.
+    max_distance_m : float, default 10,000
+        Search radius for the nearest feature of each layer.
+    duplicate_tolerance_m : float, default 25
+        Locations closer than this to a location of another request are flagged.
+    threads : int, optional
+        Worker threads (default all cores); results do not depend on it.
+
+    Returns
+    -------
+    pandas.DataFrame
+        The input's index, and columns:
+
+        - ``applicant_id``, ``x``, ``y``; ``location`` (0 = primary, 1, 2... within the
+          request) and ``is_primary``;
+        - per layer ``<name>_id`` (containing feature; missing when outside),
+          ``<name>_nearest_id`` and ``<name>_distance_m`` (0 inside; missing beyond
+          ``max_distance_m``);
+        - ``differs_from_primary`` (a non-primary location lies in another feature than
+          the primary one in some layer) and ``differing_layers`` (their names,
+          ``;``-joined);
+        - ``duplicate_of`` (applicant id of the nearest location of another request
+          within ``duplicate_tolerance_m``) and ``duplicate_distance_m``;
+        - with advisors: ``advisors_in_radius`` (count), ``advisor_ids_in_radius``
+          (``;``-joined, nearest first), ``nearest_advisor_id``, ``nearest_advisor_minutes``
+          and ``nearest_advisor_km`` (over all advisors, missing when unreachable).
+
+        ``df.attrs`` records ``layers`` (names), ``crs``, ``travel`` (description),
+        ``max_distance_m`` and ``duplicate_tolerance_m``.
+        :func:`location_study_summary` turns the frame into one row per request.
+
+    Examples
+    --------
+    >>> import pandas as pd, shapely, libmatch
+    >>> areas = libmatch.AreaSet.from_wkb(shapely.to_wkb([shapely.box(0, 0, 1000, 1000)]),
+    ...                                   ["OA1"])
+    >>> locs = pd.DataFrame({"applicant_id": ["R1", "R2"], "x": [500.0, 1500.0],
+    ...                      "y": [500.0, 500.0]})
+    >>> libmatch.location_study(locs, {"area": areas})[["area_id", "area_distance_m"]]
+      area_id  area_distance_m
+    0     OA1              0.0
+    1     NaN            500.0
+    """
+    layers = _check_layers(layers)
+    crs = _working_crs(layers, travel)
+    df_in, xy = _locations_xy(locations, id_column, crs)
+    max_d = float(max_distance_m)
+    if math.isnan(max_d) or max_d < 0:
+        raise InvalidInputError(f"max_distance_m must be >= 0, got {max_distance_m!r}")
+    tol = float(duplicate_tolerance_m)
+    if not (math.isfinite(tol) and tol > 0):
+        raise InvalidInputError(f"duplicate_tolerance_m must be > 0, got {duplicate_tolerance_m!r}")
+    nthreads = _threads(threads)
+    n = len(xy)
+    ids = df_in[id_column]
+    if ids.isna().any():
+        raise InvalidInputError(f"locations: {id_column} is empty in row "
+                                f"{int(np.flatnonzero(ids.isna().to_numpy())[0])}")
+    ids = ids.astype(str).to_numpy(dtype=object)
+    codes, uniques = pd.factorize(pd.Series(ids))
+    codes = codes.astype(np.int64)
+
+    out: dict[str, Any] = {id_column: ids, "x": xy[:, 0], "y": xy[:, 1]}
+    location_no = pd.Series(codes).groupby(codes).cumcount().to_numpy(np.int64)
+    out["location"] = location_no
+    out["is_primary"] = location_no == 0
+    primary_row = np.zeros(len(uniques), np.int64)
+    primary_row[codes[location_no == 0]] = np.flatnonzero(location_no == 0)
+
+    differing = [[] for _ in range(n)]
+    for name, layer in layers.items():
+        layer_ids = np.array(list(layer.ids) + [_MISSING], dtype=object)
+        inside = np.asarray(layer.locate(xy, threads)) if n else np.empty(0, np.int64)
+        near, dist = layer.nearest(xy, max_distance=max_d, threads=threads) if n else (
+            np.empty(0, np.int64), np.empty(0))
+        inside = np.asarray(inside, np.int64)
+        near = np.asarray(near, np.int64)
+        out[f"{name}_id"] = layer_ids[inside]
+        out[f"{name}_nearest_id"] = layer_ids[near]
+        out[f"{name}_distance_m"] = np.asarray(dist, float)
+        prim = inside[primary_row[codes]] if n else inside
+        for i in np.flatnonzero(inside != prim):
+            differing[i].append(name)
+    out["differs_from_primary"] = np.array([bool(v) for v in differing], dtype=bool)
+    out["differing_layers"] = np.array([";".join(v) if v else _MISSING for v in differing],
+                                       dtype=object)
+
+    if n:
+        other, dup_d = _core.nearest_other_group(xy, codes, tol, nthreads)
+    else:
+        other, dup_d = np.empty(0, np.int64), np.empty(0)
+    dup_of = np.full(n, _MISSING, dtype=object)
+    dup_of[other >= 0] = ids[other[other >= 0]]
+    out["duplicate_of"] = dup_of
+    out["duplicate_distance_m"] = dup_d
+
+    model = travel
+    if advisors is not None:
+        if model is None:
+            model = StraightLine()
+        if not isinstance(model, TravelModel):
+            raise InvalidTypeError("travel must be a libmatch.StraightLine or RoadNetwork")
+        if not isinstance(advisors, pd.DataFrame):
+            raise InvalidTypeError("advisors must be a DataFrame")
+        out.update(_advisor_columns(advisors, xy, model, nthreads))
+
+    text_cols = [c for c in out if c.endswith("_id") or c in (
+        "differing_layers", "advisor_ids_in_radius", "duplicate_of", id_column)]
+    df = pd.DataFrame(out, index=df_in.index)
+    for c in text_cols:
+        df[c] = _text(out[c]).set_axis(df.index)
+    df.attrs["layers"] = tuple(layers)
+    df.attrs["crs"] = crs
+    df.attrs["travel"] = model.describe() if model is not None else None
+    df.attrs["max_distance_m"] = max_d
+    df.attrs["duplicate_tolerance_m"] = tol
+    df.attrs["id_column"] = id_column
+    return df
+
+
+def location_study_summary(study: pd.DataFrame) -> pd.DataFrame:
+    """One row per request (order of first appearance) from a :func:`location_study` frame.
+
+    Columns: the applicant id; ``n_locations``; ``primary_x``, ``primary_y``; per layer
+    ``<name>_id`` of the primary location; ``locations_elsewhere`` (how many other
+    locations lie in a different feature than the primary one in some layer) and
+    ``elsewhere`` (``layer:id`` of those features, ``;``-joined); ``duplicate_of`` (other
+    requests with a location within the tolerance, ``;``-joined); and, when the study had
+    advisors, the primary location's ``advisors_in_radius``, ``nearest_advisor_id`` and
+    ``nearest_advisor_minutes``.
+    """
+    id_column = study.attrs.get("id_column", "applicant_id")
+    layers = study.attrs.get("layers")
+    if layers is None:
+        layers = tuple(c[:-len("_nearest_id")] for c in study.columns if c.endswith("_nearest_id"))
+    needed = {id_column, "x", "y", "is_primary", "differs_from_primary", "duplicate_of"}
+    missing = needed - set(study.columns)
+    if missing:
+        raise InvalidInputError(f"not a location_study frame: missing {sorted(missing)}")
+    st = study.reset_index(drop=True)
+    prim = st[st["is_primary"]].set_index(id_column, drop=False)
+    order = pd.unique(st[id_column])
+    prim = prim.loc[order]
+    out = pd.DataFrame({id_column: _text(prim[id_column].to_numpy(object)),
+                        "n_locations": st.groupby(id_column, sort=False).size().loc[order]
+                        .to_numpy(np.int64),
+                        "primary_x": prim["x"].to_numpy(float),
+                        "primary_y": prim["y"].to_numpy(float)})
+    for name in layers:
+        out[f"{name}_id"] = _text(prim[f"{name}_id"].to_numpy(object))
+    others = st[~st["is_primary"] & st["differs_from_primary"]]
+    elsewhere_n = others.groupby(id_column, sort=False).size()
+    out["locations_elsewhere"] = elsewhere_n.reindex(order, fill_value=0).to_numpy(np.int64)
+    texts = {}
+    for rid, grp in others.groupby(id_column, sort=False):
+        parts = []
+        for _, row in grp.iterrows():
+            for name in (row["differing_layers"] or "").split(";"):
+                if name:
+                    val = row[f"{name}_id"]
+                    parts.append(f"{name}:{'-' if pd.isna(val) else val}")
+        texts[rid] = ";".join(dict.fromkeys(parts))
+    out["elsewhere"] = _text([texts.get(r, _MISSING) for r in order])
+    dups = st.dropna(subset=["duplicate_of"]).groupby(id_column, sort=False)["duplicate_of"]
+    dup_text = {r: ";".join(dict.fromkeys(v)) for r, v in dups}
+    out["duplicate_of"] = _text([dup_text.get(r, _MISSING) for r in order])
+    for col in ("advisors_in_radius", "nearest_advisor_id", "nearest_advisor_minutes"):
+        if col in prim.columns:
+            out[col] = prim[col].to_numpy()
+    return out
+
+
+# ------------------------------------------------------------------------ command line
+def _parse_layer(spec: str, default_name: str | None = None) -> tuple[str, str, str | None, str]:
+    """``NAME=FILE[@LAYER]:ID_FIELD`` (or ``FILE[@LAYER]:ID_FIELD`` with a default name)."""
+    name = default_name
+    rest = spec
+    if "=" in spec and (default_name is None or spec.split("=", 1)[0].isidentifier()):
+        name, rest = spec.split("=", 1)
+    if not name or ":" not in rest:
+        raise InvalidInputError(f"layer spec {spec!r}: expected NAME=FILE[@LAYER]:ID_FIELD")
+    path, id_field = rest.rsplit(":", 1)
+    layer = None
+    if "@" in os.path.basename(path):
+        path, layer = path.rsplit("@", 1)
+    if not path or not id_field:
+        raise InvalidInputError(f"layer spec {spec!r}: expected NAME=FILE[@LAYER]:ID_FIELD")
+    return name, path, layer, id_field
+
+
+def _parse_speeds(text: str | None) -> dict[str, float] | None:
+    if not text:
+        return None
+    out = {}
+    for part in text.split(","):
+        if "=" not in part:
+            raise InvalidInputError(f"--class-speeds {text!r}: expected CLASS=KMH,CLASS=KMH")
+        k, v = part.split("=", 1)
+        try:
+            out[k.strip()] = float(v)
+        except ValueError:
+            raise InvalidInputError(f"--class-speeds: {v!r} is not a number") from None
+    return out
+
+
+def _cmd_study(args) -> int:
+    specs = []
+    if args.areas:
+        specs.append(_parse_layer(args.areas, default_name="area"))
+    specs += [_parse_layer(s) for s in args.layer or []]
+    names = [s[0] for s in specs]
+    if len(set(names)) != len(names):
+        raise InvalidInputError(f"layer names must be unique, got {names}")
+    layers = {name: read_areas(path, id_field, layer=layer, crs=args.crs)
+              for name, path, layer, id_field in specs}
+    locations = pd.read_csv(args.locations, dtype={args.id_column: str})
+    advisors = pd.read_csv(args.advisors, dtype={"advisor_id": str}) if args.advisors else None
+    if args.roads:
+        travel = RoadNetwork.from_file(
+            args.roads, speed_field=args.speed_field, class_field=args.class_field,
+            class_speeds=_parse_speeds(args.class_speeds), oneway_field=args.oneway_field,
+            default_speed_kmh=args.default_speed_kmh, crs=args.crs, snap_max_m=args.snap_max_m)
+    else:
+        travel = StraightLine(detour=args.detour, speed_kmh=args.speed_kmh)
+    study = location_study(locations, layers, advisors=advisors, travel=travel,
+                           max_distance_m=args.max_distance_m, id_column=args.id_column,
+                           duplicate_tolerance_m=args.duplicate_tolerance_m)
+    os.makedirs(os.path.dirname(os.path.abspath(args.out)) or ".", exist_ok=True)
+    study.to_csv(args.out, index=False)
+    summary = location_study_summary(study)
+    if args.summary:
+        summary.to_csv(args.summary, index=False)
+    n_dup = int(study["duplicate_of"].notna().sum())
+    n_else = int(summary["locations_elsewhere"].sum())
+    print(f"studied {len(study)} locations of {len(summary)} requests against "
+          f"{len(layers)} layer(s) ({travel.describe()}): {n_dup} possible duplicate "
+          f"location(s), {n_else} location(s) in another area than their primary -> {args.out}")
+    return 0
+
+
+def _register_cli(sub) -> None:
+    p = sub.add_parser(
+        "study", help="brief location study of business locations",
+        description="Brief location study: per business location the containing and nearest "
+                    "feature of each layer, advisors within their action radius, and possible "
+                    "duplicates of other requests.")
+    p.add_argument("--areas", help="orientation areas as FILE[@LAYER]:ID_FIELD (layer name 'area')")
+    p.add_argument("--layer", action="append", metavar="NAME=FILE[@LAYER]:ID_FIELD",
+                   help="a context layer (repeatable), e.g. "
+                        "municipality=data/municipalities.geojson:id")
+    p.add_argument("--locations", required=True,
+                   help="CSV with applicant_id, x, y (one row per business location)")
+    p.add_argument("--advisors", help="CSV with advisor_id, x, y, radius_km and/or radius_minutes")
+    p.add_argument("--out", required=True, help="output CSV, one row per location")
+    p.add_argument("--summary", help="optional output CSV, one row per request")
+    p.add_argument("--id-column", default="applicant_id", help="request id column")
+    p.add_argument("--crs", default="EPSG:28992", help="working CRS (default EPSG:28992)")
+    p.add_argument("--max-distance-m", type=float, default=10_000.0,
+                   help="search radius for the nearest feature (default 10000)")
+    p.add_argument("--duplicate-tolerance-m", type=float, default=25.0,
+                   help="flag locations this close to another request's (default 25)")
+    g = p.add_argument_group("travel (default: straight line)")
+    g.add_argument("--detour", type=float, default=1.3, help="straight-line detour factor")
+    g.add_argument("--speed-kmh", type=float, default=60.0, help="straight-line speed")
+    g.add_argument("--roads", help="road line layer (GeoPackage, GeoJSON, Shapefile, .osm/.pbf)")
+    g.add_argument("--speed-field", help="road speed field (km/h)")
+    g.add_argument("--class-field", help="road class field")
+    g.add_argument("--class-speeds", help="CLASS=KMH,... speeds per road class")
+    g.add_argument("--oneway-field", help="one-way field (yes/1/true, -1)")
+    g.add_argument("--default-speed-kmh", type=float, help="speed of roads without one")
+    g.add_argument("--snap-max-m", type=float, default=500.0,
+                   help="max distance from a point to its road (default 500)")
+    p.set_defaults(func=_cmd_study)
+

@@ -1,7 +1,259 @@
+// Orientation-area design: thin bindings over libmatch/design.hpp. The pandas-facing API
+// (evaluate_plan, design_areas, AreaPlan) lives in libmatch/design.py.
+#include <pybind11/numpy.h>
+#include <pybind11/stl.h>
+
+#include <cmath>
+#include <limits>
+
 #include "bindings.hpp"
+#include "libmatch/areas.hpp"
+#include "libmatch/design.hpp"
+#include "libmatch/error.hpp"
+#include "numpy_util.hpp"
 
 namespace libmatch::py_bind {
 
-void bind_design(py::module_& m) { (void)m; }  // filled in by the design module's work
+namespace {
+
+using F64 = py::array_t<double, py::array::c_style>;
+
+/// A 1-D float64 array of length n (floating or integer input converted).
+F64 as_f64(const py::handle& obj, const char* what, py::ssize_t n = -1) {
+  py::array arr = py::array::ensure(obj);
+  if (!arr) throw InvalidType(std::string(what) + " must be a 1-D numeric array");
+  const char k = arr.dtype().kind();
+  if (k != 'f' && k != 'i' && k != 'u' && k != 'b') {
+    throw InvalidType(std::string(what) + " must be numeric, got dtype " +
+                      std::string(py::str(arr.dtype())));
+  }
+  if (arr.ndim() != 1) throw InvalidInput(std::string(what) + " must be 1-D");
+  if (n >= 0 && arr.shape(0) != n) {
+    throw InvalidInput(std::string(what) + " has " + std::to_string(arr.shape(0)) +
+                       " values; expected " + std::to_string(n));
+  }
+  return F64::ensure(arr);
+}
+
+std::vector<double> to_vec(const F64& a) { return {a.data(), a.data() + a.size()}; }
+
+/// An (n, m) float64 matrix flattened row-major.
+std::vector<double> matrix(const py::handle& obj, const char* what, py::ssize_t rows,
+                           py::ssize_t cols) {
+  py::array arr = py::array::ensure(obj);
+  if (!arr || arr.dtype().kind() != 'f') {
+    throw InvalidType(std::string(what) + " must be a float64 array of shape (n, m)");
+  }
+  if (arr.ndim() != 2 || arr.shape(0) != rows || arr.shape(1) != cols) {
+    throw InvalidInput(std::string(what) + " must have shape (" + std::to_string(rows) + ", " +
+                       std::to_string(cols) + ")");
+  }
+  F64 a = F64::ensure(arr);
+  return {a.data(), a.data() + a.size()};
+}
+
+template <class T>
+py::array_t<T> arr(const std::vector<T>& v) {
+  return py::array_t<T>(static_cast<py::ssize_t>(v.size()), v.data());
+}
+
+py::array_t<std::int64_t> arr_u8(const std::vector<std::uint8_t>& v) {
+  std::vector<std::int64_t> w(v.begin(), v.end());
+  return arr(w);
+}
+
+py::dict links_dict(const std::vector<Adjacency>& links) {
+  std::vector<std::int64_t> a, b;
+  for (const auto& l : links) {
+    a.push_back(l.a);
+    b.push_back(l.b);
+  }
+  py::dict d;
+  d["a"] = arr(a);
+  d["b"] = arr(b);
+  return d;
+}
+
+}  // namespace
+
+void bind_design(py::module_& m) {
+  py::class_<DesignProblem>(m, "DesignProblem",
+                            "Unit graph, demand, advisors and travel of an area design.")
+      .def_static(
+          "from_areas",
+          [](const AreaSet& units, const py::object& demand, double min_border_m) {
+            F64 d = as_f64(demand, "demand", static_cast<py::ssize_t>(units.size()));
+            std::vector<double> dv = to_vec(d);
+            py::gil_scoped_release nogil;
+            return make_design_problem(units, dv, min_border_m);
+          },
+          py::arg("units"), py::arg("demand"), py::arg("min_border_m") = 0.0)
+      .def(
+          "set_advisors",
+          [](DesignProblem& self, const AreaSet& units, const py::object& xy_obj,
+             const py::object& capacity, double max_snap_m) {
+            XYArray xy = as_xy(xy_obj, "advisor bases");
+            std::vector<double> cap;
+            if (!capacity.is_none()) cap = to_vec(as_f64(capacity, "advisor capacity", xy.shape(0)));
+            py::gil_scoped_release nogil;
+            set_advisors(self, units, xy_span(xy), cap, max_snap_m);
+          },
+          py::arg("units"), py::arg("xy"), py::arg("capacity") = py::none(),
+          py::arg("max_snap_m") = std::numeric_limits<double>::infinity())
+      .def(
+          "set_travel",
+          [](DesignProblem& self, const py::object& km, const py::object& minutes) {
+            const auto n = static_cast<py::ssize_t>(self.centroid.size());
+            const auto cols = self.advisor_xy.empty()
+                                  ? n
+                                  : static_cast<py::ssize_t>(self.advisor_xy.size());
+            self.travel_km = matrix(km, "travel km", n, cols);
+            self.travel_minutes.clear();
+            if (!minutes.is_none()) self.travel_minutes = matrix(minutes, "travel minutes", n, cols);
+          },
+          py::arg("km"), py::arg("minutes") = py::none(),
+          "Travel matrix (units x advisors, or units x units without advisors): entry [i, j] "
+          "is the travel from origin j to unit i; NaN = unreachable.")
+      .def(
+          "set_options",
+          [](DesignProblem& self, const std::string& islands, double balance, double travel,
+             double compactness) {
+            self.islands = parse_island_rule(islands);
+            self.weights.balance = balance;
+            self.weights.travel = travel;
+            self.weights.compactness = compactness;
+          },
+          py::arg("islands") = "error", py::arg("balance") = 1.0, py::arg("travel") = 1.0,
+          py::arg("compactness") = 0.01)
+      .def_property_readonly("n_units",
+                             [](const DesignProblem& p) { return p.centroid.size(); })
+      .def_property_readonly("n_advisors",
+                             [](const DesignProblem& p) { return p.advisor_xy.size(); })
+      .def_property_readonly("centroids",
+                             [](const DesignProblem& p) {
+                               const auto n = static_cast<py::ssize_t>(p.centroid.size());
+                               py::array_t<double> out({n, py::ssize_t{2}});
+                               auto r = out.mutable_unchecked<2>();
+                               for (py::ssize_t i = 0; i < n; ++i) {
+                                 r(i, 0) = p.centroid[i].x;
+                                 r(i, 1) = p.centroid[i].y;
+                               }
+                               return out;
+                             })
+      .def_property_readonly("advisor_unit",
+                             [](const DesignProblem& p) { return arr(p.advisor_unit); })
+      .def_property_readonly("adjacency", [](const DesignProblem& p) {
+        std::vector<std::int64_t> a, b;
+        std::vector<double> len;
+        for (const auto& e : p.adjacency) {
+          a.push_back(e.a);
+          b.push_back(e.b);
+          len.push_back(e.border_m);
+        }
+        return py::make_tuple(arr(a), arr(b), arr(len));
+      });
+
+  m.def(
+      "evaluate_plan",
+      [](const DesignProblem& problem, const py::object& labels_obj) {
+        auto labels = as_int64(labels_obj, "labels");
+        std::span<const std::int64_t> lab(labels.data(), static_cast<std::size_t>(labels.size()));
+        PlanEvaluation ev;
+        {
+          py::gil_scoped_release nogil;
+          ev = evaluate_plan(problem, lab);
+        }
+        py::dict areas;
+        areas["units"] = arr(ev.units);
+        areas["advisors"] = arr(ev.advisors);
+        areas["demand"] = arr(ev.demand);
+        areas["capacity"] = arr(ev.capacity);
+        areas["load_ratio"] = arr(ev.load_ratio);
+        areas["mean_travel_km"] = arr(ev.mean_travel_km);
+        areas["max_travel_km"] = arr(ev.max_travel_km);
+        areas["mean_travel_min"] = arr(ev.mean_travel_minutes);
+        areas["max_travel_min"] = arr(ev.max_travel_minutes);
+        areas["area_m2"] = arr(ev.area_m2);
+        areas["perimeter_m"] = arr(ev.perimeter_m);
+        areas["polsby_popper"] = arr(ev.polsby_popper);
+        areas["parts"] = arr(ev.parts);
+        areas["contiguous"] = arr_u8(ev.contiguous);
+        py::dict summary;
+        summary["objective"] = ev.summary.objective;
+        summary["imbalance"] = ev.summary.imbalance;
+        summary["mean_travel_km"] = ev.summary.travel_km;
+        summary["max_travel_km"] = ev.summary.max_travel_km;
+        summary["total_travel_km"] = ev.summary.total_travel_km;
+        summary["compactness"] = ev.summary.compactness;
+        summary["reference_km"] = ev.summary.reference_km;
+        summary["contiguous"] = ev.summary.all_contiguous;
+        py::dict out;
+        out["areas"] = areas;
+        out["summary"] = summary;
+        out["unit_travel_km"] = arr(ev.unit_travel_km);
+        out["unit_travel_min"] = arr(ev.unit_travel_minutes);
+        out["links"] = links_dict(ev.links);
+        return out;
+      },
+      py::arg("problem"), py::arg("labels"));
+
+  m.def(
+      "design_areas",
+      [](const DesignProblem& problem, std::int64_t k, std::uint64_t seed, int starts,
+         int threads, double time_limit_s, std::int64_t iterations, const py::object& initial,
+         const py::object& fixed) {
+        DesignOptions o;
+        o.k = k;
+        o.seed = seed;
+        o.starts = starts;
+        o.threads = threads;
+        o.time_limit_s = time_limit_s;
+        o.iterations = iterations;
+        const auto n = static_cast<py::ssize_t>(problem.centroid.size());
+        if (!initial.is_none()) {
+          auto a = as_int64(initial, "initial");
+          o.initial.assign(a.data(), a.data() + a.size());
+        }
+        if (!fixed.is_none()) {
+          F64 f = as_f64(fixed, "fixed", n);
+          for (py::ssize_t i = 0; i < n; ++i) o.fixed.push_back(f.data()[i] != 0.0 ? 1 : 0);
+        }
+        DesignResult r;
+        {
+          py::gil_scoped_release nogil;
+          r = design_areas(problem, o);
+        }
+        py::dict out;
+        out["labels"] = arr(r.labels);
+        out["objective"] = r.objective;
+        out["imbalance"] = r.imbalance;
+        out["mean_travel_km"] = r.travel_km;
+        out["compactness"] = r.compactness;
+        out["starts_completed"] = r.starts_completed;
+        out["best_start"] = r.best_start;
+        out["iterations"] = r.iterations;
+        out["time_limit_reached"] = r.time_limit_reached;
+        out["links"] = links_dict(r.links);
+        return out;
+      },
+      py::arg("problem"), py::arg("k"), py::arg("seed") = 0, py::arg("starts") = 8,
+      py::arg("threads") = 0,
+      py::arg("time_limit_s") = std::numeric_limits<double>::infinity(),
+      py::arg("iterations") = 0, py::arg("initial") = py::none(), py::arg("fixed") = py::none());
+
+  m.def(
+      "read_numeric_field",
+      [](const std::string& source, const std::string& layer, const std::string& id_field,
+         const std::string& field) {
+        std::vector<std::string> ids;
+        std::vector<double> values;
+        {
+          py::gil_scoped_release nogil;
+          read_numeric_field(source, layer, id_field, field, ids, values);
+        }
+        return py::make_tuple(ids, arr(values));
+      },
+      py::arg("source"), py::arg("layer"), py::arg("id_field"), py::arg("field"));
+}
 
 }  // namespace libmatch::py_bind

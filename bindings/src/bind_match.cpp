@@ -1,7 +1,347 @@
+// The matching round for Python: libmatch.matching builds dense arrays (interned services and
+// tags, CSR lists) and gets a MatchRound holding the C++ input and result.
+#include <pybind11/numpy.h>
+#include <pybind11/stl.h>
+
+#include <cmath>
+#include <memory>
+#include <string>
+#include <vector>
+
 #include "bindings.hpp"
+#include "libmatch/areas.hpp"
+#include "libmatch/error.hpp"
+#include "libmatch/match.hpp"
+#include "libmatch/scoring.hpp"
+#include "libmatch/travel.hpp"
+#include "numpy_util.hpp"
 
 namespace libmatch::py_bind {
+namespace {
 
-void bind_match(py::module_& m) { (void)m; }  // filled in by the match module's work
+using I64Array = py::array_t<std::int64_t, py::array::c_style>;
+using F64Array = py::array_t<double, py::array::c_style>;
+
+F64Array as_float64(const py::handle& obj, const char* what) {
+  py::array arr = py::array::ensure(obj);
+  if (!arr || (arr.dtype().kind() != 'f' && arr.dtype().kind() != 'i' && arr.dtype().kind() != 'u'))
+    throw InvalidType(std::string(what) + " must be a 1-D float64 numpy array");
+  if (arr.ndim() != 1) throw InvalidInput(std::string(what) + " must be 1-D");
+  return F64Array::ensure(arr);
+}
+
+void check_len(py::ssize_t got, py::ssize_t want, const char* what) {
+  if (got != want)
+    throw InvalidInput(std::string(what) + " has length " + std::to_string(got) + ", expected " +
+                       std::to_string(want));
+}
+
+// CSR (offsets n+1, values) -> one vector per row.
+template <class T>
+std::vector<std::vector<T>> csr(const py::handle& off_obj, const py::handle& val_obj,
+                                py::ssize_t n, const char* what) {
+  I64Array off = as_int64(off_obj, what);
+  I64Array val = as_int64(val_obj, what);
+  check_len(off.size(), n + 1, what);
+  std::vector<std::vector<T>> out(static_cast<std::size_t>(n));
+  const auto* o = off.data();
+  const auto* v = val.data();
+  if (n > 0 && (o[0] != 0 || o[n] != val.size()))
+    throw InvalidInput(std::string(what) + ": offsets do not span the values");
+  for (py::ssize_t i = 0; i < n; ++i) {
+    if (o[i + 1] < o[i]) throw InvalidInput(std::string(what) + ": offsets decrease");
+    out[i].assign(v + o[i], v + o[i + 1]);
+  }
+  return out;
+}
+
+const TravelModel* travel_of(const py::object& travel) {
+  if (travel.is_none()) return nullptr;
+  py::object obj = travel;
+  if (!py::isinstance<TravelModel>(obj) && py::hasattr(obj, "_impl")) obj = obj.attr("_impl");
+  try {
+    return obj.cast<const TravelModel*>();
+  } catch (const py::cast_error&) {
+    throw InvalidType("travel must be a libmatch travel model (StraightLine, RoadNetwork) or None");
+  }
+}
+
+const AreaSet* areas_of(const py::object& areas) {
+  if (areas.is_none()) return nullptr;
+  py::object obj = areas;
+  if (!py::isinstance<AreaSet>(obj) && py::hasattr(obj, "_impl")) obj = obj.attr("_impl");
+  try {
+    return obj.cast<const AreaSet*>();
+  } catch (const py::cast_error&) {
+    throw InvalidType("areas must be a libmatch AreaSet or None");
+  }
+}
+
+Weights weights_of(const py::dict& d) {
+  Weights w;
+  for (auto [k, v] : d) {
+    std::string key = py::str(k);
+    double x = v.cast<double>();
+    if (key == "travel_per_minute") w.travel_per_minute = x;
+    else if (key == "outside_area") w.outside_area = x;
+    else if (key == "partial_expertise_per_tag") w.partial_expertise_per_tag = x;
+    else if (key == "load") w.load = x;
+    else if (key == "continuity") w.continuity = x;
+    else if (key == "radius_penalty") w.radius_penalty = x;
+    else if (key == "radius_penalty_per_minute") w.radius_penalty_per_minute = x;
+    else if (key == "radius_penalty_per_km") w.radius_penalty_per_km = x;
+    else if (key == "unassigned_base") w.unassigned_base = x;
+    else if (key == "unassigned_per_priority") w.unassigned_per_priority = x;
+    else throw UnknownId("unknown weight '" + key + "'");
+  }
+  return w;
+}
+
+RuleOptions rules_of(const py::dict& d) {
+  RuleOptions r;
+  for (auto [k, v] : d) {
+    std::string key = py::str(k);
+    if (key == "radius_hard") r.radius_hard = v.cast<bool>();
+    else if (key == "allow_partial_expertise") r.allow_partial_expertise = v.cast<bool>();
+    else if (key == "duplicate_tolerance_m") r.duplicate_tolerance_m = v.cast<double>();
+    else if (key == "max_travel_minutes") r.max_travel_minutes = v.cast<double>();
+    else if (key == "alternatives") r.alternatives = v.cast<std::int64_t>();
+    else if (key == "threads") r.threads = v.cast<int>();
+    else throw UnknownId("unknown rule option '" + key + "'");
+  }
+  return r;
+}
+
+// Input, result and the Python objects the input points into (kept alive).
+struct MatchRound {
+  RoundInput input;
+  RoundResult result;
+  py::object areas_ref, travel_ref;
+};
+
+constexpr double kPoint = static_cast<double>(kCostScale);
+
+// Cost components in points, one array per component, for `n` rows read through `get`.
+template <class Get>
+void put_costs(py::dict& out, std::size_t n, Get get) {
+  const char* names[] = {"travel", "outside_area", "partial_expertise", "radius", "continuity",
+                         "load", "total"};
+  std::vector<F64Array> cols;
+  for (int c = 0; c < 7; ++c) cols.emplace_back(static_cast<py::ssize_t>(n));
+  for (std::size_t i = 0; i < n; ++i) {
+    const CostParts* cp = get(i);
+    if (!cp) {
+      for (auto& col : cols) col.mutable_data()[i] = std::nan("");
+      continue;
+    }
+    const std::int64_t v[] = {cp->travel, cp->outside_area, cp->partial_expertise, cp->radius,
+                              cp->continuity, cp->load, cp->total()};
+    for (int c = 0; c < 7; ++c) cols[c].mutable_data()[i] = static_cast<double>(v[c]) / kPoint;
+  }
+  for (int c = 0; c < 7; ++c) out[names[c]] = cols[c];
+}
+
+template <class T, class F>
+py::array_t<T> column(std::size_t n, F f) {
+  py::array_t<T> a(static_cast<py::ssize_t>(n));
+  for (std::size_t i = 0; i < n; ++i) a.mutable_data()[i] = static_cast<T>(f(i));
+  return a;
+}
+
+}  // namespace
+
+void bind_match(py::module_& m) {
+  {
+    py::list reasons, verdicts;
+    for (int k = 0; k <= static_cast<int>(Escalation::PinnedAdvisorUnavailable); ++k)
+      reasons.append(to_string(static_cast<Escalation>(k)));
+    for (int k = 0; k <= static_cast<int>(Verdict::Capacity); ++k)
+      verdicts.append(to_string(static_cast<Verdict>(k)));
+    m.attr("ESCALATION_REASONS") = reasons;  // index = code
+    m.attr("VERDICTS") = verdicts;
+    m.attr("COST_SCALE") = kCostScale;
+  }
+
+  py::class_<MatchRound, std::shared_ptr<MatchRound>>(m, "MatchRound")
+      .def_property_readonly("objective",
+                             [](const MatchRound& s) { return s.result.objective; })
+      .def_property_readonly("unassigned_base",
+                             [](const MatchRound& s) { return s.result.unassigned_base; })
+      .def_property_readonly("candidate_pairs",
+                             [](const MatchRound& s) { return s.result.candidate_pairs; })
+      .def_property_readonly("n_requests",
+                             [](const MatchRound& s) { return s.input.requests.size(); })
+      .def("requests",
+           [](const MatchRound& s) {
+             const auto& o = s.result.requests;
+             py::dict d;
+             d["advisor"] = column<std::int64_t>(o.size(), [&](auto i) { return o[i].advisor; });
+             d["reason"] = column<std::int8_t>(o.size(), [&](auto i) { return o[i].reason; });
+             d["duplicate_of"] =
+                 column<std::int64_t>(o.size(), [&](auto i) { return o[i].duplicate_of; });
+             d["pinned"] = column<bool>(o.size(), [&](auto i) { return o[i].pinned; });
+             d["minutes"] = column<double>(o.size(), [&](auto i) {
+               return o[i].advisor >= 0 ? o[i].minutes : std::nan("");
+             });
+             d["km"] = column<double>(o.size(), [&](auto i) {
+               return o[i].advisor >= 0 ? o[i].km : std::nan("");
+             });
+             put_costs(d, o.size(), [&](std::size_t i) -> const CostParts* {
+               return o[i].advisor >= 0 ? &o[i].cost : nullptr;
+             });
+             py::array_t<std::int64_t> funnel({static_cast<py::ssize_t>(o.size()), py::ssize_t{5}});
+             for (std::size_t i = 0; i < o.size(); ++i)
+               for (int k = 0; k < 5; ++k) funnel.mutable_at(i, k) = o[i].funnel[k];
+             d["funnel"] = funnel;
+             return d;
+           })
+      .def("alternatives",
+           [](const MatchRound& s) {
+             const auto& a = s.result.alternatives;
+             py::dict d;
+             d["request"] = column<std::int64_t>(a.size(), [&](auto i) { return a[i].request; });
+             d["advisor"] = column<std::int64_t>(a.size(), [&](auto i) { return a[i].advisor; });
+             d["rank"] = column<std::int64_t>(a.size(), [&](auto i) { return a[i].rank; });
+             d["delta"] = column<double>(a.size(), [&](auto i) { return a[i].delta / kPoint; });
+             d["has_room"] = column<bool>(a.size(), [&](auto i) { return a[i].has_room; });
+             d["minutes"] = column<double>(a.size(), [&](auto i) { return a[i].minutes; });
+             d["km"] = column<double>(a.size(), [&](auto i) { return a[i].km; });
+             put_costs(d, a.size(), [&](std::size_t i) { return &a[i].cost; });
+             return d;
+           })
+      .def("advisors",
+           [](const MatchRound& s) {
+             const auto& a = s.result.advisors;
+             py::dict d;
+             d["capacity"] = column<std::int64_t>(a.size(), [&](auto i) { return a[i].capacity; });
+             d["caseload_before"] =
+                 column<std::int64_t>(a.size(), [&](auto i) { return a[i].caseload_before; });
+             d["assigned"] = column<std::int64_t>(a.size(), [&](auto i) { return a[i].assigned; });
+             d["caseload_after"] =
+                 column<std::int64_t>(a.size(), [&](auto i) { return a[i].caseload_after; });
+             d["load_cost"] =
+                 column<double>(a.size(), [&](auto i) { return a[i].load_cost / kPoint; });
+             return d;
+           })
+      .def(
+          "explain",
+          [](const MatchRound& s, std::int64_t request) {
+            std::vector<ExplainRow> rows;
+            {
+              py::gil_scoped_release nogil;
+              rows = explain(s.input, s.result, request);
+            }
+            py::dict d;
+            d["advisor"] = column<std::int64_t>(rows.size(), [&](auto i) { return rows[i].advisor; });
+            d["verdict"] = column<std::int8_t>(rows.size(), [&](auto i) { return rows[i].verdict; });
+            d["chosen"] = column<bool>(rows.size(), [&](auto i) { return rows[i].chosen; });
+            d["has_room"] = column<bool>(rows.size(), [&](auto i) { return rows[i].has_room; });
+            d["rank"] = column<std::int64_t>(rows.size(), [&](auto i) { return rows[i].rank; });
+            d["minutes"] = column<double>(rows.size(), [&](auto i) { return rows[i].minutes; });
+            d["km"] = column<double>(rows.size(), [&](auto i) { return rows[i].km; });
+            put_costs(d, rows.size(), [&](std::size_t i) -> const CostParts* {
+              return rows[i].verdict == Verdict::Eligible ? &rows[i].cost : nullptr;
+            });
+            return d;
+          },
+          py::arg("request"));
+
+  m.def(
+      "match_round",
+      [](std::vector<std::string> req_ids, const py::object& loc_offsets, const py::object& loc_xy,
+         const py::object& req_service, const py::object& need_offsets,
+         const py::object& need_values, const py::object& priority,
+         const py::object& excl_offsets, const py::object& excl_values,
+         const py::object& current, const py::object& pinned, const py::object& registered,
+         std::vector<std::string> adv_ids, const py::object& adv_xy, const py::object& adv_service,
+         const py::object& exp_offsets, const py::object& exp_values, const py::object& capacity,
+         const py::object& caseload, const py::object& radius_km,
+         const py::object& radius_minutes, const py::object& area_offsets,
+         const py::object& area_values, const py::object& areas, const py::object& travel,
+         const py::dict& weights, const py::dict& rules) {
+        auto s = std::make_shared<MatchRound>();
+        auto& in = s->input;
+        const auto nr = static_cast<py::ssize_t>(req_ids.size());
+        const auto na = static_cast<py::ssize_t>(adv_ids.size());
+        in.areas = areas_of(areas);
+        in.travel = travel_of(travel);
+        s->areas_ref = areas;
+        s->travel_ref = travel;
+        in.weights = weights_of(weights);
+        in.rules = rules_of(rules);
+
+        // Requests.
+        {
+          I64Array off = as_int64(loc_offsets, "loc_offsets");
+          XYArray xy = as_xy(loc_xy, "loc_xy");
+          check_len(off.size(), nr + 1, "loc_offsets");
+          I64Array svc = as_int64(req_service, "req_service");
+          I64Array pri = as_int64(priority, "priority");
+          I64Array cur = as_int64(current, "current");
+          I64Array pin = as_int64(pinned, "pinned");
+          I64Array reg = as_int64(registered, "registered");
+          for (auto* a : {&svc, &pri, &cur, &pin, &reg}) check_len(a->size(), nr, "request column");
+          auto needs = csr<std::int32_t>(need_offsets, need_values, nr, "needs");
+          auto excl = csr<std::int64_t>(excl_offsets, excl_values, nr, "exclude");
+          in.requests.resize(static_cast<std::size_t>(nr));
+          for (py::ssize_t i = 0; i < nr; ++i) {
+            auto& r = in.requests[i];
+            r.id = std::move(req_ids[i]);
+            auto b = off.at(i), e = off.at(i + 1);
+            if (b < 0 || e < b || e > xy.shape(0))
+              throw InvalidInput("loc_offsets out of range for request '" + r.id + "'");
+            for (auto k = b; k < e; ++k) r.locations.push_back({xy.at(k, 0), xy.at(k, 1)});
+            r.service = static_cast<std::int32_t>(svc.at(i));
+            r.needs = std::move(needs[i]);
+            r.priority = pri.at(i);
+            r.exclude = std::move(excl[i]);
+            r.current_advisor = cur.at(i);
+            r.pinned = pin.at(i) != 0;
+            r.registered = reg.at(i);
+          }
+        }
+        // Advisors.
+        {
+          XYArray xy = as_xy(adv_xy, "adv_xy");
+          check_len(xy.shape(0), na, "adv_xy");
+          I64Array svc = as_int64(adv_service, "adv_service");
+          I64Array cap = as_int64(capacity, "capacity");
+          I64Array load = as_int64(caseload, "caseload");
+          F64Array rkm = as_float64(radius_km, "radius_km");
+          F64Array rmin = as_float64(radius_minutes, "radius_minutes");
+          for (auto* a : {&svc, &cap, &load}) check_len(a->size(), na, "advisor column");
+          check_len(rkm.size(), na, "radius_km");
+          check_len(rmin.size(), na, "radius_minutes");
+          auto exp = csr<std::int32_t>(exp_offsets, exp_values, na, "expertise");
+          auto ar = csr<std::int64_t>(area_offsets, area_values, na, "areas");
+          in.advisors.resize(static_cast<std::size_t>(na));
+          for (py::ssize_t i = 0; i < na; ++i) {
+            auto& a = in.advisors[i];
+            a.id = std::move(adv_ids[i]);
+            a.base = {xy.at(i, 0), xy.at(i, 1)};
+            a.service = static_cast<std::int32_t>(svc.at(i));
+            a.expertise = std::move(exp[i]);
+            a.capacity = cap.at(i);
+            a.caseload = load.at(i);
+            a.radius_km = rkm.at(i);
+            a.radius_minutes = rmin.at(i);
+            a.areas = std::move(ar[i]);
+          }
+        }
+        {
+          py::gil_scoped_release nogil;
+          s->result = run_round(in);
+        }
+        return s;
+      },
+      py::arg("req_ids"), py::arg("loc_offsets"), py::arg("loc_xy"), py::arg("req_service"),
+      py::arg("need_offsets"), py::arg("need_values"), py::arg("priority"),
+      py::arg("excl_offsets"), py::arg("excl_values"), py::arg("current"), py::arg("pinned"),
+      py::arg("registered"), py::arg("adv_ids"), py::arg("adv_xy"), py::arg("adv_service"),
+      py::arg("exp_offsets"), py::arg("exp_values"), py::arg("capacity"), py::arg("caseload"),
+      py::arg("radius_km"), py::arg("radius_minutes"), py::arg("area_offsets"),
+      py::arg("area_values"), py::arg("areas"), py::arg("travel"), py::arg("weights"),
+      py::arg("rules"));
+}
 
 }  // namespace libmatch::py_bind

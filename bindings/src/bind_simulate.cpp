@@ -1,7 +1,520 @@
+// The simulation for Python: libmatch.simulation compiles a scenario (JSON / dict, files read
+// with pandas and GDAL) into a spec dict of plain values and numpy arrays; this file turns it
+// into a C++ Scenario held by a Simulator, and returns results as dicts of numpy columns.
+#include <pybind11/functional.h>
+#include <pybind11/numpy.h>
+#include <pybind11/stl.h>
+
+#include <cmath>
+#include <limits>
+#include <memory>
+#include <set>
+#include <string>
+#include <vector>
+
 #include "bindings.hpp"
+#include "libmatch/areas.hpp"
+#include "libmatch/error.hpp"
+#include "libmatch/simulate.hpp"
+#include "libmatch/travel.hpp"
+#include "numpy_util.hpp"
 
 namespace libmatch::py_bind {
+namespace {
 
-void bind_simulate(py::module_& m) { (void)m; }  // filled in by the simulate module's work
+using i64 = std::int64_t;
+using F64Array = py::array_t<double, py::array::c_style>;
+
+// ---- spec dict -> Scenario ----------------------------------------------------------------
+
+void check_keys(const py::dict& d, const std::set<std::string>& allowed, const std::string& what) {
+  for (auto item : d) {
+    const std::string k = py::str(item.first);
+    if (!allowed.count(k)) {
+      std::string list;
+      for (const auto& a : allowed) list += (list.empty() ? "" : ", ") + a;
+      throw InvalidInput(what + ": unknown key '" + k + "' (allowed: " + list + ")");
+    }
+  }
+}
+
+template <class T>
+T get(const py::dict& d, const char* key, T fallback) {
+  if (!d.contains(key) || d[key].is_none()) return fallback;
+  try {
+    return d[key].cast<T>();
+  } catch (const py::cast_error&) {
+    throw InvalidType(std::string("scenario spec: '") + key + "' has the wrong type");
+  }
+}
+
+F64Array f64(const py::handle& obj, const char* what) {
+  py::array arr = py::array::ensure(obj);
+  if (!arr) throw InvalidType(std::string(what) + " must be a numeric numpy array");
+  const char k = arr.dtype().kind();
+  if (k != 'f' && k != 'i' && k != 'u' && k != 'b')
+    throw InvalidType(std::string(what) + " must be numeric, got " + std::string(py::str(arr.dtype())));
+  return F64Array::ensure(arr);
+}
+
+std::vector<i64> ints(const py::handle& obj, const char* what) {
+  auto a = as_int64(obj, what);
+  return {a.data(), a.data() + a.size()};
+}
+
+std::vector<double> doubles(const py::handle& obj, const char* what) {
+  auto a = f64(obj, what);
+  if (a.ndim() != 1) throw InvalidInput(std::string(what) + " must be 1-D");
+  return {a.data(), a.data() + a.size()};
+}
+
+template <class T>
+std::vector<T> list_of(const py::handle& obj) {
+  std::vector<T> out;
+  for (auto v : obj) out.push_back(v.cast<T>());
+  return out;
+}
+
+void need_len(std::size_t got, std::size_t n, const std::string& what) {
+  if (got != n)
+    throw InvalidInput("scenario spec: " + what + " has " + std::to_string(got) + " entries, expected " +
+                       std::to_string(n));
+}
+
+DurationKind duration_kind(const std::string& name, const std::string& where) {
+  if (name == "fixed") return DurationKind::Fixed;
+  if (name == "uniform") return DurationKind::Uniform;
+  if (name == "gamma") return DurationKind::Gamma;
+  throw InvalidInput("scenario: " + where + ".dist '" + name +
+                     "' is not a known distribution (fixed, uniform, gamma)");
+}
+
+EventKind event_kind(const std::string& name, const std::string& where) {
+  if (name == "join") return EventKind::Join;
+  if (name == "leave") return EventKind::Leave;
+  if (name == "absence") return EventKind::Absence;
+  if (name == "capacity") return EventKind::Capacity;
+  throw InvalidInput("scenario: " + where + ".type '" + name +
+                     "' is not a known event (join, leave, absence, capacity)");
+}
+
+Weights weights_from(const py::dict& d) {
+  check_keys(d, {"travel_per_minute", "outside_area", "partial_expertise_per_tag", "load", "continuity",
+                 "radius_penalty", "radius_penalty_per_minute", "radius_penalty_per_km", "unassigned_base",
+                 "unassigned_per_priority"},
+             "scenario weights");
+  Weights w;
+  w.travel_per_minute = get(d, "travel_per_minute", w.travel_per_minute);
+  w.outside_area = get(d, "outside_area", w.outside_area);
+  w.partial_expertise_per_tag = get(d, "partial_expertise_per_tag", w.partial_expertise_per_tag);
+  w.load = get(d, "load", w.load);
+  w.continuity = get(d, "continuity", w.continuity);
+  w.radius_penalty = get(d, "radius_penalty", w.radius_penalty);
+  w.radius_penalty_per_minute = get(d, "radius_penalty_per_minute", w.radius_penalty_per_minute);
+  w.radius_penalty_per_km = get(d, "radius_penalty_per_km", w.radius_penalty_per_km);
+  w.unassigned_base = get(d, "unassigned_base", w.unassigned_base);
+  w.unassigned_per_priority = get(d, "unassigned_per_priority", w.unassigned_per_priority);
+  return w;
+}
+
+RuleOptions rules_from(const py::dict& d) {
+  // duplicate_tolerance_m, alternatives and threads are accepted and ignored (see simulate.hpp).
+  check_keys(d, {"radius_hard", "allow_partial_expertise", "max_travel_minutes", "duplicate_tolerance_m",
+                 "alternatives", "threads"},
+             "scenario rules");
+  RuleOptions r;
+  r.radius_hard = get(d, "radius_hard", r.radius_hard);
+  r.allow_partial_expertise = get(d, "allow_partial_expertise", r.allow_partial_expertise);
+  r.max_travel_minutes = get(d, "max_travel_minutes", r.max_travel_minutes);
+  return r;
+}
+
+Scenario scenario_from_spec(const py::dict& spec) {
+  check_keys(spec, {"name", "horizon_weeks", "services", "tags", "advisors", "locations", "arrivals", "replay",
+                    "events", "areas", "travel", "weights", "rules", "no_klik_probability",
+                    "escalate_after_weeks", "reassign_absence_weeks", "initial_cases"},
+             "scenario spec");
+  Scenario s;
+  s.name = get<std::string>(spec, "name", s.name);
+  s.horizon_weeks = get<i64>(spec, "horizon_weeks", s.horizon_weeks);
+  s.no_klik_probability = get<double>(spec, "no_klik_probability", 0.0);
+  s.escalate_after_weeks = get<i64>(spec, "escalate_after_weeks", s.escalate_after_weeks);
+  s.reassign_absence_weeks = get<i64>(spec, "reassign_absence_weeks", 0);
+  s.initial_cases = get<bool>(spec, "initial_cases", true);
+  if (spec.contains("tags")) s.tags = list_of<std::string>(spec["tags"]);
+
+  if (spec.contains("services"))
+    for (auto item : spec["services"]) {
+      py::dict d = item.cast<py::dict>();
+      ServiceSpec sv;
+      sv.name = get<std::string>(d, "name", "");
+      const std::string where = "services['" + sv.name + "'].duration_weeks";
+      sv.duration.kind = duration_kind(get<std::string>(d, "dist", "fixed"), where);
+      sv.duration.mean_weeks = get<double>(d, "mean_weeks", 1.0);
+      sv.duration.sd_weeks = get<double>(d, "sd_weeks", 0.0);
+      sv.duration.min_weeks = get<double>(d, "min_weeks", 1.0);
+      sv.duration.max_weeks = get<double>(d, "max_weeks", sv.duration.min_weeks);
+      sv.hours_per_case = get<double>(d, "hours_per_case", 0.0);
+      s.services.push_back(sv);
+    }
+
+  if (spec.contains("advisors") && !spec["advisors"].is_none()) {
+    py::dict a = spec["advisors"].cast<py::dict>();
+    auto ids = list_of<std::string>(a["advisor_id"]);
+    const std::size_t n = ids.size();
+    auto xy = as_xy(a["xy"], "advisors xy");
+    need_len(static_cast<std::size_t>(xy.shape(0)), n, "advisors xy");
+    auto service = ints(a["service"], "advisors service");
+    auto capacity = ints(a["capacity"], "advisors capacity");
+    auto caseload = ints(a["caseload"], "advisors caseload");
+    auto rkm = doubles(a["radius_km"], "advisors radius_km");
+    auto rmin = doubles(a["radius_minutes"], "advisors radius_minutes");
+    auto expertise = a["expertise"].cast<std::vector<std::vector<std::int32_t>>>();
+    auto areas = a["areas"].cast<std::vector<std::vector<i64>>>();
+    need_len(service.size(), n, "advisors service");
+    need_len(capacity.size(), n, "advisors capacity");
+    need_len(caseload.size(), n, "advisors caseload");
+    need_len(rkm.size(), n, "advisors radius_km");
+    need_len(rmin.size(), n, "advisors radius_minutes");
+    need_len(expertise.size(), n, "advisors expertise");
+    need_len(areas.size(), n, "advisors areas");
+    for (std::size_t k = 0; k < n; ++k) {
+      Advisor adv;
+      adv.id = ids[k];
+      adv.base = {xy.at(k, 0), xy.at(k, 1)};
+      adv.service = static_cast<std::int32_t>(service[k]);
+      adv.expertise = expertise[k];
+      adv.capacity = capacity[k];
+      adv.caseload = caseload[k];
+      adv.radius_km = rkm[k];
+      adv.radius_minutes = rmin[k];
+      adv.areas = areas[k];
+      s.advisors.push_back(std::move(adv));
+    }
+  }
+  if (spec.contains("locations") && !spec["locations"].is_none()) {
+    auto xy = as_xy(spec["locations"], "locations");
+    for (py::ssize_t k = 0; k < xy.shape(0); ++k) s.locations.push_back({xy.at(k, 0), xy.at(k, 1)});
+  }
+  if (spec.contains("arrivals"))
+    for (auto item : spec["arrivals"]) {
+      py::dict d = item.cast<py::dict>();
+      ArrivalStream st;
+      st.label = get<std::string>(d, "label", "");
+      st.service = get<std::int32_t>(d, "service", 0);
+      st.rate_per_week = get<double>(d, "rate_per_week", 0.0);
+      if (d.contains("locations") && !d["locations"].is_none()) st.locations = ints(d["locations"], "arrival locations");
+      if (d.contains("location_weights") && !d["location_weights"].is_none())
+        st.location_weights = doubles(d["location_weights"], "arrival location_weights");
+      if (d.contains("needs"))
+        for (auto p : d["needs"]) {
+          auto t = p.cast<py::tuple>();
+          st.needs.push_back({t[0].cast<std::int32_t>(), t[1].cast<double>()});
+        }
+      if (d.contains("priorities"))
+        for (auto p : d["priorities"]) {
+          auto t = p.cast<py::tuple>();
+          st.priorities.push_back({t[0].cast<i64>(), t[1].cast<double>()});
+        }
+      st.refer_probability = get<double>(d, "refer_probability", 0.0);
+      st.first_week = get<i64>(d, "first_week", 0);
+      st.last_week = get<i64>(d, "last_week", std::numeric_limits<i64>::max());
+      s.arrivals.push_back(std::move(st));
+    }
+  if (spec.contains("replay") && !spec["replay"].is_none()) {
+    py::dict r = spec["replay"].cast<py::dict>();
+    auto week = ints(r["week"], "replay week");
+    const std::size_t n = week.size();
+    auto loc = ints(r["location"], "replay location");
+    auto service = ints(r["service"], "replay service");
+    auto priority = ints(r["priority"], "replay priority");
+    auto duration = doubles(r["duration_weeks"], "replay duration_weeks");
+    auto referred = ints(r["referred"], "replay referred");
+    auto needs = r["needs"].cast<std::vector<std::vector<std::int32_t>>>();
+    need_len(loc.size(), n, "replay location");
+    need_len(service.size(), n, "replay service");
+    need_len(priority.size(), n, "replay priority");
+    need_len(duration.size(), n, "replay duration_weeks");
+    need_len(referred.size(), n, "replay referred");
+    need_len(needs.size(), n, "replay needs");
+    for (std::size_t k = 0; k < n; ++k) {
+      ReplayArrival a;
+      a.week = week[k];
+      a.location = loc[k];
+      a.service = static_cast<std::int32_t>(service[k]);
+      a.needs = needs[k];
+      a.priority = priority[k];
+      a.duration_weeks = duration[k];
+      a.referred = referred[k] != 0;
+      s.replay.push_back(std::move(a));
+    }
+  }
+  if (spec.contains("events")) {
+    std::size_t k = 0;
+    for (auto item : spec["events"]) {
+      py::dict d = item.cast<py::dict>();
+      AdvisorEvent e;
+      e.week = get<i64>(d, "week", 0);
+      e.kind = event_kind(get<std::string>(d, "type", ""), "events[" + std::to_string(k++) + "]");
+      e.advisor = get<i64>(d, "advisor", -1);
+      e.weeks = get<i64>(d, "weeks", 0);
+      e.capacity = get<i64>(d, "capacity", 0);
+      s.events.push_back(e);
+    }
+  }
+  if (spec.contains("areas") && !spec["areas"].is_none()) {
+    py::object obj = spec["areas"];
+    if (!py::isinstance<AreaSet>(obj) && py::hasattr(obj, "_impl")) obj = obj.attr("_impl");
+    try {
+      s.areas = obj.cast<AreaSet>();
+    } catch (const py::cast_error&) {
+      throw InvalidType("scenario areas must be a libmatch AreaSet or None");
+    }
+  }
+  if (spec.contains("travel") && !spec["travel"].is_none()) {
+    py::object obj = spec["travel"];
+    if (!py::isinstance<TravelModel>(obj) && py::hasattr(obj, "_impl")) obj = obj.attr("_impl");
+    try {
+      s.travel = obj.cast<std::shared_ptr<TravelModel>>();
+    } catch (const py::cast_error&) {
+      throw InvalidType("scenario travel must be a libmatch travel model (StraightLine, RoadNetwork) or None");
+    }
+  }
+  if (spec.contains("weights") && !spec["weights"].is_none()) s.weights = weights_from(spec["weights"].cast<py::dict>());
+  if (spec.contains("rules") && !spec["rules"].is_none()) s.rules = rules_from(spec["rules"].cast<py::dict>());
+  return s;
+}
+
+// ---- results -> dicts of numpy columns ---------------------------------------------------
+
+template <class Row, class T>
+py::array_t<T> column(const std::vector<Row>& rows, T Row::*member) {
+  py::array_t<T> out(static_cast<py::ssize_t>(rows.size()));
+  auto* p = out.mutable_data();
+  for (std::size_t k = 0; k < rows.size(); ++k) p[k] = rows[k].*member;
+  return out;
+}
+
+template <class Row, class T, class Fn>
+py::array_t<T> column_fn(const std::vector<Row>& rows, Fn fn) {
+  py::array_t<T> out(static_cast<py::ssize_t>(rows.size()));
+  auto* p = out.mutable_data();
+  for (std::size_t k = 0; k < rows.size(); ++k) p[k] = fn(rows[k]);
+  return out;
+}
+
+// Weekly KPI columns of several runs stacked, in WeekKpis order.
+py::dict weekly_columns(const std::vector<WeekKpis>& w) {
+  py::dict d;
+  d["week"] = column(w, &WeekKpis::week);
+  d["arrivals"] = column(w, &WeekKpis::arrivals);
+  d["referred"] = column(w, &WeekKpis::referred);
+  d["no_klik_returns"] = column(w, &WeekKpis::no_klik_returns);
+  d["reassigned"] = column(w, &WeekKpis::reassigned);
+  d["completed"] = column(w, &WeekKpis::completed);
+  d["queued"] = column(w, &WeekKpis::queued);
+  d["matched"] = column(w, &WeekKpis::matched);
+  d["matched_first"] = column(w, &WeekKpis::matched_first);
+  d["escalated"] = column(w, &WeekKpis::escalated);
+  d["waiting"] = column(w, &WeekKpis::waiting);
+  d["in_service"] = column(w, &WeekKpis::in_service);
+  d["advisors_active"] = column(w, &WeekKpis::advisors_active);
+  d["advisors_absent"] = column(w, &WeekKpis::advisors_absent);
+  d["capacity_total"] = column(w, &WeekKpis::capacity_total);
+  d["arrivals_total"] = column(w, &WeekKpis::arrivals_total);
+  d["matched_total"] = column(w, &WeekKpis::matched_total);
+  d["completed_total"] = column(w, &WeekKpis::completed_total);
+  d["escalated_total"] = column(w, &WeekKpis::escalated_total);
+  d["referred_total"] = column(w, &WeekKpis::referred_total);
+  d["wait_mean"] = column(w, &WeekKpis::wait_mean);
+  d["wait_p90"] = column(w, &WeekKpis::wait_p90);
+  d["wait_max"] = column(w, &WeekKpis::wait_max);
+  d["travel_mean"] = column(w, &WeekKpis::travel_mean);
+  d["travel_p90"] = column(w, &WeekKpis::travel_p90);
+  d["outside_area_share"] = column(w, &WeekKpis::outside_area_share);
+  d["util_mean"] = column(w, &WeekKpis::util_mean);
+  d["util_max"] = column(w, &WeekKpis::util_max);
+  d["util_gini"] = column(w, &WeekKpis::util_gini);
+  d["hours_started"] = column(w, &WeekKpis::hours_started);
+  return d;
+}
+
+const char* kReasonKeys[5] = {"escalated_no_advisor_for_service", "escalated_no_expertise",
+                              "escalated_all_excluded", "escalated_all_out_of_radius",
+                              "escalated_no_capacity"};
+
+py::dict summary_columns(const std::vector<const SimulationSummary*>& s) {
+  using S = SimulationSummary;
+  auto ic = [&](i64 S::*m) {
+    py::array_t<i64> out(static_cast<py::ssize_t>(s.size()));
+    for (std::size_t k = 0; k < s.size(); ++k) out.mutable_data()[k] = s[k]->*m;
+    return out;
+  };
+  auto fc = [&](double S::*m) {
+    py::array_t<double> out(static_cast<py::ssize_t>(s.size()));
+    for (std::size_t k = 0; k < s.size(); ++k) out.mutable_data()[k] = s[k]->*m;
+    return out;
+  };
+  py::dict d;
+  d["weeks"] = ic(&S::weeks);
+  d["initial_cases"] = ic(&S::initial_cases);
+  d["arrivals"] = ic(&S::arrivals);
+  d["referred"] = ic(&S::referred);
+  d["matched"] = ic(&S::matched);
+  d["matched_first"] = ic(&S::matched_first);
+  d["escalated"] = ic(&S::escalated);
+  for (int r = 0; r < 5; ++r) {
+    py::array_t<i64> out(static_cast<py::ssize_t>(s.size()));
+    for (std::size_t k = 0; k < s.size(); ++k) out.mutable_data()[k] = s[k]->escalated_by_reason[r];
+    d[kReasonKeys[r]] = out;
+  }
+  d["no_klik_returns"] = ic(&S::no_klik_returns);
+  d["reassigned"] = ic(&S::reassigned);
+  d["completed"] = ic(&S::completed);
+  d["waiting_end"] = ic(&S::waiting_end);
+  d["in_service_end"] = ic(&S::in_service_end);
+  d["wait_mean"] = fc(&S::wait_mean);
+  d["wait_p90"] = fc(&S::wait_p90);
+  d["wait_max"] = fc(&S::wait_max);
+  d["travel_mean"] = fc(&S::travel_mean);
+  d["travel_p90"] = fc(&S::travel_p90);
+  d["outside_area_share"] = fc(&S::outside_area_share);
+  d["util_mean"] = fc(&S::util_mean);
+  d["util_max"] = fc(&S::util_max);
+  d["util_gini_mean"] = fc(&S::util_gini_mean);
+  d["escalated_share"] = fc(&S::escalated_share);
+  d["hours_started"] = fc(&S::hours_started);
+  return d;
+}
+
+py::dict result_dict(SimulationResult&& r, bool details) {
+  py::dict out;
+  out["seed"] = r.seed;
+  out["weekly"] = weekly_columns(r.weeks);
+  py::dict summary;
+  for (auto item : summary_columns({&r.summary})) {
+    py::array a = item.second.cast<py::array>();
+    summary[item.first] = a.attr("item")(0);
+  }
+  out["summary"] = summary;
+  if (!details) return out;
+  const auto& c = r.cases;
+  py::dict cases;
+  cases["case_id"] = column(c, &CaseRecord::case_id);
+  cases["registered"] = column(c, &CaseRecord::registered);
+  cases["service"] = column(c, &CaseRecord::service);
+  cases["location"] = column(c, &CaseRecord::location);
+  cases["area"] = column(c, &CaseRecord::area);
+  cases["priority"] = column(c, &CaseRecord::priority);
+  cases["n_needs"] = column(c, &CaseRecord::n_needs);
+  cases["duration_weeks"] = column(c, &CaseRecord::duration_weeks);
+  cases["first_matched"] = column(c, &CaseRecord::first_matched);
+  cases["ended"] = column(c, &CaseRecord::ended);
+  cases["status"] = column(c, &CaseRecord::status);
+  cases["reason"] = column_fn<CaseRecord, std::int8_t>(c, [](const CaseRecord& x) { return static_cast<std::int8_t>(x.reason); });
+  cases["matches"] = column(c, &CaseRecord::matches);
+  out["cases"] = cases;
+  const auto& a = r.assignments;
+  py::dict asg;
+  asg["case_id"] = column(a, &AssignmentRecord::case_id);
+  asg["advisor"] = column(a, &AssignmentRecord::advisor);
+  asg["week_start"] = column(a, &AssignmentRecord::week_start);
+  asg["week_end"] = column(a, &AssignmentRecord::week_end);
+  asg["end"] = column(a, &AssignmentRecord::end);
+  asg["minutes"] = column(a, &AssignmentRecord::minutes);
+  asg["outside_area"] = column(a, &AssignmentRecord::outside_area);
+  out["assignments"] = asg;
+  const auto& w = r.advisor_weeks;
+  py::dict aw;
+  aw["week"] = column(w, &AdvisorWeek::week);
+  aw["advisor"] = column(w, &AdvisorWeek::advisor);
+  aw["capacity"] = column(w, &AdvisorWeek::capacity);
+  aw["caseload"] = column(w, &AdvisorWeek::caseload);
+  aw["status"] = column(w, &AdvisorWeek::status);
+  out["advisor_weeks"] = aw;
+  return out;
+}
+
+}  // namespace
+
+void bind_simulate(py::module_& m) {
+  py::class_<Simulator>(m, "Simulator")
+      .def(py::init([](const py::dict& spec, int threads) {
+             Scenario s = scenario_from_spec(spec);
+             py::gil_scoped_release release;
+             return Simulator(std::move(s), threads);
+           }),
+           py::arg("spec"), py::arg("threads") = 0)
+      .def_property_readonly("name", [](const Simulator& s) { return s.scenario().name; })
+      .def_property_readonly("horizon_weeks", [](const Simulator& s) { return s.scenario().horizon_weeks; })
+      .def_property_readonly("advisor_ids",
+                             [](const Simulator& s) {
+                               std::vector<std::string> ids;
+                               for (const auto& a : s.scenario().advisors) ids.push_back(a.id);
+                               return ids;
+                             })
+      .def_property_readonly("service_names",
+                             [](const Simulator& s) {
+                               std::vector<std::string> names;
+                               for (const auto& v : s.scenario().services) names.push_back(v.name);
+                               return names;
+                             })
+      .def(
+          "run",
+          [](const Simulator& self, std::uint64_t seed, bool details) {
+            SimulationResult r;
+            {
+              py::gil_scoped_release release;
+              r = self.run(seed, details);
+            }
+            return result_dict(std::move(r), details);
+          },
+          py::arg("seed"), py::arg("details") = true);
+
+  m.def(
+      "validate_scenario", [](const py::dict& spec) { validate(scenario_from_spec(spec)); }, py::arg("spec"));
+
+  m.def(
+      "simulate_many",
+      [](const std::vector<const Simulator*>& sims, const std::vector<std::uint64_t>& seeds, int threads,
+         const py::object& progress, bool weekly) {
+        std::function<void(std::int64_t)> cb;
+        if (!progress.is_none())
+          cb = [progress](std::int64_t done) {
+            py::gil_scoped_acquire gil;
+            progress(done);
+            if (PyErr_CheckSignals() != 0) throw py::error_already_set();
+          };
+        std::vector<SimulationResult> results;
+        {
+          py::gil_scoped_release release;
+          results = simulate_many(sims, seeds, threads, cb);
+        }
+        std::vector<const SimulationSummary*> sums;
+        for (const auto& r : results) sums.push_back(&r.summary);
+        py::dict out;
+        out["summary"] = summary_columns(sums);
+        if (weekly) {
+          std::vector<WeekKpis> all;
+          std::vector<i64> run;
+          for (std::size_t k = 0; k < results.size(); ++k)
+            for (const auto& w : results[k].weeks) {
+              all.push_back(w);
+              run.push_back(static_cast<i64>(k));
+            }
+          py::dict wk = weekly_columns(all);
+          py::array_t<i64> run_col(static_cast<py::ssize_t>(run.size()));
+          std::copy(run.begin(), run.end(), run_col.mutable_data());
+          wk["run"] = run_col;
+          out["weekly"] = wk;
+        }
+        return out;
+      },
+      py::arg("simulators"), py::arg("seeds"), py::arg("threads") = 0, py::arg("progress") = py::none(),
+      py::arg("weekly") = false);
+
+  m.attr("SIMULATION_ESCALATION_KEYS") =
+      py::make_tuple(kReasonKeys[0], kReasonKeys[1], kReasonKeys[2], kReasonKeys[3], kReasonKeys[4]);
+}
 
 }  // namespace libmatch::py_bind

@@ -30,11 +30,13 @@
 // earlier arc wins a tie between equal bids, leaving a row unassigned wins a tie against
 // any column) but no further preference is promised. Single-threaded.
 //
-// Overflow bounds: with m as above, every cost that takes part (unassigned costs, kept
-// arc costs, load costs of usable units) must satisfy |cost| <= max_transport_cost(m)
-// = (2^63 - 1) / (16 * (2m + 3)^2), so the scaled prices cannot overflow; and the sum over
-// rows of max(|unassigned cost|, max |kept arc cost|) plus the sum of |usable load costs|
-// must fit in int64, so the objective cannot overflow. Otherwise Overflow is thrown.
+// Overflow bounds: the objective cannot overflow because the sum over rows of
+// max(|unassigned cost|, max |kept arc cost|) plus the sum of |load costs| of usable units
+// (units up to min(capacity, number of kept arcs into the column)) must fit in int64;
+// otherwise Overflow is thrown before solving. Internally, prices are int64 when every
+// cost taking part has |cost| <= max_transport_cost(m) = (2^63 - 1) / (64 * (2m + 3)^2)
+// (prices stay within ~7 * alpha^2 * max |cost|), else 128-bit (about 2x slower); with
+// m >= 2^24 and costs beyond that bound, Overflow is thrown as well.
 #include <cstdint>
 #include <span>
 #include <vector>
@@ -68,7 +70,8 @@ struct TransportSolution {
   std::vector<std::int64_t> col_load;    // units taken per column
 };
 
-/// Largest |cost| accepted when m columns have capacity > 0 (see "Overflow bounds").
+/// Largest |cost| solved with 64-bit prices when m columns have capacity > 0 (see
+/// "Overflow bounds"); larger costs are still solved exactly, with 128-bit prices.
 std::int64_t max_transport_cost(std::int64_t m);
 
 /// Solves the problem exactly. Ties between equal-cost optima are broken deterministically

@@ -138,10 +138,13 @@ struct SnapResult {
 /// point on a one-way edge only in that edge's direction. km is the length of the fastest
 /// path (the first one found among equally fast paths, deterministic).
 ///
-/// pairs(): one shortest-path search per origin (seeded at both ends of its edge), spread
-/// over threads; each search stops once it passes max_minutes (or the time beyond which every
-/// path is longer than max_km at the network's slowest speed). Unreachable pairs are absent
-/// and counted exactly in TravelPairs::unreachable_pairs (directed reachability).
+/// pairs(): one shortest-path search per origin (Dijkstra over the CSR graph with a radix
+/// heap, seeded at both ends of the origin's edge), origins spread over threads; a search
+/// stops once it passes max_minutes (or the time beyond which every path is longer than
+/// max_km at the network's slowest speed), or once every destination's edge ends are final.
+/// Unreachable pairs are absent and counted exactly in TravelPairs::unreachable_pairs
+/// (directed reachability, from the strongly connected components).
+/// Cost: about one full Dijkstra per origin when unlimited; memory per thread ~24 bytes/node.
 class RoadNetwork final : public TravelModel {
  public:
   /// Reads a GDAL line layer (LineString / MultiLineString; curves are linearised).
@@ -194,8 +197,8 @@ class RoadNetwork final : public TravelModel {
   const std::vector<double>& edge_speed_kmh() const;
   const std::vector<OneWay>& edge_oneway() const;
   /// The CSR graph: arcs of node i are arc_offsets[i] .. arc_offsets[i+1], sorted by head.
-  const std::vector<std::int64_t>& arc_offsets() const;
-  std::vector<std::int64_t> arc_head() const;  ///< copies (the graph stores arcs packed)
+  std::vector<std::int64_t> arc_offsets() const;  ///< copies (the graph stores arcs packed)
+  std::vector<std::int64_t> arc_head() const;
   std::vector<double> arc_minutes() const;
   std::vector<double> arc_km() const;
 

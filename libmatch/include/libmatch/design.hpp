@@ -1,0 +1,214 @@
+#pragma once
+// Orientation-area design: group units (municipalities, postcode areas...) into k contiguous
+// areas, evaluate a plan, and optimise one.
+//
+// Units and coordinates are those of the working CRS (projected metres); travel in km
+// (and minutes, for reports). Everything here works on dense unit indices 0..n-1; unit ids
+// are used in messages only.
+//
+// CONTIGUITY (hard rule). Two units are neighbours when they share a border longer than the
+// tolerance used to build `DesignProblem::adjacency` (a point contact is not a border). An
+// area is contiguous when its units are connected through neighbour pairs. The optimiser only
+// ever returns contiguous plans.
+//
+// ISLANDS AND EXCLAVES. A unit is one polygon set, so a municipality's own exclaves travel with
+// it. What matters is the unit graph: when it is not connected (islands such as the Wadden
+// islands, or a detached group such as Zeeuws-Vlaanderen, whose only land border is foreign):
+//  - IslandRule::Error (default): InvalidInput naming the units without any neighbour and
+//    the other detached groups.
+//  - IslandRule::Attach: the graph's connected parts are joined by "links", chosen like a
+//    minimum spanning tree (Kruskal) over the shortest centroid-to-centroid distance between
+//    two parts; ties go to the lower unit indices. A link counts as a border of length 0:
+//    it makes the two units neighbours for contiguity but adds nothing to compactness.
+//    Texel, for instance, is linked to the mainland unit nearest by centroid.
+//
+// OBJECTIVE (lower is better), for a plan with k areas:
+//   objective = w_balance * imbalance + w_travel * travel_km / reference_km
+//             + w_compactness * (1 - mean Polsby-Popper)
+//  - demand D_r and capacity C_r per area; D, C their totals. Capacity is the summed
+//    capacity of the advisors whose base lies in the area or, without advisors, the equal
+//    share D / k. imbalance = sqrt( sum_r (D_r/D - C_r/C)^2 * C / C_r ): the capacity-weighted
+//    RMS deviation of the load ratio (D_r/C_r) from the overall ratio, as a fraction
+//    (0.1 = areas typically 10% over or under their fair load).
+//  - travel_km is the demand-weighted mean travel per unit, unit travel t_i being
+//      with advisors: the capacity-weighted mean km from the area's advisor bases to the
+//                     unit's centroid (work spread over the area's advisors by capacity);
+//      without advisors and without a travel matrix: the straight-line km from the unit's
+//                     centroid to the area's demand-weighted centre (mean of unit centroids
+//                     weighted by demand; unweighted when the area has no demand);
+//      without advisors, with a unit-to-unit travel matrix: km from the area's medoid unit
+//                     (the member unit minimising the demand-weighted travel to the area,
+//                     lowest index on ties) to the unit.
+//  - reference_km = sqrt(total unit area / (pi * k)) / 1000, the radius of a disc with the
+//    mean area size, which makes the travel term scale free.
+//  - Polsby-Popper of an area = 4 pi A / P^2, with A the summed unit areas and P the summed
+//    unit perimeters minus twice the shared border lengths inside the area (equal to the
+//    dissolved polygon's perimeter when units share their borders exactly). It is a
+//    tie-breaker with the default weight 0.01.
+//
+// DETERMINISM. design_areas returns the same plan for the same input and seed whatever the
+// thread count, as long as the run is not cut short by `time_limit_s` (a time limit makes the
+// result depend on machine speed).
+#include <cstdint>
+#include <limits>
+#include <span>
+#include <string>
+#include <vector>
+
+#include "libmatch/areas.hpp"
+
+namespace libmatch {
+
+class TravelModel;
+
+/// What to do with units that cannot reach the others through shared borders (see above).
+enum class IslandRule {
+  Error,   ///< the unit graph must be connected
+  Attach,  ///< join disconnected parts by nearest-centroid links (Kruskal)
+};
+
+/// Parses "error" / "attach"; InvalidInput otherwise.
+IslandRule parse_island_rule(const std::string& name);
+
+struct DesignWeights {
+  double balance = 1.0;       ///< per unit of imbalance (a fraction)
+  double travel = 1.0;        ///< per reference_km of demand-weighted mean travel
+  double compactness = 0.01;  ///< per unit of (1 - mean Polsby-Popper)
+};
+
+/// The whole input of evaluation and optimisation: a unit graph, demand, optional advisors
+/// and an optional travel matrix. Plain data; validated by evaluate_plan / design_areas.
+struct DesignProblem {
+  std::vector<std::string> ids;      ///< unit ids, for messages (empty: "#<index>")
+  std::vector<XY> centroid;          ///< unit centroids, metres
+  std::vector<double> area_m2;       ///< unit areas, > 0
+  std::vector<double> perimeter_m;   ///< unit perimeters, > 0
+  std::vector<double> demand;        ///< per unit, finite, >= 0, total > 0
+  /// Neighbour pairs with their shared border (a != b, any order, duplicates not allowed).
+  std::vector<Adjacency> adjacency;
+
+  /// Optional advisors: base coordinates, the unit holding each base (index) and capacity
+  /// (> 0; empty = 1 each). Every area must contain at least one advisor's base.
+  std::vector<XY> advisor_xy;
+  std::vector<std::int64_t> advisor_unit;
+  std::vector<double> advisor_capacity;
+
+  /// Optional travel matrix, row-major n x m: travel_km[i * m + j] is the km from advisor j's
+  /// base to unit i (m = number of advisors) or, without advisors, from unit j's centroid to
+  /// unit i (m = n). NaN marks an unreachable pair, which counts as 2 x the straight-line km.
+  /// Empty: straight-line km (advisors: base to centroid; otherwise to the area centre).
+  std::vector<double> travel_km;
+  /// Optional minutes, same shape as travel_km; reported only (NaN pairs are filled with the
+  /// fallback km times the mean minutes per km of the known pairs).
+  std::vector<double> travel_minutes;
+
+  IslandRule islands = IslandRule::Error;
+  DesignWeights weights;
+};
+
+/// Fills ids, centroids, areas, perimeters and adjacency (borders longer than `min_border_m`)
+/// from an AreaSet, with one demand value per area. Demand is validated later.
+DesignProblem make_design_problem(const AreaSet& units, std::span<const double> demand,
+                                  double min_border_m = 0.0);
+
+/// Sets advisors: `xy` holds m bases (x0,y0,x1,y1,...), `capacity` m values (or empty).
+/// A base belongs to the unit containing it, else to the nearest unit (within `max_snap_m`;
+/// beyond it InvalidInput naming the advisor's index).
+void set_advisors(DesignProblem& problem, const AreaSet& units, std::span<const double> xy,
+                  std::span<const double> capacity,
+                  double max_snap_m = std::numeric_limits<double>::infinity());
+
+/// Fills travel_km / travel_minutes from a travel model: advisor bases (or, without advisors,
+/// unit centroids) as origins, unit centroids as destinations. Memory: n x m doubles twice.
+void set_travel(DesignProblem& problem, const TravelModel& model, int threads = 0);
+
+/// Plan-level figures of evaluate_plan.
+struct PlanSummary {
+  double objective = 0.0;
+  double imbalance = 0.0;
+  double travel_km = 0.0;        ///< demand-weighted mean unit travel
+  double max_travel_km = 0.0;
+  double total_travel_km = 0.0;  ///< sum of demand * unit travel
+  double compactness = 0.0;      ///< mean Polsby-Popper
+  double reference_km = 0.0;
+  bool all_contiguous = true;    ///< every area contiguous
+};
+
+/// Per-area report and plan summary of evaluate_plan. Per-area vectors have k entries.
+struct PlanEvaluation {
+  std::vector<std::int64_t> units;        ///< number of units
+  std::vector<std::int64_t> advisors;     ///< advisors whose base lies in the area
+  std::vector<double> demand;
+  std::vector<double> capacity;           ///< advisors' capacity, or D / k without advisors
+  std::vector<double> load_ratio;         ///< demand / capacity
+  std::vector<double> mean_travel_km;     ///< demand-weighted (unweighted if no demand)
+  std::vector<double> max_travel_km;      ///< over all member units
+  // Areas without an advisor (evaluation only) have capacity 0, load ratio inf (objective
+  // inf) and their units' travel is the capacity-weighted mean from all advisors.
+  std::vector<double> mean_travel_minutes;  ///< NaN without travel minutes
+  std::vector<double> max_travel_minutes;
+  std::vector<double> area_m2;
+  std::vector<double> perimeter_m;        ///< unit perimeters minus twice the inner borders
+  std::vector<double> polsby_popper;
+  std::vector<std::int64_t> parts;        ///< connected pieces through shared borders only
+  std::vector<std::uint8_t> contiguous;   ///< connected under the island rule (links count)
+
+  std::vector<double> unit_travel_km;     ///< t_i per unit (see OBJECTIVE)
+  std::vector<double> unit_travel_minutes;  ///< NaN without travel minutes
+  std::vector<Adjacency> links;           ///< island links used (empty under IslandRule::Error)
+
+  PlanSummary summary;
+};
+
+/// Evaluates a plan: labels[i] in 0..k-1 with k = max label + 1, every label used.
+/// Never fails on a non-contiguous plan (see `contiguous`); InvalidInput on bad data.
+PlanEvaluation evaluate_plan(const DesignProblem& problem, std::span<const std::int64_t> labels);
+
+struct DesignOptions {
+  std::int64_t k = 0;            ///< number of areas, 1..n (with advisors: at most the number
+                                 ///< of distinct units holding a base)
+  std::uint64_t seed = 0;
+  int starts = 8;                ///< independent multi-starts (>= 1); the best is kept
+  int threads = 0;               ///< <= 0: all cores; never changes the result
+  double time_limit_s = std::numeric_limits<double>::infinity();  ///< wall-clock cap
+  std::int64_t iterations = 0;   ///< annealing proposals per start; 0 = automatic (max(2000, 50 n))
+  /// Repair mode: a starting plan (labels 0..k-1, all used). Pieces of a non-contiguous area
+  /// other than its largest (by demand, then units) are released and re-attached to
+  /// neighbouring areas, then the plan is improved; the result is never worse than the
+  /// repaired start. Labels keep their numbers.
+  std::vector<std::int64_t> initial;
+  /// With `initial`: per unit, nonzero = the unit keeps its initial label.
+  std::vector<std::uint8_t> fixed;
+};
+
+struct DesignResult {
+  /// Area per unit. Without `initial` areas are numbered by their lowest unit index.
+  std::vector<std::int64_t> labels;
+  double objective = 0.0;
+  double imbalance = 0.0;
+  double travel_km = 0.0;
+  double compactness = 0.0;
+  int starts_completed = 0;     ///< starts that ran their full budget
+  int best_start = 0;
+  std::int64_t iterations = 0;  ///< proposals evaluated over all starts
+  bool time_limit_reached = false;
+  std::vector<Adjacency> links;  ///< island links used
+};
+
+/// Per start: k-means++ seeds (advisor units when advisors are given) and region growing
+/// (the least-loaded area takes its nearest free neighbour), then simulated annealing over
+/// contiguity-preserving moves: a unit joins a neighbouring area, optionally followed by a
+/// unit of that area moving back (keeps balance while a border shifts); articulation points
+/// of an area never move. Then a greedy descent. The best of `starts` runs wins (ties: lowest
+/// start). Cost per start O(iterations x area size); memory O(n + edges). Throws InvalidInput for k out of range, NaN or negative demand, an
+/// unconnected unit graph under IslandRule::Error, a bad initial plan.
+DesignResult design_areas(const DesignProblem& problem, const DesignOptions& options);
+
+/// Reads one numeric attribute per feature of a vector layer, with the feature ids from
+/// `id_field` (as strings), in layer order. Null values become NaN. Throws FileMissing,
+/// FileError, UnknownId (layer or field).
+void read_numeric_field(const std::string& source, const std::string& layer,
+                        const std::string& id_field, const std::string& field,
+                        std::vector<std::string>& ids, std::vector<double>& values);
+
+}  // namespace libmatch

@@ -1,0 +1,165 @@
+#pragma once
+// The weekly matching round: hard rules decide which advisors may take a request, soft costs
+// rank them, and an exact min-cost transportation solve (flow.hpp) assigns every request to
+// an advisor or escalates it with a reason.
+//
+// Determinism: requests and advisors are put in canonical order (by id) before anything is
+// solved, and every tie is broken by that order, so permuting the input rows gives the same
+// assignment (up to relabelling) whatever the thread count.
+//
+// Escalation reasons are decided in this order (the first that applies wins):
+//   1. duplicate_request          a location within duplicate_tolerance_m of a location of an
+//                                 earlier request (later `registered` day, else larger id);
+//   2. pinned_advisor_unavailable pinned, but current_advisor is missing, fails a hard rule
+//                                 or has no room left for the pinned cases;
+//   then over the advisor pool, narrowing it rule by rule:
+//   3. no_advisor_for_service     nobody works for the request's service;
+//   4. no_expertise               ... nobody of them covers the needed tags;
+//   5. all_excluded               ... all of those are excluded (conflict of interest);
+//   6. all_out_of_radius          ... all of those are beyond their radius (or travel cap);
+//   7. no_capacity                ... all of those are full, or their room went to requests
+//                                 that the optimum preferred (priority, cost).
+#include <cstdint>
+#include <limits>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "libmatch/areas.hpp"
+#include "libmatch/model.hpp"
+#include "libmatch/travel.hpp"
+
+namespace libmatch {
+
+enum class Escalation : std::int8_t {
+  None = 0,
+  NoAdvisorForService,
+  NoExpertise,
+  AllExcluded,
+  AllOutOfRadius,
+  NoCapacity,
+  DuplicateRequest,
+  PinnedAdvisorUnavailable,
+};
+/// "no_advisor_for_service", ..., "" for None.
+const char* to_string(Escalation reason);
+
+/// Verdict of one advisor for one request: the first hard rule that fails, in this order.
+enum class Verdict : std::int8_t {
+  Eligible = 0,
+  Service,    ///< other service
+  Expertise,  ///< lacks a needed tag (or all of them, with partial expertise allowed)
+  Excluded,   ///< conflict of interest
+  Radius,     ///< beyond radius_km / radius_minutes (hard radius) or max_travel_minutes
+  Capacity,   ///< no free capacity before the round (caseload >= capacity)
+};
+/// "eligible", "service", "expertise", "excluded", "radius", "capacity".
+const char* to_string(Verdict verdict);
+
+/// Cost components of one (request, advisor) pair in integer units (kCostScale per point).
+struct CostParts {
+  std::int64_t travel = 0;
+  std::int64_t outside_area = 0;
+  std::int64_t partial_expertise = 0;
+  std::int64_t radius = 0;      ///< soft radius penalty
+  std::int64_t continuity = 0;
+  std::int64_t load = 0;        ///< marginal load cost (see RoundResult notes)
+  std::int64_t total() const {
+    return travel + outside_area + partial_expertise + radius + continuity + load;
+  }
+};
+
+struct RoundInput {
+  std::vector<Request> requests;
+  std::vector<Advisor> advisors;
+  const AreaSet* areas = nullptr;          ///< orientation areas; null = no area costs
+  const TravelModel* travel = nullptr;     ///< null = StraightLine() (x1.3 at 60 km/h)
+  /// Optional precomputed travel from advisor bases (origin = advisor index) to primary
+  /// locations (destination = request index). Must contain every pair the rules can use
+  /// (all pairs within each advisor's radius and max_travel_minutes); absent pairs count as
+  /// out of reach. null = computed with `travel`.
+  const TravelPairs* travel_pairs = nullptr;
+  Weights weights;
+  RuleOptions rules;
+};
+
+/// Outcome per request (RoundResult::requests, in input order).
+struct RequestOutcome {
+  std::int64_t advisor = -1;          ///< advisor index, -1 when escalated
+  Escalation reason = Escalation::None;
+  std::int64_t duplicate_of = -1;     ///< for duplicate_request: the request kept
+  bool pinned = false;                ///< kept its pinned current_advisor
+  CostParts cost;                     ///< components of the assignment (advisor >= 0)
+  double minutes = 0.0;               ///< travel minutes / km to the chosen advisor
+  double km = 0.0;
+  /// Escalated requests other than duplicates: advisors passing each hard rule in turn
+  /// (service, expertise, not excluded, radius, free capacity before the round), the
+  /// funnel behind the reason. Zero for everything else.
+  std::int64_t funnel[5] = {0, 0, 0, 0, 0};
+};
+
+/// A runner-up for an assigned request (RoundResult::alternatives).
+struct Alternative {
+  std::int64_t request = 0;  ///< request index
+  std::int64_t advisor = 0;  ///< advisor index
+  std::int64_t rank = 0;     ///< 2, 3, ... (rank 1 is the chosen advisor)
+  CostParts cost;            ///< load = marginal cost of one more case on that advisor
+  std::int64_t delta = 0;    ///< cost.total() - chosen total (>= 0 unless !has_room)
+  bool has_room = false;     ///< the advisor still has free capacity after the round
+  double minutes = 0.0;
+  double km = 0.0;
+};
+
+/// Per advisor (RoundResult::advisors, in input order).
+struct AdvisorLoad {
+  std::int64_t capacity = 0;
+  std::int64_t caseload_before = 0;
+  std::int64_t assigned = 0;         ///< new cases this round (incl. pinned)
+  std::int64_t caseload_after = 0;
+  std::int64_t load_cost = 0;        ///< sum of marginal load costs of the new cases
+};
+
+/// Result of a round. Load costs are marginal: a request assigned to advisor j reports the
+/// marginal cost of j's last new case (what removing it would save); an alternative reports
+/// the marginal cost of one more case on that advisor (what moving there would add). With
+/// that convention the chosen advisor's total is never above that of an eligible advisor that
+/// still has room (optimality), so it ranks first among those.
+struct RoundResult {
+  std::vector<RequestOutcome> requests;
+  std::vector<Alternative> alternatives;  ///< by request id (canonical order), then rank
+  std::vector<AdvisorLoad> advisors;
+  /// Sum over assigned requests of their costs without load, plus every advisor's load_cost,
+  /// plus the unassigned cost of every escalated request that is neither a duplicate nor a
+  /// pinned one (units): the value the solver minimised, plus the fixed pinned cases.
+  std::int64_t objective = 0;
+  std::int64_t unassigned_base = 0; ///< resolved Weights::unassigned_base (units)
+  std::int64_t candidate_pairs = 0; ///< eligible (request, advisor) pairs handed to the solver
+  std::int64_t assigned = 0;
+  std::int64_t escalated = 0;
+};
+
+/// Runs one round. Throws InvalidInput (naming the id) for duplicate ids, negative capacity,
+/// caseload outside [0, capacity], non-finite coordinates, a request without locations,
+/// advisor/area indices out of range, negative radius; Overflow when costs cannot fit int64.
+/// Empty requests or advisors give an empty (or all-escalated) result.
+RoundResult run_round(const RoundInput& input);
+
+/// One advisor's verdict for one request (explain()).
+struct ExplainRow {
+  std::int64_t advisor = 0;
+  Verdict verdict = Verdict::Eligible;
+  bool chosen = false;
+  bool has_room = false;   ///< free capacity after the round (the chosen one: true)
+  std::int64_t rank = 0;   ///< 1 = best among eligible (ties: chosen first, then id); 0 = not eligible
+  CostParts cost;          ///< eligible only; load as in RoundResult
+  double minutes = std::numeric_limits<double>::quiet_NaN();  ///< travel, NaN if unreachable
+  double km = std::numeric_limits<double>::quiet_NaN();
+};
+
+/// Every advisor of the pool (in input order) with its verdict for request `request`
+/// (index into input.requests), given the round's result. `input` must be the one the
+/// result came from. Throws UnknownId when the index is out of range.
+std::vector<ExplainRow> explain(const RoundInput& input, const RoundResult& result,
+                                std::int64_t request);
+
+}  // namespace libmatch

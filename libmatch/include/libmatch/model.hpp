@@ -1,0 +1,128 @@
+#pragma once
+// The domain model of a matching round: requests (aanvragen), advisors (begeleiders),
+// cost weights and rule switches. Plain structs with dense indices and interned ints so a
+// simulation can build them once and re-run rounds without parsing strings.
+//
+// Conventions
+// - Coordinates are projected metres in the working CRS (default EPSG:28992).
+// - Services and expertise tags are small ints from a Vocabulary (or any dense numbering
+//   the caller keeps stable); only equality matters.
+// - Advisor references (exclude, current_advisor) are indices into RoundInput::advisors.
+// - Orientation areas are indices into the AreaSet passed as RoundInput::areas.
+#include <cstdint>
+#include <limits>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+#include <vector>
+
+#include "libmatch/areas.hpp"
+
+namespace libmatch {
+
+/// Interns strings (service names, expertise tags) as dense ints 0, 1, 2, ...
+/// in first-seen order. Call intern() in a canonical (e.g. sorted) order for results that
+/// do not depend on input row order.
+class Vocabulary {
+ public:
+  std::int32_t intern(std::string_view name);
+  /// -1 when unknown.
+  std::int32_t find(std::string_view name) const;
+  const std::string& name(std::int32_t id) const;  // UnknownId when out of range
+  std::size_t size() const { return names_.size(); }
+  const std::vector<std::string>& names() const { return names_; }
+
+ private:
+  std::vector<std::string> names_;
+  std::unordered_map<std::string, std::int32_t> index_;
+};
+
+/// Splits "a; b;c" on ';', trims blanks, drops empty parts and interns each part.
+/// The result is sorted and free of duplicates.
+std::vector<std::int32_t> parse_tags(std::string_view text, Vocabulary& vocabulary);
+
+/// No calendar date given (Request::registered).
+inline constexpr std::int64_t kNoDate = std::numeric_limits<std::int64_t>::min();
+/// Request::current_advisor was given but is not in the pool (pinned: escalated).
+inline constexpr std::int64_t kAdvisorNotInPool = -2;
+/// Area index not yet known: run_round locates the primary location itself (Request::area).
+inline constexpr std::int64_t kAreaUnknown = -2;
+
+/// One request of one applicant (aanvrager) in this round.
+struct Request {
+  std::string id;                      ///< applicant_id; unique in a round; orders ties
+  std::vector<XY> locations;           ///< business locations, >= 1; [0] is the primary one
+  std::int32_t service = 0;            ///< interned service (dienst)
+  std::vector<std::int32_t> needs;     ///< interned expertise tags needed (hulpvraag)
+  std::int64_t priority = 0;           ///< higher = more urgent
+  std::vector<std::int64_t> exclude;   ///< advisor indices with a conflict of interest
+  /// Advisor index for a reassignment; -1 = none; kAdvisorNotInPool = named but gone.
+  std::int64_t current_advisor = -1;
+  bool pinned = false;                 ///< keep current_advisor (or escalate)
+  std::int64_t registered = kNoDate;   ///< registration day (any monotone day number)
+  /// Orientation area index of locations[0] in RoundInput::areas; -1 = outside all;
+  /// kAreaUnknown = let run_round locate it (set it yourself to skip point-in-polygon).
+  std::int64_t area = kAreaUnknown;
+};
+
+/// One advisor (begeleider) of the pool.
+struct Advisor {
+  std::string id;                      ///< advisor_id; unique; orders ties
+  XY base;                             ///< home / office location
+  std::int32_t service = 0;            ///< interned service the advisor works for
+  std::vector<std::int32_t> expertise; ///< interned expertise tags
+  std::int64_t capacity = 0;           ///< maximum simultaneous cases, >= 0
+  std::int64_t caseload = 0;           ///< current cases, 0 <= caseload <= capacity
+  double radius_km = std::numeric_limits<double>::infinity();       ///< action radius
+  double radius_minutes = std::numeric_limits<double>::infinity();  ///< action radius
+  std::vector<std::int64_t> areas;     ///< orientation area indices; empty = works anywhere
+};
+
+/// Cost weights. All costs are in *points*; one point is one minute of travel at the default
+/// `travel_per_minute`. Internally points are multiplied by kCostScale and rounded to int64,
+/// so the optimum is exact at a resolution of 0.01 point.
+struct Weights {
+  /// points per minute of travel (advisor base -> primary location, travel model).
+  double travel_per_minute = 1.0;
+  /// points when the primary location lies outside every orientation area of the advisor
+  /// (advisors without areas, or rounds without an AreaSet, never pay it).
+  double outside_area = 30.0;
+  /// points per needed expertise tag the advisor lacks (only with allow_partial_expertise).
+  double partial_expertise_per_tag = 60.0;
+  /// load: the case that brings an advisor to utilisation u = caseload_after / capacity
+  /// costs load * u^2 points (marginal cost, increasing, so the total is convex).
+  double load = 60.0;
+  /// points for every advisor other than the request's current_advisor (continuity);
+  /// requests without current_advisor (or whose current advisor is in exclude) never pay it.
+  double continuity = 45.0;
+  /// Soft radius (only with radius_hard = false): a pair beyond the advisor's radius pays
+  /// radius_penalty points, plus radius_penalty_per_minute for every minute beyond
+  /// radius_minutes and radius_penalty_per_km for every km beyond radius_km.
+  double radius_penalty = 120.0;
+  double radius_penalty_per_minute = 2.0;
+  double radius_penalty_per_km = 2.0;
+  /// Unassigned cost of a request = unassigned_base + unassigned_per_priority * max(priority, 0).
+  /// unassigned_base < 0 (default) = automatic: one point more than the most expensive
+  /// candidate assignment of the round, so a request is escalated only when no eligible
+  /// advisor has room, and capacity that is scarce goes to higher priority first.
+  double unassigned_base = -1.0;
+  double unassigned_per_priority = 200.0;
+};
+
+/// Integer cost units per point.
+inline constexpr std::int64_t kCostScale = 100;
+
+/// Rule switches.
+struct RuleOptions {
+  bool radius_hard = true;               ///< false: out-of-radius pairs pay radius_penalty
+  /// true: an advisor lacking some needed tags stays eligible when it has at least one of
+  /// them, and pays partial_expertise_per_tag per missing tag.
+  bool allow_partial_expertise = false;
+  double duplicate_tolerance_m = 25.0;   ///< locations closer than this = duplicate; <= 0 off
+  /// Global cap on candidate travel (also when radius_hard = false); infinity = none.
+  double max_travel_minutes = std::numeric_limits<double>::infinity();
+  std::int64_t alternatives = 3;         ///< runner-up advisors reported per assignment
+  int threads = 0;                       ///< <= 0: all cores; results never depend on it
+};
+
+}  // namespace libmatch

@@ -1,0 +1,300 @@
+#pragma once
+// Batch reassignment simulation: a horizon of weekly matching rounds (match.hpp) with
+// arrivals, completions, 'no klik' returns, escalations and advisor events, reported as
+// weekly KPIs and a summary. Sweeps run many (scenario, seed) pairs on all cores.
+//
+// The week (t = 0 .. horizon_weeks - 1), in this order:
+//   1. Progress: every case in service whose advisor was not absent in week t - 1 advances one
+//      week; a case whose remaining duration reaches 0 completes and frees its capacity.
+//      A case matched in week s with duration d (and no absence) thus completes at the start
+//      of week s + d, and its place is free for that week's round. 'No klik' cases (see 4)
+//      return to the queue here instead, with their advisor excluded from then on.
+//   2. Events of week t (join, leave, absence, capacity), in their input order. A leaver's cases
+//      and the cases above a reduced capacity (most recently matched first, then the higher
+//      case number) go back to the queue: minimum disruption, no other case moves. Absent
+//      advisors take no new cases; their cases pause (do not progress) unless the absence
+//      lasts at least reassign_absence_weeks (> 0), in which case they are reassigned.
+//   3. Arrivals: per arrival stream a Poisson number of new requests, each with a location
+//      drawn from the stream's location pool, needs, priority and a case duration; a share
+//      is out of scope and referred at once. Replay arrivals of week t are added after them.
+//   4. One run_round() over the queue (new, returned and still waiting requests) and the
+//      advisors currently in the pool, with precomputed travel pairs and known areas.
+//      Cases in service are not in the round: they keep their advisor (as if pinned), so
+//      nothing moves that need not move. A match is rejected after the first conversation
+//      ('no klik') with no_klik_probability, drawn per (case, match); it returns in step 1 of
+//      the next week. An unmatched request that has been in the queue for
+//      escalate_after_weeks weeks or more after this round (t - entered >= escalate_after_weeks)
+//      is escalated and leaves the simulation; others wait for the next round.
+//   5. KPIs of week t (WeekKpis), measured after the round.
+//
+// Conservation (checked every week, an internal error otherwise):
+//   initial_cases + arrivals_total
+//     == in_service + completed_total + waiting + escalated_total + referred_total,
+// where matched_total = in_service + completed_total. Capacity is never exceeded and a case
+// never has two advisors (also checked every week).
+//
+// Randomness: every draw comes from a small counter-seeded generator (xoshiro256**, seeded by
+// splitmix64 of (seed, stream, week, index)), so a run depends only on (scenario, seed), never
+// on threads or on other runs; arrivals of a seed are the same in scenarios that share the
+// arrival streams and horizon (common random numbers for fair comparisons). Poisson, gamma,
+// normal and uniform variates are implemented here (no std:: distributions, whose output
+// differs between standard libraries); they use std::exp/std::log/std::sqrt/std::pow from the
+// platform's libm, so results are bit-identical on one platform and practically (not
+// promised) identical on others.
+#include <cstdint>
+#include <functional>
+#include <limits>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "libmatch/areas.hpp"
+#include "libmatch/match.hpp"
+#include "libmatch/model.hpp"
+#include "libmatch/travel.hpp"
+
+namespace libmatch {
+
+/// Case duration distribution in weeks. A draw is rounded to the nearest whole week, at least 1.
+enum class DurationKind : std::int8_t {
+  Fixed = 0,  ///< always mean_weeks
+  Uniform,    ///< whole weeks, uniform in [min_weeks, max_weeks]
+  Gamma,      ///< gamma with mean_weeks and sd_weeks (sd 0 = fixed)
+};
+
+struct DurationSpec {
+  DurationKind kind = DurationKind::Fixed;
+  double mean_weeks = 1.0;  ///< Fixed, Gamma (> 0)
+  double sd_weeks = 0.0;    ///< Gamma (>= 0)
+  double min_weeks = 1.0;   ///< Uniform (>= 1)
+  double max_weeks = 1.0;   ///< Uniform (>= min_weeks)
+};
+
+/// A service (dienst) of the catalogue; Advisor::service and stream services index these.
+struct ServiceSpec {
+  std::string name;
+  DurationSpec duration;
+  double hours_per_case = 0.0;  ///< e.g. 36 for VABIMPULS (incl. travel); 0 = not given
+};
+
+struct TagChance {
+  std::int32_t tag = 0;        ///< index into Scenario::tags
+  double probability = 0.0;    ///< each tag is drawn independently, in [0, 1]
+};
+
+struct PriorityChance {
+  std::int64_t priority = 0;
+  double probability = 0.0;    ///< relative weight (>= 0; normalised over the list)
+};
+
+/// Poisson arrivals of one service (optionally of one area, municipality or farm-type mix).
+struct ArrivalStream {
+  std::string label;                       ///< names the stream in errors, e.g. "arrivals[2]"
+  std::int32_t service = 0;                ///< index into Scenario::services
+  double rate_per_week = 0.0;              ///< Poisson mean per week (>= 0)
+  /// Candidate locations (indices into Scenario::locations); empty = all locations.
+  std::vector<std::int64_t> locations;
+  /// Relative weight per candidate (same length as `locations`, or empty = uniform).
+  std::vector<double> location_weights;
+  std::vector<TagChance> needs;            ///< independent tag draws
+  std::vector<PriorityChance> priorities;  ///< empty = priority 0
+  double refer_probability = 0.0;          ///< out of scope: referred at arrival, in [0, 1]
+  std::int64_t first_week = 0;             ///< active from this week ...
+  std::int64_t last_week = std::numeric_limits<std::int64_t>::max();  ///< ... to this (incl.)
+};
+
+/// A dated request (replay table); its location must be in Scenario::locations.
+struct ReplayArrival {
+  std::int64_t week = 0;
+  std::int64_t location = 0;             ///< index into Scenario::locations
+  std::int32_t service = 0;
+  std::vector<std::int32_t> needs;       ///< indices into Scenario::tags
+  std::int64_t priority = 0;
+  double duration_weeks = std::numeric_limits<double>::quiet_NaN();  ///< NaN = draw
+  bool referred = false;                 ///< out of scope
+};
+
+enum class EventKind : std::int8_t {
+  Join = 0,   ///< the advisor enters the pool (before: not in the pool)
+  Leave,      ///< the advisor leaves; its cases are reassigned
+  Absence,    ///< no new cases for `weeks` weeks; its cases pause (or move, see Scenario)
+  Capacity,   ///< new capacity; cases above it are reassigned
+};
+
+struct AdvisorEvent {
+  std::int64_t week = 0;        ///< events at or beyond the horizon are ignored
+  EventKind kind = EventKind::Leave;
+  std::int64_t advisor = 0;     ///< index into Scenario::advisors
+  std::int64_t weeks = 0;       ///< Absence: length in weeks (>= 1)
+  std::int64_t capacity = 0;    ///< Capacity: the new capacity (>= 0)
+};
+
+/// Everything a simulated year needs. Plain data: build it in code (or from JSON in Python,
+/// `libmatch.Scenario`), then hand it to a Simulator.
+struct Scenario {
+  std::string name = "scenario";
+  std::int64_t horizon_weeks = 52;        ///< >= 1
+  std::vector<ServiceSpec> services;
+  std::vector<std::string> tags;          ///< expertise / needs tag names
+  /// The whole staff over the horizon, joiners included (they get a Join event). Advisor
+  /// ids are unique; `caseload` is the initial number of running cases (see initial_cases).
+  std::vector<Advisor> advisors;
+  std::vector<XY> locations;              ///< business-location pool (working CRS, metres)
+  std::vector<ArrivalStream> arrivals;
+  std::vector<ReplayArrival> replay;
+  std::vector<AdvisorEvent> events;
+  std::optional<AreaSet> areas;           ///< orientation areas (Advisor::areas index them)
+  std::shared_ptr<const TravelModel> travel;  ///< null = StraightLine() (x1.3 at 60 km/h)
+  Weights weights;
+  RuleOptions rules;                      ///< duplicate_tolerance_m and threads are ignored
+  double no_klik_probability = 0.0;       ///< in [0, 1]
+  std::int64_t escalate_after_weeks = 4;  ///< >= 0
+  std::int64_t reassign_absence_weeks = 0;  ///< >= 0; 0 = absences never move cases
+  /// true: each advisor starts with `caseload` running cases of its service (locations drawn
+  /// from the pool within its areas and radius, remaining weeks uniform in 1..a drawn
+  /// duration); false: everyone starts empty (caseload ignored).
+  bool initial_cases = true;
+};
+
+/// Throws InvalidInput / UnknownId naming the field (e.g. "arrivals[2].rate_per_week") and the
+/// allowed range: horizon < 1, negative or non-finite rates, probabilities outside [0, 1],
+/// bad durations, indices out of range, duplicate advisor ids, inconsistent events (a join of
+/// an advisor already in the pool, a leave of one that is not).
+void validate(const Scenario& scenario);
+
+/// KPIs of one week (after its round). Means and percentiles are NaN when nothing to measure.
+/// Percentiles use the nearest-rank rule: p90 = the ceil(0.9 n)-th smallest value.
+struct WeekKpis {
+  std::int64_t week = 0;
+  // flows of the week
+  std::int64_t arrivals = 0;         ///< new requests (incl. referred)
+  std::int64_t referred = 0;         ///< out of scope, referred at arrival
+  std::int64_t no_klik_returns = 0;  ///< cases back in the queue after a failed first talk
+  std::int64_t reassigned = 0;       ///< cases moved off a leaver / reduced capacity / absence
+  std::int64_t completed = 0;
+  std::int64_t queued = 0;           ///< requests in this week's round
+  std::int64_t matched = 0;          ///< matches made in the round (first or repeated)
+  std::int64_t matched_first = 0;    ///< requests matched for the first time
+  std::int64_t escalated = 0;        ///< requests escalated (leaving the simulation)
+  // stocks at the end of the week
+  std::int64_t waiting = 0;          ///< requests still in the queue
+  std::int64_t in_service = 0;       ///< cases with an advisor
+  std::int64_t advisors_active = 0;  ///< in the pool (joined, not left), absent ones included
+  std::int64_t advisors_absent = 0;
+  std::int64_t capacity_total = 0;   ///< of the advisors in the pool
+  // cumulative counts (conservation)
+  std::int64_t arrivals_total = 0;
+  std::int64_t matched_total = 0;    ///< in_service + completed_total
+  std::int64_t completed_total = 0;
+  std::int64_t escalated_total = 0;
+  std::int64_t referred_total = 0;
+  // distributions
+  double wait_mean = 0, wait_p90 = 0, wait_max = 0;  ///< weeks registration -> first match
+  double travel_mean = 0, travel_p90 = 0;            ///< minutes, over the week's matches
+  double outside_area_share = 0;  ///< of the week's matches: location outside the advisor's areas
+  double util_mean = 0, util_max = 0, util_gini = 0;  ///< caseload / capacity, capacity > 0
+  double hours_started = 0;       ///< hours_per_case of the week's first matches
+};
+
+/// One stint of a case with an advisor (SimulationResult::assignments).
+struct AssignmentRecord {
+  std::int64_t case_id = 0;
+  std::int64_t advisor = 0;        ///< index into Scenario::advisors
+  std::int64_t week_start = 0;     ///< matched in this week's round (-1 = initial case)
+  std::int64_t week_end = -1;      ///< released at the start of this week; -1 = still running
+  std::int8_t end = 0;             ///< 0 running, 1 completed, 2 no klik, 3 reassigned
+  double minutes = 0.0;            ///< travel base -> location
+  bool outside_area = false;
+};
+
+/// One request (SimulationResult::cases).
+struct CaseRecord {
+  std::int64_t case_id = 0;         ///< 0, 1, ... (initial cases first)
+  std::int64_t registered = 0;      ///< arrival week (-1 = initial case)
+  std::int32_t service = 0;
+  std::int64_t location = 0;        ///< index into Scenario::locations
+  std::int64_t area = -1;           ///< orientation area of the location (-1 = none)
+  std::int64_t priority = 0;
+  std::int64_t n_needs = 0;
+  double duration_weeks = 0.0;
+  std::int64_t first_matched = -1;  ///< week of the first match; -1 = never
+  std::int64_t ended = -1;          ///< week completed / escalated / referred; -1 = open
+  std::int8_t status = 0;           ///< 0 waiting, 1 in service, 2 completed, 3 escalated, 4 referred
+  Escalation reason = Escalation::None;  ///< escalated: the reason of the last round
+  std::int64_t matches = 0;         ///< matches made for this case
+};
+
+/// Year totals (SimulationResult::summary).
+struct SimulationSummary {
+  std::int64_t weeks = 0;
+  std::int64_t initial_cases = 0;
+  std::int64_t arrivals = 0, referred = 0, matched = 0, matched_first = 0, escalated = 0;
+  std::int64_t no_klik_returns = 0, reassigned = 0, completed = 0;
+  std::int64_t waiting_end = 0, in_service_end = 0;
+  /// escalated by reason: no_advisor_for_service, no_expertise, all_excluded,
+  /// all_out_of_radius, no_capacity
+  std::int64_t escalated_by_reason[5] = {0, 0, 0, 0, 0};
+  double wait_mean = 0, wait_p90 = 0, wait_max = 0;  ///< over all first matches
+  double travel_mean = 0, travel_p90 = 0;            ///< over all matches
+  double outside_area_share = 0;                     ///< over all matches
+  double util_mean = 0;        ///< mean over weeks of WeekKpis::util_mean
+  double util_max = 0;         ///< max over weeks of WeekKpis::util_max
+  double util_gini_mean = 0;   ///< mean over weeks of WeekKpis::util_gini
+  double escalated_share = 0;  ///< escalated / (arrivals - referred); NaN when 0
+  double hours_started = 0;
+};
+
+/// Per advisor and week (SimulationResult::advisor_weeks, week-major).
+struct AdvisorWeek {
+  std::int64_t week = 0;
+  std::int64_t advisor = 0;
+  std::int64_t capacity = 0;
+  std::int64_t caseload = 0;
+  std::int8_t status = 0;  ///< 0 in the pool, 1 absent, 2 not yet joined, 3 left
+};
+
+struct SimulationResult {
+  std::uint64_t seed = 0;
+  std::vector<WeekKpis> weeks;
+  SimulationSummary summary;
+  // details (empty unless requested)
+  std::vector<CaseRecord> cases;
+  std::vector<AssignmentRecord> assignments;
+  std::vector<AdvisorWeek> advisor_weeks;
+};
+
+/// A scenario prepared for many runs: validated, travel from every advisor base to every
+/// location computed once, location areas located once. Immutable and thread-safe; run()
+/// can be called from several threads at once. Copies share the prepared data.
+class Simulator {
+ public:
+  /// Validates (see validate()) and precomputes. threads <= 0: all cores (precomputation
+  /// only; results never depend on it).
+  explicit Simulator(Scenario scenario, int threads = 0);
+
+  const Scenario& scenario() const;
+  /// One simulated horizon. `details`: also fill cases, assignments and advisor_weeks.
+  SimulationResult run(std::uint64_t seed, bool details = false) const;
+
+  struct Impl;
+
+ private:
+  std::shared_ptr<const Impl> impl_;
+};
+
+/// Convenience: Simulator(scenario, 1).run(seed, details).
+SimulationResult simulate(const Scenario& scenario, std::uint64_t seed, bool details = false);
+
+/// Runs every (simulator, seed) pair, scenario-major: result k = (k / seeds.size(),
+/// seeds[k % seeds.size()]), each exactly as run(seed, false) would give it, whatever the
+/// thread count. threads <= 0: all cores. `progress`, when set, is called from the calling
+/// thread with the number of finished runs whenever that number has grown (not necessarily
+/// once per run; the last call reports all runs). If `progress` throws (e.g. an interrupt),
+/// no further run starts and the exception is rethrown once the running ones have finished.
+/// Otherwise the error of the first failed run (by task order) is rethrown at the end.
+std::vector<SimulationResult> simulate_many(
+    const std::vector<const Simulator*>& simulators, const std::vector<std::uint64_t>& seeds,
+    int threads = 0, const std::function<void(std::int64_t)>& progress = {});
+
+}  // namespace libmatch

@@ -1,0 +1,126 @@
+#pragma once
+// Private: the validated design model (CSR unit graph, travel tables) and the incremental
+// plan state shared by evaluate_plan and design_areas.
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "libmatch/design.hpp"
+
+namespace libmatch::detail {
+
+enum class TravelMode {
+  Advisors,  ///< capacity-weighted mean from the area's supply units
+  Centre,    ///< straight line to the demand-weighted centre
+  Medoid,    ///< unit-to-unit matrix, from the area's medoid unit
+};
+
+/// A validated DesignProblem in dense form. Built by prepare().
+struct Model {
+  std::int64_t n = 0;
+  std::vector<std::string> ids;
+  std::vector<XY> c;
+  std::vector<double> area, per, d;
+  double total_demand = 0.0;
+  double total_area = 0.0;
+  DesignWeights w;
+  IslandRule islands = IslandRule::Error;
+
+  // Unit graph in CSR form, borders plus island links (link edges have border 0).
+  std::vector<std::int64_t> off;
+  std::vector<std::int32_t> nb;
+  std::vector<double> border;
+  std::vector<std::uint8_t> is_link;
+  std::vector<Adjacency> links;
+  std::int64_t border_components = 1;  ///< connected parts through borders only
+
+  TravelMode mode = TravelMode::Centre;
+  // Supply units: units holding at least one advisor base (advisor mode only).
+  std::vector<std::int32_t> supply_of;   ///< per unit: supply index or -1
+  std::vector<std::int32_t> supply_unit; ///< per supply index: unit
+  std::vector<double> supply_cap;        ///< per supply index: summed capacity
+  std::int64_t n_advisors = 0;
+  std::vector<std::int64_t> advisors_in_unit;  ///< advisors per unit
+  double total_capacity = 0.0;
+  /// Advisor mode: n x n_supply, sum over the unit's advisors of capacity * km.
+  /// Medoid mode: n x n, km from unit j to unit i at [i * n + j].
+  std::vector<double> tt;
+  std::vector<double> tt_min;  ///< same shape as tt, minutes (empty if none)
+  std::int64_t tt_cols = 0;
+
+  std::string id(std::int64_t i) const;
+};
+
+/// Validates and densifies. `for_design`: an unconnected graph under IslandRule::Error throws.
+Model prepare(const DesignProblem& p, bool for_design);
+
+/// Incremental state of a complete plan with every area non-empty.
+class State {
+ public:
+  State(const Model& m, std::int64_t k, const std::vector<std::int32_t>& labels);
+
+  std::int64_t k() const { return k_; }
+  const std::vector<std::int32_t>& labels() const { return label_; }
+  const std::vector<std::int32_t>& members(std::int32_t r) const { return members_[r]; }
+  double objective() const;
+  double imbalance() const;
+  double travel_km() const;  ///< demand-weighted mean
+  double compactness() const;
+  double reference_km() const { return ref_km_; }
+
+  /// Whether u may leave its area without breaking contiguity or the advisor rule.
+  bool movable(std::int32_t u) const;
+  /// Objective change if u moves to area s (u must be movable and adjacent to s).
+  double delta(std::int32_t u, std::int32_t s) const;
+  void move(std::int32_t u, std::int32_t s);
+  /// Recomputes every running sum from scratch (bounded floating drift).
+  void refresh();
+
+  // Per-area values for reports.
+  double area_demand(std::int32_t r) const { return D_[r]; }
+  double area_capacity(std::int32_t r) const { return C_[r]; }
+  double area_m2(std::int32_t r) const { return A_[r]; }
+  double area_perimeter(std::int32_t r) const { return P_[r]; }
+  double area_travel_sum(std::int32_t r) const { return T_[r]; }
+  /// Travel t_i of unit i in its current area, in the given table (km or minutes).
+  double unit_travel(std::int32_t i, bool minutes) const;
+
+  std::vector<std::uint8_t> locked;  ///< units that never move
+
+ private:
+  void recompute_area(std::int32_t r);
+  void recompute_cut(std::int32_t r);
+  double capacity_share(std::int32_t r) const;
+  double imb_term(double D, double C) const;
+  static double pp(double A, double P);
+  double centre_travel(std::int32_t r, std::int32_t excl, std::int32_t incl) const;
+  std::int32_t medoid(std::int32_t r) const;
+  void sums();
+
+  const Model& m_;
+  std::int64_t k_;
+  double ref_km_;
+  std::vector<std::int32_t> label_, pos_;
+  std::vector<std::vector<std::int32_t>> members_;
+  std::vector<std::vector<std::int32_t>> supplies_;  ///< supply indices per area
+  std::vector<double> D_, C_, A_, P_, T_, sx_, sy_;
+  std::vector<double> W_;       ///< advisor mode: per supply, sum_{i in area} d_i tt[i, q]
+  std::vector<double> col_;     ///< medoid mode: per unit j, sum_{i in area(j)} d_i tt[i, j]
+  std::vector<std::uint8_t> cut_;
+  double s_imb_ = 0.0, s_trav_ = 0.0, s_pp_ = 0.0;
+  std::int64_t moves_since_refresh_ = 0;
+  // Scratch for articulation points.
+  struct CutFrame {
+    std::int32_t v, parent;
+    std::int64_t e;
+  };
+  std::vector<std::int32_t> disc_, low_;
+  std::vector<CutFrame> frames_;
+};
+
+/// Connected pieces of each area (labels 0..k-1) over the graph; `with_links` includes
+/// island links. Returns pieces per area.
+std::vector<std::int64_t> area_pieces(const Model& m, const std::vector<std::int32_t>& labels,
+                                      std::int64_t k, bool with_links);
+
+}  // namespace libmatch::detail

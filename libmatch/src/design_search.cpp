@@ -1,0 +1,528 @@
+// design_areas: seeded region growing, simulated annealing with contiguity-preserving moves,
+// greedy descent; multi-start over threads with one independent random stream per start.
+#include <algorithm>
+#include <atomic>
+#include <chrono>
+#include <cmath>
+#include <exception>
+#include <limits>
+#include <mutex>
+#include <queue>
+#include <thread>
+
+#include "design_model.hpp"
+#include "libmatch/design.hpp"
+#include "libmatch/error.hpp"
+
+namespace libmatch {
+
+namespace detail {
+std::vector<std::int32_t> check_labels(const Model& m, std::span<const std::int64_t> labels,
+                                       std::int64_t& k, const char* what);
+}
+
+namespace {
+
+using namespace detail;
+using Clock = std::chrono::steady_clock;
+
+std::uint64_t splitmix64(std::uint64_t& x) {
+  std::uint64_t z = (x += 0x9E3779B97F4A7C15ULL);
+  z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ULL;
+  z = (z ^ (z >> 27)) * 0x94D049BB133111EBULL;
+  return z ^ (z >> 31);
+}
+
+// xoshiro256**: small, fast, identical on every platform (std distributions are not).
+class Rng {
+ public:
+  Rng(std::uint64_t seed, std::uint64_t stream) {
+    std::uint64_t x = seed ^ (0xD1B54A32D192ED03ULL * (stream + 1));
+    for (auto& v : s_) v = splitmix64(x);
+  }
+  std::uint64_t next() {
+    const std::uint64_t result = rotl(s_[1] * 5, 7) * 9;
+    const std::uint64_t t = s_[1] << 17;
+    s_[2] ^= s_[0];
+    s_[3] ^= s_[1];
+    s_[1] ^= s_[2];
+    s_[0] ^= s_[3];
+    s_[2] ^= t;
+    s_[3] = rotl(s_[3], 45);
+    return result;
+  }
+  double uniform() { return static_cast<double>(next() >> 11) * 0x1.0p-53; }
+  std::int64_t below(std::int64_t n) {
+    return static_cast<std::int64_t>((static_cast<unsigned __int128>(next()) *
+                                      static_cast<std::uint64_t>(n)) >> 64);
+  }
+
+ private:
+  static std::uint64_t rotl(std::uint64_t x, int k) { return (x << k) | (x >> (64 - k)); }
+  std::uint64_t s_[4];
+};
+
+double dist2(XY a, XY b) {
+  const double dx = a.x - b.x, dy = a.y - b.y;
+  return dx * dx + dy * dy;
+}
+
+// k-means++ over the candidate units (supply units with advisors, else all), weighted by
+// capacity or demand: spread-out seeds in the busy parts of the map.
+std::vector<std::int32_t> pick_seeds(const Model& m, std::int64_t k, Rng& rng) {
+  std::vector<std::int32_t> cand;
+  std::vector<double> weight;
+  if (m.mode == TravelMode::Advisors) {
+    for (std::size_t q = 0; q < m.supply_unit.size(); ++q) {
+      cand.push_back(m.supply_unit[q]);
+      weight.push_back(m.supply_cap[q]);
+    }
+  } else {
+    const double floor = 1e-3 * m.total_demand / static_cast<double>(m.n);
+    for (std::int32_t i = 0; i < m.n; ++i) {
+      cand.push_back(i);
+      weight.push_back(m.d[i] + floor);
+    }
+  }
+  std::vector<double> d2(cand.size(), std::numeric_limits<double>::infinity());
+  std::vector<std::uint8_t> taken(cand.size(), 0);
+  std::vector<std::int32_t> seeds;
+  for (std::int64_t s = 0; s < k; ++s) {
+    double total = 0.0;
+    for (std::size_t c = 0; c < cand.size(); ++c) {
+      if (!taken[c]) total += weight[c] * (s == 0 ? 1.0 : d2[c]);
+    }
+    std::size_t pick = cand.size();
+    if (total > 0.0 && std::isfinite(total)) {
+      double x = rng.uniform() * total;
+      for (std::size_t c = 0; c < cand.size(); ++c) {
+        if (taken[c]) continue;
+        x -= weight[c] * (s == 0 ? 1.0 : d2[c]);
+        pick = c;
+        if (x < 0.0) break;
+      }
+    } else {  // all remaining candidates coincide with seeds: take the first free one
+      for (std::size_t c = 0; c < cand.size() && pick == cand.size(); ++c) {
+        if (!taken[c]) pick = c;
+      }
+    }
+    taken[pick] = 1;
+    seeds.push_back(cand[pick]);
+    for (std::size_t c = 0; c < cand.size(); ++c) {
+      d2[c] = std::min(d2[c], dist2(m.c[cand[c]], m.c[cand[pick]]));
+    }
+  }
+  return seeds;
+}
+
+// Region growing: labels[i] = area or -1 (free). Repeatedly the area with the lowest load
+// ratio that borders a free unit takes the free neighbour closest to its anchor point.
+void grow(const Model& m, std::int64_t k, std::vector<std::int32_t>& labels,
+          const std::vector<XY>& anchor) {
+  const auto K = static_cast<std::size_t>(k);
+  std::vector<double> D(K, 0.0), C(K, 0.0);
+  using Item = std::pair<double, std::int32_t>;
+  std::vector<std::priority_queue<Item, std::vector<Item>, std::greater<Item>>> front(K);
+  std::int64_t free_units = 0;
+  for (std::int32_t i = 0; i < m.n; ++i) {
+    if (labels[i] < 0) {
+      ++free_units;
+      continue;
+    }
+    D[labels[i]] += m.d[i];
+    if (m.mode == TravelMode::Advisors && m.supply_of[i] >= 0) {
+      C[labels[i]] += m.supply_cap[m.supply_of[i]];
+    }
+  }
+  if (m.mode != TravelMode::Advisors) std::fill(C.begin(), C.end(), 1.0);
+  auto push_neighbours = [&](std::int32_t u) {
+    const std::int32_t r = labels[u];
+    for (std::int64_t e = m.off[u]; e < m.off[u + 1]; ++e) {
+      std::int32_t w = m.nb[e];
+      if (labels[w] < 0) front[r].push({dist2(m.c[w], anchor[r]), w});
+    }
+  };
+  for (std::int32_t i = 0; i < m.n; ++i) {
+    if (labels[i] >= 0) push_neighbours(i);
+  }
+  while (free_units > 0) {
+    std::int32_t best = -1;
+    double best_ratio = 0.0;
+    for (std::int32_t r = 0; r < k; ++r) {
+      auto& f = front[r];
+      while (!f.empty() && labels[f.top().second] >= 0) f.pop();
+      if (f.empty()) continue;
+      const double ratio = C[r] > 0.0 ? D[r] / C[r] : std::numeric_limits<double>::infinity();
+      if (best < 0 || ratio < best_ratio) {
+        best = r;
+        best_ratio = ratio;
+      }
+    }
+    if (best < 0) throw Error("internal: region growing stalled on a connected graph");
+    const std::int32_t u = front[best].top().second;
+    front[best].pop();
+    labels[u] = best;
+    --free_units;
+    D[best] += m.d[u];
+    if (m.mode == TravelMode::Advisors && m.supply_of[u] >= 0) {
+      C[best] += m.supply_cap[m.supply_of[u]];
+    }
+    push_neighbours(u);
+  }
+}
+
+struct Outcome {
+  std::vector<std::int32_t> labels;
+  double objective = std::numeric_limits<double>::infinity();
+  std::int64_t iterations = 0;
+  bool completed = false;
+  bool ran = false;
+};
+
+struct Run {
+  const Model& m;
+  std::int64_t k;
+  std::uint64_t seed;
+  std::int64_t iterations;
+  Clock::time_point deadline;
+  bool has_deadline;
+  const std::vector<std::int32_t>* start_plan;  // repaired initial plan, or null
+  const std::vector<std::uint8_t>* locked;
+
+  bool late() const { return has_deadline && Clock::now() >= deadline; }
+
+  // A random feasible move (u -> s) or {-1, -1}.
+  std::pair<std::int32_t, std::int32_t> propose(const State& st, Rng& rng) const {
+    const auto u = static_cast<std::int32_t>(rng.below(m.n));
+    if (!st.movable(u)) return {-1, -1};
+    const std::int64_t deg = m.off[u + 1] - m.off[u];
+    if (deg == 0) return {-1, -1};
+    const std::int64_t e0 = rng.below(deg);
+    const std::int32_t r = st.labels()[u];
+    for (std::int64_t t = 0; t < deg; ++t) {
+      const std::int32_t w = m.nb[m.off[u] + (e0 + t) % deg];
+      if (st.labels()[w] != r) return {u, st.labels()[w]};
+    }
+    return {-1, -1};
+  }
+
+  // First-improvement descent over all single-unit moves, best target area per unit.
+  void descend(State& st) const {
+    for (int pass = 0; pass < 200; ++pass) {
+      bool improved = false;
+      for (std::int32_t u = 0; u < m.n; ++u) {
+        if ((u & 255) == 0 && late()) return;
+        if (!st.movable(u)) continue;
+        const std::int32_t r = st.labels()[u];
+        std::int32_t best_s = -1;
+        double best_d = -1e-12 * (1.0 + std::abs(st.objective()));
+        for (std::int64_t e = m.off[u]; e < m.off[u + 1]; ++e) {
+          const std::int32_t s = st.labels()[m.nb[e]];
+          if (s == r) continue;
+          const double d = st.delta(u, s);
+          if (d < best_d || (d == best_d && best_s >= 0 && s < best_s)) {
+            best_d = d;
+            best_s = s;
+          }
+        }
+        if (best_s >= 0) {
+          st.move(u, best_s);
+          improved = true;
+        }
+      }
+      if (!improved) return;
+    }
+  }
+
+  Outcome operator()(int start) const {
+    Outcome out;
+    out.ran = true;
+    Rng rng(seed, static_cast<std::uint64_t>(start));
+    std::vector<std::int32_t> labels;
+    if (start_plan != nullptr) {
+      labels = *start_plan;
+    } else {
+      const std::vector<std::int32_t> seeds = pick_seeds(m, k, rng);
+      labels.assign(static_cast<std::size_t>(m.n), -1);
+      std::vector<XY> anchor;
+      for (std::size_t r = 0; r < seeds.size(); ++r) {
+        labels[seeds[r]] = static_cast<std::int32_t>(r);
+        anchor.push_back(m.c[seeds[r]]);
+      }
+      grow(m, k, labels, anchor);
+    }
+    State st(m, k, labels);
+    if (locked != nullptr) st.locked = *locked;
+    std::vector<std::int32_t> best = st.labels();
+    double best_obj = st.objective();
+
+    // Temperature: worsening moves of average size are accepted with probability 0.3 at
+    // first, 0.3^1000 at the end (geometric cooling). Gentler when repairing a given plan.
+    double sum_pos = 0.0;
+    int n_pos = 0;
+    for (int t = 0; t < 400 && n_pos < 60; ++t) {
+      auto [u, s] = propose(st, rng);
+      if (u < 0) continue;
+      const double d = st.delta(u, s);
+      if (d > 0.0 && std::isfinite(d)) {
+        sum_pos += d;
+        ++n_pos;
+      }
+    }
+    const double t0 = (n_pos > 0 ? sum_pos / n_pos : 1e-6) / std::log(1.0 / 0.3) *
+                      (start_plan != nullptr ? 0.1 : 1.0);
+    const double t_end = t0 * 1e-3;
+    double temp = t0;
+    const double alpha =
+        iterations > 0 ? std::pow(t_end / t0, 1.0 / static_cast<double>(iterations)) : 1.0;
+    std::int64_t it = 0;
+    bool cut_short = false;
+    std::vector<std::int32_t> back;
+    for (; it < iterations; ++it) {
+      if ((it & 1023) == 0 && late()) {
+        cut_short = true;
+        break;
+      }
+      temp *= alpha;
+      auto [u, s] = propose(st, rng);
+      if (u < 0) continue;
+      const double d = st.delta(u, s);
+      bool accepted = d <= 0.0;
+      if (!accepted && (rng.next() & 1)) {
+        // Compound move: u joins s, then a unit v of s bordering u's old area r moves
+        // back, so balance can hold while the border shifts.
+        const std::int32_t r = st.labels()[u];
+        st.move(u, s);
+        back.clear();
+        for (std::int32_t v : st.members(s)) {
+          if (v == u || !st.movable(v)) continue;
+          for (std::int64_t e = m.off[v]; e < m.off[v + 1]; ++e) {
+            if (st.labels()[m.nb[e]] == r) {
+              back.push_back(v);
+              break;
+            }
+          }
+        }
+        std::int32_t v = -1;
+        double d2 = 0.0;
+        if (!back.empty()) {
+          v = back[static_cast<std::size_t>(rng.below(static_cast<std::int64_t>(back.size())))];
+          d2 = st.delta(v, r);
+        }
+        if (v >= 0 && (d + d2 <= 0.0 || rng.uniform() < std::exp(-(d + d2) / temp))) {
+          st.move(v, r);
+          accepted = true;
+        } else {
+          st.move(u, r);  // undo; always valid (u borders r, and is a leaf-like member of s)
+          continue;
+        }
+      } else if (!accepted) {
+        accepted = rng.uniform() < std::exp(-d / temp);
+        if (accepted) st.move(u, s);
+      } else {
+        st.move(u, s);
+      }
+      if (accepted) {
+        const double obj = st.objective();
+        if (obj < best_obj - 1e-12 * (1.0 + std::abs(best_obj))) {
+          best_obj = obj;
+          best = st.labels();
+        }
+      }
+    }
+    State fin(m, k, best);
+    if (locked != nullptr) fin.locked = *locked;
+    descend(fin);
+    out.labels = fin.labels();
+    out.objective = State(m, k, out.labels).objective();  // from scratch: comparable
+    out.iterations = it;
+    out.completed = !cut_short && !late();
+    return out;
+  }
+};
+
+// Repair mode: keep each area's main piece, release the rest, re-grow.
+std::vector<std::int32_t> repair(const Model& m, std::int64_t k, std::vector<std::int32_t> lab,
+                                 const std::vector<std::uint8_t>& locked) {
+  const auto K = static_cast<std::size_t>(k);
+  std::vector<std::int32_t> piece(static_cast<std::size_t>(m.n), -1);
+  struct Piece {
+    std::int32_t area;
+    double demand = 0.0;
+    std::int64_t units = 0;
+    std::int32_t first;
+    bool has_supply = false;
+  };
+  std::vector<Piece> pieces;
+  std::vector<std::int32_t> queue;
+  for (std::int32_t s = 0; s < m.n; ++s) {
+    if (piece[s] >= 0) continue;
+    const auto id = static_cast<std::int32_t>(pieces.size());
+    pieces.push_back({lab[s], 0.0, 0, s, false});
+    piece[s] = id;
+    queue.assign(1, s);
+    while (!queue.empty()) {
+      const std::int32_t v = queue.back();
+      queue.pop_back();
+      pieces[id].demand += m.d[v];
+      ++pieces[id].units;
+      if (m.mode == TravelMode::Advisors && m.supply_of[v] >= 0) pieces[id].has_supply = true;
+      for (std::int64_t e = m.off[v]; e < m.off[v + 1]; ++e) {
+        const std::int32_t w = m.nb[e];
+        if (piece[w] < 0 && lab[w] == lab[v]) {
+          piece[w] = id;
+          queue.push_back(w);
+        }
+      }
+    }
+  }
+  // Main piece per area: most demand, then most units, then lowest first unit.
+  std::vector<std::int32_t> main_piece(K, -1);
+  for (std::size_t p = 0; p < pieces.size(); ++p) {
+    const Piece& c = pieces[p];
+    std::int32_t& b = main_piece[c.area];
+    if (b < 0 || c.demand > pieces[b].demand ||
+        (c.demand == pieces[b].demand && c.units > pieces[b].units)) {
+      b = static_cast<std::int32_t>(p);
+    }
+  }
+  for (std::int32_t r = 0; r < k; ++r) {
+    if (m.mode == TravelMode::Advisors && !pieces[main_piece[r]].has_supply) {
+      throw InvalidInput("initial plan: area " + std::to_string(r) +
+                         " has no advisor base in its main piece; every area needs one");
+    }
+  }
+  std::vector<XY> anchor(K, XY{});
+  std::vector<double> wsum(K, 0.0);
+  for (std::int32_t i = 0; i < m.n; ++i) {
+    if (piece[i] != main_piece[lab[i]]) {
+      if (!locked.empty() && locked[i]) {
+        throw InvalidInput("initial plan: fixed unit " + m.id(i) +
+                           " lies in a detached piece of area " + std::to_string(lab[i]));
+      }
+      lab[i] = -1;
+      continue;
+    }
+    const double w = m.d[i] + 1e-9;
+    anchor[lab[i]].x += w * m.c[i].x;
+    anchor[lab[i]].y += w * m.c[i].y;
+    wsum[lab[i]] += w;
+  }
+  for (std::size_t r = 0; r < K; ++r) {
+    anchor[r].x /= wsum[r];
+    anchor[r].y /= wsum[r];
+  }
+  grow(m, k, lab, anchor);
+  return lab;
+}
+
+}  // namespace
+
+DesignResult design_areas(const DesignProblem& problem, const DesignOptions& opt) {
+  const Model m = prepare(problem, /*for_design=*/true);
+  const std::int64_t k = opt.k;
+  if (k < 1 || k > m.n) {
+    throw InvalidInput("k = " + std::to_string(k) + " areas is out of range; k must be in 1.." +
+                       std::to_string(m.n) + " (the number of units)");
+  }
+  if (m.mode == TravelMode::Advisors && k > static_cast<std::int64_t>(m.supply_unit.size())) {
+    throw InvalidInput("k = " + std::to_string(k) + " but the advisors' bases lie in only " +
+                       std::to_string(m.supply_unit.size()) +
+                       " distinct units; every area needs at least one advisor base");
+  }
+  if (opt.starts < 1) throw InvalidInput("starts must be >= 1");
+  if (opt.iterations < 0) throw InvalidInput("iterations must be >= 0 (0 = automatic)");
+  if (std::isnan(opt.time_limit_s) || opt.time_limit_s <= 0.0) {
+    throw InvalidInput("time_limit_s must be > 0 (or infinite)");
+  }
+  std::vector<std::uint8_t> locked;
+  std::vector<std::int32_t> start_plan;
+  if (!opt.initial.empty()) {
+    std::int64_t kk = k;
+    start_plan = check_labels(m, opt.initial, kk, "initial plan");
+    if (!opt.fixed.empty()) {
+      if (static_cast<std::int64_t>(opt.fixed.size()) != m.n) {
+        throw InvalidInput("fixed has " + std::to_string(opt.fixed.size()) +
+                           " entries; expected " + std::to_string(m.n) + " (one per unit)");
+      }
+      locked = opt.fixed;
+    }
+    start_plan = repair(m, k, std::move(start_plan), locked);
+  } else if (!opt.fixed.empty()) {
+    throw InvalidInput("fixed units need an initial plan (their labels come from it)");
+  }
+
+  const auto start_time = Clock::now();
+  const bool has_deadline = std::isfinite(opt.time_limit_s);
+  const auto deadline =
+      has_deadline ? start_time + std::chrono::duration_cast<Clock::duration>(
+                                      std::chrono::duration<double>(opt.time_limit_s))
+                   : Clock::time_point::max();
+  const std::int64_t iterations =
+      opt.iterations > 0 ? opt.iterations : std::max<std::int64_t>(2000, 50 * m.n);
+  const Run run{m,        k,
+                opt.seed, (k == 1 || k == m.n) ? 0 : iterations,
+                deadline, has_deadline,
+                start_plan.empty() ? nullptr : &start_plan,
+                locked.empty() ? nullptr : &locked};
+
+  std::vector<Outcome> outcomes(static_cast<std::size_t>(opt.starts));
+  int hw = static_cast<int>(std::thread::hardware_concurrency());
+  int nthreads = opt.threads > 0 ? opt.threads : std::max(1, hw);
+  nthreads = std::min(nthreads, opt.starts);
+  std::atomic<int> next{0};
+  std::exception_ptr failure;
+  std::mutex failure_mutex;
+  auto worker = [&] {
+    for (;;) {
+      const int s = next.fetch_add(1);
+      if (s >= opt.starts) return;
+      if (s > 0 && run.late()) continue;  // start 0 always runs
+      try {
+        outcomes[static_cast<std::size_t>(s)] = run(s);
+      } catch (...) {
+        std::lock_guard<std::mutex> lock(failure_mutex);
+        if (!failure) failure = std::current_exception();
+      }
+    }
+  };
+  if (nthreads <= 1) {
+    worker();
+  } else {
+    std::vector<std::thread> pool;
+    for (int t = 0; t < nthreads; ++t) pool.emplace_back(worker);
+    for (auto& t : pool) t.join();
+  }
+  if (failure) std::rethrow_exception(failure);
+
+  DesignResult res;
+  int best = -1;
+  for (int s = 0; s < opt.starts; ++s) {
+    const Outcome& o = outcomes[static_cast<std::size_t>(s)];
+    if (!o.ran) continue;
+    res.iterations += o.iterations;
+    res.starts_completed += o.completed ? 1 : 0;
+    if (best < 0 || o.objective < outcomes[static_cast<std::size_t>(best)].objective) best = s;
+  }
+  res.best_start = best;
+  res.time_limit_reached = has_deadline && Clock::now() >= deadline;
+  std::vector<std::int32_t> lab = outcomes[static_cast<std::size_t>(best)].labels;
+  if (start_plan.empty()) {  // canonical numbering: by lowest unit index
+    std::vector<std::int32_t> remap(static_cast<std::size_t>(k), -1);
+    std::int32_t next_label = 0;
+    for (auto& l : lab) {
+      if (remap[l] < 0) remap[l] = next_label++;
+      l = remap[l];
+    }
+  }
+  const State st(m, k, lab);
+  res.labels.assign(lab.begin(), lab.end());
+  res.objective = st.objective();
+  res.imbalance = st.imbalance();
+  res.travel_km = st.travel_km();
+  res.compactness = st.compactness();
+  res.links = m.links;
+  return res;
+}
+
+}  // namespace libmatch

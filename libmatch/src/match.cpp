@@ -1,0 +1,687 @@
+// The weekly matching round: validation, canonical order, duplicates, travel, hard rules,
+// costs, pinned cases, one exact transportation solve, escalation reasons, alternatives.
+#include "libmatch/match.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <map>
+#include <numeric>
+#include <string>
+#include <tuple>
+#include <unordered_set>
+
+#include "libmatch/error.hpp"
+#include "libmatch/flow.hpp"
+#include "libmatch/scoring.hpp"
+#include "libmatch/study.hpp"
+
+namespace libmatch {
+
+const char* to_string(Escalation reason) {
+  switch (reason) {
+    case Escalation::None: return "";
+    case Escalation::NoAdvisorForService: return "no_advisor_for_service";
+    case Escalation::NoExpertise: return "no_expertise";
+    case Escalation::AllExcluded: return "all_excluded";
+    case Escalation::AllOutOfRadius: return "all_out_of_radius";
+    case Escalation::NoCapacity: return "no_capacity";
+    case Escalation::DuplicateRequest: return "duplicate_request";
+    case Escalation::PinnedAdvisorUnavailable: return "pinned_advisor_unavailable";
+  }
+  return "?";
+}
+
+const char* to_string(Verdict verdict) {
+  switch (verdict) {
+    case Verdict::Eligible: return "eligible";
+    case Verdict::Service: return "service";
+    case Verdict::Expertise: return "expertise";
+    case Verdict::Excluded: return "excluded";
+    case Verdict::Radius: return "radius";
+    case Verdict::Capacity: return "capacity";
+  }
+  return "?";
+}
+
+namespace {
+
+using i64 = std::int64_t;
+constexpr i64 kMaxTag = i64{1} << 16;
+
+std::string quoted(const std::string& id) { return "'" + id + "'"; }
+
+// Everything a round derives from its input once: canonical order, tag bitsets, areas.
+struct Prepared {
+  const RoundInput& in;
+  i64 n_req = 0, n_adv = 0;
+  std::vector<i64> req_order, adv_order;  // canonical position -> input index
+  std::vector<i64> req_rank, adv_rank;    // input index -> canonical position
+  std::size_t words = 0;                  // uint64 words per tag bitset
+  std::vector<std::uint64_t> need_bits, exp_bits;
+  std::vector<i64> needed;                // number of needed tags per request
+  std::vector<i64> req_area;              // orientation area of the primary location
+  StraightLine default_travel;
+
+  explicit Prepared(const RoundInput& input) : in(input) {}
+  const TravelModel& travel() const { return in.travel ? *in.travel : default_travel; }
+  TagBits needs(i64 r) const { return {need_bits.data() + r * words, words}; }
+  TagBits expertise(i64 a) const { return {exp_bits.data() + a * words, words}; }
+};
+
+std::vector<i64> order_by_id(const std::vector<std::string>& ids, const char* what) {
+  std::vector<i64> order(ids.size());
+  std::iota(order.begin(), order.end(), i64{0});
+  std::sort(order.begin(), order.end(), [&](i64 a, i64 b) { return ids[a] < ids[b]; });
+  for (std::size_t k = 1; k < order.size(); ++k)
+    if (ids[order[k]] == ids[order[k - 1]])
+      throw InvalidInput(std::string("duplicate ") + what + " id " + quoted(ids[order[k]]));
+  return order;
+}
+
+void validate_input(const RoundInput& in) {
+  validate(in.weights, in.rules);
+  const i64 n_adv = static_cast<i64>(in.advisors.size());
+  const i64 n_areas = in.areas ? static_cast<i64>(in.areas->size()) : 0;
+  auto check_tags = [](const std::vector<std::int32_t>& tags, const std::string& who) {
+    for (auto t : tags)
+      if (t < 0 || t >= kMaxTag)
+        throw InvalidInput(who + ": tag " + std::to_string(t) + " out of range [0, " +
+                           std::to_string(kMaxTag) + ")");
+  };
+  for (const auto& a : in.advisors) {
+    const std::string who = "advisor " + quoted(a.id);
+    if (a.capacity < 0)
+      throw InvalidInput(who + ": capacity " + std::to_string(a.capacity) + " is negative");
+    if (a.caseload < 0 || a.caseload > a.capacity)
+      throw InvalidInput(who + ": caseload " + std::to_string(a.caseload) +
+                         " outside [0, capacity = " + std::to_string(a.capacity) + "]");
+    if (!std::isfinite(a.base.x) || !std::isfinite(a.base.y))
+      throw InvalidInput(who + ": base coordinates are not finite");
+    if (std::isnan(a.radius_km) || a.radius_km < 0 || std::isnan(a.radius_minutes) ||
+        a.radius_minutes < 0)
+      throw InvalidInput(who + ": radius_km / radius_minutes must be >= 0 (infinity = none)");
+    check_tags(a.expertise, who);
+    if (in.areas)
+      for (auto k : a.areas)
+        if (k < 0 || k >= n_areas)
+          throw UnknownId(who + ": orientation area index " + std::to_string(k) +
+                          " out of range [0, " + std::to_string(n_areas) + ")");
+  }
+  for (const auto& r : in.requests) {
+    const std::string who = "request " + quoted(r.id);
+    if (r.locations.empty()) throw InvalidInput(who + ": no business location");
+    for (const auto& p : r.locations)
+      if (!std::isfinite(p.x) || !std::isfinite(p.y))
+        throw InvalidInput(who + ": location coordinates are not finite");
+    check_tags(r.needs, who);
+    for (auto a : r.exclude)
+      if (a < 0 || a >= n_adv)
+        throw UnknownId(who + ": excluded advisor index " + std::to_string(a) +
+                        " out of range [0, " + std::to_string(n_adv) + ")");
+    if (r.current_advisor < kAdvisorNotInPool || r.current_advisor >= n_adv)
+      throw UnknownId(who + ": current advisor index " + std::to_string(r.current_advisor) +
+                      " out of range");
+    if (in.areas && (r.area < kAreaUnknown || r.area >= n_areas))
+      throw UnknownId(who + ": area index " + std::to_string(r.area) + " out of range");
+  }
+  if (in.travel_pairs) {
+    const auto& t = *in.travel_pairs;
+    const std::size_t n = t.origin.size();
+    if (t.destination.size() != n || t.minutes.size() != n || t.km.size() != n)
+      throw InvalidInput("travel_pairs: origin, destination, minutes, km differ in length");
+    for (std::size_t k = 0; k < n; ++k)
+      if (t.origin[k] < 0 || t.origin[k] >= n_adv || t.destination[k] < 0 ||
+          t.destination[k] >= static_cast<i64>(in.requests.size()))
+        throw InvalidInput("travel_pairs: pair " + std::to_string(k) +
+                           " refers to an advisor or request index out of range");
+  }
+}
+
+Prepared prepare(const RoundInput& in) {
+  validate_input(in);
+  Prepared p(in);
+  p.n_req = static_cast<i64>(in.requests.size());
+  p.n_adv = static_cast<i64>(in.advisors.size());
+  {
+    std::vector<std::string> ids;
+    ids.reserve(p.n_req);
+    for (const auto& r : in.requests) ids.push_back(r.id);
+    p.req_order = order_by_id(ids, "request");
+    ids.clear();
+    for (const auto& a : in.advisors) ids.push_back(a.id);
+    p.adv_order = order_by_id(ids, "advisor");
+  }
+  p.req_rank.assign(p.n_req, 0);
+  for (i64 k = 0; k < p.n_req; ++k) p.req_rank[p.req_order[k]] = k;
+  p.adv_rank.assign(p.n_adv, 0);
+  for (i64 k = 0; k < p.n_adv; ++k) p.adv_rank[p.adv_order[k]] = k;
+
+  i64 max_tag = -1;
+  for (const auto& r : in.requests)
+    for (auto t : r.needs) max_tag = std::max<i64>(max_tag, t);
+  for (const auto& a : in.advisors)
+    for (auto t : a.expertise) max_tag = std::max<i64>(max_tag, t);
+  p.words = static_cast<std::size_t>((max_tag + 64) / 64);
+  p.need_bits.assign(p.words * p.n_req, 0);
+  p.exp_bits.assign(p.words * p.n_adv, 0);
+  p.needed.assign(p.n_req, 0);
+  for (i64 r = 0; r < p.n_req; ++r) {
+    set_tag_bits(in.requests[r].needs, {p.need_bits.data() + r * p.words, p.words});
+    p.needed[r] = matching_tags(p.needs(r), p.needs(r));
+  }
+  for (i64 a = 0; a < p.n_adv; ++a)
+    set_tag_bits(in.advisors[a].expertise, {p.exp_bits.data() + a * p.words, p.words});
+
+  // Orientation area of each primary location (located in one batch where unknown).
+  p.req_area.assign(p.n_req, -1);
+  if (in.areas) {
+    std::vector<i64> todo;
+    std::vector<double> xy;
+    for (i64 r = 0; r < p.n_req; ++r) {
+      const auto& q = in.requests[r];
+      if (q.area == kAreaUnknown) {
+        todo.push_back(r);
+        xy.push_back(q.locations[0].x);
+        xy.push_back(q.locations[0].y);
+      } else {
+        p.req_area[r] = q.area;
+      }
+    }
+    std::vector<i64> found(todo.size(), -1);
+    if (!todo.empty()) in.areas->locate(xy, found, in.rules.threads);
+    for (std::size_t k = 0; k < todo.size(); ++k) p.req_area[todo[k]] = found[k];
+  }
+  return p;
+}
+
+bool contains(const std::vector<i64>& v, i64 x) { return std::find(v.begin(), v.end(), x) != v.end(); }
+
+// Static facts of a pair; minutes / km NaN when unreachable.
+PairFacts facts(const Prepared& p, i64 r, i64 a, double minutes, double km) {
+  const auto& q = p.in.requests[r];
+  const auto& adv = p.in.advisors[a];
+  PairFacts f;
+  f.same_service = q.service == adv.service;
+  f.needed = p.needed[r];
+  f.missing = missing_tags(p.needs(r), p.expertise(a));
+  f.excluded = contains(q.exclude, a);
+  // A current advisor the request now excludes (no klik) earns no continuity preference.
+  f.has_current = q.current_advisor >= 0 && !contains(q.exclude, q.current_advisor);
+  f.current = q.current_advisor == a;
+  f.outside_area = p.in.areas && !adv.areas.empty() && !contains(adv.areas, p.req_area[r]);
+  f.free_capacity = adv.caseload < adv.capacity;
+  f.minutes = minutes;
+  f.km = km;
+  return f;
+}
+
+// ---- duplicates -------------------------------------------------------------------------
+
+// True when request a counts as the duplicate of b (later registered day, else larger id).
+bool is_later(const Prepared& p, i64 a, i64 b) {
+  i64 da = p.in.requests[a].registered, db = p.in.requests[b].registered;
+  if (da != kNoDate && db != kNoDate && da != db) return da > db;
+  return p.req_rank[a] > p.req_rank[b];
+}
+
+// duplicate_of per request (-1 = not a duplicate): the earliest request it clashes with.
+// Close locations of different requests come from study.hpp's close_pairs (grid hash).
+std::vector<i64> find_duplicates(const Prepared& p) {
+  std::vector<i64> dup_of(p.n_req, -1);
+  const double tol = p.in.rules.duplicate_tolerance_m;
+  if (!(tol > 0.0) || p.n_req < 2) return dup_of;
+  if (!std::isfinite(tol)) throw InvalidInput("rule 'duplicate_tolerance_m' must be finite");
+  std::vector<double> xy;
+  std::vector<i64> group;
+  for (i64 r = 0; r < p.n_req; ++r)
+    for (const auto& l : p.in.requests[r].locations) {
+      xy.push_back(l.x);
+      xy.push_back(l.y);
+      group.push_back(r);
+    }
+  ClosePairs close = close_pairs(xy, group, tol);
+  for (std::size_t k = 0; k < close.a.size(); ++k) {
+    i64 x = group[close.a[k]], y = group[close.b[k]];
+    i64 later = is_later(p, x, y) ? x : y, earlier = later == x ? y : x;
+    i64& d = dup_of[later];  // keep the earliest partner
+    if (d < 0 || is_later(p, d, earlier)) d = earlier;
+  }
+  return dup_of;
+}
+
+// ---- travel -----------------------------------------------------------------------------
+
+struct Reach {
+  i64 req, adv;
+  double minutes, km;
+};
+
+double minutes_limit(const Advisor& a, const RuleOptions& rules) {
+  return rules.radius_hard ? std::min(a.radius_minutes, rules.max_travel_minutes)
+                           : rules.max_travel_minutes;
+}
+double km_limit(const Advisor& a, const RuleOptions& rules) {
+  return rules.radius_hard ? a.radius_km : std::numeric_limits<double>::infinity();
+}
+bool usable(const Advisor& a, const RuleOptions& rules, double minutes, double km) {
+  return minutes <= minutes_limit(a, rules) && km <= km_limit(a, rules);
+}
+
+// Same-service (advisor, request) pairs whose travel is within the limits the rules can use,
+// sorted by canonical request then canonical advisor. `active` marks requests to consider.
+std::vector<Reach> reachable_pairs(const Prepared& p, const std::vector<char>& active) {
+  const auto& in = p.in;
+  std::vector<Reach> out;
+  if (in.travel_pairs) {
+    const auto& t = *in.travel_pairs;
+    for (std::size_t k = 0; k < t.origin.size(); ++k) {
+      i64 a = t.origin[k], r = t.destination[k];
+      if (!active[r] || in.requests[r].service != in.advisors[a].service) continue;
+      if (usable(in.advisors[a], in.rules, t.minutes[k], t.km[k]))
+        out.push_back({r, a, t.minutes[k], t.km[k]});
+    }
+  } else {
+    // Per service, and per bucket of limit finiteness, one batch query with the bucket's
+    // largest limits (slightly widened), then the exact per-advisor filter.
+    std::map<std::int32_t, std::vector<i64>> reqs_of, advs_of;
+    for (i64 k = 0; k < p.n_req; ++k) {
+      i64 r = p.req_order[k];
+      if (active[r]) reqs_of[in.requests[r].service].push_back(r);
+    }
+    for (i64 k = 0; k < p.n_adv; ++k) {
+      i64 a = p.adv_order[k];
+      advs_of[in.advisors[a].service].push_back(a);
+    }
+    for (const auto& [service, reqs] : reqs_of) {
+      auto it = advs_of.find(service);
+      if (it == advs_of.end()) continue;
+      std::vector<double> dest;
+      dest.reserve(2 * reqs.size());
+      for (i64 r : reqs) {
+        dest.push_back(in.requests[r].locations[0].x);
+        dest.push_back(in.requests[r].locations[0].y);
+      }
+      std::vector<i64> bucket[4];
+      for (i64 a : it->second) {
+        int b = (std::isfinite(minutes_limit(in.advisors[a], in.rules)) ? 1 : 0) +
+                (std::isfinite(km_limit(in.advisors[a], in.rules)) ? 2 : 0);
+        bucket[b].push_back(a);
+      }
+      for (const auto& advs : bucket) {
+        if (advs.empty()) continue;
+        double max_min = 0.0, max_km = 0.0;
+        std::vector<double> orig;
+        orig.reserve(2 * advs.size());
+        for (i64 a : advs) {
+          max_min = std::max(max_min, minutes_limit(in.advisors[a], in.rules));
+          max_km = std::max(max_km, km_limit(in.advisors[a], in.rules));
+          orig.push_back(in.advisors[a].base.x);
+          orig.push_back(in.advisors[a].base.y);
+        }
+        auto widen = [](double v) { return std::isfinite(v) ? v * (1 + 1e-9) + 1e-9 : v; };
+        TravelPairs t = p.travel().pairs(orig, dest, widen(max_min), widen(max_km), in.rules.threads);
+        for (std::size_t k = 0; k < t.origin.size(); ++k) {
+          i64 a = advs[t.origin[k]], r = reqs[t.destination[k]];
+          if (usable(in.advisors[a], in.rules, t.minutes[k], t.km[k]))
+            out.push_back({r, a, t.minutes[k], t.km[k]});
+        }
+      }
+    }
+  }
+  std::sort(out.begin(), out.end(), [&](const Reach& x, const Reach& y) {
+    return std::pair(p.req_rank[x.req], p.adv_rank[x.adv]) <
+           std::pair(p.req_rank[y.req], p.adv_rank[y.adv]);
+  });
+  return out;
+}
+
+// Travel from every advisor to the primary location of request r (NaN where unreachable).
+void travel_to_one(const Prepared& p, i64 r, std::vector<double>& minutes, std::vector<double>& km) {
+  const double nan = std::numeric_limits<double>::quiet_NaN();
+  minutes.assign(p.n_adv, nan);
+  km.assign(p.n_adv, nan);
+  if (p.in.travel_pairs) {
+    const auto& t = *p.in.travel_pairs;
+    for (std::size_t k = 0; k < t.origin.size(); ++k)
+      if (t.destination[k] == r) {
+        minutes[t.origin[k]] = t.minutes[k];
+        km[t.origin[k]] = t.km[k];
+      }
+    return;
+  }
+  if (p.n_adv == 0) return;
+  std::vector<double> orig;
+  orig.reserve(2 * p.n_adv);
+  for (const auto& a : p.in.advisors) {
+    orig.push_back(a.base.x);
+    orig.push_back(a.base.y);
+  }
+  const XY& d = p.in.requests[r].locations[0];
+  double dest[2] = {d.x, d.y};
+  TravelPairs t = p.travel().pairs(orig, dest, std::numeric_limits<double>::infinity(),
+                                  std::numeric_limits<double>::infinity(), p.in.rules.threads);
+  for (std::size_t k = 0; k < t.origin.size(); ++k) {
+    minutes[t.origin[k]] = t.minutes[k];
+    km[t.origin[k]] = t.km[k];
+  }
+}
+
+i64 checked_add(i64 a, i64 b) {
+  i64 s;
+  if (__builtin_add_overflow(a, b, &s)) throw Overflow("round objective exceeds int64");
+  return s;
+}
+
+struct Arc {
+  i64 req, adv;
+  CostParts cost;  // without load
+  double minutes, km;
+};
+
+}  // namespace
+
+// ---- the round --------------------------------------------------------------------------
+
+RoundResult run_round(const RoundInput& input) {
+  const Prepared p = prepare(input);
+  const auto& in = input;
+  const auto& W = in.weights;
+  const auto& R = in.rules;
+  RoundResult res;
+  res.requests.assign(p.n_req, RequestOutcome{});
+  res.advisors.resize(p.n_adv);
+  for (i64 a = 0; a < p.n_adv; ++a) {
+    res.advisors[a].capacity = in.advisors[a].capacity;
+    res.advisors[a].caseload_before = in.advisors[a].caseload;
+  }
+
+  // 1. Duplicates leave the round first.
+  std::vector<i64> dup_of = find_duplicates(p);
+  std::vector<char> active(p.n_req, 1);
+  for (i64 r = 0; r < p.n_req; ++r)
+    if (dup_of[r] >= 0) {
+      active[r] = 0;
+      res.requests[r].reason = Escalation::DuplicateRequest;
+      res.requests[r].duplicate_of = dup_of[r];
+    }
+
+  // 2. Candidate pairs: travel within limits, then the remaining hard rules.
+  std::vector<Reach> reach = reachable_pairs(p, active);
+  std::vector<i64> reach_begin(p.n_req + 1, 0);  // by canonical request position
+  for (const auto& x : reach) ++reach_begin[p.req_rank[x.req] + 1];
+  std::partial_sum(reach_begin.begin(), reach_begin.end(), reach_begin.begin());
+
+  // 3. Pinned requests keep their current advisor when it is still eligible and has room,
+  // by priority (higher first), then canonical order.
+  std::vector<i64> pinned_taken(p.n_adv, 0);
+  std::vector<Arc> pinned_arcs;
+  {
+    std::vector<i64> pins;
+    for (i64 k = 0; k < p.n_req; ++k) {
+      i64 r = p.req_order[k];
+      if (active[r] && in.requests[r].pinned && in.requests[r].current_advisor != -1) pins.push_back(r);
+    }
+    std::stable_sort(pins.begin(), pins.end(), [&](i64 x, i64 y) {
+      return in.requests[x].priority > in.requests[y].priority;
+    });
+    for (i64 r : pins) {
+      active[r] = 0;
+      i64 a = in.requests[r].current_advisor;
+      bool ok = false;
+      if (a >= 0) {
+        double minutes = std::numeric_limits<double>::quiet_NaN(), km = minutes;
+        i64 k0 = reach_begin[p.req_rank[r]], k1 = reach_begin[p.req_rank[r] + 1];
+        for (i64 k = k0; k < k1; ++k)
+          if (reach[k].adv == a) {
+            minutes = reach[k].minutes;
+            km = reach[k].km;
+          }
+        PairFacts f = facts(p, r, a, minutes, km);
+        const auto& adv = in.advisors[a];
+        if (hard_verdict(f, adv, R) == Verdict::Eligible &&
+            adv.caseload + pinned_taken[a] < adv.capacity) {
+          ok = true;
+          ++pinned_taken[a];
+          pinned_arcs.push_back({r, a, pair_cost(f, adv, W, R), minutes, km});
+          res.requests[r].advisor = a;
+          res.requests[r].pinned = true;
+        }
+      }
+      if (!ok) res.requests[r].reason = Escalation::PinnedAdvisorUnavailable;
+    }
+  }
+
+  // 4. Solver rows (active requests in canonical order) and eligible arcs.
+  std::vector<i64> rows;  // row -> request
+  for (i64 k = 0; k < p.n_req; ++k)
+    if (active[p.req_order[k]]) rows.push_back(p.req_order[k]);
+  std::vector<Arc> arcs;
+  std::vector<i64> arc_row, arc_col, arc_cost;
+  std::vector<i64> col_arcs(p.n_adv, 0);
+  for (std::size_t row = 0; row < rows.size(); ++row) {
+    i64 r = rows[row];
+    for (i64 k = reach_begin[p.req_rank[r]]; k < reach_begin[p.req_rank[r] + 1]; ++k) {
+      const Reach& x = reach[k];
+      PairFacts f = facts(p, r, x.adv, x.minutes, x.km);
+      const auto& adv = in.advisors[x.adv];
+      if (hard_verdict(f, adv, R) != Verdict::Eligible) continue;
+      if (adv.caseload + pinned_taken[x.adv] >= adv.capacity) continue;  // pinned took the room
+      CostParts c = pair_cost(f, adv, W, R);
+      arcs.push_back({r, x.adv, c, x.minutes, x.km});
+      arc_row.push_back(static_cast<i64>(row));
+      arc_col.push_back(p.adv_rank[x.adv]);
+      arc_cost.push_back(c.total());
+      ++col_arcs[x.adv];
+    }
+  }
+  res.candidate_pairs = static_cast<i64>(arcs.size());
+
+  // Columns in canonical advisor order; capacity bounded by the arcs that can use it, and
+  // marginal load costs continuing after the pinned cases.
+  std::vector<i64> col_cap(p.n_adv, 0), load_offset(p.n_adv + 1, 0), load_cost;
+  std::vector<i64> max_marginal(p.n_adv, 0);
+  for (i64 c = 0; c < p.n_adv; ++c) {
+    i64 a = p.adv_order[c];
+    const auto& adv = in.advisors[a];
+    i64 room = std::max<i64>(0, adv.capacity - adv.caseload - pinned_taken[a]);
+    col_cap[c] = std::min(room, col_arcs[a]);
+    for (i64 k = 0; k < col_cap[c]; ++k)
+      load_cost.push_back(load_marginal(W, adv.caseload + pinned_taken[a] + k + 1, adv.capacity));
+    load_offset[c + 1] = static_cast<i64>(load_cost.size());
+    if (col_cap[c] > 0) max_marginal[a] = load_cost.back();
+  }
+  // Unassigned base: automatic = one point above the dearest candidate assignment.
+  i64 base = 0;
+  if (W.unassigned_base < 0) {
+    i64 dearest = 0;
+    for (std::size_t k = 0; k < arcs.size(); ++k)
+      dearest = std::max(dearest, arc_cost[k] + max_marginal[arcs[k].adv]);
+    base = dearest + kCostScale;
+  } else {
+    base = to_units(W.unassigned_base, "unassigned_base");
+  }
+  res.unassigned_base = base;
+  std::vector<i64> unassigned(rows.size());
+  for (std::size_t row = 0; row < rows.size(); ++row)
+    unassigned[row] = unassigned_cost(W, base, in.requests[rows[row]].priority);
+
+  TransportProblem prob;
+  prob.n_rows = static_cast<i64>(rows.size());
+  prob.n_cols = p.n_adv;
+  prob.arc_row = arc_row;
+  prob.arc_col = arc_col;
+  prob.arc_cost = arc_cost;
+  prob.col_capacity = col_cap;
+  prob.unassigned_cost = unassigned;
+  prob.load_offset = load_offset;
+  prob.load_cost = load_cost;
+  std::vector<i64> col_of_row(rows.size(), -1);
+  if (!rows.empty()) col_of_row = solve_transport(prob).col_of_row;
+
+  // 5. Outcomes, loads, objective.
+  std::vector<i64> chosen_arc(p.n_req, -1);
+  std::vector<i64> assigned_count = pinned_taken;
+  for (std::size_t k = 0; k < arcs.size(); ++k)
+    if (col_of_row[arc_row[k]] == arc_col[k]) chosen_arc[arcs[k].req] = static_cast<i64>(k);
+  // Never trust a result that would break a guarantee (capacity, eligibility).
+  {
+    std::vector<i64> used(p.n_adv, 0);
+    for (std::size_t row = 0; row < rows.size(); ++row) {
+      i64 c = col_of_row[row];
+      if (c < -1 || c >= p.n_adv || (c >= 0 && ++used[c] > col_cap[c]) ||
+          (c >= 0 && chosen_arc[rows[row]] < 0))
+        throw Error("internal error: the transportation solver returned an infeasible "
+                    "assignment (request " + quoted(in.requests[rows[row]].id) + ")");
+    }
+  }
+  for (std::size_t row = 0; row < rows.size(); ++row) {
+    i64 r = rows[row];
+    if (col_of_row[row] >= 0) {
+      i64 a = p.adv_order[col_of_row[row]];
+      res.requests[r].advisor = a;
+      ++assigned_count[a];
+    } else {
+      res.objective = checked_add(res.objective, unassigned[row]);
+    }
+  }
+  for (i64 a = 0; a < p.n_adv; ++a) {
+    auto& L = res.advisors[a];
+    L.assigned = assigned_count[a];
+    L.caseload_after = L.caseload_before + L.assigned;
+    for (i64 k = 1; k <= L.assigned; ++k)
+      L.load_cost += load_marginal(W, L.caseload_before + k, L.capacity);
+    res.objective = checked_add(res.objective, L.load_cost);
+  }
+  auto last_marginal = [&](i64 a) {
+    return load_marginal(W, res.advisors[a].caseload_after, res.advisors[a].capacity);
+  };
+  auto next_marginal = [&](i64 a) {
+    return load_marginal(W, res.advisors[a].caseload_after + 1, res.advisors[a].capacity);
+  };
+  auto fill = [&](const Arc& arc) {
+    auto& o = res.requests[arc.req];
+    o.cost = arc.cost;
+    o.cost.load = last_marginal(arc.adv);
+    o.minutes = arc.minutes;
+    o.km = arc.km;
+    res.objective = checked_add(res.objective, arc.cost.total());
+  };
+  for (const auto& arc : pinned_arcs) fill(arc);
+  for (i64 r = 0; r < p.n_req; ++r)
+    if (chosen_arc[r] >= 0) fill(arcs[chosen_arc[r]]);
+
+  // 6. Escalation reasons for the requests the solver left out: the pool narrowed rule by rule.
+  std::map<std::int32_t, std::vector<i64>> advs_of;
+  for (i64 k = 0; k < p.n_adv; ++k) advs_of[in.advisors[p.adv_order[k]].service].push_back(p.adv_order[k]);
+  for (i64 r : rows) {
+    auto& o = res.requests[r];
+    if (o.advisor >= 0) continue;
+    auto it = advs_of.find(in.requests[r].service);
+    i64 k0 = reach_begin[p.req_rank[r]], k1 = reach_begin[p.req_rank[r] + 1];
+    if (it != advs_of.end())
+      for (i64 a : it->second) {
+        ++o.funnel[0];
+        PairFacts f = facts(p, r, a, 0.0, 0.0);
+        if (f.missing > 0 && !(R.allow_partial_expertise && f.missing < f.needed)) continue;
+        ++o.funnel[1];
+        if (f.excluded) continue;
+        ++o.funnel[2];
+        bool in_reach = false;
+        for (i64 k = k0; k < k1 && !in_reach; ++k) in_reach = reach[k].adv == a;
+        if (!in_reach) continue;
+        ++o.funnel[3];
+        if (f.free_capacity) ++o.funnel[4];
+      }
+    o.reason = o.funnel[0] == 0   ? Escalation::NoAdvisorForService
+               : o.funnel[1] == 0 ? Escalation::NoExpertise
+               : o.funnel[2] == 0 ? Escalation::AllExcluded
+               : o.funnel[3] == 0 ? Escalation::AllOutOfRadius
+                                  : Escalation::NoCapacity;
+  }
+  for (const auto& o : res.requests) (o.advisor >= 0 ? res.assigned : res.escalated) += 1;
+
+  // 7. Alternatives: the other eligible advisors of each assigned request, ranked like
+  // explain() (total, the chosen advisor first among equals, then canonical advisor order).
+  if (R.alternatives > 0) {
+    for (i64 pos = 0; pos < p.n_req; ++pos) {
+      const i64 r = p.req_order[pos];
+      const i64 a0 = res.requests[r].advisor;
+      if (a0 < 0) continue;
+      const i64 chosen_total = res.requests[r].cost.total();
+      std::vector<Alternative> alts;
+      for (i64 k = reach_begin[pos]; k < reach_begin[pos + 1]; ++k) {
+        const Reach& x = reach[k];
+        if (x.adv == a0) continue;
+        PairFacts f = facts(p, r, x.adv, x.minutes, x.km);
+        const auto& adv = in.advisors[x.adv];
+        if (hard_verdict(f, adv, R) != Verdict::Eligible) continue;
+        Alternative alt;
+        alt.request = r;
+        alt.advisor = x.adv;
+        alt.cost = pair_cost(f, adv, W, R);
+        alt.cost.load = next_marginal(x.adv);
+        alt.delta = alt.cost.total() - chosen_total;
+        const auto& L = res.advisors[x.adv];
+        alt.has_room = L.caseload_after < L.capacity;
+        alt.minutes = x.minutes;
+        alt.km = x.km;
+        alts.push_back(alt);
+      }
+      // reach is in canonical advisor order, so a stable sort by total keeps id order on ties.
+      std::stable_sort(alts.begin(), alts.end(), [](const Alternative& x, const Alternative& y) {
+        return x.cost.total() < y.cost.total();
+      });
+      i64 better = 0;  // alternatives strictly cheaper than the chosen one rank before it
+      for (const auto& alt : alts) better += alt.cost.total() < chosen_total;
+      const i64 keep = std::min<i64>(R.alternatives, static_cast<i64>(alts.size()));
+      for (i64 j = 0; j < keep; ++j) {
+        alts[j].rank = j + 1 + (j >= better ? 1 : 0);
+        res.alternatives.push_back(alts[j]);
+      }
+    }
+  }
+  return res;
+}
+
+std::vector<ExplainRow> explain(const RoundInput& input, const RoundResult& result,
+                                std::int64_t request) {
+  if (request < 0 || request >= static_cast<i64>(input.requests.size()))
+    throw UnknownId("request index " + std::to_string(request) + " out of range [0, " +
+                    std::to_string(input.requests.size()) + ")");
+  if (result.requests.size() != input.requests.size() ||
+      result.advisors.size() != input.advisors.size())
+    throw InvalidInput("explain: the result does not belong to this input");
+  const Prepared p = prepare(input);
+  const i64 r = request;
+  std::vector<double> minutes, km;
+  travel_to_one(p, r, minutes, km);
+  const i64 chosen = result.requests[r].advisor;
+  std::vector<ExplainRow> rows(p.n_adv);
+  for (i64 a = 0; a < p.n_adv; ++a) {
+    auto& row = rows[a];
+    row.advisor = a;
+    row.minutes = minutes[a];
+    row.km = km[a];
+    PairFacts f = facts(p, r, a, minutes[a], km[a]);
+    const auto& adv = input.advisors[a];
+    const auto& L = result.advisors[a];
+    row.chosen = a == chosen;
+    row.verdict = hard_verdict(f, adv, input.rules);
+    row.has_room = row.chosen || L.caseload_after < L.capacity;
+    if (row.verdict != Verdict::Eligible) continue;
+    row.cost = row.chosen ? result.requests[r].cost : pair_cost(f, adv, input.weights, input.rules);
+    if (!row.chosen)
+      row.cost.load = load_marginal(input.weights, L.caseload_after + 1, L.capacity);
+  }
+  std::vector<i64> eligible;
+  for (i64 a = 0; a < p.n_adv; ++a)
+    if (rows[a].verdict == Verdict::Eligible) eligible.push_back(a);
+  std::sort(eligible.begin(), eligible.end(), [&](i64 x, i64 y) {
+    return std::tuple(rows[x].cost.total(), !rows[x].chosen, p.adv_rank[x]) <
+           std::tuple(rows[y].cost.total(), !rows[y].chosen, p.adv_rank[y]);
+  });
+  for (std::size_t k = 0; k < eligible.size(); ++k) rows[eligible[k]].rank = static_cast<i64>(k) + 1;
+  return rows;
+}
+
+}  // namespace libmatch

@@ -1,0 +1,765 @@
+// The weekly simulation loop (simulate.hpp): precomputation in Simulator, one run per seed,
+// and sweeps over threads.
+#include "libmatch/simulate.hpp"
+
+#include <algorithm>
+#include <atomic>
+#include <cmath>
+#include <condition_variable>
+#include <cstdio>
+#include <exception>
+#include <mutex>
+#include <numeric>
+#include <thread>
+
+#include "libmatch/error.hpp"
+#include "parallel.hpp"
+#include "simulate_random.hpp"
+
+namespace libmatch {
+
+namespace {
+
+using i64 = std::int64_t;
+using detail::hash_keys;
+using detail::Rng;
+constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
+
+// Random streams (first key of every draw).
+enum Stream : std::uint64_t { kArrivals = 1, kReplay = 2, kNoKlik = 3, kInitial = 4 };
+
+enum CaseStatus : std::int8_t { kWaiting = 0, kInService = 1, kCompleted = 2, kEscalated = 3, kReferred = 4 };
+enum StintEnd : std::int8_t { kRunning = 0, kEndCompleted = 1, kEndNoKlik = 2, kEndReassigned = 3 };
+
+double minutes_limit(const Advisor& a, const RuleOptions& r) {
+  return r.radius_hard ? std::min(a.radius_minutes, r.max_travel_minutes) : r.max_travel_minutes;
+}
+double km_limit(const Advisor& a, const RuleOptions& r) {
+  return r.radius_hard ? a.radius_km : std::numeric_limits<double>::infinity();
+}
+
+i64 draw_duration(Rng& rng, const DurationSpec& d) {
+  double w = d.mean_weeks;
+  switch (d.kind) {
+    case DurationKind::Fixed: break;
+    case DurationKind::Uniform: {
+      const i64 lo = std::llround(d.min_weeks), hi = std::llround(d.max_weeks);
+      w = static_cast<double>(lo + static_cast<i64>(rng.below(static_cast<std::uint64_t>(hi - lo + 1))));
+      break;
+    }
+    case DurationKind::Gamma:
+      if (d.sd_weeks > 0) {
+        const double cv = d.sd_weeks / d.mean_weeks;
+        const double shape = 1.0 / (cv * cv), scale = d.mean_weeks / shape;
+        w = detail::gamma_unit(rng, shape) * scale;
+      }
+      break;
+  }
+  return std::max<i64>(1, std::llround(w));
+}
+
+// Nearest-rank percentile of sorted values (q in (0, 1]); NaN when empty.
+double percentile_sorted(const std::vector<double>& v, int tenths) {
+  if (v.empty()) return kNaN;
+  const std::size_t n = v.size();
+  std::size_t rank = (static_cast<std::size_t>(tenths) * n + 9) / 10;  // ceil(q n)
+  return v[std::max<std::size_t>(rank, 1) - 1];
+}
+
+double mean_of(const std::vector<double>& v) {
+  if (v.empty()) return kNaN;
+  double s = 0;
+  for (double x : v) s += x;
+  return s / static_cast<double>(v.size());
+}
+
+// Gini of sorted non-negative values: 2 sum(i x_i) / (n sum x) - (n + 1) / n, i = 1..n.
+double gini_sorted(const std::vector<double>& v) {
+  if (v.empty()) return kNaN;
+  double sum = 0, weighted = 0;
+  for (std::size_t i = 0; i < v.size(); ++i) {
+    sum += v[i];
+    weighted += static_cast<double>(i + 1) * v[i];
+  }
+  if (!(sum > 0)) return 0.0;
+  const double n = static_cast<double>(v.size());
+  return 2.0 * weighted / (n * sum) - (n + 1.0) / n;
+}
+
+int reason_slot(Escalation r) {
+  switch (r) {
+    case Escalation::NoAdvisorForService: return 0;
+    case Escalation::NoExpertise: return 1;
+    case Escalation::AllExcluded: return 2;
+    case Escalation::AllOutOfRadius: return 3;
+    default: return 4;  // no_capacity (duplicates / pins cannot occur here)
+  }
+}
+
+// A request of the simulation (a case once matched).
+struct Case {
+  i64 id = 0;
+  std::string round_id;  // "c000000042": canonical order = case order
+  std::uint64_t key = 0;  // random key of the case's own draws ('no klik')
+  i64 registered = 0;
+  std::int32_t service = 0;
+  i64 location = 0;
+  i64 priority = 0;
+  std::vector<std::int32_t> needs;
+  std::vector<i64> exclude;  // global advisor indices
+  i64 duration = 1, remaining = 1;
+  i64 advisor = -1;
+  i64 matched_week = -1, first_matched = -1, entered = 0, ended = -1;
+  i64 matches = 0;
+  i64 stint = -1;  // index into the assignment records (details only)
+  CaseStatus status = kWaiting;
+  Escalation reason = Escalation::None;
+  bool no_klik = false;
+};
+
+}  // namespace
+
+struct Simulator::Impl {
+  Scenario sc;
+  i64 n_adv = 0, n_loc = 0;
+  std::vector<double> minutes, km;  // n_adv x n_loc, NaN = out of every limit / unreachable
+  std::vector<i64> loc_area;        // orientation area per location (-1 = none)
+  std::vector<std::vector<double>> stream_cumulative;  // per stream: location weights (running sums)
+  std::vector<std::vector<double>> stream_priority_cum;
+  std::vector<std::vector<i64>> events_by_week;   // event indices per week (< horizon)
+  std::vector<std::vector<i64>> replay_by_week;   // replay rows per week (< horizon)
+  std::vector<char> joins_later;                  // advisor has a Join event
+  RuleOptions rules;
+
+  bool usable(i64 a, i64 l) const {
+    const double m = minutes[a * n_loc + l];
+    if (std::isnan(m)) return false;
+    const auto& adv = sc.advisors[a];
+    return m <= minutes_limit(adv, rules) && km[a * n_loc + l] <= km_limit(adv, rules);
+  }
+  bool outside_area(i64 a, i64 l) const {
+    const auto& areas = sc.advisors[a].areas;
+    if (!sc.areas || areas.empty()) return false;
+    return std::find(areas.begin(), areas.end(), loc_area[l]) == areas.end();
+  }
+  SimulationResult run(std::uint64_t seed, bool details) const;
+};
+
+Simulator::Simulator(Scenario scenario, int threads) {
+  validate(scenario);
+  auto impl = std::make_shared<Impl>();
+  impl->sc = std::move(scenario);
+  Impl& m = *impl;
+  const Scenario& s = m.sc;
+  m.n_adv = static_cast<i64>(s.advisors.size());
+  m.n_loc = static_cast<i64>(s.locations.size());
+  m.rules = s.rules;
+  m.rules.duplicate_tolerance_m = 0.0;  // synthetic draws share farms: not real duplicates
+  m.rules.threads = 1;
+  m.rules.alternatives = 0;
+
+  // Travel from every base to every location, once, within the widest limit of any advisor.
+  m.minutes.assign(static_cast<std::size_t>(m.n_adv * m.n_loc), kNaN);
+  m.km.assign(m.minutes.size(), kNaN);
+  if (m.n_adv > 0 && m.n_loc > 0) {
+    double max_min = 0, max_km = 0;
+    std::vector<double> orig, dest;
+    for (const auto& a : s.advisors) {
+      max_min = std::max(max_min, minutes_limit(a, m.rules));
+      max_km = std::max(max_km, km_limit(a, m.rules));
+      orig.push_back(a.base.x);
+      orig.push_back(a.base.y);
+    }
+    for (const auto& p : s.locations) {
+      dest.push_back(p.x);
+      dest.push_back(p.y);
+    }
+    auto widen = [](double v) { return std::isfinite(v) ? v * (1 + 1e-9) + 1e-9 : v; };
+    StraightLine fallback;
+    const TravelModel& travel = s.travel ? *s.travel : fallback;
+    TravelPairs t = travel.pairs(orig, dest, widen(max_min), widen(max_km), threads);
+    for (std::size_t k = 0; k < t.origin.size(); ++k) {
+      const std::size_t cell = static_cast<std::size_t>(t.origin[k] * m.n_loc + t.destination[k]);
+      m.minutes[cell] = t.minutes[k];
+      m.km[cell] = t.km[k];
+    }
+  }
+  m.loc_area.assign(static_cast<std::size_t>(m.n_loc), -1);
+  if (s.areas && m.n_loc > 0) {
+    std::vector<double> xy;
+    xy.reserve(2 * m.n_loc);
+    for (const auto& p : s.locations) {
+      xy.push_back(p.x);
+      xy.push_back(p.y);
+    }
+    s.areas->locate(xy, m.loc_area, threads);
+  }
+  for (const auto& st : s.arrivals) {
+    std::vector<double> cum;
+    if (!st.location_weights.empty()) {
+      cum.resize(st.location_weights.size());
+      std::partial_sum(st.location_weights.begin(), st.location_weights.end(), cum.begin());
+    }
+    m.stream_cumulative.push_back(std::move(cum));
+    std::vector<double> pcum;
+    for (const auto& pc : st.priorities) pcum.push_back((pcum.empty() ? 0.0 : pcum.back()) + pc.probability);
+    m.stream_priority_cum.push_back(std::move(pcum));
+  }
+  m.events_by_week.resize(static_cast<std::size_t>(s.horizon_weeks));
+  m.joins_later.assign(static_cast<std::size_t>(m.n_adv), 0);
+  for (std::size_t k = 0; k < s.events.size(); ++k) {
+    const auto& e = s.events[k];
+    if (e.kind == EventKind::Join) m.joins_later[e.advisor] = 1;
+    if (e.week < s.horizon_weeks) m.events_by_week[e.week].push_back(static_cast<i64>(k));
+  }
+  m.replay_by_week.resize(static_cast<std::size_t>(s.horizon_weeks));
+  for (std::size_t k = 0; k < s.replay.size(); ++k)
+    if (s.replay[k].week < s.horizon_weeks) m.replay_by_week[s.replay[k].week].push_back(static_cast<i64>(k));
+  impl_ = std::move(impl);
+}
+
+const Scenario& Simulator::scenario() const { return impl_->sc; }
+
+SimulationResult Simulator::run(std::uint64_t seed, bool details) const { return impl_->run(seed, details); }
+
+SimulationResult simulate(const Scenario& scenario, std::uint64_t seed, bool details) {
+  return Simulator(scenario, 1).run(seed, details);
+}
+
+SimulationResult Simulator::Impl::run(std::uint64_t seed, bool details) const {
+  const Scenario& s = sc;
+  const i64 H = s.horizon_weeks;
+  SimulationResult res;
+  res.seed = seed;
+  res.weeks.reserve(static_cast<std::size_t>(H));
+
+  std::vector<Case> cases;
+  std::vector<i64> queue;       // waiting case ids
+  std::vector<i64> in_service;  // case ids with an advisor (compacted weekly)
+  std::vector<i64> capacity(n_adv), caseload(n_adv, 0);
+  std::vector<char> joined(n_adv), left(n_adv, 0);
+  std::vector<i64> absent_from(n_adv, -1), absent_to(n_adv, -1);  // [from, to)
+  for (i64 a = 0; a < n_adv; ++a) {
+    capacity[a] = s.advisors[a].capacity;
+    joined[a] = !joins_later[a];
+  }
+  auto in_pool = [&](i64 a) { return joined[a] && !left[a]; };
+  auto absent = [&](i64 a, i64 w) { return absent_from[a] <= w && w < absent_to[a]; };
+  auto& stints = res.assignments;
+
+  auto new_case = [&](i64 registered, std::uint64_t key) -> Case& {
+    Case c;
+    c.id = static_cast<i64>(cases.size());
+    char buf[32];
+    std::snprintf(buf, sizeof buf, "c%010lld", static_cast<long long>(c.id));
+    c.round_id = buf;
+    c.key = key;
+    c.registered = registered;
+    c.entered = registered;
+    cases.push_back(std::move(c));
+    return cases.back();
+  };
+  auto start_stint = [&](Case& c, i64 a, i64 week, double minutes) {
+    c.advisor = a;
+    c.matched_week = week;
+    c.status = kInService;
+    ++caseload[a];
+    in_service.push_back(c.id);
+    if (details) {
+      AssignmentRecord r;
+      r.case_id = c.id;
+      r.advisor = a;
+      r.week_start = week;
+      r.minutes = minutes;
+      r.outside_area = outside_area(a, c.location);
+      c.stint = static_cast<i64>(stints.size());
+      stints.push_back(r);
+    }
+  };
+  // Releases a case from its advisor (the in_service list is compacted by the caller).
+  auto end_stint = [&](Case& c, i64 week, StintEnd how) {
+    --caseload[c.advisor];
+    if (details && c.stint >= 0) {
+      stints[c.stint].week_end = week;
+      stints[c.stint].end = how;
+    }
+    c.advisor = -1;
+    c.stint = -1;
+  };
+  auto requeue = [&](Case& c, i64 week) {
+    c.status = kWaiting;
+    c.entered = week;
+    queue.push_back(c.id);
+  };
+
+  // Initial cases: each advisor of the initial pool starts with `caseload` running cases.
+  i64 initial_cases = 0;
+  if (s.initial_cases) {
+    std::vector<i64> cand;
+    for (i64 a = 0; a < n_adv; ++a) {
+      if (!joined[a] || s.advisors[a].caseload == 0) continue;
+      const auto& adv = s.advisors[a];
+      Rng rng(hash_keys({seed, kInitial, static_cast<std::uint64_t>(a)}));
+      cand.clear();
+      for (i64 l = 0; l < n_loc; ++l)
+        if (usable(a, l) && !outside_area(a, l)) cand.push_back(l);
+      if (cand.empty())
+        for (i64 l = 0; l < n_loc; ++l)
+          if (usable(a, l)) cand.push_back(l);
+      i64 nearest = -1;
+      if (cand.empty()) {  // nothing within reach: the nearest reachable location, else any
+        double best = std::numeric_limits<double>::infinity();
+        for (i64 l = 0; l < n_loc; ++l) {
+          double m = minutes[a * n_loc + l];
+          if (!std::isnan(m) && m < best) best = m, nearest = l;
+        }
+      }
+      for (i64 k = 0; k < adv.caseload; ++k) {
+        Case& c = new_case(-1, hash_keys({seed, kInitial, static_cast<std::uint64_t>(a), static_cast<std::uint64_t>(k)}));
+        c.service = adv.service;
+        c.location = !cand.empty() ? cand[rng.below(cand.size())]
+                     : nearest >= 0 ? nearest
+                                    : static_cast<i64>(rng.below(static_cast<std::uint64_t>(n_loc)));
+        c.duration = draw_duration(rng, s.services[adv.service].duration);
+        c.remaining = 1 + static_cast<i64>(rng.below(static_cast<std::uint64_t>(c.duration)));
+        c.matches = 1;
+        c.first_matched = -1;
+        start_stint(c, a, -1, minutes[a * n_loc + c.location]);
+        ++initial_cases;
+      }
+    }
+  }
+  res.summary.initial_cases = initial_cases;
+
+  // Round buffers reused across weeks.
+  RoundInput input;
+  input.areas = s.areas ? &*s.areas : nullptr;
+  input.weights = s.weights;
+  input.rules = rules;
+  TravelPairs pairs;
+  input.travel_pairs = &pairs;
+  std::vector<i64> pool;              // round advisor index -> global
+  std::vector<i64> round_of(n_adv);   // global -> round index (-1 = not in the pool)
+  std::vector<double> week_waits, week_minutes, year_waits, year_minutes, utils;
+  i64 year_outside = 0;
+
+  i64 arrivals_total = 0, completed_total = 0, escalated_total = 0, referred_total = 0;
+  i64 matched_sum = 0, matched_first_sum = 0, noklik_sum = 0, reassigned_sum = 0;
+  double hours_sum = 0, util_mean_sum = 0, gini_sum = 0, util_max_all = kNaN;
+  i64 util_weeks = 0;
+
+  for (i64 t = 0; t < H; ++t) {
+    WeekKpis k;
+    k.week = t;
+
+    // 1. Progress, 'no klik' returns and completions.
+    if (t > 0) {
+      for (i64 id : in_service) {
+        Case& c = cases[id];
+        if (c.status != kInService) continue;
+        if (c.no_klik) {
+          c.no_klik = false;
+          const i64 a = c.advisor;
+          end_stint(c, t, kEndNoKlik);
+          if (std::find(c.exclude.begin(), c.exclude.end(), a) == c.exclude.end()) c.exclude.push_back(a);
+          requeue(c, t);
+          ++k.no_klik_returns;
+          continue;
+        }
+        if (absent(c.advisor, t - 1)) continue;
+        if (--c.remaining <= 0) {
+          end_stint(c, t, kEndCompleted);
+          c.status = kCompleted;
+          c.ended = t;
+          ++k.completed;
+        }
+      }
+    }
+    auto compact = [&] {
+      in_service.erase(std::remove_if(in_service.begin(), in_service.end(),
+                                      [&](i64 id) { return cases[id].status != kInService; }),
+                       in_service.end());
+    };
+    compact();
+
+    // 2. Events. Cases move off an advisor in case order (most recent first for capacity).
+    auto move_cases = [&](i64 a, i64 how_many) {
+      std::vector<i64> mine;
+      for (i64 id : in_service)
+        if (cases[id].status == kInService && cases[id].advisor == a) mine.push_back(id);
+      std::sort(mine.begin(), mine.end(), [&](i64 x, i64 y) {
+        return std::pair(cases[x].matched_week, x) > std::pair(cases[y].matched_week, y);
+      });
+      if (how_many < static_cast<i64>(mine.size())) mine.resize(static_cast<std::size_t>(how_many));
+      std::sort(mine.begin(), mine.end());
+      for (i64 id : mine) {
+        end_stint(cases[id], t, kEndReassigned);
+        requeue(cases[id], t);
+        ++k.reassigned;
+      }
+    };
+    for (i64 ev : events_by_week[t]) {
+      const auto& e = s.events[ev];
+      const i64 a = e.advisor;
+      switch (e.kind) {
+        case EventKind::Join: joined[a] = 1; break;
+        case EventKind::Leave:
+          move_cases(a, caseload[a]);
+          left[a] = 1;
+          break;
+        case EventKind::Absence:
+          absent_from[a] = t;
+          absent_to[a] = t + e.weeks;
+          if (s.reassign_absence_weeks > 0 && e.weeks >= s.reassign_absence_weeks) move_cases(a, caseload[a]);
+          break;
+        case EventKind::Capacity:
+          capacity[a] = e.capacity;
+          if (caseload[a] > capacity[a]) move_cases(a, caseload[a] - capacity[a]);
+          break;
+      }
+    }
+    compact();
+
+    // 3. Arrivals: Poisson streams, then the replay rows of the week.
+    for (std::size_t si = 0; si < s.arrivals.size(); ++si) {
+      const auto& st = s.arrivals[si];
+      if (t < st.first_week || t > st.last_week || !(st.rate_per_week > 0)) continue;
+      Rng rng(hash_keys({seed, kArrivals, static_cast<std::uint64_t>(t), si}));
+      const i64 n = detail::poisson(rng, st.rate_per_week);
+      for (i64 j = 0; j < n; ++j) {
+        Case& c = new_case(t, hash_keys({seed, kArrivals, static_cast<std::uint64_t>(t), si,
+                                         static_cast<std::uint64_t>(j)}));
+        c.service = st.service;
+        const bool referred = rng.uniform() < st.refer_probability;
+        if (st.locations.empty()) {
+          c.location = static_cast<i64>(rng.below(static_cast<std::uint64_t>(n_loc)));
+        } else if (stream_cumulative[si].empty()) {
+          c.location = st.locations[rng.below(st.locations.size())];
+        } else {
+          c.location = st.locations[detail::pick_cumulative(rng, stream_cumulative[si])];
+        }
+        for (const auto& tc : st.needs)
+          if (rng.uniform() < tc.probability) c.needs.push_back(tc.tag);
+        std::sort(c.needs.begin(), c.needs.end());
+        c.needs.erase(std::unique(c.needs.begin(), c.needs.end()), c.needs.end());
+        if (!st.priorities.empty())
+          c.priority = st.priorities[detail::pick_cumulative(rng, stream_priority_cum[si])].priority;
+        c.duration = c.remaining = draw_duration(rng, s.services[st.service].duration);
+        ++k.arrivals;
+        if (referred) {
+          c.status = kReferred;
+          c.ended = t;
+          ++k.referred;
+        } else {
+          queue.push_back(c.id);
+        }
+      }
+    }
+    for (i64 row : replay_by_week[t]) {
+      const auto& r = s.replay[row];
+      Case& c = new_case(t, hash_keys({seed, kReplay, static_cast<std::uint64_t>(row)}));
+      c.service = r.service;
+      c.location = r.location;
+      c.needs = r.needs;
+      std::sort(c.needs.begin(), c.needs.end());
+      c.needs.erase(std::unique(c.needs.begin(), c.needs.end()), c.needs.end());
+      c.priority = r.priority;
+      if (std::isnan(r.duration_weeks)) {
+        Rng rng(c.key);
+        c.duration = draw_duration(rng, s.services[r.service].duration);
+      } else {
+        c.duration = std::max<i64>(1, std::llround(r.duration_weeks));
+      }
+      c.remaining = c.duration;
+      ++k.arrivals;
+      if (r.referred) {
+        c.status = kReferred;
+        c.ended = t;
+        ++k.referred;
+      } else {
+        queue.push_back(c.id);
+      }
+    }
+
+    // 4. The round.
+    std::sort(queue.begin(), queue.end());
+    k.queued = static_cast<i64>(queue.size());
+    week_waits.clear();
+    week_minutes.clear();
+    i64 week_outside = 0;
+    if (!queue.empty()) {
+      pool.clear();
+      input.advisors.clear();
+      std::fill(round_of.begin(), round_of.end(), -1);
+      for (i64 a = 0; a < n_adv; ++a) {
+        if (!in_pool(a)) continue;
+        round_of[a] = static_cast<i64>(pool.size());
+        pool.push_back(a);
+        Advisor adv = s.advisors[a];
+        adv.caseload = caseload[a];
+        adv.capacity = absent(a, t) ? caseload[a] : capacity[a];
+        input.advisors.push_back(std::move(adv));
+      }
+      const std::size_t q = queue.size();
+      input.requests.resize(q);
+      for (std::size_t r = 0; r < q; ++r) {
+        const Case& c = cases[queue[r]];
+        Request& req = input.requests[r];
+        req.id = c.round_id;
+        req.locations.assign(1, s.locations[c.location]);
+        req.service = c.service;
+        req.needs = c.needs;
+        req.priority = c.priority;
+        req.exclude.clear();
+        for (i64 a : c.exclude)
+          if (round_of[a] >= 0) req.exclude.push_back(round_of[a]);
+        req.current_advisor = -1;
+        req.pinned = false;
+        req.registered = c.registered;
+        req.area = input.areas ? loc_area[c.location] : kAreaUnknown;
+      }
+      pairs.origin.clear();
+      pairs.destination.clear();
+      pairs.minutes.clear();
+      pairs.km.clear();
+      for (std::size_t ra = 0; ra < pool.size(); ++ra) {
+        const i64 a = pool[ra];
+        const auto svc = s.advisors[a].service;
+        for (std::size_t r = 0; r < q; ++r) {
+          const Case& c = cases[queue[r]];
+          if (c.service != svc || !usable(a, c.location)) continue;
+          const std::size_t cell = static_cast<std::size_t>(a * n_loc + c.location);
+          pairs.origin.push_back(static_cast<i64>(ra));
+          pairs.destination.push_back(static_cast<i64>(r));
+          pairs.minutes.push_back(minutes[cell]);
+          pairs.km.push_back(km[cell]);
+        }
+      }
+      const RoundResult rr = run_round(input);
+      std::vector<i64> still;
+      for (std::size_t r = 0; r < q; ++r) {
+        Case& c = cases[queue[r]];
+        const auto& o = rr.requests[r];
+        if (o.advisor >= 0) {
+          const i64 a = pool[o.advisor];
+          start_stint(c, a, t, o.minutes);
+          ++c.matches;
+          ++k.matched;
+          week_minutes.push_back(o.minutes);
+          if (outside_area(a, c.location)) ++week_outside;
+          if (c.first_matched < 0 && c.registered >= 0) {
+            c.first_matched = t;
+            ++k.matched_first;
+            week_waits.push_back(static_cast<double>(t - c.registered));
+            k.hours_started += s.services[c.service].hours_per_case;
+          }
+          const double u = detail::to_unit(hash_keys({seed, kNoKlik, c.key, static_cast<std::uint64_t>(c.matches)}));
+          c.no_klik = u < s.no_klik_probability;
+        } else {
+          c.reason = o.reason;
+          if (t - c.entered >= s.escalate_after_weeks) {
+            c.status = kEscalated;
+            c.ended = t;
+            ++k.escalated;
+            ++res.summary.escalated_by_reason[reason_slot(o.reason)];
+          } else {
+            still.push_back(c.id);
+          }
+        }
+      }
+      queue.swap(still);
+    }
+
+    // 5. KPIs and invariants.
+    arrivals_total += k.arrivals;
+    referred_total += k.referred;
+    completed_total += k.completed;
+    escalated_total += k.escalated;
+    k.waiting = static_cast<i64>(queue.size());
+    k.in_service = static_cast<i64>(in_service.size());
+    k.arrivals_total = arrivals_total;
+    k.referred_total = referred_total;
+    k.completed_total = completed_total;
+    k.escalated_total = escalated_total;
+    k.matched_total = k.in_service + completed_total;
+    if (initial_cases + arrivals_total !=
+        k.in_service + completed_total + k.waiting + escalated_total + referred_total)
+      throw Error("simulation: internal error, case conservation violated in week " + std::to_string(t));
+    {
+      std::vector<i64> count(n_adv, 0);
+      for (i64 id : in_service) ++count[cases[id].advisor];
+      for (i64 a = 0; a < n_adv; ++a)
+        if (count[a] != caseload[a] || caseload[a] > capacity[a] || (!in_pool(a) && caseload[a] > 0))
+          throw Error("simulation: internal error, caseload of advisor '" + s.advisors[a].id +
+                      "' inconsistent in week " + std::to_string(t));
+    }
+    std::sort(week_waits.begin(), week_waits.end());
+    std::sort(week_minutes.begin(), week_minutes.end());
+    k.wait_mean = mean_of(week_waits);
+    k.wait_p90 = percentile_sorted(week_waits, 9);
+    k.wait_max = week_waits.empty() ? kNaN : week_waits.back();
+    k.travel_mean = mean_of(week_minutes);
+    k.travel_p90 = percentile_sorted(week_minutes, 9);
+    k.outside_area_share = week_minutes.empty() ? kNaN : static_cast<double>(week_outside) / static_cast<double>(week_minutes.size());
+    utils.clear();
+    for (i64 a = 0; a < n_adv; ++a) {
+      if (!in_pool(a)) continue;
+      ++k.advisors_active;
+      k.advisors_absent += absent(a, t);
+      k.capacity_total += capacity[a];
+      if (capacity[a] > 0) utils.push_back(static_cast<double>(caseload[a]) / static_cast<double>(capacity[a]));
+    }
+    std::sort(utils.begin(), utils.end());
+    k.util_mean = mean_of(utils);
+    k.util_max = utils.empty() ? kNaN : utils.back();
+    k.util_gini = gini_sorted(utils);
+    if (!utils.empty()) {
+      util_mean_sum += k.util_mean;
+      gini_sum += k.util_gini;
+      util_max_all = std::isnan(util_max_all) ? k.util_max : std::max(util_max_all, k.util_max);
+      ++util_weeks;
+    }
+    if (details)
+      for (i64 a = 0; a < n_adv; ++a) {
+        AdvisorWeek aw;
+        aw.week = t;
+        aw.advisor = a;
+        aw.capacity = capacity[a];
+        aw.caseload = caseload[a];
+        aw.status = left[a] ? 3 : !joined[a] ? 2 : absent(a, t) ? 1 : 0;
+        res.advisor_weeks.push_back(aw);
+      }
+    year_waits.insert(year_waits.end(), week_waits.begin(), week_waits.end());
+    year_minutes.insert(year_minutes.end(), week_minutes.begin(), week_minutes.end());
+    year_outside += week_outside;
+    matched_sum += k.matched;
+    matched_first_sum += k.matched_first;
+    noklik_sum += k.no_klik_returns;
+    reassigned_sum += k.reassigned;
+    hours_sum += k.hours_started;
+    res.weeks.push_back(k);
+  }
+
+  auto& sm = res.summary;
+  sm.weeks = H;
+  sm.arrivals = arrivals_total;
+  sm.referred = referred_total;
+  sm.matched = matched_sum;
+  sm.matched_first = matched_first_sum;
+  sm.escalated = escalated_total;
+  sm.no_klik_returns = noklik_sum;
+  sm.reassigned = reassigned_sum;
+  sm.completed = completed_total;
+  sm.waiting_end = static_cast<i64>(queue.size());
+  sm.in_service_end = static_cast<i64>(in_service.size());
+  std::sort(year_waits.begin(), year_waits.end());
+  std::sort(year_minutes.begin(), year_minutes.end());
+  sm.wait_mean = mean_of(year_waits);
+  sm.wait_p90 = percentile_sorted(year_waits, 9);
+  sm.wait_max = year_waits.empty() ? kNaN : year_waits.back();
+  sm.travel_mean = mean_of(year_minutes);
+  sm.travel_p90 = percentile_sorted(year_minutes, 9);
+  sm.outside_area_share = year_minutes.empty() ? kNaN : static_cast<double>(year_outside) / static_cast<double>(year_minutes.size());
+  sm.util_mean = util_weeks ? util_mean_sum / static_cast<double>(util_weeks) : kNaN;
+  sm.util_max = util_max_all;
+  sm.util_gini_mean = util_weeks ? gini_sum / static_cast<double>(util_weeks) : kNaN;
+  const i64 in_scope = arrivals_total - referred_total;
+  sm.escalated_share = in_scope > 0 ? static_cast<double>(escalated_total) / static_cast<double>(in_scope) : kNaN;
+  sm.hours_started = hours_sum;
+
+  if (details) {
+    res.cases.reserve(cases.size());
+    for (const Case& c : cases) {
+      CaseRecord r;
+      r.case_id = c.id;
+      r.registered = c.registered;
+      r.service = c.service;
+      r.location = c.location;
+      r.area = loc_area.empty() ? -1 : loc_area[c.location];
+      r.priority = c.priority;
+      r.n_needs = static_cast<i64>(c.needs.size());
+      r.duration_weeks = static_cast<double>(c.duration);
+      r.first_matched = c.first_matched;
+      r.ended = c.ended;
+      r.status = c.status;
+      r.reason = c.status == kEscalated ? c.reason : Escalation::None;
+      r.matches = c.matches;
+      res.cases.push_back(r);
+    }
+  }
+  return res;
+}
+
+std::vector<SimulationResult> simulate_many(const std::vector<const Simulator*>& simulators,
+                                            const std::vector<std::uint64_t>& seeds, int threads,
+                                            const std::function<void(std::int64_t)>& progress) {
+  for (std::size_t k = 0; k < simulators.size(); ++k)
+    if (!simulators[k]) throw InvalidInput("simulate_many: simulator " + std::to_string(k) + " is null");
+  const std::size_t n = simulators.size() * seeds.size();
+  std::vector<SimulationResult> out(n);
+  if (n == 0) return out;
+  auto task = [&](std::size_t k) { out[k] = simulators[k / seeds.size()]->run(seeds[k % seeds.size()], false); };
+  const int t = static_cast<int>(std::min<std::size_t>(static_cast<std::size_t>(detail::resolve_threads(threads)), n));
+  if (t <= 1) {
+    for (std::size_t k = 0; k < n; ++k) {
+      task(k);
+      if (progress) progress(static_cast<std::int64_t>(k + 1));
+    }
+    return out;
+  }
+  std::vector<std::exception_ptr> errors(n);
+  std::atomic<std::size_t> next{0};
+  std::atomic<bool> stop{false};
+  std::mutex mu;
+  std::condition_variable cv;
+  std::size_t done = 0;
+  std::vector<std::thread> pool;
+  pool.reserve(static_cast<std::size_t>(t));
+  for (int w = 0; w < t; ++w)
+    pool.emplace_back([&] {
+      for (;;) {
+        if (stop.load()) return;
+        const std::size_t k = next.fetch_add(1);
+        if (k >= n) return;
+        try {
+          task(k);
+        } catch (...) {
+          errors[k] = std::current_exception();
+        }
+        {
+          std::lock_guard<std::mutex> lock(mu);
+          ++done;
+        }
+        cv.notify_one();
+      }
+    });
+  // The calling thread reports progress; if the callback throws (e.g. an interrupt), the
+  // workers stop taking tasks and the exception is rethrown once they have finished.
+  std::exception_ptr callback_error;
+  std::size_t reported = 0;
+  for (;;) {
+    std::size_t now;
+    {
+      std::unique_lock<std::mutex> lock(mu);
+      cv.wait(lock, [&] { return done != reported || done == n; });
+      now = done;
+    }
+    if (progress && now != reported && !callback_error) {
+      try {
+        progress(static_cast<std::int64_t>(now));
+      } catch (...) {
+        callback_error = std::current_exception();
+        stop = true;
+      }
+    }
+    reported = now;
+    if (now == n || callback_error) break;  // on error: join waits for the started tasks
+  }
+  for (auto& th : pool) th.join();
+  if (callback_error) std::rethrow_exception(callback_error);
+  for (auto& e : errors)
+    if (e) std::rethrow_exception(e);
+  return out;
+}
+
+}  // namespace libmatch

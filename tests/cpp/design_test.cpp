@@ -1,0 +1,473 @@
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <cmath>
+#include <filesystem>
+#include <functional>
+#include <limits>
+#include <numeric>
+#include <random>
+
+#include <gdal_priv.h>
+#include <ogrsf_frmts.h>
+
+#include "libmatch/areas.hpp"
+#include "libmatch/design.hpp"
+#include "libmatch/error.hpp"
+#include "libmatch/travel.hpp"
+
+using namespace libmatch;
+namespace fs = std::filesystem;
+
+namespace {
+
+constexpr double kSide = 1000.0;  // grid cell side, metres
+
+// An R x C grid of 1 km squares, unit index = row * cols + col, rook adjacency.
+DesignProblem grid(int rows, int cols, const std::vector<double>& demand) {
+  DesignProblem p;
+  for (int r = 0; r < rows; ++r) {
+    for (int c = 0; c < cols; ++c) {
+      std::string id = "g";  // (built stepwise: GCC 12 -Wrestrict false positive)
+      id.append(std::to_string(r)).append("_").append(std::to_string(c));
+      p.ids.push_back(id);
+      p.centroid.push_back({(c + 0.5) * kSide, (r + 0.5) * kSide});
+      p.area_m2.push_back(kSide * kSide);
+      p.perimeter_m.push_back(4 * kSide);
+      const int i = r * cols + c;
+      if (c + 1 < cols) p.adjacency.push_back({i, i + 1, kSide});
+      if (r + 1 < rows) p.adjacency.push_back({i, i + cols, kSide});
+    }
+  }
+  p.demand = demand;
+  return p;
+}
+
+std::vector<double> random_demand(std::size_t n, unsigned seed, int lo = 0, int hi = 20) {
+  std::mt19937 gen(seed);
+  std::vector<double> d(n);
+  for (auto& v : d) v = static_cast<double>(lo + static_cast<int>(gen() % (hi - lo + 1)));
+  return d;
+}
+
+bool connected_areas(const DesignProblem& p, const std::vector<std::int64_t>& labels) {
+  const auto n = static_cast<std::int64_t>(labels.size());
+  std::vector<std::vector<std::int64_t>> adj(static_cast<std::size_t>(n));
+  for (const auto& e : p.adjacency) {
+    adj[e.a].push_back(e.b);
+    adj[e.b].push_back(e.a);
+  }
+  const std::int64_t k = *std::max_element(labels.begin(), labels.end()) + 1;
+  std::vector<int> pieces(static_cast<std::size_t>(k), 0);
+  std::vector<char> seen(static_cast<std::size_t>(n), 0);
+  for (std::int64_t s = 0; s < n; ++s) {
+    if (seen[s]) continue;
+    ++pieces[labels[s]];
+    std::vector<std::int64_t> stack{s};
+    seen[s] = 1;
+    while (!stack.empty()) {
+      auto v = stack.back();
+      stack.pop_back();
+      for (auto w : adj[v]) {
+        if (!seen[w] && labels[w] == labels[v]) {
+          seen[w] = 1;
+          stack.push_back(w);
+        }
+      }
+    }
+  }
+  return std::all_of(pieces.begin(), pieces.end(), [](int c) { return c == 1; });
+}
+
+// Best objective over every contiguous plan with k areas (labels in first-use order).
+double brute_force(const DesignProblem& p, int k, std::vector<std::int64_t>* best_labels) {
+  const auto n = static_cast<int>(p.demand.size());
+  std::vector<std::int64_t> lab(static_cast<std::size_t>(n), 0);
+  double best = std::numeric_limits<double>::infinity();
+  std::function<void(int, int)> rec = [&](int i, int used) {
+    if (i == n) {
+      if (used != k || !connected_areas(p, lab)) return;
+      double obj = evaluate_plan(p, lab).summary.objective;
+      if (obj < best) {
+        best = obj;
+        if (best_labels) *best_labels = lab;
+      }
+      return;
+    }
+    if (n - i < k - used) return;
+    for (int l = 0; l <= std::min(used, k - 1); ++l) {
+      lab[i] = l;
+      rec(i + 1, std::max(used, l + 1));
+    }
+  };
+  rec(0, 0);
+  return best;
+}
+
+DesignOptions opts(std::int64_t k, std::uint64_t seed = 1, int starts = 4) {
+  DesignOptions o;
+  o.k = k;
+  o.seed = seed;
+  o.starts = starts;
+  o.threads = 1;
+  return o;
+}
+
+}  // namespace
+
+TEST(DesignEval, GridNumbersByHand) {
+  // 2 x 2 grid, two vertical strips.
+  DesignProblem p = grid(2, 2, {1, 3, 1, 1});
+  PlanEvaluation ev = evaluate_plan(p, std::vector<std::int64_t>{0, 1, 0, 1});
+  ASSERT_EQ(ev.units.size(), 2u);
+  EXPECT_EQ(ev.units[0], 2);
+  EXPECT_DOUBLE_EQ(ev.demand[0], 2.0);
+  EXPECT_DOUBLE_EQ(ev.demand[1], 4.0);
+  EXPECT_DOUBLE_EQ(ev.capacity[0], 3.0);  // equal shares: 6 / 2
+  EXPECT_DOUBLE_EQ(ev.load_ratio[1], 4.0 / 3.0);
+  EXPECT_DOUBLE_EQ(ev.area_m2[0], 2e6);
+  EXPECT_DOUBLE_EQ(ev.perimeter_m[0], 6000.0);
+  EXPECT_NEAR(ev.polsby_popper[0], 4 * M_PI * 2e6 / 36e6, 1e-12);
+  // Strip 0: equal demand, centre in the middle: 0.5 km each.
+  EXPECT_NEAR(ev.mean_travel_km[0], 0.5, 1e-12);
+  // Strip 1: demand 3 at y=500, 1 at y=1500: centre y=750.
+  EXPECT_NEAR(ev.unit_travel_km[1], 0.25, 1e-12);
+  EXPECT_NEAR(ev.unit_travel_km[3], 0.75, 1e-12);
+  EXPECT_NEAR(ev.mean_travel_km[1], (3 * 0.25 + 0.75) / 4, 1e-12);
+  EXPECT_NEAR(ev.max_travel_km[1], 0.75, 1e-12);
+  // imbalance: shares 1/3 and 2/3 vs 1/2: sqrt(2 * (1/6)^2 * 2) = 1/3.
+  EXPECT_NEAR(ev.summary.imbalance, 1.0 / 3.0, 1e-12);
+  const double ref = std::sqrt(4e6 / (M_PI * 2)) / 1000;
+  EXPECT_NEAR(ev.summary.reference_km, ref, 1e-12);
+  const double travel = (2 * 0.5 + 3 * 0.25 + 0.75) / 6;
+  EXPECT_NEAR(ev.summary.travel_km, travel, 1e-12);
+  const double pp = 4 * M_PI * 2e6 / 36e6;
+  EXPECT_NEAR(ev.summary.objective, 1.0 / 3.0 + travel / ref + 0.01 * (1 - pp), 1e-12);
+  EXPECT_TRUE(ev.summary.all_contiguous);
+  // Diagonal plan: both areas in two pieces.
+  ev = evaluate_plan(p, std::vector<std::int64_t>{0, 1, 1, 0});
+  EXPECT_FALSE(ev.summary.all_contiguous);
+  EXPECT_EQ(ev.parts[0], 2);
+  EXPECT_EQ(ev.contiguous[1], 0);
+  EXPECT_DOUBLE_EQ(ev.perimeter_m[0], 8000.0);
+}
+
+TEST(DesignEval, AdvisorsCapacityAndTravel) {
+  DesignProblem p = grid(1, 3, {2, 2, 2});
+  p.advisor_xy = {{500, 500}, {2500, 500}, {2500, 500}};
+  p.advisor_unit = {0, 2, 2};
+  p.advisor_capacity = {1, 1, 2};
+  PlanEvaluation ev = evaluate_plan(p, std::vector<std::int64_t>{0, 0, 1});
+  EXPECT_DOUBLE_EQ(ev.capacity[0], 1.0);
+  EXPECT_DOUBLE_EQ(ev.capacity[1], 3.0);
+  EXPECT_EQ(ev.advisors[1], 2);
+  EXPECT_NEAR(ev.unit_travel_km[1], 1.0, 1e-12);
+  EXPECT_NEAR(ev.mean_travel_km[0], 0.5, 1e-12);
+  // shares: D 2/3, 1/3; C 1/4, 3/4 -> sum (d-c)^2/c
+  const double a = std::pow(2.0 / 3 - 0.25, 2) / 0.25 + std::pow(1.0 / 3 - 0.75, 2) / 0.75;
+  EXPECT_NEAR(ev.summary.imbalance, std::sqrt(a), 1e-12);
+  // Travel matrix overrides straight lines; NaN = 2 x straight line.
+  const double nan = std::numeric_limits<double>::quiet_NaN();
+  p.travel_km = {1, 9, 9, 2, 9, 9, nan, 3, 3};  // unit x advisor
+  p.travel_minutes = {2, 18, 18, 4, 18, 18, nan, 6, 6};
+  ev = evaluate_plan(p, std::vector<std::int64_t>{0, 0, 1});
+  EXPECT_NEAR(ev.unit_travel_km[0], 1.0, 1e-12);
+  EXPECT_NEAR(ev.unit_travel_km[1], 2.0, 1e-12);
+  EXPECT_NEAR(ev.unit_travel_km[2], 3.0, 1e-12);
+  EXPECT_NEAR(ev.unit_travel_minutes[2], 6.0, 1e-12);
+  ev = evaluate_plan(p, std::vector<std::int64_t>{1, 0, 0});  // area 1 = unit 0 (adv 0)
+  EXPECT_NEAR(ev.unit_travel_km[0], 1.0, 1e-12);
+  EXPECT_NEAR(ev.unit_travel_km[2], 3.0, 1e-12);
+  // An area without advisors: capacity 0, infinite objective.
+  ev = evaluate_plan(p, std::vector<std::int64_t>{0, 1, 0});
+  EXPECT_DOUBLE_EQ(ev.capacity[1], 0.0);
+  EXPECT_TRUE(std::isinf(ev.summary.objective));
+  EXPECT_NEAR(ev.unit_travel_km[1], (2.0 + 9 + 2 * 9) / 4, 1e-12);  // served by everyone
+  EXPECT_NEAR(ev.unit_travel_km[2], (1 * 4.0 + 3 + 2 * 3) / 4, 1e-12);  // NaN -> 2 x 2 km
+}
+
+TEST(DesignSearch, GridOptimumMatchesBruteForce) {
+  // 3 x 4 grid, k = 3: every contiguous plan enumerated.
+  for (unsigned seed : {3u, 11u}) {
+    DesignProblem p = grid(3, 4, random_demand(12, seed, 1, 30));
+    const double best = brute_force(p, 3, nullptr);
+    DesignResult res = design_areas(p, opts(3, seed));
+    EXPECT_NEAR(res.objective, best, 1e-9) << "seed " << seed;
+    EXPECT_TRUE(connected_areas(p, res.labels));
+  }
+}
+
+TEST(DesignSearch, AdvisorOptimumMatchesBruteForce) {
+  DesignProblem p = grid(3, 3, random_demand(9, 5, 1, 30));
+  p.advisor_xy = {{500, 500}, {2500, 2500}, {1500, 1500}};
+  p.advisor_unit = {0, 8, 4};
+  p.advisor_capacity = {1, 2, 1};
+  const double best = brute_force(p, 2, nullptr);
+  DesignResult res = design_areas(p, opts(2, 9));
+  EXPECT_NEAR(res.objective, best, 1e-9);
+  // Every area holds an advisor base.
+  PlanEvaluation ev = evaluate_plan(p, res.labels);
+  for (auto a : ev.advisors) EXPECT_GE(a, 1);
+}
+
+TEST(DesignSearch, MedoidOptimumMatchesBruteForce) {
+  DesignProblem p = grid(2, 4, random_demand(8, 21, 1, 30));
+  const std::size_t n = 8;
+  for (std::size_t i = 0; i < n; ++i) {  // a travel model: Manhattan km
+    for (std::size_t j = 0; j < n; ++j) {
+      p.travel_km.push_back((std::abs(p.centroid[i].x - p.centroid[j].x) +
+                             std::abs(p.centroid[i].y - p.centroid[j].y)) / 1000.0);
+    }
+  }
+  const double best = brute_force(p, 3, nullptr);
+  DesignResult res = design_areas(p, opts(3, 4));
+  EXPECT_NEAR(res.objective, best, 1e-9);
+}
+
+TEST(DesignSearch, DeterministicWhateverTheThreads) {
+  DesignProblem p = grid(12, 12, random_demand(144, 7));
+  DesignOptions o = opts(7, 42, 6);
+  o.iterations = 30000;
+  DesignResult a = design_areas(p, o);
+  o.threads = 3;
+  DesignResult b = design_areas(p, o);
+  EXPECT_EQ(a.labels, b.labels);
+  EXPECT_EQ(a.objective, b.objective);
+  EXPECT_EQ(evaluate_plan(p, a.labels).summary.objective, a.objective);
+  EXPECT_TRUE(connected_areas(p, a.labels));
+  o.seed = 43;
+  DesignResult c = design_areas(p, o);
+  EXPECT_TRUE(connected_areas(p, c.labels));
+  // Canonical numbering: areas in order of their lowest unit.
+  std::int64_t next = 0;
+  for (auto l : a.labels) {
+    EXPECT_LE(l, next);
+    next = std::max(next, l + 1);
+  }
+}
+
+TEST(DesignSearch, ContiguousOnIrregularGraphs) {
+  // Grids with random holes (removed cells) and zero-demand units.
+  for (unsigned seed = 0; seed < 6; ++seed) {
+    std::mt19937 gen(seed);
+    const int rows = 9, cols = 11;
+    DesignProblem full = grid(rows, cols, random_demand(rows * cols, seed, 0, 5));
+    std::vector<int> keep_index(rows * cols, -1);
+    DesignProblem p;
+    for (int i = 0; i < rows * cols; ++i) {
+      if (gen() % 5 == 0 && i != 0) continue;
+      keep_index[i] = static_cast<int>(p.centroid.size());
+      p.ids.push_back(full.ids[i]);
+      p.centroid.push_back(full.centroid[i]);
+      p.area_m2.push_back(full.area_m2[i]);
+      p.perimeter_m.push_back(full.perimeter_m[i]);
+      p.demand.push_back(full.demand[i]);
+    }
+    for (const auto& e : full.adjacency) {
+      if (keep_index[e.a] >= 0 && keep_index[e.b] >= 0) {
+        p.adjacency.push_back({keep_index[e.a], keep_index[e.b], e.border_m});
+      }
+    }
+    p.islands = IslandRule::Attach;
+    DesignOptions o = opts(2 + seed, seed, 2);
+    o.iterations = 20000;
+    DesignResult res = design_areas(p, o);
+    PlanEvaluation ev = evaluate_plan(p, res.labels);
+    EXPECT_TRUE(ev.summary.all_contiguous) << "seed " << seed;
+    EXPECT_EQ(static_cast<std::int64_t>(ev.units.size()), o.k);
+  }
+}
+
+TEST(DesignSearch, RepairModeImprovesAndKeepsFixedUnits) {
+  DesignProblem p = grid(6, 6, random_demand(36, 13, 1, 10));
+  for (int i = 0; i < 36; i += 6) p.demand[i] = 50;  // column 0: the main piece of area 0
+  // Vertical stripes by column parity: non-contiguous areas 0 and 1, plus area 2 (col 5).
+  std::vector<std::int64_t> initial(36);
+  for (int i = 0; i < 36; ++i) initial[i] = (i % 6 == 5) ? 2 : (i % 6) % 2;
+  EXPECT_FALSE(evaluate_plan(p, initial).summary.all_contiguous);
+  DesignOptions o = opts(3, 5, 2);
+  o.initial = initial;
+  o.fixed.assign(36, 0);
+  o.fixed[0] = 1;   // stays in area 0
+  o.fixed[5] = 1;   // stays in area 2
+  DesignResult res = design_areas(p, o);
+  EXPECT_TRUE(connected_areas(p, res.labels));
+  EXPECT_EQ(res.labels[0], 0);
+  EXPECT_EQ(res.labels[5], 2);
+  // Starting from a good contiguous plan, repair never makes it worse.
+  DesignResult fresh = design_areas(p, opts(3, 1, 2));
+  o.initial = fresh.labels;
+  o.fixed.clear();
+  o.seed = 99;
+  DesignResult again = design_areas(p, o);
+  EXPECT_LE(again.objective, fresh.objective + 1e-12);
+  EXPECT_EQ(again.labels.size(), 36u);
+}
+
+TEST(DesignSearch, IslandsAttachByNearestCentroid) {
+  // Two 2x2 blocks far apart plus an isolated unit near the second block.
+  DesignProblem p = grid(2, 2, {1, 1, 1, 1});
+  DesignProblem q = grid(2, 2, {1, 1, 1, 1});
+  for (int i = 0; i < 4; ++i) {
+    p.ids.push_back(std::string("far").append(std::to_string(i)));
+    p.centroid.push_back({q.centroid[i].x + 10000, q.centroid[i].y});
+    p.area_m2.push_back(q.area_m2[i]);
+    p.perimeter_m.push_back(q.perimeter_m[i]);
+    p.demand.push_back(1);
+  }
+  for (const auto& e : q.adjacency) p.adjacency.push_back({e.a + 4, e.b + 4, e.border_m});
+  p.ids.push_back("isle");
+  p.centroid.push_back({14000, 500});
+  p.area_m2.push_back(1e6);
+  p.perimeter_m.push_back(4000);
+  p.demand.push_back(1);
+  try {
+    design_areas(p, opts(2));
+    FAIL() << "expected InvalidInput";
+  } catch (const InvalidInput& e) {
+    const std::string msg = e.what();
+    EXPECT_NE(msg.find("'isle'"), std::string::npos) << msg;
+    EXPECT_NE(msg.find("attach"), std::string::npos) << msg;
+  }
+  p.islands = IslandRule::Attach;
+  DesignResult res = design_areas(p, opts(2));
+  ASSERT_EQ(res.links.size(), 2u);
+  // isle (8) -> far unit 5 (centroid 11500, 500); block 1 -> block 2 via units 1 and 4.
+  EXPECT_EQ(res.links[0].a, 1);
+  EXPECT_EQ(res.links[0].b, 4);
+  EXPECT_EQ(res.links[1].a, 5);
+  EXPECT_EQ(res.links[1].b, 8);
+  EXPECT_TRUE(evaluate_plan(p, res.labels).summary.all_contiguous);
+  // Under the strict rule the same plan's island area reports its parts honestly.
+  p.islands = IslandRule::Error;
+  PlanEvaluation ev = evaluate_plan(p, res.labels);  // never throws on islands
+  EXPECT_EQ(ev.links.size(), 0u);
+}
+
+TEST(DesignErrors, BadInputIsRejectedClearly) {
+  DesignProblem p = grid(2, 3, {1, 2, 3, 4, 5, 6});
+  EXPECT_THROW(design_areas(p, opts(0)), InvalidInput);
+  EXPECT_THROW(design_areas(p, opts(7)), InvalidInput);
+  try {
+    design_areas(p, opts(7));
+  } catch (const InvalidInput& e) {
+    EXPECT_NE(std::string(e.what()).find("1..6"), std::string::npos) << e.what();
+  }
+  DesignProblem q = p;
+  q.demand[4] = std::numeric_limits<double>::quiet_NaN();
+  try {
+    design_areas(q, opts(2));
+    FAIL();
+  } catch (const InvalidInput& e) {
+    EXPECT_NE(std::string(e.what()).find("'g1_1'"), std::string::npos) << e.what();
+    EXPECT_NE(std::string(e.what()).find("NaN"), std::string::npos) << e.what();
+  }
+  q = p;
+  q.demand[0] = -1;
+  EXPECT_THROW(design_areas(q, opts(2)), InvalidInput);
+  q = p;
+  std::fill(q.demand.begin(), q.demand.end(), 0.0);
+  EXPECT_THROW(design_areas(q, opts(2)), InvalidInput);
+  q = p;
+  q.adjacency.push_back(q.adjacency[0]);
+  EXPECT_THROW(design_areas(q, opts(2)), InvalidInput);
+  q = p;
+  q.advisor_xy = {{500, 500}};
+  q.advisor_unit = {0};
+  EXPECT_THROW(design_areas(q, opts(2)), InvalidInput);  // 2 areas, 1 advisor unit
+  EXPECT_THROW(evaluate_plan(p, std::vector<std::int64_t>{0, 0, 2, 2, 0, 0}), InvalidInput);
+  EXPECT_THROW(evaluate_plan(p, std::vector<std::int64_t>{0, 1}), InvalidInput);
+  DesignOptions o = opts(2);
+  o.initial = {0, 0, 0, 1, 1, 1};
+  o.k = 3;
+  EXPECT_THROW(design_areas(p, o), InvalidInput);
+  EXPECT_THROW(parse_island_rule("ferry"), InvalidInput);
+}
+
+TEST(DesignSearch, TimeLimitStillReturnsAContiguousPlan) {
+  DesignProblem p = grid(20, 20, random_demand(400, 3));
+  DesignOptions o = opts(10, 1, 4);
+  o.iterations = 50'000'000;
+  o.time_limit_s = 0.05;
+  DesignResult res = design_areas(p, o);
+  EXPECT_TRUE(res.time_limit_reached);
+  EXPECT_TRUE(connected_areas(p, res.labels));
+}
+
+namespace {
+
+// Reads the municipalities (optionally one province) from the shared GeoPackage as WKB.
+AreaSet read_gemeenten(const std::string& gpkg, const std::string& province) {
+  GDALAllRegister();
+  auto* ds = static_cast<GDALDataset*>(
+      GDALOpenEx(gpkg.c_str(), GDAL_OF_VECTOR | GDAL_OF_READONLY, nullptr, nullptr, nullptr));
+  if (ds == nullptr) throw FileError("cannot open " + gpkg);
+  OGRLayer* layer = ds->GetLayerByName("gemeenten");
+  if (!province.empty()) layer->SetAttributeFilter(("provcode = '" + province + "'").c_str());
+  std::vector<std::string> wkb, ids;
+  for (auto& f : *layer) {
+    const OGRGeometry* g = f->GetGeometryRef();
+    std::string buf(static_cast<std::size_t>(g->WkbSize()), '\0');
+    g->exportToWkb(wkbNDR, reinterpret_cast<unsigned char*>(buf.data()));
+    wkb.push_back(std::move(buf));
+    ids.emplace_back(f->GetFieldAsString("statcode"));
+  }
+  GDALClose(ds);
+  return AreaSet::from_wkb(wkb, ids);
+}
+
+}  // namespace
+
+TEST(DesignRealData, MunicipalitiesStayContiguous) {
+  const std::string gpkg = std::string(LIBMATCH_SHARED_DATA) + "/nl_admin_2023.gpkg";
+  if (!fs::exists(gpkg)) GTEST_SKIP() << "shared data not present at " << gpkg;
+  const AreaSet nl = read_gemeenten(gpkg, "");
+  ASSERT_EQ(nl.size(), 342u);
+  std::mt19937 gen(2023);
+  std::vector<double> demand(nl.size());
+  for (auto& d : demand) d = static_cast<double>(gen() % 60);
+  DesignProblem p = make_design_problem(nl, demand);
+  // The Wadden islands have no land neighbour: rejected by default, naming them.
+  try {
+    design_areas(p, opts(12));
+    FAIL() << "expected InvalidInput for the islands";
+  } catch (const InvalidInput& e) {
+    EXPECT_NE(std::string(e.what()).find("'GM0448'"), std::string::npos) << e.what();  // Texel
+  }
+  p.islands = IslandRule::Attach;
+  DesignOptions o = opts(12, 7, 2);
+  o.iterations = 60000;
+  DesignResult res = design_areas(p, o);
+  EXPECT_GE(res.links.size(), 6u);  // 5 islands + Zeeuws-Vlaanderen
+  PlanEvaluation ev = evaluate_plan(p, res.labels);
+  EXPECT_TRUE(ev.summary.all_contiguous);
+  EXPECT_EQ(ev.units.size(), 12u);
+  EXPECT_NEAR(ev.summary.objective, res.objective, 0.0);
+  EXPECT_LT(res.imbalance, 0.15);
+
+  // Noord-Brabant has no islands: the default rule is enough.
+  const AreaSet nb = read_gemeenten(gpkg, "PV30");
+  ASSERT_EQ(nb.size(), 56u);
+  std::vector<double> nb_demand(nb.size());
+  for (auto& d : nb_demand) d = static_cast<double>(1 + gen() % 40);
+  DesignProblem q = make_design_problem(nb, nb_demand);
+  for (std::uint64_t seed : {1u, 2u}) {
+    DesignResult r = design_areas(q, opts(6, seed, 2));
+    EXPECT_TRUE(evaluate_plan(q, r.labels).summary.all_contiguous);
+    EXPECT_TRUE(connected_areas(q, r.labels));
+  }
+  // Advisors placed by location, travel from a travel model.
+  std::vector<double> bases;
+  for (std::size_t i = 0; i < nb.size(); i += 8) {
+    bases.push_back(nb.stats(i).centroid.x);
+    bases.push_back(nb.stats(i).centroid.y);
+  }
+  set_advisors(q, nb, bases, {});
+  ASSERT_EQ(q.advisor_unit.size(), 7u);
+  set_travel(q, StraightLine(1.3, 60.0), 1);
+  DesignResult r = design_areas(q, opts(6, 3, 2));
+  PlanEvaluation e2 = evaluate_plan(q, r.labels);
+  EXPECT_TRUE(e2.summary.all_contiguous);
+  for (auto a : e2.advisors) EXPECT_GE(a, 1);
+  for (double t : e2.mean_travel_minutes) EXPECT_TRUE(std::isfinite(t));
+}
