@@ -60,6 +60,7 @@ test-python: install
 test: test-cpp test-python
 
 bench: install
+	$(VPY) -m pip install -q 'spopt>=0.6'   # benchmark-only peer (design)
 	for b in benchmarks/bench_*.py; do $(VPY) $$b || exit 1; done
 
 clean:

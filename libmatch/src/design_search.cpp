@@ -11,6 +11,7 @@
 #include <thread>
 
 #include "design_model.hpp"
+#include "random.hpp"
 #include "libmatch/design.hpp"
 #include "libmatch/error.hpp"
 
@@ -25,42 +26,6 @@ namespace {
 
 using namespace detail;
 using Clock = std::chrono::steady_clock;
-
-std::uint64_t splitmix64(std::uint64_t& x) {
-  std::uint64_t z = (x += 0x9E3779B97F4A7C15ULL);
-  z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ULL;
-  z = (z ^ (z >> 27)) * 0x94D049BB133111EBULL;
-  return z ^ (z >> 31);
-}
-
-// xoshiro256**: small, fast, identical on every platform (std distributions are not).
-class Rng {
- public:
-  Rng(std::uint64_t seed, std::uint64_t stream) {
-    std::uint64_t x = seed ^ (0xD1B54A32D192ED03ULL * (stream + 1));
-    for (auto& v : s_) v = splitmix64(x);
-  }
-  std::uint64_t next() {
-    const std::uint64_t result = rotl(s_[1] * 5, 7) * 9;
-    const std::uint64_t t = s_[1] << 17;
-    s_[2] ^= s_[0];
-    s_[3] ^= s_[1];
-    s_[1] ^= s_[2];
-    s_[0] ^= s_[3];
-    s_[2] ^= t;
-    s_[3] = rotl(s_[3], 45);
-    return result;
-  }
-  double uniform() { return static_cast<double>(next() >> 11) * 0x1.0p-53; }
-  std::int64_t below(std::int64_t n) {
-    return static_cast<std::int64_t>((static_cast<unsigned __int128>(next()) *
-                                      static_cast<std::uint64_t>(n)) >> 64);
-  }
-
- private:
-  static std::uint64_t rotl(std::uint64_t x, int k) { return (x << k) | (x >> (64 - k)); }
-  std::uint64_t s_[4];
-};
 
 double dist2(XY a, XY b) {
   const double dx = a.x - b.x, dy = a.y - b.y;
@@ -193,11 +158,11 @@ struct Run {
 
   // A random feasible move (u -> s) or {-1, -1}.
   std::pair<std::int32_t, std::int32_t> propose(const State& st, Rng& rng) const {
-    const auto u = static_cast<std::int32_t>(rng.below(m.n));
+    const auto u = static_cast<std::int32_t>(static_cast<std::int64_t>(rng.below(static_cast<std::uint64_t>(m.n))));
     if (!st.movable(u)) return {-1, -1};
     const std::int64_t deg = m.off[u + 1] - m.off[u];
     if (deg == 0) return {-1, -1};
-    const std::int64_t e0 = rng.below(deg);
+    const std::int64_t e0 = static_cast<std::int64_t>(rng.below(static_cast<std::uint64_t>(deg)));
     const std::int32_t r = st.labels()[u];
     for (std::int64_t t = 0; t < deg; ++t) {
       const std::int32_t w = m.nb[m.off[u] + (e0 + t) % deg];
@@ -237,7 +202,7 @@ struct Run {
   Outcome operator()(int start) const {
     Outcome out;
     out.ran = true;
-    Rng rng(seed, static_cast<std::uint64_t>(start));
+    Rng rng(hash_keys({seed, static_cast<std::uint64_t>(start)}));
     std::vector<std::int32_t> labels;
     if (start_plan != nullptr) {
       labels = *start_plan;
@@ -306,7 +271,7 @@ struct Run {
         std::int32_t v = -1;
         double d2 = 0.0;
         if (!back.empty()) {
-          v = back[static_cast<std::size_t>(rng.below(static_cast<std::int64_t>(back.size())))];
+          v = back[static_cast<std::size_t>(rng.below(back.size()))];
           d2 = st.delta(v, r);
         }
         if (v >= 0 && (d + d2 <= 0.0 || rng.uniform() < std::exp(-(d + d2) / temp))) {

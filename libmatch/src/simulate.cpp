@@ -14,7 +14,7 @@
 
 #include "libmatch/error.hpp"
 #include "parallel.hpp"
-#include "simulate_random.hpp"
+#include "random.hpp"
 
 namespace libmatch {
 

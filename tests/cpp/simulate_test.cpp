@@ -7,7 +7,7 @@
 
 #include "libmatch/error.hpp"
 #include "libmatch/simulate.hpp"
-#include "simulate_random.hpp"
+#include "random.hpp"
 
 using namespace libmatch;
 

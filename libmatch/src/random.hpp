@@ -1,5 +1,5 @@
 #pragma once
-// Counter-seeded random numbers for the simulation: a run's draws depend only on
+// Counter-seeded random numbers (simulation, area design): a run's draws depend only on
 // (seed, stream, keys), never on threads or other runs. xoshiro256** seeded by splitmix64;
 // the variates are implemented here so they do not differ between standard libraries.
 #include <cmath>
