@@ -1,0 +1,53 @@
+"""Package-level promises: version agreement, public names, error hierarchy, CLI help."""
+
+from __future__ import annotations
+
+import importlib.metadata
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+import libmatch
+
+REPO = Path(__file__).resolve().parents[2]
+
+
+def test_version_matches_pyproject_and_metadata():
+    pyproject = (REPO / "pyproject.toml").read_text()
+    declared = re.search(r'^version = "([^"]+)"', pyproject, re.M).group(1)
+    assert libmatch.__version__ == declared  # compiled from the same CMake PROJECT_VERSION
+    try:
+        installed = importlib.metadata.version("libmatch")
+    except importlib.metadata.PackageNotFoundError:  # developer build on PYTHONPATH
+        assert "site-packages" not in libmatch.__file__
+    else:
+        assert installed == declared
+
+
+def test_public_names_exist():
+    for name in libmatch.__all__:
+        assert hasattr(libmatch, name), name
+    for name in ["read_areas", "AreaSet", "StraightLine", "RoadNetwork", "location_study",
+                 "solve_assignment", "match", "Weights", "Scenario", "simulate",
+                 "simulate_many", "evaluate_plan", "design_areas"]:
+        assert name in libmatch.__all__, name
+
+
+@pytest.mark.parametrize("cls, builtin", [
+    ("InvalidInputError", ValueError), ("InvalidTypeError", TypeError),
+    ("GeometryError", ValueError), ("CrsError", ValueError), ("UnknownIdError", KeyError),
+    ("CostOverflowError", OverflowError), ("FileError", OSError),
+    ("FileMissingError", FileNotFoundError)])
+def test_error_classes(cls, builtin):
+    c = getattr(libmatch, cls)
+    assert issubclass(c, libmatch.Error) and issubclass(c, builtin)
+
+
+def test_cli_help_lists_subcommands():
+    out = subprocess.run([sys.executable, "-m", "libmatch.cli", "--help"], capture_output=True,
+                         text=True, check=True).stdout
+    for sub in ["locate", "study", "round", "run-demo", "simulate", "design"]:
+        assert sub in out
