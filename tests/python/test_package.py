@@ -51,3 +51,16 @@ def test_cli_help_lists_subcommands():
                          text=True, check=True).stdout
     for sub in ["locate", "study", "round", "run-demo", "simulate", "design"]:
         assert sub in out
+
+
+def test_core_stub_lists_every_public_name():
+    import ast
+
+    from libmatch import _core
+
+    stub = ast.parse((REPO / "bindings" / "libmatch" / "_core.pyi").read_text())
+    listed = next(node.value for node in stub.body if isinstance(node, ast.AnnAssign)
+                  and getattr(node.target, "id", "") == "__all__")
+    in_stub = set(ast.literal_eval(listed))
+    public = {n for n in dir(_core) if not n.startswith("_")}
+    assert in_stub == public, "bindings/libmatch/_core.pyi is stale: regenerate it (see its header)"
