@@ -66,11 +66,12 @@ def _crs_string(crs: Any) -> str:
     raise InvalidTypeError(f"cannot interpret CRS of type {type(crs).__name__}")
 
 
-def _threads(threads: int | None) -> int:
+def _threads(threads: int | None, name: str = "threads") -> int:
+    """A thread-count argument for the core: None -> 0 (all cores), else an int >= 1."""
     if threads is None:
         return 0
     if int(threads) < 1:
-        raise InvalidInputError(f"threads must be >= 1 (or None for all cores), got {threads}")
+        raise InvalidInputError(f"{name} must be >= 1 (or None for all cores), got {threads}")
     return int(threads)
 
 

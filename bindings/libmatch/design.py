@@ -46,7 +46,7 @@ import numpy as np
 import pandas as pd
 
 from . import _core
-from .areas import AreaSet, points_xy, read_areas
+from .areas import AreaSet, _threads, points_xy, read_areas
 from .errors import InvalidInputError, InvalidTypeError
 
 __all__ = ["evaluate_plan", "design_areas", "AreaPlan", "plot_plan"]
@@ -432,10 +432,9 @@ def design_areas(units: AreaSet, demand: Any, k: int | None, advisors: Any = Non
         raise InvalidInputError(f"starts must be >= 1, got {starts}")
     if iterations is not None and int(iterations) < 1:
         raise InvalidInputError(f"iterations must be >= 1, got {iterations}")
-    if threads is not None and int(threads) < 1:
-        raise InvalidInputError(f"threads must be >= 1 (or None for all cores), got {threads}")
+    n_threads = _threads(threads)
     res = _core.design_areas(prob.core, k, int(seed), int(starts),
-                             0 if threads is None else int(threads), limit,
+                             n_threads, limit,
                              0 if iterations is None else int(iterations), init_codes,
                              fixed_arr)
     return AreaPlan(prob, res, area_ids, int(seed))

@@ -70,7 +70,7 @@ import numpy as np
 import pandas as pd
 
 from . import _core
-from .areas import AreaSet, read_areas
+from .areas import AreaSet, _threads, read_areas
 from .errors import FileMissingError, InvalidInputError, InvalidTypeError, UnknownIdError
 
 __all__ = ["Scenario", "SimulationResult", "simulate", "simulate_many", "parse_seeds"]
@@ -812,14 +812,6 @@ def _normalise(scenarios: Any) -> tuple[list[str], list[Scenario]]:
     return names, [sc for _, sc in items]
 
 
-def _jobs(n_jobs: int | None) -> int:
-    if n_jobs is None:
-        return 0
-    if int(n_jobs) < 1:
-        raise InvalidInputError(f"n_jobs must be >= 1 (or None for all cores), got {n_jobs}")
-    return int(n_jobs)
-
-
 def _frames(names, scenarios, seeds, n_jobs, progress, weekly):
     total = len(scenarios) * len(seeds)
     bar = None
@@ -833,7 +825,8 @@ def _frames(names, scenarios, seeds, n_jobs, progress, weekly):
             bar.update(done - state["done"])
             state["done"] = done
     try:
-        raw = _core.simulate_many([s._simulator for s in scenarios], seeds, _jobs(n_jobs),
+        n_threads = _threads(n_jobs, "n_jobs")
+        raw = _core.simulate_many([s._simulator for s in scenarios], seeds, n_threads,
                                   callback, bool(weekly))
     finally:
         if bar is not None:

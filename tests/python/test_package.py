@@ -64,3 +64,16 @@ def test_core_stub_lists_every_public_name():
     in_stub = set(ast.literal_eval(listed))
     public = {n for n in dir(_core) if not n.startswith("_")}
     assert in_stub == public, "bindings/libmatch/_core.pyi is stale: regenerate it (see its header)"
+
+
+def test_thread_count_arguments_are_checked_everywhere():
+    import numpy as np
+    import shapely
+
+    cells = [shapely.box(i, 0, i + 1, 1) for i in range(4)]
+    units = libmatch.AreaSet.from_wkb(shapely.to_wkb(cells), [f"u{i}" for i in range(4)])
+    with pytest.raises(libmatch.InvalidInputError, match="threads must be >= 1"):
+        libmatch.design_areas(units, np.ones(4), 2, threads=0)
+    scenario = libmatch.Scenario(REPO / "data" / "scenario.json")
+    with pytest.raises(libmatch.InvalidInputError, match="n_jobs must be >= 1"):
+        libmatch.simulate_many(scenario, [0], n_jobs=0, progress=False)
