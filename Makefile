@@ -4,14 +4,14 @@ PYTHON ?= python3
 VENV ?= .venv
 VPY := $(VENV)/bin/python
 JOBS ?= $(shell nproc)
-APT_PACKAGES := ccache libgdal-dev gdal-bin libboost-dev libeigen3-dev libgtest-dev
+APT_PACKAGES := ccache libgdal-dev gdal-bin libboost-dev libeigen3-dev libgtest-dev clang-format
 CPP_BUILD := build/cpp
 export CMAKE_CXX_COMPILER_LAUNCHER := $(shell command -v ccache 2>/dev/null)
 export CMAKE_BUILD_PARALLEL_LEVEL := $(JOBS)
 export CCACHE_BASEDIR := $(CURDIR)
 export MPLBACKEND := Agg
 
-.PHONY: dev all setup system-deps venv install cpp run test test-cpp test-python bench clean
+.PHONY: dev all setup system-deps venv install cpp run test test-cpp test-python bench clean lint format
 
 all: install cpp
 
@@ -57,7 +57,22 @@ test-cpp: cpp
 test-python: install
 	PATH=$(CURDIR)/$(VENV)/bin:$$PATH $(VPY) -m pytest -q tests/python
 
-test: test-cpp test-python
+# Format and lint checks (fast, no build): clang-format over the C++, ruff over the Python.
+CPP_FILES = $(shell git ls-files '*.cpp' '*.hpp' '*.h' 2>/dev/null)
+PY_DIRS := bindings tests benchmarks tools notebooks/src examples
+lint: setup
+	clang-format --dry-run -Werror $(CPP_FILES)
+	$(VENV)/bin/ruff check $(PY_DIRS)
+	$(VENV)/bin/ruff format --check $(PY_DIRS)
+	@echo "lint: clean"
+
+# Rewrites the tree to the format the lint checks expect.
+format: setup
+	clang-format -i $(CPP_FILES)
+	$(VENV)/bin/ruff check --fix $(PY_DIRS)
+	$(VENV)/bin/ruff format $(PY_DIRS)
+
+test: lint test-cpp test-python
 
 bench: install
 	$(VPY) -m pip install -q 'spopt>=0.6'   # benchmark-only peer (design)

@@ -45,8 +45,9 @@ class Instance:
         return len(self.rows)
 
 
-def make_instance(seed: int, n_rows: int, n_cols: int, per_row: int, cap_ratio: float,
-                  with_load: bool) -> Instance:
+def make_instance(
+    seed: int, n_rows: int, n_cols: int, per_row: int, cap_ratio: float, with_load: bool
+) -> Instance:
     rng = np.random.default_rng(seed)
     towns = rng.uniform(0, 200_000, (25, 2))
     row_xy = towns[rng.integers(0, len(towns), n_rows)] + rng.normal(0, 12_000, (n_rows, 2))
@@ -61,16 +62,25 @@ def make_instance(seed: int, n_rows: int, n_cols: int, per_row: int, cap_ratio: 
         capacities = np.minimum(capacities, 30)
         load = np.cumsum(rng.integers(0, 800, (n_cols, 30)), axis=1).astype(np.int64)
     unassigned = np.full(n_rows, 80_000, dtype=np.int64)
-    return Instance(n_rows, n_cols, rows, cols, costs, capacities.astype(np.int64), unassigned,
-                    load)
+    return Instance(
+        n_rows, n_cols, rows, cols, costs, capacities.astype(np.int64), unassigned, load
+    )
 
 
 def run_libmatch(inst: Instance, repeat: int = 3) -> tuple[float, libmatch.AssignmentResult]:
     best, res = float("inf"), None
     for _ in range(repeat):
         t0 = time.perf_counter()
-        res = libmatch.solve_assignment(inst.n_rows, inst.n_cols, inst.rows, inst.cols,
-                                        inst.costs, inst.capacities, inst.unassigned, inst.load)
+        res = libmatch.solve_assignment(
+            inst.n_rows,
+            inst.n_cols,
+            inst.rows,
+            inst.cols,
+            inst.costs,
+            inst.capacities,
+            inst.unassigned,
+            inst.load,
+        )
         best = min(best, time.perf_counter() - t0)
     return best, res
 
@@ -100,7 +110,8 @@ def run_ortools(inst: Instance, repeat: int = 2) -> tuple[float, float, int]:
             unit.append(inst.load[mask])
         smcf = min_cost_flow.SimpleMinCostFlow()
         smcf.add_arcs_with_capacity_and_unit_cost(
-            *(np.concatenate(p).astype(np.int64) for p in (tails, heads, caps, unit)))
+            *(np.concatenate(p).astype(np.int64) for p in (tails, heads, caps, unit))
+        )
         supplies = np.zeros(n + m + 1, dtype=np.int64)
         supplies[:n] = 1
         supplies[sink] = -n
@@ -129,8 +140,8 @@ def run_scipy(inst: Instance) -> tuple[float, float, int]:
         on_j = inst.cols == j
         r, c = inst.rows[on_j], inst.costs[on_j].astype(float)
         block = c[:, None] + marg[None, :]
-        cur = matrix[r, slot_start[j]:slot_start[j] + k]
-        matrix[r, slot_start[j]:slot_start[j] + k] = np.minimum(cur, block)
+        cur = matrix[r, slot_start[j] : slot_start[j] + k]
+        matrix[r, slot_start[j] : slot_start[j] + k] = np.minimum(cur, block)
     matrix[np.arange(n), n_slots + np.arange(n)] = inst.unassigned
     t1 = time.perf_counter()
     r, c = linear_sum_assignment(matrix)
@@ -141,13 +152,15 @@ def run_scipy(inst: Instance) -> tuple[float, float, int]:
 def bench_solver() -> str:
     """libmatch vs OR-Tools at 10,000 x 500 and vs SciPy at 2,000 rows; returns the headline."""
     print("== Assignment solver ==")
-    print(f"{'case':<34}{'arcs':>9}{'libmatch':>10}{'OR build':>10}{'OR solve':>10}"
-          f"{'x solve':>9}{'x total':>9}")
+    print(
+        f"{'case':<34}{'arcs':>9}{'libmatch':>10}{'OR build':>10}{'OR solve':>10}"
+        f"{'x solve':>9}{'x total':>9}"
+    )
     cases = [
-        ("10k x 500, cap 1.0x", dict(cap_ratio=1.0, with_load=False)),
-        ("10k x 500, cap 0.8x", dict(cap_ratio=0.8, with_load=False)),
-        ("10k x 500, cap 1.2x, load costs", dict(cap_ratio=1.2, with_load=True)),
-        ("10k x 500, cap 1.0x, load costs", dict(cap_ratio=1.0, with_load=True)),
+        ("10k x 500, cap 1.0x", {"cap_ratio": 1.0, "with_load": False}),
+        ("10k x 500, cap 0.8x", {"cap_ratio": 0.8, "with_load": False}),
+        ("10k x 500, cap 1.2x, load costs", {"cap_ratio": 1.2, "with_load": True}),
+        ("10k x 500, cap 1.0x, load costs", {"cap_ratio": 1.0, "with_load": True}),
     ]
     total_lm = total_or_solve = total_or_all = 0.0
     for k, (name, kw) in enumerate(cases):
@@ -158,26 +171,35 @@ def bench_solver() -> str:
         total_lm += t_lm
         total_or_solve += t_solve
         total_or_all += t_build + t_solve
-        print(f"{name:<34}{inst.n_arcs:>9}{t_lm:>9.3f}s{t_build:>9.3f}s{t_solve:>9.3f}s"
-              f"{t_solve / t_lm:>8.1f}x{(t_build + t_solve) / t_lm:>8.1f}x")
+        print(
+            f"{name:<34}{inst.n_arcs:>9}{t_lm:>9.3f}s{t_build:>9.3f}s{t_solve:>9.3f}s"
+            f"{t_solve / t_lm:>8.1f}x{(t_build + t_solve) / t_lm:>8.1f}x"
+        )
     print("objectives equal to OR-Tools on every case")
 
-    print(f"{'case':<34}{'slots':>9}{'libmatch':>10}{'LSA build':>10}{'LSA solve':>10}"
-          f"{'x solve':>9}")
-    for k, (name, kw) in enumerate([("2k x 100, cap 1.0x, load costs",
-                                     dict(cap_ratio=1.0, with_load=True)),
-                                    ("2k x 100, cap 0.8x", dict(cap_ratio=0.8,
-                                                                with_load=False))]):
+    print(
+        f"{'case':<34}{'slots':>9}{'libmatch':>10}{'LSA build':>10}{'LSA solve':>10}{'x solve':>9}"
+    )
+    for k, (name, kw) in enumerate(
+        [
+            ("2k x 100, cap 1.0x, load costs", {"cap_ratio": 1.0, "with_load": True}),
+            ("2k x 100, cap 0.8x", {"cap_ratio": 0.8, "with_load": False}),
+        ]
+    ):
         inst = make_instance(SEED + 100 + k, 2_000, 100, 50, **kw)
         t_lm, res = run_libmatch(inst)
         t_build, t_lsa, lsa_cost = run_scipy(inst)
         assert res.objective == lsa_cost, (name, res.objective, lsa_cost)
-        print(f"{name:<34}{int(inst.capacities.sum()):>9}{t_lm:>9.4f}s{t_build:>9.3f}s"
-              f"{t_lsa:>9.3f}s{t_lsa / t_lm:>8.0f}x")
+        print(
+            f"{name:<34}{int(inst.capacities.sum()):>9}{t_lm:>9.4f}s{t_build:>9.3f}s"
+            f"{t_lsa:>9.3f}s{t_lsa / t_lm:>8.0f}x"
+        )
     print("objectives equal to SciPy linear_sum_assignment on every case")
-    return (f"speed-up vs OR-Tools SimpleMinCostFlow: {total_or_solve / total_lm:.1f}x "
-            f"(solve only; {total_or_all / total_lm:.1f}x incl. its graph building), "
-            f"10,000 x 500, 50 arcs per row, summed over {len(cases)} cases")
+    return (
+        f"speed-up vs OR-Tools SimpleMinCostFlow: {total_or_solve / total_lm:.1f}x "
+        f"(solve only; {total_or_all / total_lm:.1f}x incl. its graph building), "
+        f"10,000 x 500, 50 arcs per row, summed over {len(cases)} cases"
+    )
 
 
 # Sections run in order; each prints its table and returns a one-line summary. The solver's

@@ -74,8 +74,9 @@ class Graph:
         from scipy.sparse.csgraph import connected_components
 
         same = labels[self.a] == labels[self.b]
-        g = sp.coo_matrix((np.ones(same.sum()), (self.a[same], self.b[same])),
-                          shape=(self.n, self.n))
+        g = sp.coo_matrix(
+            (np.ones(same.sum()), (self.a[same], self.b[same])), shape=(self.n, self.n)
+        )
         _, comp = connected_components(g, directed=False)
         return all(len(np.unique(comp[labels == r])) == 1 for r in np.unique(labels))
 
@@ -143,10 +144,11 @@ def run_instance(name: str, gdf, k: int, seed: int) -> list[dict]:
     except libmatch.InvalidInputError as exc:
         islands, n_parts_error = "attach", str(exc).split(";")[0]
 
-    plan, t_lm = timed(lambda: libmatch.design_areas(units, demand, k, seed=seed,
-                                                     islands=islands))
-    assert np.array_equal(plan.labels, libmatch.design_areas(
-        units, demand, k, seed=seed, islands=islands, threads=1).labels)  # thread-independent
+    plan, t_lm = timed(lambda: libmatch.design_areas(units, demand, k, seed=seed, islands=islands))
+    assert np.array_equal(
+        plan.labels,
+        libmatch.design_areas(units, demand, k, seed=seed, islands=islands, threads=1).labels,
+    )  # thread-independent
     links = [tuple(x) for x in plan.links.to_numpy()]
     g = Graph(units, links)
     w = g.weights()
@@ -160,9 +162,19 @@ def run_instance(name: str, gdf, k: int, seed: int) -> list[dict]:
         ours = numpy_objective(g, labels, demand, kk)
         assert abs(ours - s["objective"]) <= 1e-9 * max(1.0, abs(ours)), (method, ours, s)
         assert g.contiguous(labels) and s["contiguous"], method
-        rows.append({"instance": name, "method": method, "k": kk, "objective": s["objective"],
-                     "imbalance": s["imbalance"], "mean_travel_km": s["mean_travel_km"],
-                     "compactness": s["compactness"], "seconds": seconds, "note": note})
+        rows.append(
+            {
+                "instance": name,
+                "method": method,
+                "k": kk,
+                "objective": s["objective"],
+                "imbalance": s["imbalance"],
+                "mean_travel_km": s["mean_travel_km"],
+                "compactness": s["compactness"],
+                "seconds": seconds,
+                "note": note,
+            }
+        )
 
     score("libmatch design_areas (8 starts)", plan.labels, t_lm)
 
@@ -172,6 +184,7 @@ def run_instance(name: str, gdf, k: int, seed: int) -> list[dict]:
     data["demand"] = demand
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
+
         def azp(objective=None):
             kw = {} if objective is None else {"objective_func": objective}
             model = AZP(data, w, ["cx_km", "cy_km"], k, random_state=seed, **kw)
@@ -192,18 +205,32 @@ def run_instance(name: str, gdf, k: int, seed: int) -> list[dict]:
         score("spopt Region-KMeans", labels, t)
 
         def maxp():
-            np.random.seed(seed)
-            model = MaxPHeuristic(data, w, ["cx_km", "cy_km"], "demand",
-                                  0.9 * demand.sum() / k, top_n=2,
-                                  max_iterations_construction=20, max_iterations_sa=2)
+            np.random.seed(seed)  # noqa: NPY002 (spopt draws from the global RNG)
+            model = MaxPHeuristic(
+                data,
+                w,
+                ["cx_km", "cy_km"],
+                "demand",
+                0.9 * demand.sum() / k,
+                top_n=2,
+                max_iterations_construction=20,
+                max_iterations_sa=2,
+            )
             model.solve()
             return model.labels_
 
         maxp_labels, t = timed(maxp, repeat_below_s=0.0)
         if np.min(maxp_labels) < 0 or len(np.unique(maxp_labels)) < 2:
-            rows.append({"instance": name, "method": "spopt Max-p", "k": 0,
-                         "objective": float("nan"), "seconds": t,
-                         "note": "no feasible regions"})
+            rows.append(
+                {
+                    "instance": name,
+                    "method": "spopt Max-p",
+                    "k": 0,
+                    "objective": float("nan"),
+                    "seconds": t,
+                    "note": "no feasible regions",
+                }
+            )
         else:
             score("spopt Max-p (demand >= 0.9 D/k)", maxp_labels, t, "own p: reference only")
     if n_parts_error:
@@ -236,15 +263,21 @@ def main() -> int:
         peers = part.iloc[1:]
         same_k = peers[peers["note"] == ""]
         verdict = "better" if ours["objective"] < same_k["objective"].min() else "NOT better"
-        print(f"{name}: libmatch objective {ours['objective']:.4f} vs best spopt at the same k "
-              f"{same_k['objective'].min():.4f} -> {verdict}")
+        print(
+            f"{name}: libmatch objective {ours['objective']:.4f} vs best spopt at the same k "
+            f"{same_k['objective'].min():.4f} -> {verdict}"
+        )
         for _, row in peers.iterrows():
-            print(f"    {row['method']:<34} objective {row['objective']:.4f}  "
-                  f"time ratio {row['seconds'] / ours['seconds']:6.1f}x")
+            print(
+                f"    {row['method']:<34} objective {row['objective']:.4f}  "
+                f"time ratio {row['seconds'] / ours['seconds']:6.1f}x"
+            )
         azp = peers[peers["method"] == "spopt AZP (default objective)"].iloc[0]
         speedups.append(azp["seconds"] / ours["seconds"])
-    print("speed-up vs spopt AZP (AZP seconds / libmatch seconds, worst instance): "
-          f"{min(speedups):.0f}x")
+    print(
+        "speed-up vs spopt AZP (AZP seconds / libmatch seconds, worst instance): "
+        f"{min(speedups):.0f}x"
+    )
     return 0
 
 

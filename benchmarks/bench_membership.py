@@ -39,8 +39,10 @@ def main() -> None:
     import geopandas
     import shapely
 
-    print(f"machine: {platform.processor() or platform.machine()}, {os.cpu_count()} cores, "
-          f"libmatch {libmatch.__version__}, shapely {shapely.__version__}")
+    print(
+        f"machine: {platform.processor() or platform.machine()}, {os.cpu_count()} cores, "
+        f"libmatch {libmatch.__version__}, shapely {shapely.__version__}"
+    )
     gdf = geopandas.read_file(ADMIN, layer="gemeenten")
     t_build, areas = best_of(lambda: libmatch.read_areas(ADMIN, "statcode", layer="gemeenten"), 1)
     print(f"read + index 342 municipalities: {t_build * 1000:.0f} ms")
@@ -71,13 +73,17 @@ def main() -> None:
         assert np.unique(hit).size == differ.size, "answers differ off boundaries"
     print(f"{args.points:,} points, {(ours >= 0).mean():.1%} inside a municipality")
     print(f"libmatch 1 thread : {t1 * 1000:8.1f} ms  ({args.points / t1 / 1e6:.1f} M points/s)")
-    print(f"libmatch {os.cpu_count()} threads: {tn * 1000:8.1f} ms  ({args.points / tn / 1e6:.1f} M points/s)")
+    print(
+        f"libmatch {os.cpu_count()} threads: {tn * 1000:8.1f} ms  ({args.points / tn / 1e6:.1f} M points/s)"
+    )
     print(f"shapely STRtree   : {ts * 1000:8.1f} ms  (answers equal off boundaries)")
     try:
-        pts = geopandas.GeoDataFrame(geometry=geopandas.points_from_xy(xy[:, 0], xy[:, 1]),
-                                     crs=gdf.crs)
-        tj, joined = best_of(lambda: geopandas.sjoin(pts, gdf[["statcode", "geometry"]],
-                                                     predicate="within"), 1)
+        pts = geopandas.GeoDataFrame(
+            geometry=geopandas.points_from_xy(xy[:, 0], xy[:, 1]), crs=gdf.crs
+        )
+        tj, joined = best_of(
+            lambda: geopandas.sjoin(pts, gdf[["statcode", "geometry"]], predicate="within"), 1
+        )
         print(f"geopandas.sjoin   : {tj * 1000:8.1f} ms")
         assert len(joined) == (theirs >= 0).sum()
     except ImportError:

@@ -21,9 +21,21 @@ import pandas as pd
 
 import libmatch
 
-TAGS = ["melkvee", "varkens", "pluimvee", "akkerbouw", "tuinbouw", "stoppen", "omschakelen",
-        "innoveren", "verplaatsen", "natuurinclusief", "biologisch", "bedrijfseconomie",
-        "ruimtelijke_ordening"]
+TAGS = [
+    "melkvee",
+    "varkens",
+    "pluimvee",
+    "akkerbouw",
+    "tuinbouw",
+    "stoppen",
+    "omschakelen",
+    "innoveren",
+    "verplaatsen",
+    "natuurinclusief",
+    "biologisch",
+    "bedrijfseconomie",
+    "ruimtelijke_ordening",
+]
 SERVICES = ["procesmanager", "zaakbegeleider", "vabimpuls", "nil_bio"]
 SERVICE_SHARE = [0.10, 0.25, 0.35, 0.30]
 BOX = (13000.0, 306000.0, 278000.0, 621000.0)  # the Netherlands' RD New extent, metres
@@ -51,27 +63,38 @@ def make_round(rng: np.random.Generator, n_req: int, n_adv: int, areas: libmatch
     ids = np.array(areas.ids, dtype=object)
     radius_km = np.where(rng.random(n_adv) < 0.7, rng.uniform(30, 60, n_adv), np.nan)
     radius_min = np.where(np.isnan(radius_km), rng.uniform(40, 70, n_adv), np.nan)
-    advisors = pd.DataFrame({
-        "advisor_id": [f"A{k:05d}" for k in range(n_adv)],
-        "x": adv_xy[:, 0], "y": adv_xy[:, 1],
-        "service": rng.choice(SERVICES, n_adv, p=SERVICE_SHARE),
-        "expertise": [";".join(rng.choice(TAGS, rng.integers(5, 10), replace=False))
-                      for _ in range(n_adv)],
-        "capacity": cap,
-        "caseload": [int(rng.integers(0, min(c, 10) + 1)) for c in cap],
-        "radius_km": radius_km, "radius_minutes": radius_min,
-        # home area plus, for a third of them, a random second one
-        "areas": [ids[h] + (f";{ids[rng.integers(len(ids))]}" if rng.random() < 0.33 else "")
-                  for h in home],
-    })
-    requests = pd.DataFrame({
-        "applicant_id": [f"R{k:06d}" for k in range(n_req)],
-        "x": rng.uniform(x0, x1, n_req), "y": rng.uniform(y0, y1, n_req),
-        "service": rng.choice(SERVICES, n_req, p=SERVICE_SHARE),
-        "needs": [";".join(rng.choice(TAGS, rng.integers(0, 3), replace=False))
-                  for _ in range(n_req)],
-        "priority": rng.choice([0, 1, 2], n_req, p=[0.8, 0.15, 0.05]),
-    })
+    advisors = pd.DataFrame(
+        {
+            "advisor_id": [f"A{k:05d}" for k in range(n_adv)],
+            "x": adv_xy[:, 0],
+            "y": adv_xy[:, 1],
+            "service": rng.choice(SERVICES, n_adv, p=SERVICE_SHARE),
+            "expertise": [
+                ";".join(rng.choice(TAGS, rng.integers(5, 10), replace=False)) for _ in range(n_adv)
+            ],
+            "capacity": cap,
+            "caseload": [int(rng.integers(0, min(c, 10) + 1)) for c in cap],
+            "radius_km": radius_km,
+            "radius_minutes": radius_min,
+            # home area plus, for a third of them, a random second one
+            "areas": [
+                ids[h] + (f";{ids[rng.integers(len(ids))]}" if rng.random() < 0.33 else "")
+                for h in home
+            ],
+        }
+    )
+    requests = pd.DataFrame(
+        {
+            "applicant_id": [f"R{k:06d}" for k in range(n_req)],
+            "x": rng.uniform(x0, x1, n_req),
+            "y": rng.uniform(y0, y1, n_req),
+            "service": rng.choice(SERVICES, n_req, p=SERVICE_SHARE),
+            "needs": [
+                ";".join(rng.choice(TAGS, rng.integers(0, 3), replace=False)) for _ in range(n_req)
+            ],
+            "priority": rng.choice([0, 1, 2], n_req, p=[0.8, 0.15, 0.05]),
+        }
+    )
     return requests, advisors
 
 
@@ -99,8 +122,9 @@ def ortools_objective(requests, advisors, areas, unassigned_base, w: libmatch.We
     for j in range(len(advisors)):
         if free[j] <= 0:
             continue
-        cand = np.array(tree.query_ball_point(ad_xy[j], limit_km[j] * 1000 / 1.3 * (1 + 1e-9)),
-                        dtype=np.int64)
+        cand = np.array(
+            tree.query_ball_point(ad_xy[j], limit_km[j] * 1000 / 1.3 * (1 + 1e-9)), dtype=np.int64
+        )
         cand = cand[r_service[cand] == a_service[j]]
         d = rq_xy[cand] - ad_xy[j]
         km = np.sqrt(d[:, 0] ** 2 + d[:, 1] ** 2) / 1000.0 * 1.3
@@ -120,22 +144,27 @@ def ortools_objective(requests, advisors, areas, unassigned_base, w: libmatch.We
     f = min_cost_flow.SimpleMinCostFlow()
     prio = requests["priority"].to_numpy()
     r_idx = np.arange(n_r)
-    f.add_arcs_with_capacity_and_unit_cost(np.full(n_r, src), r_idx, np.ones(n_r, np.int64),
-                                           np.zeros(n_r, np.int64))
-    unassigned = unassigned_base + np.rint(w.unassigned_per_priority * np.maximum(prio, 0)
-                                           * scale).astype(np.int64)
-    f.add_arcs_with_capacity_and_unit_cost(r_idx, np.full(n_r, sink), np.ones(n_r, np.int64),
-                                           unassigned)
-    f.add_arcs_with_capacity_and_unit_cost(np.array(rows), n_r + np.array(cols),
-                                           np.ones(len(rows), np.int64), np.array(costs))
+    f.add_arcs_with_capacity_and_unit_cost(
+        np.full(n_r, src), r_idx, np.ones(n_r, np.int64), np.zeros(n_r, np.int64)
+    )
+    unassigned = unassigned_base + np.rint(
+        w.unassigned_per_priority * np.maximum(prio, 0) * scale
+    ).astype(np.int64)
+    f.add_arcs_with_capacity_and_unit_cost(
+        r_idx, np.full(n_r, sink), np.ones(n_r, np.int64), unassigned
+    )
+    f.add_arcs_with_capacity_and_unit_cost(
+        np.array(rows), n_r + np.array(cols), np.ones(len(rows), np.int64), np.array(costs)
+    )
     lt, lc = [], []
     for j, a in enumerate(advisors.itertuples()):
         for c in range(a.caseload + 1, a.capacity + 1):
             u = c / a.capacity
             lt.append(n_r + j)
             lc.append(int(np.rint(w.load * u * u * scale)))
-    f.add_arcs_with_capacity_and_unit_cost(np.array(lt), np.full(len(lt), sink),
-                                           np.ones(len(lt), np.int64), np.array(lc))
+    f.add_arcs_with_capacity_and_unit_cost(
+        np.array(lt), np.full(len(lt), sink), np.ones(len(lt), np.int64), np.array(lc)
+    )
     f.set_node_supply(src, n_r)
     f.set_node_supply(sink, -n_r)
     build_s = time.perf_counter() - t0
@@ -157,9 +186,11 @@ def main() -> None:
     rng = np.random.default_rng(args.seed)
     areas = make_areas()
     requests, advisors = make_round(rng, args.requests, args.advisors, areas)
-    print(f"National-scale round: {len(requests):,} requests, {len(advisors):,} advisors, "
-          f"{len(areas)} orientation areas, straight-line travel; peak RSS before "
-          f"{peak_rss_mib():.0f} MiB")
+    print(
+        f"National-scale round: {len(requests):,} requests, {len(advisors):,} advisors, "
+        f"{len(areas)} orientation areas, straight-line travel; peak RSS before "
+        f"{peak_rss_mib():.0f} MiB"
+    )
 
     times = []
     for _ in range(3):
@@ -168,23 +199,29 @@ def main() -> None:
         times.append(time.perf_counter() - t0)
     peak = peak_rss_mib()
     best = min(times)
-    print(f"libmatch.match: best {best:.2f} s of 3 (runs {', '.join(f'{t:.2f}' for t in times)})"
-          f"; target < 10 s: {'met' if best < 10 else 'MISSED'}")
+    print(
+        f"libmatch.match: best {best:.2f} s of 3 (runs {', '.join(f'{t:.2f}' for t in times)})"
+        f"; target < 10 s: {'met' if best < 10 else 'MISSED'}"
+    )
     print(f"peak RSS {peak:.0f} MiB; target < 4096 MiB: {'met' if peak < 4096 else 'MISSED'}")
-    print(f"candidate pairs {res.candidate_pairs:,}; assigned {len(res.assignments):,}; "
-          f"escalated {len(res.escalations):,} "
-          f"({res.escalations['reason'].value_counts().to_dict()})")
+    print(
+        f"candidate pairs {res.candidate_pairs:,}; assigned {len(res.assignments):,}; "
+        f"escalated {len(res.escalations):,} "
+        f"({res.escalations['reason'].value_counts().to_dict()})"
+    )
     if args.no_check:
         return
     # Duplicates leave the solver; check the same round without the duplicate rule.
     t0 = time.perf_counter()
     nodup = libmatch.match(requests, advisors, areas, rules={"duplicate_tolerance_m": 0})
     t_nodup = time.perf_counter() - t0
-    obj, arcs, build_s, solve_s = ortools_objective(requests, advisors, areas,
-                                                     nodup._core.unassigned_base,
-                                                     libmatch.Weights())
-    print(f"OR-Tools SimpleMinCostFlow on the same graph ({arcs:,} pair arcs): build "
-          f"{build_s:.2f} s (Python), solve {solve_s:.2f} s")
+    obj, arcs, build_s, solve_s = ortools_objective(
+        requests, advisors, areas, nodup._core.unassigned_base, libmatch.Weights()
+    )
+    print(
+        f"OR-Tools SimpleMinCostFlow on the same graph ({arcs:,} pair arcs): build "
+        f"{build_s:.2f} s (Python), solve {solve_s:.2f} s"
+    )
     assert arcs == nodup.candidate_pairs, (arcs, nodup.candidate_pairs)
     assert obj == nodup._core.objective, (obj, nodup._core.objective)
     print(f"objectives equal: {obj} (libmatch round without duplicate rule {t_nodup:.2f} s)")

@@ -55,8 +55,8 @@ def province_config(n_advisors: int = 150, rate_factor: float = 5.0) -> dict:
 
 # ---- plain-Python reference: one OR-Tools min-cost flow per weekly round -----------------
 
-def reference_year(sc: libmatch.Scenario, cases: pd.DataFrame, lib_choice: dict,
-                   weights=libmatch.Weights()):
+
+def reference_year(sc: libmatch.Scenario, cases: pd.DataFrame, lib_choice: dict, weights=None):
     """Replays the arrivals of ``cases`` (no initial cases, no events, no 'no klik') week by
     week; each round: eligibility and integer costs as libmatch.match, solved by OR-Tools.
 
@@ -64,6 +64,7 @@ def reference_year(sc: libmatch.Scenario, cases: pd.DataFrame, lib_choice: dict,
     in the same graph, asserts it costs exactly the OR-Tools optimum, and then follows it, so
     equal-cost ties broken differently cannot make the two years drift apart. Returns weekly
     counts, assignments and (rounds checked, rounds where OR-Tools picked another optimum)."""
+    weights = libmatch.Weights() if weights is None else weights
     from ortools.graph.python import min_cost_flow
 
     adv = sc.advisors.reset_index(drop=True)
@@ -75,6 +76,7 @@ def reference_year(sc: libmatch.Scenario, cases: pd.DataFrame, lib_choice: dict,
 
     def tagset(v):
         return {t.strip() for t in v.split(";") if t.strip()} if isinstance(v, str) else set()
+
     area_index = {a: k for k, a in enumerate(sc.areas.ids)} if sc.areas is not None else {}
     adv_areas = [{area_index[a] for a in tagset(v)} for v in adv.get("areas", [None] * n_adv)]
     rkm = pd.to_numeric(adv.get("radius_km"), errors="coerce").fillna(np.inf).to_numpy(float)
@@ -90,10 +92,10 @@ def reference_year(sc: libmatch.Scenario, cases: pd.DataFrame, lib_choice: dict,
     checked, ties = 0, 0
     caseload = np.zeros(n_adv, dtype=int)
     running = []  # [case, advisor, remaining]
-    queue = []    # [case, entered]
+    queue = []  # [case, entered]
     weekly = []
     assignments = []
-    arrivals = {w: g for w, g in cases[cases["registered"] >= 0].groupby("registered")}
+    arrivals = dict(cases[cases["registered"] >= 0].groupby("registered"))
     for t in range(sc.horizon_weeks):
         completed = 0
         if t > 0:
@@ -132,8 +134,10 @@ def reference_year(sc: libmatch.Scenario, cases: pd.DataFrame, lib_choice: dict,
         for _, a, _, _ in arcs:
             n_arcs_of[a] += 1
         slots = {a: min(cap[a] - caseload[a], n_arcs_of[a]) for a in range(n_adv)}
-        dearest = max((cost + load_marginal(caseload[a] + slots[a], cap[a]) for _, a, cost, _ in arcs),
-                      default=0)
+        dearest = max(
+            (cost + load_marginal(caseload[a] + slots[a], cap[a]) for _, a, cost, _ in arcs),
+            default=0,
+        )
         base = dearest + 100
         smcf = min_cost_flow.SimpleMinCostFlow()
         sink = n + n_adv
@@ -142,12 +146,14 @@ def reference_year(sc: libmatch.Scenario, cases: pd.DataFrame, lib_choice: dict,
             arc_ids.append(smcf.add_arc_with_capacity_and_unit_cost(r, n + a, 1, cost))
         for r, (c, _) in enumerate(queue):
             smcf.add_arc_with_capacity_and_unit_cost(
-                r, sink, 1, base + units(weights.unassigned_per_priority * max(c.priority, 0)))
+                r, sink, 1, base + units(weights.unassigned_per_priority * max(c.priority, 0))
+            )
             smcf.set_node_supply(r, 1)
         for a in range(n_adv):
             for k in range(slots[a]):
-                smcf.add_arc_with_capacity_and_unit_cost(n + a, sink, 1,
-                                                         load_marginal(caseload[a] + k + 1, cap[a]))
+                smcf.add_arc_with_capacity_and_unit_cost(
+                    n + a, sink, 1, load_marginal(caseload[a] + k + 1, cap[a])
+                )
         smcf.set_node_supply(sink, -n)
         matched, escalated = 0, 0
         chosen = {}
@@ -191,9 +197,11 @@ def reference_year(sc: libmatch.Scenario, cases: pd.DataFrame, lib_choice: dict,
                 still.append([c, entered])
         queue = still
         weekly.append((t, completed, matched, escalated, len(queue)))
-    return (pd.DataFrame(weekly, columns=["week", "completed", "matched", "escalated", "waiting"]),
-            pd.DataFrame(assignments, columns=["case_id", "advisor_id", "week_start"]),
-            (checked, ties))
+    return (
+        pd.DataFrame(weekly, columns=["week", "completed", "matched", "escalated", "waiting"]),
+        pd.DataFrame(assignments, columns=["case_id", "advisor_id", "week_start"]),
+        (checked, ties),
+    )
 
 
 def main() -> None:
@@ -210,8 +218,10 @@ def main() -> None:
     load_s = time.perf_counter() - t0
     t0 = time.perf_counter()
     _ = sc._simulator  # compile: travel from 150 bases to every location, once
-    print(f"scenario: {sc!r}\nload {load_s * 1e3:.0f} ms; compile (travel 150 x "
-          f"{len(sc._location_xy)} locations, areas) {(time.perf_counter() - t0) * 1e3:.0f} ms")
+    print(
+        f"scenario: {sc!r}\nload {load_s * 1e3:.0f} ms; compile (travel 150 x "
+        f"{len(sc._location_xy)} locations, areas) {(time.perf_counter() - t0) * 1e3:.0f} ms"
+    )
     times, cpu, arrivals = [], [], []
     for seed in range(20):
         t0, c0 = time.perf_counter(), time.process_time()
@@ -222,21 +232,30 @@ def main() -> None:
     t0 = time.perf_counter()
     libmatch.simulate(sc, 0, details=True)
     det = time.perf_counter() - t0
-    print(f"one year, one core: median {np.median(times) * 1e3:.1f} ms wall "
-          f"({np.median(cpu) * 1e3:.1f} ms CPU), min {min(times) * 1e3:.1f} ms "
-          f"over 20 seeds ({np.mean(arrivals):.0f} arrivals/year on average); with case details "
-          f"{det * 1e3:.1f} ms  [target < 100 ms: {'met' if np.median(cpu) < 0.1 else 'MISSED'}]")
+    print(
+        f"one year, one core: median {np.median(times) * 1e3:.1f} ms wall "
+        f"({np.median(cpu) * 1e3:.1f} ms CPU), min {min(times) * 1e3:.1f} ms "
+        f"over 20 seeds ({np.mean(arrivals):.0f} arrivals/year on average); with case details "
+        f"{det * 1e3:.1f} ms  [target < 100 ms: {'met' if np.median(cpu) < 0.1 else 'MISSED'}]"
+    )
 
     # 2. the sweep on all cores
     adv = sc.advisors.iloc[:150]
     variants = {
         "province": sc,
-        "capacity +25%": sc.replace(name="capacity +25%",
-                                    advisors=adv.assign(capacity=np.ceil(adv["capacity"] * 1.25).astype(int))),
-        "capacity -25%": sc.replace(name="capacity -25%",
-                                    advisors=adv.assign(capacity=np.maximum(1, (adv["capacity"] * 0.75).astype(int)),
-                                                        caseload=np.minimum(adv["caseload"],
-                                                                            np.maximum(1, (adv["capacity"] * 0.75).astype(int))))),
+        "capacity +25%": sc.replace(
+            name="capacity +25%",
+            advisors=adv.assign(capacity=np.ceil(adv["capacity"] * 1.25).astype(int)),
+        ),
+        "capacity -25%": sc.replace(
+            name="capacity -25%",
+            advisors=adv.assign(
+                capacity=np.maximum(1, (adv["capacity"] * 0.75).astype(int)),
+                caseload=np.minimum(
+                    adv["caseload"], np.maximum(1, (adv["capacity"] * 0.75).astype(int))
+                ),
+            ),
+        ),
         "no klik 15%": sc.replace(name="no klik 15%", no_klik_probability=0.15),
     }
     for v in variants.values():
@@ -246,25 +265,37 @@ def main() -> None:
     t0, c0 = time.perf_counter(), time.process_time()
     df = libmatch.simulate_many(variants, seeds, progress=False)
     sweep_s, sweep_cpu = time.perf_counter() - t0, time.process_time() - c0
-    print(f"sweep: {len(df)} runs ({len(variants)} scenarios x {n_seeds} seeds) on {os.cpu_count()} "
-          f"threads: {sweep_s:.1f} s wall ({sweep_cpu:.1f} s CPU) = {sweep_s / len(df) * 1e3:.1f} ms/run  "
-          f"[target 1,000 runs < 2 min: {'met' if sweep_s / len(df) * 1000 < 120 else 'MISSED'}]")
+    print(
+        f"sweep: {len(df)} runs ({len(variants)} scenarios x {n_seeds} seeds) on {os.cpu_count()} "
+        f"threads: {sweep_s:.1f} s wall ({sweep_cpu:.1f} s CPU) = {sweep_s / len(df) * 1e3:.1f} ms/run  "
+        f"[target 1,000 runs < 2 min: {'met' if sweep_s / len(df) * 1000 < 120 else 'MISSED'}]"
+    )
     for name, seed in [("capacity -25%", 3), ("no klik 15%", n_seeds - 1)]:
         one = libmatch.simulate(variants[name], seed, details=False).summary
         row = df[(df["scenario"] == name) & (df["seed"] == seed)].iloc[0]
         assert all((row[k] == v) or (pd.isna(v) and pd.isna(row[k])) for k, v in one.items()), name
-    print(df.groupby("scenario", sort=False)[["arrivals", "escalated", "wait_mean", "travel_mean",
-                                               "util_mean", "util_gini_mean"]].mean()
-          .to_string(float_format=lambda v: f"{v:.3f}"))
+    print(
+        df.groupby("scenario", sort=False)[
+            ["arrivals", "escalated", "wait_mean", "travel_mean", "util_mean", "util_gini_mean"]
+        ]
+        .mean()
+        .to_string(float_format=lambda v: f"{v:.3f}")
+    )
 
     # 3. the same sweep on Dask
     if not args.no_dask:
         from dask.distributed import Client, LocalCluster
+
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
             t0 = time.perf_counter()
-            cluster = LocalCluster(n_workers=2, threads_per_worker=1, processes=True,
-                                   dashboard_address=None, silence_logs=40)
+            cluster = LocalCluster(
+                n_workers=2,
+                threads_per_worker=1,
+                processes=True,
+                dashboard_address=None,
+                silence_logs=40,
+            )
             client = Client(cluster)
             start_s = time.perf_counter() - t0
             t0 = time.perf_counter()
@@ -273,9 +304,11 @@ def main() -> None:
             client.close()
             cluster.close()
         pd.testing.assert_frame_equal(got, df)
-        print(f"dask LocalCluster(n_workers=2): start {start_s:.1f} s, sweep {dask_s:.1f} s "
-              f"(identical results); overhead vs simulate_many {dask_s - sweep_s:+.1f} s "
-              f"({(dask_s / sweep_s - 1) * 100:+.0f}%)")
+        print(
+            f"dask LocalCluster(n_workers=2): start {start_s:.1f} s, sweep {dask_s:.1f} s "
+            f"(identical results); overhead vs simulate_many {dask_s - sweep_s:+.1f} s "
+            f"({(dask_s / sweep_s - 1) * 100:+.0f}%)"
+        )
 
     # 4. plain-Python + OR-Tools reference loop (no initial cases, events, 'no klik' or needs,
     # so the arrivals libmatch drew can be replayed exactly)
@@ -294,7 +327,9 @@ def main() -> None:
         res = libmatch.simulate(plain, seed, details=True)  # the arrivals to replay
         cases = res.cases.copy()
         area_index = {a: k for k, a in enumerate(plain.areas.ids)}
-        cases["area_index"] = [area_index.get(a, -1) if a is not None else -1 for a in cases["area"]]
+        cases["area_index"] = [
+            area_index.get(a, -1) if a is not None else -1 for a in cases["area"]
+        ]
         a = res.assignments
         choice = dict(zip(zip(a["case_id"], a["week_start"]), a["advisor_id"]))
         t0 = time.perf_counter()
@@ -305,12 +340,16 @@ def main() -> None:
         a = res.assignments[["case_id", "advisor_id", "week_start"]].reset_index(drop=True)
         same = a.merge(ref_asg, how="outer", indicator=True)["_merge"].eq("both").mean()
         assert same == 1.0, same
-        print(f"reference seed {seed}: {res.summary['arrivals']} arrivals; all {checked} rounds "
-              f"cost exactly the OR-Tools optimum ({ties} with another equal-cost optimum); weekly "
-              f"counts and assignments equal; libmatch {lib_t[-1] * 1e3:.0f} ms vs Python + "
-              f"OR-Tools {ref_t[-1]:.2f} s")
-    print(f"speed-up vs a plain-Python weekly loop with OR-Tools SimpleMinCostFlow: "
-          f"{np.sum(ref_t) / np.sum(lib_t):.0f}x")
+        print(
+            f"reference seed {seed}: {res.summary['arrivals']} arrivals; all {checked} rounds "
+            f"cost exactly the OR-Tools optimum ({ties} with another equal-cost optimum); weekly "
+            f"counts and assignments equal; libmatch {lib_t[-1] * 1e3:.0f} ms vs Python + "
+            f"OR-Tools {ref_t[-1]:.2f} s"
+        )
+    print(
+        f"speed-up vs a plain-Python weekly loop with OR-Tools SimpleMinCostFlow: "
+        f"{np.sum(ref_t) / np.sum(lib_t):.0f}x"
+    )
 
 
 if __name__ == "__main__":

@@ -60,9 +60,11 @@ def bench_road(rng):
     t_build = time.perf_counter() - t0
     indptr, indices, minutes, _ = net.csr()
     graph = csr_matrix((minutes, indices, indptr), shape=(net.node_count, net.node_count))
-    print(f"road graph: {net.node_count:,} nodes, {net.edge_count:,} road edges, "
-          f"{net.arc_count:,} directed arcs (scipy nnz {graph.nnz:,}); "
-          f"built in {t_build:.2f} s")
+    print(
+        f"road graph: {net.node_count:,} nodes, {net.edge_count:,} road edges, "
+        f"{net.arc_count:,} directed arcs (scipy nnz {graph.nnz:,}); "
+        f"built in {t_build:.2f} s"
+    )
     assert graph.nnz >= 1_000_000
 
     # Every node reachable from and to the others? Not required: unreachable pairs are
@@ -79,11 +81,19 @@ def bench_road(rng):
     results = {}
     for label, limit in (("unlimited", None), ("30-minute limit", 30.0)):
         # Best of two runs each (the machine is shared; both sides get the same chance).
-        runs = [timed(lambda: net.pairs_arrays(oxy, dxy, max_minutes=limit)) for _ in range(2)]
+        runs = [
+            timed(lambda limit=limit: net.pairs_arrays(oxy, dxy, max_minutes=limit))
+            for _ in range(2)
+        ]
         ours, t_ours, c_ours = min(runs, key=lambda r: r[1])
-        runs = [timed(lambda: dijkstra(graph, directed=True, indices=origins,
-                                       limit=np.inf if limit is None else limit))
-                for _ in range(2)]
+        runs = [
+            timed(
+                lambda limit=limit: dijkstra(
+                    graph, directed=True, indices=origins, limit=np.inf if limit is None else limit
+                )
+            )
+            for _ in range(2)
+        ]
         ref, t_scipy, c_scipy = min(runs, key=lambda r: r[1])
         ref = ref[:, dests]
 
@@ -92,9 +102,11 @@ def bench_road(rng):
         np.testing.assert_allclose(full, ref, rtol=1e-12, atol=0)
         if limit is None:
             assert ours.unreachable_pairs == int(np.isinf(ref).sum())
-        print(f"  {label:16s}: libmatch {t_ours:7.3f} s (cpu {c_ours:6.2f} s, all threads)   "
-              f"scipy {t_scipy:7.3f} s (cpu {c_scipy:6.2f} s)   x{t_scipy / t_ours:5.1f} wall, "
-              f"x{c_scipy / c_ours:4.1f} cpu   ({len(ours.origin):,} pairs, checked equal)")
+        print(
+            f"  {label:16s}: libmatch {t_ours:7.3f} s (cpu {c_ours:6.2f} s, all threads)   "
+            f"scipy {t_scipy:7.3f} s (cpu {c_scipy:6.2f} s)   x{t_scipy / t_ours:5.1f} wall, "
+            f"x{c_scipy / c_ours:4.1f} cpu   ({len(ours.origin):,} pairs, checked equal)"
+        )
         results[label] = t_scipy / t_ours
     return results
 
@@ -118,16 +130,20 @@ def bench_straight(rng):
     np.testing.assert_array_equal(res.destination, di)
     np.testing.assert_array_equal(res.km, km[oi, di])
     best = min(times)
-    print(f"straight line 500 x 20,000 within 30 km: libmatch best {best * 1000:.1f} ms "
-          f"(median {np.median(times) * 1000:.1f} ms; target < 50 ms), numpy reference "
-          f"{t_np * 1000:.0f} ms, {len(oi):,} pairs, checked equal")
+    print(
+        f"straight line 500 x 20,000 within 30 km: libmatch best {best * 1000:.1f} ms "
+        f"(median {np.median(times) * 1000:.1f} ms; target < 50 ms), numpy reference "
+        f"{t_np * 1000:.0f} ms, {len(oi):,} pairs, checked equal"
+    )
     return best
 
 
 def main():
-    print(f"libmatch {libmatch.__version__}, {platform.processor() or platform.machine()}, "
-          f"{os.cpu_count()} cores, numpy {np.__version__}, load average "
-          f"{os.getloadavg()[0]:.1f} (other processes share the cores)")
+    print(
+        f"libmatch {libmatch.__version__}, {platform.processor() or platform.machine()}, "
+        f"{os.cpu_count()} cores, numpy {np.__version__}, load average "
+        f"{os.getloadavg()[0]:.1f} (other processes share the cores)"
+    )
     rng = np.random.default_rng(SEED)
     straight = bench_straight(rng)
     road = bench_road(rng)

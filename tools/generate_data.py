@@ -995,7 +995,10 @@ def build_roads(seed, province, towns, nature):
     v2 = v + dv + rng.uniform(-20, 20, v.size)
     X = np.rint(cx + u2 * math.cos(ROT) - v2 * math.sin(ROT)).astype(np.int64)
     Y = np.rint(cy + u2 * math.sin(ROT) + v2 * math.cos(ROT)).astype(np.int64)
-    nid = lambda i, j: j * ni + i
+
+    def nid(i, j):
+        return j * ni + i
+
     inside = shapely.contains_xy(province, X.astype(float), Y.astype(float))
 
     # towns: node -> town index, core flag
@@ -1506,7 +1509,7 @@ def build_advisors(seed, recs, towns, province, oa_adj):
     counts = {"procesmanager": 6, "zaakbegeleider": 14, "vabimpuls": 20, "nil_bio": 20}
     services = [s for s in SERVICES for _ in range(counts[s])]
     services = [services[k] for k in rng.permutation(len(services))]
-    tw = [t for t in towns]
+    tw = list(towns)
     tp = np.array([t["pop"] for t in tw]) ** 0.6
     tp /= tp.sum()
     muni_oa = {r["id"]: r["oa"] for r in recs}
@@ -1546,7 +1549,7 @@ def build_advisors(seed, recs, towns, province, oa_adj):
         u = rng.random()
         caseload = cap if u < 0.15 else int(rng.integers(0, cap))
         n_areas = int(rng.choice([1, 2, 3], p=[0.45, 0.4, 0.15]))
-        others = [o for o in oa_adj[home_oa]]
+        others = list(oa_adj[home_oa])
         extra = [others[i] for i in rng.permutation(len(others))][: n_areas - 1]
         areas = sorted([home_oa] + extra)
         radius_km = "" if rng.random() < 0.15 else int(rng.choice([25, 30, 35, 40, 45, 50, 60]))
@@ -1595,7 +1598,7 @@ SERVICE_NEEDS = {
     "nil_bio": ["natuurinclusief", "biologisch", "omschakelen"],
 }
 SERVICE_FARM_TYPES = {
-    "procesmanager": {t: 1.0 for t in FARM_TYPES},
+    "procesmanager": dict.fromkeys(FARM_TYPES, 1.0),
     "zaakbegeleider": {"varkens": 3.0, "melkvee": 2.0, "pluimvee": 2.0, "gemengd": 0.5},
     "vabimpuls": {
         "gestopt": 4.0,

@@ -21,7 +21,9 @@ def convert(src: Path, dst: Path) -> None:
             return
         text = "\n".join(lines).strip("\n")
         if kind == "markdown":
-            text = "\n".join(l[2:] if l.startswith("# ") else l.lstrip("#") for l in text.splitlines())
+            text = "\n".join(
+                ln[2:] if ln.startswith("# ") else ln.lstrip("#") for ln in text.splitlines()
+            )
             cells.append(nbformat.v4.new_markdown_cell(text))
         elif text:
             cells.append(nbformat.v4.new_code_cell(text))
@@ -34,7 +36,11 @@ def convert(src: Path, dst: Path) -> None:
             lines.append(line)
     flush()
     nb = nbformat.v4.new_notebook(cells=cells)
-    nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
+    nb.metadata["kernelspec"] = {
+        "name": "python3",
+        "display_name": "Python 3",
+        "language": "python",
+    }
     nbformat.write(nb, dst)
 
 

@@ -5,22 +5,31 @@ GeoPandas adapters, the command line and plotting helpers.
 """
 
 from ._core import __version__
-from .errors import *  # noqa: F403
-from .errors import __all__ as _errors_all
 from .areas import *  # noqa: F403
 from .areas import __all__ as _areas_all
-from .travel import *  # noqa: F403
-from .travel import __all__ as _travel_all
-from .study import *  # noqa: F403
-from .study import __all__ as _study_all
+from .design import *  # noqa: F403
+from .design import __all__ as _design_all
+from .errors import *  # noqa: F403
+from .errors import __all__ as _errors_all
 from .flow import *  # noqa: F403
 from .flow import __all__ as _flow_all
 from .matching import *  # noqa: F403
 from .matching import __all__ as _matching_all
 from .simulation import *  # noqa: F403
 from .simulation import __all__ as _simulation_all
-from .design import *  # noqa: F403
-from .design import __all__ as _design_all
+from .study import *  # noqa: F403
+from .study import __all__ as _study_all
+from .travel import *  # noqa: F403
+from .travel import __all__ as _travel_all
 
-__all__ = ["__version__", *_errors_all, *_areas_all, *_travel_all, *_study_all, *_flow_all,
-           *_matching_all, *_simulation_all, *_design_all]
+__all__ = [
+    "__version__",
+    *_errors_all,
+    *_areas_all,
+    *_travel_all,
+    *_study_all,
+    *_flow_all,
+    *_matching_all,
+    *_simulation_all,
+    *_design_all,
+]

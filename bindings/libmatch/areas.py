@@ -9,7 +9,8 @@ from __future__ import annotations
 
 import math
 import os
-from typing import TYPE_CHECKING, Any, Iterable, Sequence
+from collections.abc import Iterable, Sequence
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
@@ -33,9 +34,11 @@ def points_xy(points: Any, what: str = "points") -> np.ndarray:
         geom = points.geometry
         if len(geom) and not (geom.geom_type == "Point").all():
             raise InvalidInputError(f"{what}: every geometry must be a Point")
-        return np.column_stack([geom.x.to_numpy(float), geom.y.to_numpy(float)]) if len(
-            geom
-        ) else np.empty((0, 2))
+        return (
+            np.column_stack([geom.x.to_numpy(float), geom.y.to_numpy(float)])
+            if len(geom)
+            else np.empty((0, 2))
+        )
     if isinstance(points, pd.DataFrame):
         missing = {"x", "y"} - set(points.columns)
         if missing:
@@ -102,16 +105,29 @@ class AreaSet:
 
     # construction -------------------------------------------------------------------
     @classmethod
-    def from_file(cls, source: str | os.PathLike, id_field: str, layer: str | None = None,
-                  crs: Any = "EPSG:28992", source_crs: Any = None,
-                  repair: bool = False) -> "AreaSet":
+    def from_file(
+        cls,
+        source: str | os.PathLike,
+        id_field: str,
+        layer: str | None = None,
+        crs: Any = "EPSG:28992",
+        source_crs: Any = None,
+        repair: bool = False,
+    ) -> AreaSet:
         """Same as :func:`read_areas`."""
-        return read_areas(source, id_field, layer=layer, crs=crs, source_crs=source_crs,
-                          repair=repair)
+        return read_areas(
+            source, id_field, layer=layer, crs=crs, source_crs=source_crs, repair=repair
+        )
 
     @classmethod
-    def from_wkb(cls, wkbs: Iterable[bytes], ids: Iterable[Any], crs: Any = "EPSG:28992",
-                 source_crs: Any = None, repair: bool = False) -> "AreaSet":
+    def from_wkb(
+        cls,
+        wkbs: Iterable[bytes],
+        ids: Iterable[Any],
+        crs: Any = "EPSG:28992",
+        source_crs: Any = None,
+        repair: bool = False,
+    ) -> AreaSet:
         """Areas from WKB Polygons/MultiPolygons (e.g. ``shapely.to_wkb(geoms)``).
 
         ``source_crs`` is the CRS of the geometries (default: the same as ``crs``, the
@@ -124,17 +140,24 @@ class AreaSet:
         return cls(_core.AreaSet.from_wkb(wkb_list, id_list, src, target, bool(repair)))
 
     @classmethod
-    def from_geodataframe(cls, gdf: "geopandas.GeoDataFrame", id_field: str,
-                          crs: Any = "EPSG:28992", repair: bool = False) -> "AreaSet":
+    def from_geodataframe(
+        cls,
+        gdf: geopandas.GeoDataFrame,
+        id_field: str,
+        crs: Any = "EPSG:28992",
+        repair: bool = False,
+    ) -> AreaSet:
         """Areas from a GeoDataFrame of (Multi)Polygons, reprojected from ``gdf.crs``."""
         if id_field not in gdf.columns:
             raise InvalidInputError(
-                f"id field {id_field!r} not in the GeoDataFrame (columns: {list(gdf.columns)})")
+                f"id field {id_field!r} not in the GeoDataFrame (columns: {list(gdf.columns)})"
+            )
         if gdf.crs is None:
             raise InvalidInputError("the GeoDataFrame has no CRS; set one with gdf.set_crs()")
         wkbs = gdf.geometry.to_wkb()
-        return cls.from_wkb(wkbs, gdf[id_field].astype(str), crs=crs, source_crs=gdf.crs,
-                            repair=repair)
+        return cls.from_wkb(
+            wkbs, gdf[id_field].astype(str), crs=crs, source_crs=gdf.crs, repair=repair
+        )
 
     # properties -----------------------------------------------------------------------
     def __len__(self) -> int:
@@ -173,8 +196,9 @@ class AreaSet:
         ids = np.array(self.ids + [None], dtype=object)
         return ids[idx]
 
-    def nearest(self, xy: Any, max_distance: float = math.inf,
-                threads: int | None = None) -> tuple[np.ndarray, np.ndarray]:
+    def nearest(
+        self, xy: Any, max_distance: float = math.inf, threads: int | None = None
+    ) -> tuple[np.ndarray, np.ndarray]:
         """Nearest area and the distance to it in metres (0 inside).
 
         Beyond ``max_distance`` (metres) the index is -1 and the distance NaN. A point
@@ -195,14 +219,29 @@ class AreaSet:
         """
         a, b, length = self._impl.adjacency(float(min_border_m))
         ids = np.array(self.ids, dtype=object)
-        return pd.DataFrame({"a": a, "b": b, "a_id": ids[a] if len(a) else [],
-                             "b_id": ids[b] if len(b) else [], "border_m": length})
+        return pd.DataFrame(
+            {
+                "a": a,
+                "b": b,
+                "a_id": ids[a] if len(a) else [],
+                "b_id": ids[b] if len(b) else [],
+                "border_m": length,
+            }
+        )
 
     def stats(self) -> pd.DataFrame:
         """Per area: ``id``, ``area_m2``, ``perimeter_m``, centroid and bounding box."""
         s = self._impl.stats_arrays()
-        cols = ["area_m2", "perimeter_m", "centroid_x", "centroid_y", "min_x", "min_y",
-                "max_x", "max_y"]
+        cols = [
+            "area_m2",
+            "perimeter_m",
+            "centroid_x",
+            "centroid_y",
+            "min_x",
+            "min_y",
+            "max_x",
+            "max_y",
+        ]
         df = pd.DataFrame(s, columns=cols)
         df.insert(0, "id", self.ids)
         return df
@@ -211,18 +250,18 @@ class AreaSet:
         """WKB MultiPolygon of area ``i``."""
         return self._impl.wkb(int(i))
 
-    def dissolve(self, labels: Sequence[int] | np.ndarray,
-                 ids: Sequence[str] | None = None) -> "AreaSet":
+    def dissolve(
+        self, labels: Sequence[int] | np.ndarray, ids: Sequence[str] | None = None
+    ) -> AreaSet:
         """Unites areas by integer label (0..k-1) into a new AreaSet of k areas."""
         labels = np.asarray(labels)
         return AreaSet(self._impl.dissolve(labels, [] if ids is None else [str(i) for i in ids]))
 
-    def to_file(self, path: str | os.PathLike, id_field: str = "id",
-                layer: str = "areas") -> None:
+    def to_file(self, path: str | os.PathLike, id_field: str = "id", layer: str = "areas") -> None:
         """Writes the areas (.gpkg, .geojson, .shp or .fgb, by extension)."""
         self._impl.to_file(os.fspath(path), id_field, layer)
 
-    def to_geodataframe(self) -> "geopandas.GeoDataFrame":
+    def to_geodataframe(self) -> geopandas.GeoDataFrame:
         """The areas as a GeoDataFrame (needs geopandas/shapely)."""
         import geopandas as gpd
         import shapely
@@ -256,21 +295,26 @@ def _wkb_rings(wkb: bytes) -> list[list[np.ndarray]]:
     n_parts = int(np.frombuffer(buf[5:9], "<u4")[0])
     off, parts = 9, []
     for _ in range(n_parts):
-        n_rings = int(np.frombuffer(buf[off + 5:off + 9], "<u4")[0])
+        n_rings = int(np.frombuffer(buf[off + 5 : off + 9], "<u4")[0])
         off += 9
         rings = []
         for _ in range(n_rings):
-            n = int(np.frombuffer(buf[off:off + 4], "<u4")[0])
+            n = int(np.frombuffer(buf[off : off + 4], "<u4")[0])
             off += 4
-            rings.append(np.frombuffer(buf[off:off + 16 * n], "<f8").reshape(n, 2))
+            rings.append(np.frombuffer(buf[off : off + 16 * n], "<f8").reshape(n, 2))
             off += 16 * n
         parts.append(rings)
     return parts
 
 
-def read_areas(source: str | os.PathLike, id_field: str, layer: str | None = None,
-               crs: Any = "EPSG:28992", source_crs: Any = None,
-               repair: bool = False) -> AreaSet:
+def read_areas(
+    source: str | os.PathLike,
+    id_field: str,
+    layer: str | None = None,
+    crs: Any = "EPSG:28992",
+    source_crs: Any = None,
+    repair: bool = False,
+) -> AreaSet:
     """Reads a polygon layer from any GDAL vector source (GeoPackage, Shapefile, GeoJSON,
     FlatGeobuf, TopoJSON...) into an :class:`AreaSet`, reprojected to ``crs``.
 
@@ -293,9 +337,16 @@ def read_areas(source: str | os.PathLike, id_field: str, layer: str | None = Non
     FileMissingError, FileError, UnknownIdError (layer or field), GeometryError
     (non-polygon, invalid, empty layer), CrsError, InvalidInputError (duplicate ids).
     """
-    return AreaSet(_core.AreaSet.from_file(
-        os.fspath(source), str(id_field), layer or "", _crs_string(crs),
-        "" if source_crs is None else _crs_string(source_crs), bool(repair)))
+    return AreaSet(
+        _core.AreaSet.from_file(
+            os.fspath(source),
+            str(id_field),
+            layer or "",
+            _crs_string(crs),
+            "" if source_crs is None else _crs_string(source_crs),
+            bool(repair),
+        )
+    )
 
 
 def transform(xy: Any, from_crs: Any, to_crs: Any = "EPSG:28992") -> np.ndarray:
@@ -310,24 +361,30 @@ def _cmd_locate(args) -> int:
     pts = pd.read_csv(args.points)
     for c in (args.x, args.y):
         if c not in pts.columns:
-            raise InvalidInputError(f"{args.points}: missing column {c!r} "
-                                    f"(columns: {list(pts.columns)})")
+            raise InvalidInputError(
+                f"{args.points}: missing column {c!r} (columns: {list(pts.columns)})"
+            )
     xy = np.ascontiguousarray(pts[[args.x, args.y]].to_numpy(dtype=float))
     ids = areas.locate_ids(xy)
     pts["area_id"] = ids
     os.makedirs(os.path.dirname(os.path.abspath(args.out)), exist_ok=True)
     pts.to_csv(args.out, index=False)
     counts = pd.Series(ids).value_counts(dropna=False)
-    print(f"located {len(pts)} points in {len(areas)} areas; "
-          f"{int(pd.isna(ids).sum())} outside all areas -> {args.out}")
+    print(
+        f"located {len(pts)} points in {len(areas)} areas; "
+        f"{int(pd.isna(ids).sum())} outside all areas -> {args.out}"
+    )
     if args.counts:
         print(counts.rename("points").to_string())
     return 0
 
 
 def _register_cli(sub) -> None:
-    p = sub.add_parser("locate", help="which area each point lies in",
-                       description="Locate points (CSV with x/y in the working CRS) in areas.")
+    p = sub.add_parser(
+        "locate",
+        help="which area each point lies in",
+        description="Locate points (CSV with x/y in the working CRS) in areas.",
+    )
     p.add_argument("--areas", required=True, help="polygon layer (any GDAL vector source)")
     p.add_argument("--id-field", required=True, help="unique id attribute of the areas")
     p.add_argument("--layer", default=None, help="layer name (default: first)")

@@ -40,7 +40,8 @@ from __future__ import annotations
 
 import math
 import os
-from typing import Any, Mapping
+from collections.abc import Mapping
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -60,7 +61,8 @@ def _units(units: Any) -> AreaSet:
         return units
     raise InvalidTypeError(
         f"units must be a libmatch.AreaSet (use read_areas() or AreaSet.from_geodataframe()), "
-        f"got {type(units).__name__}")
+        f"got {type(units).__name__}"
+    )
 
 
 def _aligned(values: Any, ids: list[str], what: str, dtype=float) -> np.ndarray:
@@ -77,7 +79,8 @@ def _aligned(values: Any, ids: list[str], what: str, dtype=float) -> np.ndarray:
         if len(missing):
             raise InvalidInputError(
                 f"{what} has no value for {len(missing)} unit(s), e.g. {missing[:5].tolist()}; "
-                f"index it by unit id, e.g. {what}.reindex(units.ids, fill_value=0)")
+                f"index it by unit id, e.g. {what}.reindex(units.ids, fill_value=0)"
+            )
         s = s.reindex(ids)
         if dtype is float:
             try:
@@ -88,7 +91,8 @@ def _aligned(values: Any, ids: list[str], what: str, dtype=float) -> np.ndarray:
     arr = np.asarray(values)
     if arr.ndim != 1 or len(arr) != len(ids):
         raise InvalidInputError(
-            f"{what} must have one value per unit ({len(ids)}), got shape {arr.shape}")
+            f"{what} must have one value per unit ({len(ids)}), got shape {arr.shape}"
+        )
     if dtype is float:
         if arr.dtype.kind not in "fiub":
             raise InvalidTypeError(f"{what} must be numeric, got dtype {arr.dtype}")
@@ -187,10 +191,15 @@ class _Problem:
         s = dict(res["summary"])
         ids = np.array(self.ids, dtype=object)
         links = res["links"]
-        s.update(k=len(df), units=len(self.ids), demand=float(self.demand.sum()),
-                 capacity=float(df["capacity"].sum()), islands=self.islands,
-                 weights=dict(self.weights),
-                 links=[(str(ids[x]), str(ids[y])) for x, y in zip(links["a"], links["b"])])
+        s.update(
+            k=len(df),
+            units=len(self.ids),
+            demand=float(self.demand.sum()),
+            capacity=float(df["capacity"].sum()),
+            islands=self.islands,
+            weights=dict(self.weights),
+            links=[(str(ids[x]), str(ids[y])) for x, y in zip(links["a"], links["b"])],
+        )
         df.attrs["summary"] = s
         return df
 
@@ -204,10 +213,18 @@ def _factorize(labels: Any, ids: list[str], what: str) -> tuple[np.ndarray, pd.I
 
 
 # public API -------------------------------------------------------------------------------
-def evaluate_plan(units: AreaSet, labels: Any, demand: Any, advisors: Any = None,
-                  travel: Any = None, *, islands: str = "error", min_border_m: float = 0.0,
-                  weights: Mapping[str, float] | None = None,
-                  dissolve: bool = True) -> pd.DataFrame:
+def evaluate_plan(
+    units: AreaSet,
+    labels: Any,
+    demand: Any,
+    advisors: Any = None,
+    travel: Any = None,
+    *,
+    islands: str = "error",
+    min_border_m: float = 0.0,
+    weights: Mapping[str, float] | None = None,
+    dissolve: bool = True,
+) -> pd.DataFrame:
     """Evaluates a plan: one row per area, the plan-level figures in ``df.attrs["summary"]``.
 
     Parameters
@@ -281,31 +298,37 @@ class AreaPlan:
         self.time_limit_reached: bool = bool(result["time_limit_reached"])
         ids = np.array(problem.ids, dtype=object)
         la, lb = result["links"]["a"], result["links"]["b"]
-        self.links = pd.DataFrame({"a_id": ids[la] if len(la) else [],
-                                   "b_id": ids[lb] if len(lb) else []})
+        self.links = pd.DataFrame(
+            {"a_id": ids[la] if len(la) else [], "b_id": ids[lb] if len(lb) else []}
+        )
 
     def __repr__(self) -> str:
-        return (f"<AreaPlan: {len(self.labels)} units in {self.k} areas, "
-                f"objective={self.objective:.4f}, imbalance={self.imbalance:.3f}, "
-                f"mean travel {self.mean_travel_km:.1f} km>")
+        return (
+            f"<AreaPlan: {len(self.labels)} units in {self.k} areas, "
+            f"objective={self.objective:.4f}, imbalance={self.imbalance:.3f}, "
+            f"mean travel {self.mean_travel_km:.1f} km>"
+        )
 
     @property
     def assignment(self) -> pd.Series:
         """Area id per unit id."""
-        return pd.Series(np.array(self.area_ids, dtype=object)[self.labels],
-                         index=pd.Index(self._problem.ids, name="unit"), name="area")
+        return pd.Series(
+            np.array(self.area_ids, dtype=object)[self.labels],
+            index=pd.Index(self._problem.ids, name="unit"),
+            name="area",
+        )
 
     def evaluate(self, dissolve: bool = True) -> pd.DataFrame:
         """:func:`evaluate_plan` of this plan with the inputs it was designed with."""
-        return self._problem.evaluate(self.labels, pd.Index(self.area_ids, name="area"),
-                                      dissolve)
+        return self._problem.evaluate(self.labels, pd.Index(self.area_ids, name="area"), dissolve)
 
     def to_areas(self) -> AreaSet:
         """The dissolved areas as an AreaSet (ids = ``area_ids``), usable in matching."""
         return self.units.dissolve(self.labels, self.area_ids)
 
-    def to_file(self, path: str | os.PathLike, layer: str = "areas",
-                id_field: str = "area") -> None:
+    def to_file(
+        self, path: str | os.PathLike, layer: str = "areas", id_field: str = "area"
+    ) -> None:
         """Writes the dissolved areas (GeoPackage for ``.gpkg``; driver by extension)."""
         self.to_areas().to_file(path, id_field=id_field, layer=layer)
 
@@ -314,8 +337,9 @@ class AreaPlan:
         return plot_plan(self.units, self.labels, ax=ax, cmap=cmap, **kwargs)
 
 
-def plot_plan(units: AreaSet, labels: Any, ax=None, cmap: str = "tab20", outlines: bool = True,
-              **kwargs):
+def plot_plan(
+    units: AreaSet, labels: Any, ax=None, cmap: str = "tab20", outlines: bool = True, **kwargs
+):
     """Draws units coloured by their area label and (``outlines``) the dissolved area borders.
 
     ``labels`` as in :func:`evaluate_plan` (array in unit order or Series by unit id).
@@ -349,12 +373,24 @@ def plot_plan(units: AreaSet, labels: Any, ax=None, cmap: str = "tab20", outline
     return ax
 
 
-def design_areas(units: AreaSet, demand: Any, k: int | None, advisors: Any = None,
-                 travel: Any = None, seed: int = 0, time_limit_s: float | None = None,
-                 initial: Any = None, *, fixed: Any = None, starts: int = 8,
-                 iterations: int | None = None, threads: int | None = None,
-                 islands: str = "error", min_border_m: float = 0.0,
-                 weights: Mapping[str, float] | None = None) -> AreaPlan:
+def design_areas(
+    units: AreaSet,
+    demand: Any,
+    k: int | None,
+    advisors: Any = None,
+    travel: Any = None,
+    seed: int = 0,
+    time_limit_s: float | None = None,
+    initial: Any = None,
+    *,
+    fixed: Any = None,
+    starts: int = 8,
+    iterations: int | None = None,
+    threads: int | None = None,
+    islands: str = "error",
+    min_border_m: float = 0.0,
+    weights: Mapping[str, float] | None = None,
+) -> AreaPlan:
     """Designs ``k`` contiguous areas from the units, minimising the objective of the
     module docs (balance, travel, compactness).
 
@@ -402,7 +438,8 @@ def design_areas(units: AreaSet, demand: Any, k: int | None, advisors: Any = Non
             k = len(index)
         elif int(k) != len(index):
             raise InvalidInputError(
-                f"k = {k} but the initial plan has {len(index)} areas; pass k=None or match them")
+                f"k = {k} but the initial plan has {len(index)} areas; pass k=None or match them"
+            )
         area_ids = [str(x) for x in index]
     elif k is None:
         raise InvalidInputError("k is required without an initial plan")
@@ -410,15 +447,18 @@ def design_areas(units: AreaSet, demand: Any, k: int | None, advisors: Any = Non
         raise InvalidTypeError(f"k must be an integer, got {type(k).__name__}")
     k = int(k)
     if k < 1 or k > n:
-        raise InvalidInputError(f"k = {k} areas is out of range; k must be in 1..{n} "
-                                f"(the number of units)")
+        raise InvalidInputError(
+            f"k = {k} areas is out of range; k must be in 1..{n} (the number of units)"
+        )
     if initial is None:
         area_ids = [str(i) for i in range(k)]
     fixed_arr = None
     if fixed is not None:
         if initial is None:
             raise InvalidInputError("fixed units need an initial plan (their areas come from it)")
-        if isinstance(fixed, (list, tuple, set, pd.Index)) and all(isinstance(f, str) for f in fixed):
+        if isinstance(fixed, (list, tuple, set, pd.Index)) and all(
+            isinstance(f, str) for f in fixed
+        ):
             unknown = set(fixed) - set(prob.ids)
             if unknown:
                 raise InvalidInputError(f"fixed: unknown unit id(s) {sorted(unknown)[:5]}")
@@ -433,10 +473,17 @@ def design_areas(units: AreaSet, demand: Any, k: int | None, advisors: Any = Non
     if iterations is not None and int(iterations) < 1:
         raise InvalidInputError(f"iterations must be >= 1, got {iterations}")
     n_threads = _threads(threads)
-    res = _core.design_areas(prob.core, k, int(seed), int(starts),
-                             n_threads, limit,
-                             0 if iterations is None else int(iterations), init_codes,
-                             fixed_arr)
+    res = _core.design_areas(
+        prob.core,
+        k,
+        int(seed),
+        int(starts),
+        n_threads,
+        limit,
+        0 if iterations is None else int(iterations),
+        init_codes,
+        fixed_arr,
+    )
     return AreaPlan(prob, res, area_ids, int(seed))
 
 
@@ -444,8 +491,9 @@ def design_areas(units: AreaSet, demand: Any, k: int | None, advisors: Any = Non
 def _cmd_design(args) -> int:
     units = read_areas(args.units, args.id_field, layer=args.layer, crs=args.crs)
     if args.demand_field:
-        fids, values = _core.read_numeric_field(os.fspath(args.units), args.layer or "",
-                                                args.id_field, args.demand_field)
+        fids, values = _core.read_numeric_field(
+            os.fspath(args.units), args.layer or "", args.id_field, args.demand_field
+        )
         demand = pd.Series(values, index=fids)
     else:
         pts = pd.read_csv(args.demand_points)
@@ -456,9 +504,17 @@ def _cmd_design(args) -> int:
         demand = np.bincount(idx[idx >= 0], minlength=len(units)).astype(float)
         print(f"demand: {int((idx >= 0).sum())} of {len(pts)} points inside the units")
     advisors = pd.read_csv(args.advisors) if args.advisors else None
-    plan = design_areas(units, demand, args.k, advisors=advisors, seed=args.seed,
-                        time_limit_s=args.time_limit, starts=args.starts, islands=args.islands,
-                        min_border_m=args.min_border)
+    plan = design_areas(
+        units,
+        demand,
+        args.k,
+        advisors=advisors,
+        seed=args.seed,
+        time_limit_s=args.time_limit,
+        starts=args.starts,
+        islands=args.islands,
+        min_border_m=args.min_border,
+    )
     os.makedirs(os.path.dirname(os.path.abspath(args.out)) or ".", exist_ok=True)
     plan.to_file(args.out)
     if args.assignment:
@@ -466,16 +522,21 @@ def _cmd_design(args) -> int:
     report = plan.evaluate()
     print(report.round(3).to_string())
     s = report.attrs["summary"]
-    print(f"objective {s['objective']:.4f}  imbalance {s['imbalance']:.3f}  "
-          f"mean travel {s['mean_travel_km']:.1f} km  compactness {s['compactness']:.3f}")
+    print(
+        f"objective {s['objective']:.4f}  imbalance {s['imbalance']:.3f}  "
+        f"mean travel {s['mean_travel_km']:.1f} km  compactness {s['compactness']:.3f}"
+    )
     print(f"{plan.k} areas -> {args.out}")
     return 0
 
 
 def _register_cli(sub) -> None:
-    p = sub.add_parser("design", help="design contiguous orientation areas from units",
-                       description="Group units (e.g. municipalities) into k contiguous areas "
-                                   "balancing demand and travel; writes the dissolved areas.")
+    p = sub.add_parser(
+        "design",
+        help="design contiguous orientation areas from units",
+        description="Group units (e.g. municipalities) into k contiguous areas "
+        "balancing demand and travel; writes the dissolved areas.",
+    )
     p.add_argument("--units", required=True, help="polygon layer of the units (GDAL source)")
     p.add_argument("--id-field", required=True, help="unique id attribute of the units")
     p.add_argument("--layer", default=None, help="layer name (default: first)")
@@ -488,10 +549,18 @@ def _register_cli(sub) -> None:
     p.add_argument("--seed", type=int, default=0)
     p.add_argument("--starts", type=int, default=8, help="multi-starts (default 8)")
     p.add_argument("--time-limit", type=float, default=None, help="seconds (default none)")
-    p.add_argument("--islands", choices=("error", "attach"), default="error",
-                   help="units without neighbours: reject (default) or attach to the nearest")
-    p.add_argument("--min-border", type=float, default=0.0,
-                   help="shortest shared border (m) that makes units neighbours")
+    p.add_argument(
+        "--islands",
+        choices=("error", "attach"),
+        default="error",
+        help="units without neighbours: reject (default) or attach to the nearest",
+    )
+    p.add_argument(
+        "--min-border",
+        type=float,
+        default=0.0,
+        help="shortest shared border (m) that makes units neighbours",
+    )
     p.add_argument("--out", required=True, help="output file for the areas (.gpkg)")
     p.add_argument("--assignment", default=None, help="optional CSV: unit id -> area")
     p.set_defaults(func=_cmd_design)

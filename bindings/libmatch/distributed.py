@@ -36,8 +36,9 @@ def _run_chunk(scenario, name: str, seeds: list[int]) -> pd.DataFrame:
     return df
 
 
-def simulate_sweep(client: Any, scenarios: Any, seeds: Any, chunk_size: int | None = None,
-                   progress: bool = False) -> pd.DataFrame:
+def simulate_sweep(
+    client: Any, scenarios: Any, seeds: Any, chunk_size: int | None = None, progress: bool = False
+) -> pd.DataFrame:
     """Runs every scenario with every seed on a Dask cluster.
 
     Parameters
@@ -79,11 +80,13 @@ def simulate_sweep(client: Any, scenarios: Any, seeds: Any, chunk_size: int | No
     futures = []
     for name, sc in zip(names, remote):
         for lo in range(0, len(seed_list), chunk_size):
-            futures.append(client.submit(_run_chunk, sc, name, seed_list[lo:lo + chunk_size],
-                                         pure=False))
+            futures.append(
+                client.submit(_run_chunk, sc, name, seed_list[lo : lo + chunk_size], pure=False)
+            )
     bar = None
     if progress:
         from tqdm import tqdm
+
         bar = tqdm(total=len(futures), desc="simulate_sweep", unit="task")
     try:
         if bar is not None:

@@ -25,13 +25,26 @@ from . import _core
 from .areas import AreaSet, read_areas
 from .errors import InvalidInputError, InvalidTypeError, UnknownIdError
 
-__all__ = ["Weights", "Rules", "RoundResult", "match", "read_table", "ESCALATION_REASONS",
-           "COST_COMPONENTS"]
+__all__ = [
+    "Weights",
+    "Rules",
+    "RoundResult",
+    "match",
+    "read_table",
+    "ESCALATION_REASONS",
+    "COST_COMPONENTS",
+]
 
 #: Escalation reasons, in the order they are decided (see :func:`match`).
-ESCALATION_REASONS = ("duplicate_request", "pinned_advisor_unavailable",
-                      "no_advisor_for_service", "no_expertise", "all_excluded",
-                      "all_out_of_radius", "no_capacity")
+ESCALATION_REASONS = (
+    "duplicate_request",
+    "pinned_advisor_unavailable",
+    "no_advisor_for_service",
+    "no_expertise",
+    "all_excluded",
+    "all_out_of_radius",
+    "no_capacity",
+)
 #: Cost components reported per (request, advisor) pair, in points; total is their sum.
 COST_COMPONENTS = ("travel", "outside_area", "partial_expertise", "radius", "continuity", "load")
 
@@ -41,8 +54,15 @@ _NO_DATE = np.iinfo(np.int64).min
 
 APPLICANT_COLUMNS = {
     "required": ("applicant_id", "x", "y", "service"),
-    "optional": ("needs", "priority", "exclude", "current_advisor", "pinned", "registered",
-                 "farm_type"),
+    "optional": (
+        "needs",
+        "priority",
+        "exclude",
+        "current_advisor",
+        "pinned",
+        "registered",
+        "farm_type",
+    ),
 }
 ADVISOR_COLUMNS = {
     "required": ("advisor_id", "x", "y", "service", "capacity"),
@@ -130,8 +150,17 @@ class Rules:
 # ---- input tables --------------------------------------------------------------------------
 
 _GEO_EXT = (".geojson", ".json", ".gpkg", ".shp", ".fgb", ".parquet")
-_STR_COLUMNS = ("applicant_id", "advisor_id", "service", "needs", "expertise", "exclude",
-                "current_advisor", "areas", "farm_type")
+_STR_COLUMNS = (
+    "applicant_id",
+    "advisor_id",
+    "service",
+    "needs",
+    "expertise",
+    "exclude",
+    "current_advisor",
+    "areas",
+    "farm_type",
+)
 
 
 def read_table(source: Any, what: str = "table") -> pd.DataFrame:
@@ -141,15 +170,18 @@ def read_table(source: Any, what: str = "table") -> pd.DataFrame:
         path = os.fspath(source)
         if not os.path.exists(path):
             from .errors import FileMissingError
+
             raise FileMissingError(f"{what}: file not found: {path}")
         if path.lower().endswith(_GEO_EXT):
             import geopandas as gpd
+
             source = gpd.read_file(path)
         else:
-            return pd.read_csv(path, dtype={c: str for c in _STR_COLUMNS}, keep_default_na=True)
+            return pd.read_csv(path, dtype=dict.fromkeys(_STR_COLUMNS, str), keep_default_na=True)
     if not isinstance(source, pd.DataFrame):
-        raise InvalidTypeError(f"{what} must be a DataFrame, GeoDataFrame or file path, "
-                               f"got {type(source).__name__}")
+        raise InvalidTypeError(
+            f"{what} must be a DataFrame, GeoDataFrame or file path, got {type(source).__name__}"
+        )
     if hasattr(source, "geometry") and hasattr(source, "crs") and "geometry" in source:
         geom = source.geometry
         df = pd.DataFrame(source.drop(columns=source.geometry.name))
@@ -186,8 +218,9 @@ def _check_columns(df: pd.DataFrame, spec: dict, what: str) -> None:
 
 def _ids(series: pd.Series, what: str, col: str) -> list[str]:
     if series.isna().any():
-        raise InvalidInputError(f"{what}: empty {col} in row(s) "
-                                f"{list(np.flatnonzero(series.isna().to_numpy())[:5])}")
+        raise InvalidInputError(
+            f"{what}: empty {col} in row(s) {list(np.flatnonzero(series.isna().to_numpy())[:5])}"
+        )
     out = [str(v).strip() for v in series]
     for k, v in enumerate(out):
         if not v:
@@ -220,14 +253,17 @@ def _bool(value: Any, what: str) -> bool:
 
 def _coords(df: pd.DataFrame, ids: list[str], what: str) -> np.ndarray:
     try:
-        xy = np.column_stack([pd.to_numeric(df["x"]).to_numpy(float),
-                              pd.to_numeric(df["y"]).to_numpy(float)])
+        xy = np.column_stack(
+            [pd.to_numeric(df["x"]).to_numpy(float), pd.to_numeric(df["y"]).to_numpy(float)]
+        )
     except (ValueError, TypeError) as exc:
         raise InvalidInputError(f"{what}: x and y must be numeric ({exc})") from None
     bad = ~np.isfinite(xy).all(axis=1)
     if bad.any():
-        raise InvalidInputError(f"{what}: missing or non-finite coordinates for id(s) "
-                                f"{sorted({ids[k] for k in np.flatnonzero(bad)})[:10]}")
+        raise InvalidInputError(
+            f"{what}: missing or non-finite coordinates for id(s) "
+            f"{sorted({ids[k] for k in np.flatnonzero(bad)})[:10]}"
+        )
     return np.ascontiguousarray(xy.reshape(-1, 2))
 
 
@@ -243,8 +279,9 @@ def _int_column(df: pd.DataFrame, col: str, ids: list[str], what: str, default: 
         bad |= raw_missing
     if bad.any():
         k = int(np.flatnonzero(bad)[0])
-        raise InvalidInputError(f"{what}: {col} of '{ids[k]}' must be an integer, "
-                                f"got '{df[col].iloc[k]}'")
+        raise InvalidInputError(
+            f"{what}: {col} of '{ids[k]}' must be an integer, got '{df[col].iloc[k]}'"
+        )
     v = np.where(raw_missing, default if default is not None else 0, v)
     return v.astype(np.int64)
 
@@ -272,7 +309,7 @@ class _Prepared:
     """Dense arrays for _core.match_round plus the tables the outputs are built from."""
 
     req_ids: list[str]
-    req_rows: pd.DataFrame      # first row per applicant
+    req_rows: pd.DataFrame  # first row per applicant
     adv_ids: list[str]
     advisors: pd.DataFrame
     services: list[str]
@@ -301,8 +338,9 @@ def _prepare(applicants: Any, advisors: Any, area_set: AreaSet | None) -> _Prepa
         if capacity[k] < 0:
             raise InvalidInputError(f"advisors: capacity of '{a}' is negative ({capacity[k]})")
         if not 0 <= caseload[k] <= capacity[k]:
-            raise InvalidInputError(f"advisors: caseload of '{a}' ({caseload[k]}) outside "
-                                    f"[0, capacity = {capacity[k]}]")
+            raise InvalidInputError(
+                f"advisors: caseload of '{a}' ({caseload[k]}) outside [0, capacity = {capacity[k]}]"
+            )
     radius_km = _radius(adv, "radius_km", adv_ids, "advisors")
     radius_min = _radius(adv, "radius_minutes", adv_ids, "advisors")
 
@@ -317,8 +355,9 @@ def _prepare(applicants: Any, advisors: Any, area_set: AreaSet | None) -> _Prepa
         locs.setdefault(a, []).append(k)
     req_ids = list(first)
     rows = app.iloc[[first[a] for a in req_ids]].reset_index(drop=True)
-    loc_index = np.fromiter((k for a in req_ids for k in locs[a]), dtype=np.int64,
-                            count=len(row_ids))
+    loc_index = np.fromiter(
+        (k for a in req_ids for k in locs[a]), dtype=np.int64, count=len(row_ids)
+    )
     loc_off = np.zeros(len(req_ids) + 1, dtype=np.int64)
     loc_off[1:] = np.cumsum([len(locs[a]) for a in req_ids])
     loc_xy = np.ascontiguousarray(app_xy[loc_index])
@@ -335,14 +374,18 @@ def _prepare(applicants: Any, advisors: Any, area_set: AreaSet | None) -> _Prepa
     services = sorted(set(req_service) | set(adv_service))
     svc_index = {s: k for k, s in enumerate(services)}
     needs = [_split(v) for v in rows["needs"]] if "needs" in rows else [[] for _ in req_ids]
-    expertise = ([_split(v) for v in adv["expertise"]] if "expertise" in adv
-                 else [[] for _ in adv_ids])
+    expertise = (
+        [_split(v) for v in adv["expertise"]] if "expertise" in adv else [[] for _ in adv_ids]
+    )
     tags = sorted({t for x in needs for t in x} | {t for x in expertise for t in x})
     tag_index = {t: k for k, t in enumerate(tags)}
 
     priority = _int_column(rows, "priority", req_ids, "applicants", 0)
-    exclude = ([[seen[a] for a in _split(v) if a in seen] for v in rows["exclude"]]
-               if "exclude" in rows else [[] for _ in req_ids])
+    exclude = (
+        [[seen[a] for a in _split(v) if a in seen] for v in rows["exclude"]]
+        if "exclude" in rows
+        else [[] for _ in req_ids]
+    )
     current = np.full(len(req_ids), -1, dtype=np.int64)
     if "current_advisor" in rows:
         for k, v in enumerate(rows["current_advisor"]):
@@ -351,8 +394,10 @@ def _prepare(applicants: Any, advisors: Any, area_set: AreaSet | None) -> _Prepa
                 current[k] = seen.get(t, -2)
     pinned = np.zeros(len(req_ids), dtype=np.int64)
     if "pinned" in rows:
-        pinned = np.array([_bool(v, f"applicants '{req_ids[k]}'")
-                           for k, v in enumerate(rows["pinned"])], dtype=np.int64)
+        pinned = np.array(
+            [_bool(v, f"applicants '{req_ids[k]}'") for k, v in enumerate(rows["pinned"])],
+            dtype=np.int64,
+        )
     registered = np.full(len(req_ids), _NO_DATE, dtype=np.int64)
     if "registered" in rows:
         try:
@@ -369,30 +414,48 @@ def _prepare(applicants: Any, advisors: Any, area_set: AreaSet | None) -> _Prepa
         for k, v in enumerate(adv["areas"]):
             for a in _split(v):
                 if a not in index:
-                    raise UnknownIdError(f"advisors: orientation area '{a}' of advisor "
-                                         f"'{adv_ids[k]}' is not in the areas")
+                    raise UnknownIdError(
+                        f"advisors: orientation area '{a}' of advisor "
+                        f"'{adv_ids[k]}' is not in the areas"
+                    )
                 areas_lists[k].append(index[a])
 
     need_off, need_val = _csr([[tag_index[t] for t in x] for x in needs])
     excl_off, excl_val = _csr(exclude)
     exp_off, exp_val = _csr([[tag_index[t] for t in x] for x in expertise])
     area_off, area_val = _csr(areas_lists)
-    args = dict(
-        req_ids=req_ids, loc_offsets=loc_off, loc_xy=loc_xy,
-        req_service=np.array([svc_index[s] for s in req_service], dtype=np.int64),
-        need_offsets=need_off, need_values=need_val, priority=priority,
-        excl_offsets=excl_off, excl_values=excl_val, current=current, pinned=pinned,
-        registered=registered, adv_ids=adv_ids, adv_xy=adv_xy,
-        adv_service=np.array([svc_index[s] for s in adv_service], dtype=np.int64),
-        exp_offsets=exp_off, exp_values=exp_val, capacity=capacity, caseload=caseload,
-        radius_km=radius_km, radius_minutes=radius_min, area_offsets=area_off,
-        area_values=area_val)
+    args = {
+        "req_ids": req_ids,
+        "loc_offsets": loc_off,
+        "loc_xy": loc_xy,
+        "req_service": np.array([svc_index[s] for s in req_service], dtype=np.int64),
+        "need_offsets": need_off,
+        "need_values": need_val,
+        "priority": priority,
+        "excl_offsets": excl_off,
+        "excl_values": excl_val,
+        "current": current,
+        "pinned": pinned,
+        "registered": registered,
+        "adv_ids": adv_ids,
+        "adv_xy": adv_xy,
+        "adv_service": np.array([svc_index[s] for s in adv_service], dtype=np.int64),
+        "exp_offsets": exp_off,
+        "exp_values": exp_val,
+        "capacity": capacity,
+        "caseload": caseload,
+        "radius_km": radius_km,
+        "radius_minutes": radius_min,
+        "area_offsets": area_off,
+        "area_values": area_val,
+    }
     rows = rows.assign(service=req_service, priority=priority)
     adv = adv.assign(service=adv_service)
     return _Prepared(req_ids, rows, adv_ids, adv, services, args)
 
 
 # ---- the result ----------------------------------------------------------------------------
+
 
 class RoundResult:
     """Outcome of one round (see :func:`match`).
@@ -436,70 +499,80 @@ class RoundResult:
         adv = req["advisor"]
         ok = adv >= 0
         comp = {c: req[c] for c in (*COST_COMPONENTS, "total")}
-        a = pd.DataFrame({
-            "applicant_id": req_ids[ok],
-            "advisor_id": adv_ids[adv[ok]],
-            "service": rows["service"].to_numpy(object)[ok],
-            "priority": rows["priority"].to_numpy(np.int64)[ok],
-            "pinned": req["pinned"][ok],
-            "minutes": req["minutes"][ok],
-            "km": req["km"][ok],
-            "total": comp["total"][ok],
-            **{c: comp[c][ok] for c in COST_COMPONENTS},
-        })
+        a = pd.DataFrame(
+            {
+                "applicant_id": req_ids[ok],
+                "advisor_id": adv_ids[adv[ok]],
+                "service": rows["service"].to_numpy(object)[ok],
+                "priority": rows["priority"].to_numpy(np.int64)[ok],
+                "pinned": req["pinned"][ok],
+                "minutes": req["minutes"][ok],
+                "km": req["km"][ok],
+                "total": comp["total"][ok],
+                **{c: comp[c][ok] for c in COST_COMPONENTS},
+            }
+        )
         self.assignments = a.sort_values("applicant_id", kind="stable").reset_index(drop=True)
 
         esc = np.flatnonzero(~ok)
         reasons = [_REASON_NAMES[int(r)] for r in req["reason"][esc]]
         dup = req["duplicate_of"][esc]
         self._funnel = req["funnel"]
-        e = pd.DataFrame({
-            "applicant_id": req_ids[esc],
-            "service": rows["service"].to_numpy(object)[esc],
-            "priority": rows["priority"].to_numpy(np.int64)[esc],
-            "reason": pd.Series(reasons, dtype=object),
-            "detail": [self._detail(int(k), reasons[j]) for j, k in enumerate(esc)],
-            "duplicate_of": [prep.req_ids[d] if d >= 0 else None for d in dup],
-        })
+        e = pd.DataFrame(
+            {
+                "applicant_id": req_ids[esc],
+                "service": rows["service"].to_numpy(object)[esc],
+                "priority": rows["priority"].to_numpy(np.int64)[esc],
+                "reason": pd.Series(reasons, dtype=object),
+                "detail": [self._detail(int(k), reasons[j]) for j, k in enumerate(esc)],
+                "duplicate_of": [prep.req_ids[d] if d >= 0 else None for d in dup],
+            }
+        )
         self.escalations = e.sort_values("applicant_id", kind="stable").reset_index(drop=True)
 
         alt = core.alternatives()
-        al = pd.DataFrame({
-            "applicant_id": req_ids[alt["request"]],
-            "rank": alt["rank"],
-            "advisor_id": adv_ids[alt["advisor"]],
-            "delta": alt["delta"],
-            "has_room": alt["has_room"],
-            "minutes": alt["minutes"],
-            "km": alt["km"],
-            "total": alt["total"],
-            **{c: alt[c] for c in COST_COMPONENTS},
-        })
+        al = pd.DataFrame(
+            {
+                "applicant_id": req_ids[alt["request"]],
+                "rank": alt["rank"],
+                "advisor_id": adv_ids[alt["advisor"]],
+                "delta": alt["delta"],
+                "has_room": alt["has_room"],
+                "minutes": alt["minutes"],
+                "km": alt["km"],
+                "total": alt["total"],
+                **{c: alt[c] for c in COST_COMPONENTS},
+            }
+        )
         self.alternatives = al.sort_values(["applicant_id", "rank"], kind="stable").reset_index(
-            drop=True)
+            drop=True
+        )
 
         ld = core.advisors()
         cap = ld["capacity"]
-        util = np.divide(ld["caseload_after"], cap, out=np.full(len(cap), np.nan),
-                         where=cap > 0)
-        lo = pd.DataFrame({
-            "advisor_id": adv_ids,
-            "service": prep.advisors["service"].to_numpy(object),
-            "capacity": cap,
-            "caseload_before": ld["caseload_before"],
-            "assigned": ld["assigned"],
-            "caseload_after": ld["caseload_after"],
-            "utilisation": util,
-            "load_cost": ld["load_cost"],
-        })
+        util = np.divide(ld["caseload_after"], cap, out=np.full(len(cap), np.nan), where=cap > 0)
+        lo = pd.DataFrame(
+            {
+                "advisor_id": adv_ids,
+                "service": prep.advisors["service"].to_numpy(object),
+                "capacity": cap,
+                "caseload_before": ld["caseload_before"],
+                "assigned": ld["assigned"],
+                "caseload_after": ld["caseload_after"],
+                "utilisation": util,
+                "load_cost": ld["load_cost"],
+            }
+        )
         self.loads = lo.sort_values("advisor_id", kind="stable").reset_index(drop=True)
 
     def _detail(self, k: int, reason: str) -> str:
         f = self._funnel[k]
         service = self._prep.req_rows["service"].iloc[k]
         if reason == "duplicate_request":
-            return (f"a business location within {self.rules.duplicate_tolerance_m:g} m of "
-                    "an earlier request")
+            return (
+                f"a business location within {self.rules.duplicate_tolerance_m:g} m of "
+                "an earlier request"
+            )
         if reason == "pinned_advisor_unavailable":
             cur = self._prep.args["current"][k]
             if cur < 0:
@@ -525,8 +598,10 @@ class RoundResult:
         return len(self._prep.req_ids)
 
     def __repr__(self) -> str:
-        return (f"RoundResult({len(self.assignments)} assigned, {len(self.escalations)} "
-                f"escalated, {len(self._prep.adv_ids)} advisors)")
+        return (
+            f"RoundResult({len(self.assignments)} assigned, {len(self.escalations)} "
+            f"escalated, {len(self._prep.adv_ids)} advisors)"
+        )
 
     def explain(self, applicant_id: Any) -> pd.DataFrame:
         """Every advisor of the pool with its verdict for one request.
@@ -546,18 +621,20 @@ class RoundResult:
         rank = pd.array(np.where(ex["rank"] > 0, ex["rank"], 0), dtype="Int64")
         rank[ex["rank"] <= 0] = pd.NA
         adv = self._prep.advisors
-        df = pd.DataFrame({
-            "advisor_id": np.array(self._prep.adv_ids, dtype=object)[ex["advisor"]],
-            "service": adv["service"].to_numpy(object),
-            "verdict": verdict,
-            "chosen": ex["chosen"],
-            "rank": rank,
-            "has_room": ex["has_room"],
-            "minutes": ex["minutes"],
-            "km": ex["km"],
-            "total": ex["total"],
-            **{c: ex[c] for c in COST_COMPONENTS},
-        })
+        df = pd.DataFrame(
+            {
+                "advisor_id": np.array(self._prep.adv_ids, dtype=object)[ex["advisor"]],
+                "service": adv["service"].to_numpy(object),
+                "verdict": verdict,
+                "chosen": ex["chosen"],
+                "rank": rank,
+                "has_room": ex["has_room"],
+                "minutes": ex["minutes"],
+                "km": ex["km"],
+                "total": ex["total"],
+                **{c: ex[c] for c in COST_COMPONENTS},
+            }
+        )
         df["why"] = [self._why(k, i, r) for i, r in enumerate(df.itertuples(index=False))]
         df["_elig"] = df["verdict"] != "eligible"
         df = df.sort_values(["_elig", "rank", "advisor_id"], kind="stable", na_position="last")
@@ -582,8 +659,9 @@ class RoundResult:
             if rm is not None and row.minutes > rm:
                 lim.append(f"{row.minutes:.0f} min > radius {rm:g} min")
             if not lim:
-                lim.append(f"{row.minutes:.0f} min > max_travel_minutes "
-                           f"{self.rules.max_travel_minutes:g}")
+                lim.append(
+                    f"{row.minutes:.0f} min > max_travel_minutes {self.rules.max_travel_minutes:g}"
+                )
             return "; ".join(lim)
         if v == "capacity":
             return "no free capacity before this round"
@@ -602,14 +680,26 @@ class RoundResult:
         out = []
         for s in sorted(set(rows["service"])):
             asg = a[a["service"] == s]
-            out.append({"service": s, "requests": int((rows["service"] == s).sum()),
-                        "assigned": len(asg), "escalated": int((e["service"] == s).sum()),
-                        "mean_minutes": round(float(asg["minutes"].mean()), 1)
-                        if len(asg) else float("nan")})
-        out.append({"service": "total", "requests": len(rows), "assigned": len(a),
-                    "escalated": len(e),
-                    "mean_minutes": round(float(a["minutes"].mean()), 1) if len(a)
-                    else float("nan")})
+            out.append(
+                {
+                    "service": s,
+                    "requests": int((rows["service"] == s).sum()),
+                    "assigned": len(asg),
+                    "escalated": int((e["service"] == s).sum()),
+                    "mean_minutes": round(float(asg["minutes"].mean()), 1)
+                    if len(asg)
+                    else float("nan"),
+                }
+            )
+        out.append(
+            {
+                "service": "total",
+                "requests": len(rows),
+                "assigned": len(a),
+                "escalated": len(e),
+                "mean_minutes": round(float(a["minutes"].mean()), 1) if len(a) else float("nan"),
+            }
+        )
         return pd.DataFrame(out)
 
     def to_csv(self, out_dir: str | os.PathLike) -> list[str]:
@@ -643,13 +733,27 @@ class RoundResult:
         if ok.any():
             segs = np.stack([primary[ok], adv_xy[adv[ok]]], axis=1)
             ax.add_collection(LineCollection(segs, colors=colours, linewidths=0.6, alpha=0.6))
-            ax.scatter(primary[ok, 0], primary[ok, 1], s=14, c=colours, zorder=3,
-                       label="request (colour = advisor)")
-        ax.scatter(adv_xy[:, 0], adv_xy[:, 1], s=30, marker="^", c="0.2", zorder=4,
-                   label="advisor base")
+            ax.scatter(
+                primary[ok, 0],
+                primary[ok, 1],
+                s=14,
+                c=colours,
+                zorder=3,
+                label="request (colour = advisor)",
+            )
+        ax.scatter(
+            adv_xy[:, 0], adv_xy[:, 1], s=30, marker="^", c="0.2", zorder=4, label="advisor base"
+        )
         if (~ok).any():
-            ax.scatter(primary[~ok, 0], primary[~ok, 1], s=60, marker="x", c="red", zorder=5,
-                       label="escalated")
+            ax.scatter(
+                primary[~ok, 0],
+                primary[~ok, 1],
+                s=60,
+                marker="x",
+                c="red",
+                zorder=5,
+                label="escalated",
+            )
         ax.set_aspect("equal")
         ax.autoscale_view()
         ax.set_xlabel("x (m)")
@@ -674,13 +778,20 @@ def _as_areas(areas: Any) -> AreaSet | None:
         return AreaSet(areas)
     if isinstance(areas, (str, os.PathLike)):
         return read_areas(areas, "id")
-    raise InvalidTypeError(f"areas must be an AreaSet, a file path or None, "
-                           f"got {type(areas).__name__}")
+    raise InvalidTypeError(
+        f"areas must be an AreaSet, a file path or None, got {type(areas).__name__}"
+    )
 
 
-def match(applicants: Any, advisors: Any, areas: Any = None, travel: Any = None,
-          weights: Weights | dict | None = None, *, rules: Rules | dict | None = None
-          ) -> RoundResult:
+def match(
+    applicants: Any,
+    advisors: Any,
+    areas: Any = None,
+    travel: Any = None,
+    weights: Weights | dict | None = None,
+    *,
+    rules: Rules | dict | None = None,
+) -> RoundResult:
     """Runs one weekly matching round.
 
     Parameters
@@ -712,9 +823,13 @@ def match(applicants: Any, advisors: Any, areas: Any = None, travel: Any = None,
     r = _options(rules, Rules, "rules")
     area_set = _as_areas(areas)
     prep = _prepare(applicants, advisors, area_set)
-    core = _core.match_round(**prep.args, areas=None if area_set is None else area_set._impl,
-                             travel=travel, weights=dataclasses.asdict(w),
-                             rules=dataclasses.asdict(r))
+    core = _core.match_round(
+        **prep.args,
+        areas=None if area_set is None else area_set._impl,
+        travel=travel,
+        weights=dataclasses.asdict(w),
+        rules=dataclasses.asdict(r),
+    )
     return RoundResult(core, prep, w, r)
 
 
@@ -734,19 +849,23 @@ def _options(value: Any, cls: type, what: str):
 
 # ---- command line --------------------------------------------------------------------------
 
+
 def _print_table(df: pd.DataFrame, file=None) -> None:
     print(df.to_string(index=False), file=file)
 
 
-def _run_and_write(applicants, advisors, areas, out_dir, travel=None, weights=None,
-                   rules=None, map_png=True) -> RoundResult:
+def _run_and_write(
+    applicants, advisors, areas, out_dir, travel=None, weights=None, rules=None, map_png=True
+) -> RoundResult:
     area_set = _as_areas(areas)
     res = match(applicants, advisors, area_set, travel=travel, weights=weights, rules=rules)
     res.to_csv(out_dir)
     if map_png:
         import matplotlib
+
         matplotlib.use("Agg")
         import matplotlib.pyplot as plt
+
         ax = res.plot(area_set)
         ax.figure.savefig(os.path.join(out_dir, "round_map.png"), dpi=120, bbox_inches="tight")
         plt.close(ax.figure)
@@ -760,8 +879,7 @@ def _run_and_write(applicants, advisors, areas, out_dir, travel=None, weights=No
 
 
 def _cmd_round(args) -> int:
-    _run_and_write(args.applicants, args.advisors, args.areas, args.out,
-                   map_png=not args.no_map)
+    _run_and_write(args.applicants, args.advisors, args.areas, args.out, map_png=not args.no_map)
     return 0
 
 
@@ -784,20 +902,29 @@ def _cmd_run_demo(args) -> int:
     muni = read_areas(os.path.join(data, "municipalities.geojson"), "id")
     farms = farms_per_municipality(os.path.join(data, "farms.csv"), muni)
     farms.to_csv(os.path.join(out, "farms_per_municipality.csv"), index=False)
-    print(f"Farms per municipality ({int(farms['farms'].sum())} farms located, "
-          f"{farms.attrs['outside']} outside every municipality)")
+    print(
+        f"Farms per municipality ({int(farms['farms'].sum())} farms located, "
+        f"{farms.attrs['outside']} outside every municipality)"
+    )
     _print_table(farms)
     print()
-    _run_and_write(os.path.join(data, "requests.csv"), os.path.join(data, "advisors.csv"),
-                   os.path.join(data, "orientation_areas.geojson"), out)
+    _run_and_write(
+        os.path.join(data, "requests.csv"),
+        os.path.join(data, "advisors.csv"),
+        os.path.join(data, "orientation_areas.geojson"),
+        out,
+    )
     return 0
 
 
 def _register_cli(sub) -> None:
-    p = sub.add_parser("round", help="run one weekly matching round",
-                       description="Assign requests to advisors (exact optimum) and write "
-                                   "assignments/alternatives/escalations/loads CSVs and "
-                                   "round_map.png.")
+    p = sub.add_parser(
+        "round",
+        help="run one weekly matching round",
+        description="Assign requests to advisors (exact optimum) and write "
+        "assignments/alternatives/escalations/loads CSVs and "
+        "round_map.png.",
+    )
     p.add_argument("--areas", help="orientation areas (any GDAL vector file, id field 'id')")
     p.add_argument("--advisors", required=True, help="advisors CSV")
     p.add_argument("--applicants", required=True, help="requests CSV")

@@ -63,8 +63,9 @@ import json
 import math
 import os
 import sys
+from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
-from typing import Any, Iterable, Mapping, Sequence
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -76,22 +77,58 @@ from .errors import FileMissingError, InvalidInputError, InvalidTypeError, Unkno
 __all__ = ["Scenario", "SimulationResult", "simulate", "simulate_many", "parse_seeds"]
 
 _TOP_KEYS = (
-    "name", "description", "seed", "horizon_weeks", "areas", "area_id_field", "area_layer",
-    "advisors", "locations", "services", "arrivals", "replay", "start_date",
-    "no_klik_probability", "escalate_after_weeks", "reassign_absence_weeks", "initial_cases",
-    "events", "travel", "weights", "rules",
+    "name",
+    "description",
+    "seed",
+    "horizon_weeks",
+    "areas",
+    "area_id_field",
+    "area_layer",
+    "advisors",
+    "locations",
+    "services",
+    "arrivals",
+    "replay",
+    "start_date",
+    "no_klik_probability",
+    "escalate_after_weeks",
+    "reassign_absence_weeks",
+    "initial_cases",
+    "events",
+    "travel",
+    "weights",
+    "rules",
 )
-_ARRIVAL_KEYS = ("service", "rate_per_week", "needs", "priority", "area", "where", "farm_types",
-                 "refer_probability", "first_week", "last_week")
+_ARRIVAL_KEYS = (
+    "service",
+    "rate_per_week",
+    "needs",
+    "priority",
+    "area",
+    "where",
+    "farm_types",
+    "refer_probability",
+    "first_week",
+    "last_week",
+)
 _EVENT_KEYS = ("week", "type", "advisor_id", "advisor", "weeks", "capacity")
 _STATUS = ("waiting", "in_service", "completed", "escalated", "referred")
 _STINT_END = ("running", "completed", "no_klik", "reassigned")
 _ADVISOR_STATUS = ("in_pool", "absent", "not_joined", "left")
-_REASONS = ("", "no_advisor_for_service", "no_expertise", "all_excluded", "all_out_of_radius",
-            "no_capacity", "duplicate_request", "pinned_advisor_unavailable")
+_REASONS = (
+    "",
+    "no_advisor_for_service",
+    "no_expertise",
+    "all_excluded",
+    "all_out_of_radius",
+    "no_capacity",
+    "duplicate_request",
+    "pinned_advisor_unavailable",
+)
 
 
 # ---- small helpers -------------------------------------------------------------------------
+
 
 def _suggest(key: str, allowed: Sequence[str]) -> str:
     close = difflib.get_close_matches(key, allowed, n=1)
@@ -103,8 +140,10 @@ def _check_keys(d: Mapping, allowed: Sequence[str], what: str) -> None:
         raise InvalidTypeError(f"scenario: {what} must be a JSON object, got {type(d).__name__}")
     for k in d:
         if k not in allowed:
-            raise InvalidInputError(f"scenario: unknown key {k!r} in {what}{_suggest(str(k), allowed)}"
-                                    f"; allowed: {', '.join(allowed)}")
+            raise InvalidInputError(
+                f"scenario: unknown key {k!r} in {what}{_suggest(str(k), allowed)}"
+                f"; allowed: {', '.join(allowed)}"
+            )
 
 
 def _number(value: Any, what: str) -> float:
@@ -142,10 +181,15 @@ def _read_csv(source: Any, what: str) -> pd.DataFrame:
     if not path.exists():
         raise FileMissingError(f"scenario: {what} file {os.fspath(path)!r} does not exist")
     if path.suffix.lower() in (".csv", ".txt"):
-        return pd.read_csv(path, dtype={c: str for c in ("advisor_id", "service", "expertise",
-                                                         "areas", "needs", "farm_type")},
-                           keep_default_na=True)
+        return pd.read_csv(
+            path,
+            dtype=dict.fromkeys(
+                ("advisor_id", "service", "expertise", "areas", "needs", "farm_type"), str
+            ),
+            keep_default_na=True,
+        )
     from .matching import read_table  # vector formats (GeoDataFrames with points)
+
     return read_table(os.fspath(path), what)
 
 
@@ -169,7 +213,9 @@ def parse_seeds(text: str | int | Iterable[int]) -> list[int]:
                 else:
                     seeds.append(int(part))
             except ValueError:
-                raise InvalidInputError(f"seeds: cannot read {part!r} (use e.g. '0-99' or '1,5,9')") from None
+                raise InvalidInputError(
+                    f"seeds: cannot read {part!r} (use e.g. '0-99' or '1,5,9')"
+                ) from None
     else:
         seeds = [int(s) for s in text]
     for s in seeds:
@@ -179,6 +225,7 @@ def parse_seeds(text: str | int | Iterable[int]) -> list[int]:
 
 
 # ---- Scenario ------------------------------------------------------------------------------
+
 
 class Scenario:
     """A simulation scenario, from a JSON file, a JSON string or a dict.
@@ -200,8 +247,12 @@ class Scenario:
     travel model given by ``travel.source`` is re-read from that path by each worker.
     """
 
-    def __init__(self, config: Mapping[str, Any] | str | os.PathLike, base_dir: Any = None,
-                 name: str | None = None):
+    def __init__(
+        self,
+        config: Mapping[str, Any] | str | os.PathLike,
+        base_dir: Any = None,
+        name: str | None = None,
+    ):
         is_json_text = isinstance(config, str) and config.lstrip()[:1] in ("{", "[")
         if isinstance(config, (str, os.PathLike)) and not is_json_text:
             path = Path(config)
@@ -220,8 +271,9 @@ class Scenario:
             base = Path(base_dir) if base_dir is not None else Path.cwd()
             default_name = "scenario"
         else:
-            raise InvalidTypeError(f"Scenario needs a dict, a JSON string or a file path, got "
-                                   f"{type(config).__name__}")
+            raise InvalidTypeError(
+                f"Scenario needs a dict, a JSON string or a file path, got {type(config).__name__}"
+            )
         _check_keys(cfg, _TOP_KEYS, "the scenario")
         self._config = cfg
         self._base = base.resolve()
@@ -234,27 +286,30 @@ class Scenario:
         try:
             cfg = json.loads(text)
         except json.JSONDecodeError as exc:
-            raise InvalidInputError(f"{where}: malformed JSON at line {exc.lineno} column "
-                                    f"{exc.colno}: {exc.msg}") from None
+            raise InvalidInputError(
+                f"{where}: malformed JSON at line {exc.lineno} column {exc.colno}: {exc.msg}"
+            ) from None
         if not isinstance(cfg, dict):
-            raise InvalidTypeError(f"{where}: the scenario must be a JSON object, got "
-                                   f"{type(cfg).__name__}")
+            raise InvalidTypeError(
+                f"{where}: the scenario must be a JSON object, got {type(cfg).__name__}"
+            )
         return cfg
 
     @classmethod
-    def from_json(cls, path: str | os.PathLike, name: str | None = None) -> "Scenario":
+    def from_json(cls, path: str | os.PathLike, name: str | None = None) -> Scenario:
         """Reads a scenario JSON file (paths in it are relative to the file)."""
         return cls(Path(path), name=name)
 
     @classmethod
-    def from_dict(cls, config: Mapping[str, Any], base_dir: Any = None,
-                  name: str | None = None) -> "Scenario":
+    def from_dict(
+        cls, config: Mapping[str, Any], base_dir: Any = None, name: str | None = None
+    ) -> Scenario:
         """A scenario from a dict (paths relative to ``base_dir``, default the cwd)."""
         if not isinstance(config, Mapping):
             raise InvalidTypeError(f"from_dict needs a dict, got {type(config).__name__}")
         return cls(config, base_dir=base_dir, name=name)
 
-    def replace(self, name: str | None = None, **changes: Any) -> "Scenario":
+    def replace(self, name: str | None = None, **changes: Any) -> Scenario:
         """A copy with some top-level keys replaced, e.g.
         ``s.replace(advisors=df, name="more staff")`` or ``s.replace(areas=other_areas)``."""
         cfg = dict(self._config)
@@ -282,8 +337,10 @@ class Scenario:
         # services
         services = cfg.get("services")
         if not isinstance(services, Mapping) or not services:
-            raise InvalidInputError("scenario: 'services' must be a non-empty object "
-                                    "{name: {duration_weeks: ..., hours_per_case: ...}}")
+            raise InvalidInputError(
+                "scenario: 'services' must be a non-empty object "
+                "{name: {duration_weeks: ..., hours_per_case: ...}}"
+            )
         service_names = [str(s) for s in services]
         svc_index = {s: k for k, s in enumerate(service_names)}
         svc_specs = [self._service(n, services[n]) for n in services]
@@ -299,11 +356,13 @@ class Scenario:
         elif isinstance(areas, dict) and "wkb" in areas:  # pickled form
             area_set = AreaSet.from_wkb(areas["wkb"], areas["ids"], crs=areas["crs"])
         elif isinstance(areas, (str, os.PathLike)):
-            area_set = read_areas(self._path(areas), str(cfg.get("area_id_field", "id")),
-                                  layer=cfg.get("area_layer"))
+            area_set = read_areas(
+                self._path(areas), str(cfg.get("area_id_field", "id")), layer=cfg.get("area_layer")
+            )
         else:
-            raise InvalidTypeError(f"scenario: 'areas' must be a file path or an AreaSet, got "
-                                   f"{type(areas).__name__}")
+            raise InvalidTypeError(
+                f"scenario: 'areas' must be a file path or an AreaSet, got {type(areas).__name__}"
+            )
         self.areas = area_set
         area_ids = area_set.ids if area_set is not None else []
         area_index = {a: k for k, a in enumerate(area_ids)}
@@ -314,8 +373,9 @@ class Scenario:
         adv = _read_csv(self._path(cfg["advisors"]), "advisors")
         for col in ("advisor_id", "x", "y", "service", "capacity"):
             if col not in adv.columns:
-                raise InvalidInputError(f"scenario: advisors table lacks column {col!r} "
-                                        f"(columns: {list(adv.columns)})")
+                raise InvalidInputError(
+                    f"scenario: advisors table lacks column {col!r} (columns: {list(adv.columns)})"
+                )
         events_cfg = cfg.get("events") or []
         if not isinstance(events_cfg, list):
             raise InvalidTypeError("scenario: 'events' must be a list")
@@ -325,8 +385,10 @@ class Scenario:
             if e.get("type") == "join":
                 row = e.get("advisor")
                 if not isinstance(row, Mapping):
-                    raise InvalidInputError(f"scenario: events[{k}] (join) needs 'advisor': a full "
-                                            f"advisor row (advisor_id, x, y, service, capacity, ...)")
+                    raise InvalidInputError(
+                        f"scenario: events[{k}] (join) needs 'advisor': a full "
+                        f"advisor row (advisor_id, x, y, service, capacity, ...)"
+                    )
                 joiners.append(dict(row))
         if joiners:
             adv = pd.concat([adv, pd.DataFrame(joiners)], ignore_index=True)
@@ -336,8 +398,10 @@ class Scenario:
         adv_index = {}
         for k, i in enumerate(ids):
             if i in adv_index:
-                raise InvalidInputError(f"scenario: advisor id {i!r} appears twice (a join event "
-                                        f"must bring a new advisor)")
+                raise InvalidInputError(
+                    f"scenario: advisor id {i!r} appears twice (a join event "
+                    f"must bring a new advisor)"
+                )
             adv_index[i] = k
         tags: set[str] = set()
         adv_tags = [_tags(v) for v in adv.get("expertise", pd.Series([None] * len(adv)))]
@@ -346,19 +410,23 @@ class Scenario:
         adv_service = []
         for i, s in zip(ids, adv["service"]):
             if str(s) not in svc_index:
-                raise UnknownIdError(f"scenario: advisor {i!r} works for service {s!r}, which is not "
-                                     f"in 'services' ({', '.join(service_names)})")
+                raise UnknownIdError(
+                    f"scenario: advisor {i!r} works for service {s!r}, which is not "
+                    f"in 'services' ({', '.join(service_names)})"
+                )
             adv_service.append(svc_index[str(s)])
         adv_areas = []
         for i, v in zip(ids, adv.get("areas", pd.Series([None] * len(adv)))):
             lst = _tags(v)
             if lst and area_set is None:
-                raise InvalidInputError(f"scenario: advisor {i!r} lists areas but the scenario has "
-                                        f"no 'areas' layer")
+                raise InvalidInputError(
+                    f"scenario: advisor {i!r} lists areas but the scenario has no 'areas' layer"
+                )
             for a in lst:
                 if a not in area_index:
-                    raise UnknownIdError(f"scenario: advisor {i!r} lists area {a!r}, which is not in "
-                                         f"the areas layer")
+                    raise UnknownIdError(
+                        f"scenario: advisor {i!r} lists area {a!r}, which is not in the areas layer"
+                    )
             adv_areas.append(sorted(area_index[a] for a in lst))
 
         # locations (+ replay points)
@@ -373,10 +441,14 @@ class Scenario:
         self.locations = loc
         n_pool = len(loc)
         replay_df, replay_xy = self._replay(cfg, svc_index, tags)
-        xy = np.ascontiguousarray(np.vstack([loc[["x", "y"]].to_numpy(float).reshape(-1, 2),
-                                             replay_xy]), dtype=np.float64)
-        pool_area = (area_set.locate(xy[:n_pool]) if area_set is not None and n_pool
-                     else np.full(n_pool, -1, dtype=np.int64))
+        xy = np.ascontiguousarray(
+            np.vstack([loc[["x", "y"]].to_numpy(float).reshape(-1, 2), replay_xy]), dtype=np.float64
+        )
+        pool_area = (
+            area_set.locate(xy[:n_pool])
+            if area_set is not None and n_pool
+            else np.full(n_pool, -1, dtype=np.int64)
+        )
 
         # arrivals
         arrivals_cfg = cfg.get("arrivals") or []
@@ -384,8 +456,9 @@ class Scenario:
             raise InvalidTypeError("scenario: 'arrivals' must be a list of streams")
         streams = []
         for k, a in enumerate(arrivals_cfg):
-            streams.append(self._stream(k, a, svc_index, service_names, tags, loc, pool_area,
-                                        area_index))
+            streams.append(
+                self._stream(k, a, svc_index, service_names, tags, loc, pool_area, area_index)
+            )
         tag_names = sorted(tags)
         tag_index = {t: k for k, t in enumerate(tag_names)}
         for st in streams:
@@ -396,16 +469,23 @@ class Scenario:
         for k, e in enumerate(events_cfg):
             kind = e.get("type")
             if kind not in ("join", "leave", "absence", "capacity"):
-                raise InvalidInputError(f"scenario: events[{k}].type {kind!r} is not one of join, "
-                                        f"leave, absence, capacity")
+                raise InvalidInputError(
+                    f"scenario: events[{k}].type {kind!r} is not one of join, "
+                    f"leave, absence, capacity"
+                )
             who = e["advisor"]["advisor_id"] if kind == "join" else e.get("advisor_id")
             if who is None:
                 raise InvalidInputError(f"scenario: events[{k}] ({kind}) needs 'advisor_id'")
             if str(who) not in adv_index:
-                raise UnknownIdError(f"scenario: events[{k}] ({kind}) names advisor {who!r}, which "
-                                     f"is not in the advisors table")
-            ev = {"week": _integer(e.get("week"), f"events[{k}].week"), "type": kind,
-                  "advisor": adv_index[str(who)]}
+                raise UnknownIdError(
+                    f"scenario: events[{k}] ({kind}) names advisor {who!r}, which "
+                    f"is not in the advisors table"
+                )
+            ev = {
+                "week": _integer(e.get("week"), f"events[{k}].week"),
+                "type": kind,
+                "advisor": adv_index[str(who)],
+            }
             if kind == "absence":
                 ev["weeks"] = _integer(e.get("weeks"), f"events[{k}].weeks")
             if kind == "capacity":
@@ -424,16 +504,26 @@ class Scenario:
                 "xy": np.ascontiguousarray(adv[["x", "y"]].to_numpy(float)),
                 "service": np.asarray(adv_service, dtype=np.int64),
                 "expertise": [[tag_index[t] for t in ts] for ts in adv_tags],
-                "capacity": np.asarray([_integer(v, f"advisor {i!r} capacity")
-                                        for i, v in zip(ids, adv["capacity"])], dtype=np.int64),
+                "capacity": np.asarray(
+                    [_integer(v, f"advisor {i!r} capacity") for i, v in zip(ids, adv["capacity"])],
+                    dtype=np.int64,
+                ),
                 # joiners start empty; NaN caseload = 0
-                "caseload": np.asarray([0 if (i in join_ids or pd.isna(v)) else
-                                        _integer(v, f"advisor {i!r} caseload")
-                                        for i, v in zip(ids, caseload)], dtype=np.int64),
-                "radius_km": np.asarray([_radius(v) for v in adv.get("radius_km", [None] * len(adv))],
-                                        dtype=float),
-                "radius_minutes": np.asarray([_radius(v) for v in
-                                              adv.get("radius_minutes", [None] * len(adv))], dtype=float),
+                "caseload": np.asarray(
+                    [
+                        0
+                        if (i in join_ids or pd.isna(v))
+                        else _integer(v, f"advisor {i!r} caseload")
+                        for i, v in zip(ids, caseload)
+                    ],
+                    dtype=np.int64,
+                ),
+                "radius_km": np.asarray(
+                    [_radius(v) for v in adv.get("radius_km", [None] * len(adv))], dtype=float
+                ),
+                "radius_minutes": np.asarray(
+                    [_radius(v) for v in adv.get("radius_minutes", [None] * len(adv))], dtype=float
+                ),
                 "areas": adv_areas,
             },
             "locations": xy,
@@ -444,10 +534,15 @@ class Scenario:
             "travel": self._travel(cfg.get("travel")),
             "weights": self._options(cfg.get("weights"), "weights"),
             "rules": self._options(cfg.get("rules"), "rules"),
-            "no_klik_probability": _number(cfg.get("no_klik_probability", 0.0), "no_klik_probability"),
-            "escalate_after_weeks": _integer(cfg.get("escalate_after_weeks", 4), "escalate_after_weeks"),
-            "reassign_absence_weeks": _integer(cfg.get("reassign_absence_weeks", 0),
-                                               "reassign_absence_weeks"),
+            "no_klik_probability": _number(
+                cfg.get("no_klik_probability", 0.0), "no_klik_probability"
+            ),
+            "escalate_after_weeks": _integer(
+                cfg.get("escalate_after_weeks", 4), "escalate_after_weeks"
+            ),
+            "reassign_absence_weeks": _integer(
+                cfg.get("reassign_absence_weeks", 0), "reassign_absence_weeks"
+            ),
             "initial_cases": bool(cfg.get("initial_cases", True)),
         }
         self._spec = spec
@@ -456,9 +551,14 @@ class Scenario:
         self.advisor_ids = ids
         self.horizon_weeks = spec["horizon_weeks"]
         self._location_xy = xy
-        self._location_area = np.concatenate([pool_area, area_set.locate(xy[n_pool:])
-                                              if area_set is not None and len(xy) > n_pool
-                                              else np.full(len(xy) - n_pool, -1, dtype=np.int64)])
+        self._location_area = np.concatenate(
+            [
+                pool_area,
+                area_set.locate(xy[n_pool:])
+                if area_set is not None and len(xy) > n_pool
+                else np.full(len(xy) - n_pool, -1, dtype=np.int64),
+            ]
+        )
         _core.validate_scenario(spec)  # typed errors now, not on first run
 
     def _service(self, name: str, s: Any) -> dict:
@@ -467,8 +567,12 @@ class Scenario:
             s = {"duration_weeks": s}
         _check_keys(s, ("duration_weeks", "hours_per_case"), what)
         d = s.get("duration_weeks")
-        out = {"name": name, "hours_per_case": _number(s.get("hours_per_case", 0.0) or 0.0,
-                                                       f"{what}.hours_per_case")}
+        out = {
+            "name": name,
+            "hours_per_case": _number(
+                s.get("hours_per_case", 0.0) or 0.0, f"{what}.hours_per_case"
+            ),
+        }
         if d is None:
             raise InvalidInputError(f"scenario: {what}.duration_weeks is required")
         if not isinstance(d, Mapping):
@@ -478,42 +582,67 @@ class Scenario:
         w = f"{what}.duration_weeks"
         if dist == "fixed":
             _check_keys(d, ("dist", "weeks", "mean"), w)
-            out.update(dist="fixed", mean_weeks=_number(d.get("weeks", d.get("mean")), f"{w}.weeks"))
+            out.update(
+                dist="fixed", mean_weeks=_number(d.get("weeks", d.get("mean")), f"{w}.weeks")
+            )
         elif dist == "gamma":
             _check_keys(d, ("dist", "mean", "sd"), w)
-            out.update(dist="gamma", mean_weeks=_number(d.get("mean"), f"{w}.mean"),
-                       sd_weeks=_number(d.get("sd", 0.0), f"{w}.sd"))
+            out.update(
+                dist="gamma",
+                mean_weeks=_number(d.get("mean"), f"{w}.mean"),
+                sd_weeks=_number(d.get("sd", 0.0), f"{w}.sd"),
+            )
         elif dist == "uniform":
             _check_keys(d, ("dist", "min", "max"), w)
-            out.update(dist="uniform", min_weeks=_number(d.get("min"), f"{w}.min"),
-                       max_weeks=_number(d.get("max"), f"{w}.max"))
+            out.update(
+                dist="uniform",
+                min_weeks=_number(d.get("min"), f"{w}.min"),
+                max_weeks=_number(d.get("max"), f"{w}.max"),
+            )
         else:
-            raise InvalidInputError(f"scenario: {w}.dist {dist!r} is not one of fixed, uniform, gamma")
+            raise InvalidInputError(
+                f"scenario: {w}.dist {dist!r} is not one of fixed, uniform, gamma"
+            )
         return out
 
     def _stream(self, k, a, svc_index, service_names, tags, loc, pool_area, area_index) -> dict:
         _check_keys(a, _ARRIVAL_KEYS, f"arrivals[{k}]")
         svc = a.get("service")
         if str(svc) not in svc_index:
-            raise UnknownIdError(f"scenario: arrivals[{k}].service {svc!r} is not in 'services' "
-                                 f"({', '.join(service_names)}){_suggest(str(svc), service_names)}")
+            raise UnknownIdError(
+                f"scenario: arrivals[{k}].service {svc!r} is not in 'services' "
+                f"({', '.join(service_names)}){_suggest(str(svc), service_names)}"
+            )
         label = f"arrivals[{k}] ({svc})"
-        st: dict[str, Any] = {"label": label, "service": svc_index[str(svc)],
-                              "rate_per_week": _number(a.get("rate_per_week"), f"{label}.rate_per_week")}
+        st: dict[str, Any] = {
+            "label": label,
+            "service": svc_index[str(svc)],
+            "rate_per_week": _number(a.get("rate_per_week"), f"{label}.rate_per_week"),
+        }
         needs = a.get("needs") or {}
         if isinstance(needs, (list, str)):  # tags that are always needed
-            needs = {t: 1.0 for t in _tags(needs)}
+            needs = dict.fromkeys(_tags(needs), 1.0)
         if not isinstance(needs, Mapping):
-            raise InvalidTypeError(f"scenario: {label}.needs must be an object {{tag: probability}}")
+            raise InvalidTypeError(
+                f"scenario: {label}.needs must be an object {{tag: probability}}"
+            )
         st["needs"] = [(str(t), _number(p, f"{label}.needs[{t!r}]")) for t, p in needs.items()]
         tags.update(str(t) for t in needs)
         prio = a.get("priority") or {}
         if not isinstance(prio, Mapping):
-            raise InvalidTypeError(f"scenario: {label}.priority must be an object {{priority: weight}}")
-        st["priorities"] = [(_integer(int(p) if str(p).lstrip("-").isdigit() else p,
-                                      f"{label}.priority key"),
-                             _number(w, f"{label}.priority[{p!r}]")) for p, w in prio.items()]
-        st["refer_probability"] = _number(a.get("refer_probability", 0.0), f"{label}.refer_probability")
+            raise InvalidTypeError(
+                f"scenario: {label}.priority must be an object {{priority: weight}}"
+            )
+        st["priorities"] = [
+            (
+                _integer(int(p) if str(p).lstrip("-").isdigit() else p, f"{label}.priority key"),
+                _number(w, f"{label}.priority[{p!r}]"),
+            )
+            for p, w in prio.items()
+        ]
+        st["refer_probability"] = _number(
+            a.get("refer_probability", 0.0), f"{label}.refer_probability"
+        )
         if "first_week" in a:
             st["first_week"] = _integer(a["first_week"], f"{label}.first_week")
         if "last_week" in a:
@@ -537,18 +666,27 @@ class Scenario:
         weights = None
         if a.get("farm_types") is not None:
             if "farm_type" not in loc.columns:
-                raise InvalidInputError(f"scenario: {label}.farm_types needs a 'farm_type' column in "
-                                        f"the locations table")
+                raise InvalidInputError(
+                    f"scenario: {label}.farm_types needs a 'farm_type' column in "
+                    f"the locations table"
+                )
             ft = a["farm_types"]
             if not isinstance(ft, Mapping):
-                raise InvalidTypeError(f"scenario: {label}.farm_types must be an object {{type: weight}}")
-            w = loc["farm_type"].astype(str).map(
-                {str(t): _number(v, f"{label}.farm_types[{t!r}]") for t, v in ft.items()})
+                raise InvalidTypeError(
+                    f"scenario: {label}.farm_types must be an object {{type: weight}}"
+                )
+            w = (
+                loc["farm_type"]
+                .astype(str)
+                .map({str(t): _number(v, f"{label}.farm_types[{t!r}]") for t, v in ft.items()})
+            )
             weights = w.fillna(0.0).to_numpy(float)
         idx = np.flatnonzero(mask)
         if restricted or weights is not None:
             if len(idx) == 0 and st["rate_per_week"] > 0:
-                raise InvalidInputError(f"scenario: {label}: no location matches its area / where filter")
+                raise InvalidInputError(
+                    f"scenario: {label}: no location matches its area / where filter"
+                )
             st["locations"] = idx.astype(np.int64)
             if weights is not None:
                 st["location_weights"] = weights[idx]
@@ -564,8 +702,10 @@ class Scenario:
                 raise InvalidInputError(f"scenario: replay table lacks column {col!r}")
         if "week" not in df.columns:
             if "registered" not in df.columns or cfg.get("start_date") is None:
-                raise InvalidInputError("scenario: the replay table needs a 'week' column, or "
-                                        "'registered' dates and a scenario 'start_date'")
+                raise InvalidInputError(
+                    "scenario: the replay table needs a 'week' column, or "
+                    "'registered' dates and a scenario 'start_date'"
+                )
             start = pd.Timestamp(cfg["start_date"])
             days = (pd.to_datetime(df["registered"]) - start).dt.days
             df["week"] = np.floor_divide(days.to_numpy(), 7)
@@ -573,7 +713,9 @@ class Scenario:
             df = df.drop_duplicates("applicant_id", keep="first").reset_index(drop=True)
         for k, s in enumerate(df["service"]):
             if str(s) not in svc_index:
-                raise UnknownIdError(f"scenario: replay row {k}: service {s!r} is not in 'services'")
+                raise UnknownIdError(
+                    f"scenario: replay row {k}: service {s!r} is not in 'services'"
+                )
         for v in df.get("needs", []):
             tags.update(_tags(v))
         return df, df[["x", "y"]].to_numpy(float).reshape(-1, 2)
@@ -586,25 +728,33 @@ class Scenario:
 
         def col(name, default):
             return df[name] if name in df.columns else pd.Series([default] * n)
+
         return {
-            "week": np.asarray([_integer(v, f"replay row {k} week") for k, v in enumerate(df["week"])],
-                               dtype=np.int64),
+            "week": np.asarray(
+                [_integer(v, f"replay row {k} week") for k, v in enumerate(df["week"])],
+                dtype=np.int64,
+            ),
             "location": np.arange(n_pool, n_pool + n, dtype=np.int64),
             "service": np.asarray([svc_index[str(s)] for s in df["service"]], dtype=np.int64),
             "needs": [[tag_index[t] for t in _tags(v)] for v in col("needs", None)],
             "priority": np.asarray(col("priority", 0).fillna(0).astype(np.int64)),
             "duration_weeks": np.asarray(col("duration_weeks", np.nan), dtype=float),
-            "referred": np.asarray(col("referred", False).fillna(False).astype(bool), dtype=np.int64),
+            "referred": np.asarray(
+                col("referred", False).fillna(False).astype(bool), dtype=np.int64
+            ),
         }
 
     def _travel(self, t: Any):
         from . import travel as _travel
+
         if t is None:
             return None
         if isinstance(t, _travel.TravelModel):
             return t
         if not isinstance(t, Mapping):
-            raise InvalidTypeError("scenario: 'travel' must be an object or a libmatch travel model")
+            raise InvalidTypeError(
+                "scenario: 'travel' must be an object or a libmatch travel model"
+            )
         t = dict(t)
         model = t.pop("model", "straight_line")
         if model == "straight_line":
@@ -618,11 +768,14 @@ class Scenario:
                 return _travel.RoadNetwork.from_file(os.fspath(src), **t)
             except TypeError as exc:
                 raise InvalidInputError(f"scenario: travel (road_network): {exc}") from None
-        raise InvalidInputError(f"scenario: travel.model {model!r} is not straight_line or road_network")
+        raise InvalidInputError(
+            f"scenario: travel.model {model!r} is not straight_line or road_network"
+        )
 
     @staticmethod
     def _options(value: Any, what: str) -> dict | None:
         from .matching import Rules, Weights
+
         if value is None:
             return None
         cls = Weights if what == "weights" else Rules
@@ -630,8 +783,10 @@ class Scenario:
             value = dataclasses.asdict(value)
         fields = [f.name for f in dataclasses.fields(cls)]
         _check_keys(value, fields, what)
-        return {k: (bool(v) if isinstance(getattr(cls(), k), bool) else _number(v, f"{what}.{k}"))
-                for k, v in value.items()}
+        return {
+            k: (bool(v) if isinstance(getattr(cls(), k), bool) else _number(v, f"{what}.{k}"))
+            for k, v in value.items()
+        }
 
     # -- the compiled scenario ---------------------------------------------------------
     @property
@@ -645,9 +800,11 @@ class Scenario:
         if s is None:
             return "Scenario(<not built>)"
         rate = sum(a["rate_per_week"] for a in s["arrivals"])
-        return (f"Scenario({self.name!r}: {s['horizon_weeks']} weeks, {len(self.advisor_ids)} advisors, "
-                f"{len(self.service_names)} services, {rate:g} arrivals/week, "
-                f"{len(s['events'])} events)")
+        return (
+            f"Scenario({self.name!r}: {s['horizon_weeks']} weeks, {len(self.advisor_ids)} advisors, "
+            f"{len(self.service_names)} services, {rate:g} arrivals/week, "
+            f"{len(s['events'])} events)"
+        )
 
     def __getstate__(self) -> dict:
         cfg = dict(self._config)
@@ -655,12 +812,17 @@ class Scenario:
             if isinstance(cfg.get(key), (str, os.PathLike)):
                 cfg[key] = _read_csv(self._path(cfg[key]), key)
         if self.areas is not None:
-            cfg["areas"] = {"wkb": [self.areas.wkb(i) for i in range(len(self.areas))],
-                            "ids": self.areas.ids, "crs": self.areas.crs}
+            cfg["areas"] = {
+                "wkb": [self.areas.wkb(i) for i in range(len(self.areas))],
+                "ids": self.areas.ids,
+                "crs": self.areas.crs,
+            }
         travel = cfg.get("travel")
         if travel is not None and not isinstance(travel, Mapping):
-            raise InvalidTypeError("a Scenario with a travel model object cannot be pickled; give "
-                                   "'travel' as a dict (model, source, ...) instead")
+            raise InvalidTypeError(
+                "a Scenario with a travel model object cannot be pickled; give "
+                "'travel' as a dict (model, source, ...) instead"
+            )
         if isinstance(travel, Mapping) and "source" in travel:
             cfg["travel"] = dict(travel, source=os.fspath(self._path(travel["source"])))
         return {"config": cfg, "base": os.fspath(self._base), "name": self.name}
@@ -670,6 +832,7 @@ class Scenario:
 
 
 # ---- results -------------------------------------------------------------------------------
+
 
 class SimulationResult:
     """One simulated horizon.
@@ -710,8 +873,9 @@ class SimulationResult:
             xy = scenario._location_xy[c["location"].to_numpy()] if len(c) else np.empty((0, 2))
             c.insert(c.columns.get_loc("location") + 1, "x", xy[:, 0])
             c.insert(c.columns.get_loc("x") + 1, "y", xy[:, 1])
-            area_ids = np.asarray(list(scenario.areas.ids) if scenario.areas is not None else [],
-                                  dtype=object)
+            area_ids = np.asarray(
+                list(scenario.areas.ids) if scenario.areas is not None else [], dtype=object
+            )
             c["area"] = [area_ids[a] if a >= 0 else None for a in c["area"]]
             c["status"] = pd.Categorical.from_codes(c["status"].to_numpy(), _STATUS)
             c["reason"] = [_REASONS[r] for r in c["reason"]]
@@ -731,15 +895,20 @@ class SimulationResult:
 
     def __repr__(self) -> str:
         s = self.summary
-        return (f"SimulationResult({self.scenario!r}, seed {self.seed}: {s['arrivals']} arrivals, "
-                f"{s['matched_first']} matched, {s['escalated']} escalated, "
-                f"wait mean {s['wait_mean']:.2f} w, utilisation {s['util_mean']:.2f})")
+        return (
+            f"SimulationResult({self.scenario!r}, seed {self.seed}: {s['arrivals']} arrivals, "
+            f"{s['matched_first']} matched, {s['escalated']} escalated, "
+            f"wait mean {s['wait_mean']:.2f} w, utilisation {s['util_mean']:.2f})"
+        )
 
     def plot(self, axes=None):
         """Weekly KPIs: queue, waiting time, escalations, travel, utilisation and its Gini
-    (a 2 x 3 matplotlib axes array)."""
-        return _plot_weekly(self.weekly.assign(seed=self.seed), axes=axes,
-                            title=f"{self.scenario}, seed {self.seed}")
+        (a 2 x 3 matplotlib axes array)."""
+        return _plot_weekly(
+            self.weekly.assign(seed=self.seed),
+            axes=axes,
+            title=f"{self.scenario}, seed {self.seed}",
+        )
 
     def to_csv(self, out_dir: str | os.PathLike) -> list[str]:
         """Writes weekly.csv, summary.csv, cases.csv, assignments.csv, advisor_weeks.csv."""
@@ -765,8 +934,9 @@ def _as_scenario(s: Any) -> Scenario:
     raise InvalidTypeError(f"expected a Scenario (or a dict / JSON path), got {type(s).__name__}")
 
 
-def simulate(scenario: Scenario | Mapping | str | os.PathLike, seed: int = 0,
-             details: bool = True) -> SimulationResult:
+def simulate(
+    scenario: Scenario | Mapping | str | os.PathLike, seed: int = 0, details: bool = True
+) -> SimulationResult:
     """Simulates the scenario's horizon once.
 
     Parameters
@@ -791,14 +961,16 @@ def simulate(scenario: Scenario | Mapping | str | os.PathLike, seed: int = 0,
 def _normalise(scenarios: Any) -> tuple[list[str], list[Scenario]]:
     if isinstance(scenarios, (Scenario, str, os.PathLike)):
         items = [(None, _as_scenario(scenarios))]
-    elif isinstance(scenarios, Mapping) and not any(k in scenarios for k in ("services", "advisors")):
+    elif isinstance(scenarios, Mapping) and not any(
+        k in scenarios for k in ("services", "advisors")
+    ):
         items = [(str(k), _as_scenario(v)) for k, v in scenarios.items()]
     elif isinstance(scenarios, Mapping):
         items = [(None, _as_scenario(scenarios))]
     else:
         items = [(None, _as_scenario(s)) for s in scenarios]
     names, seen = [], {}
-    for k, (name, sc) in enumerate(items):
+    for name, sc in items:
         n = name if name is not None else sc.name
         seen[n] = seen.get(n, 0) + 1
         names.append(n)
@@ -818,22 +990,29 @@ def _frames(names, scenarios, seeds, n_jobs, progress, weekly):
     callback = None
     if progress and total:
         from tqdm import tqdm
+
         bar = tqdm(total=total, desc="simulate", unit="run", file=sys.stderr)
         state = {"done": 0}
 
         def callback(done: int) -> None:
             bar.update(done - state["done"])
             state["done"] = done
+
     try:
         n_threads = _threads(n_jobs, "n_jobs")
-        raw = _core.simulate_many([s._simulator for s in scenarios], seeds, n_threads,
-                                  callback, bool(weekly))
+        raw = _core.simulate_many(
+            [s._simulator for s in scenarios], seeds, n_threads, callback, bool(weekly)
+        )
     finally:
         if bar is not None:
             bar.close()
     seed_dtype = np.int64 if max(seeds, default=0) < 2**63 else np.uint64
-    keys = pd.DataFrame({"scenario": np.repeat(np.asarray(names, dtype=object), len(seeds)),
-                         "seed": np.tile(np.asarray(seeds, dtype=seed_dtype), len(scenarios))})
+    keys = pd.DataFrame(
+        {
+            "scenario": np.repeat(np.asarray(names, dtype=object), len(seeds)),
+            "seed": np.tile(np.asarray(seeds, dtype=seed_dtype), len(scenarios)),
+        }
+    )
     summary = pd.concat([keys, pd.DataFrame(raw["summary"])], axis=1)
     weekly_df = None
     if weekly:
@@ -845,8 +1024,9 @@ def _frames(names, scenarios, seeds, n_jobs, progress, weekly):
     return summary, weekly_df
 
 
-def simulate_many(scenarios: Any, seeds: Any, n_jobs: int | None = None,
-                  progress: bool = True) -> pd.DataFrame:
+def simulate_many(
+    scenarios: Any, seeds: Any, n_jobs: int | None = None, progress: bool = True
+) -> pd.DataFrame:
     """Runs every scenario with every seed on ``n_jobs`` threads (default: all cores).
 
     Parameters
@@ -871,13 +1051,19 @@ def simulate_many(scenarios: Any, seeds: Any, n_jobs: int | None = None,
 
 # ---- plots and command line ----------------------------------------------------------------
 
-_PLOT_KPIS = (("waiting", "requests waiting"), ("wait_mean", "wait to first match (weeks)"),
-              ("escalated_total", "escalated (cumulative)"), ("travel_mean", "travel (minutes)"),
-              ("util_mean", "utilisation (mean)"), ("util_gini", "utilisation Gini"))
+_PLOT_KPIS = (
+    ("waiting", "requests waiting"),
+    ("wait_mean", "wait to first match (weeks)"),
+    ("escalated_total", "escalated (cumulative)"),
+    ("travel_mean", "travel (minutes)"),
+    ("util_mean", "utilisation (mean)"),
+    ("util_gini", "utilisation Gini"),
+)
 
 
 def _plot_weekly(weekly: pd.DataFrame, axes=None, title: str | None = None):
     import matplotlib.pyplot as plt
+
     if axes is None:
         fig, axes = plt.subplots(2, 3, figsize=(13, 6.5), sharex=True, constrained_layout=True)
     else:
@@ -887,11 +1073,17 @@ def _plot_weekly(weekly: pd.DataFrame, axes=None, title: str | None = None):
         for name, g in groups:
             by_week = g.groupby("week")[col]
             mean = by_week.mean()
-            line, = ax.plot(mean.index, mean.to_numpy(), label=str(name) or None)
+            (line,) = ax.plot(mean.index, mean.to_numpy(), label=str(name) or None)
             if g["seed"].nunique() > 1:
                 lo, hi = by_week.quantile(0.1), by_week.quantile(0.9)
-                ax.fill_between(lo.index, lo.to_numpy(), hi.to_numpy(), alpha=0.2,
-                                color=line.get_color(), linewidth=0)
+                ax.fill_between(
+                    lo.index,
+                    lo.to_numpy(),
+                    hi.to_numpy(),
+                    alpha=0.2,
+                    color=line.get_color(),
+                    linewidth=0,
+                )
         ax.set_title(label, fontsize=10)
         ax.grid(alpha=0.3)
     for ax in np.ravel(axes)[3:]:
@@ -909,20 +1101,35 @@ def _cmd_simulate(args) -> int:
     seeds = parse_seeds(args.seeds if args.seeds is not None else scenario.config.get("seed", 0))
     out = Path(args.out)
     out.mkdir(parents=True, exist_ok=True)
-    summary, weekly = _frames([scenario.name], [scenario], seeds, args.jobs,
-                              not args.no_progress, True)
+    summary, weekly = _frames(
+        [scenario.name], [scenario], seeds, args.jobs, not args.no_progress, True
+    )
     summary.to_csv(out / "summary.csv", index=False)
     weekly.to_csv(out / "weekly.csv", index=False)
     import matplotlib
+
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
-    axes = _plot_weekly(weekly, title=f"{scenario.name}: mean and 10-90% band over "
-                                      f"{len(seeds)} seed(s)")
+
+    axes = _plot_weekly(
+        weekly, title=f"{scenario.name}: mean and 10-90% band over {len(seeds)} seed(s)"
+    )
     fig = np.ravel(axes)[0].figure
     fig.savefig(out / "kpis.png", dpi=110)
     plt.close(fig)
-    cols = ["arrivals", "matched_first", "escalated", "no_klik_returns", "reassigned",
-            "wait_mean", "wait_p90", "travel_mean", "outside_area_share", "util_mean", "util_gini_mean"]
+    cols = [
+        "arrivals",
+        "matched_first",
+        "escalated",
+        "no_klik_returns",
+        "reassigned",
+        "wait_mean",
+        "wait_p90",
+        "travel_mean",
+        "outside_area_share",
+        "util_mean",
+        "util_gini_mean",
+    ]
     desc = summary[cols].describe().loc[["mean", "min", "max"]].T
     print(f"{scenario!r}, {len(seeds)} seed(s)")
     print(desc.to_string(float_format=lambda v: f"{v:.3f}"))
@@ -931,12 +1138,18 @@ def _cmd_simulate(args) -> int:
 
 
 def _register_cli(sub) -> None:
-    p = sub.add_parser("simulate", help="simulate a year of weekly rounds over many seeds",
-                       description="Simulate a scenario (JSON) over seeds; writes summary.csv "
-                                   "(one row per seed), weekly.csv and kpis.png.")
+    p = sub.add_parser(
+        "simulate",
+        help="simulate a year of weekly rounds over many seeds",
+        description="Simulate a scenario (JSON) over seeds; writes summary.csv "
+        "(one row per seed), weekly.csv and kpis.png.",
+    )
     p.add_argument("--scenario", required=True, help="scenario JSON file")
-    p.add_argument("--seeds", default=None,
-                   help="seeds, e.g. 0-99 or 1,5,9 (default: the scenario's 'seed', else 0)")
+    p.add_argument(
+        "--seeds",
+        default=None,
+        help="seeds, e.g. 0-99 or 1,5,9 (default: the scenario's 'seed', else 0)",
+    )
     p.add_argument("--out", required=True, help="output directory")
     p.add_argument("--jobs", type=int, default=None, help="threads (default: all cores)")
     p.add_argument("--no-progress", action="store_true", help="no progress bar")

@@ -15,7 +15,8 @@ from __future__ import annotations
 
 import math
 import os
-from typing import Any, Mapping
+from collections.abc import Mapping
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -39,14 +40,19 @@ def _text(values: Any) -> pd.Series:
 
 
 # ------------------------------------------------------------------------ inputs
-def _locations_xy(locations: Any, id_column: str, crs: str | None) -> tuple[pd.DataFrame, np.ndarray]:
+def _locations_xy(
+    locations: Any, id_column: str, crs: str | None
+) -> tuple[pd.DataFrame, np.ndarray]:
     """The locations frame and its (n, 2) coordinates in the working CRS."""
     if not isinstance(locations, pd.DataFrame):
-        raise InvalidTypeError("locations must be a DataFrame (applicant_id, x, y) or a "
-                               f"GeoDataFrame of points, got {type(locations).__name__}")
+        raise InvalidTypeError(
+            "locations must be a DataFrame (applicant_id, x, y) or a "
+            f"GeoDataFrame of points, got {type(locations).__name__}"
+        )
     if id_column not in locations.columns:
-        raise InvalidInputError(f"locations: missing column {id_column!r} "
-                                f"(columns: {list(locations.columns)})")
+        raise InvalidInputError(
+            f"locations: missing column {id_column!r} (columns: {list(locations.columns)})"
+        )
     geometry = getattr(locations, "geometry", None) if hasattr(locations, "crs") else None
     if geometry is not None and "x" not in locations.columns:
         gdf = locations
@@ -55,8 +61,11 @@ def _locations_xy(locations: Any, id_column: str, crs: str | None) -> tuple[pd.D
         geom = gdf.geometry
         if len(geom) and not (geom.geom_type == "Point").all():
             raise InvalidInputError("locations: every geometry must be a Point")
-        xy = np.column_stack([geom.x.to_numpy(float), geom.y.to_numpy(float)]) if len(geom) \
+        xy = (
+            np.column_stack([geom.x.to_numpy(float), geom.y.to_numpy(float)])
+            if len(geom)
             else np.empty((0, 2))
+        )
         return locations, np.ascontiguousarray(xy)
     missing = {"x", "y"} - set(locations.columns)
     if missing:
@@ -82,8 +91,10 @@ def _working_crs(layers: Mapping[str, Any], travel: Any) -> str | None:
     first_what, first = named[0]
     for what, crs in named[1:]:
         if crs != first and not _same_crs(crs, first):
-            raise CrsError(f"{what} is in {crs!r} but {first_what} in {first!r}; "
-                           "build every layer and the road network in one working CRS")
+            raise CrsError(
+                f"{what} is in {crs!r} but {first_what} in {first!r}; "
+                "build every layer and the road network in one working CRS"
+            )
     return first
 
 
@@ -91,16 +102,16 @@ def _check_layers(layers: Any) -> dict[str, Any]:
     if layers is None:
         return {}
     if not isinstance(layers, Mapping):
-        raise InvalidTypeError("layers must map a name to an AreaSet, e.g. "
-                               "{'municipality': read_areas(...)}")
+        raise InvalidTypeError(
+            "layers must map a name to an AreaSet, e.g. {'municipality': read_areas(...)}"
+        )
     out = {}
     for name, layer in layers.items():
         if not isinstance(name, str) or not name:
             raise InvalidInputError(f"layer names must be non-empty strings, got {name!r}")
         for attr in ("locate", "nearest", "ids", "crs"):
             if not hasattr(layer, attr):
-                raise InvalidTypeError(f"layer {name!r} is not an AreaSet "
-                                       f"({type(layer).__name__})")
+                raise InvalidTypeError(f"layer {name!r} is not an AreaSet ({type(layer).__name__})")
         out[name] = layer
     return out
 
@@ -113,38 +124,50 @@ def close_locations(xy: Any, groups: Any, tolerance_m: float) -> pd.DataFrame:
     ``groups`` holds one label per point (e.g. the applicant id); equal labels never pair.
     """
     codes, _ = pd.factorize(pd.Series(groups), use_na_sentinel=False)
-    a, b, d = _core.close_pairs(np.ascontiguousarray(xy, dtype=float),
-                                codes.astype(np.int64), float(tolerance_m))
+    a, b, d = _core.close_pairs(
+        np.ascontiguousarray(xy, dtype=float), codes.astype(np.int64), float(tolerance_m)
+    )
     return pd.DataFrame({"a": a, "b": b, "distance_m": d})
 
 
-def _advisor_columns(advisors: pd.DataFrame, xy: np.ndarray, travel: TravelModel,
-                     threads: int) -> dict[str, Any]:
+def _advisor_columns(
+    advisors: pd.DataFrame, xy: np.ndarray, travel: TravelModel, threads: int
+) -> dict[str, Any]:
     for col in ("advisor_id", "x", "y"):
         if col not in advisors.columns:
-            raise InvalidInputError(f"advisors: missing column {col!r} "
-                                    f"(columns: {list(advisors.columns)})")
+            raise InvalidInputError(
+                f"advisors: missing column {col!r} (columns: {list(advisors.columns)})"
+            )
     has_km, has_min = "radius_km" in advisors.columns, "radius_minutes" in advisors.columns
     if not (has_km or has_min):
-        raise InvalidInputError("advisors need an action radius: column radius_km and/or "
-                                "radius_minutes (empty = no limit for that advisor)")
+        raise InvalidInputError(
+            "advisors need an action radius: column radius_km and/or "
+            "radius_minutes (empty = no limit for that advisor)"
+        )
     n_adv, n = len(advisors), len(xy)
     ids = advisors["advisor_id"].astype(str).to_numpy(dtype=object)
     if pd.Series(ids).duplicated().any():
         dup = pd.Series(ids)[pd.Series(ids).duplicated()].iloc[0]
         raise InvalidInputError(f"advisors: duplicate advisor_id {dup!r}")
     base = np.ascontiguousarray(advisors[["x", "y"]].to_numpy(dtype=float).reshape(-1, 2))
-    rad_km = (pd.to_numeric(advisors["radius_km"], errors="raise").to_numpy(float) if has_km
-              else np.full(n_adv, np.nan))
-    rad_min = (pd.to_numeric(advisors["radius_minutes"], errors="raise").to_numpy(float)
-               if has_min else np.full(n_adv, np.nan))
+    rad_km = (
+        pd.to_numeric(advisors["radius_km"], errors="raise").to_numpy(float)
+        if has_km
+        else np.full(n_adv, np.nan)
+    )
+    rad_min = (
+        pd.to_numeric(advisors["radius_minutes"], errors="raise").to_numpy(float)
+        if has_min
+        else np.full(n_adv, np.nan)
+    )
     if (rad_km < 0).any() or (rad_min < 0).any():
         raise InvalidInputError("advisors: radius_km and radius_minutes must be >= 0")
     # All pairs: the nearest advisor may lie outside every radius.
     p = travel.pairs_arrays(base, xy, threads=threads or None)
     o, d, minutes, km = p.origin, p.destination, p.minutes, p.km
-    within = (np.isnan(rad_km[o]) | (km <= rad_km[o])) & \
-             (np.isnan(rad_min[o]) | (minutes <= rad_min[o]))
+    within = (np.isnan(rad_km[o]) | (km <= rad_km[o])) & (
+        np.isnan(rad_min[o]) | (minutes <= rad_min[o])
+    )
     count = np.bincount(d[within], minlength=n).astype(np.int64)
     # Ids within radius, nearest first (ties: lower advisor row).
     order = np.lexsort((o, minutes, d))
@@ -168,10 +191,17 @@ def _advisor_columns(advisors: pd.DataFrame, xy: np.ndarray, travel: TravelModel
     }
 
 
-def location_study(locations: Any, layers: Mapping[str, Any], advisors: pd.DataFrame | None = None,
-                   travel: TravelModel | None = None, max_distance_m: float = 10_000, *,
-                   id_column: str = "applicant_id", duplicate_tolerance_m: float = 25.0,
-                   threads: int | None = None) -> pd.DataFrame:
+def location_study(
+    locations: Any,
+    layers: Mapping[str, Any],
+    advisors: pd.DataFrame | None = None,
+    travel: TravelModel | None = None,
+    max_distance_m: float = 10_000,
+    *,
+    id_column: str = "applicant_id",
+    duplicate_tolerance_m: float = 25.0,
+    threads: int | None = None,
+) -> pd.DataFrame:
     """Brief location study, one row per business location, in input order.
 
     Parameters
@@ -245,8 +275,10 @@ def location_study(locations: Any, layers: Mapping[str, Any], advisors: pd.DataF
     n = len(xy)
     ids = df_in[id_column]
     if ids.isna().any():
-        raise InvalidInputError(f"locations: {id_column} is empty in row "
-                                f"{int(np.flatnonzero(ids.isna().to_numpy())[0])}")
+        raise InvalidInputError(
+            f"locations: {id_column} is empty in row "
+            f"{int(np.flatnonzero(ids.isna().to_numpy())[0])}"
+        )
     ids = ids.astype(str).to_numpy(dtype=object)
     codes, uniques = pd.factorize(pd.Series(ids))
     codes = codes.astype(np.int64)
@@ -262,8 +294,11 @@ def location_study(locations: Any, layers: Mapping[str, Any], advisors: pd.DataF
     for name, layer in layers.items():
         layer_ids = np.array(list(layer.ids) + [_MISSING], dtype=object)
         inside = np.asarray(layer.locate(xy, threads)) if n else np.empty(0, np.int64)
-        near, dist = layer.nearest(xy, max_distance=max_d, threads=threads) if n else (
-            np.empty(0, np.int64), np.empty(0))
+        near, dist = (
+            layer.nearest(xy, max_distance=max_d, threads=threads)
+            if n
+            else (np.empty(0, np.int64), np.empty(0))
+        )
         inside = np.asarray(inside, np.int64)
         near = np.asarray(near, np.int64)
         out[f"{name}_id"] = layer_ids[inside]
@@ -273,8 +308,9 @@ def location_study(locations: Any, layers: Mapping[str, Any], advisors: pd.DataF
         for i in np.flatnonzero(inside != prim):
             differing[i].append(name)
     out["differs_from_primary"] = np.array([bool(v) for v in differing], dtype=bool)
-    out["differing_layers"] = np.array([";".join(v) if v else _MISSING for v in differing],
-                                       dtype=object)
+    out["differing_layers"] = np.array(
+        [";".join(v) if v else _MISSING for v in differing], dtype=object
+    )
 
     if n:
         other, dup_d = _core.nearest_other_group(xy, codes, tol, nthreads)
@@ -295,8 +331,12 @@ def location_study(locations: Any, layers: Mapping[str, Any], advisors: pd.DataF
             raise InvalidTypeError("advisors must be a DataFrame")
         out.update(_advisor_columns(advisors, xy, model, nthreads))
 
-    text_cols = [c for c in out if c.endswith("_id") or c in (
-        "differing_layers", "advisor_ids_in_radius", "duplicate_of", id_column)]
+    text_cols = [
+        c
+        for c in out
+        if c.endswith("_id")
+        or c in ("differing_layers", "advisor_ids_in_radius", "duplicate_of", id_column)
+    ]
     df = pd.DataFrame(out, index=df_in.index)
     for c in text_cols:
         df[c] = _text(out[c]).set_axis(df.index)
@@ -323,7 +363,7 @@ def location_study_summary(study: pd.DataFrame) -> pd.DataFrame:
     id_column = study.attrs.get("id_column", "applicant_id")
     layers = study.attrs.get("layers")
     if layers is None:
-        layers = tuple(c[:-len("_nearest_id")] for c in study.columns if c.endswith("_nearest_id"))
+        layers = tuple(c[: -len("_nearest_id")] for c in study.columns if c.endswith("_nearest_id"))
     needed = {id_column, "x", "y", "is_primary", "differs_from_primary", "duplicate_of"}
     missing = needed - set(study.columns)
     if missing:
@@ -332,11 +372,14 @@ def location_study_summary(study: pd.DataFrame) -> pd.DataFrame:
     prim = st[st["is_primary"]].set_index(id_column, drop=False)
     order = pd.unique(st[id_column])
     prim = prim.loc[order]
-    out = pd.DataFrame({id_column: _text(prim[id_column].to_numpy(object)),
-                        "n_locations": st.groupby(id_column, sort=False).size().loc[order]
-                        .to_numpy(np.int64),
-                        "primary_x": prim["x"].to_numpy(float),
-                        "primary_y": prim["y"].to_numpy(float)})
+    out = pd.DataFrame(
+        {
+            id_column: _text(prim[id_column].to_numpy(object)),
+            "n_locations": st.groupby(id_column, sort=False).size().loc[order].to_numpy(np.int64),
+            "primary_x": prim["x"].to_numpy(float),
+            "primary_y": prim["y"].to_numpy(float),
+        }
+    )
     for name in layers:
         out[f"{name}_id"] = _text(prim[f"{name}_id"].to_numpy(object))
     others = st[~st["is_primary"] & st["differs_from_primary"]]
@@ -402,20 +445,34 @@ def _cmd_study(args) -> int:
     names = [s[0] for s in specs]
     if len(set(names)) != len(names):
         raise InvalidInputError(f"layer names must be unique, got {names}")
-    layers = {name: read_areas(path, id_field, layer=layer, crs=args.crs)
-              for name, path, layer, id_field in specs}
+    layers = {
+        name: read_areas(path, id_field, layer=layer, crs=args.crs)
+        for name, path, layer, id_field in specs
+    }
     locations = pd.read_csv(args.locations, dtype={args.id_column: str})
     advisors = pd.read_csv(args.advisors, dtype={"advisor_id": str}) if args.advisors else None
     if args.roads:
         travel = RoadNetwork.from_file(
-            args.roads, speed_field=args.speed_field, class_field=args.class_field,
-            class_speeds=_parse_speeds(args.class_speeds), oneway_field=args.oneway_field,
-            default_speed_kmh=args.default_speed_kmh, crs=args.crs, snap_max_m=args.snap_max_m)
+            args.roads,
+            speed_field=args.speed_field,
+            class_field=args.class_field,
+            class_speeds=_parse_speeds(args.class_speeds),
+            oneway_field=args.oneway_field,
+            default_speed_kmh=args.default_speed_kmh,
+            crs=args.crs,
+            snap_max_m=args.snap_max_m,
+        )
     else:
         travel = StraightLine(detour=args.detour, speed_kmh=args.speed_kmh)
-    study = location_study(locations, layers, advisors=advisors, travel=travel,
-                           max_distance_m=args.max_distance_m, id_column=args.id_column,
-                           duplicate_tolerance_m=args.duplicate_tolerance_m)
+    study = location_study(
+        locations,
+        layers,
+        advisors=advisors,
+        travel=travel,
+        max_distance_m=args.max_distance_m,
+        id_column=args.id_column,
+        duplicate_tolerance_m=args.duplicate_tolerance_m,
+    )
     os.makedirs(os.path.dirname(os.path.abspath(args.out)) or ".", exist_ok=True)
     study.to_csv(args.out, index=False)
     summary = location_study_summary(study)
@@ -423,33 +480,51 @@ def _cmd_study(args) -> int:
         summary.to_csv(args.summary, index=False)
     n_dup = int(study["duplicate_of"].notna().sum())
     n_else = int(summary["locations_elsewhere"].sum())
-    print(f"studied {len(study)} locations of {len(summary)} requests against "
-          f"{len(layers)} layer(s) ({travel.describe()}): {n_dup} possible duplicate "
-          f"location(s), {n_else} location(s) in another area than their primary -> {args.out}")
+    print(
+        f"studied {len(study)} locations of {len(summary)} requests against "
+        f"{len(layers)} layer(s) ({travel.describe()}): {n_dup} possible duplicate "
+        f"location(s), {n_else} location(s) in another area than their primary -> {args.out}"
+    )
     return 0
 
 
 def _register_cli(sub) -> None:
     p = sub.add_parser(
-        "study", help="brief location study of business locations",
+        "study",
+        help="brief location study of business locations",
         description="Brief location study: per business location the containing and nearest "
-                    "feature of each layer, advisors within their action radius, and possible "
-                    "duplicates of other requests.")
+        "feature of each layer, advisors within their action radius, and possible "
+        "duplicates of other requests.",
+    )
     p.add_argument("--areas", help="orientation areas as FILE[@LAYER]:ID_FIELD (layer name 'area')")
-    p.add_argument("--layer", action="append", metavar="NAME=FILE[@LAYER]:ID_FIELD",
-                   help="a context layer (repeatable), e.g. "
-                        "municipality=data/municipalities.geojson:id")
-    p.add_argument("--locations", required=True,
-                   help="CSV with applicant_id, x, y (one row per business location)")
+    p.add_argument(
+        "--layer",
+        action="append",
+        metavar="NAME=FILE[@LAYER]:ID_FIELD",
+        help="a context layer (repeatable), e.g. municipality=data/municipalities.geojson:id",
+    )
+    p.add_argument(
+        "--locations",
+        required=True,
+        help="CSV with applicant_id, x, y (one row per business location)",
+    )
     p.add_argument("--advisors", help="CSV with advisor_id, x, y, radius_km and/or radius_minutes")
     p.add_argument("--out", required=True, help="output CSV, one row per location")
     p.add_argument("--summary", help="optional output CSV, one row per request")
     p.add_argument("--id-column", default="applicant_id", help="request id column")
     p.add_argument("--crs", default="EPSG:28992", help="working CRS (default EPSG:28992)")
-    p.add_argument("--max-distance-m", type=float, default=10_000.0,
-                   help="search radius for the nearest feature (default 10000)")
-    p.add_argument("--duplicate-tolerance-m", type=float, default=25.0,
-                   help="flag locations this close to another request's (default 25)")
+    p.add_argument(
+        "--max-distance-m",
+        type=float,
+        default=10_000.0,
+        help="search radius for the nearest feature (default 10000)",
+    )
+    p.add_argument(
+        "--duplicate-tolerance-m",
+        type=float,
+        default=25.0,
+        help="flag locations this close to another request's (default 25)",
+    )
     g = p.add_argument_group("travel (default: straight line)")
     g.add_argument("--detour", type=float, default=1.3, help="straight-line detour factor")
     g.add_argument("--speed-kmh", type=float, default=60.0, help="straight-line speed")
@@ -459,7 +534,10 @@ def _register_cli(sub) -> None:
     g.add_argument("--class-speeds", help="CLASS=KMH,... speeds per road class")
     g.add_argument("--oneway-field", help="one-way field (yes/1/true, -1)")
     g.add_argument("--default-speed-kmh", type=float, help="speed of roads without one")
-    g.add_argument("--snap-max-m", type=float, default=500.0,
-                   help="max distance from a point to its road (default 500)")
+    g.add_argument(
+        "--snap-max-m",
+        type=float,
+        default=500.0,
+        help="max distance from a point to its road (default 500)",
+    )
     p.set_defaults(func=_cmd_study)
-

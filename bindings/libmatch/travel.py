@@ -16,8 +16,9 @@ from __future__ import annotations
 
 import math
 import os
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any, Mapping, Sequence
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -53,8 +54,14 @@ class TravelPairs:
     def to_frame(self) -> pd.DataFrame:
         """The pairs as a DataFrame (``origin``, ``destination``, ``minutes``, ``km``) with
         the summary in ``df.attrs`` (see :meth:`TravelModel.pairs`)."""
-        df = pd.DataFrame({"origin": self.origin, "destination": self.destination,
-                           "minutes": self.minutes, "km": self.km})
+        df = pd.DataFrame(
+            {
+                "origin": self.origin,
+                "destination": self.destination,
+                "minutes": self.minutes,
+                "km": self.km,
+            }
+        )
         df.attrs["unsnapped_origins"] = tuple(int(i) for i in self.unsnapped_origins)
         df.attrs["unsnapped_destinations"] = tuple(int(i) for i in self.unsnapped_destinations)
         df.attrs["unreachable_pairs"] = int(self.unreachable_pairs)
@@ -91,17 +98,30 @@ class TravelModel:
         """Working CRS the model is bound to (None: any projected metres)."""
         return None
 
-    def pairs_arrays(self, origins_xy: Any, destinations_xy: Any, max_minutes: float | None = None,
-                     max_km: float | None = None, threads: int | None = None) -> TravelPairs:
+    def pairs_arrays(
+        self,
+        origins_xy: Any,
+        destinations_xy: Any,
+        max_minutes: float | None = None,
+        max_km: float | None = None,
+        threads: int | None = None,
+    ) -> TravelPairs:
         """Like :meth:`pairs` but returns numpy arrays (no DataFrame)."""
         o = points_xy(origins_xy, "origins_xy")
         d = points_xy(destinations_xy, "destinations_xy")
-        res = self._impl.pairs_arrays(o, d, _limit(max_minutes, "max_minutes"),
-                                      _limit(max_km, "max_km"), _threads(threads))
+        res = self._impl.pairs_arrays(
+            o, d, _limit(max_minutes, "max_minutes"), _limit(max_km, "max_km"), _threads(threads)
+        )
         return TravelPairs(**res)
 
-    def pairs(self, origins_xy: Any, destinations_xy: Any, max_minutes: float | None = None,
-              max_km: float | None = None, threads: int | None = None) -> pd.DataFrame:
+    def pairs(
+        self,
+        origins_xy: Any,
+        destinations_xy: Any,
+        max_minutes: float | None = None,
+        max_km: float | None = None,
+        threads: int | None = None,
+    ) -> pd.DataFrame:
         """Travel between every origin and destination within the limits.
 
         Parameters
@@ -130,8 +150,9 @@ class TravelModel:
            origin  destination  minutes   km
         0       0            0      6.5  6.5
         """
-        return self.pairs_arrays(origins_xy, destinations_xy, max_minutes, max_km,
-                                 threads).to_frame()
+        return self.pairs_arrays(
+            origins_xy, destinations_xy, max_minutes, max_km, threads
+        ).to_frame()
 
 
 class StraightLine(TravelModel):
@@ -162,8 +183,13 @@ def _is_osm(source: str) -> bool:
     return s.endswith(".osm") or s.endswith(".osm.pbf") or s.endswith(".pbf")
 
 
-def _options(crs: Any, snap_max_m: float, snap_speed_kmh: float,
-             node_tolerance_m: float = 0.1, base: Any = None) -> Any:
+def _options(
+    crs: Any,
+    snap_max_m: float,
+    snap_speed_kmh: float,
+    node_tolerance_m: float = 0.1,
+    base: Any = None,
+) -> Any:
     o = base if base is not None else _core.RoadNetworkOptions()
     o.crs = _crs_string(crs)
     o.snap_max_m = float(snap_max_m)
@@ -194,14 +220,24 @@ class RoadNetwork(TravelModel):
 
     # construction -------------------------------------------------------------------
     @classmethod
-    def from_file(cls, source: str | os.PathLike, layer: str | None = None,
-                  speed_field: str | None = None, class_field: str | None = None,
-                  class_speeds: Mapping[str, float] | None = None,
-                  oneway_field: str | None = None, crs: Any = "EPSG:28992",
-                  snap_max_m: float = 500.0, *, default_speed_kmh: float | None = None,
-                  skip_classes: Sequence[str] | None = None, source_crs: Any = None,
-                  node_tolerance_m: float = 0.1, snap_speed_kmh: float = 15.0,
-                  profile: str | None = None) -> "RoadNetwork":
+    def from_file(
+        cls,
+        source: str | os.PathLike,
+        layer: str | None = None,
+        speed_field: str | None = None,
+        class_field: str | None = None,
+        class_speeds: Mapping[str, float] | None = None,
+        oneway_field: str | None = None,
+        crs: Any = "EPSG:28992",
+        snap_max_m: float = 500.0,
+        *,
+        default_speed_kmh: float | None = None,
+        skip_classes: Sequence[str] | None = None,
+        source_crs: Any = None,
+        node_tolerance_m: float = 0.1,
+        snap_speed_kmh: float = 15.0,
+        profile: str | None = None,
+    ) -> RoadNetwork:
         """Reads a road network from any GDAL line layer.
 
         Parameters
@@ -246,8 +282,12 @@ class RoadNetwork(TravelModel):
         (no line features), CrsError, InvalidInputError (speeds, options).
         """
         src = os.fspath(source)
-        no_speed_args = (speed_field is None and class_field is None and class_speeds is None
-                         and default_speed_kmh is None)
+        no_speed_args = (
+            speed_field is None
+            and class_field is None
+            and class_speeds is None
+            and default_speed_kmh is None
+        )
         if profile is None and _is_osm(src) and no_speed_args:
             profile = "osm_car"
         if profile not in (None, "osm_car"):
@@ -275,9 +315,17 @@ class RoadNetwork(TravelModel):
         return cls(_core.RoadNetwork.from_file(src, o))
 
     @classmethod
-    def from_lines(cls, lines: Sequence[Any], speed_kmh: Any, oneway: Any = None,
-                   crs: Any = "EPSG:28992", snap_max_m: float = 500.0, *,
-                   node_tolerance_m: float = 0.1, snap_speed_kmh: float = 15.0) -> "RoadNetwork":
+    def from_lines(
+        cls,
+        lines: Sequence[Any],
+        speed_kmh: Any,
+        oneway: Any = None,
+        crs: Any = "EPSG:28992",
+        snap_max_m: float = 500.0,
+        *,
+        node_tolerance_m: float = 0.1,
+        snap_speed_kmh: float = 15.0,
+    ) -> RoadNetwork:
         """Builds from polylines in the working CRS: ``lines`` is a sequence of ``(k, 2)``
         coordinate arrays (or shapely LineStrings), one speed (km/h) and optionally one
         one-way flag (1 forward, -1 reverse, 0 both) per line. Noded like :meth:`from_file`.
@@ -294,23 +342,46 @@ class RoadNetwork(TravelModel):
         offsets[1:] = np.cumsum([len(c) for c in coords])
         xy = np.ascontiguousarray(np.vstack(coords) if coords else np.empty((0, 2)))
         o = _options(crs, snap_max_m, snap_speed_kmh, node_tolerance_m)
-        return cls(_core.RoadNetwork.from_lines(offsets, xy, np.asarray(speed_kmh, dtype=float),
-                                                None if oneway is None else np.asarray(oneway),
-                                                o))
+        return cls(
+            _core.RoadNetwork.from_lines(
+                offsets,
+                xy,
+                np.asarray(speed_kmh, dtype=float),
+                None if oneway is None else np.asarray(oneway),
+                o,
+            )
+        )
 
     @classmethod
-    def from_edges(cls, node_xy: Any, edge_from: Any, edge_to: Any, speed_kmh: Any,
-                   length_m: Any = None, oneway: Any = None, crs: Any = "EPSG:28992",
-                   snap_max_m: float = 500.0, *, snap_speed_kmh: float = 15.0) -> "RoadNetwork":
+    def from_edges(
+        cls,
+        node_xy: Any,
+        edge_from: Any,
+        edge_to: Any,
+        speed_kmh: Any,
+        length_m: Any = None,
+        oneway: Any = None,
+        crs: Any = "EPSG:28992",
+        snap_max_m: float = 500.0,
+        *,
+        snap_speed_kmh: float = 15.0,
+    ) -> RoadNetwork:
         """Builds from explicit nodes (``(n, 2)`` array) and straight edges between them:
         ``edge_from``/``edge_to`` node indices (int64), ``speed_kmh`` (> 0), optional
         ``length_m`` (default: euclidean) and ``oneway`` (1 forward, -1 reverse, 0 both).
         Arc minutes = ``length_m / 1000 / speed_kmh * 60``."""
         o = _options(crs, snap_max_m, snap_speed_kmh)
-        return cls(_core.RoadNetwork.from_edges(
-            points_xy(node_xy, "node_xy"), _index_array(edge_from), _index_array(edge_to),
-            np.asarray(speed_kmh), None if length_m is None else np.asarray(length_m),
-            None if oneway is None else np.asarray(oneway), o))
+        return cls(
+            _core.RoadNetwork.from_edges(
+                points_xy(node_xy, "node_xy"),
+                _index_array(edge_from),
+                _index_array(edge_to),
+                np.asarray(speed_kmh),
+                None if length_m is None else np.asarray(length_m),
+                None if oneway is None else np.asarray(oneway),
+                o,
+            )
+        )
 
     # properties -----------------------------------------------------------------------
     @property
@@ -357,8 +428,16 @@ class RoadNetwork(TravelModel):
         """Road edges: ``from``, ``to`` (node indices), ``length_m``, ``speed_kmh``,
         ``oneway`` (1 forward only, -1 reverse only, 0 both), ``minutes``."""
         f, t, length, speed, ow = self._impl.edge_arrays()
-        return pd.DataFrame({"from": f, "to": t, "length_m": length, "speed_kmh": speed,
-                             "oneway": ow, "minutes": length / 1000.0 / speed * 60.0})
+        return pd.DataFrame(
+            {
+                "from": f,
+                "to": t,
+                "length_m": length,
+                "speed_kmh": speed,
+                "oneway": ow,
+                "minutes": length / 1000.0 / speed * 60.0,
+            }
+        )
 
     def csr(self) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
         """The directed graph in CSR form: ``(indptr, indices, minutes, km)``; e.g.

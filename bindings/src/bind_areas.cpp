@@ -94,7 +94,8 @@ void bind_areas(py::module_& m) {
              }
              return out;
            })
-      .def("wkb", [](const AreaSet& self, std::size_t i) {
+      .def("wkb",
+           [](const AreaSet& self, std::size_t i) {
              if (i >= self.size()) throw InvalidInput("area index out of range");
              return py::bytes(self.to_wkb(i));
            })

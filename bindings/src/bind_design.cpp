@@ -94,7 +94,8 @@ void bind_design(py::module_& m) {
              const py::object& capacity, double max_snap_m) {
             XYArray xy = as_xy(xy_obj, "advisor bases");
             std::vector<double> cap;
-            if (!capacity.is_none()) cap = to_vec(as_f64(capacity, "advisor capacity", xy.shape(0)));
+            if (!capacity.is_none())
+              cap = to_vec(as_f64(capacity, "advisor capacity", xy.shape(0)));
             py::gil_scoped_release nogil;
             set_advisors(self, units, xy_span(xy), cap, max_snap_m);
           },
@@ -104,12 +105,12 @@ void bind_design(py::module_& m) {
           "set_travel",
           [](DesignProblem& self, const py::object& km, const py::object& minutes) {
             const auto n = static_cast<py::ssize_t>(self.centroid.size());
-            const auto cols = self.advisor_xy.empty()
-                                  ? n
-                                  : static_cast<py::ssize_t>(self.advisor_xy.size());
+            const auto cols =
+                self.advisor_xy.empty() ? n : static_cast<py::ssize_t>(self.advisor_xy.size());
             self.travel_km = matrix(km, "travel km", n, cols);
             self.travel_minutes.clear();
-            if (!minutes.is_none()) self.travel_minutes = matrix(minutes, "travel minutes", n, cols);
+            if (!minutes.is_none())
+              self.travel_minutes = matrix(minutes, "travel minutes", n, cols);
           },
           py::arg("km"), py::arg("minutes") = py::none(),
           "Travel matrix (units x advisors, or units x units without advisors): entry [i, j] "
@@ -125,8 +126,7 @@ void bind_design(py::module_& m) {
           },
           py::arg("islands") = "error", py::arg("balance") = 1.0, py::arg("travel") = 1.0,
           py::arg("compactness") = 0.01)
-      .def_property_readonly("n_units",
-                             [](const DesignProblem& p) { return p.centroid.size(); })
+      .def_property_readonly("n_units", [](const DesignProblem& p) { return p.centroid.size(); })
       .def_property_readonly("n_advisors",
                              [](const DesignProblem& p) { return p.advisor_xy.size(); })
       .def_property_readonly("centroids",
@@ -199,8 +199,8 @@ void bind_design(py::module_& m) {
 
   m.def(
       "design_areas",
-      [](const DesignProblem& problem, std::int64_t k, std::uint64_t seed, int starts,
-         int threads, double time_limit_s, std::int64_t iterations, const py::object& initial,
+      [](const DesignProblem& problem, std::int64_t k, std::uint64_t seed, int starts, int threads,
+         double time_limit_s, std::int64_t iterations, const py::object& initial,
          const py::object& fixed) {
         DesignOptions o;
         o.k = k;
@@ -237,8 +237,7 @@ void bind_design(py::module_& m) {
         return out;
       },
       py::arg("problem"), py::arg("k"), py::arg("seed") = 0, py::arg("starts") = 8,
-      py::arg("threads") = 0,
-      py::arg("time_limit_s") = std::numeric_limits<double>::infinity(),
+      py::arg("threads") = 0, py::arg("time_limit_s") = std::numeric_limits<double>::infinity(),
       py::arg("iterations") = 0, py::arg("initial") = py::none(), py::arg("fixed") = py::none());
 
   m.def(

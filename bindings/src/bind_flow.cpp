@@ -54,14 +54,13 @@ py::array as_int64(const py::handle& obj, const char* name, int ndim) {
   if (!was_array && a.size() == 0 && a.ndim() == 1 && ndim == 1) return Int64Array(0);
   const char kind = a.dtype().kind();
   if (kind != 'i' && kind != 'u')
-    throw InvalidType(std::string(name) + ": expected an integer array, got dtype " +
-                      s(a.dtype()));
+    throw InvalidType(std::string(name) + ": expected an integer array, got dtype " + s(a.dtype()));
   if (a.ndim() != ndim)
     throw InvalidInput(std::string(name) + ": expected a " + std::to_string(ndim) +
                        "-D array, got shape " + s(a.attr("shape")));
   if (kind == 'u' && a.itemsize() == 8 && a.size() > 0 &&
-      py::bool_(np.attr("any")(a.attr("__gt__")(np.attr("uint64")(
-          std::numeric_limits<i64>::max())))))
+      py::bool_(
+          np.attr("any")(a.attr("__gt__")(np.attr("uint64")(std::numeric_limits<i64>::max())))))
     throw InvalidInput(std::string(name) + ": values above the int64 range");
   return np.attr("ascontiguousarray")(a, py::arg("dtype") = np.attr("int64"));
 }
@@ -79,8 +78,7 @@ std::span<const i64> span_of(const py::array& a) {
 AssignmentResult solve_assignment(const py::object& n_rows_obj, const py::object& n_cols_obj,
                                   const py::object& rows_obj, const py::object& cols_obj,
                                   const py::object& costs_obj, const py::object& caps_obj,
-                                  const py::object& unassigned_obj,
-                                  const py::object& load_obj) {
+                                  const py::object& unassigned_obj, const py::object& load_obj) {
   const i64 n_rows = as_int(n_rows_obj, "n_rows");
   const i64 n_cols = as_int(n_cols_obj, "n_cols");
   if (n_rows < 0 || n_rows > kMaxIds)
@@ -138,9 +136,10 @@ AssignmentResult solve_assignment(const py::object& n_rows_obj, const py::object
       for (i64 j = 0; j < n_cols; ++j) add_column(j, base + j * width, width);
     } else {
       if (!py::isinstance<py::sequence>(load_obj) || py::isinstance<py::str>(load_obj))
-        throw InvalidType("load_costs: expected None, a 2-D integer array or a list of 1-D "
-                          "integer arrays, got " +
-                          s(py::type::handle_of(load_obj).attr("__name__")));
+        throw InvalidType(
+            "load_costs: expected None, a 2-D integer array or a list of 1-D "
+            "integer arrays, got " +
+            s(py::type::handle_of(load_obj).attr("__name__")));
       py::sequence seq = py::reinterpret_borrow<py::sequence>(load_obj);
       if (static_cast<i64>(seq.size()) != n_cols)
         throw InvalidInput("load_costs has " + std::to_string(seq.size()) +
@@ -179,8 +178,7 @@ AssignmentResult solve_assignment(const py::object& n_rows_obj, const py::object
 }  // namespace
 
 void bind_flow(py::module_& m) {
-  py::class_<AssignmentResult>(m, "AssignmentResult",
-                               "Result of solve_assignment (read-only).")
+  py::class_<AssignmentResult>(m, "AssignmentResult", "Result of solve_assignment (read-only).")
       .def_readonly("col_of_row", &AssignmentResult::col_of_row,
                     "int64 array (n_rows,): column of each row, -1 = unassigned.")
       .def_readonly("objective", &AssignmentResult::objective,

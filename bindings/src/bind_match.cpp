@@ -38,8 +38,8 @@ void check_len(py::ssize_t got, py::ssize_t want, const char* what) {
 
 // CSR (offsets n+1, values) -> one vector per row.
 template <class T>
-std::vector<std::vector<T>> csr(const py::handle& off_obj, const py::handle& val_obj,
-                                py::ssize_t n, const char* what) {
+std::vector<std::vector<T>> csr(const py::handle& off_obj, const py::handle& val_obj, py::ssize_t n,
+                                const char* what) {
   I64Array off = as_int64(off_obj, what);
   I64Array val = as_int64(val_obj, what);
   check_len(off.size(), n + 1, what);
@@ -82,17 +82,28 @@ Weights weights_of(const py::dict& d) {
   for (auto [k, v] : d) {
     std::string key = py::str(k);
     double x = v.cast<double>();
-    if (key == "travel_per_minute") w.travel_per_minute = x;
-    else if (key == "outside_area") w.outside_area = x;
-    else if (key == "partial_expertise_per_tag") w.partial_expertise_per_tag = x;
-    else if (key == "load") w.load = x;
-    else if (key == "continuity") w.continuity = x;
-    else if (key == "radius_penalty") w.radius_penalty = x;
-    else if (key == "radius_penalty_per_minute") w.radius_penalty_per_minute = x;
-    else if (key == "radius_penalty_per_km") w.radius_penalty_per_km = x;
-    else if (key == "unassigned_base") w.unassigned_base = x;
-    else if (key == "unassigned_per_priority") w.unassigned_per_priority = x;
-    else throw UnknownId("unknown weight '" + key + "'");
+    if (key == "travel_per_minute")
+      w.travel_per_minute = x;
+    else if (key == "outside_area")
+      w.outside_area = x;
+    else if (key == "partial_expertise_per_tag")
+      w.partial_expertise_per_tag = x;
+    else if (key == "load")
+      w.load = x;
+    else if (key == "continuity")
+      w.continuity = x;
+    else if (key == "radius_penalty")
+      w.radius_penalty = x;
+    else if (key == "radius_penalty_per_minute")
+      w.radius_penalty_per_minute = x;
+    else if (key == "radius_penalty_per_km")
+      w.radius_penalty_per_km = x;
+    else if (key == "unassigned_base")
+      w.unassigned_base = x;
+    else if (key == "unassigned_per_priority")
+      w.unassigned_per_priority = x;
+    else
+      throw UnknownId("unknown weight '" + key + "'");
   }
   return w;
 }
@@ -101,13 +112,20 @@ RuleOptions rules_of(const py::dict& d) {
   RuleOptions r;
   for (auto [k, v] : d) {
     std::string key = py::str(k);
-    if (key == "radius_hard") r.radius_hard = v.cast<bool>();
-    else if (key == "allow_partial_expertise") r.allow_partial_expertise = v.cast<bool>();
-    else if (key == "duplicate_tolerance_m") r.duplicate_tolerance_m = v.cast<double>();
-    else if (key == "max_travel_minutes") r.max_travel_minutes = v.cast<double>();
-    else if (key == "alternatives") r.alternatives = v.cast<std::int64_t>();
-    else if (key == "threads") r.threads = v.cast<int>();
-    else throw UnknownId("unknown rule option '" + key + "'");
+    if (key == "radius_hard")
+      r.radius_hard = v.cast<bool>();
+    else if (key == "allow_partial_expertise")
+      r.allow_partial_expertise = v.cast<bool>();
+    else if (key == "duplicate_tolerance_m")
+      r.duplicate_tolerance_m = v.cast<double>();
+    else if (key == "max_travel_minutes")
+      r.max_travel_minutes = v.cast<double>();
+    else if (key == "alternatives")
+      r.alternatives = v.cast<std::int64_t>();
+    else if (key == "threads")
+      r.threads = v.cast<int>();
+    else
+      throw UnknownId("unknown rule option '" + key + "'");
   }
   return r;
 }
@@ -125,7 +143,7 @@ constexpr double kPoint = static_cast<double>(kCostScale);
 template <class Get>
 void put_costs(py::dict& out, std::size_t n, Get get) {
   const char* names[] = {"travel", "outside_area", "partial_expertise", "radius", "continuity",
-                         "load", "total"};
+                         "load",   "total"};
   std::vector<F64Array> cols;
   for (int c = 0; c < 7; ++c) cols.emplace_back(static_cast<py::ssize_t>(n));
   for (std::size_t i = 0; i < n; ++i) {
@@ -134,8 +152,9 @@ void put_costs(py::dict& out, std::size_t n, Get get) {
       for (auto& col : cols) col.mutable_data()[i] = std::nan("");
       continue;
     }
-    const std::int64_t v[] = {cp->travel, cp->outside_area, cp->partial_expertise, cp->radius,
-                              cp->continuity, cp->load, cp->total()};
+    const std::int64_t v[] = {cp->travel, cp->outside_area, cp->partial_expertise,
+                              cp->radius, cp->continuity,   cp->load,
+                              cp->total()};
     for (int c = 0; c < 7; ++c) cols[c].mutable_data()[i] = static_cast<double>(v[c]) / kPoint;
   }
   for (int c = 0; c < 7; ++c) out[names[c]] = cols[c];
@@ -163,8 +182,7 @@ void bind_match(py::module_& m) {
   }
 
   py::class_<MatchRound, std::shared_ptr<MatchRound>>(m, "MatchRound")
-      .def_property_readonly("objective",
-                             [](const MatchRound& s) { return s.result.objective; })
+      .def_property_readonly("objective", [](const MatchRound& s) { return s.result.objective; })
       .def_property_readonly("unassigned_base",
                              [](const MatchRound& s) { return s.result.unassigned_base; })
       .def_property_readonly("candidate_pairs",
@@ -180,12 +198,10 @@ void bind_match(py::module_& m) {
              d["duplicate_of"] =
                  column<std::int64_t>(o.size(), [&](auto i) { return o[i].duplicate_of; });
              d["pinned"] = column<bool>(o.size(), [&](auto i) { return o[i].pinned; });
-             d["minutes"] = column<double>(o.size(), [&](auto i) {
-               return o[i].advisor >= 0 ? o[i].minutes : std::nan("");
-             });
-             d["km"] = column<double>(o.size(), [&](auto i) {
-               return o[i].advisor >= 0 ? o[i].km : std::nan("");
-             });
+             d["minutes"] = column<double>(
+                 o.size(), [&](auto i) { return o[i].advisor >= 0 ? o[i].minutes : std::nan(""); });
+             d["km"] = column<double>(
+                 o.size(), [&](auto i) { return o[i].advisor >= 0 ? o[i].km : std::nan(""); });
              put_costs(d, o.size(), [&](std::size_t i) -> const CostParts* {
                return o[i].advisor >= 0 ? &o[i].cost : nullptr;
              });
@@ -232,8 +248,10 @@ void bind_match(py::module_& m) {
               rows = explain(s.input, s.result, request);
             }
             py::dict d;
-            d["advisor"] = column<std::int64_t>(rows.size(), [&](auto i) { return rows[i].advisor; });
-            d["verdict"] = column<std::int8_t>(rows.size(), [&](auto i) { return rows[i].verdict; });
+            d["advisor"] =
+                column<std::int64_t>(rows.size(), [&](auto i) { return rows[i].advisor; });
+            d["verdict"] =
+                column<std::int8_t>(rows.size(), [&](auto i) { return rows[i].verdict; });
             d["chosen"] = column<bool>(rows.size(), [&](auto i) { return rows[i].chosen; });
             d["has_room"] = column<bool>(rows.size(), [&](auto i) { return rows[i].has_room; });
             d["rank"] = column<std::int64_t>(rows.size(), [&](auto i) { return rows[i].rank; });
@@ -250,12 +268,11 @@ void bind_match(py::module_& m) {
       "match_round",
       [](std::vector<std::string> req_ids, const py::object& loc_offsets, const py::object& loc_xy,
          const py::object& req_service, const py::object& need_offsets,
-         const py::object& need_values, const py::object& priority,
-         const py::object& excl_offsets, const py::object& excl_values,
-         const py::object& current, const py::object& pinned, const py::object& registered,
-         std::vector<std::string> adv_ids, const py::object& adv_xy, const py::object& adv_service,
-         const py::object& exp_offsets, const py::object& exp_values, const py::object& capacity,
-         const py::object& caseload, const py::object& radius_km,
+         const py::object& need_values, const py::object& priority, const py::object& excl_offsets,
+         const py::object& excl_values, const py::object& current, const py::object& pinned,
+         const py::object& registered, std::vector<std::string> adv_ids, const py::object& adv_xy,
+         const py::object& adv_service, const py::object& exp_offsets, const py::object& exp_values,
+         const py::object& capacity, const py::object& caseload, const py::object& radius_km,
          const py::object& radius_minutes, const py::object& area_offsets,
          const py::object& area_values, const py::object& areas, const py::object& travel,
          const py::dict& weights, const py::dict& rules) {
@@ -335,13 +352,12 @@ void bind_match(py::module_& m) {
         return s;
       },
       py::arg("req_ids"), py::arg("loc_offsets"), py::arg("loc_xy"), py::arg("req_service"),
-      py::arg("need_offsets"), py::arg("need_values"), py::arg("priority"),
-      py::arg("excl_offsets"), py::arg("excl_values"), py::arg("current"), py::arg("pinned"),
-      py::arg("registered"), py::arg("adv_ids"), py::arg("adv_xy"), py::arg("adv_service"),
-      py::arg("exp_offsets"), py::arg("exp_values"), py::arg("capacity"), py::arg("caseload"),
-      py::arg("radius_km"), py::arg("radius_minutes"), py::arg("area_offsets"),
-      py::arg("area_values"), py::arg("areas"), py::arg("travel"), py::arg("weights"),
-      py::arg("rules"));
+      py::arg("need_offsets"), py::arg("need_values"), py::arg("priority"), py::arg("excl_offsets"),
+      py::arg("excl_values"), py::arg("current"), py::arg("pinned"), py::arg("registered"),
+      py::arg("adv_ids"), py::arg("adv_xy"), py::arg("adv_service"), py::arg("exp_offsets"),
+      py::arg("exp_values"), py::arg("capacity"), py::arg("caseload"), py::arg("radius_km"),
+      py::arg("radius_minutes"), py::arg("area_offsets"), py::arg("area_values"), py::arg("areas"),
+      py::arg("travel"), py::arg("weights"), py::arg("rules"));
 }
 
 }  // namespace libmatch::py_bind

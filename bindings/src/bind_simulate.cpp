@@ -53,7 +53,8 @@ F64Array f64(const py::handle& obj, const char* what) {
   if (!arr) throw InvalidType(std::string(what) + " must be a numeric numpy array");
   const char k = arr.dtype().kind();
   if (k != 'f' && k != 'i' && k != 'u' && k != 'b')
-    throw InvalidType(std::string(what) + " must be numeric, got " + std::string(py::str(arr.dtype())));
+    throw InvalidType(std::string(what) + " must be numeric, got " +
+                      std::string(py::str(arr.dtype())));
   return F64Array::ensure(arr);
 }
 
@@ -77,8 +78,8 @@ std::vector<T> list_of(const py::handle& obj) {
 
 void need_len(std::size_t got, std::size_t n, const std::string& what) {
   if (got != n)
-    throw InvalidInput("scenario spec: " + what + " has " + std::to_string(got) + " entries, expected " +
-                       std::to_string(n));
+    throw InvalidInput("scenario spec: " + what + " has " + std::to_string(got) +
+                       " entries, expected " + std::to_string(n));
 }
 
 DurationKind duration_kind(const std::string& name, const std::string& where) {
@@ -99,9 +100,10 @@ EventKind event_kind(const std::string& name, const std::string& where) {
 }
 
 Weights weights_from(const py::dict& d) {
-  check_keys(d, {"travel_per_minute", "outside_area", "partial_expertise_per_tag", "load", "continuity",
-                 "radius_penalty", "radius_penalty_per_minute", "radius_penalty_per_km", "unassigned_base",
-                 "unassigned_per_priority"},
+  check_keys(d,
+             {"travel_per_minute", "outside_area", "partial_expertise_per_tag", "load",
+              "continuity", "radius_penalty", "radius_penalty_per_minute", "radius_penalty_per_km",
+              "unassigned_base", "unassigned_per_priority"},
              "scenario weights");
   Weights w;
   w.travel_per_minute = get(d, "travel_per_minute", w.travel_per_minute);
@@ -119,8 +121,9 @@ Weights weights_from(const py::dict& d) {
 
 RuleOptions rules_from(const py::dict& d) {
   // duplicate_tolerance_m, alternatives and threads are accepted and ignored (see simulate.hpp).
-  check_keys(d, {"radius_hard", "allow_partial_expertise", "max_travel_minutes", "duplicate_tolerance_m",
-                 "alternatives", "threads"},
+  check_keys(d,
+             {"radius_hard", "allow_partial_expertise", "max_travel_minutes",
+              "duplicate_tolerance_m", "alternatives", "threads"},
              "scenario rules");
   RuleOptions r;
   r.radius_hard = get(d, "radius_hard", r.radius_hard);
@@ -130,9 +133,10 @@ RuleOptions rules_from(const py::dict& d) {
 }
 
 Scenario scenario_from_spec(const py::dict& spec) {
-  check_keys(spec, {"name", "horizon_weeks", "services", "tags", "advisors", "locations", "arrivals", "replay",
-                    "events", "areas", "travel", "weights", "rules", "no_klik_probability",
-                    "escalate_after_weeks", "reassign_absence_weeks", "initial_cases"},
+  check_keys(spec,
+             {"name", "horizon_weeks", "services", "tags", "advisors", "locations", "arrivals",
+              "replay", "events", "areas", "travel", "weights", "rules", "no_klik_probability",
+              "escalate_after_weeks", "reassign_absence_weeks", "initial_cases"},
              "scenario spec");
   Scenario s;
   s.name = get<std::string>(spec, "name", s.name);
@@ -203,7 +207,8 @@ Scenario scenario_from_spec(const py::dict& spec) {
       st.label = get<std::string>(d, "label", "");
       st.service = get<std::int32_t>(d, "service", 0);
       st.rate_per_week = get<double>(d, "rate_per_week", 0.0);
-      if (d.contains("locations") && !d["locations"].is_none()) st.locations = ints(d["locations"], "arrival locations");
+      if (d.contains("locations") && !d["locations"].is_none())
+        st.locations = ints(d["locations"], "arrival locations");
       if (d.contains("location_weights") && !d["location_weights"].is_none())
         st.location_weights = doubles(d["location_weights"], "arrival location_weights");
       if (d.contains("needs"))
@@ -277,11 +282,14 @@ Scenario scenario_from_spec(const py::dict& spec) {
     try {
       s.travel = obj.cast<std::shared_ptr<TravelModel>>();
     } catch (const py::cast_error&) {
-      throw InvalidType("scenario travel must be a libmatch travel model (StraightLine, RoadNetwork) or None");
+      throw InvalidType(
+          "scenario travel must be a libmatch travel model (StraightLine, RoadNetwork) or None");
     }
   }
-  if (spec.contains("weights") && !spec["weights"].is_none()) s.weights = weights_from(spec["weights"].cast<py::dict>());
-  if (spec.contains("rules") && !spec["rules"].is_none()) s.rules = rules_from(spec["rules"].cast<py::dict>());
+  if (spec.contains("weights") && !spec["weights"].is_none())
+    s.weights = weights_from(spec["weights"].cast<py::dict>());
+  if (spec.contains("rules") && !spec["rules"].is_none())
+    s.rules = rules_from(spec["rules"].cast<py::dict>());
   return s;
 }
 
@@ -411,7 +419,8 @@ py::dict result_dict(SimulationResult&& r, bool details) {
   cases["first_matched"] = column(c, &CaseRecord::first_matched);
   cases["ended"] = column(c, &CaseRecord::ended);
   cases["status"] = column(c, &CaseRecord::status);
-  cases["reason"] = column_fn<CaseRecord, std::int8_t>(c, [](const CaseRecord& x) { return static_cast<std::int8_t>(x.reason); });
+  cases["reason"] = column_fn<CaseRecord, std::int8_t>(
+      c, [](const CaseRecord& x) { return static_cast<std::int8_t>(x.reason); });
   cases["matches"] = column(c, &CaseRecord::matches);
   out["cases"] = cases;
   const auto& a = r.assignments;
@@ -446,7 +455,8 @@ void bind_simulate(py::module_& m) {
            }),
            py::arg("spec"), py::arg("threads") = 0)
       .def_property_readonly("name", [](const Simulator& s) { return s.scenario().name; })
-      .def_property_readonly("horizon_weeks", [](const Simulator& s) { return s.scenario().horizon_weeks; })
+      .def_property_readonly("horizon_weeks",
+                             [](const Simulator& s) { return s.scenario().horizon_weeks; })
       .def_property_readonly("advisor_ids",
                              [](const Simulator& s) {
                                std::vector<std::string> ids;
@@ -472,12 +482,13 @@ void bind_simulate(py::module_& m) {
           py::arg("seed"), py::arg("details") = true);
 
   m.def(
-      "validate_scenario", [](const py::dict& spec) { validate(scenario_from_spec(spec)); }, py::arg("spec"));
+      "validate_scenario", [](const py::dict& spec) { validate(scenario_from_spec(spec)); },
+      py::arg("spec"));
 
   m.def(
       "simulate_many",
-      [](const std::vector<const Simulator*>& sims, const std::vector<std::uint64_t>& seeds, int threads,
-         const py::object& progress, bool weekly) {
+      [](const std::vector<const Simulator*>& sims, const std::vector<std::uint64_t>& seeds,
+         int threads, const py::object& progress, bool weekly) {
         std::function<void(std::int64_t)> cb;
         if (!progress.is_none())
           cb = [progress](std::int64_t done) {
@@ -510,11 +521,11 @@ void bind_simulate(py::module_& m) {
         }
         return out;
       },
-      py::arg("simulators"), py::arg("seeds"), py::arg("threads") = 0, py::arg("progress") = py::none(),
-      py::arg("weekly") = false);
+      py::arg("simulators"), py::arg("seeds"), py::arg("threads") = 0,
+      py::arg("progress") = py::none(), py::arg("weekly") = false);
 
-  m.attr("SIMULATION_ESCALATION_KEYS") =
-      py::make_tuple(kReasonKeys[0], kReasonKeys[1], kReasonKeys[2], kReasonKeys[3], kReasonKeys[4]);
+  m.attr("SIMULATION_ESCALATION_KEYS") = py::make_tuple(
+      kReasonKeys[0], kReasonKeys[1], kReasonKeys[2], kReasonKeys[3], kReasonKeys[4]);
 }
 
 }  // namespace libmatch::py_bind

@@ -48,8 +48,8 @@ std::vector<OneWay> as_oneway(const py::object& obj, std::size_t n) {
   if (obj.is_none()) return out;
   auto a = as_int64(obj, "oneway");
   if (static_cast<std::size_t>(a.size()) != n) {
-    throw InvalidInput("oneway must have one entry per line/edge (" + std::to_string(n) + "), got " +
-                       std::to_string(a.size()));
+    throw InvalidInput("oneway must have one entry per line/edge (" + std::to_string(n) +
+                       "), got " + std::to_string(a.size()));
   }
   out.reserve(n);
   for (py::ssize_t i = 0; i < a.size(); ++i) {
@@ -255,8 +255,7 @@ void bind_travel(py::module_& m) {
       "All pairs (a < b) of points of different groups within tolerance_m, sorted by a, b.");
 
   m.def(
-      "same_crs",
-      [](const std::string& a, const std::string& b) { return same_crs(a, b); },
+      "same_crs", [](const std::string& a, const std::string& b) { return same_crs(a, b); },
       py::arg("a"), py::arg("b"), "True when two CRS strings denote the same CRS.");
 }
 

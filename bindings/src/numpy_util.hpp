@@ -25,7 +25,8 @@ inline XYArray as_xy(const py::handle& obj, const char* what) {
   }
   if (arr.ndim() != 2 || arr.shape(1) != 2) {
     std::string shape = "(";
-    for (py::ssize_t d = 0; d < arr.ndim(); ++d) shape += (d ? ", " : "") + std::to_string(arr.shape(d));
+    for (py::ssize_t d = 0; d < arr.ndim(); ++d)
+      shape += (d ? ", " : "") + std::to_string(arr.shape(d));
     throw InvalidInput(std::string(what) + " must have shape (n, 2), got " + shape + ")");
   }
   return XYArray::ensure(arr);
@@ -37,7 +38,7 @@ inline std::span<const double> xy_span(const XYArray& a) {
 
 /// A 1-D int64 array (integer input of other widths converted), else InvalidType/InvalidInput.
 inline py::array_t<std::int64_t, py::array::c_style> as_int64(const py::handle& obj,
-                                                               const char* what) {
+                                                              const char* what) {
   py::array arr = py::array::ensure(obj);
   if (!arr) throw InvalidType(std::string(what) + " must be a 1-D integer numpy array");
   char k = arr.dtype().kind();

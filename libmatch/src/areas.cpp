@@ -1,12 +1,11 @@
 // AreaSet: construction (GDAL, WKB, rings), statistics, batch queries, adjacency, output.
 #include <algorithm>
+#include <boost/geometry.hpp>
+#include <boost/geometry/index/rtree.hpp>
 #include <cmath>
 #include <cstring>
 #include <filesystem>
 #include <map>
-
-#include <boost/geometry.hpp>
-#include <boost/geometry/index/rtree.hpp>
 
 #include "areas_impl.hpp"
 #include "gdal_util.hpp"
@@ -74,7 +73,8 @@ void append_polygon(const OGRPolygon* poly, std::vector<PolygonRings>& out) {
   if (poly->IsEmpty()) return;
   PolygonRings rings;
   append_ring(poly->getExteriorRing(), rings);
-  for (int h = 0; h < poly->getNumInteriorRings(); ++h) append_ring(poly->getInteriorRing(h), rings);
+  for (int h = 0; h < poly->getNumInteriorRings(); ++h)
+    append_ring(poly->getInteriorRing(h), rings);
   out.push_back(std::move(rings));
 }
 
@@ -116,7 +116,8 @@ std::vector<PolygonRings> convert_geometry(OGRGeometry* g, const std::string& wh
   std::unique_ptr<OGRGeometry> repaired;
   if (!g->IsValid()) {
     if (!repair) {
-      throw GeometryError(what + " is not a valid polygon (e.g. self-intersecting); "
+      throw GeometryError(what +
+                          " is not a valid polygon (e.g. self-intersecting); "
                           "fix it or pass repair=True");
     }
     repaired.reset(g->MakeValid());
@@ -154,8 +155,8 @@ std::unique_ptr<OGRMultiPolygon> to_ogr(const std::vector<PolygonRings>& parts) 
 }  // namespace
 
 std::shared_ptr<const AreaSet::Impl> AreaSet::Impl::make(
-    std::vector<std::vector<PolygonRings>> polygons, std::vector<std::string> ids,
-    std::string crs, const std::string& source) {
+    std::vector<std::vector<PolygonRings>> polygons, std::vector<std::string> ids, std::string crs,
+    const std::string& source) {
   if (polygons.size() != ids.size()) {
     throw InvalidInput("got " + std::to_string(polygons.size()) + " geometries but " +
                        std::to_string(ids.size()) + " ids" + source);
@@ -163,7 +164,8 @@ std::shared_ptr<const AreaSet::Impl> AreaSet::Impl::make(
   auto impl = std::make_shared<Impl>();
   impl->crs = std::move(crs);
   for (std::size_t i = 0; i < ids.size(); ++i) {
-    if (ids[i].empty()) throw InvalidInput("area " + std::to_string(i) + " has an empty id" + source);
+    if (ids[i].empty())
+      throw InvalidInput("area " + std::to_string(i) + " has an empty id" + source);
     if (!impl->index_of.emplace(ids[i], static_cast<std::int64_t>(i)).second) {
       throw InvalidInput("duplicate area id '" + ids[i] + "'" + source);
     }
@@ -209,8 +211,8 @@ AreaSet AreaSet::from_file(const std::string& source, const std::string& id_fiel
   const std::string where = " in layer '" + std::string(layer->GetName()) + "' of '" + source + "'";
   OGRwkbGeometryType lt = wkbFlatten(layer->GetGeomType());
   if (lt == wkbPoint || lt == wkbMultiPoint || lt == wkbLineString || lt == wkbMultiLineString) {
-    throw GeometryError("layer '" + std::string(layer->GetName()) + "' of '" + source +
-                        "' holds " + OGRGeometryTypeToName(lt) + " features, expected polygons");
+    throw GeometryError("layer '" + std::string(layer->GetName()) + "' of '" + source + "' holds " +
+                        OGRGeometryTypeToName(lt) + " features, expected polygons");
   }
   if (layer->GetFeatureCount() == 0) {
     throw GeometryError("layer '" + std::string(layer->GetName()) + "' of '" + source +
@@ -233,8 +235,9 @@ AreaSet AreaSet::from_file(const std::string& source, const std::string& id_fiel
                                      options.repair, ct.get()));
     ids.push_back(std::move(id));
   }
-  if (ids.empty()) throw GeometryError("layer '" + std::string(layer->GetName()) + "' of '" +
-                                       source + "' has no features");
+  if (ids.empty())
+    throw GeometryError("layer '" + std::string(layer->GetName()) + "' of '" + source +
+                        "' has no features");
   return AreaSet(Impl::make(std::move(polys), std::move(ids), options.crs, where));
 }
 
@@ -307,38 +310,38 @@ void AreaSet::nearest(std::span<const double> xy, std::span<std::int64_t> index,
     throw InvalidInput("nearest: max_distance must be >= 0");
   const auto& m = impl_->membership;
   const auto& tree = impl_->nearest->tree;
-  detail::parallel_for(
-      static_cast<std::int64_t>(index.size()), threads, 1024, [&](std::int64_t b, std::int64_t e) {
-        std::vector<SegmentValue> found;
-        for (std::int64_t i = b; i < e; ++i) {
-          double x = xy[2 * i], y = xy[2 * i + 1];
-          index[i] = -1;
-          distance_m[i] = std::numeric_limits<double>::quiet_NaN();
-          if (!std::isfinite(x) || !std::isfinite(y)) continue;
-          std::int64_t inside = m.locate(x, y);
-          if (inside >= 0) {
-            index[i] = inside;
-            distance_m[i] = 0.0;
-            continue;
-          }
-          found.clear();
-          BPoint p(x, y);
-          tree.query(bgi::nearest(p, 16), std::back_inserter(found));
-          double best = INFINITY;
-          std::int64_t best_area = -1;
-          for (const SegmentValue& v : found) {
-            double d = bg::distance(p, v.first);
-            if (d < best || (d == best && v.second < best_area)) {
-              best = d;
-              best_area = v.second;
-            }
-          }
-          if (best_area >= 0 && best <= max_distance_m) {
-            index[i] = best_area;
-            distance_m[i] = best;
-          }
-        }
-      });
+  detail::parallel_for(static_cast<std::int64_t>(index.size()), threads, 1024,
+                       [&](std::int64_t b, std::int64_t e) {
+                         std::vector<SegmentValue> found;
+                         for (std::int64_t i = b; i < e; ++i) {
+                           double x = xy[2 * i], y = xy[2 * i + 1];
+                           index[i] = -1;
+                           distance_m[i] = std::numeric_limits<double>::quiet_NaN();
+                           if (!std::isfinite(x) || !std::isfinite(y)) continue;
+                           std::int64_t inside = m.locate(x, y);
+                           if (inside >= 0) {
+                             index[i] = inside;
+                             distance_m[i] = 0.0;
+                             continue;
+                           }
+                           found.clear();
+                           BPoint p(x, y);
+                           tree.query(bgi::nearest(p, 16), std::back_inserter(found));
+                           double best = INFINITY;
+                           std::int64_t best_area = -1;
+                           for (const SegmentValue& v : found) {
+                             double d = bg::distance(p, v.first);
+                             if (d < best || (d == best && v.second < best_area)) {
+                               best = d;
+                               best_area = v.second;
+                             }
+                           }
+                           if (best_area >= 0 && best <= max_distance_m) {
+                             index[i] = best_area;
+                             distance_m[i] = best;
+                           }
+                         }
+                       });
 }
 
 std::vector<Adjacency> AreaSet::adjacency(double min_border_m) const {
@@ -399,7 +402,8 @@ std::string AreaSet::to_wkb(std::size_t i) const {
   return s;
 }
 
-AreaSet AreaSet::dissolve(std::span<const std::int64_t> labels, std::vector<std::string> ids) const {
+AreaSet AreaSet::dissolve(std::span<const std::int64_t> labels,
+                          std::vector<std::string> ids) const {
   detail::ensure_gdal();
   if (labels.size() != size()) {
     throw InvalidInput("dissolve: " + std::to_string(labels.size()) + " labels for " +
@@ -414,8 +418,8 @@ AreaSet AreaSet::dissolve(std::span<const std::int64_t> labels, std::vector<std:
   if (ids.empty())
     for (std::int64_t g = 0; g < k; ++g) ids.push_back(std::to_string(g));
   if (static_cast<std::int64_t>(ids.size()) != k) {
-    throw InvalidInput("dissolve: " + std::to_string(ids.size()) + " ids for " +
-                       std::to_string(k) + " labels");
+    throw InvalidInput("dissolve: " + std::to_string(ids.size()) + " ids for " + std::to_string(k) +
+                       " labels");
   }
   std::vector<OGRMultiPolygon> groups(k);
   for (std::size_t i = 0; i < labels.size(); ++i) {
@@ -431,10 +435,12 @@ AreaSet AreaSet::dissolve(std::span<const std::int64_t> labels, std::vector<std:
   }
   std::vector<std::vector<PolygonRings>> polys(k);
   for (std::int64_t g = 0; g < k; ++g) {
-    if (groups[g].IsEmpty()) throw InvalidInput("dissolve: label " + std::to_string(g) + " has no areas");
+    if (groups[g].IsEmpty())
+      throw InvalidInput("dissolve: label " + std::to_string(g) + " has no areas");
     std::unique_ptr<OGRGeometry> u(groups[g].UnionCascaded());
-    if (u == nullptr) throw GeometryError("dissolve: union failed for label " + std::to_string(g) +
-                                          ": " + take_gdal_error());
+    if (u == nullptr)
+      throw GeometryError("dissolve: union failed for label " + std::to_string(g) + ": " +
+                          take_gdal_error());
     collect_polygons(u.get(), polys[g], /*strict=*/false);
   }
   return AreaSet(Impl::make(std::move(polys), std::move(ids), impl_->crs, ""));
@@ -452,9 +458,11 @@ void AreaSet::to_file(const std::string& path, const std::string& id_field,
   if (!ds) throw FileError("cannot create '" + path + "': " + take_gdal_error());
   OGRSpatialReference srs = detail::parse_crs(impl_->crs, "AreaSet CRS");
   OGRLayer* layer = ds->CreateLayer(layer_name.c_str(), &srs, wkbMultiPolygon, nullptr);
-  if (layer == nullptr) throw FileError("cannot create layer in '" + path + "': " + take_gdal_error());
+  if (layer == nullptr)
+    throw FileError("cannot create layer in '" + path + "': " + take_gdal_error());
   OGRFieldDefn fd(id_field.c_str(), OFTString);
-  if (layer->CreateField(&fd) != OGRERR_NONE) throw FileError("cannot create field in '" + path + "'");
+  if (layer->CreateField(&fd) != OGRERR_NONE)
+    throw FileError("cannot create field in '" + path + "'");
   for (std::size_t i = 0; i < size(); ++i) {
     OGRFeature feature(layer->GetLayerDefn());
     feature.SetField(0, impl_->ids[i].c_str());
@@ -464,7 +472,8 @@ void AreaSet::to_file(const std::string& path, const std::string& id_field,
   }
 }
 
-void transform_points(std::span<double> xy, const std::string& from_crs, const std::string& to_crs) {
+void transform_points(std::span<double> xy, const std::string& from_crs,
+                      const std::string& to_crs) {
   if (xy.size() % 2 != 0) throw InvalidInput("transform_points: odd number of coordinates");
   OGRSpatialReference from = detail::parse_crs(from_crs, "source CRS");
   OGRSpatialReference to = detail::parse_crs(to_crs, "target CRS");

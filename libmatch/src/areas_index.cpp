@@ -40,8 +40,8 @@ std::int64_t MembershipIndex::locate(double x, double y) const {
   if (fx < 0.0 || fy < 0.0 || fx >= static_cast<double>(nx_) || fy >= static_cast<double>(ny_)) {
     return -1;
   }
-  std::size_t cell = static_cast<std::size_t>(fy) * static_cast<std::size_t>(nx_) +
-                     static_cast<std::size_t>(fx);
+  std::size_t cell =
+      static_cast<std::size_t>(fy) * static_cast<std::size_t>(nx_) + static_cast<std::size_t>(fx);
   for (std::uint32_t k = cell_offset_[cell]; k < cell_offset_[cell + 1]; ++k) {
     std::uint32_t e = cell_entry_[k];
     std::uint32_t area = e >> 1;
@@ -64,8 +64,10 @@ void MembershipIndex::build(const std::vector<std::vector<PolygonRings>>& areas)
       for (const Ring& ring : part) {
         for (std::size_t k = 0; k + 1 < ring.size(); ++k) {
           XY p = ring[k], q = ring[k + 1];
-          ax0 = std::min(ax0, p.x); ax1 = std::max(ax1, p.x);
-          ay0 = std::min(ay0, p.y); ay1 = std::max(ay1, p.y);
+          ax0 = std::min(ax0, p.x);
+          ax1 = std::max(ax1, p.x);
+          ay0 = std::min(ay0, p.y);
+          ay1 = std::max(ay1, p.y);
           if (p.y == q.y) continue;  // horizontal edges never count
           if (p.y > q.y) std::swap(p, q);
           a.edges.push_back({p.x, p.y, q.x, q.y});
@@ -74,8 +76,10 @@ void MembershipIndex::build(const std::vector<std::vector<PolygonRings>>& areas)
     }
     bbox[i] = {ax0, ay0, ax1, ay1};
     if (a.edges.empty()) continue;
-    xmin = std::min(xmin, ax0); xmax = std::max(xmax, ax1);
-    ymin = std::min(ymin, ay0); ymax = std::max(ymax, ay1);
+    xmin = std::min(xmin, ax0);
+    xmax = std::max(xmax, ax1);
+    ymin = std::min(ymin, ay0);
+    ymax = std::max(ymax, ay1);
     total_edges += a.edges.size();
     a.ymin = ay0;
     a.n_bands = static_cast<std::int32_t>(std::clamp<std::size_t>(a.edges.size() / 2, 1, 8192));

@@ -105,9 +105,9 @@ PlanEvaluation evaluate_plan(const DesignProblem& problem, std::span<const std::
     ev.advisors[r] = adv;
     ev.demand[r] = D;
     ev.capacity[r] = st.area_capacity(r);
-    ev.load_ratio[r] = ev.capacity[r] > 0.0 ? D / ev.capacity[r]
-                                             : (D > 0.0 ? std::numeric_limits<double>::infinity()
-                                                        : 0.0);
+    ev.load_ratio[r] = ev.capacity[r] > 0.0
+                           ? D / ev.capacity[r]
+                           : (D > 0.0 ? std::numeric_limits<double>::infinity() : 0.0);
     ev.mean_travel_km[r] = D > 0.0 ? wk / D : uk / cnt;
     ev.max_travel_km[r] = mk;
     if (has_min) {
@@ -124,7 +124,7 @@ PlanEvaluation evaluate_plan(const DesignProblem& problem, std::span<const std::
   ev.contiguous.assign(K, 0);
   for (std::size_t r = 0; r < K; ++r) ev.contiguous[r] = linked[r] == 1 ? 1 : 0;
   ev.summary.all_contiguous = std::all_of(ev.contiguous.begin(), ev.contiguous.end(),
-                                  [](std::uint8_t c) { return c != 0; });
+                                          [](std::uint8_t c) { return c != 0; });
   ev.summary.objective = st.objective();
   ev.summary.imbalance = st.imbalance();
   ev.summary.travel_km = st.travel_km();

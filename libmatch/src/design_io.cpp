@@ -69,8 +69,8 @@ void set_advisors(DesignProblem& p, const AreaSet& units, std::span<const double
     units.nearest(missing_xy, near, near_d, max_snap_m, 1);
     for (std::size_t j = 0; j < missing.size(); ++j) {
       if (near[j] < 0) {
-        throw InvalidInput("base of advisor " + std::to_string(missing[j]) +
-                           " is more than " + std::to_string(max_snap_m) + " m from every unit");
+        throw InvalidInput("base of advisor " + std::to_string(missing[j]) + " is more than " +
+                           std::to_string(max_snap_m) + " m from every unit");
       }
       index[missing[j]] = near[j];
     }
@@ -137,8 +137,8 @@ void read_numeric_field(const std::string& source, const std::string& layer,
       char* end = nullptr;
       const double v = std::strtod(text, &end);
       if (end == text) {
-        throw InvalidInput("field '" + field + "' of feature '" + ids.back() + "' in '" +
-                           source + "' is not a number");
+        throw InvalidInput("field '" + field + "' of feature '" + ids.back() + "' in '" + source +
+                           "' is not a number");
       }
       values.push_back(v);
     }

@@ -85,8 +85,9 @@ std::vector<Adjacency> island_links(const Model& m, Dsu& dsu) {
       if (dsu.unite(a, b)) links.push_back({a, b, 0.0});
     }
   }
-  std::sort(links.begin(), links.end(),
-            [](const Adjacency& x, const Adjacency& y) { return std::tie(x.a, x.b) < std::tie(y.a, y.b); });
+  std::sort(links.begin(), links.end(), [](const Adjacency& x, const Adjacency& y) {
+    return std::tie(x.a, x.b) < std::tie(y.a, y.b);
+  });
   return links;
 }
 
@@ -197,11 +198,11 @@ Model prepare(const DesignProblem& p, bool for_design) {
         if (dsu.find(i) != i || i == main_root) continue;
         (comp_size[i] == 1 ? lonely : groups).push_back(i);
       }
-      std::string msg = "the unit graph is not connected (" +
-                        std::to_string(m.border_components) + " parts through shared borders)";
+      std::string msg = "the unit graph is not connected (" + std::to_string(m.border_components) +
+                        " parts through shared borders)";
       if (!lonely.empty()) {
-        msg += "; " + std::to_string(lonely.size()) + " unit(s) have no neighbour: " +
-               id_list(m, lonely);
+        msg += "; " + std::to_string(lonely.size()) +
+               " unit(s) have no neighbour: " + id_list(m, lonely);
       }
       if (!groups.empty()) {
         std::string g;
@@ -211,8 +212,9 @@ Model prepare(const DesignProblem& p, bool for_design) {
         }
         msg += "; detached group(s): " + g;
       }
-      msg += ". Contiguity is a hard rule: pass islands='attach' (IslandRule::Attach) to link "
-             "each island or detached group to the unit with the nearest centroid, or remove them";
+      msg +=
+          ". Contiguity is a hard rule: pass islands='attach' (IslandRule::Attach) to link "
+          "each island or detached group to the unit with the nearest centroid, or remove them";
       throw InvalidInput(msg);
     }
     if (m.islands == IslandRule::Attach) {
@@ -291,7 +293,8 @@ Model prepare(const DesignProblem& p, bool for_design) {
   if (has_km && p.travel_km.size() != n * cols) {
     throw InvalidInput("travel_km has " + std::to_string(p.travel_km.size()) +
                        " entries; expected n x m = " + std::to_string(n) + " x " +
-                       std::to_string(cols) + (na > 0 ? " (units x advisors)" : " (units x units)"));
+                       std::to_string(cols) +
+                       (na > 0 ? " (units x advisors)" : " (units x units)"));
   }
   if (has_min && p.travel_minutes.size() != p.travel_km.size()) {
     throw InvalidInput("travel_minutes must have the same shape as travel_km");
@@ -303,8 +306,8 @@ Model prepare(const DesignProblem& p, bool for_design) {
     double known_km = 0.0, known_min = 0.0;
     for (std::size_t x = 0; x < km.size(); ++x) {
       bool bad_km = !std::isnan(km[x]) && !finite_nonneg(km[x]);
-      bool bad_min = has_min && !std::isnan(p.travel_minutes[x]) &&
-                     !finite_nonneg(p.travel_minutes[x]);
+      bool bad_min =
+          has_min && !std::isnan(p.travel_minutes[x]) && !finite_nonneg(p.travel_minutes[x]);
       if (bad_km || bad_min) {
         throw InvalidInput("travel to unit " + m.id(static_cast<std::int64_t>(x / cols)) +
                            " is negative or infinite; travel must be >= 0 (NaN = unreachable)");
@@ -406,7 +409,9 @@ double State::imb_term(double D, double C) const {
   return diff * diff * (total_c / C);
 }
 
-double State::pp(double A, double P) { return P > 0.0 ? 4.0 * std::numbers::pi * A / (P * P) : 0.0; }
+double State::pp(double A, double P) {
+  return P > 0.0 ? 4.0 * std::numbers::pi * A / (P * P) : 0.0;
+}
 
 // Demand-weighted travel to the area's demand-weighted centre, with unit `excl` removed
 // and/or `incl` added (the running sums D_, sx_, sy_ give the centre in O(1)).
@@ -529,8 +534,10 @@ double State::delta(std::int32_t u, std::int32_t s) const {
   double br = 0.0, bs = 0.0;
   for (std::int64_t e = m_.off[u]; e < m_.off[u + 1]; ++e) {
     std::int32_t l = label_[m_.nb[e]];
-    if (l == r) br += m_.border[e];
-    else if (l == s) bs += m_.border[e];
+    if (l == r)
+      br += m_.border[e];
+    else if (l == s)
+      bs += m_.border[e];
   }
   const double Dr = D_[r] - du, Ds = D_[s] + du;
   double Cr = C_[r], Cs = C_[s];
@@ -583,8 +590,8 @@ double State::delta(std::int32_t u, std::int32_t s) const {
       break;
     }
   }
-  const double imb = s_imb_ - imb_term(D_[r], C_[r]) - imb_term(D_[s], C_[s]) +
-                     imb_term(Dr, Cr) + imb_term(Ds, Cs);
+  const double imb = s_imb_ - imb_term(D_[r], C_[r]) - imb_term(D_[s], C_[s]) + imb_term(Dr, Cr) +
+                     imb_term(Ds, Cs);
   const double trav = s_trav_ - T_[r] - T_[s] + Tr + Ts;
   const double ppsum = s_pp_ - pp(A_[r], P_[r]) - pp(A_[s], P_[s]) + pp(Ar, Pr) + pp(As, Ps);
   const double after = m_.w.balance * std::sqrt(std::max(0.0, imb)) +
@@ -600,8 +607,10 @@ void State::move(std::int32_t u, std::int32_t s) {
   double br = 0.0, bs = 0.0;
   for (std::int64_t e = m_.off[u]; e < m_.off[u + 1]; ++e) {
     std::int32_t l = label_[m_.nb[e]];
-    if (l == r) br += m_.border[e];
-    else if (l == s) bs += m_.border[e];
+    if (l == r)
+      br += m_.border[e];
+    else if (l == s)
+      bs += m_.border[e];
   }
   const double old_imb = imb_term(D_[r], C_[r]) + imb_term(D_[s], C_[s]);
   const double old_trav = T_[r] + T_[s];

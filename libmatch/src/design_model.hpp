@@ -36,9 +36,9 @@ struct Model {
 
   TravelMode mode = TravelMode::Centre;
   // Supply units: units holding at least one advisor base (advisor mode only).
-  std::vector<std::int32_t> supply_of;   ///< per unit: supply index or -1
-  std::vector<std::int32_t> supply_unit; ///< per supply index: unit
-  std::vector<double> supply_cap;        ///< per supply index: summed capacity
+  std::vector<std::int32_t> supply_of;    ///< per unit: supply index or -1
+  std::vector<std::int32_t> supply_unit;  ///< per supply index: unit
+  std::vector<double> supply_cap;         ///< per supply index: summed capacity
   std::int64_t n_advisors = 0;
   std::vector<std::int64_t> advisors_in_unit;  ///< advisors per unit
   double total_capacity = 0.0;
@@ -104,8 +104,8 @@ class State {
   std::vector<std::vector<std::int32_t>> members_;
   std::vector<std::vector<std::int32_t>> supplies_;  ///< supply indices per area
   std::vector<double> D_, C_, A_, P_, T_, sx_, sy_;
-  std::vector<double> W_;       ///< advisor mode: per supply, sum_{i in area} d_i tt[i, q]
-  std::vector<double> col_;     ///< medoid mode: per unit j, sum_{i in area(j)} d_i tt[i, j]
+  std::vector<double> W_;    ///< advisor mode: per supply, sum_{i in area} d_i tt[i, q]
+  std::vector<double> col_;  ///< medoid mode: per unit j, sum_{i in area(j)} d_i tt[i, j]
   std::vector<std::uint8_t> cut_;
   double s_imb_ = 0.0, s_trav_ = 0.0, s_pp_ = 0.0;
   std::int64_t moves_since_refresh_ = 0;

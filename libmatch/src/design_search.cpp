@@ -11,9 +11,9 @@
 #include <thread>
 
 #include "design_model.hpp"
-#include "random.hpp"
 #include "libmatch/design.hpp"
 #include "libmatch/error.hpp"
+#include "random.hpp"
 
 namespace libmatch {
 
@@ -158,7 +158,8 @@ struct Run {
 
   // A random feasible move (u -> s) or {-1, -1}.
   std::pair<std::int32_t, std::int32_t> propose(const State& st, Rng& rng) const {
-    const auto u = static_cast<std::int32_t>(static_cast<std::int64_t>(rng.below(static_cast<std::uint64_t>(m.n))));
+    const auto u = static_cast<std::int32_t>(
+        static_cast<std::int64_t>(rng.below(static_cast<std::uint64_t>(m.n))));
     if (!st.movable(u)) return {-1, -1};
     const std::int64_t deg = m.off[u + 1] - m.off[u];
     if (deg == 0) return {-1, -1};
@@ -407,8 +408,8 @@ DesignResult design_areas(const DesignProblem& problem, const DesignOptions& opt
     start_plan = check_labels(m, opt.initial, kk, "initial plan");
     if (!opt.fixed.empty()) {
       if (static_cast<std::int64_t>(opt.fixed.size()) != m.n) {
-        throw InvalidInput("fixed has " + std::to_string(opt.fixed.size()) +
-                           " entries; expected " + std::to_string(m.n) + " (one per unit)");
+        throw InvalidInput("fixed has " + std::to_string(opt.fixed.size()) + " entries; expected " +
+                           std::to_string(m.n) + " (one per unit)");
       }
       locked = opt.fixed;
     }
@@ -419,15 +420,18 @@ DesignResult design_areas(const DesignProblem& problem, const DesignOptions& opt
 
   const auto start_time = Clock::now();
   const bool has_deadline = std::isfinite(opt.time_limit_s);
-  const auto deadline =
-      has_deadline ? start_time + std::chrono::duration_cast<Clock::duration>(
-                                      std::chrono::duration<double>(opt.time_limit_s))
-                   : Clock::time_point::max();
+  const auto deadline = has_deadline
+                            ? start_time + std::chrono::duration_cast<Clock::duration>(
+                                               std::chrono::duration<double>(opt.time_limit_s))
+                            : Clock::time_point::max();
   const std::int64_t iterations =
       opt.iterations > 0 ? opt.iterations : std::max<std::int64_t>(2000, 50 * m.n);
-  const Run run{m,        k,
-                opt.seed, (k == 1 || k == m.n) ? 0 : iterations,
-                deadline, has_deadline,
+  const Run run{m,
+                k,
+                opt.seed,
+                (k == 1 || k == m.n) ? 0 : iterations,
+                deadline,
+                has_deadline,
                 start_plan.empty() ? nullptr : &start_plan,
                 locked.empty() ? nullptr : &locked};
 

@@ -31,13 +31,11 @@ using i128 = __int128;
 
 constexpr i64 kI64Max = std::numeric_limits<i64>::max();
 constexpr i64 kMaxIds = std::numeric_limits<i32>::max() - 1;  // ids are stored as int32
-constexpr i64 kEpsDivisor = 8;                                 // epsilon shrink per phase
-constexpr i64 kPriceFactor = 64;  // |price| <= ~7 alpha^2 C; 64 leaves room for sums
+constexpr i64 kEpsDivisor = 8;                                // epsilon shrink per phase
+constexpr i64 kPriceFactor = 64;            // |price| <= ~7 alpha^2 C; 64 leaves room for sums
 constexpr i64 kMaxColsWide = i64{1} << 24;  // 128-bit prices: 64 alpha^2 2^63 < 2^123
 
-[[noreturn]] void invalid(const std::string& msg) {
-  throw InvalidInput("solve_transport: " + msg);
-}
+[[noreturn]] void invalid(const std::string& msg) { throw InvalidInput("solve_transport: " + msg); }
 [[noreturn]] void overflow(const std::string& msg) { throw Overflow("solve_transport: " + msg); }
 
 u64 magnitude(i64 v) { return v < 0 ? u64{0} - static_cast<u64>(v) : static_cast<u64>(v); }
@@ -68,10 +66,9 @@ void validate(const TransportProblem& p) {
   if (p.n_cols > kMaxIds)
     invalid("n_cols = " + str(p.n_cols) + " exceeds the supported maximum " + str(kMaxIds));
   const i64 n_arcs = static_cast<i64>(p.arc_row.size());
-  if (static_cast<i64>(p.arc_col.size()) != n_arcs ||
-      static_cast<i64>(p.arc_cost.size()) != n_arcs)
-    invalid("arc_row, arc_col and arc_cost must have the same length (got " + str(n_arcs) +
-            ", " + str(static_cast<i64>(p.arc_col.size())) + ", " +
+  if (static_cast<i64>(p.arc_col.size()) != n_arcs || static_cast<i64>(p.arc_cost.size()) != n_arcs)
+    invalid("arc_row, arc_col and arc_cost must have the same length (got " + str(n_arcs) + ", " +
+            str(static_cast<i64>(p.arc_col.size())) + ", " +
             str(static_cast<i64>(p.arc_cost.size())) + ")");
   if (static_cast<i64>(p.col_capacity.size()) != p.n_cols)
     invalid("col_capacity has " + str(static_cast<i64>(p.col_capacity.size())) +
@@ -211,8 +208,9 @@ Prepared prepare(const TransportProblem& p) {
   u64 total = 0;
   auto add = [&](u64 v) {
     if (v > static_cast<u64>(kI64Max) - total)
-      overflow("the sum over rows of max(|unassigned cost|, max |arc cost|) plus the sum of "
-               "|load costs| of usable units exceeds int64");
+      overflow(
+          "the sum over rows of max(|unassigned cost|, max |arc cost|) plus the sum of "
+          "|load costs| of usable units exceeds int64");
     total += v;
   };
   std::vector<u64> row_max(p.n_rows);

@@ -1,11 +1,11 @@
 #include "gdal_util.hpp"
 
+#include <cpl_error.h>
+
 #include <algorithm>
 #include <cctype>
 #include <filesystem>
 #include <mutex>
-
-#include <cpl_error.h>
 
 #include "libmatch/error.hpp"
 
@@ -16,8 +16,7 @@ namespace {
 void CPL_STDCALL quiet_handler(CPLErr, CPLErrorNum, const char*) {}
 
 bool looks_remote_or_virtual(const std::string& s) {
-  return s.rfind("/vsi", 0) == 0 || s.find("://") != std::string::npos ||
-         s.rfind("PG:", 0) == 0;
+  return s.rfind("/vsi", 0) == 0 || s.find("://") != std::string::npos || s.rfind("PG:", 0) == 0;
 }
 
 }  // namespace

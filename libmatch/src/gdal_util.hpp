@@ -1,12 +1,12 @@
 #pragma once
 // Private GDAL/OGR helpers shared by the modules that read or write vector data.
-#include <memory>
-#include <string>
-#include <vector>
-
 #include <gdal_priv.h>
 #include <ogr_spatialref.h>
 #include <ogrsf_frmts.h>
+
+#include <memory>
+#include <string>
+#include <vector>
 
 namespace libmatch::detail {
 

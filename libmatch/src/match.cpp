@@ -19,26 +19,40 @@ namespace libmatch {
 
 const char* to_string(Escalation reason) {
   switch (reason) {
-    case Escalation::None: return "";
-    case Escalation::NoAdvisorForService: return "no_advisor_for_service";
-    case Escalation::NoExpertise: return "no_expertise";
-    case Escalation::AllExcluded: return "all_excluded";
-    case Escalation::AllOutOfRadius: return "all_out_of_radius";
-    case Escalation::NoCapacity: return "no_capacity";
-    case Escalation::DuplicateRequest: return "duplicate_request";
-    case Escalation::PinnedAdvisorUnavailable: return "pinned_advisor_unavailable";
+    case Escalation::None:
+      return "";
+    case Escalation::NoAdvisorForService:
+      return "no_advisor_for_service";
+    case Escalation::NoExpertise:
+      return "no_expertise";
+    case Escalation::AllExcluded:
+      return "all_excluded";
+    case Escalation::AllOutOfRadius:
+      return "all_out_of_radius";
+    case Escalation::NoCapacity:
+      return "no_capacity";
+    case Escalation::DuplicateRequest:
+      return "duplicate_request";
+    case Escalation::PinnedAdvisorUnavailable:
+      return "pinned_advisor_unavailable";
   }
   return "?";
 }
 
 const char* to_string(Verdict verdict) {
   switch (verdict) {
-    case Verdict::Eligible: return "eligible";
-    case Verdict::Service: return "service";
-    case Verdict::Expertise: return "expertise";
-    case Verdict::Excluded: return "excluded";
-    case Verdict::Radius: return "radius";
-    case Verdict::Capacity: return "capacity";
+    case Verdict::Eligible:
+      return "eligible";
+    case Verdict::Service:
+      return "service";
+    case Verdict::Expertise:
+      return "expertise";
+    case Verdict::Excluded:
+      return "excluded";
+    case Verdict::Radius:
+      return "radius";
+    case Verdict::Capacity:
+      return "capacity";
   }
   return "?";
 }
@@ -58,8 +72,8 @@ struct Prepared {
   std::vector<i64> req_rank, adv_rank;    // input index -> canonical position
   std::size_t words = 0;                  // uint64 words per tag bitset
   std::vector<std::uint64_t> need_bits, exp_bits;
-  std::vector<i64> needed;                // number of needed tags per request
-  std::vector<i64> req_area;              // orientation area of the primary location
+  std::vector<i64> needed;    // number of needed tags per request
+  std::vector<i64> req_area;  // orientation area of the primary location
   StraightLine default_travel;
 
   explicit Prepared(const RoundInput& input) : in(input) {}
@@ -194,7 +208,9 @@ Prepared prepare(const RoundInput& in) {
   return p;
 }
 
-bool contains(const std::vector<i64>& v, i64 x) { return std::find(v.begin(), v.end(), x) != v.end(); }
+bool contains(const std::vector<i64>& v, i64 x) {
+  return std::find(v.begin(), v.end(), x) != v.end();
+}
 
 // Static facts of a pair; minutes / km NaN when unreachable.
 PairFacts facts(const Prepared& p, i64 r, i64 a, double minutes, double km) {
@@ -319,7 +335,8 @@ std::vector<Reach> reachable_pairs(const Prepared& p, const std::vector<char>& a
           orig.push_back(in.advisors[a].base.y);
         }
         auto widen = [](double v) { return std::isfinite(v) ? v * (1 + 1e-9) + 1e-9 : v; };
-        TravelPairs t = p.travel().pairs(orig, dest, widen(max_min), widen(max_km), in.rules.threads);
+        TravelPairs t =
+            p.travel().pairs(orig, dest, widen(max_min), widen(max_km), in.rules.threads);
         for (std::size_t k = 0; k < t.origin.size(); ++k) {
           i64 a = advs[t.origin[k]], r = reqs[t.destination[k]];
           if (usable(in.advisors[a], in.rules, t.minutes[k], t.km[k]))
@@ -336,7 +353,8 @@ std::vector<Reach> reachable_pairs(const Prepared& p, const std::vector<char>& a
 }
 
 // Travel from every advisor to the primary location of request r (NaN where unreachable).
-void travel_to_one(const Prepared& p, i64 r, std::vector<double>& minutes, std::vector<double>& km) {
+void travel_to_one(const Prepared& p, i64 r, std::vector<double>& minutes,
+                   std::vector<double>& km) {
   const double nan = std::numeric_limits<double>::quiet_NaN();
   minutes.assign(p.n_adv, nan);
   km.assign(p.n_adv, nan);
@@ -359,7 +377,7 @@ void travel_to_one(const Prepared& p, i64 r, std::vector<double>& minutes, std::
   const XY& d = p.in.requests[r].locations[0];
   double dest[2] = {d.x, d.y};
   TravelPairs t = p.travel().pairs(orig, dest, std::numeric_limits<double>::infinity(),
-                                  std::numeric_limits<double>::infinity(), p.in.rules.threads);
+                                   std::numeric_limits<double>::infinity(), p.in.rules.threads);
   for (std::size_t k = 0; k < t.origin.size(); ++k) {
     minutes[t.origin[k]] = t.minutes[k];
     km[t.origin[k]] = t.km[k];
@@ -419,7 +437,8 @@ RoundResult run_round(const RoundInput& input) {
     std::vector<i64> pins;
     for (i64 k = 0; k < p.n_req; ++k) {
       i64 r = p.req_order[k];
-      if (active[r] && in.requests[r].pinned && in.requests[r].current_advisor != -1) pins.push_back(r);
+      if (active[r] && in.requests[r].pinned && in.requests[r].current_advisor != -1)
+        pins.push_back(r);
     }
     std::stable_sort(pins.begin(), pins.end(), [&](i64 x, i64 y) {
       return in.requests[x].priority > in.requests[y].priority;
@@ -530,8 +549,10 @@ RoundResult run_round(const RoundInput& input) {
       i64 c = col_of_row[row];
       if (c < -1 || c >= p.n_adv || (c >= 0 && ++used[c] > col_cap[c]) ||
           (c >= 0 && chosen_arc[rows[row]] < 0))
-        throw Error("internal error: the transportation solver returned an infeasible "
-                    "assignment (request " + quoted(in.requests[rows[row]].id) + ")");
+        throw Error(
+            "internal error: the transportation solver returned an infeasible "
+            "assignment (request " +
+            quoted(in.requests[rows[row]].id) + ")");
     }
   }
   for (std::size_t row = 0; row < rows.size(); ++row) {
@@ -572,7 +593,8 @@ RoundResult run_round(const RoundInput& input) {
 
   // 6. Escalation reasons for the requests the solver left out: the pool narrowed rule by rule.
   std::map<std::int32_t, std::vector<i64>> advs_of;
-  for (i64 k = 0; k < p.n_adv; ++k) advs_of[in.advisors[p.adv_order[k]].service].push_back(p.adv_order[k]);
+  for (i64 k = 0; k < p.n_adv; ++k)
+    advs_of[in.advisors[p.adv_order[k]].service].push_back(p.adv_order[k]);
   for (i64 r : rows) {
     auto& o = res.requests[r];
     if (o.advisor >= 0) continue;
@@ -670,8 +692,7 @@ std::vector<ExplainRow> explain(const RoundInput& input, const RoundResult& resu
     row.has_room = row.chosen || L.caseload_after < L.capacity;
     if (row.verdict != Verdict::Eligible) continue;
     row.cost = row.chosen ? result.requests[r].cost : pair_cost(f, adv, input.weights, input.rules);
-    if (!row.chosen)
-      row.cost.load = load_marginal(input.weights, L.caseload_after + 1, L.capacity);
+    if (!row.chosen) row.cost.load = load_marginal(input.weights, L.caseload_after + 1, L.capacity);
   }
   std::vector<i64> eligible;
   for (i64 a = 0; a < p.n_adv; ++a)
@@ -680,7 +701,8 @@ std::vector<ExplainRow> explain(const RoundInput& input, const RoundResult& resu
     return std::tuple(rows[x].cost.total(), !rows[x].chosen, p.adv_rank[x]) <
            std::tuple(rows[y].cost.total(), !rows[y].chosen, p.adv_rank[y]);
   });
-  for (std::size_t k = 0; k < eligible.size(); ++k) rows[eligible[k]].rank = static_cast<i64>(k) + 1;
+  for (std::size_t k = 0; k < eligible.size(); ++k)
+    rows[eligible[k]].rank = static_cast<i64>(k) + 1;
   return rows;
 }
 

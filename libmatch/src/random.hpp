@@ -112,8 +112,10 @@ inline std::size_t pick_cumulative(Rng& rng, const std::vector<double>& cumulati
   std::size_t lo = 0, hi = cumulative.size() - 1;  // first index with cumulative > target
   while (lo < hi) {
     std::size_t mid = (lo + hi) / 2;
-    if (cumulative[mid] > target) hi = mid;
-    else lo = mid + 1;
+    if (cumulative[mid] > target)
+      hi = mid;
+    else
+      lo = mid + 1;
   }
   return lo;
 }

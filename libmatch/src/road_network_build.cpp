@@ -56,7 +56,8 @@ void SegmentGrid::build(const std::vector<Segment>& segs) {
   for (;;) {
     nx_ = floor_to_i64(w / cell) + 1;
     ny_ = floor_to_i64(h / cell) + 1;
-    if (static_cast<double>(nx_) * static_cast<double>(ny_) <= 4.0 * static_cast<double>(n) + 16) break;
+    if (static_cast<double>(nx_) * static_cast<double>(ny_) <= 4.0 * static_cast<double>(n) + 16)
+      break;
     cell *= 1.5;
   }
   x0_ = minx;
@@ -69,17 +70,22 @@ void SegmentGrid::build(const std::vector<Segment>& segs) {
   auto cells_of = [&](const Segment& s) {
     cells.clear();
     const double len = std::hypot(s.bx - s.ax, s.by - s.ay);
-    const std::int64_t k = std::max<std::int64_t>(1, static_cast<std::int64_t>(std::ceil(len / cell_)));
+    const std::int64_t k =
+        std::max<std::int64_t>(1, static_cast<std::int64_t>(std::ceil(len / cell_)));
     const double eps = 1e-9 * cell_;
     for (std::int64_t p = 0; p < k; ++p) {
       const double t0 = static_cast<double>(p) / static_cast<double>(k);
       const double t1 = static_cast<double>(p + 1) / static_cast<double>(k);
       const double xa = s.ax + (s.bx - s.ax) * t0, xb = s.ax + (s.bx - s.ax) * t1;
       const double ya = s.ay + (s.by - s.ay) * t0, yb = s.ay + (s.by - s.ay) * t1;
-      std::int64_t cx0 = std::clamp<std::int64_t>(floor_to_i64((std::min(xa, xb) - eps - x0_) / cell_), 0, nx_ - 1);
-      std::int64_t cx1 = std::clamp<std::int64_t>(floor_to_i64((std::max(xa, xb) + eps - x0_) / cell_), 0, nx_ - 1);
-      std::int64_t cy0 = std::clamp<std::int64_t>(floor_to_i64((std::min(ya, yb) - eps - y0_) / cell_), 0, ny_ - 1);
-      std::int64_t cy1 = std::clamp<std::int64_t>(floor_to_i64((std::max(ya, yb) + eps - y0_) / cell_), 0, ny_ - 1);
+      std::int64_t cx0 = std::clamp<std::int64_t>(
+          floor_to_i64((std::min(xa, xb) - eps - x0_) / cell_), 0, nx_ - 1);
+      std::int64_t cx1 = std::clamp<std::int64_t>(
+          floor_to_i64((std::max(xa, xb) + eps - x0_) / cell_), 0, nx_ - 1);
+      std::int64_t cy0 = std::clamp<std::int64_t>(
+          floor_to_i64((std::min(ya, yb) - eps - y0_) / cell_), 0, ny_ - 1);
+      std::int64_t cy1 = std::clamp<std::int64_t>(
+          floor_to_i64((std::max(ya, yb) + eps - y0_) / cell_), 0, ny_ - 1);
       for (std::int64_t cy = cy0; cy <= cy1; ++cy)
         for (std::int64_t cx = cx0; cx <= cx1; ++cx) cells.push_back(cy * nx_ + cx);
     }
@@ -105,7 +111,8 @@ std::int64_t SegmentGrid::nearest(const std::vector<Segment>& segs, double px, d
   best_d2 = std::numeric_limits<double>::infinity();
   best_t = 0;
   if (nx_ == 0 || !std::isfinite(px) || !std::isfinite(py) || !(max_d >= 0)) return -1;
-  const double gx1 = x0_ + static_cast<double>(nx_) * cell_, gy1 = y0_ + static_cast<double>(ny_) * cell_;
+  const double gx1 = x0_ + static_cast<double>(nx_) * cell_,
+               gy1 = y0_ + static_cast<double>(ny_) * cell_;
   const double ox = std::max({0.0, x0_ - px, px - gx1}), oy = std::max({0.0, y0_ - py, py - gy1});
   if (std::hypot(ox, oy) > max_d) return -1;
   const double max_d2 = max_d * max_d;
@@ -115,7 +122,8 @@ std::int64_t SegmentGrid::nearest(const std::vector<Segment>& segs, double px, d
   const std::int64_t dx0 = cx < 0 ? -cx : (cx > nx_ - 1 ? cx - (nx_ - 1) : 0);
   const std::int64_t dy0 = cy < 0 ? -cy : (cy > ny_ - 1 ? cy - (ny_ - 1) : 0);
   const std::int64_t r0 = std::max(dx0, dy0);
-  const std::int64_t rmax = std::max({std::abs(cx), std::abs(cx - (nx_ - 1)), std::abs(cy), std::abs(cy - (ny_ - 1))});
+  const std::int64_t rmax =
+      std::max({std::abs(cx), std::abs(cx - (nx_ - 1)), std::abs(cy), std::abs(cy - (ny_ - 1))});
   std::int64_t best = -1;
 
   auto visit = [&](std::int64_t x, std::int64_t y) {
@@ -138,7 +146,8 @@ std::int64_t SegmentGrid::nearest(const std::vector<Segment>& segs, double px, d
       visit(cx, cy);
     } else {
       const std::int64_t xa = std::max(cx - r, std::int64_t{0}), xb = std::min(cx + r, nx_ - 1);
-      const std::int64_t ya = std::max(cy - r + 1, std::int64_t{0}), yb = std::min(cy + r - 1, ny_ - 1);
+      const std::int64_t ya = std::max(cy - r + 1, std::int64_t{0}),
+                         yb = std::min(cy + r - 1, ny_ - 1);
       for (std::int64_t x = xa; x <= xb; ++x) {
         visit(x, cy - r);
         visit(x, cy + r);
@@ -149,8 +158,10 @@ std::int64_t SegmentGrid::nearest(const std::vector<Segment>& segs, double px, d
       }
     }
     // Every segment point within d of P lies in the block of rings 0..r.
-    const double bx0 = x0_ + static_cast<double>(cx - r) * cell_, bx1 = x0_ + static_cast<double>(cx + r + 1) * cell_;
-    const double by0 = y0_ + static_cast<double>(cy - r) * cell_, by1 = y0_ + static_cast<double>(cy + r + 1) * cell_;
+    const double bx0 = x0_ + static_cast<double>(cx - r) * cell_,
+                 bx1 = x0_ + static_cast<double>(cx + r + 1) * cell_;
+    const double by0 = y0_ + static_cast<double>(cy - r) * cell_,
+                 by1 = y0_ + static_cast<double>(cy + r + 1) * cell_;
     const double d = std::min({px - bx0, bx1 - px, py - by0, by1 - py});
     if (d > 0 && best >= 0 && best_d2 < d * d) break;
     if (d > max_d) break;
@@ -167,7 +178,8 @@ using detail::format_number;
 /// Ranks points along a Z-order (Morton) curve over their bounding box; ties keep the
 /// input order. Nodes near each other then get nearby ids, so a search touches fewer
 /// cache lines.
-std::vector<std::int64_t> zorder(const std::vector<double>& xy, const std::vector<std::int64_t>& ids) {
+std::vector<std::int64_t> zorder(const std::vector<double>& xy,
+                                 const std::vector<std::int64_t>& ids) {
   double minx = std::numeric_limits<double>::infinity(), miny = minx, maxx = -minx, maxy = -minx;
   for (auto c : ids) {
     minx = std::min(minx, xy[2 * c]);
@@ -234,7 +246,7 @@ std::vector<std::int64_t> cluster_points(const std::vector<double>& xy, double t
   std::vector<std::int64_t> cluster(n);
   std::unordered_map<CellKey, std::int64_t, CellHash> head;  // cell -> last cluster in cell
   head.reserve(n);
-  std::vector<std::int64_t> next;                            // cluster -> previous in cell
+  std::vector<std::int64_t> next;  // cluster -> previous in cell
   rep_xy.clear();
   const double tol2 = tol * tol;
   for (std::size_t i = 0; i < n; ++i) {
@@ -285,15 +297,15 @@ RoadNetworkOptions RoadNetworkOptions::osm_car() {
   o.layer = "lines";
   o.speed_field = "maxspeed";
   o.class_field = "highway";
-  o.class_speeds = {{"motorway", 100},     {"motorway_link", 60}, {"trunk", 80},
-                    {"trunk_link", 50},    {"primary", 70},       {"primary_link", 50},
-                    {"secondary", 60},     {"secondary_link", 50}, {"tertiary", 50},
-                    {"tertiary_link", 40}, {"unclassified", 40},  {"residential", 30},
-                    {"road", 30},          {"living_street", 15}, {"service", 20},
-                    {"track", 15}};
-  o.skip_classes = {"",          "footway", "cycleway",   "path",     "pedestrian", "steps",
-                    "bridleway", "corridor", "platform",  "construction", "proposed",
-                    "abandoned", "bus_guideway", "busway", "raceway", "elevator", "via_ferrata"};
+  o.class_speeds = {
+      {"motorway", 100}, {"motorway_link", 60}, {"trunk", 80},        {"trunk_link", 50},
+      {"primary", 70},   {"primary_link", 50},  {"secondary", 60},    {"secondary_link", 50},
+      {"tertiary", 50},  {"tertiary_link", 40}, {"unclassified", 40}, {"residential", 30},
+      {"road", 30},      {"living_street", 15}, {"service", 20},      {"track", 15}};
+  o.skip_classes = {"",         "footway",    "cycleway",     "path",     "pedestrian",
+                    "steps",    "bridleway",  "corridor",     "platform", "construction",
+                    "proposed", "abandoned",  "bus_guideway", "busway",   "raceway",
+                    "elevator", "via_ferrata"};
   o.default_speed_kmh = 30.0;
   o.oneway_field = "oneway";
   return o;
@@ -306,8 +318,9 @@ std::shared_ptr<const RoadNetwork::Impl> RoadNetwork::Impl::build_from_lines(
   const std::size_t n_lines = in.speed_kmh.size();
   if (in.offsets.size() != n_lines + 1 || in.offsets.front() != 0 ||
       in.offsets.back() != static_cast<std::int64_t>(in.xy.size() / 2) || in.xy.size() % 2) {
-    throw InvalidInput("line_offsets must have one entry per line plus one, start at 0, ascend "
-                       "and end at the number of vertices");
+    throw InvalidInput(
+        "line_offsets must have one entry per line plus one, start at 0, ascend "
+        "and end at the number of vertices");
   }
   if (!in.oneway.empty() && in.oneway.size() != n_lines) {
     throw InvalidInput("oneway must be empty or have one entry per line (" +
@@ -319,8 +332,8 @@ std::shared_ptr<const RoadNetwork::Impl> RoadNetwork::Impl::build_from_lines(
     }
     const double v = in.speed_kmh[l];
     if (!(std::isfinite(v) && v > 0)) {
-      throw InvalidInput("speed of " + line_name(in, l) + " must be a finite number > 0 km/h (got " +
-                         format_number(v) + ")");
+      throw InvalidInput("speed of " + line_name(in, l) +
+                         " must be a finite number > 0 km/h (got " + format_number(v) + ")");
     }
     if (!in.oneway.empty()) {
       auto o = static_cast<int>(in.oneway[l]);
@@ -430,7 +443,8 @@ void RoadNetwork::Impl::finish(const std::vector<std::int64_t>& poly_offsets,
   // Node ids and arc indices are 32-bit in the search (two arcs per edge at most).
   if (n >= static_cast<std::int64_t>(std::numeric_limits<std::uint32_t>::max()) ||
       ne >= static_cast<std::int64_t>(std::numeric_limits<std::int32_t>::max())) {
-    throw InvalidInput("road network too large: at most 4,294,967,294 nodes and 2,147,483,646 edges");
+    throw InvalidInput(
+        "road network too large: at most 4,294,967,294 nodes and 2,147,483,646 edges");
   }
   // Segments (snapping) and geometric edge lengths; `along` sums in vertex order so that a
   // point on the last vertex is exactly at the edge's end.
@@ -440,8 +454,8 @@ void RoadNetwork::Impl::finish(const std::vector<std::int64_t>& poly_offsets,
   for (std::int64_t e = 0; e < ne; ++e) {
     double along = 0;
     for (std::int64_t k = poly_offsets[e]; k + 1 < poly_offsets[e + 1]; ++k) {
-      detail::Segment s{poly_xy[2 * k], poly_xy[2 * k + 1], poly_xy[2 * k + 2], poly_xy[2 * k + 3],
-                        along, e};
+      detail::Segment s{
+          poly_xy[2 * k], poly_xy[2 * k + 1], poly_xy[2 * k + 2], poly_xy[2 * k + 3], along, e};
       const double dx = s.bx - s.ax, dy = s.by - s.ay;
       along += std::sqrt(dx * dx + dy * dy);
       segments.push_back(s);
@@ -612,10 +626,12 @@ RoadNetwork RoadNetwork::from_edges(std::span<const double> node_xy,
   detail::check_xy(node_xy, "node");
   const std::int64_t n = static_cast<std::int64_t>(node_xy.size() / 2);
   const std::size_t ne = edge_from.size();
-  if (edge_to.size() != ne || speed_kmh.size() != ne || (!length_m.empty() && length_m.size() != ne) ||
-      (!oneway.empty() && oneway.size() != ne)) {
-    throw InvalidInput("edge_from, edge_to, speed_kmh (and length_m, oneway when given) must have "
-                       "the same length (" + std::to_string(ne) + ")");
+  if (edge_to.size() != ne || speed_kmh.size() != ne ||
+      (!length_m.empty() && length_m.size() != ne) || (!oneway.empty() && oneway.size() != ne)) {
+    throw InvalidInput(
+        "edge_from, edge_to, speed_kmh (and length_m, oneway when given) must have "
+        "the same length (" +
+        std::to_string(ne) + ")");
   }
   if (ne == 0) throw InvalidInput("road network has no edges");
   for (std::int64_t i = 0; i < 2 * n; ++i) {
@@ -639,11 +655,13 @@ RoadNetwork RoadNetwork::from_edges(std::span<const double> node_xy,
     }
     if (!(std::isfinite(speed_kmh[e]) && speed_kmh[e] > 0)) {
       throw InvalidInput("speed of edge " + std::to_string(e) +
-                         " must be a finite number > 0 km/h (got " + format_number(speed_kmh[e]) + ")");
+                         " must be a finite number > 0 km/h (got " + format_number(speed_kmh[e]) +
+                         ")");
     }
     if (!length_m.empty() && !(std::isfinite(length_m[e]) && length_m[e] >= 0)) {
-      throw InvalidInput("length of edge " + std::to_string(e) + " must be a finite number >= 0 m (got " +
-                         format_number(length_m[e]) + ")");
+      throw InvalidInput("length of edge " + std::to_string(e) +
+                         " must be a finite number >= 0 m (got " + format_number(length_m[e]) +
+                         ")");
     }
     if (!oneway.empty() && (static_cast<int>(oneway[e]) < -1 || static_cast<int>(oneway[e]) > 1)) {
       throw InvalidInput("oneway of edge " + std::to_string(e) + " must be -1, 0 or 1");
@@ -652,7 +670,8 @@ RoadNetwork RoadNetwork::from_edges(std::span<const double> node_xy,
     impl->edge_to.push_back(v);
     impl->edge_speed_kmh.push_back(speed_kmh[e]);
     impl->edge_oneway.push_back(oneway.empty() ? OneWay::Both : oneway[e]);
-    poly_xy.insert(poly_xy.end(), {node_xy[2 * u], node_xy[2 * u + 1], node_xy[2 * v], node_xy[2 * v + 1]});
+    poly_xy.insert(poly_xy.end(),
+                   {node_xy[2 * u], node_xy[2 * u + 1], node_xy[2 * v], node_xy[2 * v + 1]});
     poly_offsets.push_back(static_cast<std::int64_t>(poly_xy.size() / 2));
   }
   if (!length_m.empty()) impl->edge_length_m.assign(length_m.begin(), length_m.end());
@@ -667,9 +686,15 @@ std::string RoadNetwork::describe() const {
          " m at " + format_number(o.snap_speed_kmh) + " km/h";
 }
 
-std::int64_t RoadNetwork::node_count() const { return static_cast<std::int64_t>(impl_->node_xy.size() / 2); }
-std::int64_t RoadNetwork::edge_count() const { return static_cast<std::int64_t>(impl_->edge_from.size()); }
-std::int64_t RoadNetwork::arc_count() const { return static_cast<std::int64_t>(impl_->arcs.size()); }
+std::int64_t RoadNetwork::node_count() const {
+  return static_cast<std::int64_t>(impl_->node_xy.size() / 2);
+}
+std::int64_t RoadNetwork::edge_count() const {
+  return static_cast<std::int64_t>(impl_->edge_from.size());
+}
+std::int64_t RoadNetwork::arc_count() const {
+  return static_cast<std::int64_t>(impl_->arcs.size());
+}
 std::int64_t RoadNetwork::skipped_features() const { return impl_->skipped; }
 std::int64_t RoadNetwork::component_count() const { return impl_->n_weak; }
 const std::string& RoadNetwork::crs() const { return impl_->options.crs; }

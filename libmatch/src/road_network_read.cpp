@@ -61,15 +61,18 @@ std::optional<std::string> hstore_value(const char* text, const std::string& key
 /// does not start with a number ("none", "signals", "NL:urban").
 std::optional<double> parse_speed(const std::string& text) {
   const std::string t = trim_lower(text);
-  if (t.empty() || !(std::isdigit(static_cast<unsigned char>(t[0])) || t[0] == '-' || t[0] == '.')) {
+  if (t.empty() ||
+      !(std::isdigit(static_cast<unsigned char>(t[0])) || t[0] == '-' || t[0] == '.')) {
     return std::nullopt;
   }
   double v = 0;
   auto [end, ec] = std::from_chars(t.data(), t.data() + t.size(), v);
   if (ec != std::errc()) return std::nullopt;
   const std::string rest = trim_lower(std::string(end, t.data() + t.size()));
-  if (rest.rfind("mph", 0) == 0) v *= 1.609344;
-  else if (rest.rfind("knots", 0) == 0) v *= 1.852;
+  if (rest.rfind("mph", 0) == 0)
+    v *= 1.609344;
+  else if (rest.rfind("knots", 0) == 0)
+    v *= 1.852;
   return v;
 }
 
@@ -118,7 +121,8 @@ FieldRef resolve_field(OGRLayer& layer, const std::string& name, const std::stri
 
 }  // namespace
 
-RoadNetwork RoadNetwork::from_file(const std::string& source, const RoadNetworkOptions& options_in) {
+RoadNetwork RoadNetwork::from_file(const std::string& source,
+                                   const RoadNetworkOptions& options_in) {
   RoadNetworkOptions options = options_in;
   std::map<std::string, double> class_speed;
   for (const auto& [cls, v] : options.class_speeds) {
@@ -141,8 +145,8 @@ RoadNetwork RoadNetwork::from_file(const std::string& source, const RoadNetworkO
   const OGRSpatialReference target = detail::parse_crs(options.crs, "crs");
 
   detail::DatasetPtr ds = detail::open_vector(source);
-  const bool osm = ds->GetDriver() != nullptr &&
-                   std::string(ds->GetDriver()->GetDescription()) == "OSM";
+  const bool osm =
+      ds->GetDriver() != nullptr && std::string(ds->GetDriver()->GetDescription()) == "OSM";
   if (options.layer.empty() && osm) options.layer = "lines";
   OGRLayer* layer = detail::get_layer(*ds, options.layer, source);
   options.layer = layer->GetName();
@@ -160,7 +164,10 @@ RoadNetwork RoadNetwork::from_file(const std::string& source, const RoadNetworkO
   // OSM sources are read through the dataset (GDAL's OSM driver serves its layers
   // interleaved); others layer by layer.
   const bool interleaved = osm && ds->TestCapability(ODsCRandomLayerRead);
-  if (interleaved) ds->ResetReading(); else layer->ResetReading();
+  if (interleaved)
+    ds->ResetReading();
+  else
+    layer->ResetReading();
   auto next = [&]() -> OGRFeatureUniquePtr {
     if (!interleaved) return OGRFeatureUniquePtr(layer->GetNextFeature());
     for (;;) {
@@ -228,10 +235,11 @@ RoadNetwork RoadNetwork::from_file(const std::string& source, const RoadNetworkO
       if (auto txt = oneway_f.text(*f)) ow = parse_oneway(*txt);
     }
 
-    std::unique_ptr<OGRGeometry> g(geom->hasCurveGeometry() ? geom->getLinearGeometry() : geom->clone());
+    std::unique_ptr<OGRGeometry> g(geom->hasCurveGeometry() ? geom->getLinearGeometry()
+                                                            : geom->clone());
     if (ct && g->transform(ct.get()) != OGRERR_NONE) {
-      throw CrsError("cannot transform " + feature_name(*f) + " to '" + options.crs + "': " +
-                     detail::take_gdal_error());
+      throw CrsError("cannot transform " + feature_name(*f) + " to '" + options.crs +
+                     "': " + detail::take_gdal_error());
     }
     auto add_line = [&](const OGRLineString& ls) {
       if (ls.getNumPoints() < 2) return;
@@ -259,7 +267,8 @@ RoadNetwork RoadNetwork::from_file(const std::string& source, const RoadNetworkO
                         std::to_string(empty) + " without geometry, " + std::to_string(by_class) +
                         " in skip_classes)");
   }
-  return RoadNetwork(Impl::build_from_lines(std::move(in), options, non_line + empty + by_class, source));
+  return RoadNetwork(
+      Impl::build_from_lines(std::move(in), options, non_line + empty + by_class, source));
 }
 
 }  // namespace libmatch

@@ -21,10 +21,10 @@ constexpr std::uint32_t kNone = std::numeric_limits<std::uint32_t>::max();
 /// against it, unless the point sits exactly on that node.
 struct Place {
   std::int64_t edge = -1;
-  double along = 0;                   // metres from u along the geometry
-  double snap_min = 0, snap_km = 0;   // the snap leg
+  double along = 0;                  // metres from u along the geometry
+  double snap_min = 0, snap_km = 0;  // the snap leg
   std::uint32_t u = 0, v = 0;
-  double min_u = kInf, km_u = kInf;   // edge part only (without the snap leg)
+  double min_u = kInf, km_u = kInf;  // edge part only (without the snap leg)
   double min_v = kInf, km_v = kInf;
 };
 
@@ -54,8 +54,8 @@ Place make_place(const RoadNetwork::Impl& g, const SnapResult& s, bool origin) {
   p.snap_km = s.distance_m / 1000.0;
   p.snap_min = s.distance_m / 1000.0 / g.options.snap_speed_kmh * 60.0;
   const double geom = g.edge_geom_m[e];
-  const double fu = geom > 0 ? s.along_m / geom : 0.0;            // share of the edge u..point
-  const double fv = geom > 0 ? (geom - s.along_m) / geom : 0.0;   // share point..v
+  const double fu = geom > 0 ? s.along_m / geom : 0.0;           // share of the edge u..point
+  const double fv = geom > 0 ? (geom - s.along_m) / geom : 0.0;  // share point..v
   const bool at_u = s.along_m <= 0, at_v = s.along_m >= geom;
   const bool fwd = g.edge_oneway[e] != OneWay::Reverse, rev = g.edge_oneway[e] != OneWay::Forward;
   const double T = g.edge_minutes[e], K = g.edge_length_m[e] / 1000.0;
@@ -142,7 +142,9 @@ struct Label {
 /// Per-thread scratch for one search at a time.
 struct Workspace {
   explicit Workspace(const RoadNetwork::Impl& g)
-      : label(g.node_xy.size() / 2), km(g.node_xy.size() / 2, 0.0), scc_mark(static_cast<std::size_t>(g.n_scc), 0) {
+      : label(g.node_xy.size() / 2),
+        km(g.node_xy.size() / 2, 0.0),
+        scc_mark(static_cast<std::size_t>(g.n_scc), 0) {
     for (std::size_t i = 0; i < label.size(); ++i) {
       label[i] = {kInf, static_cast<std::uint32_t>(g.offsets[i]),
                   static_cast<std::uint32_t>(g.offsets[i + 1])};
@@ -237,7 +239,8 @@ TravelPairs RoadNetwork::pairs(std::span<const double> origins_xy,
   std::vector<std::uint32_t> eval_order(dest.size());
   std::iota(eval_order.begin(), eval_order.end(), 0u);
   std::sort(eval_order.begin(), eval_order.end(), [&](std::uint32_t a, std::uint32_t b) {
-    return std::pair{std::min(dest[a].u, dest[a].v), a} < std::pair{std::min(dest[b].u, dest[b].v), b};
+    return std::pair{std::min(dest[a].u, dest[a].v), a} <
+           std::pair{std::min(dest[b].u, dest[b].v), b};
   });
   std::vector<std::vector<Row>> rows(n);
   std::vector<std::int64_t> unreachable(n, 0);

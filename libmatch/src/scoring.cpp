@@ -13,8 +13,7 @@ std::int64_t to_units(double points, const char* what) {
   double u = std::nearbyint(points * static_cast<double>(kCostScale));
   if (!std::isfinite(u) || u < 0.0 || u > static_cast<double>(kMaxCostUnits))
     throw Overflow(std::string("cost '") + what + "' = " + std::to_string(points) +
-                   " points is outside [0, " +
-                   std::to_string(kMaxCostUnits / kCostScale) + "]");
+                   " points is outside [0, " + std::to_string(kMaxCostUnits / kCostScale) + "]");
   return static_cast<std::int64_t>(u);
 }
 
@@ -68,13 +67,14 @@ CostParts pair_cost(const PairFacts& pair, const Advisor& advisor, const Weights
   c.travel = to_units(weights.travel_per_minute * pair.minutes, "travel");
   if (pair.outside_area) c.outside_area = to_units(weights.outside_area, "outside_area");
   if (pair.missing > 0)
-    c.partial_expertise = to_units(weights.partial_expertise_per_tag *
-                                       static_cast<double>(pair.missing), "partial_expertise");
+    c.partial_expertise = to_units(
+        weights.partial_expertise_per_tag * static_cast<double>(pair.missing), "partial_expertise");
   if (!rules.radius_hard && !within_radius(pair.minutes, pair.km, advisor)) {
     double over_min = std::max(0.0, pair.minutes - advisor.radius_minutes);
     double over_km = std::max(0.0, pair.km - advisor.radius_km);
     c.radius = to_units(weights.radius_penalty + weights.radius_penalty_per_minute * over_min +
-                            weights.radius_penalty_per_km * over_km, "radius");
+                            weights.radius_penalty_per_km * over_km,
+                        "radius");
   }
   if (pair.has_current && !pair.current) c.continuity = to_units(weights.continuity, "continuity");
   return c;

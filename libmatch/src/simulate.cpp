@@ -28,7 +28,13 @@ constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
 // Random streams (first key of every draw).
 enum Stream : std::uint64_t { kArrivals = 1, kReplay = 2, kNoKlik = 3, kInitial = 4 };
 
-enum CaseStatus : std::int8_t { kWaiting = 0, kInService = 1, kCompleted = 2, kEscalated = 3, kReferred = 4 };
+enum CaseStatus : std::int8_t {
+  kWaiting = 0,
+  kInService = 1,
+  kCompleted = 2,
+  kEscalated = 3,
+  kReferred = 4
+};
 enum StintEnd : std::int8_t { kRunning = 0, kEndCompleted = 1, kEndNoKlik = 2, kEndReassigned = 3 };
 
 double minutes_limit(const Advisor& a, const RuleOptions& r) {
@@ -41,10 +47,12 @@ double km_limit(const Advisor& a, const RuleOptions& r) {
 i64 draw_duration(Rng& rng, const DurationSpec& d) {
   double w = d.mean_weeks;
   switch (d.kind) {
-    case DurationKind::Fixed: break;
+    case DurationKind::Fixed:
+      break;
     case DurationKind::Uniform: {
       const i64 lo = std::llround(d.min_weeks), hi = std::llround(d.max_weeks);
-      w = static_cast<double>(lo + static_cast<i64>(rng.below(static_cast<std::uint64_t>(hi - lo + 1))));
+      w = static_cast<double>(lo +
+                              static_cast<i64>(rng.below(static_cast<std::uint64_t>(hi - lo + 1))));
       break;
     }
     case DurationKind::Gamma:
@@ -88,18 +96,23 @@ double gini_sorted(const std::vector<double>& v) {
 
 int reason_slot(Escalation r) {
   switch (r) {
-    case Escalation::NoAdvisorForService: return 0;
-    case Escalation::NoExpertise: return 1;
-    case Escalation::AllExcluded: return 2;
-    case Escalation::AllOutOfRadius: return 3;
-    default: return 4;  // no_capacity (duplicates / pins cannot occur here)
+    case Escalation::NoAdvisorForService:
+      return 0;
+    case Escalation::NoExpertise:
+      return 1;
+    case Escalation::AllExcluded:
+      return 2;
+    case Escalation::AllOutOfRadius:
+      return 3;
+    default:
+      return 4;  // no_capacity (duplicates / pins cannot occur here)
   }
 }
 
 // A request of the simulation (a case once matched).
 struct Case {
   i64 id = 0;
-  std::string round_id;  // "c000000042": canonical order = case order
+  std::string round_id;   // "c000000042": canonical order = case order
   std::uint64_t key = 0;  // random key of the case's own draws ('no klik')
   i64 registered = 0;
   std::int32_t service = 0;
@@ -124,11 +137,12 @@ struct Simulator::Impl {
   i64 n_adv = 0, n_loc = 0;
   std::vector<double> minutes, km;  // n_adv x n_loc, NaN = out of every limit / unreachable
   std::vector<i64> loc_area;        // orientation area per location (-1 = none)
-  std::vector<std::vector<double>> stream_cumulative;  // per stream: location weights (running sums)
+  std::vector<std::vector<double>>
+      stream_cumulative;  // per stream: location weights (running sums)
   std::vector<std::vector<double>> stream_priority_cum;
-  std::vector<std::vector<i64>> events_by_week;   // event indices per week (< horizon)
-  std::vector<std::vector<i64>> replay_by_week;   // replay rows per week (< horizon)
-  std::vector<char> joins_later;                  // advisor has a Join event
+  std::vector<std::vector<i64>> events_by_week;  // event indices per week (< horizon)
+  std::vector<std::vector<i64>> replay_by_week;  // replay rows per week (< horizon)
+  std::vector<char> joins_later;                 // advisor has a Join event
   RuleOptions rules;
 
   bool usable(i64 a, i64 l) const {
@@ -202,7 +216,8 @@ Simulator::Simulator(Scenario scenario, int threads) {
     }
     m.stream_cumulative.push_back(std::move(cum));
     std::vector<double> pcum;
-    for (const auto& pc : st.priorities) pcum.push_back((pcum.empty() ? 0.0 : pcum.back()) + pc.probability);
+    for (const auto& pc : st.priorities)
+      pcum.push_back((pcum.empty() ? 0.0 : pcum.back()) + pc.probability);
     m.stream_priority_cum.push_back(std::move(pcum));
   }
   m.events_by_week.resize(static_cast<std::size_t>(s.horizon_weeks));
@@ -214,13 +229,16 @@ Simulator::Simulator(Scenario scenario, int threads) {
   }
   m.replay_by_week.resize(static_cast<std::size_t>(s.horizon_weeks));
   for (std::size_t k = 0; k < s.replay.size(); ++k)
-    if (s.replay[k].week < s.horizon_weeks) m.replay_by_week[s.replay[k].week].push_back(static_cast<i64>(k));
+    if (s.replay[k].week < s.horizon_weeks)
+      m.replay_by_week[s.replay[k].week].push_back(static_cast<i64>(k));
   impl_ = std::move(impl);
 }
 
 const Scenario& Simulator::scenario() const { return impl_->sc; }
 
-SimulationResult Simulator::run(std::uint64_t seed, bool details) const { return impl_->run(seed, details); }
+SimulationResult Simulator::run(std::uint64_t seed, bool details) const {
+  return impl_->run(seed, details);
+}
 
 SimulationResult simulate(const Scenario& scenario, std::uint64_t seed, bool details) {
   return Simulator(scenario, 1).run(seed, details);
@@ -315,11 +333,13 @@ SimulationResult Simulator::Impl::run(std::uint64_t seed, bool details) const {
         }
       }
       for (i64 k = 0; k < adv.caseload; ++k) {
-        Case& c = new_case(-1, hash_keys({seed, kInitial, static_cast<std::uint64_t>(a), static_cast<std::uint64_t>(k)}));
+        Case& c = new_case(-1, hash_keys({seed, kInitial, static_cast<std::uint64_t>(a),
+                                          static_cast<std::uint64_t>(k)}));
         c.service = adv.service;
         c.location = !cand.empty() ? cand[rng.below(cand.size())]
-                     : nearest >= 0 ? nearest
-                                    : static_cast<i64>(rng.below(static_cast<std::uint64_t>(n_loc)));
+                     : nearest >= 0
+                         ? nearest
+                         : static_cast<i64>(rng.below(static_cast<std::uint64_t>(n_loc)));
         c.duration = draw_duration(rng, s.services[adv.service].duration);
         c.remaining = 1 + static_cast<i64>(rng.below(static_cast<std::uint64_t>(c.duration)));
         c.matches = 1;
@@ -338,8 +358,8 @@ SimulationResult Simulator::Impl::run(std::uint64_t seed, bool details) const {
   input.rules = rules;
   TravelPairs pairs;
   input.travel_pairs = &pairs;
-  std::vector<i64> pool;              // round advisor index -> global
-  std::vector<i64> round_of(n_adv);   // global -> round index (-1 = not in the pool)
+  std::vector<i64> pool;             // round advisor index -> global
+  std::vector<i64> round_of(n_adv);  // global -> round index (-1 = not in the pool)
   std::vector<double> week_waits, week_minutes, year_waits, year_minutes, utils;
   i64 year_outside = 0;
 
@@ -361,7 +381,8 @@ SimulationResult Simulator::Impl::run(std::uint64_t seed, bool details) const {
           c.no_klik = false;
           const i64 a = c.advisor;
           end_stint(c, t, kEndNoKlik);
-          if (std::find(c.exclude.begin(), c.exclude.end(), a) == c.exclude.end()) c.exclude.push_back(a);
+          if (std::find(c.exclude.begin(), c.exclude.end(), a) == c.exclude.end())
+            c.exclude.push_back(a);
           requeue(c, t);
           ++k.no_klik_returns;
           continue;
@@ -402,7 +423,9 @@ SimulationResult Simulator::Impl::run(std::uint64_t seed, bool details) const {
       const auto& e = s.events[ev];
       const i64 a = e.advisor;
       switch (e.kind) {
-        case EventKind::Join: joined[a] = 1; break;
+        case EventKind::Join:
+          joined[a] = 1;
+          break;
         case EventKind::Leave:
           move_cases(a, caseload[a]);
           left[a] = 1;
@@ -410,7 +433,8 @@ SimulationResult Simulator::Impl::run(std::uint64_t seed, bool details) const {
         case EventKind::Absence:
           absent_from[a] = t;
           absent_to[a] = t + e.weeks;
-          if (s.reassign_absence_weeks > 0 && e.weeks >= s.reassign_absence_weeks) move_cases(a, caseload[a]);
+          if (s.reassign_absence_weeks > 0 && e.weeks >= s.reassign_absence_weeks)
+            move_cases(a, caseload[a]);
           break;
         case EventKind::Capacity:
           capacity[a] = e.capacity;
@@ -443,7 +467,8 @@ SimulationResult Simulator::Impl::run(std::uint64_t seed, bool details) const {
         std::sort(c.needs.begin(), c.needs.end());
         c.needs.erase(std::unique(c.needs.begin(), c.needs.end()), c.needs.end());
         if (!st.priorities.empty())
-          c.priority = st.priorities[detail::pick_cumulative(rng, stream_priority_cum[si])].priority;
+          c.priority =
+              st.priorities[detail::pick_cumulative(rng, stream_priority_cum[si])].priority;
         c.duration = c.remaining = draw_duration(rng, s.services[st.service].duration);
         ++k.arrivals;
         if (referred) {
@@ -553,7 +578,8 @@ SimulationResult Simulator::Impl::run(std::uint64_t seed, bool details) const {
             week_waits.push_back(static_cast<double>(t - c.registered));
             k.hours_started += s.services[c.service].hours_per_case;
           }
-          const double u = detail::to_unit(hash_keys({seed, kNoKlik, c.key, static_cast<std::uint64_t>(c.matches)}));
+          const double u = detail::to_unit(
+              hash_keys({seed, kNoKlik, c.key, static_cast<std::uint64_t>(c.matches)}));
           c.no_klik = u < s.no_klik_probability;
         } else {
           c.reason = o.reason;
@@ -584,12 +610,14 @@ SimulationResult Simulator::Impl::run(std::uint64_t seed, bool details) const {
     k.matched_total = k.in_service + completed_total;
     if (initial_cases + arrivals_total !=
         k.in_service + completed_total + k.waiting + escalated_total + referred_total)
-      throw Error("simulation: internal error, case conservation violated in week " + std::to_string(t));
+      throw Error("simulation: internal error, case conservation violated in week " +
+                  std::to_string(t));
     {
       std::vector<i64> count(n_adv, 0);
       for (i64 id : in_service) ++count[cases[id].advisor];
       for (i64 a = 0; a < n_adv; ++a)
-        if (count[a] != caseload[a] || caseload[a] > capacity[a] || (!in_pool(a) && caseload[a] > 0))
+        if (count[a] != caseload[a] || caseload[a] > capacity[a] ||
+            (!in_pool(a) && caseload[a] > 0))
           throw Error("simulation: internal error, caseload of advisor '" + s.advisors[a].id +
                       "' inconsistent in week " + std::to_string(t));
     }
@@ -600,14 +628,17 @@ SimulationResult Simulator::Impl::run(std::uint64_t seed, bool details) const {
     k.wait_max = week_waits.empty() ? kNaN : week_waits.back();
     k.travel_mean = mean_of(week_minutes);
     k.travel_p90 = percentile_sorted(week_minutes, 9);
-    k.outside_area_share = week_minutes.empty() ? kNaN : static_cast<double>(week_outside) / static_cast<double>(week_minutes.size());
+    k.outside_area_share = week_minutes.empty() ? kNaN
+                                                : static_cast<double>(week_outside) /
+                                                      static_cast<double>(week_minutes.size());
     utils.clear();
     for (i64 a = 0; a < n_adv; ++a) {
       if (!in_pool(a)) continue;
       ++k.advisors_active;
       k.advisors_absent += absent(a, t);
       k.capacity_total += capacity[a];
-      if (capacity[a] > 0) utils.push_back(static_cast<double>(caseload[a]) / static_cast<double>(capacity[a]));
+      if (capacity[a] > 0)
+        utils.push_back(static_cast<double>(caseload[a]) / static_cast<double>(capacity[a]));
     }
     std::sort(utils.begin(), utils.end());
     k.util_mean = mean_of(utils);
@@ -659,12 +690,15 @@ SimulationResult Simulator::Impl::run(std::uint64_t seed, bool details) const {
   sm.wait_max = year_waits.empty() ? kNaN : year_waits.back();
   sm.travel_mean = mean_of(year_minutes);
   sm.travel_p90 = percentile_sorted(year_minutes, 9);
-  sm.outside_area_share = year_minutes.empty() ? kNaN : static_cast<double>(year_outside) / static_cast<double>(year_minutes.size());
+  sm.outside_area_share = year_minutes.empty() ? kNaN
+                                               : static_cast<double>(year_outside) /
+                                                     static_cast<double>(year_minutes.size());
   sm.util_mean = util_weeks ? util_mean_sum / static_cast<double>(util_weeks) : kNaN;
   sm.util_max = util_max_all;
   sm.util_gini_mean = util_weeks ? gini_sum / static_cast<double>(util_weeks) : kNaN;
   const i64 in_scope = arrivals_total - referred_total;
-  sm.escalated_share = in_scope > 0 ? static_cast<double>(escalated_total) / static_cast<double>(in_scope) : kNaN;
+  sm.escalated_share =
+      in_scope > 0 ? static_cast<double>(escalated_total) / static_cast<double>(in_scope) : kNaN;
   sm.hours_started = hours_sum;
 
   if (details) {
@@ -694,12 +728,16 @@ std::vector<SimulationResult> simulate_many(const std::vector<const Simulator*>&
                                             const std::vector<std::uint64_t>& seeds, int threads,
                                             const std::function<void(std::int64_t)>& progress) {
   for (std::size_t k = 0; k < simulators.size(); ++k)
-    if (!simulators[k]) throw InvalidInput("simulate_many: simulator " + std::to_string(k) + " is null");
+    if (!simulators[k])
+      throw InvalidInput("simulate_many: simulator " + std::to_string(k) + " is null");
   const std::size_t n = simulators.size() * seeds.size();
   std::vector<SimulationResult> out(n);
   if (n == 0) return out;
-  auto task = [&](std::size_t k) { out[k] = simulators[k / seeds.size()]->run(seeds[k % seeds.size()], false); };
-  const int t = static_cast<int>(std::min<std::size_t>(static_cast<std::size_t>(detail::resolve_threads(threads)), n));
+  auto task = [&](std::size_t k) {
+    out[k] = simulators[k / seeds.size()]->run(seeds[k % seeds.size()], false);
+  };
+  const int t = static_cast<int>(
+      std::min<std::size_t>(static_cast<std::size_t>(detail::resolve_threads(threads)), n));
   if (t <= 1) {
     for (std::size_t k = 0; k < n; ++k) {
       task(k);

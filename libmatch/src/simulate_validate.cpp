@@ -67,10 +67,14 @@ void check_duration(const DurationSpec& d, const std::string& field) {
 
 const char* event_name(EventKind k) {
   switch (k) {
-    case EventKind::Join: return "join";
-    case EventKind::Leave: return "leave";
-    case EventKind::Absence: return "absence";
-    case EventKind::Capacity: return "capacity";
+    case EventKind::Join:
+      return "join";
+    case EventKind::Leave:
+      return "leave";
+    case EventKind::Absence:
+      return "absence";
+    case EventKind::Capacity:
+      return "capacity";
   }
   return "?";
 }
@@ -108,11 +112,13 @@ void validate(const Scenario& s) {
       if (!ids.insert(adv.id).second) bad(f, "appears twice (advisor ids must be unique)");
       check_index(adv.service, n_services, f + " service", "service");
       for (auto t : adv.expertise) check_index(t, n_tags, f + " expertise tag", "tag");
-      if (adv.capacity < 0) bad(f + " capacity", "= " + std::to_string(adv.capacity) + " must be >= 0");
+      if (adv.capacity < 0)
+        bad(f + " capacity", "= " + std::to_string(adv.capacity) + " must be >= 0");
       if (adv.caseload < 0 || adv.caseload > adv.capacity)
-        bad(f + " caseload", "= " + std::to_string(adv.caseload) + " outside [0, capacity = " +
-                                 std::to_string(adv.capacity) + "]");
-      if (!std::isfinite(adv.base.x) || !std::isfinite(adv.base.y)) bad(f + " base", "is not finite");
+        bad(f + " caseload", "= " + std::to_string(adv.caseload) +
+                                 " outside [0, capacity = " + std::to_string(adv.capacity) + "]");
+      if (!std::isfinite(adv.base.x) || !std::isfinite(adv.base.y))
+        bad(f + " base", "is not finite");
       if (std::isnan(adv.radius_km) || adv.radius_km < 0)
         bad(f + " radius_km", "= " + num(adv.radius_km) + " must be >= 0 (inf = none)");
       if (std::isnan(adv.radius_minutes) || adv.radius_minutes < 0)
@@ -121,7 +127,8 @@ void validate(const Scenario& s) {
         bad(f + " areas", "are given but the scenario has no orientation areas");
       for (auto k : adv.areas) check_index(k, n_areas, f + " area", "orientation-area");
       if (s.initial_cases && adv.caseload > 0 && n_loc == 0)
-        bad(f + " caseload", "> 0 needs locations to place the initial cases (or initial_cases = false)");
+        bad(f + " caseload",
+            "> 0 needs locations to place the initial cases (or initial_cases = false)");
     }
   }
   for (i64 k = 0; k < n_loc; ++k)
@@ -136,7 +143,8 @@ void validate(const Scenario& s) {
     for (auto l : st.locations) check_index(l, n_loc, f + ".locations", "location");
     if (!st.location_weights.empty() && st.location_weights.size() != st.locations.size())
       bad(f + ".location_weights", "has " + std::to_string(st.location_weights.size()) +
-                                       " entries, locations " + std::to_string(st.locations.size()));
+                                       " entries, locations " +
+                                       std::to_string(st.locations.size()));
     double wsum = 0;
     for (double w : st.location_weights) {
       check_nonneg(w, f + ".location_weights");
@@ -158,7 +166,8 @@ void validate(const Scenario& s) {
     }
     if (!st.priorities.empty() && !(psum > 0)) bad(f + ".priority", "probabilities sum to 0");
     check_probability(st.refer_probability, f + ".refer_probability");
-    if (st.first_week < 0) bad(f + ".first_week", "= " + std::to_string(st.first_week) + " must be >= 0");
+    if (st.first_week < 0)
+      bad(f + ".first_week", "= " + std::to_string(st.first_week) + " must be >= 0");
     if (st.last_week < st.first_week)
       bad(f + ".last_week", "= " + std::to_string(st.last_week) + " must be >= first_week");
   }
@@ -181,7 +190,8 @@ void validate(const Scenario& s) {
     check_index(e.advisor, n_adv, f + ".advisor", "advisor");
     if (e.week < 0) bad(f + ".week", "= " + std::to_string(e.week) + " must be >= 0");
     if (e.kind == EventKind::Join) {
-      if (joins[e.advisor]) bad(f, "joins advisor '" + s.advisors[e.advisor].id + "' a second time");
+      if (joins[e.advisor])
+        bad(f, "joins advisor '" + s.advisors[e.advisor].id + "' a second time");
       joins[e.advisor] = 1;
       in_pool[e.advisor] = 0;
     }
@@ -189,12 +199,14 @@ void validate(const Scenario& s) {
       bad(f + ".weeks", "= " + std::to_string(e.weeks) + " must be >= 1");
     if (e.kind == EventKind::Capacity && e.capacity < 0)
       bad(f + ".capacity", "= " + std::to_string(e.capacity) + " must be >= 0");
-    if (static_cast<int>(e.kind) < 0 || static_cast<int>(e.kind) > 3) bad(f + ".type", "is unknown");
+    if (static_cast<int>(e.kind) < 0 || static_cast<int>(e.kind) > 3)
+      bad(f + ".type", "is unknown");
   }
   std::vector<std::size_t> order(s.events.size());
   for (std::size_t k = 0; k < order.size(); ++k) order[k] = k;
-  std::stable_sort(order.begin(), order.end(),
-                   [&](std::size_t a, std::size_t b) { return s.events[a].week < s.events[b].week; });
+  std::stable_sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) {
+    return s.events[a].week < s.events[b].week;
+  });
   std::vector<char> left(n_adv, 0);
   for (std::size_t k : order) {
     const auto& e = s.events[k];
@@ -216,7 +228,8 @@ void validate(const Scenario& s) {
   if (s.escalate_after_weeks < 0)
     bad("escalate_after_weeks", "= " + std::to_string(s.escalate_after_weeks) + " must be >= 0");
   if (s.reassign_absence_weeks < 0)
-    bad("reassign_absence_weeks", "= " + std::to_string(s.reassign_absence_weeks) + " must be >= 0");
+    bad("reassign_absence_weeks",
+        "= " + std::to_string(s.reassign_absence_weeks) + " must be >= 0");
   validate(s.weights, s.rules);
 }
 

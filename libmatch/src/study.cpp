@@ -58,7 +58,8 @@ void check_inputs(std::span<const double> xy, std::span<const std::int64_t> grou
                        "), got " + std::to_string(group.size()));
   }
   if (!(std::isfinite(tol) && tol > 0)) {
-    throw InvalidInput("tolerance_m must be a finite number > 0 (got " + detail::format_number(tol) + ")");
+    throw InvalidInput("tolerance_m must be a finite number > 0 (got " +
+                       detail::format_number(tol) + ")");
   }
 }
 
@@ -95,7 +96,8 @@ void nearest_other_group(std::span<const double> xy, std::span<const std::int64_
                          std::span<double> distance_m, int threads) {
   check_inputs(xy, group, tolerance_m);
   const std::int64_t n = static_cast<std::int64_t>(xy.size() / 2);
-  if (static_cast<std::int64_t>(index.size()) != n || static_cast<std::int64_t>(distance_m.size()) != n) {
+  if (static_cast<std::int64_t>(index.size()) != n ||
+      static_cast<std::int64_t>(distance_m.size()) != n) {
     throw InvalidInput("output spans must have one entry per point");
   }
   PointGrid grid(xy, tolerance_m);

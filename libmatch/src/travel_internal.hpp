@@ -23,7 +23,8 @@ namespace libmatch::detail {
 /// worker number (0 .. workers-1) is passed so that callers can keep per-thread scratch.
 template <class Fn>
 void parallel_dynamic(std::int64_t n, int threads, Fn&& fn) {
-  int t = static_cast<int>(std::min<std::int64_t>(resolve_threads(threads), std::max<std::int64_t>(n, 1)));
+  int t = static_cast<int>(
+      std::min<std::int64_t>(resolve_threads(threads), std::max<std::int64_t>(n, 1)));
   if (t <= 1) {
     for (std::int64_t i = 0; i < n; ++i) fn(i, 0);
     return;
@@ -63,7 +64,7 @@ inline std::int64_t floor_to_i64(double v) {
 /// A straight piece of a road edge's geometry.
 struct Segment {
   double ax, ay, bx, by;
-  double along0;        ///< distance from the edge's first node to (ax, ay)
+  double along0;  ///< distance from the edge's first node to (ax, ay)
   std::int64_t edge;
 };
 
@@ -120,13 +121,13 @@ namespace libmatch {
 
 struct RoadNetwork::Impl {
   RoadNetworkOptions options;
-  std::string source;           ///< for describe()
+  std::string source;  ///< for describe()
   std::int64_t skipped = 0;
 
   std::vector<double> node_xy;
   std::vector<std::int64_t> edge_from, edge_to;
   std::vector<double> edge_length_m, edge_speed_kmh, edge_minutes;
-  std::vector<double> edge_geom_m;    ///< length of the edge's geometry (= length_m unless given)
+  std::vector<double> edge_geom_m;  ///< length of the edge's geometry (= length_m unless given)
   std::vector<OneWay> edge_oneway;
 
   std::vector<detail::Segment> segments;
@@ -143,10 +144,10 @@ struct RoadNetwork::Impl {
 
   std::vector<std::int64_t> offsets;  ///< CSR (internal ids), node_count + 1
   std::vector<detail::Arc> arcs;
-  std::vector<double> arc_km;         ///< parallel to arcs
-  double min_speed_kmh = 0;           ///< slowest edge or snap speed (for the km bound)
+  std::vector<double> arc_km;  ///< parallel to arcs
+  double min_speed_kmh = 0;    ///< slowest edge or snap speed (for the km bound)
 
-  std::int64_t n_weak = 0;            ///< weakly connected components
+  std::int64_t n_weak = 0;  ///< weakly connected components
   // Strongly connected components and their condensation (a DAG), for exact reachability.
   std::vector<std::uint32_t> scc;
   std::int64_t n_scc = 0;

@@ -42,7 +42,8 @@ void check_limit(double v, const char* what) {
 
 }  // namespace detail
 
-StraightLine::StraightLine(double detour, double speed_kmh) : detour_(detour), speed_kmh_(speed_kmh) {
+StraightLine::StraightLine(double detour, double speed_kmh)
+    : detour_(detour), speed_kmh_(speed_kmh) {
   if (!(std::isfinite(detour) && detour > 0)) {
     throw InvalidInput("detour must be a finite number > 0 (got " + detail::format_number(detour) +
                        ")");
@@ -87,8 +88,9 @@ TravelPairs StraightLine::pairs(std::span<const double> origins_xy,
   // Quick squared-distance reject, slightly generous; the exact test follows.
   const double limit_km = std::min(max_km, max_minutes / 60.0 * speed_kmh_);
   const double limit_m = limit_km * 1000.0 / detour_;
-  const double reject2 = std::isfinite(limit_m) ? (limit_m * (1 + 1e-9) + 1e-9) * (limit_m * (1 + 1e-9) + 1e-9)
-                                                : std::numeric_limits<double>::infinity();
+  const double reject2 = std::isfinite(limit_m)
+                             ? (limit_m * (1 + 1e-9) + 1e-9) * (limit_m * (1 + 1e-9) + 1e-9)
+                             : std::numeric_limits<double>::infinity();
   const double detour = detour_, speed = speed_kmh_;
 
   // Contiguous chunks of origins; each chunk writes its own buffers, concatenated in order.
@@ -97,7 +99,9 @@ TravelPairs StraightLine::pairs(std::span<const double> origins_xy,
     std::vector<double> minutes, km;
   };
   const int t = static_cast<int>(std::clamp<std::int64_t>(
-      std::min<std::int64_t>(detail::resolve_threads(threads), n * static_cast<std::int64_t>(dest_ok.size()) / 200000 + 1), 1, 64));
+      std::min<std::int64_t>(detail::resolve_threads(threads),
+                             n * static_cast<std::int64_t>(dest_ok.size()) / 200000 + 1),
+      1, 64));
   const std::int64_t per = (n + t - 1) / std::max(t, 1);
   std::vector<Chunk> chunks(t);
   detail::parallel_dynamic(t, t, [&](std::int64_t c, int) {

@@ -7,12 +7,13 @@
 # on the real 2023 Dutch municipalities when `../shared/data` is present.
 
 # %%
-from pathlib import Path
 import time
+from pathlib import Path
 
 import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
+from IPython.display import display
 
 import libmatch
 
@@ -30,8 +31,11 @@ municipalities = libmatch.read_areas(DATA / "municipalities.geojson", "id")
 farms = pd.read_csv(DATA / "farms.csv")
 xy = farms[["x", "y"]].to_numpy()
 farms["located"] = municipalities.locate_ids(xy)
-print(municipalities, f"{len(farms)} farms,",
-      f"{farms['located'].isna().sum()} outside every municipality")
+print(
+    municipalities,
+    f"{len(farms)} farms,",
+    f"{farms['located'].isna().sum()} outside every municipality",
+)
 
 # %% [markdown]
 # The generator recorded each farm's municipality independently (with Shapely);
@@ -43,8 +47,7 @@ print(f"agreement with the generator: {agree:.1%}")
 assert agree == 1.0
 
 # %%
-counts = (farms.groupby("located").size().rename("farms")
-          .reindex(municipalities.ids, fill_value=0))
+counts = farms.groupby("located").size().rename("farms").reindex(municipalities.ids, fill_value=0)
 stats = municipalities.stats().set_index("id")
 table = pd.DataFrame({"farms": counts, "area_km2": stats["area_m2"] / 1e6})
 table["farms_per_100km2"] = 100 * table["farms"] / table["area_km2"]
@@ -53,11 +56,17 @@ table.sort_values("farms", ascending=False).head(10).round(1)
 # %%
 fig, ax = plt.subplots(figsize=(9, 7))
 municipalities.plot(ax=ax)
-sc = ax.scatter(farms["x"], farms["y"], s=3,
-                c=pd.Categorical(farms["farm_type"]).codes, cmap="tab10")
+sc = ax.scatter(
+    farms["x"], farms["y"], s=3, c=pd.Categorical(farms["farm_type"]).codes, cmap="tab10"
+)
 for _, row in stats.iterrows():
-    ax.annotate(str(counts[row.name]), (row["centroid_x"], row["centroid_y"]),
-                ha="center", fontsize=7, color="black")
+    ax.annotate(
+        str(counts[row.name]),
+        (row["centroid_x"], row["centroid_y"]),
+        ha="center",
+        fontsize=7,
+        color="black",
+    )
 ax.set_title("Bundled province: farms per municipality")
 ax.set_xlabel("x (m, EPSG:28992)")
 ax.set_ylabel("y (m)")
@@ -95,8 +104,9 @@ if HAVE_REAL:
     per_gem = real.groupby("gemeente").size()
     gdf = gemeenten.to_geodataframe()
     gdf["farms"] = gdf["id"].map(per_gem).fillna(0)
-    ax = gdf.plot(column="farms", cmap="YlGn", figsize=(8, 9), legend=True,
-                  edgecolor="0.6", linewidth=0.2)
+    ax = gdf.plot(
+        column="farms", cmap="YlGn", figsize=(8, 9), legend=True, edgecolor="0.6", linewidth=0.2
+    )
     ax.set_title("Monumental farms within 5 km of Natura 2000, per municipality")
     ax.set_axis_off()
     plt.show()

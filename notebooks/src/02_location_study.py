@@ -12,12 +12,13 @@
 # with advisor radii, and ends with the table a working group would read.
 
 # %%
-from pathlib import Path
 import time
+from pathlib import Path
 
 import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
+from IPython.display import display
 from matplotlib.patches import Circle
 
 import libmatch
@@ -43,8 +44,10 @@ requests = pd.read_csv(DATA / "requests.csv")
 advisors = pd.read_csv(DATA / "advisors.csv")
 for name, layer in layers.items():
     print(f"{name:13s} {layer}")
-print(f"{len(requests)} business locations of {requests.applicant_id.nunique()} requests, "
-      f"{len(advisors)} advisors")
+print(
+    f"{len(requests)} business locations of {requests.applicant_id.nunique()} requests, "
+    f"{len(advisors)} advisors"
+)
 
 # %% [markdown]
 # ## Travel model: the road network
@@ -53,12 +56,23 @@ print(f"{len(requests)} business locations of {requests.applicant_id.nunique()} 
 # share a vertex; a location reaches its nearest road with a short snap leg at 15 km/h.
 
 # %%
-class_speeds = {"motorway": 100, "primary": 80, "secondary": 60, "tertiary": 50,
-                "unclassified": 50, "residential": 30}
+class_speeds = {
+    "motorway": 100,
+    "primary": 80,
+    "secondary": 60,
+    "tertiary": 50,
+    "unclassified": 50,
+    "residential": 30,
+}
 t0 = time.perf_counter()
-roads = libmatch.RoadNetwork.from_file(DATA / "roads.geojson", speed_field="maxspeed",
-                                       class_field="class", class_speeds=class_speeds,
-                                       oneway_field="oneway", snap_max_m=500)
+roads = libmatch.RoadNetwork.from_file(
+    DATA / "roads.geojson",
+    speed_field="maxspeed",
+    class_field="class",
+    class_speeds=class_speeds,
+    oneway_field="oneway",
+    snap_max_m=500,
+)
 print(roads, f"built in {time.perf_counter() - t0:.2f} s")
 print(f"{roads.component_count} connected parts (the holiday park has no public road access)")
 
@@ -74,12 +88,16 @@ by_road = roads.pairs(adv_xy, loc_xy)
 t_road = time.perf_counter() - t0
 straight = libmatch.StraightLine().pairs(adv_xy, loc_xy)
 both = by_road.merge(straight, on=["origin", "destination"], suffixes=("_road", "_line"))
-print(f"{len(by_road):,} pairs by road in {t_road * 1000:.0f} ms; "
-      f"unreachable {by_road.attrs['unreachable_pairs']}, "
-      f"unsnapped locations {len(by_road.attrs['unsnapped_destinations'])}")
+print(
+    f"{len(by_road):,} pairs by road in {t_road * 1000:.0f} ms; "
+    f"unreachable {by_road.attrs['unreachable_pairs']}, "
+    f"unsnapped locations {len(by_road.attrs['unsnapped_destinations'])}"
+)
 detour = (both.km_road / (both.km_line / 1.3)).median()
-print(f"median road detour factor: {detour:.2f}; median road speed "
-      f"{(both.km_road / both.minutes_road * 60).median():.0f} km/h")
+print(
+    f"median road detour factor: {detour:.2f}; median road speed "
+    f"{(both.km_road / both.minutes_road * 60).median():.0f} km/h"
+)
 
 fig, ax = plt.subplots(figsize=(5, 5))
 ax.scatter(both.minutes_line, both.minutes_road, s=2, alpha=0.3)
@@ -98,8 +116,14 @@ plt.show()
 
 # %%
 t0 = time.perf_counter()
-study = libmatch.location_study(requests, layers, advisors=advisors, travel=roads,
-                                max_distance_m=10_000, duplicate_tolerance_m=25)
+study = libmatch.location_study(
+    requests,
+    layers,
+    advisors=advisors,
+    travel=roads,
+    max_distance_m=10_000,
+    duplicate_tolerance_m=25,
+)
 print(f"studied {len(study)} locations in {(time.perf_counter() - t0) * 1000:.0f} ms")
 study.head()
 
@@ -109,11 +133,16 @@ study.head()
 # %%
 dups = study.dropna(subset=["duplicate_of"])
 print("possible double engagement (another request within 25 m):")
-print(dups[["applicant_id", "duplicate_of", "duplicate_distance_m", "municipality_id"]]
-      .to_string(index=False))
+print(
+    dups[["applicant_id", "duplicate_of", "duplicate_distance_m", "municipality_id"]].to_string(
+        index=False
+    )
+)
 near_n2k = study[study.natura2000_distance_m < 1000]
-print(f"\n{len(near_n2k)} locations within 1 km of a Natura 2000 area "
-      f"({near_n2k.applicant_id.nunique()} requests): zaakbegeleider / nature expertise?")
+print(
+    f"\n{len(near_n2k)} locations within 1 km of a Natura 2000 area "
+    f"({near_n2k.applicant_id.nunique()} requests): zaakbegeleider / nature expertise?"
+)
 few = study[study.advisors_in_radius < 5]
 print(f"{len(few)} locations with fewer than 5 advisors in radius")
 
@@ -123,6 +152,7 @@ print(f"{len(few)} locations with fewer than 5 advisors in radius")
 # road within their radius; triangles are the *vabimpuls* advisors' bases. Right: one
 # advisor's radius. The circle is `radius_km` as a straight line (`radius_km / 1.3`); filled
 # dots are the locations this advisor really reaches within `radius_km` **by road**.
+
 
 # %%
 def base_map(ax):
@@ -142,11 +172,27 @@ def base_map(ax):
 fig, (ax1, ax2) = plt.subplots(1, 2, figsize=(15, 6.5))
 base_map(ax1)
 vab = advisors[advisors.service == "vabimpuls"]
-sc = ax1.scatter(study.x, study.y, c=study.advisors_in_radius, cmap="viridis", s=16, zorder=3,
-                 label="business location")
+sc = ax1.scatter(
+    study.x,
+    study.y,
+    c=study.advisors_in_radius,
+    cmap="viridis",
+    s=16,
+    zorder=3,
+    label="business location",
+)
 ax1.scatter(vab.x, vab.y, marker="^", color="#c0392b", s=40, zorder=4, label="vabimpuls advisor")
-ax1.scatter(dups.x, dups.y, marker="o", facecolor="none", edgecolor="red", s=140,
-            linewidth=1.5, zorder=5, label="possible duplicate")
+ax1.scatter(
+    dups.x,
+    dups.y,
+    marker="o",
+    facecolor="none",
+    edgecolor="red",
+    s=140,
+    linewidth=1.5,
+    zorder=5,
+    label="possible duplicate",
+)
 plt.colorbar(sc, ax=ax1, shrink=0.7, label="advisors within radius (by road)")
 ax1.legend(loc="lower left")
 ax1.set_title("Bundled requests and advisors")
@@ -156,13 +202,34 @@ one = vab[vab.radius_km.notna()].iloc[0]
 reach = roads.pairs(np.array([[one.x, one.y]]), loc_xy, max_km=one.radius_km)
 inside = np.zeros(len(requests), bool)
 inside[reach.destination.to_numpy()] = True
-ax2.add_patch(Circle((one.x, one.y), one.radius_km * 1000 / 1.3, fill=False,
-                     edgecolor="#c0392b", linewidth=1.5, linestyle="--",
-                     label=f"{one.radius_km:g} km / 1.3 straight line"))
-ax2.scatter(loc_xy[~inside, 0], loc_xy[~inside, 1], s=14, facecolor="none", edgecolor="0.4",
-            zorder=3, label="beyond radius by road")
-ax2.scatter(loc_xy[inside, 0], loc_xy[inside, 1], s=16, color="#2471a3", zorder=3,
-            label=f"within {one.radius_km:g} road km ({inside.sum()})")
+ax2.add_patch(
+    Circle(
+        (one.x, one.y),
+        one.radius_km * 1000 / 1.3,
+        fill=False,
+        edgecolor="#c0392b",
+        linewidth=1.5,
+        linestyle="--",
+        label=f"{one.radius_km:g} km / 1.3 straight line",
+    )
+)
+ax2.scatter(
+    loc_xy[~inside, 0],
+    loc_xy[~inside, 1],
+    s=14,
+    facecolor="none",
+    edgecolor="0.4",
+    zorder=3,
+    label="beyond radius by road",
+)
+ax2.scatter(
+    loc_xy[inside, 0],
+    loc_xy[inside, 1],
+    s=16,
+    color="#2471a3",
+    zorder=3,
+    label=f"within {one.radius_km:g} road km ({inside.sum()})",
+)
 ax2.scatter([one.x], [one.y], marker="^", color="#c0392b", s=90, zorder=4)
 ax2.legend(loc="lower left")
 ax2.set_title(f"Action radius of advisor {one.advisor_id} ({one.service}, areas {one.areas})")
@@ -177,17 +244,37 @@ plt.show()
 
 # %%
 summary = libmatch.location_study_summary(study)
-summary["attention"] = (summary.duplicate_of.notna() | (summary.locations_elsewhere > 0)
-                        | (summary.advisors_in_radius < 5))
+summary["attention"] = (
+    summary.duplicate_of.notna()
+    | (summary.locations_elsewhere > 0)
+    | (summary.advisors_in_radius < 5)
+)
 primary = study[study.is_primary].set_index("applicant_id")
-summary["natura2000_m"] = primary.loc[summary.applicant_id, "natura2000_distance_m"].round(0).to_numpy()
+summary["natura2000_m"] = (
+    primary.loc[summary.applicant_id, "natura2000_distance_m"].round(0).to_numpy()
+)
 summary["nearest_n2k"] = primary.loc[summary.applicant_id, "natura2000_nearest_id"].to_numpy()
-summary = summary.merge(requests.drop_duplicates("applicant_id")[["applicant_id", "service", "needs"]],
-                        on="applicant_id")
+summary = summary.merge(
+    requests.drop_duplicates("applicant_id")[["applicant_id", "service", "needs"]],
+    on="applicant_id",
+)
 table = summary.sort_values(["attention", "applicant_id"], ascending=[False, True])[
-    ["applicant_id", "service", "needs", "area_id", "municipality_id", "n_locations",
-     "elsewhere", "duplicate_of", "nearest_n2k", "natura2000_m", "advisors_in_radius",
-     "nearest_advisor_id", "nearest_advisor_minutes"]]
+    [
+        "applicant_id",
+        "service",
+        "needs",
+        "area_id",
+        "municipality_id",
+        "n_locations",
+        "elsewhere",
+        "duplicate_of",
+        "nearest_n2k",
+        "natura2000_m",
+        "advisors_in_radius",
+        "nearest_advisor_id",
+        "nearest_advisor_minutes",
+    ]
+]
 table["nearest_advisor_minutes"] = table["nearest_advisor_minutes"].round(1)
 table.head(20)
 
@@ -195,10 +282,12 @@ table.head(20)
 # Requests per orientation area, and how many advisors reach them:
 
 # %%
-summary.groupby("area_id").agg(requests=("applicant_id", "size"),
-                               median_advisors_in_radius=("advisors_in_radius", "median"),
-                               median_minutes_nearest=("nearest_advisor_minutes", "median"),
-                               duplicates=("duplicate_of", "count")).round(1)
+summary.groupby("area_id").agg(
+    requests=("applicant_id", "size"),
+    median_advisors_in_radius=("advisors_in_radius", "median"),
+    median_minutes_nearest=("nearest_advisor_minutes", "median"),
+    duplicates=("duplicate_of", "count"),
+).round(1)
 
 # %% [markdown]
 # ## Real data (when `../shared/data` is present)
@@ -220,16 +309,20 @@ if (SHARED / "nl_farms_2026.gpkg").exists():
     }
     t0 = time.perf_counter()
     real = libmatch.location_study(farms, real_layers, max_distance_m=10_000)
-    print(f"{len(real)} farms studied in {time.perf_counter() - t0:.2f} s; "
-          f"{int((real.natura2000_distance_m == 0).sum())} inside a Natura 2000 area, "
-          f"{int(real.duplicate_of.notna().sum())} within 25 m of another monument")
+    print(
+        f"{len(real)} farms studied in {time.perf_counter() - t0:.2f} s; "
+        f"{int((real.natura2000_distance_m == 0).sum())} inside a Natura 2000 area, "
+        f"{int(real.duplicate_of.notna().sum())} within 25 m of another monument"
+    )
     fig, ax = plt.subplots(figsize=(6, 3.5))
     ax.hist(real.natura2000_distance_m.dropna() / 1000, bins=50)
     ax.set_xlabel("distance to the nearest Natura 2000 area (km)")
     ax.set_ylabel("farms")
     plt.show()
-    display(real.groupby("provincie_id").agg(farms=("applicant_id", "size"),
-                                            median_n2k_m=("natura2000_distance_m", "median"))
-            .round(0))
+    display(
+        real.groupby("provincie_id")
+        .agg(farms=("applicant_id", "size"), median_n2k_m=("natura2000_distance_m", "median"))
+        .round(0)
+    )
 else:
     print("../shared/data is absent: real-data section skipped")

@@ -14,8 +14,8 @@
 # variant (common random numbers), so differences come from the design, not from luck.
 
 # %%
-from pathlib import Path
 import time
+from pathlib import Path
 
 import matplotlib.pyplot as plt
 import numpy as np
@@ -51,13 +51,28 @@ t0 = time.perf_counter()
 year = libmatch.simulate(base, seed=0)
 print(f"one year in {(time.perf_counter() - t0) * 1e3:.0f} ms:", year)
 w = year.weekly
-assert (year.summary["initial_cases"] + w["arrivals_total"]
-        == w["matched_total"] + w["waiting"] + w["escalated_total"] + w["referred_total"]).all()
-w[["week", "arrivals", "matched", "escalated", "no_klik_returns", "reassigned", "waiting",
-   "in_service", "travel_mean", "util_mean", "util_gini"]].head(8)
+assert (
+    year.summary["initial_cases"] + w["arrivals_total"]
+    == w["matched_total"] + w["waiting"] + w["escalated_total"] + w["referred_total"]
+).all()
+w[
+    [
+        "week",
+        "arrivals",
+        "matched",
+        "escalated",
+        "no_klik_returns",
+        "reassigned",
+        "waiting",
+        "in_service",
+        "travel_mean",
+        "util_mean",
+        "util_gini",
+    ]
+].head(8)
 
 # %%
-year.plot();
+year.plot()
 
 # %% [markdown]
 # Events move only the cases of the advisor concerned (minimum disruption): a leaver's open
@@ -65,17 +80,24 @@ year.plot();
 # moved depends on the caseload at that moment; here the first seed where cases moved:
 
 # %%
-moved_per_seed = pd.Series({s: libmatch.simulate(base, s, details=False).summary["reassigned"]
-                            for s in range(20)})
+moved_per_seed = pd.Series(
+    {s: libmatch.simulate(base, s, details=False).summary["reassigned"] for s in range(20)}
+)
 print("cases reassigned per seed:", moved_per_seed.tolist())
 example = libmatch.simulate(base, seed=int(moved_per_seed.idxmax()))
 stints = example.assignments
 moved = stints[stints["end"] == "reassigned"]
-after = (stints[stints["case_id"].isin(moved["case_id"]) & (stints["end"] != "reassigned")]
-         .sort_values("week_start").drop_duplicates("case_id"))  # the next advisor
+after = (
+    stints[stints["case_id"].isin(moved["case_id"]) & (stints["end"] != "reassigned")]
+    .sort_values("week_start")
+    .drop_duplicates("case_id")
+)  # the next advisor
 moved[["case_id", "advisor_id", "week_start", "week_end"]].merge(
-    after[["case_id", "advisor_id", "week_start"]], on="case_id", how="left",
-    suffixes=("_before", "_after"))
+    after[["case_id", "advisor_id", "week_start"]],
+    on="case_id",
+    how="left",
+    suffixes=("_before", "_after"),
+)
 
 # %% [markdown]
 # ## Four variants
@@ -86,8 +108,9 @@ moved[["case_id", "advisor_id", "week_start", "week_end"]].merge(
 # %%
 advisors = pd.read_csv(DATA / "advisors.csv", dtype={"areas": str, "expertise": str})
 lean_capacity = np.maximum(1, np.round(advisors["capacity"] * 0.5)).astype(int)
-lean = advisors.assign(capacity=lean_capacity,
-                       caseload=np.minimum(advisors["caseload"], lean_capacity))
+lean = advisors.assign(
+    capacity=lean_capacity, caseload=np.minimum(advisors["caseload"], lean_capacity)
+)
 
 six = base.areas
 stats = six.stats()
@@ -99,19 +122,29 @@ print(to_three)
 
 
 def in_three_areas(table: pd.DataFrame) -> pd.DataFrame:
-    return table.assign(areas=[";".join(sorted({to_three[a] for a in s.split(";")}))
-                               for s in table["areas"]])
+    return table.assign(
+        areas=[";".join(sorted({to_three[a] for a in s.split(";")})) for s in table["areas"]]
+    )
 
 
-events3 = [dict(e, advisor=dict(e["advisor"], areas=to_three[e["advisor"]["areas"]]))
-           if e["type"] == "join" else e for e in base.config["events"]]
+events3 = [
+    dict(e, advisor=dict(e["advisor"], areas=to_three[e["advisor"]["areas"]]))
+    if e["type"] == "join"
+    else e
+    for e in base.config["events"]
+]
 variants = {
     "current staff, 6 areas": base,
     "lean staff, 6 areas": base.replace(name="lean staff, 6 areas", advisors=lean),
-    "current staff, 3 areas": base.replace(name="current staff, 3 areas", areas=three,
-                                           advisors=in_three_areas(advisors), events=events3),
-    "lean staff, 3 areas": base.replace(name="lean staff, 3 areas", areas=three,
-                                        advisors=in_three_areas(lean), events=events3),
+    "current staff, 3 areas": base.replace(
+        name="current staff, 3 areas",
+        areas=three,
+        advisors=in_three_areas(advisors),
+        events=events3,
+    ),
+    "lean staff, 3 areas": base.replace(
+        name="lean staff, 3 areas", areas=three, advisors=in_three_areas(lean), events=events3
+    ),
 }
 fig, axes = plt.subplots(1, 2, figsize=(11, 4), constrained_layout=True)
 for ax, (title, areas) in zip(axes, [("6 orientation areas", six), ("3 orientation areas", three)]):
@@ -128,8 +161,16 @@ for ax, (title, areas) in zip(axes, [("6 orientation areas", six), ("3 orientati
 t0 = time.perf_counter()
 runs = libmatch.simulate_many(variants, SEEDS, progress=False)
 print(f"{len(runs)} simulated years in {time.perf_counter() - t0:.1f} s")
-kpis = ["escalated", "escalated_no_capacity", "wait_mean", "wait_max", "travel_mean",
-        "outside_area_share", "util_mean", "util_gini_mean"]
+kpis = [
+    "escalated",
+    "escalated_no_capacity",
+    "wait_mean",
+    "wait_max",
+    "travel_mean",
+    "outside_area_share",
+    "util_mean",
+    "util_gini_mean",
+]
 runs.groupby("scenario", sort=False)[kpis].mean().round(3)
 
 # %% [markdown]
@@ -166,17 +207,20 @@ ax = axes[1]
 ax.violinplot(list(utils.values()), showmedians=True)
 ax.set_xticks(range(1, len(utils) + 1), [n.replace(", ", "\n") for n in utils], fontsize=8)
 ax.set_ylabel("caseload / capacity (advisor-weeks)")
-ax.set_title("utilisation");
+ax.set_title("utilisation")
 
 # %%
 fig, axes = plt.subplots(1, 4, figsize=(14, 3.8), constrained_layout=True)
-for ax, col, label in zip(axes, ["escalated", "travel_mean", "util_mean", "util_gini_mean"],
-                          ["escalated per year", "travel (min, mean)", "utilisation (mean)",
-                           "utilisation Gini"]):
+for ax, col, label in zip(
+    axes,
+    ["escalated", "travel_mean", "util_mean", "util_gini_mean"],
+    ["escalated per year", "travel (min, mean)", "utilisation (mean)", "utilisation Gini"],
+):
     data = [runs.loc[runs["scenario"] == n, col].to_numpy() for n in variants]
     ax.boxplot(data)
-    ax.set_xticks(range(1, len(variants) + 1), [n.replace(", ", "\n") for n in variants],
-                  fontsize=7)
+    ax.set_xticks(
+        range(1, len(variants) + 1), [n.replace(", ", "\n") for n in variants], fontsize=7
+    )
     ax.set_title(label + " over 50 seeds", fontsize=10)
 
 # %% [markdown]
@@ -191,10 +235,17 @@ rows = []
 for name in variants:
     cur = runs[runs["scenario"] == name].set_index("seed")
     d = cur[kpis] - ref[kpis]
-    rows.append(pd.Series({f"{k} (mean)": cur[k].mean() for k in ("escalated", "wait_mean",
-                                                                   "travel_mean", "util_mean")}
-                          | {f"{k} (paired diff)": d[k].mean() for k in ("escalated", "travel_mean")}
-                          | {"paired diff escalated, sd": d["escalated"].std()}, name=name))
+    rows.append(
+        pd.Series(
+            {
+                f"{k} (mean)": cur[k].mean()
+                for k in ("escalated", "wait_mean", "travel_mean", "util_mean")
+            }
+            | {f"{k} (paired diff)": d[k].mean() for k in ("escalated", "travel_mean")}
+            | {"paired diff escalated, sd": d["escalated"].std()},
+            name=name,
+        )
+    )
 pd.DataFrame(rows).round(3)
 
 # %% [markdown]

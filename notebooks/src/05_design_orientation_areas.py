@@ -14,9 +14,9 @@
 # through shared borders (islands only with `islands="attach"`).
 
 # %%
-from pathlib import Path
 import json
 import time
+from pathlib import Path
 
 import matplotlib.pyplot as plt
 import numpy as np
@@ -38,13 +38,15 @@ print("libmatch", libmatch.__version__)
 units = libmatch.read_areas(DATA / "municipalities.geojson", "id")
 farms = pd.read_csv(DATA / "farms.csv")
 advisors = pd.read_csv(DATA / "advisors.csv")
-demand = (farms.groupby("municipality").size()
-          .reindex(units.ids, fill_value=0).astype(float))
+demand = farms.groupby("municipality").size().reindex(units.ids, fill_value=0).astype(float)
 with open(DATA / "municipalities.geojson", encoding="utf-8") as fh:
     props = [f["properties"] for f in json.load(fh)["features"]]
 current = pd.Series({p["id"]: p["orientation_area"] for p in props}).reindex(units.ids)
-print(units, f"| {int(demand.sum())} farms | {len(advisors)} advisors, "
-      f"capacity {advisors['capacity'].sum()}")
+print(
+    units,
+    f"| {int(demand.sum())} farms | {len(advisors)} advisors, "
+    f"capacity {advisors['capacity'].sum()}",
+)
 current.value_counts().sort_index().to_frame("municipalities").T
 
 # %% [markdown]
@@ -72,25 +74,39 @@ after.round(3)
 # ("repair mode": `initial=`); the result is never worse than the starting plan.
 
 # %%
-improved = libmatch.design_areas(units, demand, None, advisors=advisors, travel=travel,
-                                 initial=current, seed=1)
+improved = libmatch.design_areas(
+    units, demand, None, advisors=advisors, travel=travel, initial=current, seed=1
+)
 moved = (improved.assignment != current).sum()
 print(improved, f"| {moved} of {len(units)} municipalities change area")
+
 
 # %%
 def summary(df, name):
     s = df.attrs["summary"]
-    return pd.Series({"objective": s["objective"], "imbalance": s["imbalance"],
-                      "mean travel km": s["mean_travel_km"], "max travel km": s["max_travel_km"],
-                      "max load ratio": df["load_ratio"].max(),
-                      "min load ratio": df["load_ratio"].min(),
-                      "mean Polsby-Popper": df["polsby_popper"].mean(),
-                      "all contiguous": s["contiguous"]}, name=name)
+    return pd.Series(
+        {
+            "objective": s["objective"],
+            "imbalance": s["imbalance"],
+            "mean travel km": s["mean_travel_km"],
+            "max travel km": s["max_travel_km"],
+            "max load ratio": df["load_ratio"].max(),
+            "min load ratio": df["load_ratio"].min(),
+            "mean Polsby-Popper": df["polsby_popper"].mean(),
+            "all contiguous": s["contiguous"],
+        },
+        name=name,
+    )
 
 
-comparison = pd.concat([summary(before, "current (OA01-OA06)"),
-                        summary(improved.evaluate(), "current, improved"),
-                        summary(after, "designed")], axis=1)
+comparison = pd.concat(
+    [
+        summary(before, "current (OA01-OA06)"),
+        summary(improved.evaluate(), "current, improved"),
+        summary(after, "designed"),
+    ],
+    axis=1,
+)
 comparison
 
 # %%
@@ -136,10 +152,14 @@ else:
     farm_pts = gpd.read_file(FARMS, layer="boerderijen")
     xy = np.column_stack([farm_pts.geometry.x, farm_pts.geometry.y])
     idx = nb_units.locate(xy)
-    nb_demand = pd.Series(np.bincount(idx[idx >= 0], minlength=len(nb_units)).astype(float),
-                          index=nb_units.ids)
-    print(nb_units, f"| {int(nb_demand.sum())} farms inside,",
-          f"{int((nb_demand == 0).sum())} municipalities without one")
+    nb_demand = pd.Series(
+        np.bincount(idx[idx >= 0], minlength=len(nb_units)).astype(float), index=nb_units.ids
+    )
+    print(
+        nb_units,
+        f"| {int(nb_demand.sum())} farms inside,",
+        f"{int((nb_demand == 0).sum())} municipalities without one",
+    )
 
 # %% [markdown]
 # Two designs with k = 6: the default weights, and one that weighs travel three times as
@@ -149,14 +169,20 @@ else:
 if have_real:
     t = time.perf_counter()
     nb_plan = libmatch.design_areas(nb_units, nb_demand, k=6, seed=0)
-    nb_travel = libmatch.design_areas(nb_units, nb_demand, k=6, seed=0,
-                                      weights={"travel": 3.0})
+    nb_travel = libmatch.design_areas(nb_units, nb_demand, k=6, seed=0, weights={"travel": 3.0})
     print(f"two designs in {time.perf_counter() - t:.2f} s")
     nb_a, nb_b = nb_plan.evaluate(), nb_travel.evaluate()
     # Score both on the default objective, for a like-for-like comparison.
     nb_b_default = libmatch.evaluate_plan(nb_units, nb_travel.labels, nb_demand)
-    print(pd.concat([summary(nb_a, "default weights"),
-                     summary(nb_b_default, "travel x3 (scored by default weights)")], axis=1))
+    print(
+        pd.concat(
+            [
+                summary(nb_a, "default weights"),
+                summary(nb_b_default, "travel x3 (scored by default weights)"),
+            ],
+            axis=1,
+        )
+    )
     nb_a.round(3)
 
 # %%
@@ -166,8 +192,10 @@ if have_real:
     nb_travel.plot(ax=axes[1])
     for ax, p, title in zip(axes, (nb_plan, nb_travel), ("default weights", "travel x3")):
         ax.scatter(xy[idx >= 0, 0], xy[idx >= 0, 1], s=2, c="black")
-        ax.set_title(f"Noord-Brabant, {title}: imbalance {p.imbalance:.3f}, "
-                     f"mean travel {p.mean_travel_km:.1f} km")
+        ax.set_title(
+            f"Noord-Brabant, {title}: imbalance {p.imbalance:.3f}, "
+            f"mean travel {p.mean_travel_km:.1f} km"
+        )
         ax.set_axis_off()
     plt.tight_layout()
 
@@ -189,8 +217,10 @@ for event in designed_cfg.get("events", []):
     if event.get("type") == "join":
         xy_join = np.array([[event["advisor"]["x"], event["advisor"]["y"]]], dtype=float)
         event["advisor"]["areas"] = designed_areas.locate_ids(xy_join)[0]
-scenarios = {"current": libmatch.Scenario(cfg, base_dir=DATA),
-             "designed": libmatch.Scenario(designed_cfg, base_dir=DATA)}
+scenarios = {
+    "current": libmatch.Scenario(cfg, base_dir=DATA),
+    "designed": libmatch.Scenario(designed_cfg, base_dir=DATA),
+}
 t = time.perf_counter()
 runs = libmatch.simulate_many(scenarios, range(20), progress=False)
 print(f"{len(runs)} simulated years in {time.perf_counter() - t:.2f} s")
@@ -199,8 +229,11 @@ runs.groupby("scenario")[kpis].mean().round(3)
 
 # %%
 fig, axes = plt.subplots(1, 2, figsize=(11, 4))
-for ax, col, label in zip(axes, ["travel_mean", "outside_area_share"],
-                          ["mean travel (min)", "share of cases outside own area"]):
+for ax, col, label in zip(
+    axes,
+    ["travel_mean", "outside_area_share"],
+    ["mean travel (min)", "share of cases outside own area"],
+):
     runs.boxplot(column=col, by="scenario", ax=ax)
     ax.set_title(label)
     ax.set_xlabel("")

@@ -1,3 +1,5 @@
+#include "libmatch/areas.hpp"
+
 #include <gtest/gtest.h>
 
 #include <cmath>
@@ -5,7 +7,6 @@
 #include <fstream>
 #include <random>
 
-#include "libmatch/areas.hpp"
 #include "libmatch/error.hpp"
 
 using namespace libmatch;
@@ -47,7 +48,8 @@ const char* kCrs28992 =
     R"("crs": {"type": "name", "properties": {"name": "urn:ogc:def:crs:EPSG::28992"}},)";
 
 std::string feature(const std::string& id, const std::string& geom) {
-  return R"({"type": "Feature", "properties": {"code": ")" + id + R"("}, "geometry": )" + geom + "}";
+  return R"({"type": "Feature", "properties": {"code": ")" + id + R"("}, "geometry": )" + geom +
+         "}";
 }
 
 std::string collection(const std::vector<std::string>& features, bool with_crs = true) {
@@ -221,8 +223,8 @@ TEST(Areas, BadInputErrors) {
   }
   auto dup = temp_file("dup.geojson", collection({feature("A", kSquare), feature("A", kSquare2)}));
   EXPECT_THROW(AreaSet::from_file(dup.string(), "code"), InvalidInput);
-  auto pts = temp_file(
-      "pts.geojson", collection({feature("P", R"({"type": "Point", "coordinates": [1, 2]})")}));
+  auto pts = temp_file("pts.geojson",
+                       collection({feature("P", R"({"type": "Point", "coordinates": [1, 2]})")}));
   EXPECT_THROW(AreaSet::from_file(pts.string(), "code"), GeometryError);
   auto empty = temp_file("empty.geojson", collection({}));
   EXPECT_THROW(AreaSet::from_file(empty.string(), "code"), GeometryError);

@@ -1,4 +1,8 @@
+#include "libmatch/design.hpp"
+
+#include <gdal_priv.h>
 #include <gtest/gtest.h>
+#include <ogrsf_frmts.h>
 
 #include <algorithm>
 #include <cmath>
@@ -8,11 +12,7 @@
 #include <numeric>
 #include <random>
 
-#include <gdal_priv.h>
-#include <ogrsf_frmts.h>
-
 #include "libmatch/areas.hpp"
-#include "libmatch/design.hpp"
 #include "libmatch/error.hpp"
 #include "libmatch/travel.hpp"
 
@@ -182,7 +182,7 @@ TEST(DesignEval, AdvisorsCapacityAndTravel) {
   ev = evaluate_plan(p, std::vector<std::int64_t>{0, 1, 0});
   EXPECT_DOUBLE_EQ(ev.capacity[1], 0.0);
   EXPECT_TRUE(std::isinf(ev.summary.objective));
-  EXPECT_NEAR(ev.unit_travel_km[1], (2.0 + 9 + 2 * 9) / 4, 1e-12);  // served by everyone
+  EXPECT_NEAR(ev.unit_travel_km[1], (2.0 + 9 + 2 * 9) / 4, 1e-12);      // served by everyone
   EXPECT_NEAR(ev.unit_travel_km[2], (1 * 4.0 + 3 + 2 * 3) / 4, 1e-12);  // NaN -> 2 x 2 km
 }
 
@@ -216,7 +216,8 @@ TEST(DesignSearch, MedoidOptimumMatchesBruteForce) {
   for (std::size_t i = 0; i < n; ++i) {  // a travel model: Manhattan km
     for (std::size_t j = 0; j < n; ++j) {
       p.travel_km.push_back((std::abs(p.centroid[i].x - p.centroid[j].x) +
-                             std::abs(p.centroid[i].y - p.centroid[j].y)) / 1000.0);
+                             std::abs(p.centroid[i].y - p.centroid[j].y)) /
+                            1000.0);
     }
   }
   const double best = brute_force(p, 3, nullptr);
@@ -288,8 +289,8 @@ TEST(DesignSearch, RepairModeImprovesAndKeepsFixedUnits) {
   DesignOptions o = opts(3, 5, 2);
   o.initial = initial;
   o.fixed.assign(36, 0);
-  o.fixed[0] = 1;   // stays in area 0
-  o.fixed[5] = 1;   // stays in area 2
+  o.fixed[0] = 1;  // stays in area 0
+  o.fixed[5] = 1;  // stays in area 2
   DesignResult res = design_areas(p, o);
   EXPECT_TRUE(connected_areas(p, res.labels));
   EXPECT_EQ(res.labels[0], 0);

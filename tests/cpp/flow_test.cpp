@@ -1,4 +1,6 @@
 // Tests of the exact transportation solver (libmatch/flow.hpp).
+#include "libmatch/flow.hpp"
+
 #include <gtest/gtest.h>
 
 #include <algorithm>
@@ -11,7 +13,6 @@
 #include <vector>
 
 #include "libmatch/error.hpp"
-#include "libmatch/flow.hpp"
 
 namespace {
 

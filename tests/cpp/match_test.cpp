@@ -1,5 +1,7 @@
 // The weekly matching round (match.hpp): rules, escalation reasons, pinning, duplicates,
 // determinism, explanations and an exhaustive check of optimality on small rounds.
+#include "libmatch/match.hpp"
+
 #include <gtest/gtest.h>
 
 #include <algorithm>
@@ -13,7 +15,6 @@
 
 #include "libmatch/areas.hpp"
 #include "libmatch/error.hpp"
-#include "libmatch/match.hpp"
 #include "libmatch/scoring.hpp"
 #include "libmatch/travel.hpp"
 
@@ -31,8 +32,8 @@ Request req(std::string id, double x, double y, std::int32_t service = 0,
   return r;
 }
 
-Advisor adv(std::string id, double x, double y, std::int64_t capacity = 5,
-            std::int32_t service = 0, std::vector<std::int32_t> expertise = {}) {
+Advisor adv(std::string id, double x, double y, std::int64_t capacity = 5, std::int32_t service = 0,
+            std::vector<std::int32_t> expertise = {}) {
   Advisor a;
   a.id = std::move(id);
   a.base = {x, y};
@@ -163,11 +164,11 @@ TEST(Match, EscalationReasonsInOrder) {
   far.radius_minutes = 30;
   in.advisors = {full, near, far};
   in.requests = {
-      req("svc", 0, 300, 7),        // nobody for service 7
-      req("exp", 0, 600, 0, {2}),   // nobody has tag 2
+      req("svc", 0, 300, 7),           // nobody for service 7
+      req("exp", 0, 600, 0, {2}),      // nobody has tag 2
       req("exc", 50000, 300, 0, {1}),  // tag 1: full and far; both excluded
-      req("rad", 50000, 0, 0, {0}), // near: 65 km > 10 km; far: 52 min > 30; full: full
-      req("cap", 500, 0, 0, {1}),   // tag 1 within reach: only `full`, no room
+      req("rad", 50000, 0, 0, {0}),    // near: 65 km > 10 km; far: 52 min > 30; full: full
+      req("cap", 500, 0, 0, {1}),      // tag 1 within reach: only `full`, no room
   };
   in.requests[2].exclude = {0, 2};
   RoundResult res = run_round(in);
@@ -267,7 +268,8 @@ TEST(Match, ContinuityPrefersCurrentAdvisor) {
 TEST(Match, LoadSpreadsWork) {
   RoundInput in;
   in.advisors = {adv("A", 0, 0, 10), adv("B", 0, 0, 10)};
-  for (int k = 0; k < 4; ++k) in.requests.push_back(req("r" + std::to_string(k), 3000 * (k + 1), 0));
+  for (int k = 0; k < 4; ++k)
+    in.requests.push_back(req("r" + std::to_string(k), 3000 * (k + 1), 0));
   RoundResult res = run_round(in);
   EXPECT_EQ(res.advisors[0].assigned, 2);
   EXPECT_EQ(res.advisors[1].assigned, 2);
@@ -317,8 +319,9 @@ TEST(Match, SoftRadiusAndPartialExpertise) {
   check_invariants(in, res);
   const auto& far = outcome(in, res, "far");
   ASSERT_EQ(far.advisor, 0);
-  EXPECT_EQ(far.cost.radius, to_units(in.weights.radius_penalty +
-                                          (26.0 - 10.0) * in.weights.radius_penalty_per_km, "r"));
+  EXPECT_EQ(
+      far.cost.radius,
+      to_units(in.weights.radius_penalty + (26.0 - 10.0) * in.weights.radius_penalty_per_km, "r"));
   EXPECT_EQ(outcome(in, res, "two").cost.partial_expertise,
             to_units(in.weights.partial_expertise_per_tag, "p"));
   in.rules.max_travel_minutes = 20;
@@ -333,9 +336,9 @@ TEST(Match, PermutationGivesSameAssignment) {
     check_invariants(in, res);
     std::map<std::string, std::string> got;
     for (std::size_t r = 0; r < in.requests.size(); ++r)
-      got[in.requests[r].id] =
-          res.requests[r].advisor < 0 ? std::string(to_string(res.requests[r].reason))
-                                      : in.advisors[res.requests[r].advisor].id;
+      got[in.requests[r].id] = res.requests[r].advisor < 0
+                                   ? std::string(to_string(res.requests[r].reason))
+                                   : in.advisors[res.requests[r].advisor].id;
     // Permute both tables and relabel advisor references.
     std::mt19937_64 rng(seed * 7);
     std::vector<std::int64_t> perm(in.advisors.size());
@@ -353,9 +356,8 @@ TEST(Match, PermutationGivesSameAssignment) {
     RoundResult res2 = run_round(sh);
     EXPECT_EQ(res.objective, res2.objective);
     for (std::size_t r = 0; r < sh.requests.size(); ++r) {
-      std::string v = res2.requests[r].advisor < 0
-                          ? std::string(to_string(res2.requests[r].reason))
-                          : sh.advisors[res2.requests[r].advisor].id;
+      std::string v = res2.requests[r].advisor < 0 ? std::string(to_string(res2.requests[r].reason))
+                                                   : sh.advisors[res2.requests[r].advisor].id;
       EXPECT_EQ(got[sh.requests[r].id], v) << "seed " << seed << " request " << sh.requests[r].id;
     }
   }
@@ -439,7 +441,8 @@ TEST(Match, ObjectiveIsOptimalOnSmallRounds) {
     for (std::size_t r = 0; r < nr; ++r) {
       auto rows = explain(in, res, static_cast<std::int64_t>(r));
       for (std::size_t a = 0; a < na; ++a)
-        if (rows[a].verdict == Verdict::Eligible) cost[r][a] = rows[a].cost.total() - rows[a].cost.load;
+        if (rows[a].verdict == Verdict::Eligible)
+          cost[r][a] = rows[a].cost.total() - rows[a].cost.load;
     }
     std::int64_t best = std::numeric_limits<std::int64_t>::max();
     std::vector<std::int64_t> choice(nr, -1), load(na, 0);
@@ -448,7 +451,8 @@ TEST(Match, ObjectiveIsOptimalOnSmallRounds) {
         std::int64_t total = acc;
         for (std::size_t a = 0; a < na; ++a)
           for (std::int64_t k = 1; k <= load[a]; ++k)
-            total += load_marginal(in.weights, in.advisors[a].caseload + k, in.advisors[a].capacity);
+            total +=
+                load_marginal(in.weights, in.advisors[a].caseload + k, in.advisors[a].capacity);
         best = std::min(best, total);
         return;
       }

@@ -1,4 +1,6 @@
 // Pair rules and costs (scoring.hpp) and the small model helpers (model.hpp).
+#include "libmatch/scoring.hpp"
+
 #include <gtest/gtest.h>
 
 #include <cmath>
@@ -7,7 +9,6 @@
 
 #include "libmatch/error.hpp"
 #include "libmatch/model.hpp"
-#include "libmatch/scoring.hpp"
 
 using namespace libmatch;
 

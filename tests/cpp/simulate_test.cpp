@@ -1,12 +1,13 @@
 // Simulation: hand-checked tiny scenarios (exact weekly numbers), invariants, determinism,
 // sweeps, samplers and bad input.
+#include "libmatch/simulate.hpp"
+
 #include <gtest/gtest.h>
 
 #include <cmath>
 #include <map>
 
 #include "libmatch/error.hpp"
-#include "libmatch/simulate.hpp"
 #include "random.hpp"
 
 using namespace libmatch;
@@ -241,11 +242,13 @@ Scenario random_scenario(std::int64_t n_adv = 30, double rate = 4.0) {
     adv.expertise = {static_cast<std::int32_t>(a % 3)};
     if (a % 4 == 0) adv.expertise.push_back((a + 1) % 3);
     adv.capacity = 2 + static_cast<std::int64_t>(rng.below(5));
-    adv.caseload = static_cast<std::int64_t>(rng.below(static_cast<std::uint64_t>(adv.capacity + 1)));
+    adv.caseload =
+        static_cast<std::int64_t>(rng.below(static_cast<std::uint64_t>(adv.capacity + 1)));
     adv.radius_km = a % 5 == 0 ? std::numeric_limits<double>::infinity() : 35.0;
     s.advisors.push_back(adv);
   }
-  for (int l = 0; l < 400; ++l) s.locations.push_back({rng.uniform() * 60000, rng.uniform() * 40000});
+  for (int l = 0; l < 400; ++l)
+    s.locations.push_back({rng.uniform() * 60000, rng.uniform() * 40000});
   for (int k = 0; k < 2; ++k) {
     ArrivalStream st;
     st.service = k;
@@ -306,9 +309,11 @@ TEST(Simulate, InvariantsOnARandomScenario) {
     // Rebuild caseloads from the stints: never above capacity, never two advisors at once.
     std::map<std::int64_t, std::vector<std::pair<std::int64_t, std::int64_t>>> by_case;
     for (const auto& st : r.assignments)
-      by_case[st.case_id].push_back({st.week_start, st.week_end < 0 ? s.horizon_weeks : st.week_end});
+      by_case[st.case_id].push_back(
+          {st.week_start, st.week_end < 0 ? s.horizon_weeks : st.week_end});
     for (auto& [id, v] : by_case)
-      for (std::size_t k = 1; k < v.size(); ++k) EXPECT_LE(v[k - 1].second, v[k].first) << "case " << id;
+      for (std::size_t k = 1; k < v.size(); ++k)
+        EXPECT_LE(v[k - 1].second, v[k].first) << "case " << id;
     for (const auto& aw : r.advisor_weeks) {
       std::int64_t load = 0;
       for (const auto& st : r.assignments)
@@ -353,7 +358,8 @@ TEST(Simulate, CommonRandomNumbersAcrossStaffing) {
   Scenario lean = random_scenario(), rich = random_scenario();
   for (auto& a : rich.advisors) a.capacity += 2;
   const auto x = simulate(lean, 5), y = simulate(rich, 5);
-  for (std::size_t w = 0; w < x.weeks.size(); ++w) EXPECT_EQ(x.weeks[w].arrivals, y.weeks[w].arrivals);
+  for (std::size_t w = 0; w < x.weeks.size(); ++w)
+    EXPECT_EQ(x.weeks[w].arrivals, y.weeks[w].arrivals);
   EXPECT_LE(y.summary.escalated, x.summary.escalated);
 }
 

@@ -1,4 +1,6 @@
 // Location-study kernels against brute force: close points of different groups.
+#include "libmatch/study.hpp"
+
 #include <gtest/gtest.h>
 
 #include <cmath>
@@ -7,7 +9,6 @@
 #include <vector>
 
 #include "libmatch/error.hpp"
-#include "libmatch/study.hpp"
 
 using namespace libmatch;
 
@@ -76,7 +77,8 @@ TEST(StudyClosePairs, NearestOtherGroupMatchesBruteForceAnyThreads) {
     std::int64_t best = -1;
     double best_d2 = 400.0;
     for (std::int64_t j = 0; j < n; ++j) {
-      if (p.group[j] == p.group[i] || !std::isfinite(p.xy[2 * i]) || !std::isfinite(p.xy[2 * j])) continue;
+      if (p.group[j] == p.group[i] || !std::isfinite(p.xy[2 * i]) || !std::isfinite(p.xy[2 * j]))
+        continue;
       const double dx = p.xy[2 * j] - p.xy[2 * i], dy = p.xy[2 * j + 1] - p.xy[2 * i + 1];
       const double d2 = dx * dx + dy * dy;
       if (d2 < best_d2 || (d2 == best_d2 && best < 0)) {

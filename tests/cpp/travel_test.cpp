@@ -1,5 +1,7 @@
 // Travel models: straight line against a direct formula, road networks against an
 // independent Dijkstra, OSM/GeoJSON reading, snapping, one-way roads, limits and errors.
+#include "libmatch/travel.hpp"
+
 #include <gtest/gtest.h>
 #include <unistd.h>
 
@@ -13,7 +15,6 @@
 
 #include "gdal_util.hpp"
 #include "libmatch/error.hpp"
-#include "libmatch/travel.hpp"
 
 namespace fs = std::filesystem;
 using namespace libmatch;
@@ -23,7 +24,8 @@ namespace {
 constexpr double kInf = std::numeric_limits<double>::infinity();
 
 fs::path temp_dir(const std::string& name) {
-  fs::path p = fs::temp_directory_path() / ("libmatch_travel_" + name + "_" + std::to_string(::getpid()));
+  fs::path p =
+      fs::temp_directory_path() / ("libmatch_travel_" + name + "_" + std::to_string(::getpid()));
   fs::create_directories(p);
   return p;
 }
@@ -172,7 +174,8 @@ TEST(TravelRoadNetwork, RandomGraphsMatchReferenceDijkstra) {
           ASSERT_LT(k, p.origin.size());
           EXPECT_EQ(p.origin[k], static_cast<std::int64_t>(i));
           EXPECT_EQ(p.destination[k], j);
-          EXPECT_NEAR(p.minutes[k], ref[j], 1e-9 * (1 + ref[j])) << "seed " << seed << " dest " << j;
+          EXPECT_NEAR(p.minutes[k], ref[j], 1e-9 * (1 + ref[j]))
+              << "seed " << seed << " dest " << j;
           ++k;
         }
       }
@@ -218,10 +221,11 @@ TEST(TravelRoadNetwork, SnapLegAndPositionAlongEdge) {
   std::vector<double> xy{0, 0, 2000, 0};
   RoadNetworkOptions opt;
   opt.snap_max_m = 300;
-  RoadNetwork net = RoadNetwork::from_edges(xy, std::vector<std::int64_t>{0}, std::vector<std::int64_t>{1},
-                                            std::vector<double>{60});
-  RoadNetwork near = RoadNetwork::from_edges(xy, std::vector<std::int64_t>{0}, std::vector<std::int64_t>{1},
-                                             std::vector<double>{60}, {}, {}, opt);
+  RoadNetwork net = RoadNetwork::from_edges(xy, std::vector<std::int64_t>{0},
+                                            std::vector<std::int64_t>{1}, std::vector<double>{60});
+  RoadNetwork near =
+      RoadNetwork::from_edges(xy, std::vector<std::int64_t>{0}, std::vector<std::int64_t>{1},
+                              std::vector<double>{60}, {}, {}, opt);
   std::vector<double> o{500, 100}, d{1500, -200, 1000, 400};
   TravelPairs p = near.pairs(o, d);
   // 100 m snap (0.4 min) + 1 km road (1 min) + 200 m snap (0.8 min).
@@ -268,8 +272,9 @@ TEST(TravelRoadNetwork, OneWayRoadsAndOnEdgeTravel) {
 TEST(TravelRoadNetwork, DisconnectedPartsAreAbsentAndCounted) {
   // Two separate roads; and a point beyond the snap distance.
   std::vector<double> xy{0, 0, 1000, 0, 50000, 0, 51000, 0};
-  RoadNetwork net = RoadNetwork::from_edges(xy, std::vector<std::int64_t>{0, 2}, std::vector<std::int64_t>{1, 3},
-                                            std::vector<double>{50, 50});
+  RoadNetwork net =
+      RoadNetwork::from_edges(xy, std::vector<std::int64_t>{0, 2}, std::vector<std::int64_t>{1, 3},
+                              std::vector<double>{50, 50});
   EXPECT_EQ(net.component_count(), 2);
   std::vector<double> o{0, 10, 20000, 0}, d{900, 0, 50500, 30};
   for (double lim : {kInf, 3.0}) {
@@ -285,7 +290,8 @@ TEST(TravelRoadNetwork, LinesAreNodedAtSharedVerticesOnly) {
   // A: (0,0)-(1000,0)-(2000,0); B: (1000,-1000)-(1000.05,0)-(1000,1000) shares A's middle
   // vertex within the 0.1 m tolerance; C crosses A at (1500,0) without a shared vertex.
   std::vector<std::int64_t> off{0, 3, 6, 8};
-  std::vector<double> xy{0, 0, 1000, 0, 2000, 0, 1000, -1000, 1000.05, 0, 1000, 1000, 1500, -500, 1500, 500};
+  std::vector<double> xy{0,       0, 1000, 0,    2000, 0,    1000, -1000,
+                         1000.05, 0, 1000, 1000, 1500, -500, 1500, 500};
   std::vector<double> speed{60, 60, 60};
   RoadNetwork net = RoadNetwork::from_lines(off, xy, speed);
   EXPECT_EQ(net.node_count(), 7);  // A's ends, the shared vertex, B's ends, C's ends
@@ -295,7 +301,7 @@ TEST(TravelRoadNetwork, LinesAreNodedAtSharedVerticesOnly) {
   TravelPairs p = net.pairs(o, d);
   ASSERT_EQ(p.origin.size(), 1u);
   EXPECT_NEAR(p.minutes[0], 2.0, 1e-9);  // 1 km east then 1 km north
-  EXPECT_EQ(p.unreachable_pairs, 1);      // C is not connected
+  EXPECT_EQ(p.unreachable_pairs, 1);     // C is not connected
   // With a zero tolerance B's vertex does not meet A's: B is its own part.
   RoadNetworkOptions exact;
   exact.node_tolerance_m = 0;
@@ -349,7 +355,8 @@ TEST(TravelRoadNetwork, BadInput) {
   EXPECT_THROW(RoadNetwork::from_edges(xy, f, t, std::vector<double>{50}, {}, {}, geo), CrsError);
   RoadNetworkOptions snap;
   snap.snap_speed_kmh = 0;
-  EXPECT_THROW(RoadNetwork::from_edges(xy, f, t, std::vector<double>{50}, {}, {}, snap), InvalidInput);
+  EXPECT_THROW(RoadNetwork::from_edges(xy, f, t, std::vector<double>{50}, {}, {}, snap),
+               InvalidInput);
   try {
     RoadNetwork::from_edges(xy, f, t, std::vector<double>{-1});
     FAIL();
@@ -390,11 +397,15 @@ std::vector<double> rd_of(std::vector<double> lonlat) {
 TEST(TravelRoadFile, OsmXmlWithOneWayStreet) {
   fs::path dir = temp_dir("osm");
   write_file(dir / "block.osm", kOsm);
-  RoadNetwork net = RoadNetwork::from_file((dir / "block.osm").string(), RoadNetworkOptions::osm_car());
+  RoadNetwork net =
+      RoadNetwork::from_file((dir / "block.osm").string(), RoadNetworkOptions::osm_car());
   EXPECT_EQ(net.edge_count(), 4);
   EXPECT_EQ(net.skipped_features(), 1);  // the footway
-  std::vector<double> n = rd_of({4.9300, 52.3400, 4.9320, 52.3400, 4.9320, 52.3410, 4.9300, 52.3410});
-  auto len = [&](int a, int b) { return std::hypot(n[2 * a] - n[2 * b], n[2 * a + 1] - n[2 * b + 1]); };
+  std::vector<double> n =
+      rd_of({4.9300, 52.3400, 4.9320, 52.3400, 4.9320, 52.3410, 4.9300, 52.3410});
+  auto len = [&](int a, int b) {
+    return std::hypot(n[2 * a] - n[2 * b], n[2 * a + 1] - n[2 * b + 1]);
+  };
   std::vector<double> p2{n[2], n[3]}, p3{n[4], n[5]};
   TravelPairs fwd = net.pairs(p2, p3), back = net.pairs(p3, p2);
   ASSERT_EQ(fwd.minutes.size(), 1u);
@@ -402,8 +413,8 @@ TEST(TravelRoadFile, OsmXmlWithOneWayStreet) {
   // 2 -> 3 along the one-way street at 30 km/h; 3 -> 2 around the block: 3-4 at 30,
   // 4-1 at its tagged maxspeed 70 (class speed: 50), 1-2 at 30.
   EXPECT_NEAR(fwd.minutes[0], len(1, 2) / 1000 / 30 * 60, 1e-6);
-  EXPECT_NEAR(back.minutes[0],
-              (len(2, 3) / 30 + len(3, 0) / 70 + len(0, 1) / 30) / 1000 * 60, 1e-6);
+  EXPECT_NEAR(back.minutes[0], (len(2, 3) / 30 + len(3, 0) / 70 + len(0, 1) / 30) / 1000 * 60,
+              1e-6);
   EXPECT_NEAR(back.km[0], (len(2, 3) + len(3, 0) + len(0, 1)) / 1000, 1e-6);
   fs::remove_all(dir);
 }
@@ -415,7 +426,8 @@ TEST(TravelRoadFile, SharedAmsterdamExtractLoads) {
   EXPECT_GT(net.edge_count(), 10);
   EXPECT_GT(net.skipped_features(), 20);  // footways and cycleways
   std::vector<double> c = rd_of({4.9325, 52.3435, 4.9380, 52.3460});
-  TravelPairs p = net.pairs(std::span<const double>(c.data(), 2), std::span<const double>(c.data() + 2, 2));
+  TravelPairs p =
+      net.pairs(std::span<const double>(c.data(), 2), std::span<const double>(c.data() + 2, 2));
   EXPECT_EQ(p.origin.size() + p.unreachable_pairs + p.unsnapped_origins.size() +
                 p.unsnapped_destinations.size(),
             1u);
@@ -424,9 +436,10 @@ TEST(TravelRoadFile, SharedAmsterdamExtractLoads) {
 TEST(TravelRoadFile, GeoJsonFieldsAndErrors) {
   fs::path dir = temp_dir("geojson");
   auto geojson = [&](const std::string& name, const std::string& features) {
-    write_file(dir / name,
-               R"({"type":"FeatureCollection","crs":{"type":"name","properties":{"name":"urn:ogc:def:crs:EPSG::28992"}},"features":[)" +
-                   features + "]}");
+    write_file(
+        dir / name,
+        R"({"type":"FeatureCollection","crs":{"type":"name","properties":{"name":"urn:ogc:def:crs:EPSG::28992"}},"features":[)" +
+            features + "]}");
     return (dir / name).string();
   };
   auto line = [](const std::string& props, const std::string& coords) {
@@ -434,8 +447,9 @@ TEST(TravelRoadFile, GeoJsonFieldsAndErrors) {
            R"(,"geometry":{"type":"LineString","coordinates":)" + coords + "}}";
   };
   const std::string good = geojson(
-      "roads.geojson", line(R"({"class":"main","maxspeed":80,"oneway":"no"})", "[[0,0],[1000,0]]") + "," +
-                           line(R"({"class":"local","maxspeed":null,"oneway":"-1"})", "[[1000,0],[1000,1000]]"));
+      "roads.geojson",
+      line(R"({"class":"main","maxspeed":80,"oneway":"no"})", "[[0,0],[1000,0]]") + "," +
+          line(R"({"class":"local","maxspeed":null,"oneway":"-1"})", "[[1000,0],[1000,1000]]"));
   RoadNetworkOptions opt;
   opt.speed_field = "maxspeed";
   opt.class_field = "class";
@@ -480,7 +494,8 @@ TEST(TravelRoadFile, GeoJsonFieldsAndErrors) {
   EXPECT_THROW(RoadNetwork::from_file((dir / "absent.gpkg").string(), layer), FileMissing);
   // A layer with no lines.
   const std::string points = geojson(
-      "points.geojson", R"({"type":"Feature","properties":{},"geometry":{"type":"Point","coordinates":[1,2]}})");
+      "points.geojson",
+      R"({"type":"Feature","properties":{},"geometry":{"type":"Point","coordinates":[1,2]}})");
   RoadNetworkOptions def;
   def.default_speed_kmh = 50.0;
   try {

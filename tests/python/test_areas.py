@@ -16,11 +16,13 @@ geopandas = pytest.importorskip("geopandas")
 
 
 def _squares():
-    return AreaSet.from_wkb(shapely.to_wkb([shapely.box(0, 0, 10, 10), shapely.box(10, 0, 20, 10)]),
-                            ["w", "e"])
+    return AreaSet.from_wkb(
+        shapely.to_wkb([shapely.box(0, 0, 10, 10), shapely.box(10, 0, 20, 10)]), ["w", "e"]
+    )
 
 
 # --- real data ----------------------------------------------------------------------------
+
 
 @pytest.fixture(scope="module")
 def gemeenten(admin_gpkg):
@@ -107,13 +109,17 @@ def test_reprojection_from_wgs84_geodataframe(gemeenten_gdf, gemeenten):
     xy = np.column_stack([reps.x, reps.y])
     np.testing.assert_array_equal(np.array(areas.ids)[areas.locate(xy)], subset["statcode"])
     # and the transform helper agrees with pyproj
-    back = libmatch.transform(np.column_stack([wgs.geometry.representative_point().x,
-                                               wgs.geometry.representative_point().y]),
-                              "EPSG:4326")
+    back = libmatch.transform(
+        np.column_stack(
+            [wgs.geometry.representative_point().x, wgs.geometry.representative_point().y]
+        ),
+        "EPSG:4326",
+    )
     assert np.isfinite(back).all()
 
 
 # --- semantics ----------------------------------------------------------------------------
+
 
 def test_locate_boundary_rule_and_nan():
     a = _squares()
@@ -123,7 +129,9 @@ def test_locate_boundary_rule_and_nan():
 
 
 def test_holes_and_multipolygons():
-    donut = shapely.Polygon([(0, 0), (30, 0), (30, 30), (0, 30)], [[(10, 10), (20, 10), (20, 20), (10, 20)]])
+    donut = shapely.Polygon(
+        [(0, 0), (30, 0), (30, 30), (0, 30)], [[(10, 10), (20, 10), (20, 20), (10, 20)]]
+    )
     multi = shapely.MultiPolygon([shapely.box(100, 0, 110, 10), shapely.box(200, 0, 210, 10)])
     a = AreaSet.from_wkb(shapely.to_wkb([donut, multi]), ["donut", "multi"])
     xy = np.array([[5, 5], [15, 15], [105, 5], [205, 5], [150, 5]], dtype=float)
@@ -150,7 +158,9 @@ def test_nearest_max_distance():
 
 
 def test_adjacency_dissolve_and_roundtrip(tmp_path):
-    cells = [shapely.box(i * 10, j * 10, i * 10 + 10, j * 10 + 10) for j in range(2) for i in range(3)]
+    cells = [
+        shapely.box(i * 10, j * 10, i * 10 + 10, j * 10 + 10) for j in range(2) for i in range(3)
+    ]
     a = AreaSet.from_wkb(shapely.to_wkb(cells), [f"u{i}" for i in range(6)])
     adj = a.adjacency()
     assert len(adj) == 7 and np.allclose(adj["border_m"], 10)
@@ -167,6 +177,7 @@ def test_adjacency_dissolve_and_roundtrip(tmp_path):
 
 # --- errors -------------------------------------------------------------------------------
 
+
 def _geojson(tmp_path, features, name="f.geojson", crs=True):
     doc = {"type": "FeatureCollection", "features": features}
     if crs:
@@ -177,7 +188,11 @@ def _geojson(tmp_path, features, name="f.geojson", crs=True):
 
 
 def _feat(fid, geom):
-    return {"type": "Feature", "properties": {"code": fid}, "geometry": shapely.geometry.mapping(geom)}
+    return {
+        "type": "Feature",
+        "properties": {"code": fid},
+        "geometry": shapely.geometry.mapping(geom),
+    }
 
 
 def test_error_missing_file():
@@ -209,7 +224,9 @@ def test_error_unknown_id_field_and_layer(tmp_path):
 
 
 def test_error_duplicate_ids(tmp_path):
-    p = _geojson(tmp_path, [_feat("a", shapely.box(0, 0, 1, 1)), _feat("a", shapely.box(1, 0, 2, 1))])
+    p = _geojson(
+        tmp_path, [_feat("a", shapely.box(0, 0, 1, 1)), _feat("a", shapely.box(1, 0, 2, 1))]
+    )
     with pytest.raises(libmatch.InvalidInputError, match="duplicate area id 'a'"):
         libmatch.read_areas(p, "code")
 
@@ -259,12 +276,42 @@ def test_cli_locate(tmp_path, capsys):
     areas = tmp_path / "a.geojson"
     _squares().to_file(areas)
     pts = tmp_path / "p.csv"
-    pd.DataFrame({"pid": [1, 2, 3], "x": [5.0, 15.0, 99.0], "y": [5.0, 5.0, 5.0]}).to_csv(pts, index=False)
+    pd.DataFrame({"pid": [1, 2, 3], "x": [5.0, 15.0, 99.0], "y": [5.0, 5.0, 5.0]}).to_csv(
+        pts, index=False
+    )
     out = tmp_path / "o" / "located.csv"
-    assert main(["locate", "--areas", str(areas), "--id-field", "id", "--points", str(pts),
-                 "--out", str(out)]) == 0
+    assert (
+        main(
+            [
+                "locate",
+                "--areas",
+                str(areas),
+                "--id-field",
+                "id",
+                "--points",
+                str(pts),
+                "--out",
+                str(out),
+            ]
+        )
+        == 0
+    )
     res = pd.read_csv(out)
     assert res["area_id"].tolist()[:2] == ["w", "e"] and pd.isna(res["area_id"].iloc[2])
     assert "1 outside" in capsys.readouterr().out
-    assert main(["locate", "--areas", str(tmp_path / "missing.gpkg"), "--id-field", "id",
-                 "--points", str(pts), "--out", str(out)]) == 1
+    assert (
+        main(
+            [
+                "locate",
+                "--areas",
+                str(tmp_path / "missing.gpkg"),
+                "--id-field",
+                "id",
+                "--points",
+                str(pts),
+                "--out",
+                str(out),
+            ]
+        )
+        == 1
+    )

@@ -6,6 +6,7 @@ import libmatch. The special-case ids below are the ones documented in data/READ
 
 from __future__ import annotations
 
+import itertools
 import json
 import math
 import re
@@ -19,9 +20,7 @@ import pandas as pd
 import pytest
 
 shapely = pytest.importorskip("shapely")
-import itertools
-
-from shapely.geometry import Point, shape
+from shapely.geometry import Point, shape  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[2]
 DATA = ROOT / "data"

@@ -18,7 +18,7 @@ nx = pytest.importorskip("networkx")
 
 
 # ----------------------------------------------------------------------------- helpers
-def grid_gdf(rows: int, cols: int, side: float = 1000.0) -> "gpd.GeoDataFrame":
+def grid_gdf(rows: int, cols: int, side: float = 1000.0) -> gpd.GeoDataFrame:
     boxes, ids = [], []
     for r in range(rows):
         for c in range(cols):
@@ -31,7 +31,7 @@ def units_of(gdf, id_field="id"):
     return libmatch.AreaSet.from_geodataframe(gdf, id_field)
 
 
-def shapely_graph(gdf) -> "nx.Graph":
+def shapely_graph(gdf) -> nx.Graph:
     """Neighbours = shared border of positive length (the oracle's adjacency)."""
     geoms = gdf.geometry.values
     a, b = shapely.STRtree(geoms).query(geoms, predicate="intersects")
@@ -40,7 +40,7 @@ def shapely_graph(gdf) -> "nx.Graph":
     length = shapely.length(shapely.intersection(geoms[a], geoms[b]))
     g = nx.Graph()
     g.add_nodes_from(range(len(gdf)))
-    g.add_edges_from((int(x), int(y)) for x, y, l in zip(a, b, length) if l > 0)
+    g.add_edges_from((int(x), int(y)) for x, y, d in zip(a, b, length) if d > 0)
     return g
 
 
@@ -83,15 +83,26 @@ def oracle_evaluation(gdf, labels, demand, k):
     objective = imbalance + travel / ref + 0.01 * (1 - pp.mean())
     mean_t = [np.average(t[labels == r], weights=demand[labels == r]) for r in range(k)]
     max_t = [t[labels == r].max() for r in range(k)]
-    return dict(area=area, per=per, pp=pp, demand=dr, mean_t=np.array(mean_t),
-                max_t=np.array(max_t), imbalance=imbalance, travel=travel, objective=objective)
+    return {
+        "area": area,
+        "per": per,
+        "pp": pp,
+        "demand": dr,
+        "mean_t": np.array(mean_t),
+        "max_t": np.array(max_t),
+        "imbalance": imbalance,
+        "travel": travel,
+        "objective": objective,
+    }
 
 
 def areas_connected(graph, labels, links=()) -> bool:
     g = graph.copy()
     g.add_edges_from(links)
-    return all(nx.is_connected(g.subgraph(np.flatnonzero(np.asarray(labels) == r).tolist()))
-               for r in np.unique(labels))
+    return all(
+        nx.is_connected(g.subgraph(np.flatnonzero(np.asarray(labels) == r).tolist()))
+        for r in np.unique(labels)
+    )
 
 
 @pytest.fixture(scope="module")
@@ -148,15 +159,15 @@ def test_evaluate_reports_non_contiguous_areas():
 def test_evaluate_with_advisors_and_travel_model():
     gdf = grid_gdf(1, 4)
     units = units_of(gdf)
-    advisors = pd.DataFrame({"x": [500.0, 3500.0, 3500.0], "y": [500.0] * 3,
-                             "capacity": [1.0, 1.0, 2.0]})
+    advisors = pd.DataFrame(
+        {"x": [500.0, 3500.0, 3500.0], "y": [500.0] * 3, "capacity": [1.0, 1.0, 2.0]}
+    )
     df = libmatch.evaluate_plan(units, [0, 0, 1, 1], [1, 1, 1, 1], advisors=advisors)
     assert df["advisors"].tolist() == [1, 2]
     assert df["capacity"].tolist() == [1.0, 3.0]
     assert df["mean_travel_km"].tolist() == pytest.approx([0.5, 0.5])
     model = libmatch.StraightLine(detour=2.0, speed_kmh=30.0)
-    dt = libmatch.evaluate_plan(units, [0, 0, 1, 1], [1, 1, 1, 1], advisors=advisors,
-                                travel=model)
+    dt = libmatch.evaluate_plan(units, [0, 0, 1, 1], [1, 1, 1, 1], advisors=advisors, travel=model)
     assert dt["mean_travel_km"].tolist() == pytest.approx([1.0, 1.0])
     assert dt["max_travel_min"].tolist() == pytest.approx([4.0, 4.0])
 
@@ -167,8 +178,9 @@ def test_contiguity_on_all_342_municipalities(gemeenten):
     demand = pd.Series(farm_counts(len(gemeenten), 2), index=gemeenten.statcode)
     with pytest.raises(libmatch.InvalidInputError, match="GM0448.*islands='attach'"):
         libmatch.design_areas(units, demand, 12)
-    plan = libmatch.design_areas(units, demand, 12, islands="attach", seed=5, starts=2,
-                                 iterations=60_000)
+    plan = libmatch.design_areas(
+        units, demand, 12, islands="attach", seed=5, starts=2, iterations=60_000
+    )
     graph = shapely_graph(gemeenten)
     links = oracle_links(gemeenten, graph)
     idx = {s: i for i, s in enumerate(gemeenten.statcode)}
@@ -189,9 +201,12 @@ def test_contiguity_on_brabant_several_seeds_and_advisors(brabant):
         plan = libmatch.design_areas(units, demand, 6, seed=seed, starts=2)
         assert areas_connected(graph, plan.labels)
     bases = brabant.geometry.representative_point().iloc[::7]
-    advisors = pd.DataFrame({"x": bases.x, "y": bases.y, "capacity": 1.0 + np.arange(len(bases)) % 3})
-    plan = libmatch.design_areas(units, demand, 6, advisors=advisors, seed=1, starts=2,
-                                 travel=libmatch.StraightLine())
+    advisors = pd.DataFrame(
+        {"x": bases.x, "y": bases.y, "capacity": 1.0 + np.arange(len(bases)) % 3}
+    )
+    plan = libmatch.design_areas(
+        units, demand, 6, advisors=advisors, seed=1, starts=2, travel=libmatch.StraightLine()
+    )
     assert areas_connected(graph, plan.labels)
     df = plan.evaluate(dissolve=False)
     assert (df["advisors"] >= 1).all()
@@ -208,7 +223,8 @@ def test_grid_optimum_found_by_brute_force():
     best = math.inf
     for labels in itertools.product(range(k), repeat=9):
         if len(set(labels)) != k or [labels.index(r) for r in range(k)] != sorted(
-                labels.index(r) for r in range(k)):
+            labels.index(r) for r in range(k)
+        ):
             continue  # one labelling per partition: labels in order of first use
         if not areas_connected(graph, labels):
             continue
@@ -283,12 +299,29 @@ def test_cli_design(tmp_path, capsys):
     assert len(pd.read_csv(assignment)) == 12
     assert len(gpd.read_file(out, layer="areas")) == 3
     points = tmp_path / "farms.csv"
-    pd.DataFrame({"x": [500.0, 1500.0, 3500.0, 99999.0], "y": [500.0, 500.0, 2500.0, 0.0]}
-                 ).to_csv(points, index=False)
+    pd.DataFrame({"x": [500.0, 1500.0, 3500.0, 99999.0], "y": [500.0, 500.0, 2500.0, 0.0]}).to_csv(
+        points, index=False
+    )
     assert main(args + ["--demand-points", str(points)]) == 0
     assert "3 of 4 points inside" in capsys.readouterr().out
-    assert main(["design", "--units", str(src), "--id-field", "id", "--demand-field", "farms",
-                 "--k", "13", "--out", str(out)]) == 1
+    assert (
+        main(
+            [
+                "design",
+                "--units",
+                str(src),
+                "--id-field",
+                "id",
+                "--demand-field",
+                "farms",
+                "--k",
+                "13",
+                "--out",
+                str(out),
+            ]
+        )
+        == 1
+    )
     assert "1..12" in capsys.readouterr().err
 
 
@@ -314,9 +347,15 @@ def test_bad_input_raises_typed_errors():
     with pytest.raises(libmatch.InvalidInputError, match="islands"):
         libmatch.design_areas(units, demand, 2, islands="ferry")
     # A unit with no neighbours.
-    lonely = pd.concat([gdf, gpd.GeoDataFrame({"id": ["isle"]},
-                                              geometry=[shapely.box(9000, 0, 9500, 500)],
-                                              crs=gdf.crs)], ignore_index=True)
+    lonely = pd.concat(
+        [
+            gdf,
+            gpd.GeoDataFrame(
+                {"id": ["isle"]}, geometry=[shapely.box(9000, 0, 9500, 500)], crs=gdf.crs
+            ),
+        ],
+        ignore_index=True,
+    )
     lonely_units = units_of(lonely)
     with pytest.raises(libmatch.InvalidInputError, match="no neighbour: 'isle'"):
         libmatch.design_areas(lonely_units, np.ones(7), 2)

@@ -14,8 +14,10 @@ import libmatch.distributed
 distributed = pytest.importorskip("distributed")
 
 DATA = Path(__file__).resolve().parents[2] / "data"
-pytestmark = pytest.mark.skipif(not (DATA / "scenario.json").exists(),
-                                reason="bundled data/ not generated (tools/generate_data.py)")
+pytestmark = pytest.mark.skipif(
+    not (DATA / "scenario.json").exists(),
+    reason="bundled data/ not generated (tools/generate_data.py)",
+)
 
 
 @pytest.fixture(scope="module")
@@ -24,8 +26,13 @@ def client():
     # warnings are about Dask, not libmatch, so they are silenced here only.
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
-        cluster = distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True,
-                                           dashboard_address=None, silence_logs=40)
+        cluster = distributed.LocalCluster(
+            n_workers=2,
+            threads_per_worker=1,
+            processes=True,
+            dashboard_address=None,
+            silence_logs=40,
+        )
         c = distributed.Client(cluster)
     yield c
     with warnings.catch_warnings():

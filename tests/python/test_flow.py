@@ -57,9 +57,7 @@ def ortools_objective(n, m, rows, cols, costs, caps, unassigned, load=None):
             capacity.append(np.ones(k))
             unit.append(load[j][:k])
     as64 = lambda parts: np.concatenate(parts).astype(np.int64)  # noqa: E731
-    smcf.add_arcs_with_capacity_and_unit_cost(
-        as64(tails), as64(heads), as64(capacity), as64(unit)
-    )
+    smcf.add_arcs_with_capacity_and_unit_cost(as64(tails), as64(heads), as64(capacity), as64(unit))
     supplies = np.zeros(n + m + 1, np.int64)
     supplies[:n] = 1
     supplies[sink] = -n
@@ -157,8 +155,16 @@ def test_matches_brute_force(seed):
     rng = np.random.default_rng(10_000 + seed)
     n = int(rng.integers(0, 6))
     m = int(rng.integers(1, 4))
-    inst = random_instance(rng, n, m, 3, int(rng.choice([3, 50])), float(rng.choice([0.5, 1.5])),
-                           seed % 2 == 0, seed % 3 == 0)
+    inst = random_instance(
+        rng,
+        n,
+        m,
+        3,
+        int(rng.choice([3, 50])),
+        float(rng.choice([0.5, 1.5])),
+        seed % 2 == 0,
+        seed % 3 == 0,
+    )
     res = solve(*inst, n, m)
     assert res.objective == brute_force(n, m, *inst)
     assert recomputed_cost(n, m, *inst, res) == res.objective
@@ -203,8 +209,7 @@ def instances(draw):
     m = draw(st.integers(1, 6))
     arcs = draw(
         st.lists(
-            st.tuples(st.integers(0, max(n - 1, 0)), st.integers(0, m - 1),
-                      st.integers(-50, 200)),
+            st.tuples(st.integers(0, max(n - 1, 0)), st.integers(0, m - 1), st.integers(-50, 200)),
             max_size=4 * n if n else 0,
         )
     )
@@ -212,14 +217,22 @@ def instances(draw):
     unassigned = draw(st.lists(st.integers(0, 250), min_size=n, max_size=n))
     load = None
     if draw(st.booleans()):
-        load = [sorted(draw(st.lists(st.integers(-20, 80), min_size=c, max_size=c)))
-                for c in caps]
+        load = [sorted(draw(st.lists(st.integers(-20, 80), min_size=c, max_size=c))) for c in caps]
     rows = np.array([a[0] for a in arcs], np.int64)
     cols = np.array([a[1] for a in arcs], np.int64)
     costs = np.array([a[2] for a in arcs], np.int64)
     perm = draw(st.permutations(range(len(arcs))))
-    return n, m, rows, cols, costs, np.array(caps, np.int64), np.array(unassigned, np.int64), \
-        load, np.array(perm, np.int64)
+    return (
+        n,
+        m,
+        rows,
+        cols,
+        costs,
+        np.array(caps, np.int64),
+        np.array(unassigned, np.int64),
+        load,
+        np.array(perm, np.int64),
+    )
 
 
 @settings(max_examples=150, deadline=None)
@@ -232,8 +245,9 @@ def test_properties(inst):
     # each row at most one column, through one of its own arcs; the cost adds up
     assert recomputed_cost(n, m, rows, cols, costs, caps, unassigned, load, res) == res.objective
     # arc order does not change the optimum
-    res2 = libmatch.solve_assignment(n, m, rows[perm], cols[perm], costs[perm], caps, unassigned,
-                                     load)
+    res2 = libmatch.solve_assignment(
+        n, m, rows[perm], cols[perm], costs[perm], caps, unassigned, load
+    )
     assert res2.objective == res.objective
     # deterministic
     res3 = libmatch.solve_assignment(n, m, rows, cols, costs, caps, unassigned, load)
@@ -259,17 +273,30 @@ def test_empty_problem():
     assert res.col_of_row.shape == (0,) and res.objective == 0
     assert res.col_load.tolist() == [0, 0, 0]
     assert "optimal" in repr(res)
-    res = libmatch.solve_assignment(0, 0, np.zeros(0, np.int32), np.zeros(0, np.int32),
-                                    np.zeros(0, np.int64), np.zeros(0, np.int64), 5)
+    res = libmatch.solve_assignment(
+        0,
+        0,
+        np.zeros(0, np.int32),
+        np.zeros(0, np.int32),
+        np.zeros(0, np.int64),
+        np.zeros(0, np.int64),
+        5,
+    )
     assert res.col_load.shape == (0,)
 
 
 def test_scalar_and_array_unassigned_and_integer_dtypes():
     rows, cols, costs = [0, 1, 2], [0, 0, 1], [5, 1, 2]
     a = libmatch.solve_assignment(3, 2, rows, cols, costs, [1, 1], 4)
-    b = libmatch.solve_assignment(3, 2, np.array(rows, np.uint8), np.array(cols, np.int16),
-                                  np.array(costs, np.int32), np.array([1, 1], np.uint64),
-                                  np.array([4, 4, 4], np.int8))
+    b = libmatch.solve_assignment(
+        3,
+        2,
+        np.array(rows, np.uint8),
+        np.array(cols, np.int16),
+        np.array(costs, np.int32),
+        np.array([1, 1], np.uint64),
+        np.array([4, 4, 4], np.int8),
+    )
     c = libmatch.solve_assignment(np.int64(3), 2, rows, cols, costs, [1, 1], np.int32(4))
     assert a.col_of_row.tolist() == b.col_of_row.tolist() == c.col_of_row.tolist() == [-1, 0, 1]
     assert a.objective == b.objective == c.objective == 4 + 1 + 2
@@ -300,9 +327,16 @@ def test_threads_give_identical_results():
 
 # --------------------------------------------------------------------- bad inputs
 
-GOOD = dict(n_rows=2, n_cols=2, rows=np.array([0, 1]), cols=np.array([0, 1]),
-            costs=np.array([1, 2]), capacities=np.array([1, 1]), unassigned_cost=10,
-            load_costs=None)
+GOOD = {
+    "n_rows": 2,
+    "n_cols": 2,
+    "rows": np.array([0, 1]),
+    "cols": np.array([0, 1]),
+    "costs": np.array([1, 2]),
+    "capacities": np.array([1, 1]),
+    "unassigned_cost": 10,
+    "load_costs": None,
+}
 
 
 def call(**changes):
@@ -349,10 +383,14 @@ def test_wrong_dtype_raises_type_error(changes):
         ({"unassigned_cost": np.array([1, 2, 3])}, "unassigned_cost has 3 entries"),
         ({"n_rows": -1}, "n_rows = -1"),
         ({"n_cols": -5}, "n_cols = -5"),
-        ({"load_costs": np.array([[0], [3]]), "capacities": np.array([1, 2])},
-         "column 1 has capacity 2 but only 1 load costs"),
-        ({"load_costs": np.array([[2, 1], [0, 0]]), "capacities": np.array([2, 1])},
-         r"column 0: load cost of unit 1 \(1\) is below that of unit 0 \(2\)"),
+        (
+            {"load_costs": np.array([[0], [3]]), "capacities": np.array([1, 2])},
+            "column 1 has capacity 2 but only 1 load costs",
+        ),
+        (
+            {"load_costs": np.array([[2, 1], [0, 0]]), "capacities": np.array([2, 1])},
+            r"column 0: load cost of unit 1 \(1\) is below that of unit 0 \(2\)",
+        ),
         ({"load_costs": np.array([[0, 0]])}, "load_costs has 1 rows, expected n_cols = 2"),
         ({"load_costs": [np.array([0])]}, "load_costs has 1 entries"),
         ({"load_costs": np.zeros(2, np.int64)}, "2-D"),

@@ -16,8 +16,17 @@ COMPONENTS = list(libmatch.COST_COMPONENTS)
 
 
 def _advisors(rows):
-    cols = ["advisor_id", "x", "y", "service", "expertise", "capacity", "caseload",
-            "radius_km", "areas"]
+    cols = [
+        "advisor_id",
+        "x",
+        "y",
+        "service",
+        "expertise",
+        "capacity",
+        "caseload",
+        "radius_km",
+        "areas",
+    ]
     return pd.DataFrame([dict(zip(cols, r)) for r in rows], columns=cols)
 
 
@@ -36,6 +45,7 @@ def bundled(bundled_data):
 
 
 # ---- bundled data ------------------------------------------------------------------------
+
 
 def test_bundled_every_request_exactly_once(bundled):
     res, apps, advs, _ = bundled
@@ -151,8 +161,9 @@ def test_bundled_escalation_reasons_agree_with_explain(bundled):
 def test_bundled_deterministic(bundled, bundled_data):
     res, apps, advs, areas = bundled
     # Shuffle applicants as blocks: the order of one applicant's rows names the primary location.
-    key = apps["applicant_id"].map(dict(zip(apps["applicant_id"].unique(),
-                                            np.random.default_rng(3).permutation(150))))
+    key = apps["applicant_id"].map(
+        dict(zip(apps["applicant_id"].unique(), np.random.default_rng(3).permutation(150)))
+    )
     shuffled = apps.iloc[np.argsort(key.to_numpy(), kind="stable")]
     assert list(shuffled["applicant_id"]) != list(apps["applicant_id"])
     again = libmatch.match(shuffled, advs.sample(frac=1, random_state=4), areas)
@@ -163,24 +174,34 @@ def test_bundled_deterministic(bundled, bundled_data):
 
 # ---- crafted cases -----------------------------------------------------------------------
 
+
 def test_escalation_reasons_crafted():
-    advs = _advisors([
-        ("full", 0, 0, "s", "a;b", 2, 2, None, None),
-        ("near", 0, 100, "s", "a", 2, 0, 10, None),
-        ("other", 0, 0, "t", "a;b;c", 1, 0, None, None),
-    ])
-    reqs = _requests([
-        ("svc", 0, 300, "u", "", 0, None),
-        ("exp", 0, 600, "s", "c", 0, None),
-        ("exc", 1000, 0, "s", "b", 0, "full"),
-        ("rad", 50000, 0, "s", "a", 0, "full"),
-        ("cap", 2000, 0, "s", "b", 0, None),
-        ("ok", 3000, 0, "s", "a", 0, None),
-    ])
+    advs = _advisors(
+        [
+            ("full", 0, 0, "s", "a;b", 2, 2, None, None),
+            ("near", 0, 100, "s", "a", 2, 0, 10, None),
+            ("other", 0, 0, "t", "a;b;c", 1, 0, None, None),
+        ]
+    )
+    reqs = _requests(
+        [
+            ("svc", 0, 300, "u", "", 0, None),
+            ("exp", 0, 600, "s", "c", 0, None),
+            ("exc", 1000, 0, "s", "b", 0, "full"),
+            ("rad", 50000, 0, "s", "a", 0, "full"),
+            ("cap", 2000, 0, "s", "b", 0, None),
+            ("ok", 3000, 0, "s", "a", 0, None),
+        ]
+    )
     res = libmatch.match(reqs, advs)
     reasons = dict(zip(res.escalations["applicant_id"], res.escalations["reason"]))
-    assert reasons == {"svc": "no_advisor_for_service", "exp": "no_expertise",
-                       "exc": "all_excluded", "rad": "all_out_of_radius", "cap": "no_capacity"}
+    assert reasons == {
+        "svc": "no_advisor_for_service",
+        "exp": "no_expertise",
+        "exc": "all_excluded",
+        "rad": "all_out_of_radius",
+        "cap": "no_capacity",
+    }
     assert list(res.assignments["advisor_id"]) == ["near"]
     detail = res.escalations.set_index("applicant_id")["detail"]
     assert "0 with free capacity" in detail["cap"]
@@ -191,22 +212,25 @@ def test_escalation_reasons_crafted():
 
 
 def test_duplicates_and_pinning():
-    advs = _advisors([("A", 0, 0, "s", "", 1, 0, None, None),
-                      ("B", 20000, 0, "s", "", 2, 0, None, None)])
-    reqs = pd.DataFrame({
-        "applicant_id": ["p", "d", "d", "q", "x"],
-        "x": [1000.0, 9000.0, 1005.0, 2000.0, 7000.0],
-        "y": [0.0, 0.0, 10.0, 0.0, 0.0],
-        "service": "s",
-        "current_advisor": ["B", None, None, None, "gone"],
-        "pinned": ["true", "false", "false", "false", "yes"],
-        "registered": ["2026-01-02", "2026-01-05", "2026-01-05", "2026-01-01", "2026-01-01"],
-    })
+    advs = _advisors(
+        [("A", 0, 0, "s", "", 1, 0, None, None), ("B", 20000, 0, "s", "", 2, 0, None, None)]
+    )
+    reqs = pd.DataFrame(
+        {
+            "applicant_id": ["p", "d", "d", "q", "x"],
+            "x": [1000.0, 9000.0, 1005.0, 2000.0, 7000.0],
+            "y": [0.0, 0.0, 10.0, 0.0, 0.0],
+            "service": "s",
+            "current_advisor": ["B", None, None, None, "gone"],
+            "pinned": ["true", "false", "false", "false", "yes"],
+            "registered": ["2026-01-02", "2026-01-05", "2026-01-05", "2026-01-01", "2026-01-01"],
+        }
+    )
     res = libmatch.match(reqs, advs)
     a = res.assignments.set_index("applicant_id")
     e = res.escalations.set_index("applicant_id")
     assert a.loc["p", "advisor_id"] == "B" and a.loc["p", "pinned"]
-    assert e.loc["d", "reason"] == "duplicate_request"   # 2nd location near p, later date
+    assert e.loc["d", "reason"] == "duplicate_request"  # 2nd location near p, later date
     assert e.loc["d", "duplicate_of"] == "p"
     assert e.loc["x", "reason"] == "pinned_advisor_unavailable"
     assert "not in the pool" in e.loc["x", "detail"]
@@ -233,8 +257,12 @@ def test_areas_and_continuity(bundled_data):
         pytest.skip("AreaSet.stats() has no centroid columns")
     x, y = c[0]
     # A works in another area but is nearer; B works in the request's area.
-    advs = _advisors([("A", x + 500, y, "s", "", 3, 0, None, areas.ids[1]),
-                      ("B", x + 3000, y, "s", "", 3, 0, None, areas.ids[0])])
+    advs = _advisors(
+        [
+            ("A", x + 500, y, "s", "", 3, 0, None, areas.ids[1]),
+            ("B", x + 3000, y, "s", "", 3, 0, None, areas.ids[0]),
+        ]
+    )
     reqs = _requests([("r", x, y, "s", "", 0, None)])
     assert libmatch.match(reqs, advs, areas).assignments["advisor_id"].tolist() == ["B"]
     assert libmatch.match(reqs, advs).assignments["advisor_id"].tolist() == ["A"]
@@ -258,8 +286,9 @@ def test_soft_radius_and_partial_expertise():
     reqs = _requests([("far", 20000, 0, "s", "a", 0, None), ("ab", 1000, 0, "s", "a;b", 0, None)])
     res = libmatch.match(reqs, advs)
     assert set(res.escalations["reason"]) == {"all_out_of_radius", "no_expertise"}
-    res = libmatch.match(reqs, advs, rules=libmatch.Rules(radius_hard=False,
-                                                          allow_partial_expertise=True))
+    res = libmatch.match(
+        reqs, advs, rules=libmatch.Rules(radius_hard=False, allow_partial_expertise=True)
+    )
     a = res.assignments.set_index("applicant_id")
     assert a.loc["far", "radius"] == pytest.approx(120 + (26 - 5) * 2)
     assert a.loc["ab", "partial_expertise"] == pytest.approx(60)
@@ -267,18 +296,23 @@ def test_soft_radius_and_partial_expertise():
 
 # ---- input forms ---------------------------------------------------------------------------
 
+
 def test_csv_paths_and_geodataframes(tmp_path):
     gpd = pytest.importorskip("geopandas")
-    advs = _advisors([("A", 0, 0, "s", "", 3, 0, None, None),
-                      ("B", 9000, 0, "s", "", 3, 0, None, None)])
+    advs = _advisors(
+        [("A", 0, 0, "s", "", 3, 0, None, None), ("B", 9000, 0, "s", "", 3, 0, None, None)]
+    )
     reqs = _requests([("r1", 1000, 0, "s", "", 0, None), ("r2", 8000, 0, "s", "", 1, None)])
     base = libmatch.match(reqs, advs)
     advs.to_csv(tmp_path / "a.csv", index=False)
     reqs.to_csv(tmp_path / "r.csv", index=False)
     from_csv = libmatch.match(str(tmp_path / "r.csv"), tmp_path / "a.csv")
     pd.testing.assert_frame_equal(base.assignments, from_csv.assignments)
-    g = gpd.GeoDataFrame(reqs.drop(columns=["x", "y"]),
-                         geometry=gpd.points_from_xy(reqs["x"], reqs["y"]), crs="EPSG:28992")
+    g = gpd.GeoDataFrame(
+        reqs.drop(columns=["x", "y"]),
+        geometry=gpd.points_from_xy(reqs["x"], reqs["y"]),
+        crs="EPSG:28992",
+    )
     from_geo = libmatch.match(g, advs)
     pd.testing.assert_frame_equal(base.assignments, from_geo.assignments)
     poly = g.copy()
@@ -301,32 +335,43 @@ def test_empty_tables_give_empty_results():
 
 # ---- bad input -----------------------------------------------------------------------------
 
-@pytest.mark.parametrize("change, exc, needle", [
-    (lambda a, r: a.assign(advisor_id=["A", "A"]), errors.InvalidInputError, "'A'"),
-    (lambda a, r: a.assign(capacity=[3, -1]), errors.InvalidInputError, "'B'"),
-    (lambda a, r: a.assign(caseload=[5, 0]), errors.InvalidInputError, "'A'"),
-    (lambda a, r: a.assign(x=[np.nan, 0.0]), errors.InvalidInputError, "'A'"),
-    (lambda a, r: a.drop(columns="capacity"), errors.InvalidInputError, "capacity"),
-    (lambda a, r: a.rename(columns={"radius_km": "radius_kms"}), errors.InvalidInputError,
-     "radius_km"),
-    (lambda a, r: a.assign(areas=["OA99", None]), errors.UnknownIdError, "OA99"),
-])
+
+@pytest.mark.parametrize(
+    "change, exc, needle",
+    [
+        (lambda a, r: a.assign(advisor_id=["A", "A"]), errors.InvalidInputError, "'A'"),
+        (lambda a, r: a.assign(capacity=[3, -1]), errors.InvalidInputError, "'B'"),
+        (lambda a, r: a.assign(caseload=[5, 0]), errors.InvalidInputError, "'A'"),
+        (lambda a, r: a.assign(x=[np.nan, 0.0]), errors.InvalidInputError, "'A'"),
+        (lambda a, r: a.drop(columns="capacity"), errors.InvalidInputError, "capacity"),
+        (
+            lambda a, r: a.rename(columns={"radius_km": "radius_kms"}),
+            errors.InvalidInputError,
+            "radius_km",
+        ),
+        (lambda a, r: a.assign(areas=["OA99", None]), errors.UnknownIdError, "OA99"),
+    ],
+)
 def test_bad_advisors(change, exc, needle, bundled_data):
     areas = libmatch.read_areas(bundled_data / "orientation_areas.geojson", "id")
-    advs = _advisors([("A", 0, 0, "s", "", 3, 0, None, None),
-                      ("B", 0, 0, "s", "", 3, 0, None, None)])
+    advs = _advisors(
+        [("A", 0, 0, "s", "", 3, 0, None, None), ("B", 0, 0, "s", "", 3, 0, None, None)]
+    )
     reqs = _requests([("r", 100, 0, "s", "", 0, None)])
     with pytest.raises(exc, match=needle):
         libmatch.match(reqs, change(advs, reqs), areas)
 
 
-@pytest.mark.parametrize("change, needle", [
-    (lambda r: r.assign(y=[np.nan]), "'r'"),
-    (lambda r: r.drop(columns="service"), "service"),
-    (lambda r: r.rename(columns={"exclude": "exlude"}), "exclude"),
-    (lambda r: r.assign(priority=["high"]), "priority"),
-    (lambda r: r.assign(priority=[1.5]), "priority"),
-])
+@pytest.mark.parametrize(
+    "change, needle",
+    [
+        (lambda r: r.assign(y=[np.nan]), "'r'"),
+        (lambda r: r.drop(columns="service"), "service"),
+        (lambda r: r.rename(columns={"exclude": "exlude"}), "exclude"),
+        (lambda r: r.assign(priority=["high"]), "priority"),
+        (lambda r: r.assign(priority=[1.5]), "priority"),
+    ],
+)
 def test_bad_requests(change, needle):
     advs = _advisors([("A", 0, 0, "s", "", 3, 0, None, None)])
     reqs = _requests([("r", 100, 0, "s", "", 0, None)])
@@ -354,27 +399,40 @@ def test_bad_options_and_explain_id():
 
 # ---- objective against OR-Tools on the same cost graph --------------------------------------
 
+
 def _random_instance(rng, n_req, n_adv):
-    advs = pd.DataFrame({
-        "advisor_id": [f"A{k:03d}" for k in range(n_adv)],
-        "x": rng.uniform(0, 40000, n_adv), "y": rng.uniform(0, 40000, n_adv),
-        "service": rng.choice(["s", "t"], n_adv),
-        "expertise": [";".join(rng.choice(list("abc"), rng.integers(0, 4), replace=False))
-                      for _ in range(n_adv)],
-        "capacity": rng.integers(1, 4, n_adv),
-        "radius_km": np.where(rng.random(n_adv) < 0.5, rng.uniform(15, 40, n_adv), np.nan),
-    })
+    advs = pd.DataFrame(
+        {
+            "advisor_id": [f"A{k:03d}" for k in range(n_adv)],
+            "x": rng.uniform(0, 40000, n_adv),
+            "y": rng.uniform(0, 40000, n_adv),
+            "service": rng.choice(["s", "t"], n_adv),
+            "expertise": [
+                ";".join(rng.choice(list("abc"), rng.integers(0, 4), replace=False))
+                for _ in range(n_adv)
+            ],
+            "capacity": rng.integers(1, 4, n_adv),
+            "radius_km": np.where(rng.random(n_adv) < 0.5, rng.uniform(15, 40, n_adv), np.nan),
+        }
+    )
     advs["caseload"] = [int(rng.integers(0, c + 1)) for c in advs["capacity"]]
-    reqs = pd.DataFrame({
-        "applicant_id": [f"R{k:03d}" for k in range(n_req)],
-        "x": rng.uniform(0, 40000, n_req), "y": rng.uniform(0, 40000, n_req),
-        "service": rng.choice(["s", "t"], n_req),
-        "needs": [";".join(rng.choice(list("abc"), rng.integers(0, 2), replace=False))
-                  for _ in range(n_req)],
-        "priority": rng.integers(0, 3, n_req),
-        "exclude": [advs["advisor_id"].iloc[rng.integers(n_adv)] if rng.random() < 0.2 else ""
-                    for _ in range(n_req)],
-    })
+    reqs = pd.DataFrame(
+        {
+            "applicant_id": [f"R{k:03d}" for k in range(n_req)],
+            "x": rng.uniform(0, 40000, n_req),
+            "y": rng.uniform(0, 40000, n_req),
+            "service": rng.choice(["s", "t"], n_req),
+            "needs": [
+                ";".join(rng.choice(list("abc"), rng.integers(0, 2), replace=False))
+                for _ in range(n_req)
+            ],
+            "priority": rng.integers(0, 3, n_req),
+            "exclude": [
+                advs["advisor_id"].iloc[rng.integers(n_adv)] if rng.random() < 0.2 else ""
+                for _ in range(n_req)
+            ],
+        }
+    )
     return reqs, advs
 
 
@@ -413,13 +471,24 @@ def test_objective_equals_ortools_min_cost_flow():
 
 # ---- CLI -----------------------------------------------------------------------------------
 
+
 def test_cli_round_writes_outputs(tmp_path, bundled_data, capsys):
     from libmatch.cli import main
 
     out = tmp_path / "round"
-    rc = main(["round", "--areas", str(bundled_data / "orientation_areas.geojson"),
-               "--advisors", str(bundled_data / "advisors.csv"),
-               "--applicants", str(bundled_data / "requests.csv"), "--out", str(out)])
+    rc = main(
+        [
+            "round",
+            "--areas",
+            str(bundled_data / "orientation_areas.geojson"),
+            "--advisors",
+            str(bundled_data / "advisors.csv"),
+            "--applicants",
+            str(bundled_data / "requests.csv"),
+            "--out",
+            str(out),
+        ]
+    )
     assert rc == 0
     for name in ("assignments", "alternatives", "escalations", "loads"):
         assert (out / f"{name}.csv").stat().st_size > 0

@@ -26,34 +26,63 @@ def rounds(draw):
     advs = []
     for k in range(n_adv):
         cap = draw(st.integers(0, 3))
-        advs.append({
-            "advisor_id": f"A{k}",
-            "x": draw(coord), "y": draw(coord),
-            "service": draw(st.sampled_from(SERVICES)),
-            "expertise": ";".join(draw(st.lists(st.sampled_from(TAGS), max_size=3, unique=True))),
-            "capacity": cap,
-            "caseload": draw(st.integers(0, cap)),
-            "radius_km": draw(st.one_of(st.none(), st.floats(5, 60))),
-            "radius_minutes": draw(st.one_of(st.none(), st.floats(5, 60))),
-        })
+        advs.append(
+            {
+                "advisor_id": f"A{k}",
+                "x": draw(coord),
+                "y": draw(coord),
+                "service": draw(st.sampled_from(SERVICES)),
+                "expertise": ";".join(
+                    draw(st.lists(st.sampled_from(TAGS), max_size=3, unique=True))
+                ),
+                "capacity": cap,
+                "caseload": draw(st.integers(0, cap)),
+                "radius_km": draw(st.one_of(st.none(), st.floats(5, 60))),
+                "radius_minutes": draw(st.one_of(st.none(), st.floats(5, 60))),
+            }
+        )
     ids = [a["advisor_id"] for a in advs]
     reqs = []
     for k in range(n_req):
-        reqs.append({
-            "applicant_id": f"R{k:02d}",
-            "x": draw(coord), "y": draw(coord),
-            "service": draw(st.sampled_from(SERVICES)),
-            "needs": ";".join(draw(st.lists(st.sampled_from(TAGS), max_size=2, unique=True))),
-            "priority": draw(st.integers(0, 2)),
-            "exclude": ";".join(draw(st.lists(st.sampled_from(ids), max_size=2, unique=True)))
-            if ids else "",
-            "current_advisor": draw(st.one_of(st.none(), st.sampled_from(ids))) if ids else None,
-            "pinned": draw(st.booleans()),
-        })
-    a_cols = ["advisor_id", "x", "y", "service", "expertise", "capacity", "caseload",
-              "radius_km", "radius_minutes"]
-    r_cols = ["applicant_id", "x", "y", "service", "needs", "priority", "exclude",
-              "current_advisor", "pinned"]
+        reqs.append(
+            {
+                "applicant_id": f"R{k:02d}",
+                "x": draw(coord),
+                "y": draw(coord),
+                "service": draw(st.sampled_from(SERVICES)),
+                "needs": ";".join(draw(st.lists(st.sampled_from(TAGS), max_size=2, unique=True))),
+                "priority": draw(st.integers(0, 2)),
+                "exclude": ";".join(draw(st.lists(st.sampled_from(ids), max_size=2, unique=True)))
+                if ids
+                else "",
+                "current_advisor": draw(st.one_of(st.none(), st.sampled_from(ids)))
+                if ids
+                else None,
+                "pinned": draw(st.booleans()),
+            }
+        )
+    a_cols = [
+        "advisor_id",
+        "x",
+        "y",
+        "service",
+        "expertise",
+        "capacity",
+        "caseload",
+        "radius_km",
+        "radius_minutes",
+    ]
+    r_cols = [
+        "applicant_id",
+        "x",
+        "y",
+        "service",
+        "needs",
+        "priority",
+        "exclude",
+        "current_advisor",
+        "pinned",
+    ]
     soft = draw(st.booleans())
     return pd.DataFrame(reqs, columns=r_cols), pd.DataFrame(advs, columns=a_cols), soft
 
@@ -68,8 +97,7 @@ def _outcome(res):
     return out
 
 
-SETTINGS = settings(max_examples=150, deadline=None,
-                    suppress_health_check=[HealthCheck.too_slow])
+SETTINGS = settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
 
 @SETTINGS
@@ -133,8 +161,9 @@ def test_explanations_match_the_round(case):
     for rid in reqs["applicant_id"]:
         ex = res.explain(rid)
         elig = ex[ex["verdict"] == "eligible"]
-        np.testing.assert_allclose(elig["total"], elig[list(libmatch.COST_COMPONENTS)].sum(axis=1),
-                                   atol=1e-6)
+        np.testing.assert_allclose(
+            elig["total"], elig[list(libmatch.COST_COMPONENTS)].sum(axis=1), atol=1e-6
+        )
         if rid in assigned.index:
             row = assigned.loc[rid]
             c = ex[ex["chosen"]].iloc[0]
@@ -147,8 +176,12 @@ def test_explanations_match_the_round(case):
             reason = escalated.loc[rid, "reason"]
             if reason not in ("duplicate_request", "pinned_advisor_unavailable"):
                 assert not elig["has_room"].any()
-                first_fail = {"no_advisor_for_service": "service", "no_expertise": "expertise",
-                              "all_excluded": "excluded", "all_out_of_radius": "radius"}
+                first_fail = {
+                    "no_advisor_for_service": "service",
+                    "no_expertise": "expertise",
+                    "all_excluded": "excluded",
+                    "all_out_of_radius": "radius",
+                }
                 if reason in first_fail:
                     assert len(elig) == 0 and (ex["verdict"] != "capacity").all()
                     assert len(ex) == 0 or (ex["verdict"] == first_fail[reason]).any()

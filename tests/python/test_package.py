@@ -30,25 +30,46 @@ def test_version_matches_pyproject_and_metadata():
 def test_public_names_exist():
     for name in libmatch.__all__:
         assert hasattr(libmatch, name), name
-    for name in ["read_areas", "AreaSet", "StraightLine", "RoadNetwork", "location_study",
-                 "solve_assignment", "match", "Weights", "Scenario", "simulate",
-                 "simulate_many", "evaluate_plan", "design_areas"]:
+    for name in [
+        "read_areas",
+        "AreaSet",
+        "StraightLine",
+        "RoadNetwork",
+        "location_study",
+        "solve_assignment",
+        "match",
+        "Weights",
+        "Scenario",
+        "simulate",
+        "simulate_many",
+        "evaluate_plan",
+        "design_areas",
+    ]:
         assert name in libmatch.__all__, name
 
 
-@pytest.mark.parametrize("cls, builtin", [
-    ("InvalidInputError", ValueError), ("InvalidTypeError", TypeError),
-    ("GeometryError", ValueError), ("CrsError", ValueError), ("UnknownIdError", KeyError),
-    ("CostOverflowError", OverflowError), ("FileError", OSError),
-    ("FileMissingError", FileNotFoundError)])
+@pytest.mark.parametrize(
+    "cls, builtin",
+    [
+        ("InvalidInputError", ValueError),
+        ("InvalidTypeError", TypeError),
+        ("GeometryError", ValueError),
+        ("CrsError", ValueError),
+        ("UnknownIdError", KeyError),
+        ("CostOverflowError", OverflowError),
+        ("FileError", OSError),
+        ("FileMissingError", FileNotFoundError),
+    ],
+)
 def test_error_classes(cls, builtin):
     c = getattr(libmatch, cls)
     assert issubclass(c, libmatch.Error) and issubclass(c, builtin)
 
 
 def test_cli_help_lists_subcommands():
-    out = subprocess.run([sys.executable, "-m", "libmatch.cli", "--help"], capture_output=True,
-                         text=True, check=True).stdout
+    out = subprocess.run(
+        [sys.executable, "-m", "libmatch.cli", "--help"], capture_output=True, text=True, check=True
+    ).stdout
     for sub in ["locate", "study", "round", "run-demo", "simulate", "design"]:
         assert sub in out
 
@@ -59,8 +80,11 @@ def test_core_stub_lists_every_public_name():
     from libmatch import _core
 
     stub = ast.parse((REPO / "bindings" / "libmatch" / "_core.pyi").read_text())
-    listed = next(node.value for node in stub.body if isinstance(node, ast.AnnAssign)
-                  and getattr(node.target, "id", "") == "__all__")
+    listed = next(
+        node.value
+        for node in stub.body
+        if isinstance(node, ast.AnnAssign) and getattr(node.target, "id", "") == "__all__"
+    )
     in_stub = set(ast.literal_eval(listed))
     public = {n for n in dir(_core) if not n.startswith("_")}
     assert in_stub == public, "bindings/libmatch/_core.pyi is stale: regenerate it (see its header)"

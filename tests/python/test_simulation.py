@@ -17,8 +17,10 @@ from libmatch import cli
 from libmatch.simulation import parse_seeds
 
 DATA = Path(__file__).resolve().parents[2] / "data"
-needs_data = pytest.mark.skipif(not (DATA / "scenario.json").exists(),
-                                reason="bundled data/ not generated (tools/generate_data.py)")
+needs_data = pytest.mark.skipif(
+    not (DATA / "scenario.json").exists(),
+    reason="bundled data/ not generated (tools/generate_data.py)",
+)
 
 
 def tiny_config(**changes):
@@ -27,11 +29,24 @@ def tiny_config(**changes):
     cfg = {
         "name": "tiny",
         "horizon_weeks": 6,
-        "advisors": pd.DataFrame({"advisor_id": ["A", "B"], "x": [0.0, 10000.0], "y": [0.0, 0.0],
-                                  "service": ["s", "s"], "capacity": [1, 1]}),
+        "advisors": pd.DataFrame(
+            {
+                "advisor_id": ["A", "B"],
+                "x": [0.0, 10000.0],
+                "y": [0.0, 0.0],
+                "service": ["s", "s"],
+                "capacity": [1, 1],
+            }
+        ),
         "services": {"s": {"duration_weeks": 3, "hours_per_case": 36}},
-        "replay": pd.DataFrame({"week": [0, 0, 1, 3], "x": [1000.0, 2000.0, 9000.0, 9000.0],
-                                "y": [0.0] * 4, "service": ["s"] * 4}),
+        "replay": pd.DataFrame(
+            {
+                "week": [0, 0, 1, 3],
+                "x": [1000.0, 2000.0, 9000.0, 9000.0],
+                "y": [0.0] * 4,
+                "service": ["s"] * 4,
+            }
+        ),
         "escalate_after_weeks": 1,
         "events": [{"week": 4, "type": "leave", "advisor_id": "B"}],
     }
@@ -61,8 +76,16 @@ def check_invariants(r: libmatch.SimulationResult) -> None:
         assert (counts.reindex(got.index, fill_value=0) == got).all(), week
     # summary = weekly aggregates
     s = r.summary
-    for k in ("arrivals", "referred", "matched", "matched_first", "escalated", "no_klik_returns",
-              "reassigned", "completed"):
+    for k in (
+        "arrivals",
+        "referred",
+        "matched",
+        "matched_first",
+        "escalated",
+        "no_klik_returns",
+        "reassigned",
+        "completed",
+    ):
         assert s[k] == w[k].sum(), k
     assert s["waiting_end"] == w["waiting"].iloc[-1]
 
@@ -97,8 +120,12 @@ def test_tiny_scenario_exact_weekly_numbers():
 
 
 def test_no_klik_excludes_the_first_advisor():
-    cfg = tiny_config(no_klik_probability=1.0, escalate_after_weeks=2, events=[],
-                      replay=pd.DataFrame({"week": [0], "x": [1000.0], "y": [0.0], "service": ["s"]}))
+    cfg = tiny_config(
+        no_klik_probability=1.0,
+        escalate_after_weeks=2,
+        events=[],
+        replay=pd.DataFrame({"week": [0], "x": [1000.0], "y": [0.0], "service": ["s"]}),
+    )
     r = libmatch.simulate(libmatch.Scenario(cfg))
     w = r.weekly
     assert w["no_klik_returns"].tolist() == [0, 1, 1, 0, 0, 0]
@@ -110,13 +137,20 @@ def test_no_klik_excludes_the_first_advisor():
 
 
 def test_replay_dates_and_referrals():
-    replay = pd.DataFrame({"applicant_id": ["R1", "R1", "R2", "R3"],
-                           "registered": ["2026-01-05", "2026-01-05", "2026-01-13", "2026-01-20"],
-                           "x": [1000.0, 1500.0, 9000.0, 9000.0], "y": [0.0] * 4,
-                           "service": ["s"] * 4, "referred": [False, False, False, True],
-                           "duration_weeks": [1, 1, 2, np.nan]})
-    r = libmatch.simulate(libmatch.Scenario(tiny_config(replay=replay, start_date="2026-01-05",
-                                                        events=[])))
+    replay = pd.DataFrame(
+        {
+            "applicant_id": ["R1", "R1", "R2", "R3"],
+            "registered": ["2026-01-05", "2026-01-05", "2026-01-13", "2026-01-20"],
+            "x": [1000.0, 1500.0, 9000.0, 9000.0],
+            "y": [0.0] * 4,
+            "service": ["s"] * 4,
+            "referred": [False, False, False, True],
+            "duration_weeks": [1, 1, 2, np.nan],
+        }
+    )
+    r = libmatch.simulate(
+        libmatch.Scenario(tiny_config(replay=replay, start_date="2026-01-05", events=[]))
+    )
     assert r.weekly["arrivals"].tolist()[:3] == [1, 1, 1]  # R1 once (second row = 2nd location)
     assert r.weekly["referred"].tolist()[:3] == [0, 0, 1]
     assert r.cases["duration_weeks"].tolist()[:2] == [1, 2]
@@ -133,12 +167,23 @@ def test_bundled_scenario_invariants_over_seeds():
         check_invariants(r)
         assert r.summary["arrivals"] > 300
         assert r.summary["initial_cases"] > 0
-        assert set(r.weekly.columns) >= {"wait_mean", "wait_p90", "wait_max", "travel_mean",
-                                         "travel_p90", "outside_area_share", "util_mean",
-                                         "util_max", "util_gini", "reassigned", "no_klik_returns"}
+        assert set(r.weekly.columns) >= {
+            "wait_mean",
+            "wait_p90",
+            "wait_max",
+            "travel_mean",
+            "travel_p90",
+            "outside_area_share",
+            "util_mean",
+            "util_max",
+            "util_gini",
+            "reassigned",
+            "no_klik_returns",
+        }
         joiner = r.advisor_weeks[r.advisor_weeks["advisor_id"] == "A061"]
-        assert (joiner["status"].astype(str) == np.where(joiner["week"] < 26, "not_joined",
-                                                         "in_pool")).all()
+        assert (
+            joiner["status"].astype(str) == np.where(joiner["week"] < 26, "not_joined", "in_pool")
+        ).all()
         leaver = r.advisor_weeks[r.advisor_weeks["advisor_id"] == "A012"]
         assert (leaver[leaver["week"] >= 20]["status"] == "left").all()
         # minimum disruption: the only reassigned stints belong to the leaver or A005 (cut)
@@ -160,8 +205,16 @@ def test_same_seed_same_result_and_sweeps_equal_a_loop():
     two = libmatch.simulate_many({"scenario": sc, "busy": other}, seeds, n_jobs=2, progress=False)
     pd.testing.assert_frame_equal(one, two)
     assert one[["scenario", "seed"]].values.tolist() == [
-        ["scenario", 0], ["scenario", 1], ["scenario", 7], ["busy", 0], ["busy", 1], ["busy", 7]]
-    for row, (s, seed) in zip(one.itertuples(index=False), [(x, y) for x in (sc, other) for y in seeds]):
+        ["scenario", 0],
+        ["scenario", 1],
+        ["scenario", 7],
+        ["busy", 0],
+        ["busy", 1],
+        ["busy", 7],
+    ]
+    for row, (s, seed) in zip(
+        one.itertuples(index=False), [(x, y) for x in (sc, other) for y in seeds]
+    ):
         summary = libmatch.simulate(s, seed, details=False).summary
         got = {k: getattr(row, k) for k in summary}
         assert got == pytest.approx(summary, nan_ok=True)
@@ -183,7 +236,9 @@ def test_pickled_scenario_gives_the_same_results():
     sc = libmatch.Scenario(DATA / "scenario.json")
     clone = pickle.loads(pickle.dumps(sc))
     assert clone.name == sc.name and clone.advisor_ids == sc.advisor_ids
-    pd.testing.assert_frame_equal(libmatch.simulate(sc, 2).weekly, libmatch.simulate(clone, 2).weekly)
+    pd.testing.assert_frame_equal(
+        libmatch.simulate(sc, 2).weekly, libmatch.simulate(clone, 2).weekly
+    )
 
 
 @needs_data
@@ -220,10 +275,10 @@ def test_poisson_arrivals_match_the_rates():
 def test_staffing_changes_the_kpis_in_the_expected_direction():
     sc = libmatch.Scenario(DATA / "scenario.json")
     adv = pd.read_csv(DATA / "advisors.csv", dtype={"areas": str, "expertise": str})
-    lean = adv.assign(capacity=(adv["capacity"].astype(int) // 2).clip(lower=1),
-                      caseload=0)
-    df = libmatch.simulate_many({"base": sc, "lean": sc.replace(advisors=lean)}, range(8),
-                                progress=False)
+    lean = adv.assign(capacity=(adv["capacity"].astype(int) // 2).clip(lower=1), caseload=0)
+    df = libmatch.simulate_many(
+        {"base": sc, "lean": sc.replace(advisors=lean)}, range(8), progress=False
+    )
     m = df.groupby("scenario")[["util_mean", "escalated_no_capacity"]].mean()
     assert m.loc["lean", "util_mean"] > m.loc["base", "util_mean"]
     assert m.loc["lean", "escalated_no_capacity"] >= m.loc["base", "escalated_no_capacity"]
@@ -232,8 +287,18 @@ def test_staffing_changes_the_kpis_in_the_expected_direction():
 @needs_data
 def test_cli_writes_csv_and_png(tmp_path, capsys):
     out = tmp_path / "sim"
-    rc = cli.main(["simulate", "--scenario", str(DATA / "scenario.json"), "--seeds", "0-3",
-                   "--out", str(out), "--no-progress"])
+    rc = cli.main(
+        [
+            "simulate",
+            "--scenario",
+            str(DATA / "scenario.json"),
+            "--seeds",
+            "0-3",
+            "--out",
+            str(out),
+            "--no-progress",
+        ]
+    )
     assert rc == 0
     summary = pd.read_csv(out / "summary.csv")
     weekly = pd.read_csv(out / "weekly.csv")
@@ -241,8 +306,16 @@ def test_cli_writes_csv_and_png(tmp_path, capsys):
     assert len(weekly) == 4 * 52
     assert (out / "kpis.png").stat().st_size > 10_000
     assert "wrote" in capsys.readouterr().out
-    rc = cli.main(["simulate", "--scenario", str(DATA / "scenario.json"), "--out", str(out / "one"),
-                   "--no-progress"])
+    rc = cli.main(
+        [
+            "simulate",
+            "--scenario",
+            str(DATA / "scenario.json"),
+            "--out",
+            str(out / "one"),
+            "--no-progress",
+        ]
+    )
     seed = json.loads((DATA / "scenario.json").read_text()).get("seed", 0)
     assert rc == 0 and pd.read_csv(out / "one" / "summary.csv")["seed"].tolist() == [seed]
     rc = cli.main(["simulate", "--scenario", str(tmp_path / "nope.json"), "--out", str(out)])
@@ -259,32 +332,74 @@ def test_parse_seeds():
         parse_seeds([-1])
 
 
-@pytest.mark.parametrize("changes, error, words", [
-    ({"horizon_weeks": 0}, libmatch.InvalidInputError, "horizon_weeks"),
-    ({"arrivals": [{"service": "s", "rate_per_week": -2}]}, libmatch.InvalidInputError,
-     "arrivals[0] (s).rate_per_week"),
-    ({"arrivals": [{"service": "x", "rate_per_week": 2}]}, libmatch.UnknownIdError,
-     "arrivals[0].service 'x' is not in 'services'"),
-    ({"services": {"s": {"duration_weeks": -3}}}, libmatch.InvalidInputError,
-     "duration_weeks.mean_weeks"),
-    ({"services": {"s": {"duration_weeks": {"dist": "gamma", "mean": 4, "sd": -1}}}},
-     libmatch.InvalidInputError, "sd_weeks"),
-    ({"services": {"s": {"duration_weeks": {"dist": "weibull"}}}}, libmatch.InvalidInputError,
-     "weibull"),
-    ({"no_klik_probability": 2}, libmatch.InvalidInputError, "no_klik_probability"),
-    ({"escalate_after_week": 2}, libmatch.InvalidInputError, "did you mean 'escalate_after_weeks'"),
-    ({"arrivals": [{"service": "s", "rate_per_week": "many"}]}, libmatch.InvalidTypeError,
-     "rate_per_week must be a number"),
-    ({"events": [{"week": 1, "type": "leave", "advisor_id": "Z"}]}, libmatch.UnknownIdError, "'Z'"),
-    ({"events": [{"week": 1, "type": "retire", "advisor_id": "A"}]}, libmatch.InvalidInputError,
-     "retire"),
-    ({"events": [{"week": 1, "type": "leave", "advisor_id": "A"},
-                 {"week": 2, "type": "leave", "advisor_id": "A"}]}, libmatch.InvalidInputError,
-     "already left"),
-    ({"events": [{"week": 1, "type": "absence", "advisor_id": "A", "weeks": 0}]},
-     libmatch.InvalidInputError, "weeks"),
-    ({"weights": {"lode": 3}}, libmatch.InvalidInputError, "did you mean 'load'"),
-])
+@pytest.mark.parametrize(
+    "changes, error, words",
+    [
+        ({"horizon_weeks": 0}, libmatch.InvalidInputError, "horizon_weeks"),
+        (
+            {"arrivals": [{"service": "s", "rate_per_week": -2}]},
+            libmatch.InvalidInputError,
+            "arrivals[0] (s).rate_per_week",
+        ),
+        (
+            {"arrivals": [{"service": "x", "rate_per_week": 2}]},
+            libmatch.UnknownIdError,
+            "arrivals[0].service 'x' is not in 'services'",
+        ),
+        (
+            {"services": {"s": {"duration_weeks": -3}}},
+            libmatch.InvalidInputError,
+            "duration_weeks.mean_weeks",
+        ),
+        (
+            {"services": {"s": {"duration_weeks": {"dist": "gamma", "mean": 4, "sd": -1}}}},
+            libmatch.InvalidInputError,
+            "sd_weeks",
+        ),
+        (
+            {"services": {"s": {"duration_weeks": {"dist": "weibull"}}}},
+            libmatch.InvalidInputError,
+            "weibull",
+        ),
+        ({"no_klik_probability": 2}, libmatch.InvalidInputError, "no_klik_probability"),
+        (
+            {"escalate_after_week": 2},
+            libmatch.InvalidInputError,
+            "did you mean 'escalate_after_weeks'",
+        ),
+        (
+            {"arrivals": [{"service": "s", "rate_per_week": "many"}]},
+            libmatch.InvalidTypeError,
+            "rate_per_week must be a number",
+        ),
+        (
+            {"events": [{"week": 1, "type": "leave", "advisor_id": "Z"}]},
+            libmatch.UnknownIdError,
+            "'Z'",
+        ),
+        (
+            {"events": [{"week": 1, "type": "retire", "advisor_id": "A"}]},
+            libmatch.InvalidInputError,
+            "retire",
+        ),
+        (
+            {
+                "events": [
+                    {"week": 1, "type": "leave", "advisor_id": "A"},
+                    {"week": 2, "type": "leave", "advisor_id": "A"},
+                ]
+            },
+            libmatch.InvalidInputError,
+            "already left",
+        ),
+        (
+            {"events": [{"week": 1, "type": "absence", "advisor_id": "A", "weeks": 0}]},
+            libmatch.InvalidInputError,
+            "weeks",
+        ),
+        ({"weights": {"lode": 3}}, libmatch.InvalidInputError, "did you mean 'load'"),
+    ],
+)
 def test_bad_input_raises_typed_named_errors(changes, error, words):
     with pytest.raises(error) as info:
         libmatch.Scenario(tiny_config(**changes))

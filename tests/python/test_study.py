@@ -22,8 +22,11 @@ SHARED = ROOT.parent / "shared" / "data"
 
 def squares():
     """Two 1 km squares side by side (W: x 0..1000, E: x 1000..2000) and a far one."""
-    geoms = [shapely.box(0, 0, 1000, 1000), shapely.box(1000, 0, 2000, 1000),
-             shapely.box(10_000, 0, 11_000, 1000)]
+    geoms = [
+        shapely.box(0, 0, 1000, 1000),
+        shapely.box(1000, 0, 2000, 1000),
+        shapely.box(10_000, 0, 11_000, 1000),
+    ]
     return libmatch.AreaSet.from_wkb(shapely.to_wkb(geoms), ["W", "E", "FAR"])
 
 
@@ -31,11 +34,14 @@ def nature():
     return libmatch.AreaSet.from_wkb(shapely.to_wkb([shapely.box(400, 2000, 600, 2200)]), ["N1"])
 
 
-LOCS = pd.DataFrame({
-    "applicant_id": ["R1", "R2", "R2", "R3", "R4", "R5"],
-    "x": [500.0, 1500.0, 500.0, 3000.0, 1510.0, 500.0],
-    "y": [500.0, 500.0, 900.0, 500.0, 503.0, 20_000.0],
-}, index=[10, 11, 12, 13, 14, 15])
+LOCS = pd.DataFrame(
+    {
+        "applicant_id": ["R1", "R2", "R2", "R3", "R4", "R5"],
+        "x": [500.0, 1500.0, 500.0, 3000.0, 1510.0, 500.0],
+        "y": [500.0, 500.0, 900.0, 500.0, 503.0, 20_000.0],
+    },
+    index=[10, 11, 12, 13, 14, 15],
+)
 
 
 def missing(v) -> bool:
@@ -44,8 +50,9 @@ def missing(v) -> bool:
 
 # ------------------------------------------------------------------------ synthetic
 def test_layers_primary_and_duplicates():
-    st = libmatch.location_study(LOCS, {"area": squares(), "nature": nature()},
-                                 max_distance_m=5000, duplicate_tolerance_m=25)
+    st = libmatch.location_study(
+        LOCS, {"area": squares(), "nature": nature()}, max_distance_m=5000, duplicate_tolerance_m=25
+    )
     assert list(st.index) == [10, 11, 12, 13, 14, 15]  # input order and index kept
     assert st["area_id"].tolist()[:3] == ["W", "E", "W"]
     assert missing(st["area_id"][13]) and missing(st["area_id"][15])
@@ -76,12 +83,22 @@ def test_layers_primary_and_duplicates():
 
 def test_advisors_within_radius_straight_line_reference():
     rng = np.random.default_rng(4)
-    locs = pd.DataFrame({"applicant_id": [f"R{i}" for i in range(300)],
-                         "x": rng.uniform(0, 40_000, 300), "y": rng.uniform(0, 40_000, 300)})
-    adv = pd.DataFrame({"advisor_id": [f"A{i}" for i in range(25)],
-                        "x": rng.uniform(0, 40_000, 25), "y": rng.uniform(0, 40_000, 25),
-                        "radius_km": rng.choice([10.0, 20.0, np.nan], 25),
-                        "radius_minutes": rng.choice([12.0, 30.0, np.nan], 25)})
+    locs = pd.DataFrame(
+        {
+            "applicant_id": [f"R{i}" for i in range(300)],
+            "x": rng.uniform(0, 40_000, 300),
+            "y": rng.uniform(0, 40_000, 300),
+        }
+    )
+    adv = pd.DataFrame(
+        {
+            "advisor_id": [f"A{i}" for i in range(25)],
+            "x": rng.uniform(0, 40_000, 25),
+            "y": rng.uniform(0, 40_000, 25),
+            "radius_km": rng.choice([10.0, 20.0, np.nan], 25),
+            "radius_minutes": rng.choice([12.0, 30.0, np.nan], 25),
+        }
+    )
     model = libmatch.StraightLine(detour=1.25, speed_kmh=50)
     st = libmatch.location_study(locs, {}, advisors=adv, travel=model)
     dx = locs.x.to_numpy()[None, :] - adv.x.to_numpy()[:, None]
@@ -94,23 +111,23 @@ def test_advisors_within_radius_straight_line_reference():
     np.testing.assert_array_equal(st["advisors_in_radius"].to_numpy(), within.sum(axis=0))
     nearest = np.argmin(minutes, axis=0)
     assert st["nearest_advisor_id"].tolist() == adv.advisor_id.to_numpy()[nearest].tolist()
-    np.testing.assert_array_equal(st["nearest_advisor_minutes"].to_numpy(),
-                                  minutes[nearest, np.arange(300)])
+    np.testing.assert_array_equal(
+        st["nearest_advisor_minutes"].to_numpy(), minutes[nearest, np.arange(300)]
+    )
     # The listed ids are the advisors within radius, nearest first.
     for j in (0, 17, 299):
         ids = st["advisor_ids_in_radius"][j]
-        expect = [adv.advisor_id[i] for i in np.argsort(minutes[:, j], kind="stable")
-                  if within[i, j]]
+        expect = [
+            adv.advisor_id[i] for i in np.argsort(minutes[:, j], kind="stable") if within[i, j]
+        ]
         assert (ids.split(";") if isinstance(ids, str) else []) == expect
 
 
 def test_advisors_with_a_road_network_use_network_times():
     xy = np.array([[0.0, 0.0], [10_000.0, 0.0], [20_000.0, 0.0]])
     net = libmatch.RoadNetwork.from_edges(xy, [0, 1], [1, 2], [60.0, 30.0])
-    locs = pd.DataFrame({"applicant_id": ["R1", "R2"], "x": [10_000.0, 20_000.0],
-                         "y": [50.0, 0.0]})
-    adv = pd.DataFrame({"advisor_id": ["A1"], "x": [0.0], "y": [0.0],
-                        "radius_minutes": [15.0]})
+    locs = pd.DataFrame({"applicant_id": ["R1", "R2"], "x": [10_000.0, 20_000.0], "y": [50.0, 0.0]})
+    adv = pd.DataFrame({"advisor_id": ["A1"], "x": [0.0], "y": [0.0], "radius_minutes": [15.0]})
     st = libmatch.location_study(locs, {}, advisors=adv, travel=net)
     # R1: 10 km at 60 + 50 m snap leg at 15 km/h = 10.2 min; R2: + 10 km at 30 = 30 min.
     assert st["nearest_advisor_minutes"].tolist() == pytest.approx([10.2, 30.0])
@@ -121,8 +138,11 @@ def test_advisors_with_a_road_network_use_network_times():
 def test_geodataframe_locations_are_reprojected():
     gpd = pytest.importorskip("geopandas")
     areas = squares()
-    gdf = gpd.GeoDataFrame(LOCS[["applicant_id"]].reset_index(drop=True),
-                           geometry=gpd.points_from_xy(LOCS.x, LOCS.y), crs="EPSG:28992")
+    gdf = gpd.GeoDataFrame(
+        LOCS[["applicant_id"]].reset_index(drop=True),
+        geometry=gpd.points_from_xy(LOCS.x, LOCS.y),
+        crs="EPSG:28992",
+    )
     wgs = gdf.to_crs("EPSG:4326")
     a = libmatch.location_study(LOCS.reset_index(drop=True), {"area": areas})
     b = libmatch.location_study(wgs, {"area": areas})
@@ -132,9 +152,11 @@ def test_geodataframe_locations_are_reprojected():
 
 def test_empty_locations_and_bad_input():
     areas = squares()
-    empty = libmatch.location_study(LOCS.iloc[:0], {"area": areas},
-                                    advisors=pd.DataFrame({"advisor_id": ["A"], "x": [0.0],
-                                                           "y": [0.0], "radius_km": [5.0]}))
+    empty = libmatch.location_study(
+        LOCS.iloc[:0],
+        {"area": areas},
+        advisors=pd.DataFrame({"advisor_id": ["A"], "x": [0.0], "y": [0.0], "radius_km": [5.0]}),
+    )
     assert len(empty) == 0 and "area_id" in empty and "advisors_in_radius" in empty
     assert len(libmatch.location_study_summary(empty)) == 0
     with pytest.raises(libmatch.InvalidInputError, match="applicant_id"):
@@ -146,18 +168,22 @@ def test_empty_locations_and_bad_input():
     with pytest.raises(libmatch.InvalidTypeError):
         libmatch.location_study(LOCS.to_numpy(), {"area": areas})
     with pytest.raises(libmatch.InvalidInputError, match="radius"):
-        libmatch.location_study(LOCS, {"area": areas},
-                                advisors=pd.DataFrame({"advisor_id": ["A"], "x": [0.0],
-                                                       "y": [0.0]}))
+        libmatch.location_study(
+            LOCS,
+            {"area": areas},
+            advisors=pd.DataFrame({"advisor_id": ["A"], "x": [0.0], "y": [0.0]}),
+        )
     with pytest.raises(libmatch.InvalidInputError, match="duplicate_tolerance_m"):
         libmatch.location_study(LOCS, {"area": areas}, duplicate_tolerance_m=0)
     # Mismatched CRS: a layer, or a road network, in another working CRS.
-    other = libmatch.AreaSet.from_wkb(shapely.to_wkb([shapely.box(0, 0, 1, 1)]), ["X"],
-                                      crs="EPSG:3035", source_crs="EPSG:3035")
+    other = libmatch.AreaSet.from_wkb(
+        shapely.to_wkb([shapely.box(0, 0, 1, 1)]), ["X"], crs="EPSG:3035", source_crs="EPSG:3035"
+    )
     with pytest.raises(libmatch.CrsError, match="layer 'b'"):
         libmatch.location_study(LOCS, {"a": areas, "b": other})
-    net = libmatch.RoadNetwork.from_edges([[0.0, 0.0], [1000.0, 0.0]], [0], [1], [50.0],
-                                          crs="EPSG:3035")
+    net = libmatch.RoadNetwork.from_edges(
+        [[0.0, 0.0], [1000.0, 0.0]], [0], [1], [50.0], crs="EPSG:3035"
+    )
     with pytest.raises(libmatch.CrsError, match="travel model"):
         libmatch.location_study(LOCS, {"a": areas}, travel=net)
 
@@ -167,9 +193,11 @@ def test_empty_locations_and_bad_input():
 def bundled():
     if not (DATA / "requests.csv").exists():
         pytest.skip("bundled data/ is absent")
-    layers = {"area": libmatch.read_areas(DATA / "orientation_areas.geojson", "id"),
-              "municipality": libmatch.read_areas(DATA / "municipalities.geojson", "id"),
-              "natura2000": libmatch.read_areas(DATA / "nature_areas.geojson", "id")}
+    layers = {
+        "area": libmatch.read_areas(DATA / "orientation_areas.geojson", "id"),
+        "municipality": libmatch.read_areas(DATA / "municipalities.geojson", "id"),
+        "natura2000": libmatch.read_areas(DATA / "nature_areas.geojson", "id"),
+    }
     return layers, pd.read_csv(DATA / "requests.csv"), pd.read_csv(DATA / "advisors.csv")
 
 
@@ -179,8 +207,10 @@ def test_bundled_requests(bundled):
     assert len(st) == len(req)
     # The one documented duplicate pair.
     dups = st.dropna(subset=["duplicate_of"])
-    assert sorted(zip(dups.applicant_id, dups.duplicate_of)) == [("R0025", "R0128"),
-                                                                  ("R0128", "R0025")]
+    assert sorted(zip(dups.applicant_id, dups.duplicate_of)) == [
+        ("R0025", "R0128"),
+        ("R0128", "R0025"),
+    ]
     # Municipalities agree with the generator's farm table (an independent locate).
     farms = pd.read_csv(DATA / "farms.csv")
     joined = st.merge(farms, on=["x", "y"], how="inner")
@@ -199,22 +229,34 @@ def test_bundled_requests(bundled):
 def test_bundled_with_road_network(bundled):
     layers, req, adv = bundled
     roads = libmatch.RoadNetwork.from_file(
-        DATA / "roads.geojson", speed_field="maxspeed", class_field="class",
-        class_speeds={"motorway": 100, "primary": 80, "secondary": 60, "tertiary": 50,
-                      "unclassified": 50, "residential": 30}, oneway_field="oneway")
+        DATA / "roads.geojson",
+        speed_field="maxspeed",
+        class_field="class",
+        class_speeds={
+            "motorway": 100,
+            "primary": 80,
+            "secondary": 60,
+            "tertiary": 50,
+            "unclassified": 50,
+            "residential": 30,
+        },
+        oneway_field="oneway",
+    )
     assert roads.edge_count == 6202 and roads.component_count == 2  # + the holiday park
     st = libmatch.location_study(req, {"area": layers["area"]}, advisors=adv, travel=roads)
     direct = roads.pairs(adv[["x", "y"]].to_numpy(float), req[["x", "y"]].to_numpy(float))
     best = direct.sort_values(["destination", "minutes", "origin"]).drop_duplicates("destination")
-    np.testing.assert_array_equal(st["nearest_advisor_minutes"].to_numpy()[best.destination],
-                                  best.minutes.to_numpy())
+    np.testing.assert_array_equal(
+        st["nearest_advisor_minutes"].to_numpy()[best.destination], best.minutes.to_numpy()
+    )
     assert st["nearest_advisor_minutes"].notna().all()
 
 
 # ------------------------------------------------------------------------ real data
 needs_shared = pytest.mark.skipif(
     not (SHARED / "nl_farms_2026.gpkg").exists() or not (SHARED / "nl_admin_2023.gpkg").exists(),
-    reason="real data ../shared/data/nl_farms_2026.gpkg / nl_admin_2023.gpkg is absent")
+    reason="real data ../shared/data/nl_farms_2026.gpkg / nl_admin_2023.gpkg is absent",
+)
 
 
 @needs_shared
@@ -225,10 +267,15 @@ def test_real_farms_against_shapely():
     assert len(farms) == 4554
     farms["applicant_id"] = farms["monument_nr"].astype(str)
     admin = SHARED / "nl_admin_2023.gpkg"
-    specs = {"gemeente": ("gemeenten", "statcode"), "provincie": ("provincies", "statcode"),
-             "natura2000": ("natura2000", "gebiedsnr")}
-    layers = {name: libmatch.read_areas(admin, field, layer=layer)
-              for name, (layer, field) in specs.items()}
+    specs = {
+        "gemeente": ("gemeenten", "statcode"),
+        "provincie": ("provincies", "statcode"),
+        "natura2000": ("natura2000", "gebiedsnr"),
+    }
+    layers = {
+        name: libmatch.read_areas(admin, field, layer=layer)
+        for name, (layer, field) in specs.items()
+    }
     st = libmatch.location_study(farms, layers, max_distance_m=10_000)
     assert len(st) == 4554
     pts = shapely.points(st[["x", "y"]].to_numpy())
@@ -237,8 +284,9 @@ def test_real_farms_against_shapely():
         ids = polys[field].astype(str).to_numpy()
         assert len(set(ids)) == len(ids)
         tree = shapely.STRtree(polys.geometry.to_numpy())
-        (p_idx, g_idx), dist = tree.query_nearest(pts, max_distance=10_000, return_distance=True,
-                                                  all_matches=False)
+        (p_idx, g_idx), dist = tree.query_nearest(
+            pts, max_distance=10_000, return_distance=True, all_matches=False
+        )
         ref = np.full(len(pts), np.nan)
         ref[p_idx] = dist
         got = st[f"{name}_distance_m"].to_numpy()
@@ -268,36 +316,80 @@ def test_real_farms_against_shapely():
 # ------------------------------------------------------------------------ command line
 def test_cli_study(bundled, tmp_path, capsys):
     out, summary = tmp_path / "study.csv", tmp_path / "summary.csv"
-    rc = cli.main(["study", "--areas", f"{DATA / 'orientation_areas.geojson'}:id",
-                   "--layer", f"municipality={DATA / 'municipalities.geojson'}:id",
-                   "--layer", f"natura2000={DATA / 'nature_areas.geojson'}:id",
-                   "--locations", str(DATA / "requests.csv"),
-                   "--advisors", str(DATA / "advisors.csv"),
-                   "--out", str(out), "--summary", str(summary),
-                   "--duplicate-tolerance-m", "10"])
+    rc = cli.main(
+        [
+            "study",
+            "--areas",
+            f"{DATA / 'orientation_areas.geojson'}:id",
+            "--layer",
+            f"municipality={DATA / 'municipalities.geojson'}:id",
+            "--layer",
+            f"natura2000={DATA / 'nature_areas.geojson'}:id",
+            "--locations",
+            str(DATA / "requests.csv"),
+            "--advisors",
+            str(DATA / "advisors.csv"),
+            "--out",
+            str(out),
+            "--summary",
+            str(summary),
+            "--duplicate-tolerance-m",
+            "10",
+        ]
+    )
     assert rc == 0
     st = pd.read_csv(out)
     assert len(st) == 165
-    assert {"area_id", "municipality_nearest_id", "natura2000_distance_m",
-            "advisors_in_radius", "duplicate_of"} <= set(st.columns)
+    assert {
+        "area_id",
+        "municipality_nearest_id",
+        "natura2000_distance_m",
+        "advisors_in_radius",
+        "duplicate_of",
+    } <= set(st.columns)
     assert st["duplicate_of"].notna().sum() == 2
     assert len(pd.read_csv(summary)) == 150
     assert "165 locations of 150 requests" in capsys.readouterr().out
     # A bad layer spec is a clear error and exit code 1.
-    rc = cli.main(["study", "--layer", "municipality", "--locations",
-                   str(DATA / "requests.csv"), "--out", str(out)])
+    rc = cli.main(
+        [
+            "study",
+            "--layer",
+            "municipality",
+            "--locations",
+            str(DATA / "requests.csv"),
+            "--out",
+            str(out),
+        ]
+    )
     assert rc == 1
     assert "NAME=FILE" in capsys.readouterr().err
 
 
 def test_cli_study_with_roads(bundled, tmp_path):
     out = tmp_path / "study.csv"
-    rc = cli.main(["study", "--areas", f"{DATA / 'orientation_areas.geojson'}:id",
-                   "--locations", str(DATA / "requests.csv"),
-                   "--advisors", str(DATA / "advisors.csv"), "--out", str(out),
-                   "--roads", str(DATA / "roads.geojson"), "--speed-field", "maxspeed",
-                   "--class-field", "class", "--oneway-field", "oneway",
-                   "--class-speeds", "motorway=100,primary=80,secondary=60,tertiary=50,"
-                                     "unclassified=50,residential=30"])
+    rc = cli.main(
+        [
+            "study",
+            "--areas",
+            f"{DATA / 'orientation_areas.geojson'}:id",
+            "--locations",
+            str(DATA / "requests.csv"),
+            "--advisors",
+            str(DATA / "advisors.csv"),
+            "--out",
+            str(out),
+            "--roads",
+            str(DATA / "roads.geojson"),
+            "--speed-field",
+            "maxspeed",
+            "--class-field",
+            "class",
+            "--oneway-field",
+            "oneway",
+            "--class-speeds",
+            "motorway=100,primary=80,secondary=60,tertiary=50,unclassified=50,residential=30",
+        ]
+    )
     assert rc == 0
     assert pd.read_csv(out)["nearest_advisor_minutes"].notna().all()

@@ -49,8 +49,9 @@ def grid_lines(nx, ny, spacing, rng, oneway_share=0.0):
 
 
 def as_dict(df):
-    return {(int(o), int(d)): (m, k) for o, d, m, k in
-            zip(df.origin, df.destination, df.minutes, df.km)}
+    return {
+        (int(o), int(d)): (m, k) for o, d, m, k in zip(df.origin, df.destination, df.minutes, df.km)
+    }
 
 
 # ------------------------------------------------------------------------ straight line
@@ -88,8 +89,9 @@ def test_straight_line_threads_and_inputs():
     b = model.pairs(o, d, max_minutes=20, threads=2)
     pd.testing.assert_frame_equal(a, b)
     # DataFrames with x/y columns work as well as arrays.
-    c = model.pairs(pd.DataFrame(o, columns=["x", "y"]), pd.DataFrame(d, columns=["x", "y"]),
-                    max_minutes=20)
+    c = model.pairs(
+        pd.DataFrame(o, columns=["x", "y"]), pd.DataFrame(d, columns=["x", "y"]), max_minutes=20
+    )
     pd.testing.assert_frame_equal(a, c)
     assert model.describe() == "straight line x1.3 at 60 km/h"
     assert model.detour == 1.3 and model.speed_kmh == 60.0
@@ -131,12 +133,13 @@ def test_random_graphs_equal_scipy_dijkstra(directed, seed):
     minutes = length / 1000.0 / speed * 60.0
     expect = {}
     for u, v, w in zip(frm, to, minutes):
-        for a, b in ([(u, v)] if directed else [(u, v), (v, u)]):
+        for a, b in [(u, v)] if directed else [(u, v), (v, u)]:
             if a != b:
                 expect[(a, b)] = min(w, expect.get((a, b), math.inf))
     indptr, indices, arc_min, _ = net.csr()
-    got = {(u, int(indices[k])): arc_min[k] for u in range(n)
-           for k in range(indptr[u], indptr[u + 1])}
+    got = {
+        (u, int(indices[k])): arc_min[k] for u in range(n) for k in range(indptr[u], indptr[u + 1])
+    }
     assert got.keys() == expect.keys()
     assert all(got[k] == expect[k] for k in got)
 
@@ -234,7 +237,7 @@ def test_snap_distance_unsnapped_and_disconnected_parts():
     xy = np.array([[0.0, 0.0], [1000.0, 0.0], [50_000.0, 0.0], [51_000.0, 0.0]])
     net = libmatch.RoadNetwork.from_edges(xy, [0, 2], [1, 3], [50.0, 50.0], snap_max_m=200)
     assert net.component_count == 2
-    o = np.array([[0.0, 150.0], [20_000.0, 0.0]])        # second: 19 km from any road
+    o = np.array([[0.0, 150.0], [20_000.0, 0.0]])  # second: 19 km from any road
     d = np.array([[900.0, 0.0], [50_500.0, 30.0], [500.0, 250.0]])  # third: 250 m > 200 m
     df = net.pairs(o, d)
     assert df[["origin", "destination"]].values.tolist() == [[0, 0]]
@@ -279,28 +282,41 @@ def test_osm_xml_streets_and_one_way(tmp_path):
     net = libmatch.RoadNetwork.from_file(path)  # OSM car profile chosen automatically
     assert net.edge_count == 5  # 1-2, 2-3, 3-5 (way 21 split at node 3), 3-4, 4-1
     assert net.skipped_features == 2  # cycleway and the ditch
-    p = rd([[4.9300, 52.3400], [4.9330, 52.3400], [4.9330, 52.3420], [4.9300, 52.3420],
-            [4.9330, 52.3440]])
+    p = rd(
+        [
+            [4.9300, 52.3400],
+            [4.9330, 52.3400],
+            [4.9330, 52.3420],
+            [4.9300, 52.3420],
+            [4.9330, 52.3440],
+        ]
+    )
     length = lambda a, b: float(np.hypot(*(p[a] - p[b])))  # noqa: E731
     df = as_dict(net.pairs(p, p))
     # 2 -> 3 on the one-way secondary road (60 km/h), 3 -> 2 around the block:
     # 3-4 at its maxspeed 15, 4-1 and 1-2 at the residential 30 km/h.
     assert df[(1, 2)][0] == pytest.approx(length(1, 2) / 1000 / 60 * 60, rel=1e-9)
     assert df[(2, 1)][0] == pytest.approx(
-        (length(2, 3) / 15 + (length(3, 0) + length(0, 1)) / 30) / 1000 * 60, rel=1e-9)
+        (length(2, 3) / 15 + (length(3, 0) + length(0, 1)) / 30) / 1000 * 60, rel=1e-9
+    )
     # Node 5 is reached only along the one-way road and cannot be left.
     assert (4, 0) not in df and (0, 4) in df
     assert df[(0, 4)][1] == pytest.approx((length(0, 1) + length(1, 2) + length(2, 4)) / 1000)
     # The same file with explicit settings: every class at 50 km/h, one-way ignored.
-    flat = libmatch.RoadNetwork.from_file(path, class_field="highway",
-                                          class_speeds={"residential": 50, "secondary": 50},
-                                          skip_classes=["cycleway", ""])
+    flat = libmatch.RoadNetwork.from_file(
+        path,
+        class_field="highway",
+        class_speeds={"residential": 50, "secondary": 50},
+        skip_classes=["cycleway", ""],
+    )
     flat_df = as_dict(flat.pairs(p, p))
     assert flat_df[(2, 1)][0] == pytest.approx(length(1, 2) / 1000 / 50 * 60, rel=1e-9)
 
 
-@pytest.mark.skipif(not (SHARED / "osm_amsterdam_small.osm.pbf").exists(),
-                    reason="shared data ../shared/data/osm_amsterdam_small.osm.pbf is absent")
+@pytest.mark.skipif(
+    not (SHARED / "osm_amsterdam_small.osm.pbf").exists(),
+    reason="shared data ../shared/data/osm_amsterdam_small.osm.pbf is absent",
+)
 def test_shared_amsterdam_pbf_loads():
     net = libmatch.RoadNetwork.from_file(SHARED / "osm_amsterdam_small.osm.pbf")
     assert net.edge_count > 10 and net.node_count > 10
@@ -316,37 +332,61 @@ def test_shared_amsterdam_pbf_loads():
 
 
 def write_geojson(path, features, epsg=28992):
-    doc = {"type": "FeatureCollection",
-           "crs": {"type": "name", "properties": {"name": f"urn:ogc:def:crs:EPSG::{epsg}"}},
-           "features": [{"type": "Feature", "properties": props,
-                         "geometry": {"type": gtype, "coordinates": coords}}
-                        for props, gtype, coords in features]}
+    doc = {
+        "type": "FeatureCollection",
+        "crs": {"type": "name", "properties": {"name": f"urn:ogc:def:crs:EPSG::{epsg}"}},
+        "features": [
+            {
+                "type": "Feature",
+                "properties": props,
+                "geometry": {"type": gtype, "coordinates": coords},
+            }
+            for props, gtype, coords in features
+        ],
+    }
     path.write_text(json.dumps(doc))
     return path
 
 
 def test_geojson_speed_class_and_oneway_fields(tmp_path):
-    path = write_geojson(tmp_path / "roads.geojson", [
-        ({"class": "main", "maxspeed": 80, "oneway": "no"}, "LineString", [[0, 0], [2000, 0]]),
-        ({"class": "local", "maxspeed": None, "oneway": "-1"}, "LineString",
-         [[2000, 0], [2000, 1000]]),
-        ({"class": "local", "maxspeed": None, "oneway": None}, "MultiLineString",
-         [[[0, 0], [0, 1000]], [[0, 1000], [2000, 1000]]]),
-    ])
-    net = libmatch.RoadNetwork.from_file(path, speed_field="maxspeed", class_field="class",
-                                         class_speeds={"local": 30}, oneway_field="oneway")
+    path = write_geojson(
+        tmp_path / "roads.geojson",
+        [
+            ({"class": "main", "maxspeed": 80, "oneway": "no"}, "LineString", [[0, 0], [2000, 0]]),
+            (
+                {"class": "local", "maxspeed": None, "oneway": "-1"},
+                "LineString",
+                [[2000, 0], [2000, 1000]],
+            ),
+            (
+                {"class": "local", "maxspeed": None, "oneway": None},
+                "MultiLineString",
+                [[[0, 0], [0, 1000]], [[0, 1000], [2000, 1000]]],
+            ),
+        ],
+    )
+    net = libmatch.RoadNetwork.from_file(
+        path,
+        speed_field="maxspeed",
+        class_field="class",
+        class_speeds={"local": 30},
+        oneway_field="oneway",
+    )
     pts = np.array([[0.0, 0.0], [2000.0, 0.0], [2000.0, 1000.0]])
     df = as_dict(net.pairs(pts, pts))
-    assert df[(0, 1)][0] == pytest.approx(1.5)              # 2 km at 80
-    assert df[(2, 1)][0] == pytest.approx(2.0)              # 1 km at 30, with the -1 way
-    assert df[(1, 2)][0] == pytest.approx(1.5 + 2 + 4)      # around: 2 + 1 km at 30
+    assert df[(0, 1)][0] == pytest.approx(1.5)  # 2 km at 80
+    assert df[(2, 1)][0] == pytest.approx(2.0)  # 1 km at 30, with the -1 way
+    assert df[(1, 2)][0] == pytest.approx(1.5 + 2 + 4)  # around: 2 + 1 km at 30
 
 
 def test_bad_road_input(tmp_path):
-    roads = write_geojson(tmp_path / "roads.geojson", [
-        ({"class": "a", "speed": 50}, "LineString", [[0, 0], [1000, 0]]),
-        ({"class": "b", "speed": None}, "LineString", [[1000, 0], [1000, 1000]]),
-    ])
+    roads = write_geojson(
+        tmp_path / "roads.geojson",
+        [
+            ({"class": "a", "speed": 50}, "LineString", [[0, 0], [1000, 0]]),
+            ({"class": "b", "speed": None}, "LineString", [[1000, 0], [1000, 1000]]),
+        ],
+    )
     # Missing speed: named feature, and how to fix it.
     with pytest.raises(libmatch.InvalidInputError, match="has no speed") as err:
         libmatch.RoadNetwork.from_file(roads, speed_field="speed")
@@ -354,13 +394,13 @@ def test_bad_road_input(tmp_path):
     ok = libmatch.RoadNetwork.from_file(roads, speed_field="speed", default_speed_kmh=40)
     assert ok.edge_count == 2
     # Zero and negative speeds.
-    zero = write_geojson(tmp_path / "zero.geojson",
-                         [({"speed": 0}, "LineString", [[0, 0], [1000, 0]])])
+    zero = write_geojson(
+        tmp_path / "zero.geojson", [({"speed": 0}, "LineString", [[0, 0], [1000, 0]])]
+    )
     with pytest.raises(libmatch.InvalidInputError, match="must be > 0"):
         libmatch.RoadNetwork.from_file(zero, speed_field="speed")
     with pytest.raises(libmatch.InvalidInputError):
-        libmatch.RoadNetwork.from_file(roads, class_field="class",
-                                       class_speeds={"a": 50, "b": -20})
+        libmatch.RoadNetwork.from_file(roads, class_field="class", class_speeds={"a": 50, "b": -20})
     with pytest.raises(libmatch.InvalidInputError):
         libmatch.RoadNetwork.from_edges([[0.0, 0.0], [1.0, 0.0]], [0], [1], [0.0])
     with pytest.raises(libmatch.InvalidInputError):
@@ -382,10 +422,15 @@ def test_bad_road_input(tmp_path):
     (tmp_path / "nocrs.csv").write_text('WKT,speed\n"LINESTRING (0 0,1000 0)",50\n')
     with pytest.raises(libmatch.CrsError, match="declares no CRS"):
         libmatch.RoadNetwork.from_file(tmp_path / "nocrs.csv", default_speed_kmh=50)
-    assert libmatch.RoadNetwork.from_file(tmp_path / "nocrs.csv", default_speed_kmh=50,
-                                          source_crs="EPSG:28992").edge_count == 1
-    wgs = write_geojson(tmp_path / "wgs.geojson",
-                        [({}, "LineString", [[5.0, 52.0], [5.01, 52.0]])], epsg=4326)
+    assert (
+        libmatch.RoadNetwork.from_file(
+            tmp_path / "nocrs.csv", default_speed_kmh=50, source_crs="EPSG:28992"
+        ).edge_count
+        == 1
+    )
+    wgs = write_geojson(
+        tmp_path / "wgs.geojson", [({}, "LineString", [[5.0, 52.0], [5.01, 52.0]])], epsg=4326
+    )
     net = libmatch.RoadNetwork.from_file(wgs, default_speed_kmh=60)
     assert net.edges().length_m[0] == pytest.approx(686, abs=5)  # 0.01 deg lon at 52 N
     # Bad arrays.

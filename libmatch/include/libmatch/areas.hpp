@@ -28,23 +28,23 @@ using Ring = std::vector<XY>;
 using PolygonRings = std::vector<Ring>;
 
 struct ReadOptions {
-  std::string layer;          ///< layer name; empty = the first (only) layer
+  std::string layer;               ///< layer name; empty = the first (only) layer
   std::string crs = "EPSG:28992";  ///< working CRS the areas are reprojected to
-  std::string source_crs;     ///< CRS to assume when the source declares none
-  bool repair = false;        ///< repair invalid polygons (GEOS MakeValid) instead of throwing
+  std::string source_crs;          ///< CRS to assume when the source declares none
+  bool repair = false;             ///< repair invalid polygons (GEOS MakeValid) instead of throwing
 };
 
 struct Adjacency {
-  std::int64_t a = 0;      ///< area index, a < b
+  std::int64_t a = 0;  ///< area index, a < b
   std::int64_t b = 0;
-  double border_m = 0.0;   ///< length of the shared border in metres
+  double border_m = 0.0;  ///< length of the shared border in metres
 };
 
 struct AreaStats {
   double area_m2 = 0.0;
   double perimeter_m = 0.0;
-  XY centroid;              ///< area-weighted centroid
-  XY min, max;              ///< bounding box
+  XY centroid;  ///< area-weighted centroid
+  XY min, max;  ///< bounding box
 };
 
 class AreaSet {

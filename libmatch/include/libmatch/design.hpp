@@ -79,11 +79,11 @@ struct DesignWeights {
 /// The whole input of evaluation and optimisation: a unit graph, demand, optional advisors
 /// and an optional travel matrix. Plain data; validated by evaluate_plan / design_areas.
 struct DesignProblem {
-  std::vector<std::string> ids;      ///< unit ids, for messages (empty: "#<index>")
-  std::vector<XY> centroid;          ///< unit centroids, metres
-  std::vector<double> area_m2;       ///< unit areas, > 0
-  std::vector<double> perimeter_m;   ///< unit perimeters, > 0
-  std::vector<double> demand;        ///< per unit, finite, >= 0, total > 0
+  std::vector<std::string> ids;     ///< unit ids, for messages (empty: "#<index>")
+  std::vector<XY> centroid;         ///< unit centroids, metres
+  std::vector<double> area_m2;      ///< unit areas, > 0
+  std::vector<double> perimeter_m;  ///< unit perimeters, > 0
+  std::vector<double> demand;       ///< per unit, finite, >= 0, total > 0
   /// Neighbour pairs with their shared border (a != b, any order, duplicates not allowed).
   std::vector<Adjacency> adjacency;
 
@@ -126,36 +126,36 @@ void set_travel(DesignProblem& problem, const TravelModel& model, int threads = 
 struct PlanSummary {
   double objective = 0.0;
   double imbalance = 0.0;
-  double travel_km = 0.0;        ///< demand-weighted mean unit travel
+  double travel_km = 0.0;  ///< demand-weighted mean unit travel
   double max_travel_km = 0.0;
   double total_travel_km = 0.0;  ///< sum of demand * unit travel
   double compactness = 0.0;      ///< mean Polsby-Popper
   double reference_km = 0.0;
-  bool all_contiguous = true;    ///< every area contiguous
+  bool all_contiguous = true;  ///< every area contiguous
 };
 
 /// Per-area report and plan summary of evaluate_plan. Per-area vectors have k entries.
 struct PlanEvaluation {
-  std::vector<std::int64_t> units;        ///< number of units
-  std::vector<std::int64_t> advisors;     ///< advisors whose base lies in the area
+  std::vector<std::int64_t> units;     ///< number of units
+  std::vector<std::int64_t> advisors;  ///< advisors whose base lies in the area
   std::vector<double> demand;
-  std::vector<double> capacity;           ///< advisors' capacity, or D / k without advisors
-  std::vector<double> load_ratio;         ///< demand / capacity
-  std::vector<double> mean_travel_km;     ///< demand-weighted (unweighted if no demand)
-  std::vector<double> max_travel_km;      ///< over all member units
+  std::vector<double> capacity;        ///< advisors' capacity, or D / k without advisors
+  std::vector<double> load_ratio;      ///< demand / capacity
+  std::vector<double> mean_travel_km;  ///< demand-weighted (unweighted if no demand)
+  std::vector<double> max_travel_km;   ///< over all member units
   // Areas without an advisor (evaluation only) have capacity 0, load ratio inf (objective
   // inf) and their units' travel is the capacity-weighted mean from all advisors.
   std::vector<double> mean_travel_minutes;  ///< NaN without travel minutes
   std::vector<double> max_travel_minutes;
   std::vector<double> area_m2;
-  std::vector<double> perimeter_m;        ///< unit perimeters minus twice the inner borders
+  std::vector<double> perimeter_m;  ///< unit perimeters minus twice the inner borders
   std::vector<double> polsby_popper;
-  std::vector<std::int64_t> parts;        ///< connected pieces through shared borders only
-  std::vector<std::uint8_t> contiguous;   ///< connected under the island rule (links count)
+  std::vector<std::int64_t> parts;       ///< connected pieces through shared borders only
+  std::vector<std::uint8_t> contiguous;  ///< connected under the island rule (links count)
 
-  std::vector<double> unit_travel_km;     ///< t_i per unit (see OBJECTIVE)
+  std::vector<double> unit_travel_km;       ///< t_i per unit (see OBJECTIVE)
   std::vector<double> unit_travel_minutes;  ///< NaN without travel minutes
-  std::vector<Adjacency> links;           ///< island links used (empty under IslandRule::Error)
+  std::vector<Adjacency> links;             ///< island links used (empty under IslandRule::Error)
 
   PlanSummary summary;
 };
@@ -165,13 +165,13 @@ struct PlanEvaluation {
 PlanEvaluation evaluate_plan(const DesignProblem& problem, std::span<const std::int64_t> labels);
 
 struct DesignOptions {
-  std::int64_t k = 0;            ///< number of areas, 1..n (with advisors: at most the number
-                                 ///< of distinct units holding a base)
+  std::int64_t k = 0;  ///< number of areas, 1..n (with advisors: at most the number
+                       ///< of distinct units holding a base)
   std::uint64_t seed = 0;
-  int starts = 8;                ///< independent multi-starts (>= 1); the best is kept
-  int threads = 0;               ///< <= 0: all cores; never changes the result
+  int starts = 8;   ///< independent multi-starts (>= 1); the best is kept
+  int threads = 0;  ///< <= 0: all cores; never changes the result
   double time_limit_s = std::numeric_limits<double>::infinity();  ///< wall-clock cap
-  std::int64_t iterations = 0;   ///< annealing proposals per start; 0 = automatic (max(2000, 50 n))
+  std::int64_t iterations = 0;  ///< annealing proposals per start; 0 = automatic (max(2000, 50 n))
   /// Repair mode: a starting plan (labels 0..k-1, all used). Pieces of a non-contiguous area
   /// other than its largest (by demand, then units) are released and re-attached to
   /// neighbouring areas, then the plan is improved; the result is never worse than the
@@ -188,7 +188,7 @@ struct DesignResult {
   double imbalance = 0.0;
   double travel_km = 0.0;
   double compactness = 0.0;
-  int starts_completed = 0;     ///< starts that ran their full budget
+  int starts_completed = 0;  ///< starts that ran their full budget
   int best_start = 0;
   std::int64_t iterations = 0;  ///< proposals evaluated over all starts
   bool time_limit_reached = false;
@@ -200,8 +200,9 @@ struct DesignResult {
 /// contiguity-preserving moves: a unit joins a neighbouring area, optionally followed by a
 /// unit of that area moving back (keeps balance while a border shifts); articulation points
 /// of an area never move. Then a greedy descent. The best of `starts` runs wins (ties: lowest
-/// start). Cost per start O(iterations x area size); memory O(n + edges). Throws InvalidInput for k out of range, NaN or negative demand, an
-/// unconnected unit graph under IslandRule::Error, a bad initial plan.
+/// start). Cost per start O(iterations x area size); memory O(n + edges). Throws InvalidInput for k
+/// out of range, NaN or negative demand, an unconnected unit graph under IslandRule::Error, a bad
+/// initial plan.
 DesignResult design_areas(const DesignProblem& problem, const DesignOptions& options);
 
 /// Reads one numeric attribute per feature of a vector layer, with the feature ids from

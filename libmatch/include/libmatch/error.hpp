@@ -60,4 +60,11 @@ class FileMissing : public FileError {
   using FileError::FileError;
 };
 
+/// A long call stopped early because cancellation was requested (cancel.hpp). Python maps it
+/// to KeyboardInterrupt when the request came from Ctrl-C.
+class Cancelled : public Error {
+ public:
+  using Error::Error;
+};
+
 }  // namespace libmatch

@@ -61,9 +61,9 @@ struct CostParts {
   std::int64_t travel = 0;
   std::int64_t outside_area = 0;
   std::int64_t partial_expertise = 0;
-  std::int64_t radius = 0;      ///< soft radius penalty
+  std::int64_t radius = 0;  ///< soft radius penalty
   std::int64_t continuity = 0;
-  std::int64_t load = 0;        ///< marginal load cost (see RoundResult notes)
+  std::int64_t load = 0;  ///< marginal load cost (see RoundResult notes)
   std::int64_t total() const {
     return travel + outside_area + partial_expertise + radius + continuity + load;
   }
@@ -72,8 +72,8 @@ struct CostParts {
 struct RoundInput {
   std::vector<Request> requests;
   std::vector<Advisor> advisors;
-  const AreaSet* areas = nullptr;          ///< orientation areas; null = no area costs
-  const TravelModel* travel = nullptr;     ///< null = StraightLine() (x1.3 at 60 km/h)
+  const AreaSet* areas = nullptr;       ///< orientation areas; null = no area costs
+  const TravelModel* travel = nullptr;  ///< null = StraightLine() (x1.3 at 60 km/h)
   /// Optional precomputed travel from advisor bases (origin = advisor index) to primary
   /// locations (destination = request index). Must contain every pair the rules can use
   /// (all pairs within each advisor's radius and max_travel_minutes); absent pairs count as
@@ -85,12 +85,12 @@ struct RoundInput {
 
 /// Outcome per request (RoundResult::requests, in input order).
 struct RequestOutcome {
-  std::int64_t advisor = -1;          ///< advisor index, -1 when escalated
+  std::int64_t advisor = -1;  ///< advisor index, -1 when escalated
   Escalation reason = Escalation::None;
-  std::int64_t duplicate_of = -1;     ///< for duplicate_request: the request kept
-  bool pinned = false;                ///< kept its pinned current_advisor
-  CostParts cost;                     ///< components of the assignment (advisor >= 0)
-  double minutes = 0.0;               ///< travel minutes / km to the chosen advisor
+  std::int64_t duplicate_of = -1;  ///< for duplicate_request: the request kept
+  bool pinned = false;             ///< kept its pinned current_advisor
+  CostParts cost;                  ///< components of the assignment (advisor >= 0)
+  double minutes = 0.0;            ///< travel minutes / km to the chosen advisor
   double km = 0.0;
   /// Escalated requests other than duplicates: advisors passing each hard rule in turn
   /// (service, expertise, not excluded, radius, free capacity before the round), the
@@ -114,9 +114,9 @@ struct Alternative {
 struct AdvisorLoad {
   std::int64_t capacity = 0;
   std::int64_t caseload_before = 0;
-  std::int64_t assigned = 0;         ///< new cases this round (incl. pinned)
+  std::int64_t assigned = 0;  ///< new cases this round (incl. pinned)
   std::int64_t caseload_after = 0;
-  std::int64_t load_cost = 0;        ///< sum of marginal load costs of the new cases
+  std::int64_t load_cost = 0;  ///< sum of marginal load costs of the new cases
 };
 
 /// Result of a round. Load costs are marginal: a request assigned to advisor j reports the
@@ -132,8 +132,8 @@ struct RoundResult {
   /// plus the unassigned cost of every escalated request that is neither a duplicate nor a
   /// pinned one (units): the value the solver minimised, plus the fixed pinned cases.
   std::int64_t objective = 0;
-  std::int64_t unassigned_base = 0; ///< resolved Weights::unassigned_base (units)
-  std::int64_t candidate_pairs = 0; ///< eligible (request, advisor) pairs handed to the solver
+  std::int64_t unassigned_base = 0;  ///< resolved Weights::unassigned_base (units)
+  std::int64_t candidate_pairs = 0;  ///< eligible (request, advisor) pairs handed to the solver
   std::int64_t assigned = 0;
   std::int64_t escalated = 0;
 };
@@ -149,9 +149,10 @@ struct ExplainRow {
   std::int64_t advisor = 0;
   Verdict verdict = Verdict::Eligible;
   bool chosen = false;
-  bool has_room = false;   ///< free capacity after the round (the chosen one: true)
-  std::int64_t rank = 0;   ///< 1 = best among eligible (ties: chosen first, then id); 0 = not eligible
-  CostParts cost;          ///< eligible only; load as in RoundResult
+  bool has_room = false;  ///< free capacity after the round (the chosen one: true)
+  std::int64_t rank =
+      0;           ///< 1 = best among eligible (ties: chosen first, then id); 0 = not eligible
+  CostParts cost;  ///< eligible only; load as in RoundResult
   double minutes = std::numeric_limits<double>::quiet_NaN();  ///< travel, NaN if unreachable
   double km = std::numeric_limits<double>::quiet_NaN();
 };

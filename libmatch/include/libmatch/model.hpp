@@ -50,16 +50,16 @@ inline constexpr std::int64_t kAreaUnknown = -2;
 
 /// One request of one applicant (aanvrager) in this round.
 struct Request {
-  std::string id;                      ///< applicant_id; unique in a round; orders ties
-  std::vector<XY> locations;           ///< business locations, >= 1; [0] is the primary one
-  std::int32_t service = 0;            ///< interned service (dienst)
-  std::vector<std::int32_t> needs;     ///< interned expertise tags needed (hulpvraag)
-  std::int64_t priority = 0;           ///< higher = more urgent
-  std::vector<std::int64_t> exclude;   ///< advisor indices with a conflict of interest
+  std::string id;                     ///< applicant_id; unique in a round; orders ties
+  std::vector<XY> locations;          ///< business locations, >= 1; [0] is the primary one
+  std::int32_t service = 0;           ///< interned service (dienst)
+  std::vector<std::int32_t> needs;    ///< interned expertise tags needed (hulpvraag)
+  std::int64_t priority = 0;          ///< higher = more urgent
+  std::vector<std::int64_t> exclude;  ///< advisor indices with a conflict of interest
   /// Advisor index for a reassignment; -1 = none; kAdvisorNotInPool = named but gone.
   std::int64_t current_advisor = -1;
-  bool pinned = false;                 ///< keep current_advisor (or escalate)
-  std::int64_t registered = kNoDate;   ///< registration day (any monotone day number)
+  bool pinned = false;                ///< keep current_advisor (or escalate)
+  std::int64_t registered = kNoDate;  ///< registration day (any monotone day number)
   /// Orientation area index of locations[0] in RoundInput::areas; -1 = outside all;
   /// kAreaUnknown = let run_round locate it (set it yourself to skip point-in-polygon).
   std::int64_t area = kAreaUnknown;
@@ -67,15 +67,15 @@ struct Request {
 
 /// One advisor (begeleider) of the pool.
 struct Advisor {
-  std::string id;                      ///< advisor_id; unique; orders ties
-  XY base;                             ///< home / office location
-  std::int32_t service = 0;            ///< interned service the advisor works for
-  std::vector<std::int32_t> expertise; ///< interned expertise tags
-  std::int64_t capacity = 0;           ///< maximum simultaneous cases, >= 0
-  std::int64_t caseload = 0;           ///< current cases, 0 <= caseload <= capacity
+  std::string id;                       ///< advisor_id; unique; orders ties
+  XY base;                              ///< home / office location
+  std::int32_t service = 0;             ///< interned service the advisor works for
+  std::vector<std::int32_t> expertise;  ///< interned expertise tags
+  std::int64_t capacity = 0;            ///< maximum simultaneous cases, >= 0
+  std::int64_t caseload = 0;            ///< current cases, 0 <= caseload <= capacity
   double radius_km = std::numeric_limits<double>::infinity();       ///< action radius
   double radius_minutes = std::numeric_limits<double>::infinity();  ///< action radius
-  std::vector<std::int64_t> areas;     ///< orientation area indices; empty = works anywhere
+  std::vector<std::int64_t> areas;  ///< orientation area indices; empty = works anywhere
 };
 
 /// Cost weights. All costs are in *points*; one point is one minute of travel at the default
@@ -114,15 +114,15 @@ inline constexpr std::int64_t kCostScale = 100;
 
 /// Rule switches.
 struct RuleOptions {
-  bool radius_hard = true;               ///< false: out-of-radius pairs pay radius_penalty
+  bool radius_hard = true;  ///< false: out-of-radius pairs pay radius_penalty
   /// true: an advisor lacking some needed tags stays eligible when it has at least one of
   /// them, and pays partial_expertise_per_tag per missing tag.
   bool allow_partial_expertise = false;
-  double duplicate_tolerance_m = 25.0;   ///< locations closer than this = duplicate; <= 0 off
+  double duplicate_tolerance_m = 25.0;  ///< locations closer than this = duplicate; <= 0 off
   /// Global cap on candidate travel (also when radius_hard = false); infinity = none.
   double max_travel_minutes = std::numeric_limits<double>::infinity();
-  std::int64_t alternatives = 3;         ///< runner-up advisors reported per assignment
-  int threads = 0;                       ///< <= 0: all cores; results never depend on it
+  std::int64_t alternatives = 3;  ///< runner-up advisors reported per assignment
+  int threads = 0;                ///< <= 0: all cores; results never depend on it
 };
 
 }  // namespace libmatch

@@ -32,14 +32,14 @@ std::int64_t matching_tags(TagBits needs, TagBits expertise);
 /// The static part of a pair, prepared once per round.
 struct PairFacts {
   bool same_service = false;
-  std::int64_t needed = 0;       ///< number of needed tags
-  std::int64_t missing = 0;      ///< needed tags the advisor lacks
-  bool excluded = false;         ///< advisor is in the request's exclude list
-  bool current = false;          ///< advisor is the request's current_advisor
-  bool has_current = false;      ///< the request has a current_advisor in the pool
-  bool outside_area = false;     ///< primary location outside all of the advisor's areas
-  bool free_capacity = false;    ///< caseload < capacity before the round
-  double minutes = 0.0;          ///< travel; NaN = unreachable
+  std::int64_t needed = 0;     ///< number of needed tags
+  std::int64_t missing = 0;    ///< needed tags the advisor lacks
+  bool excluded = false;       ///< advisor is in the request's exclude list
+  bool current = false;        ///< advisor is the request's current_advisor
+  bool has_current = false;    ///< the request has a current_advisor in the pool
+  bool outside_area = false;   ///< primary location outside all of the advisor's areas
+  bool free_capacity = false;  ///< caseload < capacity before the round
+  double minutes = 0.0;        ///< travel; NaN = unreachable
   double km = 0.0;
 };
 

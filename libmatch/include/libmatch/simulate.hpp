@@ -79,20 +79,20 @@ struct ServiceSpec {
 };
 
 struct TagChance {
-  std::int32_t tag = 0;        ///< index into Scenario::tags
-  double probability = 0.0;    ///< each tag is drawn independently, in [0, 1]
+  std::int32_t tag = 0;      ///< index into Scenario::tags
+  double probability = 0.0;  ///< each tag is drawn independently, in [0, 1]
 };
 
 struct PriorityChance {
   std::int64_t priority = 0;
-  double probability = 0.0;    ///< relative weight (>= 0; normalised over the list)
+  double probability = 0.0;  ///< relative weight (>= 0; normalised over the list)
 };
 
 /// Poisson arrivals of one service (optionally of one area, municipality or farm-type mix).
 struct ArrivalStream {
-  std::string label;                       ///< names the stream in errors, e.g. "arrivals[2]"
-  std::int32_t service = 0;                ///< index into Scenario::services
-  double rate_per_week = 0.0;              ///< Poisson mean per week (>= 0)
+  std::string label;           ///< names the stream in errors, e.g. "arrivals[2]"
+  std::int32_t service = 0;    ///< index into Scenario::services
+  double rate_per_week = 0.0;  ///< Poisson mean per week (>= 0)
   /// Candidate locations (indices into Scenario::locations); empty = all locations.
   std::vector<std::int64_t> locations;
   /// Relative weight per candidate (same length as `locations`, or empty = uniform).
@@ -107,49 +107,49 @@ struct ArrivalStream {
 /// A dated request (replay table); its location must be in Scenario::locations.
 struct ReplayArrival {
   std::int64_t week = 0;
-  std::int64_t location = 0;             ///< index into Scenario::locations
+  std::int64_t location = 0;  ///< index into Scenario::locations
   std::int32_t service = 0;
-  std::vector<std::int32_t> needs;       ///< indices into Scenario::tags
+  std::vector<std::int32_t> needs;  ///< indices into Scenario::tags
   std::int64_t priority = 0;
   double duration_weeks = std::numeric_limits<double>::quiet_NaN();  ///< NaN = draw
-  bool referred = false;                 ///< out of scope
+  bool referred = false;                                             ///< out of scope
 };
 
 enum class EventKind : std::int8_t {
-  Join = 0,   ///< the advisor enters the pool (before: not in the pool)
-  Leave,      ///< the advisor leaves; its cases are reassigned
-  Absence,    ///< no new cases for `weeks` weeks; its cases pause (or move, see Scenario)
-  Capacity,   ///< new capacity; cases above it are reassigned
+  Join = 0,  ///< the advisor enters the pool (before: not in the pool)
+  Leave,     ///< the advisor leaves; its cases are reassigned
+  Absence,   ///< no new cases for `weeks` weeks; its cases pause (or move, see Scenario)
+  Capacity,  ///< new capacity; cases above it are reassigned
 };
 
 struct AdvisorEvent {
-  std::int64_t week = 0;        ///< events at or beyond the horizon are ignored
+  std::int64_t week = 0;  ///< events at or beyond the horizon are ignored
   EventKind kind = EventKind::Leave;
-  std::int64_t advisor = 0;     ///< index into Scenario::advisors
-  std::int64_t weeks = 0;       ///< Absence: length in weeks (>= 1)
-  std::int64_t capacity = 0;    ///< Capacity: the new capacity (>= 0)
+  std::int64_t advisor = 0;   ///< index into Scenario::advisors
+  std::int64_t weeks = 0;     ///< Absence: length in weeks (>= 1)
+  std::int64_t capacity = 0;  ///< Capacity: the new capacity (>= 0)
 };
 
 /// Everything a simulated year needs. Plain data: build it in code (or from JSON in Python,
 /// `libmatch.Scenario`), then hand it to a Simulator.
 struct Scenario {
   std::string name = "scenario";
-  std::int64_t horizon_weeks = 52;        ///< >= 1
+  std::int64_t horizon_weeks = 52;  ///< >= 1
   std::vector<ServiceSpec> services;
-  std::vector<std::string> tags;          ///< expertise / needs tag names
+  std::vector<std::string> tags;  ///< expertise / needs tag names
   /// The whole staff over the horizon, joiners included (they get a Join event). Advisor
   /// ids are unique; `caseload` is the initial number of running cases (see initial_cases).
   std::vector<Advisor> advisors;
-  std::vector<XY> locations;              ///< business-location pool (working CRS, metres)
+  std::vector<XY> locations;  ///< business-location pool (working CRS, metres)
   std::vector<ArrivalStream> arrivals;
   std::vector<ReplayArrival> replay;
   std::vector<AdvisorEvent> events;
-  std::optional<AreaSet> areas;           ///< orientation areas (Advisor::areas index them)
+  std::optional<AreaSet> areas;               ///< orientation areas (Advisor::areas index them)
   std::shared_ptr<const TravelModel> travel;  ///< null = StraightLine() (x1.3 at 60 km/h)
   Weights weights;
-  RuleOptions rules;                      ///< duplicate_tolerance_m and threads are ignored
-  double no_klik_probability = 0.0;       ///< in [0, 1]
-  std::int64_t escalate_after_weeks = 4;  ///< >= 0
+  RuleOptions rules;                        ///< duplicate_tolerance_m and threads are ignored
+  double no_klik_probability = 0.0;         ///< in [0, 1]
+  std::int64_t escalate_after_weeks = 4;    ///< >= 0
   std::int64_t reassign_absence_weeks = 0;  ///< >= 0; 0 = absences never move cases
   /// true: each advisor starts with `caseload` running cases of its service (locations drawn
   /// from the pool within its areas and radius, remaining weeks uniform in 1..a drawn
@@ -173,19 +173,19 @@ struct WeekKpis {
   std::int64_t no_klik_returns = 0;  ///< cases back in the queue after a failed first talk
   std::int64_t reassigned = 0;       ///< cases moved off a leaver / reduced capacity / absence
   std::int64_t completed = 0;
-  std::int64_t queued = 0;           ///< requests in this week's round
-  std::int64_t matched = 0;          ///< matches made in the round (first or repeated)
-  std::int64_t matched_first = 0;    ///< requests matched for the first time
-  std::int64_t escalated = 0;        ///< requests escalated (leaving the simulation)
+  std::int64_t queued = 0;         ///< requests in this week's round
+  std::int64_t matched = 0;        ///< matches made in the round (first or repeated)
+  std::int64_t matched_first = 0;  ///< requests matched for the first time
+  std::int64_t escalated = 0;      ///< requests escalated (leaving the simulation)
   // stocks at the end of the week
   std::int64_t waiting = 0;          ///< requests still in the queue
   std::int64_t in_service = 0;       ///< cases with an advisor
   std::int64_t advisors_active = 0;  ///< in the pool (joined, not left), absent ones included
   std::int64_t advisors_absent = 0;
-  std::int64_t capacity_total = 0;   ///< of the advisors in the pool
+  std::int64_t capacity_total = 0;  ///< of the advisors in the pool
   // cumulative counts (conservation)
   std::int64_t arrivals_total = 0;
-  std::int64_t matched_total = 0;    ///< in_service + completed_total
+  std::int64_t matched_total = 0;  ///< in_service + completed_total
   std::int64_t completed_total = 0;
   std::int64_t escalated_total = 0;
   std::int64_t referred_total = 0;
@@ -194,35 +194,35 @@ struct WeekKpis {
   double travel_mean = 0, travel_p90 = 0;            ///< minutes, over the week's matches
   double outside_area_share = 0;  ///< of the week's matches: location outside the advisor's areas
   double util_mean = 0, util_max = 0, util_gini = 0;  ///< caseload / capacity, capacity > 0
-  double hours_started = 0;       ///< hours_per_case of the week's first matches
+  double hours_started = 0;  ///< hours_per_case of the week's first matches
 };
 
 /// One stint of a case with an advisor (SimulationResult::assignments).
 struct AssignmentRecord {
   std::int64_t case_id = 0;
-  std::int64_t advisor = 0;        ///< index into Scenario::advisors
-  std::int64_t week_start = 0;     ///< matched in this week's round (-1 = initial case)
-  std::int64_t week_end = -1;      ///< released at the start of this week; -1 = still running
-  std::int8_t end = 0;             ///< 0 running, 1 completed, 2 no klik, 3 reassigned
-  double minutes = 0.0;            ///< travel base -> location
+  std::int64_t advisor = 0;     ///< index into Scenario::advisors
+  std::int64_t week_start = 0;  ///< matched in this week's round (-1 = initial case)
+  std::int64_t week_end = -1;   ///< released at the start of this week; -1 = still running
+  std::int8_t end = 0;          ///< 0 running, 1 completed, 2 no klik, 3 reassigned
+  double minutes = 0.0;         ///< travel base -> location
   bool outside_area = false;
 };
 
 /// One request (SimulationResult::cases).
 struct CaseRecord {
-  std::int64_t case_id = 0;         ///< 0, 1, ... (initial cases first)
-  std::int64_t registered = 0;      ///< arrival week (-1 = initial case)
+  std::int64_t case_id = 0;     ///< 0, 1, ... (initial cases first)
+  std::int64_t registered = 0;  ///< arrival week (-1 = initial case)
   std::int32_t service = 0;
-  std::int64_t location = 0;        ///< index into Scenario::locations
-  std::int64_t area = -1;           ///< orientation area of the location (-1 = none)
+  std::int64_t location = 0;  ///< index into Scenario::locations
+  std::int64_t area = -1;     ///< orientation area of the location (-1 = none)
   std::int64_t priority = 0;
   std::int64_t n_needs = 0;
   double duration_weeks = 0.0;
   std::int64_t first_matched = -1;  ///< week of the first match; -1 = never
   std::int64_t ended = -1;          ///< week completed / escalated / referred; -1 = open
-  std::int8_t status = 0;           ///< 0 waiting, 1 in service, 2 completed, 3 escalated, 4 referred
+  std::int8_t status = 0;  ///< 0 waiting, 1 in service, 2 completed, 3 escalated, 4 referred
   Escalation reason = Escalation::None;  ///< escalated: the reason of the last round
-  std::int64_t matches = 0;         ///< matches made for this case
+  std::int64_t matches = 0;              ///< matches made for this case
 };
 
 /// Year totals (SimulationResult::summary).
@@ -238,9 +238,9 @@ struct SimulationSummary {
   double wait_mean = 0, wait_p90 = 0, wait_max = 0;  ///< over all first matches
   double travel_mean = 0, travel_p90 = 0;            ///< over all matches
   double outside_area_share = 0;                     ///< over all matches
-  double util_mean = 0;        ///< mean over weeks of WeekKpis::util_mean
-  double util_max = 0;         ///< max over weeks of WeekKpis::util_max
-  double util_gini_mean = 0;   ///< mean over weeks of WeekKpis::util_gini
+  double util_mean = 0;                              ///< mean over weeks of WeekKpis::util_mean
+  double util_max = 0;                               ///< max over weeks of WeekKpis::util_max
+  double util_gini_mean = 0;                         ///< mean over weeks of WeekKpis::util_gini
   double escalated_share = 0;  ///< escalated / (arrivals - referred); NaN when 0
   double hours_started = 0;
 };
@@ -293,8 +293,9 @@ SimulationResult simulate(const Scenario& scenario, std::uint64_t seed, bool det
 /// once per run; the last call reports all runs). If `progress` throws (e.g. an interrupt),
 /// no further run starts and the exception is rethrown once the running ones have finished.
 /// Otherwise the error of the first failed run (by task order) is rethrown at the end.
-std::vector<SimulationResult> simulate_many(
-    const std::vector<const Simulator*>& simulators, const std::vector<std::uint64_t>& seeds,
-    int threads = 0, const std::function<void(std::int64_t)>& progress = {});
+std::vector<SimulationResult> simulate_many(const std::vector<const Simulator*>& simulators,
+                                            const std::vector<std::uint64_t>& seeds,
+                                            int threads = 0,
+                                            const std::function<void(std::int64_t)>& progress = {});
 
 }  // namespace libmatch

@@ -122,8 +122,8 @@ struct RoadNetworkOptions {
 
 /// Where a point lies on a road network.
 struct SnapResult {
-  std::int64_t edge = -1;      ///< road edge index, -1 = beyond snap_max_m (or non-finite)
-  double along_m = 0.0;        ///< distance from the edge's first node along its geometry
+  std::int64_t edge = -1;  ///< road edge index, -1 = beyond snap_max_m (or non-finite)
+  double along_m = 0.0;    ///< distance from the edge's first node along its geometry
   double distance_m = std::numeric_limits<double>::quiet_NaN();  ///< point to edge distance
 };
 
@@ -182,8 +182,8 @@ class RoadNetwork final : public TravelModel {
   std::vector<SnapResult> snap(std::span<const double> xy, int threads = 0) const;
 
   std::int64_t node_count() const;
-  std::int64_t edge_count() const;   ///< road edges (polylines between nodes)
-  std::int64_t arc_count() const;    ///< directed arcs in the CSR graph
+  std::int64_t edge_count() const;        ///< road edges (polylines between nodes)
+  std::int64_t arc_count() const;         ///< directed arcs in the CSR graph
   std::int64_t skipped_features() const;  ///< features left out (skip_classes, no geometry)
   std::int64_t component_count() const;   ///< weakly connected parts of the graph
   const std::string& crs() const;
