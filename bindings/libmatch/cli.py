@@ -6,10 +6,10 @@ from __future__ import annotations
 import argparse
 import sys
 
-from . import __version__, areas, design, matching, simulation, study
+from . import __version__, areas, audit, design, matching, simulation, study
 from .errors import Error
 
-_MODULES = (areas, study, matching, simulation, design)
+_MODULES = (areas, study, matching, audit, simulation, design)
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -23,7 +23,7 @@ import pandas as pd
 
 from . import _core
 from .areas import AreaSet, read_areas
-from .errors import InvalidInputError, InvalidTypeError, UnknownIdError
+from .errors import FileError, InvalidInputError, InvalidTypeError, UnknownIdError
 
 __all__ = [
     "Weights",
@@ -702,15 +702,71 @@ class RoundResult:
         )
         return pd.DataFrame(out)
 
-    def to_csv(self, out_dir: str | os.PathLike) -> list[str]:
-        """Writes assignments/alternatives/escalations/loads CSVs into ``out_dir``."""
-        os.makedirs(out_dir, exist_ok=True)
+    def to_csv(
+        self,
+        out_dir: str | os.PathLike,
+        *,
+        rounded: bool = False,
+        excel: bool = False,
+        audit: bool = True,
+    ) -> list[str]:
+        """Writes assignments/alternatives/escalations/loads CSVs into ``out_dir``, and
+        ``audit.json`` (see :mod:`libmatch.audit`; ``libmatch verify DIR`` re-checks it).
+
+        ``rounded``: numbers for people (whole minutes, km to one decimal, points to one
+        decimal, utilisation as a fraction to three decimals). ``excel``: what a Dutch Excel
+        opens directly (``;`` separator, decimal comma, UTF-8 with BOM); implies nothing
+        about rounding. Returns the paths written.
+        """
+        from .audit import write_audit
+
+        paths = self._write_tables(out_dir, rounded=rounded, excel=excel)
+        if audit:
+            write_audit(self, out_dir, paths)
+            from .audit import AUDIT_FILE
+
+            record = os.path.join(os.fspath(out_dir), AUDIT_FILE)
+            _add_csv_options(record, rounded, excel)
+            paths.append(record)
+        return paths
+
+    def _write_tables(
+        self, out_dir: str | os.PathLike, *, rounded: bool = False, excel: bool = False
+    ) -> list[str]:
+        if os.path.exists(out_dir) and not os.path.isdir(out_dir):
+            raise FileError(f"output directory '{os.fspath(out_dir)}' is an existing file")
+        try:
+            os.makedirs(out_dir, exist_ok=True)
+        except OSError as exc:
+            raise FileError(
+                f"cannot create output directory '{os.fspath(out_dir)}': {exc.strerror}"
+            ) from None
         paths = []
-        for name in ("assignments", "alternatives", "escalations", "loads"):
+        names = ["assignments", "alternatives", "escalations", "loads"]
+        if isinstance(getattr(self, "referrals", None), pd.DataFrame):
+            names.insert(3, "referrals")
+        for name in names:
             p = os.path.join(out_dir, f"{name}.csv")
-            getattr(self, name).to_csv(p, index=False)
+            df = getattr(self, name)
+            if rounded:
+                df = _rounded(df)
+            try:
+                if excel:
+                    df.to_csv(p, index=False, sep=";", decimal=",", encoding="utf-8-sig")
+                else:
+                    df.to_csv(p, index=False)
+            except OSError as exc:
+                raise FileError(f"cannot write '{p}': {exc.strerror}") from None
             paths.append(p)
         return paths
+
+    def report(self, path: str | os.PathLike, language: str = "nl", **kwargs: Any) -> str:
+        """Writes the working group's weekly sheet (one self-contained HTML file, Dutch by
+        default). Keywords as :func:`libmatch.report.round_report` (``areas``, ``context``,
+        ``week``, ``title``). Returns the path."""
+        from .report import round_report
+
+        return round_report(self, path, language=language, **kwargs)
 
     def plot(self, areas: AreaSet | None = None, ax=None):
         """Map: areas, requests coloured by advisor with lines to the advisor's base,
@@ -761,6 +817,34 @@ class RoundResult:
         ax.legend(loc="lower left", fontsize=8)
         ax.set_title(f"Weekly round: {int(ok.sum())} assigned, {int((~ok).sum())} escalated")
         return ax
+
+
+_ROUND_DIGITS = {"minutes": 0, "km": 1, "utilisation": 3}
+
+
+def _rounded(df: pd.DataFrame) -> pd.DataFrame:
+    """Numbers for people: whole minutes, km to 1 decimal, cost points to 1 decimal."""
+    out = df.copy()
+    for col in out.columns:
+        if not pd.api.types.is_float_dtype(out[col]):
+            continue
+        digits = _ROUND_DIGITS.get(col, 1 if col in (*COST_COMPONENTS, "total", "delta") else None)
+        if digits is not None:
+            out[col] = out[col].round(digits)
+            if digits == 0:
+                out[col] = out[col].astype("Int64")
+    return out
+
+
+def _add_csv_options(record_path: str, rounded: bool, excel: bool) -> None:
+    import json
+
+    with open(record_path, encoding="utf-8") as fh:
+        record = json.load(fh)
+    record["csv_options"] = {"rounded": bool(rounded), "excel": bool(excel)}
+    with open(record_path, "w", encoding="utf-8") as fh:
+        json.dump(record, fh, indent=2, sort_keys=True)
+        fh.write("\n")
 
 
 def _num(v: Any) -> float | None:
@@ -830,7 +914,14 @@ def match(
         weights=dataclasses.asdict(w),
         rules=dataclasses.asdict(r),
     )
-    return RoundResult(core, prep, w, r)
+    res = RoundResult(core, prep, w, r)
+    res._sources = {
+        "applicants": applicants,
+        "advisors": advisors,
+        "areas": areas,
+        "travel": travel,
+    }
+    return res
 
 
 def _options(value: Any, cls: type, what: str):
@@ -855,11 +946,32 @@ def _print_table(df: pd.DataFrame, file=None) -> None:
 
 
 def _run_and_write(
-    applicants, advisors, areas, out_dir, travel=None, weights=None, rules=None, map_png=True
+    applicants,
+    advisors,
+    areas,
+    out_dir,
+    travel=None,
+    weights=None,
+    rules=None,
+    map_png=True,
+    report=None,
+    rounded=False,
+    excel=False,
+    language="nl",
+    context=None,
 ) -> RoundResult:
     area_set = _as_areas(areas)
-    res = match(applicants, advisors, area_set, travel=travel, weights=weights, rules=rules)
-    res.to_csv(out_dir)
+    res = match(
+        applicants,
+        advisors,
+        areas if isinstance(areas, (str, os.PathLike)) else area_set,
+        travel=travel,
+        weights=weights,
+        rules=rules,
+    )
+    res.to_csv(out_dir, rounded=rounded, excel=excel)
+    if report:
+        res.report(report, language=language, areas=area_set, context=context or {})
     if map_png:
         import matplotlib
 
@@ -878,8 +990,30 @@ def _run_and_write(
     return res
 
 
+def _context_layers(specs: list[str] | None) -> dict:
+    """``--context NAME=FILE`` (id field ``id``) -> {name: AreaSet} for the report."""
+    out = {}
+    for spec in specs or []:
+        name, sep, path = spec.partition("=")
+        if not sep or not name or not path:
+            raise InvalidInputError("--context expects NAME=FILE, got an entry without '='")
+        out[name] = read_areas(path, "id")
+    return out
+
+
 def _cmd_round(args) -> int:
-    _run_and_write(args.applicants, args.advisors, args.areas, args.out, map_png=not args.no_map)
+    _run_and_write(
+        args.applicants,
+        args.advisors,
+        args.areas,
+        args.out,
+        map_png=not args.no_map,
+        report=args.report,
+        rounded=args.rounded,
+        excel=args.excel,
+        language=args.language,
+        context=_context_layers(args.context),
+    )
     return 0
 
 
@@ -913,6 +1047,11 @@ def _cmd_run_demo(args) -> int:
         os.path.join(data, "advisors.csv"),
         os.path.join(data, "orientation_areas.geojson"),
         out,
+        report=os.path.join(out, "report.html"),
+        context={
+            "gemeente": muni,
+            "natura2000": read_areas(os.path.join(data, "nature_areas.geojson"), "id"),
+        },
     )
     return 0
 
@@ -930,6 +1069,18 @@ def _register_cli(sub) -> None:
     p.add_argument("--applicants", required=True, help="requests CSV")
     p.add_argument("--out", required=True, help="output directory")
     p.add_argument("--no-map", action="store_true", help="skip round_map.png")
+    p.add_argument("--report", metavar="FILE", help="also write the weekly HTML report")
+    p.add_argument("--language", choices=("nl", "en"), default="nl", help="report language")
+    p.add_argument(
+        "--context",
+        action="append",
+        metavar="NAME=FILE",
+        help="location-study layer for the report (gemeente=..., natura2000=...); repeatable",
+    )
+    p.add_argument("--rounded", action="store_true", help="round numbers for people in CSVs")
+    p.add_argument(
+        "--excel", action="store_true", help="CSV for Excel: ';' separator, decimal comma"
+    )
     p.set_defaults(func=_cmd_round)
 
     d = sub.add_parser("run-demo", help="farm counts and a full weekly round on bundled data")

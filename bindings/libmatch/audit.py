@@ -1,0 +1,278 @@
+"""The audit record of a round, and its re-check (``libmatch verify DIR``).
+
+Every round written by ``RoundResult.to_csv`` (and so by the CLI) also writes
+``audit.json`` beside its CSVs: the libmatch version, the time, the SHA-256 of every input
+table and layer and of every output file, the weights, rules, catalogue, travel model,
+solver status and objective, and the counts per outcome. It holds no personal data: inputs
+are named by role and identified by their hash and path, never by their content.
+
+Inputs given as files are recorded by absolute path. Inputs given as DataFrames or AreaSets
+have no file to point at, so they are written under ``DIR/inputs/`` (the data the decision
+was made on) and recorded by that relative path.
+
+:func:`verify` re-runs the round from the recorded inputs and compares every output byte
+for byte; it names the first input whose hash changed or the first output that differs.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+import hashlib
+import json
+import os
+import tempfile
+from typing import Any
+
+import pandas as pd
+
+from . import __version__
+from .errors import FileError, FileMissingError, InvalidInputError
+
+__all__ = ["AUDIT_FILE", "write_audit", "verify", "VerifyError", "sha256_file"]
+
+AUDIT_FILE = "audit.json"
+_FORMAT = 1
+
+
+class VerifyError(InvalidInputError):
+    """A recorded round does not reproduce: an input changed or an output differs."""
+
+
+def sha256_file(path: str | os.PathLike) -> str:
+    h = hashlib.sha256()
+    with open(path, "rb") as fh:
+        for chunk in iter(lambda: fh.read(1 << 20), b""):
+            h.update(chunk)
+    return h.hexdigest()
+
+
+def _options(obj: Any) -> dict:
+    """Public fields of a Weights/Rules object (dataclass or bound class) as plain values."""
+    if obj is None:
+        return {}
+    out = {}
+    for name in sorted(dir(obj)):
+        if name.startswith("_"):
+            continue
+        value = getattr(obj, name)
+        if callable(value):
+            continue
+        if isinstance(value, float) and value != value:
+            value = None
+        elif isinstance(value, float) and value in (float("inf"), float("-inf")):
+            value = "inf" if value > 0 else "-inf"
+        elif isinstance(value, (list, tuple)):
+            value = [list(v) if isinstance(v, tuple) else v for v in value]
+        elif not isinstance(value, (int, float, str, bool)):
+            value = str(value)
+        out[name] = value
+    return out
+
+
+def _record_input(role: str, source: Any, out_dir: str) -> dict | None:
+    from .areas import AreaSet
+
+    if source is None:
+        return None
+    if isinstance(source, (str, os.PathLike)):
+        path = os.path.abspath(os.fspath(source))
+        if os.path.isfile(path):
+            return {"role": role, "path": path, "sha256": sha256_file(path)}
+        return {"role": role, "path": os.fspath(source), "sha256": None}
+    os.makedirs(os.path.join(out_dir, "inputs"), exist_ok=True)
+    if isinstance(source, AreaSet):
+        rel = os.path.join("inputs", f"{role}.gpkg")
+        target = os.path.join(out_dir, rel)
+        if os.path.exists(target):
+            os.remove(target)
+        source.to_file(target)
+        digest = hashlib.sha256()
+        for i in range(len(source)):
+            digest.update(source.ids[i].encode())
+            digest.update(source.wkb(i))
+        return {"role": role, "path": rel, "sha256": digest.hexdigest(), "kind": "areas"}
+    if isinstance(source, pd.DataFrame):
+        rel = os.path.join("inputs", f"{role}.csv")
+        frame = pd.DataFrame(source.drop(columns="geometry", errors="ignore"))
+        if "geometry" in source and "x" not in source:
+            frame["x"], frame["y"] = source.geometry.x, source.geometry.y
+        frame.to_csv(os.path.join(out_dir, rel), index=False)
+        return {"role": role, "path": rel, "sha256": sha256_file(os.path.join(out_dir, rel))}
+    return {"role": role, "path": None, "sha256": None, "kind": type(source).__name__}
+
+
+def _travel_record(travel: Any) -> dict:
+    from .travel import StraightLine
+
+    if travel is None:
+        return {"kind": "straight_line", "default": True}
+    if isinstance(travel, StraightLine):
+        return {"kind": "straight_line", "detour": travel.detour, "speed_kmh": travel.speed_kmh}
+    return {"kind": type(travel).__name__}
+
+
+def write_audit(result: Any, out_dir: str | os.PathLike, outputs: list[str]) -> str:
+    """Writes ``audit.json`` for ``result`` into ``out_dir``; ``outputs`` are the files the
+    round wrote there (hashed). Returns the path."""
+    out_dir = os.fspath(out_dir)
+    src = getattr(result, "_sources", {}) or {}
+    inputs = []
+    for role in ("applicants", "advisors", "areas", "services", "register", "service_areas"):
+        rec = _record_input(role, src.get(role), out_dir)
+        if rec is not None:
+            inputs.append(rec)
+    counts = {
+        "requests": len(result),
+        "assigned": len(result.assignments),
+        "escalated": len(result.escalations),
+        "referred": len(getattr(result, "referrals", ()) or ()),
+    }
+    record = {
+        "format": _FORMAT,
+        "libmatch_version": __version__,
+        "time_utc": _dt.datetime.now(_dt.timezone.utc).isoformat(timespec="seconds"),
+        "inputs": inputs,
+        "weights": _options(result.weights),
+        "rules": _options(result.rules),
+        "travel": _travel_record(src.get("travel")),
+        "seed": None,
+        "solver": {
+            "status": str(getattr(result, "status", "optimal")),
+            "objective_points": result.objective,
+            "candidate_pairs": result.candidate_pairs,
+        },
+        "counts": counts,
+        "outputs": {
+            os.path.basename(p): sha256_file(p) for p in sorted(outputs) if os.path.isfile(p)
+        },
+    }
+    path = os.path.join(out_dir, AUDIT_FILE)
+    with open(path, "w", encoding="utf-8") as fh:
+        json.dump(record, fh, indent=2, sort_keys=True)
+        fh.write("\n")
+    return path
+
+
+def _load(out_dir: str) -> dict:
+    path = os.path.join(out_dir, AUDIT_FILE)
+    if not os.path.isfile(path):
+        raise FileMissingError(f"verify: no {AUDIT_FILE} in '{out_dir}'")
+    try:
+        with open(path, encoding="utf-8") as fh:
+            record = json.load(fh)
+    except (OSError, ValueError) as exc:
+        raise FileError(f"verify: '{path}' is not a readable audit record ({exc})") from None
+    if record.get("format") != _FORMAT:
+        raise VerifyError(f"verify: '{path}' has audit format {record.get('format')!r}")
+    return record
+
+
+def _input_path(rec: dict, out_dir: str) -> str:
+    p = rec.get("path")
+    if p is None or rec.get("sha256") is None:
+        raise VerifyError(
+            f"verify: input '{rec['role']}' was not recorded as a file and cannot be re-read"
+        )
+    return p if os.path.isabs(p) else os.path.join(out_dir, p)
+
+
+def verify(out_dir: str | os.PathLike) -> dict:
+    """Re-runs the round recorded in ``out_dir/audit.json`` and compares its outputs.
+
+    Returns the audit record when every input hash and every output file is identical;
+    raises :class:`VerifyError` naming the first changed input or differing output
+    (file and line) otherwise.
+    """
+    from .areas import read_areas
+    from .matching import match
+    from .travel import StraightLine
+
+    out_dir = os.fspath(out_dir)
+    record = _load(out_dir)
+    for name, digest in sorted(record["outputs"].items()):
+        p = os.path.join(out_dir, name)
+        if not os.path.isfile(p):
+            raise VerifyError(f"verify: output '{name}' is missing from '{out_dir}'")
+        if sha256_file(p) != digest:
+            raise VerifyError(f"verify: output '{name}' was changed after the round")
+    paths = {}
+    for rec in record["inputs"]:
+        p = _input_path(rec, out_dir)
+        if not os.path.isfile(p):
+            raise VerifyError(f"verify: input '{rec['role']}' ({p}) is missing")
+        if rec.get("kind") != "areas" and sha256_file(p) != rec["sha256"]:
+            raise VerifyError(f"verify: input '{rec['role']}' ({p}) changed since the round")
+        paths[rec["role"]] = p
+    areas = None
+    if "areas" in paths:
+        areas = read_areas(paths["areas"], "id")
+    tr = record.get("travel", {})
+    travel = None
+    if tr.get("kind") == "straight_line" and not tr.get("default"):
+        travel = StraightLine(detour=tr["detour"], speed_kmh=tr["speed_kmh"])
+    elif tr.get("kind") != "straight_line":
+        raise VerifyError(f"verify: travel model '{tr.get('kind')}' cannot be rebuilt here")
+    result = match(
+        paths["applicants"],
+        paths["advisors"],
+        areas,
+        travel=travel,
+        weights=_restore(record["weights"]),
+        rules=_restore(record["rules"]),
+    )
+    with tempfile.TemporaryDirectory(prefix="libmatch-verify-") as tmp:
+        result._write_tables(tmp, **record.get("csv_options", {}))
+        for name in sorted(record["outputs"]):
+            if not name.endswith(".csv"):
+                continue
+            mine = os.path.join(tmp, name)
+            if not os.path.isfile(mine):
+                raise VerifyError(f"verify: the re-run wrote no '{name}'")
+            if sha256_file(mine) != record["outputs"][name]:
+                raise VerifyError(
+                    f"verify: '{name}' differs from the re-run at {_diff(mine, os.path.join(out_dir, name))}"
+                )
+    return record
+
+
+def _restore(opts: dict) -> dict:
+    out = {}
+    for k, v in opts.items():
+        if v == "inf":
+            v = float("inf")
+        elif v == "-inf":
+            v = float("-inf")
+        elif v is None:
+            v = float("nan")
+        out[k] = v
+    return out
+
+
+def _diff(a: str, b: str) -> str:
+    with open(a, encoding="utf-8") as fa, open(b, encoding="utf-8") as fb:
+        la, lb = fa.read().splitlines(), fb.read().splitlines()
+    for k, (x, y) in enumerate(zip(la, lb), start=1):
+        if x != y:
+            return f"line {k}"
+    return f"line {min(len(la), len(lb)) + 1} (length differs)"
+
+
+def _cmd_verify(args) -> int:
+    record = verify(args.dir)
+    print(
+        f"verify: {args.dir} reproduces ({len(record['outputs'])} outputs identical, "
+        f"{len(record['inputs'])} inputs unchanged)"
+    )
+    return 0
+
+
+def _register_cli(sub) -> None:
+    p = sub.add_parser(
+        "verify",
+        help="re-run a recorded round and check every output is identical",
+        description="Re-runs the round recorded in DIR/audit.json from its inputs. Exit 0 "
+        "when every output is identical; non-zero naming the first changed input or "
+        "differing output otherwise. Example: libmatch verify out",
+    )
+    p.add_argument("dir", help="a directory written by 'libmatch round' or RoundResult.to_csv")
+    p.set_defaults(func=_cmd_verify)

@@ -1,0 +1,187 @@
+"""One table of the words people read: report headings, outcome and reason names, units.
+
+Every label a report or map shows comes from :data:`TERMS` (Dutch ``nl`` first, English
+``en``), so a translation is one place to change. :func:`term` looks a key up;
+:func:`fmt_minutes`, :func:`fmt_km`, :func:`fmt_pct` and :func:`fmt_eur` round numbers for
+people (whole minutes, km to one decimal, whole percent, whole euros) with the language's
+decimal separator.
+"""
+
+from __future__ import annotations
+
+import math
+from typing import Any
+
+__all__ = ["LANGUAGES", "TERMS", "term", "fmt_minutes", "fmt_km", "fmt_pct", "fmt_eur", "fmt_num"]
+
+LANGUAGES = ("nl", "en")
+
+#: key -> (Dutch, English)
+TERMS: dict[str, tuple[str, str]] = {
+    # outcomes
+    "assigned": ("toegewezen", "assigned"),
+    "escalated": ("geëscaleerd", "escalated"),
+    "referred": ("doorverwezen", "referred"),
+    "requests": ("aanvragen", "requests"),
+    "request": ("aanvraag", "request"),
+    "advisor": ("begeleider", "advisor"),
+    "advisors": ("begeleiders", "advisors"),
+    "workload": ("werkvoorraad per begeleider", "caseload per advisor"),
+    "service": ("dienst", "service"),
+    "portfolio": ("portefeuille", "portfolio"),
+    "priority": ("prioriteit", "priority"),
+    "total": ("totaal", "total"),
+    # report structure
+    "title": ("Weekoverzicht toewijzing", "Weekly assignment round"),
+    "week": ("week", "week"),
+    "generated": ("gemaakt met libmatch", "made with libmatch"),
+    "overview": ("Overzicht", "Overview"),
+    "map": ("Kaart", "Map"),
+    "per_service": ("Per dienst", "Per service"),
+    "escalations": ("Escalaties", "Escalations"),
+    "referrals": ("Doorverwijzingen", "Referrals"),
+    "no_portfolio": ("zonder portefeuillehouder", "without a portfolio holder"),
+    "context": ("Locatie", "Location"),
+    "chosen": ("Gekozen begeleider", "Chosen advisor"),
+    "why": ("Waarom", "Why"),
+    "runner_ups": ("Alternatieven", "Runner-ups"),
+    "none": ("geen", "none"),
+    "reason": ("reden", "reason"),
+    "next_step": ("voorgestelde vervolgstap", "suggested next step"),
+    "destination": ("naar", "to"),
+    "municipality": ("gemeente", "municipality"),
+    "orientation_area": ("oriëntatiegebied", "orientation area"),
+    "natura2000": ("afstand Natura 2000", "distance to Natura 2000"),
+    "locations": ("bedrijfslocaties", "business locations"),
+    "location_1": ("bedrijfslocatie", "business location"),
+    "farm_type": ("type bedrijf", "farm type"),
+    "needs": ("hulpvraag", "help needed"),
+    "outside_all": ("buiten alle gebieden", "outside every area"),
+    "advisor_base": ("standplaats begeleider", "advisor base"),
+    "assignment_line": ("toewijzing", "assignment"),
+    "scale": ("schaal", "scale"),
+    # reasons for a choice
+    "same_area": ("zelfde oriëntatiegebied", "same orientation area"),
+    "other_area": ("ander oriëntatiegebied", "other orientation area"),
+    "travel_time": ("{m} reistijd", "{m} travel"),
+    "places_taken": ("{a} van {c} plaatsen bezet", "{a} of {c} places taken"),
+    "continuity": ("huidige begeleider (continuïteit)", "current advisor (continuity)"),
+    "pinned": ("vastgezet op huidige begeleider", "pinned to the current advisor"),
+    "partial_expertise": ("mist {n} deskundigheid", "lacks {n} expertise tag(s)"),
+    "beyond_radius": ("buiten actieradius", "beyond action radius"),
+    "would_cost": ("kost omgerekend {m} reistijd meer", "costs the equivalent of {m} more travel"),
+    "busier": ("drukker bezet", "busier"),
+    "lost_full": ("heeft geen plaats meer", "has no place left"),
+    "lost_cost": ("duurder", "more expensive"),
+    # escalation reasons
+    "duplicate_request": (
+        "dubbele aanvraag (zelfde bedrijfslocatie als een eerdere aanvraag)",
+        "duplicate request (same business location as an earlier request)",
+    ),
+    "pinned_advisor_unavailable": (
+        "vastgezette begeleider niet beschikbaar",
+        "pinned advisor unavailable",
+    ),
+    "no_advisor_for_service": (
+        "geen begeleider voor deze dienst",
+        "no advisor for this service",
+    ),
+    "no_expertise": ("niemand met de gevraagde deskundigheid", "nobody with the needed expertise"),
+    "all_excluded": (
+        "alle geschikte begeleiders uitgesloten (belangenverstrengeling)",
+        "every suitable advisor excluded (conflict of interest)",
+    ),
+    "all_out_of_radius": (
+        "alle geschikte begeleiders buiten hun actieradius",
+        "every suitable advisor beyond their action radius",
+    ),
+    "no_capacity": ("alle geschikte begeleiders vol", "every suitable advisor is full"),
+    # next steps
+    "step_duplicate": (
+        "samenvoegen met aanvraag {other}",
+        "merge with request {other}",
+    ),
+    "step_full_advisor": (
+        "vragen of {adv} ({m}, vol) ruimte kan maken, of capaciteit bijzetten",
+        "ask whether {adv} ({m}, full) can make room, or add capacity",
+    ),
+    "step_portfolio": (
+        "bespreken met de portefeuillehouder ({p})",
+        "discuss with the portfolio holder ({p})",
+    ),
+    "step_procesmanager": (
+        "voorleggen aan de procesmanager in de werkgroep",
+        "put to the process manager in the working group",
+    ),
+    "step_pinned": (
+        "overdracht via de werkgroep: nieuwe begeleider kiezen",
+        "handover through the working group: choose a new advisor",
+    ),
+    "step_radius": (
+        "begeleider buiten de actieradius vragen ({adv}, {m})",
+        "ask an advisor beyond the radius ({adv}, {m})",
+    ),
+}
+
+
+def term(key: str, language: str = "nl", **fields: Any) -> str:
+    """The label for ``key`` in ``language`` with ``{fields}`` filled in.
+
+    Unknown keys fall back to the key itself (codes stay readable), unknown languages raise
+    :class:`libmatch.InvalidInputError`.
+    """
+    from .errors import InvalidInputError
+
+    if language not in LANGUAGES:
+        raise InvalidInputError(f"language must be one of {list(LANGUAGES)}")
+    pair = TERMS.get(key)
+    text = key if pair is None else pair[LANGUAGES.index(language)]
+    return text.format(**fields) if fields else text
+
+
+def _dec(text: str, language: str) -> str:
+    return text.replace(".", ",") if language == "nl" else text
+
+
+def fmt_num(value: Any, decimals: int, language: str = "nl") -> str:
+    """``value`` rounded to ``decimals`` with thousands grouping; '' for missing values."""
+    try:
+        v = float(value)
+    except (TypeError, ValueError):
+        return ""
+    if not math.isfinite(v):
+        return ""
+    text = f"{v:,.{decimals}f}"
+    if language == "nl":  # 1,234.5 -> 1.234,5
+        text = text.replace(",", "\0").replace(".", ",").replace("\0", ".")
+    return text
+
+
+def fmt_minutes(value: Any, language: str = "nl") -> str:
+    """Whole minutes: ``17 min``."""
+    s = fmt_num(value, 0, language)
+    return f"{s} min" if s else ""
+
+
+def fmt_km(value: Any, language: str = "nl") -> str:
+    """Kilometres to one decimal: ``12,3 km`` (nl) / ``12.3 km`` (en)."""
+    s = fmt_num(value, 1, language)
+    return f"{s} km" if s else ""
+
+
+def fmt_pct(value: Any, language: str = "nl") -> str:
+    """A fraction as whole percent: 0.667 -> ``67%``."""
+    try:
+        v = float(value) * 100.0
+    except (TypeError, ValueError):
+        return ""
+    s = fmt_num(v, 0, language)
+    return f"{s}%" if s else ""
+
+
+def fmt_eur(value: Any, language: str = "nl") -> str:
+    """Whole euros: ``€ 2.095`` (nl) / ``EUR 2,095`` (en)."""
+    s = fmt_num(value, 0, language)
+    if not s:
+        return ""
+    return f"€ {s}" if language == "nl" else f"EUR {s}"

@@ -1,0 +1,338 @@
+"""The weekly HTML report, the people-friendly CSVs and the audit record (libmatch verify)."""
+
+from __future__ import annotations
+
+import json
+import re
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+
+import libmatch
+from libmatch import terms
+from libmatch.audit import VerifyError, verify
+
+ROOT = Path(__file__).resolve().parents[2]
+DATA = ROOT / "data"
+
+
+@pytest.fixture(scope="module")
+def week():
+    oa = libmatch.read_areas(DATA / "orientation_areas.geojson", "id")
+    res = libmatch.match(DATA / "requests.csv", DATA / "advisors.csv", oa)
+    return res, oa
+
+
+@pytest.fixture(scope="module")
+def context():
+    return {
+        "gemeente": libmatch.read_areas(DATA / "municipalities.geojson", "id"),
+        "natura2000": libmatch.read_areas(DATA / "nature_areas.geojson", "id"),
+    }
+
+
+@pytest.fixture(scope="module")
+def report_nl(week, context, tmp_path_factory):
+    res, oa = week
+    path = tmp_path_factory.mktemp("report") / "week.html"
+    res.report(path, areas=oa, context=context)
+    return path, path.read_text(encoding="utf-8")
+
+
+def test_every_request_once_with_its_outcome(week, report_nl):
+    res, _ = week
+    _, text = report_nl
+    cards = re.findall(r'<div class="card (\w+)" id="req-([^"]+)">', text)
+    ids = [i for _, i in cards]
+    want = pd.read_csv(DATA / "requests.csv")["applicant_id"].drop_duplicates()
+    assert sorted(ids) == sorted(want)
+    assert len(ids) == len(set(ids))
+    outcome = {i: o for o, i in cards}
+    for a in res.assignments["applicant_id"]:
+        assert outcome[a] == "assigned"
+    for e in res.escalations["applicant_id"]:
+        assert outcome[e] == "escalated"
+
+
+def test_self_contained_no_network_resources(report_nl):
+    _, text = report_nl
+    assert "http://" not in text and "https://" not in text
+    assert not re.search(r"<(script|link|img)[^>]+(src|href)=", text)
+
+
+def test_dutch_by_default_english_on_request(week, context, report_nl, tmp_path):
+    res, oa = week
+    _, nl = report_nl
+    assert '<html lang="nl">' in nl
+    assert "toegewezen" in nl and "geëscaleerd" in nl and "reistijd" in nl
+    en_path = res.report(tmp_path / "en.html", language="en", areas=oa, context=context)
+    en = Path(en_path).read_text(encoding="utf-8")
+    assert '<html lang="en">' in en and "travel" in en and "toegewezen" not in en
+    with pytest.raises(libmatch.InvalidInputError):
+        res.report(tmp_path / "x.html", language="fr")
+
+
+def test_reason_sentence_matches_the_assignment(week, report_nl):
+    res, _ = week
+    _, text = report_nl
+    row = res.assignments.iloc[0]
+    card = text.split(f'id="req-{row.applicant_id}">', 1)[1].split('<div class="card', 1)[0]
+    mins = f"{round(row.minutes)} min reistijd"
+    assert mins in card
+    load = res.loads.set_index("advisor_id").loc[row.advisor_id]
+    assert f"{load.caseload_after} van {load.capacity} plaatsen bezet" in card
+    assert row.advisor_id in card
+
+
+def test_escalations_have_reason_words_and_next_step(week, report_nl):
+    res, _ = week
+    _, text = report_nl
+    table = text.split('<table class="escalations">', 1)[1].split("</table>", 1)[0]
+    for e in res.escalations.itertuples():
+        line = table.split(f"<td>{e.applicant_id}</td>", 1)[1].split("</tr>", 1)[0]
+        assert terms.term(e.reason, "nl").split(" (")[0] in line.replace("&#x27;", "'")
+        assert line.count("<td>") == 3  # service, reason, next step
+    dup = res.escalations[res.escalations["reason"] == "duplicate_request"].iloc[0]
+    assert f"samenvoegen met aanvraag {dup.duplicate_of}" in table
+
+
+def test_no_capacity_next_step_names_a_full_advisor(week, report_nl):
+    res, _ = week
+    _, text = report_nl
+    esc = res.escalations[res.escalations["reason"] == "no_capacity"].iloc[0]
+    ex = res.explain(esc.applicant_id)
+    full = ex[(ex["verdict"] == "capacity") & np.isfinite(ex["minutes"])]
+    best = full.sort_values(["minutes", "advisor_id"]).iloc[0]["advisor_id"]
+    card = text.split(f'id="req-{esc.applicant_id}">', 1)[1].split('<div class="card', 1)[0]
+    assert f"vragen of {best}" in card
+
+
+def test_map_has_labelled_areas_legend_scale_bar(week, report_nl):
+    res, oa = week
+    _, text = report_nl
+    svg = text.split('<svg id="roundmap"', 1)[1].split("</svg>", 1)[0]
+    for aid in oa.ids:
+        assert f">{aid}</text>" in svg
+    assert svg.count('class="request assigned"') == len(res.assignments)
+    assert svg.count('class="request escalated"') == len(res.escalations)
+    assert 'class="legend"' in svg and 'class="scale-bar"' in svg
+
+
+def test_terms_cover_every_reason_in_both_languages():
+    for reason in libmatch.ESCALATION_REASONS:
+        assert reason in terms.TERMS
+        nl, en = terms.TERMS[reason]
+        assert nl and en and nl != en
+
+
+def test_number_formatting_for_people():
+    assert terms.fmt_minutes(16.6) == "17 min"
+    assert terms.fmt_km(12.345, "nl") == "12,3 km"
+    assert terms.fmt_km(12.345, "en") == "12.3 km"
+    assert terms.fmt_pct(2 / 3) == "67%"
+    assert terms.fmt_eur(200000, "nl") == "€ 200.000"
+    assert terms.fmt_eur(200000, "en") == "EUR 200,000"
+    assert terms.fmt_minutes(float("nan")) == ""
+
+
+def test_rounded_and_excel_csv(week, tmp_path):
+    res, _ = week
+    res.to_csv(tmp_path / "r", rounded=True)
+    a = pd.read_csv(tmp_path / "r" / "assignments.csv")
+    assert (a["minutes"] == a["minutes"].round()).all()
+    assert (a["km"] == a["km"].round(1)).all()
+    np.testing.assert_allclose(a["minutes"], res.assignments["minutes"].round(), atol=0)
+    res.to_csv(tmp_path / "x", excel=True)
+    raw = (tmp_path / "x" / "assignments.csv").read_bytes()
+    assert raw.startswith(b"\xef\xbb\xbf")
+    header = raw.decode("utf-8-sig").splitlines()[0]
+    assert header.split(";")[0] == "applicant_id"
+    back = pd.read_csv(
+        tmp_path / "x" / "assignments.csv", sep=";", decimal=",", encoding="utf-8-sig"
+    )
+    np.testing.assert_allclose(back["km"], res.assignments["km"])
+
+
+# ---- audit record and verify ---------------------------------------------------------------
+
+
+def _cli(*args, cwd=None):
+    return subprocess.run(
+        [sys.executable, "-m", "libmatch.cli", *map(str, args)],
+        capture_output=True,
+        text=True,
+        cwd=cwd,
+    )
+
+
+@pytest.fixture
+def recorded_round(tmp_path):
+    src = tmp_path / "in"
+    src.mkdir()
+    for name in ("requests.csv", "advisors.csv", "orientation_areas.geojson"):
+        shutil.copy(DATA / name, src / name)
+    out = tmp_path / "out"
+    r = _cli(
+        "round",
+        "--applicants",
+        src / "requests.csv",
+        "--advisors",
+        src / "advisors.csv",
+        "--areas",
+        src / "orientation_areas.geojson",
+        "--out",
+        out,
+        "--no-map",
+    )
+    assert r.returncode == 0, r.stderr
+    return src, out
+
+
+def test_audit_record_contents(recorded_round):
+    src, out = recorded_round
+    rec = json.loads((out / "audit.json").read_text())
+    roles = {i["role"]: i for i in rec["inputs"]}
+    assert set(roles) == {"applicants", "advisors", "areas"}
+    import hashlib
+
+    assert (
+        roles["applicants"]["sha256"]
+        == hashlib.sha256((src / "requests.csv").read_bytes()).hexdigest()
+    )
+    res = pd.read_csv(out / "assignments.csv")
+    assert rec["counts"]["assigned"] == len(res)
+    assert rec["counts"]["requests"] == rec["counts"]["assigned"] + rec["counts"]["escalated"]
+    assert rec["weights"]["travel_per_minute"] == libmatch.Weights().travel_per_minute
+    assert rec["solver"]["status"] == "optimal"
+    assert set(rec["outputs"]) == {
+        "assignments.csv",
+        "alternatives.csv",
+        "escalations.csv",
+        "loads.csv",
+    }
+    # No personal data: no request ids, coordinates or cell values in the record.
+    text = (out / "audit.json").read_text()
+    assert "R0001" not in text and "A001" not in text
+
+
+def test_verify_passes_on_a_fresh_round(recorded_round):
+    _, out = recorded_round
+    r = _cli("verify", out)
+    assert r.returncode == 0, r.stderr
+    assert "reproduces" in r.stdout
+
+
+def test_verify_fails_after_one_input_byte_changes(recorded_round):
+    src, out = recorded_round
+    p = src / "advisors.csv"
+    raw = bytearray(p.read_bytes())
+    k = raw.index(b",6,")  # one capacity digit
+    raw[k + 1] = ord("7")
+    p.write_bytes(bytes(raw))
+    r = _cli("verify", out)
+    assert r.returncode != 0
+    assert "advisors" in r.stderr and "changed" in r.stderr
+    assert "Traceback" not in r.stderr
+
+
+def test_verify_fails_when_an_output_was_edited(recorded_round):
+    _, out = recorded_round
+    p = out / "escalations.csv"
+    p.write_bytes(p.read_bytes().replace(b"no_capacity", b"no_expertise", 1))
+    with pytest.raises(VerifyError, match="escalations.csv"):
+        verify(out)
+
+
+def test_verify_detects_a_different_result(recorded_round):
+    # Same inputs, but the recorded output is replaced by one of another round (hash updated
+    # as if the record were consistent): the re-run must name the differing file and line.
+    _, out = recorded_round
+    rec = json.loads((out / "audit.json").read_text())
+    p = out / "loads.csv"
+    lines = p.read_text().splitlines()
+    lines[3] = lines[3].replace(",0,", ",1,", 1) if ",0," in lines[3] else lines[3] + "0"
+    p.write_text("\n".join(lines) + "\n")
+    import hashlib
+
+    rec["outputs"]["loads.csv"] = hashlib.sha256(p.read_bytes()).hexdigest()
+    (out / "audit.json").write_text(json.dumps(rec))
+    with pytest.raises(VerifyError, match=r"loads.csv.*line 4"):
+        verify(out)
+
+
+def test_verify_frames_are_recorded_as_inputs(tmp_path):
+    app = pd.read_csv(DATA / "requests.csv")
+    adv = pd.read_csv(DATA / "advisors.csv")
+    res = libmatch.match(app, adv)
+    res.to_csv(tmp_path / "o")
+    assert (tmp_path / "o" / "inputs" / "applicants.csv").is_file()
+    rec = verify(tmp_path / "o")
+    assert rec["counts"]["assigned"] == len(res.assignments)
+
+
+def test_verify_missing_record_is_a_clear_error(tmp_path):
+    r = _cli("verify", tmp_path)
+    assert r.returncode != 0 and "audit.json" in r.stderr and "Traceback" not in r.stderr
+
+
+# ---- rendering in a real browser, offline ---------------------------------------------------
+
+
+def _chromium() -> str:
+    for name in ("chromium", "chromium-browser"):
+        path = shutil.which(name)
+        if path:
+            return path
+    pytest.fail("chromium is not installed (make setup installs Debian's chromium)")
+
+
+def _chromium_args(tmp_path: Path) -> list[str]:
+    return [
+        "--headless",
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-dev-shm-usage",
+        "--no-first-run",
+        f"--user-data-dir={tmp_path / 'profile'}",
+        # No network at all: every host resolves to nothing and no proxy is reachable.
+        "--host-resolver-rules=MAP * ~NOTFOUND",
+        "--proxy-server=127.0.0.1:9",
+        "--disable-background-networking",
+        "--window-size=1200,1600",
+    ]
+
+
+def test_report_renders_offline_in_chromium(report_nl, tmp_path):
+    path, _ = report_nl
+    exe = _chromium()
+    dom = subprocess.run(
+        [exe, *_chromium_args(tmp_path), "--dump-dom", path.as_uri()],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert dom.returncode == 0, dom.stderr[-2000:]
+    assert "Weekoverzicht toewijzing" in dom.stdout
+    assert dom.stdout.count('class="request assigned"') > 100
+    shot = tmp_path / "shot.png"
+    r = subprocess.run(
+        [exe, *_chromium_args(tmp_path), f"--screenshot={shot}", path.as_uri()],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert r.returncode == 0 and shot.is_file(), r.stderr[-2000:]
+    import matplotlib.image as mpimg
+
+    img = mpimg.imread(shot)[..., :3]
+    assert img.shape[0] >= 1000 and img.shape[1] >= 1000
+    # Not blank: many distinct colours, and the outcome blue of the map markers is present.
+    flat = (img.reshape(-1, 3) * 255).round().astype(int)
+    assert len(np.unique(flat, axis=0)) > 50
+    blue = np.array([0x00, 0x72, 0xB2])
+    assert (np.abs(flat - blue).sum(axis=1) < 30).sum() > 50
