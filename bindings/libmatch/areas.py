@@ -269,21 +269,34 @@ class AreaSet:
         geoms = shapely.from_wkb([self.wkb(i) for i in range(len(self))])
         return gpd.GeoDataFrame({"id": self.ids}, geometry=geoms, crs=self.crs)
 
-    def plot(self, ax=None, **kwargs):
-        """Draws the area outlines with matplotlib (no geopandas needed); returns ``ax``."""
+    def plot(self, ax=None, fill: bool = False, labels: bool = False, **kwargs):
+        """Draws the areas with matplotlib (no geopandas needed); returns ``ax``.
+
+        ``fill``: a light qualitative fill per area (neighbours in index order differ);
+        ``labels``: the area id at each area's largest part. Other keywords go to the
+        ``PolyCollection`` (e.g. ``edgecolor``, ``linewidth``).
+        """
         import matplotlib.pyplot as plt
         from matplotlib.collections import PolyCollection
 
+        from ._plotting import add_labels, colour
+
         if ax is None:
             _, ax = plt.subplots(figsize=(7, 7))
-        polys = []
+        polys, faces = [], []
         for i in range(len(self)):
             for part in _wkb_rings(self.wkb(i)):
                 polys.append(part[0])
+                faces.append(colour(i))
+        if fill:
+            kwargs.setdefault("facecolor", faces)
+            kwargs.setdefault("alpha", 0.25)
         kwargs.setdefault("facecolor", "none")
         kwargs.setdefault("edgecolor", "0.3")
         kwargs.setdefault("linewidth", 0.6)
         ax.add_collection(PolyCollection(polys, **kwargs))
+        if labels:
+            add_labels(ax, self)
         ax.autoscale_view()
         ax.set_aspect("equal")
         return ax

@@ -332,44 +332,70 @@ class AreaPlan:
         """Writes the dissolved areas (GeoPackage for ``.gpkg``; driver by extension)."""
         self.to_areas().to_file(path, id_field=id_field, layer=layer)
 
-    def plot(self, ax=None, cmap: str = "tab20", **kwargs):
-        """Units coloured by area, area outlines on top (matplotlib only); returns ``ax``."""
-        return plot_plan(self.units, self.labels, ax=ax, cmap=cmap, **kwargs)
+    def plot(self, ax=None, labels: bool = True, legend: bool = True, **kwargs):
+        """Units coloured by area (qualitative palette), area outlines and labels on top, a
+        legend with each area's unit count (matplotlib only); returns ``ax``."""
+        return plot_plan(
+            self.units, self.labels, ax=ax, area_labels=labels, legend=legend, **kwargs
+        )
 
 
 def plot_plan(
-    units: AreaSet, labels: Any, ax=None, cmap: str = "tab20", outlines: bool = True, **kwargs
+    units: AreaSet,
+    labels: Any,
+    ax=None,
+    outlines: bool = True,
+    *,
+    legend: bool = True,
+    area_labels: bool = True,
+    **kwargs,
 ):
-    """Draws units coloured by their area label and (``outlines``) the dissolved area borders.
+    """Draws units coloured by their area label and (``outlines``) the dissolved area borders
+    with the area's label at its centre; ``legend`` lists areas with their unit counts.
 
     ``labels`` as in :func:`evaluate_plan` (array in unit order or Series by unit id).
     Needs matplotlib only; returns ``ax``.
     """
     import matplotlib.pyplot as plt
     from matplotlib.collections import PolyCollection
+    from matplotlib.patches import Patch
 
+    from ._plotting import add_labels, add_scale_bar, colour
     from .areas import _wkb_rings
 
+    show_labels = area_labels
+    kwargs.pop("cmap", None)  # kept for callers of the old signature: one palette now
     units = _units(units)
-    codes, _ = _factorize(labels, units.ids, "labels")
+    codes, names = _factorize(labels, units.ids, "labels")
     if ax is None:
         _, ax = plt.subplots(figsize=(7, 7))
-    colours = plt.get_cmap(cmap)
-    n_colours = getattr(colours, "N", 256)
     polys, faces = [], []
     # Exterior rings only, largest unit first: a unit inside another's hole stays visible.
     order = np.argsort(-units.stats()["area_m2"].to_numpy(), kind="stable")
     for i in order:
         for part in _wkb_rings(units.wkb(int(i))):
             polys.append(part[0])
-            faces.append(colours(int(codes[i]) % n_colours))
+            faces.append(colour(int(codes[i])))
     kwargs.setdefault("edgecolors", "white")
     kwargs.setdefault("linewidths", 0.3)
     ax.add_collection(PolyCollection(polys, facecolors=faces, **kwargs))
-    if outlines:
-        units.dissolve(codes).plot(ax=ax, edgecolor="black", linewidth=1.2)
+    area_names = [str(n) for n in names]
+    if outlines or show_labels:
+        dissolved = units.dissolve(codes, ids=area_names)
+        if outlines:
+            dissolved.plot(ax=ax, edgecolor="black", linewidth=1.2)
+        if show_labels:
+            add_labels(ax, dissolved, fontsize=9)
     ax.autoscale_view()
     ax.set_aspect("equal")
+    add_scale_bar(ax)
+    if legend:
+        counts = np.bincount(codes, minlength=len(area_names))
+        handles = [
+            Patch(facecolor=colour(k), edgecolor="black", label=f"{n} ({counts[k]} units)")
+            for k, n in enumerate(area_names)
+        ]
+        ax.legend(handles=handles, loc="upper left", fontsize=7, ncol=2 if len(handles) > 8 else 1)
     return ax
 
 

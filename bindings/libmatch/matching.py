@@ -768,53 +768,70 @@ class RoundResult:
 
         return round_report(self, path, language=language, **kwargs)
 
-    def plot(self, areas: AreaSet | None = None, ax=None):
-        """Map: areas, requests coloured by advisor with lines to the advisor's base,
-        escalations marked with a red cross. Returns ``ax``."""
+    def plot(self, areas: AreaSet | None = None, ax=None, by: str = "service", labels: bool = True):
+        """Map of the round; returns ``ax``.
+
+        ``by="service"``: requests and their lines to the advisor's base coloured by service;
+        ``by="outcome"``: requests coloured assigned / escalated (lines grey). Escalated
+        requests are always drawn as crosses, advisor bases as black triangles. Orientation
+        areas (``areas``) get a light qualitative fill and their id as label (``labels``);
+        a legend and a scale bar are added.
+        """
         import matplotlib.pyplot as plt
         from matplotlib.collections import LineCollection
 
+        from ._plotting import OUTCOME_COLOURS, add_labels, add_scale_bar, colour
+
+        if by not in ("service", "outcome"):
+            raise InvalidInputError("plot: by must be 'service' or 'outcome'")
         if ax is None:
             _, ax = plt.subplots(figsize=(9, 9))
         if areas is not None:
-            areas.plot(ax=ax)
+            areas.plot(ax=ax, fill=True)
+            if labels:
+                add_labels(ax, areas)
         args = self._prep.args
         primary = args["loc_xy"][args["loc_offsets"][:-1]]
         adv_xy = args["adv_xy"]
-        req = self._core.requests()
-        adv = req["advisor"]
+        adv = self._core.requests()["advisor"]
         ok = adv >= 0
-        cmap = plt.get_cmap("tab20")
-        colours = cmap(adv[ok] % 20)
+        service = self._prep.req_rows["service"].to_numpy(object)
+        services = sorted(set(service))
+        svc_colour = {s: colour(k) for k, s in enumerate(services)}
         if ok.any():
             segs = np.stack([primary[ok], adv_xy[adv[ok]]], axis=1)
-            ax.add_collection(LineCollection(segs, colors=colours, linewidths=0.6, alpha=0.6))
+            if by == "service":
+                line_c = [svc_colour[s] for s in service[ok]]
+            else:
+                line_c = ["0.55"] * int(ok.sum())
+            ax.add_collection(LineCollection(segs, colors=line_c, linewidths=0.7, alpha=0.7))
+        if by == "service":
+            for s in services:
+                m = ok & (service == s)
+                if m.any():
+                    ax.scatter(*primary[m].T, s=16, color=svc_colour[s], zorder=3, label=s)
+        elif ok.any():
             ax.scatter(
-                primary[ok, 0],
-                primary[ok, 1],
-                s=14,
-                c=colours,
-                zorder=3,
-                label="request (colour = advisor)",
+                *primary[ok].T, s=16, color=OUTCOME_COLOURS["assigned"], zorder=3, label="assigned"
             )
-        ax.scatter(
-            adv_xy[:, 0], adv_xy[:, 1], s=30, marker="^", c="0.2", zorder=4, label="advisor base"
-        )
+        ax.scatter(*adv_xy.T, s=30, marker="^", c="0.1", zorder=4, label="advisor base")
         if (~ok).any():
             ax.scatter(
-                primary[~ok, 0],
-                primary[~ok, 1],
-                s=60,
-                marker="x",
-                c="red",
+                *primary[~ok].T,
+                s=70,
+                marker="X",
+                color=OUTCOME_COLOURS["escalated"],
+                edgecolors="white",
+                linewidths=0.6,
                 zorder=5,
                 label="escalated",
             )
         ax.set_aspect("equal")
         ax.autoscale_view()
+        add_scale_bar(ax)
         ax.set_xlabel("x (m)")
         ax.set_ylabel("y (m)")
-        ax.legend(loc="lower left", fontsize=8)
+        ax.legend(loc="upper left", fontsize=8, title="service" if by == "service" else None)
         ax.set_title(f"Weekly round: {int(ok.sum())} assigned, {int((~ok).sum())} escalated")
         return ax
 

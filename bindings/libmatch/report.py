@@ -30,25 +30,10 @@ from .areas import AreaSet, _wkb_rings
 from .errors import FileError, InvalidTypeError
 from .terms import fmt_km, fmt_minutes, fmt_pct, term
 
-__all__ = ["round_report", "OUTCOME_COLOURS", "QUALITATIVE"]
+__all__ = ["round_report"]
 
-#: Colours of the three outcomes on the map (colour-blind safe, Okabe-Ito).
-OUTCOME_COLOURS = {"assigned": "#0072B2", "escalated": "#D55E00", "referred": "#E69F00"}
-#: A qualitative palette (Tableau 10 / Okabe-Ito mix) for services and areas.
-QUALITATIVE = (
-    "#4E79A7",
-    "#F28E2B",
-    "#59A14F",
-    "#B07AA1",
-    "#76B7B2",
-    "#EDC948",
-    "#FF9DA7",
-    "#9C755F",
-    "#E15759",
-    "#BAB0AC",
-    "#86BCB6",
-    "#D37295",
-)
+from ._plotting import OUTCOME_COLOURS, nice_length, ring_area, ring_centroid
+from ._plotting import colour as colour_of
 
 
 def _e(text: Any) -> str:
@@ -241,7 +226,7 @@ def _svg_map(facts: _Facts, areas: AreaSet | None, lang: str, width: int = 900) 
     ]
     # Areas: light qualitative fill, outline and a label at the largest part's centre.
     for k, (aid, parts) in enumerate(polys):
-        colour = QUALITATIVE[k % len(QUALITATIVE)]
+        colour = colour_of(k)
         d = []
         for rings in parts:
             for ring in rings:
@@ -253,8 +238,8 @@ def _svg_map(facts: _Facts, areas: AreaSet | None, lang: str, width: int = 900) 
             f"{_e(term('orientation_area', lang))} {_e(aid)}</title></path>"
         )
     for aid, parts in polys:
-        big = max((rings[0] for rings in parts), key=lambda r: abs(_ring_area(r)))
-        cx, cy = px(*_ring_centroid(big))
+        big = max((rings[0] for rings in parts), key=lambda r: abs(ring_area(r)))
+        cx, cy = px(*ring_centroid(big))
         out.append(
             f'<text class="area-label" x="{cx}" y="{cy}" text-anchor="middle" '
             f'font-size="14" font-weight="bold" fill="#333" stroke="#fff" stroke-width="3" '
@@ -262,7 +247,7 @@ def _svg_map(facts: _Facts, areas: AreaSet | None, lang: str, width: int = 900) 
         )
     # Assignment lines coloured per service.
     services = sorted(set(req["service"]) | set(adv["service"]))
-    svc_colour = {s: QUALITATIVE[k % len(QUALITATIVE)] for k, s in enumerate(services)}
+    svc_colour = {s: colour_of(k) for k, s in enumerate(services)}
     axy = adv.set_index("advisor_id")[["x", "y"]]
     for row in req.itertuples(index=False):
         aid = getattr(row, "advisor_id", None)
@@ -302,26 +287,8 @@ def _svg_map(facts: _Facts, areas: AreaSet | None, lang: str, width: int = 900) 
     return "\n".join(out)
 
 
-def _ring_area(r: np.ndarray) -> float:
-    x, y = r[:, 0], r[:, 1]
-    return 0.5 * float(np.dot(x, np.roll(y, -1)) - np.dot(y, np.roll(x, -1)))
-
-
-def _ring_centroid(r: np.ndarray) -> tuple[float, float]:
-    x, y = r[:, 0] - r[0, 0], r[:, 1] - r[0, 1]
-    c = x * np.roll(y, -1) - np.roll(x, -1) * y
-    a = c.sum() / 2.0
-    if abs(a) < 1e-9:
-        return float(r[:, 0].mean()), float(r[:, 1].mean())
-    cx = ((x + np.roll(x, -1)) * c).sum() / (6 * a) + r[0, 0]
-    cy = ((y + np.roll(y, -1)) * c).sum() / (6 * a) + r[0, 1]
-    return float(cx), float(cy)
-
-
 def _scale_bar(span_m: float, width: int, height: int) -> str:
-    target = span_m / 5.0
-    step = 10 ** math.floor(math.log10(max(target, 1.0)))
-    length = max(s * step for s in (1, 2, 5) if s * step <= target) if target >= 1 else 1.0
+    length = nice_length(span_m)
     px_len = length / span_m * width
     x, y = 20, height - 20
     label = f"{length / 1000:g} km" if length >= 1000 else f"{length:g} m"
