@@ -16,29 +16,50 @@ import numpy as np
 import pandas as pd
 
 from . import _core
-from .errors import InvalidInputError, InvalidTypeError
+from .errors import CrsError, InvalidInputError, InvalidTypeError
 
 if TYPE_CHECKING:  # pragma: no cover
     import geopandas
 
-__all__ = ["AreaSet", "read_areas", "transform", "points_xy"]
+__all__ = ["AreaSet", "read_areas", "transform", "points_xy", "OutsideWarning"]
 
 
-def points_xy(points: Any, what: str = "points") -> np.ndarray:
+def points_xy(points: Any, what: str = "points", crs: Any = None) -> np.ndarray:
     """Coordinates as an ``(n, 2)`` float64 C-contiguous array.
 
     Accepts an ``(n, 2)`` array, a DataFrame with ``x`` and ``y`` columns, or a
-    GeoSeries/GeoDataFrame of points (their CRS is not changed: reproject first).
+    GeoSeries/GeoDataFrame of points. With ``crs`` (the working CRS of the caller), a
+    GeoSeries/GeoDataFrame that declares another CRS is reprojected to it, and one whose CRS
+    cannot be transformed raises :class:`libmatch.CrsError`; plain arrays and DataFrames are
+    taken to be in the working CRS already.
     """
     if hasattr(points, "geometry") and hasattr(points, "crs"):
         geom = points.geometry
         if len(geom) and not (geom.geom_type == "Point").all():
             raise InvalidInputError(f"{what}: every geometry must be a Point")
-        return (
+        xy = (
             np.column_stack([geom.x.to_numpy(float), geom.y.to_numpy(float)])
             if len(geom)
             else np.empty((0, 2))
         )
+        if crs is not None and points.crs is not None and len(xy):
+            source = _crs_string(points.crs)
+            target = _crs_string(crs)
+            if not _core.same_crs(source, target):
+                try:
+                    moved = _core.transform_points(np.ascontiguousarray(xy), source, target)
+                except InvalidInputError as exc:
+                    raise CrsError(
+                        f"{what}: cannot reproject from the frame's CRS to {target} ({exc})"
+                    ) from None
+                bad = np.isnan(moved).any(axis=1) & ~np.isnan(xy).any(axis=1)
+                if bad.any():
+                    raise CrsError(
+                        f"{what}: {int(bad.sum())} point(s) (first at row "
+                        f"{int(np.flatnonzero(bad)[0])}) cannot be reprojected to {target}"
+                    )
+                xy = moved
+        return np.ascontiguousarray(xy)
     if isinstance(points, pd.DataFrame):
         missing = {"x", "y"} - set(points.columns)
         if missing:
@@ -50,6 +71,38 @@ def points_xy(points: Any, what: str = "points") -> np.ndarray:
     if arr.ndim != 2 or arr.shape[1] != 2:
         raise InvalidInputError(f"{what} must have shape (n, 2), got {arr.shape}")
     return np.ascontiguousarray(arr, dtype=np.float64)
+
+
+class OutsideWarning(UserWarning):
+    """Every point of a batch fell outside all areas (or off the network): usually points
+    in another CRS than the working one."""
+
+
+#: Batches smaller than this never warn (a few points outside is ordinary).
+_WARN_MIN_POINTS = 10
+
+
+def _warn_if_all_outside(found: np.ndarray, xy: np.ndarray, bbox: tuple, crs: str) -> None:
+    """Warns when a batch lies entirely outside the areas *and* their bounding box: the mark
+    of coordinates in another CRS (points merely between sparse areas do not warn)."""
+    n = len(found)
+    if n < _WARN_MIN_POINTS or (found >= 0).any():
+        return
+    ok = ~np.isnan(xy).any(axis=1)
+    if not ok.any():
+        return
+    x0, y0, x1, y1 = bbox
+    inside_box = (xy[ok, 0] >= x0) & (xy[ok, 0] <= x1) & (xy[ok, 1] >= y0) & (xy[ok, 1] <= y1)
+    if inside_box.any():
+        return
+    import warnings
+
+    warnings.warn(
+        f"all {n} points lie outside every area and its bounding box; are they in the "
+        f"working CRS {crs}? (GeoDataFrames are reprojected; plain arrays are not)",
+        OutsideWarning,
+        stacklevel=3,
+    )
 
 
 def _crs_string(crs: Any) -> str:
@@ -185,16 +238,45 @@ class AreaSet:
         """Index of the area containing each point, -1 outside all (NaN too).
 
         ``xy`` is an ``(n, 2)`` float64 array of working-CRS coordinates (or a DataFrame
-        with x/y, or a GeoSeries of points). Runs on ``threads`` threads (default all
+        with x/y, or a GeoSeries/GeoDataFrame of points, reprojected from its ``.crs``).
+        Warns :class:`OutsideWarning` when a batch of 10 or more points falls entirely
+        outside the areas' bounding box (coordinates in another CRS). Runs on ``threads`` threads (default all
         cores) with the GIL released; results do not depend on the thread count.
         """
-        return self._impl.locate(points_xy(xy, "xy"), _threads(threads))
+        pts = points_xy(xy, "xy", crs=self.crs)
+        found = self._impl.locate(pts, _threads(threads))
+        if len(found) >= _WARN_MIN_POINTS and len(self):
+            st = self._impl.stats_arrays()
+            bbox = (st[:, 4].min(), st[:, 5].min(), st[:, 6].max(), st[:, 7].max())
+            _warn_if_all_outside(found, pts, bbox, self.crs)
+        return found
 
-    def locate_ids(self, xy: Any, threads: int | None = None) -> np.ndarray:
-        """Like :meth:`locate` but returns area ids (object array; None outside)."""
+    def locate_ids(
+        self, xy: Any, threads: int | None = None, as_series: bool = False
+    ) -> np.ndarray | pd.Series:
+        """Like :meth:`locate` but returns area ids (object array; None outside).
+
+        ``as_series=True``: a pandas Series aligned with the input's index (a DataFrame's or
+        GeoDataFrame's; a RangeIndex for arrays), NaN outside, named ``area_id``.
+        """
         idx = self.locate(xy, threads)
         ids = np.array(self.ids + [None], dtype=object)
-        return ids[idx]
+        out = ids[idx]
+        if not as_series:
+            return out
+        index = xy.index if isinstance(xy, (pd.DataFrame, pd.Series)) else None
+        series = pd.Series(out, index=index, name="area_id", dtype=object)
+        return series.where(series.notna(), np.nan)
+
+    def sjoin(self, points: Any, column: str = "area_id", threads: int | None = None):
+        """A copy of ``points`` (DataFrame with x/y or GeoDataFrame of points, reprojected
+        from its CRS for the lookup) with the id of the containing area in ``column``
+        (NaN outside); rows, index and other columns unchanged."""
+        if not isinstance(points, pd.DataFrame):
+            raise InvalidTypeError("sjoin needs a DataFrame (x, y) or a GeoDataFrame of points")
+        out = points.copy()
+        out[column] = self.locate_ids(points, threads, as_series=True)
+        return out
 
     def nearest(
         self, xy: Any, max_distance: float = math.inf, threads: int | None = None
@@ -209,7 +291,8 @@ class AreaSet:
         max_distance = float(max_distance)
         if math.isnan(max_distance) or max_distance < 0:
             raise InvalidInputError(f"max_distance must be >= 0, got {max_distance}")
-        return self._impl.nearest(points_xy(xy, "xy"), max_distance, _threads(threads))
+        pts = points_xy(xy, "xy", crs=self.crs)
+        return self._impl.nearest(pts, max_distance, _threads(threads))
 
     def adjacency(self, min_border_m: float = 0.0) -> pd.DataFrame:
         """Pairs of areas sharing a border longer than ``min_border_m`` metres.
@@ -268,6 +351,14 @@ class AreaSet:
 
         geoms = shapely.from_wkb([self.wkb(i) for i in range(len(self))])
         return gpd.GeoDataFrame({"id": self.ids}, geometry=geoms, crs=self.crs)
+
+    def explore(self, **kwargs):
+        """Interactive map (folium, as ``GeoDataFrame.explore``) with the area id as tooltip;
+        keywords go to ``GeoDataFrame.explore``. Needs geopandas and folium."""
+        gdf = self.to_geodataframe()
+        kwargs.setdefault("tooltip", [c for c in gdf.columns if c != "geometry"][:8])
+        kwargs.setdefault("style_kwds", {"fillOpacity": 0.15, "weight": 1.5})
+        return gdf.explore(**kwargs)
 
     def plot(self, ax=None, fill: bool = False, labels: bool = False, **kwargs):
         """Draws the areas with matplotlib (no geopandas needed); returns ``ax``.

@@ -336,8 +336,36 @@ class AreaPlan:
         """Units coloured by area (qualitative palette), area outlines and labels on top, a
         legend with each area's unit count (matplotlib only); returns ``ax``."""
         return plot_plan(
-            self.units, self.labels, ax=ax, area_labels=labels, legend=legend, **kwargs
+            self.units,
+            self.assignment.to_numpy(),
+            ax=ax,
+            area_labels=labels,
+            legend=legend,
+            **kwargs,
         )
+
+    def to_geodataframe(self):
+        """The dissolved areas as a GeoDataFrame: ``area`` (the ids of ``area_ids`` and
+        :attr:`assignment`, one field name everywhere), ``units`` (count) and the per-area
+        figures of :meth:`evaluate`, in the units' CRS (needs geopandas)."""
+        gdf = self.to_areas().to_geodataframe().rename(columns={"id": "area"})
+        gdf.insert(1, "units", np.bincount(self.labels, minlength=self.k))
+        ev = self.evaluate(dissolve=False)
+        if "area" in ev.columns:
+            ev = ev.set_index("area")
+        extra = [c for c in ev.columns if c not in gdf.columns and c != "geometry"]
+        if extra:
+            gdf = gdf.join(ev[extra], on="area")
+        return gdf
+
+    def explore(self, **kwargs):
+        """Interactive map (folium, as ``GeoDataFrame.explore``): areas coloured by id with
+        tooltips of their figures. Keywords go to ``GeoDataFrame.explore``."""
+        gdf = self.to_geodataframe()
+        kwargs.setdefault("column", "area")
+        kwargs.setdefault("categorical", True)
+        kwargs.setdefault("tooltip", [c for c in gdf.columns if c != "geometry"][:8])
+        return gdf.explore(**kwargs)
 
 
 def plot_plan(

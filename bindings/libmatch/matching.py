@@ -23,7 +23,7 @@ import pandas as pd
 
 from . import _core
 from .areas import AreaSet, read_areas
-from .errors import FileError, InvalidInputError, InvalidTypeError, UnknownIdError
+from .errors import CrsError, FileError, InvalidInputError, InvalidTypeError, UnknownIdError
 
 __all__ = [
     "Weights",
@@ -760,6 +760,82 @@ class RoundResult:
             paths.append(p)
         return paths
 
+    def to_geodataframe(self, layer: str = "requests"):
+        """The round as a GeoDataFrame in the working CRS (needs geopandas/shapely).
+
+        ``layer="requests"``: one point per request (primary location) with ``outcome``
+        (assigned / escalated), ``advisor_id``, ``minutes``, ``km``, ``total`` and
+        ``reason``; ``"advisors"``: one point per advisor base with the loads columns;
+        ``"assignments"``: one line per assignment from the request to the advisor's base
+        with the assignments columns.
+        """
+        import geopandas as gpd
+        import shapely
+
+        crs = getattr(self, "_crs", "EPSG:28992")
+        args = self._prep.args
+        primary = args["loc_xy"][args["loc_offsets"][:-1]]
+        adv_xy = args["adv_xy"]
+        if layer == "requests":
+            df = pd.DataFrame({"applicant_id": self._prep.req_ids})
+            df["service"] = self._prep.req_rows["service"].to_numpy(object)
+            a = self.assignments.set_index("applicant_id")
+            e = self.escalations.set_index("applicant_id")
+            df["outcome"] = np.where(df["applicant_id"].isin(a.index), "assigned", "escalated")
+            for col in ("advisor_id", "minutes", "km", "total"):
+                df[col] = df["applicant_id"].map(a[col])
+            df["reason"] = df["applicant_id"].map(e["reason"])
+            geom = shapely.points(primary)
+        elif layer == "advisors":
+            df = self.loads.set_index("advisor_id").loc[self._prep.adv_ids].reset_index()
+            geom = shapely.points(adv_xy)
+        elif layer == "assignments":
+            df = self.assignments.copy()
+            index = {a: k for k, a in enumerate(self._prep.adv_ids)}
+            rows = [self._index[a] for a in df["applicant_id"]]
+            cols = [index[a] for a in df["advisor_id"]]
+            coords = (
+                np.stack([primary[rows], adv_xy[cols]], axis=1) if rows else np.empty((0, 2, 2))
+            )
+            geom = shapely.linestrings(coords) if rows else []
+        else:
+            raise InvalidInputError("layer must be 'requests', 'advisors' or 'assignments'")
+        return gpd.GeoDataFrame(df, geometry=geom, crs=crs)
+
+    def explore(self, areas: AreaSet | None = None, **kwargs):
+        """Interactive map (folium): orientation areas, assignment lines, requests coloured
+        by outcome and advisor bases, with tooltips (ids, advisor, minutes, cost parts,
+        escalation reason). Keywords go to the requests layer's ``explore``."""
+        from ._plotting import OUTCOME_COLOURS
+
+        m = kwargs.pop("m", None)
+        if areas is not None:
+            m = areas.explore(m=m, color="#555555")
+        lines = self.to_geodataframe("assignments")
+        if len(lines):
+            m = lines.explore(
+                m=m,
+                color="#888888",
+                style_kwds={"weight": 1.5, "opacity": 0.6},
+                tooltip=["applicant_id", "advisor_id", "minutes", *COST_COMPONENTS],
+            )
+        adv = self.to_geodataframe("advisors")
+        m = adv.explore(
+            m=m,
+            color="#222222",
+            marker_kwds={"radius": 5},
+            tooltip=["advisor_id", "service", "caseload_after", "capacity"],
+        )
+        req = self.to_geodataframe("requests")
+        kwargs.setdefault("column", "outcome")
+        kwargs.setdefault("categorical", True)
+        kwargs.setdefault("cmap", [OUTCOME_COLOURS[o] for o in sorted(set(req["outcome"]))])
+        kwargs.setdefault("marker_kwds", {"radius": 6})
+        kwargs.setdefault(
+            "tooltip", ["applicant_id", "service", "outcome", "advisor_id", "minutes", "reason"]
+        )
+        return req.explore(m=m, **kwargs)
+
     def report(self, path: str | os.PathLike, language: str = "nl", **kwargs: Any) -> str:
         """Writes the working group's weekly sheet (one self-contained HTML file, Dutch by
         default). Keywords as :func:`libmatch.report.round_report` (``areas``, ``context``,
@@ -923,6 +999,7 @@ def match(
     w = _options(weights, Weights, "weights")
     r = _options(rules, Rules, "rules")
     area_set = _as_areas(areas)
+    _check_travel_crs(travel, area_set)
     prep = _prepare(applicants, advisors, area_set)
     core = _core.match_round(
         **prep.args,
@@ -932,6 +1009,7 @@ def match(
         rules=dataclasses.asdict(r),
     )
     res = RoundResult(core, prep, w, r)
+    res._crs = area_set.crs if area_set is not None else "EPSG:28992"
     res._sources = {
         "applicants": applicants,
         "advisors": advisors,
@@ -939,6 +1017,18 @@ def match(
         "travel": travel,
     }
     return res
+
+
+def _check_travel_crs(travel: Any, area_set: AreaSet | None) -> None:
+    """A road network must be in the areas' working CRS (a straight line has none)."""
+    crs = getattr(travel, "crs", None)
+    if area_set is None or not isinstance(crs, str) or not crs:
+        return
+    if not _core.same_crs(crs, area_set.crs):
+        raise CrsError(
+            f"the travel model's CRS ({crs}) differs from the areas' working CRS "
+            f"({area_set.crs}); build both in one CRS"
+        )
 
 
 def _options(value: Any, cls: type, what: str):

@@ -107,8 +107,8 @@ class TravelModel:
         threads: int | None = None,
     ) -> TravelPairs:
         """Like :meth:`pairs` but returns numpy arrays (no DataFrame)."""
-        o = points_xy(origins_xy, "origins_xy")
-        d = points_xy(destinations_xy, "destinations_xy")
+        o = points_xy(origins_xy, "origins_xy", crs=self.crs)
+        d = points_xy(destinations_xy, "destinations_xy", crs=self.crs)
         res = self._impl.pairs_arrays(
             o, d, _limit(max_minutes, "max_minutes"), _limit(max_km, "max_km"), _threads(threads)
         )
@@ -447,7 +447,9 @@ class RoadNetwork(TravelModel):
     def snap(self, xy: Any, threads: int | None = None) -> pd.DataFrame:
         """Nearest edge per point: ``edge`` (-1 beyond ``snap_max_m``), ``along_m``
         (metres from the edge's first node) and ``distance_m``."""
-        e, along, dist = self._impl.snap_arrays(points_xy(xy, "xy"), _threads(threads))
+        e, along, dist = self._impl.snap_arrays(
+            points_xy(xy, "xy", crs=self.crs), _threads(threads)
+        )
         return pd.DataFrame({"edge": e, "along_m": along, "distance_m": dist})
 
     def plot(self, ax=None, **kwargs):
