@@ -4,6 +4,7 @@ The compiled core lives in :mod:`libmatch._core`; this package adds the pandas /
 GeoPandas adapters, the command line and plotting helpers.
 """
 
+from . import datasets  # noqa: F401  (libmatch.datasets.path(...))
 from ._core import __version__
 from .areas import *  # noqa: F403
 from .areas import __all__ as _areas_all

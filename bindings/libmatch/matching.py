@@ -1139,6 +1139,10 @@ def farms_per_municipality(farms: Any, municipalities: AreaSet) -> pd.DataFrame:
 
 def _cmd_run_demo(args) -> int:
     data, out = args.data, args.out
+    if data is None:
+        from .datasets import directory
+
+        data = str(directory())
     os.makedirs(out, exist_ok=True)
     muni = read_areas(os.path.join(data, "municipalities.geojson"), "id")
     farms = farms_per_municipality(os.path.join(data, "farms.csv"), muni)
@@ -1191,6 +1195,10 @@ def _register_cli(sub) -> None:
     p.set_defaults(func=_cmd_round)
 
     d = sub.add_parser("run-demo", help="farm counts and a full weekly round on bundled data")
-    d.add_argument("--data", default="data", help="data directory (default: data)")
+    d.add_argument(
+        "--data",
+        default=None,
+        help="data directory (default: the bundled data set installed with libmatch)",
+    )
     d.add_argument("--out", default="out", help="output directory (default: out)")
     d.set_defaults(func=_cmd_run_demo)

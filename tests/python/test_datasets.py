@@ -1,0 +1,67 @@
+"""The bundled data set installed with the package, and every module's doctests."""
+
+from __future__ import annotations
+
+import doctest
+import importlib
+import pkgutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+import libmatch
+import libmatch.datasets as ds
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+@pytest.mark.parametrize("name", ds.names())
+def test_every_bundled_file_is_installed_and_identical(name):
+    p = ds.path(name)
+    assert p.is_file()
+    assert p.read_bytes() == (ROOT / "data" / p.name).read_bytes()
+
+
+def test_bundled_data_is_the_package_copy():
+    # The package's own copy, not the checkout's data/ (what a pip install has).
+    assert ds.directory() == Path(libmatch.__file__).resolve().parent / "data"
+
+
+def test_unknown_name_is_a_clear_error():
+    with pytest.raises(libmatch.UnknownIdError, match="municipalities"):
+        ds.path("gemeenten")
+
+
+def test_bundled_files_load():
+    areas = libmatch.read_areas(ds.path("municipalities"), "id")
+    assert len(areas) > 10
+    sc = libmatch.Scenario(ds.path("scenario"))
+    assert sc is not None
+
+
+def test_run_demo_works_without_a_clone(tmp_path):
+    r = subprocess.run(
+        [sys.executable, "-m", "libmatch.cli", "run-demo", "--out", str(tmp_path / "out")],
+        capture_output=True,
+        text=True,
+        cwd=tmp_path,
+    )
+    assert r.returncode == 0, r.stderr
+    assert (tmp_path / "out" / "assignments.csv").is_file()
+    assert (tmp_path / "out" / "report.html").is_file()
+
+
+MODULES = sorted(
+    m.name
+    for m in pkgutil.iter_modules(libmatch.__path__, "libmatch.")
+    if not m.name.endswith("_core")
+)
+
+
+@pytest.mark.parametrize("name", MODULES)
+def test_doctests(name):
+    mod = importlib.import_module(name)
+    result = doctest.testmod(mod, optionflags=doctest.ELLIPSIS | doctest.NORMALIZE_WHITESPACE)
+    assert result.failed == 0
