@@ -14,6 +14,8 @@ from .errors import *  # noqa: F403
 from .errors import __all__ as _errors_all
 from .flow import *  # noqa: F403
 from .flow import __all__ as _flow_all
+from .layers import *  # noqa: F403
+from .layers import __all__ as _layers_all
 from .matching import *  # noqa: F403
 from .matching import __all__ as _matching_all
 from .simulation import *  # noqa: F403
@@ -27,6 +29,7 @@ __all__ = [
     "__version__",
     *_errors_all,
     *_areas_all,
+    *_layers_all,
     *_travel_all,
     *_study_all,
     *_flow_all,

@@ -358,6 +358,13 @@ class AreaPlan:
             gdf = gdf.join(ev[extra], on="area")
         return gdf
 
+    def to_layer(self, dest: str | os.PathLike, layer: str = "areas", overwrite: bool = True):
+        """Writes :meth:`to_geodataframe` as a layer of ``dest`` (a ``"PG:..."`` PostGIS
+        database, a GeoPackage, ...)."""
+        from .layers import write_layer
+
+        write_layer(self.to_geodataframe(), dest, layer, overwrite=overwrite)
+
     def explore(self, **kwargs):
         """Interactive map (folium, as ``GeoDataFrame.explore``): areas coloured by id with
         tooltips of their figures. Keywords go to ``GeoDataFrame.explore``."""

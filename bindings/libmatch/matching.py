@@ -802,6 +802,25 @@ class RoundResult:
             raise InvalidInputError("layer must be 'requests', 'advisors' or 'assignments'")
         return gpd.GeoDataFrame(df, geometry=geom, crs=crs)
 
+    def to_layers(self, dest: str | os.PathLike, prefix: str = "", overwrite: bool = True):
+        """Writes the round as layers of ``dest`` (a ``"PG:..."`` PostGIS database, a
+        GeoPackage, ...): ``<prefix>requests`` (points with outcome), ``<prefix>assignments``
+        (lines request -> advisor base), ``<prefix>advisors`` (bases with loads) and
+        ``<prefix>escalations`` (a table). Returns the layer names written."""
+        from .layers import write_layer
+
+        names = []
+        for layer in ("requests", "assignments", "advisors"):
+            write_layer(self.to_geodataframe(layer), dest, prefix + layer, overwrite=overwrite)
+            names.append(prefix + layer)
+        write_layer(self.escalations, dest, prefix + "escalations", overwrite=overwrite)
+        names.append(prefix + "escalations")
+        refs = getattr(self, "referrals", None)
+        if isinstance(refs, pd.DataFrame):
+            write_layer(refs, dest, prefix + "referrals", overwrite=overwrite)
+            names.append(prefix + "referrals")
+        return names
+
     def explore(self, areas: AreaSet | None = None, **kwargs):
         """Interactive map (folium): orientation areas, assignment lines, requests coloured
         by outcome and advisor bases, with tooltips (ids, advisor, minutes, cost parts,

@@ -11,4 +11,5 @@ void bind_flow(py::module_& m);
 void bind_match(py::module_& m);
 void bind_simulate(py::module_& m);
 void bind_design(py::module_& m);
+void bind_tables(py::module_& m);
 }  // namespace libmatch::py_bind

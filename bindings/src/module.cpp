@@ -12,4 +12,5 @@ PYBIND11_MODULE(_core, m) {
   bind_match(m);
   bind_simulate(m);
   bind_design(m);
+  bind_tables(m);
 }
