@@ -11,7 +11,7 @@ export CMAKE_BUILD_PARALLEL_LEVEL := $(JOBS)
 export CCACHE_BASEDIR := $(CURDIR)
 export MPLBACKEND := Agg
 
-.PHONY: dev all setup system-deps venv install cpp run test test-cpp test-python bench clean lint format
+.PHONY: dev all setup system-deps venv install cpp run test test-cpp test-python bench clean lint format docs
 
 all: install cpp
 
@@ -72,7 +72,12 @@ format: setup
 	$(VENV)/bin/ruff check --fix $(PY_DIRS)
 	$(VENV)/bin/ruff format $(PY_DIRS)
 
-test: lint test-cpp test-python
+# API reference (Sphinx, numpydoc docstrings); warnings are errors.
+docs: install
+	$(VPY) -m sphinx -b html -W --keep-going -q docs build/docs
+	@echo "docs: build/docs/index.html"
+
+test: lint test-cpp test-python docs
 
 bench: install
 	$(VPY) -m pip install -q 'spopt>=0.6'   # benchmark-only peer (design)

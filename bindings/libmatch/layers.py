@@ -45,9 +45,11 @@ def read_layer(
     source_crs : optional
         CRS to assume when the layer declares none.
     geometry : bool, default True
-        Return a GeoDataFrame when the layer has geometry (needs geopandas); False: a
-        DataFrame, with ``x``/``y`` columns for point layers.
+        Return a GeoDataFrame when the layer has geometry (needs geopandas); with
+        ``geometry=False`` a DataFrame, with ``x``/``y`` columns for point layers.
 
+    Notes
+    -----
     Integer columns with nulls become pandas ``Int64``, real columns float64 with NaN,
     text columns object with None. Raises :class:`libmatch.FileMissingError`,
     :class:`libmatch.FileError` (unreadable, or a read that fails mid-layer: never a silently

@@ -1004,6 +1004,8 @@ def match(
     weights : Weights or dict, optional
     rules : Rules or dict, optional
 
+    Notes
+    -----
     Escalation reasons are decided in this order: ``duplicate_request``,
     ``pinned_advisor_unavailable``, then over the pool narrowed rule by rule:
     ``no_advisor_for_service``, ``no_expertise``, ``all_excluded``, ``all_out_of_radius``,
@@ -1011,9 +1013,13 @@ def match(
 
     Raises
     ------
-    InvalidInputError naming the id at fault (duplicate advisor ids, negative capacity,
-    caseload above capacity, missing required columns, a likely misspelt column, NaN
-    coordinates); UnknownIdError for an advisor area not in ``areas``.
+    InvalidInputError
+        naming the id at fault: duplicate advisor ids, negative capacity, caseload above
+        capacity, missing required columns, a likely misspelt column, NaN coordinates.
+    UnknownIdError
+        for an advisor area not in ``areas``.
+    CrsError
+        when ``travel`` is a road network in another CRS than ``areas``.
     """
     w = _options(weights, Weights, "weights")
     r = _options(rules, Rules, "rules")
