@@ -73,6 +73,16 @@ def points_xy(points: Any, what: str = "points", crs: Any = None) -> np.ndarray:
     return np.ascontiguousarray(arr, dtype=np.float64)
 
 
+def _attributes_by_id(table: pd.DataFrame, id_field: str, ids: list[str]) -> pd.DataFrame:
+    """Rows of ``table`` ordered like ``ids`` by the text of ``id_field`` (dropped)."""
+    if id_field not in table.columns:
+        return pd.DataFrame(index=pd.Index(ids, name="id"))
+    keys = table[id_field].astype(str)
+    table = table.drop(columns=[id_field]).set_index(pd.Index(keys, name="id"))
+    table = table[~table.index.duplicated()]
+    return table.reindex(pd.Index(ids, name="id"))
+
+
 class OutsideWarning(UserWarning):
     """Every point of a batch fell outside all areas (or off the network): usually points
     in another CRS than the working one."""
@@ -149,12 +159,14 @@ class AreaSet:
     [0, 1, -1]
     """
 
-    __slots__ = ("_impl",)
+    __slots__ = ("_impl", "_source", "_attributes")
 
     def __init__(self, impl: _core.AreaSet):
         if not isinstance(impl, _core.AreaSet):
             raise InvalidTypeError("use read_areas(), AreaSet.from_wkb() or from_geodataframe()")
         self._impl = impl
+        self._source = None  # (source, layer, id field) when read from a GDAL source
+        self._attributes = None
 
     # construction -------------------------------------------------------------------
     @classmethod
@@ -208,9 +220,12 @@ class AreaSet:
         if gdf.crs is None:
             raise InvalidInputError("the GeoDataFrame has no CRS; set one with gdf.set_crs()")
         wkbs = gdf.geometry.to_wkb()
-        return cls.from_wkb(
+        out = cls.from_wkb(
             wkbs, gdf[id_field].astype(str), crs=crs, source_crs=gdf.crs, repair=repair
         )
+        attrs = pd.DataFrame(gdf.drop(columns=gdf.geometry.name))
+        out._attributes = _attributes_by_id(attrs, id_field, out.ids)
+        return out
 
     # properties -----------------------------------------------------------------------
     def __len__(self) -> int:
@@ -223,6 +238,25 @@ class AreaSet:
     def ids(self) -> list[str]:
         """Area ids in index order."""
         return list(self._impl.ids)
+
+    @property
+    def attributes(self) -> pd.DataFrame:
+        """The layer's other fields, one row per area in index order (index: area id).
+
+        Read lazily from the source of :func:`read_areas` (a second, attribute-only pass)
+        or kept from :meth:`from_geodataframe`; an empty frame for sets built from WKB or by
+        :meth:`dissolve`."""
+        if self._attributes is None:
+            if self._source is None:
+                self._attributes = pd.DataFrame(index=pd.Index(self.ids, name="id"))
+            else:
+                from .layers import read_layer
+
+                src, layer, field = self._source
+                table = read_layer(src, layer, geometry=False)
+                table = table.drop(columns=[c for c in ("x", "y") if c in table], errors="ignore")
+                self._attributes = _attributes_by_id(table, field, self.ids)
+        return self._attributes
 
     @property
     def crs(self) -> str:
@@ -345,12 +379,16 @@ class AreaSet:
         self._impl.to_file(os.fspath(path), id_field, layer)
 
     def to_geodataframe(self) -> geopandas.GeoDataFrame:
-        """The areas as a GeoDataFrame (needs geopandas/shapely)."""
+        """The areas as a GeoDataFrame: ``id``, the layer's :attr:`attributes` and the
+        geometry, in the working CRS (needs geopandas/shapely)."""
         import geopandas as gpd
         import shapely
 
         geoms = shapely.from_wkb([self.wkb(i) for i in range(len(self))])
-        return gpd.GeoDataFrame({"id": self.ids}, geometry=geoms, crs=self.crs)
+        attrs = self.attributes.reset_index(drop=True)
+        attrs = attrs.drop(columns=[c for c in attrs.columns if c == "id"])
+        data = pd.concat([pd.DataFrame({"id": self.ids}), attrs], axis=1)
+        return gpd.GeoDataFrame(data, geometry=geoms, crs=self.crs)
 
     def explore(self, **kwargs):
         """Interactive map (folium, as ``GeoDataFrame.explore``) with the area id as tooltip;
@@ -441,7 +479,7 @@ def read_areas(
     FileMissingError, FileError, UnknownIdError (layer or field), GeometryError
     (non-polygon, invalid, empty layer), CrsError, InvalidInputError (duplicate ids).
     """
-    return AreaSet(
+    areas = AreaSet(
         _core.AreaSet.from_file(
             os.fspath(source),
             str(id_field),
@@ -451,6 +489,8 @@ def read_areas(
             bool(repair),
         )
     )
+    areas._source = (os.fspath(source), layer, str(id_field))
+    return areas
 
 
 def transform(xy: Any, from_crs: Any, to_crs: Any = "EPSG:28992") -> np.ndarray:

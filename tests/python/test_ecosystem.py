@@ -171,3 +171,22 @@ def test_explore_maps(round_result, muni):
     demand = pd.Series(1.0, index=muni.ids)
     plan = libmatch.design_areas(muni, demand, k=4, seed=0)
     assert "units" in plan.explore().get_root().render()
+
+
+def test_attributes_kept_from_file_and_geodataframe(muni):
+    attrs = muni.attributes
+    assert list(attrs.index) == muni.ids
+    assert {"name", "orientation_area", "population"} <= set(attrs.columns)
+    import json
+
+    raw = json.loads((DATA / "municipalities.geojson").read_text())
+    first = raw["features"][0]["properties"]
+    assert attrs.loc[first["id"], "name"] == first["name"]
+    assert attrs.loc[first["id"], "population"] == first["population"]
+    gdf = muni.to_geodataframe()
+    assert list(gdf["id"]) == muni.ids and "population" in gdf
+    again = libmatch.AreaSet.from_geodataframe(gdf, "id")
+    pd.testing.assert_frame_equal(again.attributes, attrs, check_dtype=False)
+    # Sets without a source have no attributes, but a frame aligned with their ids.
+    merged = muni.dissolve(np.zeros(len(muni), dtype=np.int64), ["all"])
+    assert merged.attributes.shape == (1, 0)
