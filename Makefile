@@ -11,7 +11,7 @@ export CMAKE_BUILD_PARALLEL_LEVEL := $(JOBS)
 export CCACHE_BASEDIR := $(CURDIR)
 export MPLBACKEND := Agg
 
-.PHONY: dev all setup system-deps venv install cpp run test test-cpp test-python bench clean lint format docs
+.PHONY: dev all setup system-deps venv install cpp run test test-cpp test-python bench clean lint format docs wheel
 
 all: install cpp
 
@@ -72,12 +72,16 @@ format: setup
 	$(VENV)/bin/ruff check --fix $(PY_DIRS)
 	$(VENV)/bin/ruff format $(PY_DIRS)
 
+# A portable Linux wheel (auditwheel bundles GDAL/PROJ/GEOS), tested in a fresh venv.
+wheel: install
+	VPY=$(VPY) bash tools/test_wheel.sh
+
 # API reference (Sphinx, numpydoc docstrings); warnings are errors.
 docs: install
 	$(VPY) -m sphinx -b html -W --keep-going -q docs build/docs
 	@echo "docs: build/docs/index.html"
 
-test: lint test-cpp test-python docs
+test: lint test-cpp test-python docs wheel
 
 bench: install
 	$(VPY) -m pip install -q 'spopt>=0.6'   # benchmark-only peer (design)

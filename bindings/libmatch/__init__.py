@@ -4,6 +4,15 @@ The compiled core lives in :mod:`libmatch._core`; this package adds the pandas /
 GeoPandas adapters, the command line and plotting helpers.
 """
 
+import os as _os
+
+# A portable wheel carries PROJ's and GDAL's data files: point the bundled libraries at them
+# (only when the user has not chosen others).
+_here = _os.path.dirname(_os.path.abspath(__file__))
+for _var, _sub in (("PROJ_DATA", "proj"), ("GDAL_DATA", "gdal")):
+    if _os.path.isdir(_os.path.join(_here, _sub)) and not _os.environ.get(_var):
+        _os.environ[_var] = _os.path.join(_here, _sub)
+
 from . import datasets  # noqa: F401  (libmatch.datasets.path(...))
 from ._core import __version__
 from .areas import *  # noqa: F403
