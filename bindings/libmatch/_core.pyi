@@ -14,31 +14,328 @@ import numpy
 import numpy.typing
 
 __all__: list[str] = [
+    "AdvisorStatus",
     "AreaSet",
     "AssignmentResult",
     "COST_SCALE",
+    "CaseStatus",
+    "DesignOptions",
     "DesignProblem",
-    "ESCALATION_REASONS",
+    "DesignWeights",
+    "Escalation",
     "MatchRound",
     "RoadNetwork",
     "RoadNetworkOptions",
+    "Rules",
     "SIMULATION_ESCALATION_KEYS",
     "Simulator",
+    "StintEnd",
     "StraightLine",
     "TravelModel",
-    "VERDICTS",
+    "Verdict",
+    "Weights",
     "close_pairs",
     "design_areas",
     "evaluate_plan",
     "match_round",
     "nearest_other_group",
     "read_numeric_field",
+    "read_table",
     "same_crs",
     "simulate_many",
     "solve_assignment",
     "transform_points",
     "validate_scenario",
+    "write_table",
 ]
+
+class Weights:
+    """
+    Soft-cost weights of a matching round, in points: one point = one minute of travel at the default travel_per_minute. Costs are rounded to 0.01 point (integers internally), so the optimum is exact.
+
+    Weights(**fields); unknown fields raise UnknownIdError.
+    """
+
+    __hash__: typing.ClassVar[None] = None
+    _fields: typing.ClassVar[tuple] = (
+        "travel_per_minute",
+        "outside_area",
+        "partial_expertise_per_tag",
+        "load",
+        "continuity",
+        "radius_penalty",
+        "radius_penalty_per_minute",
+        "radius_penalty_per_km",
+        "unassigned_base",
+        "unassigned_per_priority",
+    )
+    def __eq__(self, arg0: typing.Any) -> typing.Any: ...
+    def __getstate__(self) -> dict: ...
+    def __init__(self, *args, **kwargs) -> None: ...
+    def __repr__(self) -> str: ...
+    def __setstate__(self, arg0: dict) -> None: ...
+    def replace(self, **kwargs) -> Weights:
+        """
+        A copy with some fields changed.
+        """
+    def to_dict(self) -> dict:
+        """
+        The fields as a dict {name: value}.
+        """
+    @property
+    def continuity(self) -> float:
+        """
+        Points for every advisor other than the request's current_advisor (not charged without one, or when it is in exclude: a 'no klik' case). Unit: points.
+        """
+    @continuity.setter
+    def continuity(self, arg1: typing.Any) -> None: ...
+    @property
+    def load(self) -> float:
+        """
+        Convex workload cost: the case that brings an advisor to utilisation u = caseload_after / capacity costs load * u**2 points, so work spreads. Unit: points.
+        """
+    @load.setter
+    def load(self, arg1: typing.Any) -> None: ...
+    @property
+    def outside_area(self) -> float:
+        """
+        Points when the primary location lies in none of the advisor's orientation areas (never for advisors without areas or rounds without areas=). Unit: points.
+        """
+    @outside_area.setter
+    def outside_area(self, arg1: typing.Any) -> None: ...
+    @property
+    def partial_expertise_per_tag(self) -> float:
+        """
+        Points per needed expertise tag the advisor lacks (only with Rules.allow_partial_expertise). Unit: points/tag.
+        """
+    @partial_expertise_per_tag.setter
+    def partial_expertise_per_tag(self, arg1: typing.Any) -> None: ...
+    @property
+    def radius_penalty(self) -> float:
+        """
+        Soft radius (Rules.radius_hard=False): fixed points for a pair beyond the advisor's radius. Unit: points.
+        """
+    @radius_penalty.setter
+    def radius_penalty(self, arg1: typing.Any) -> None: ...
+    @property
+    def radius_penalty_per_km(self) -> float:
+        """
+        Soft radius: points per km beyond radius_km. Unit: points/km.
+        """
+    @radius_penalty_per_km.setter
+    def radius_penalty_per_km(self, arg1: typing.Any) -> None: ...
+    @property
+    def radius_penalty_per_minute(self) -> float:
+        """
+        Soft radius: points per travel minute beyond radius_minutes. Unit: points/minute.
+        """
+    @radius_penalty_per_minute.setter
+    def radius_penalty_per_minute(self, arg1: typing.Any) -> None: ...
+    @property
+    def travel_per_minute(self) -> float:
+        """
+        Points per travel minute from the advisor's base to the primary business location (travel model; default straight line x1.3 at 60 km/h). Unit: points/minute.
+        """
+    @travel_per_minute.setter
+    def travel_per_minute(self, arg1: typing.Any) -> None: ...
+    @property
+    def unassigned_base(self) -> float:
+        """
+        Cost of escalating a request; negative = automatic: one point above the dearest candidate assignment, so nobody is escalated while an eligible advisor has room. Unit: points.
+        """
+    @unassigned_base.setter
+    def unassigned_base(self, arg1: typing.Any) -> None: ...
+    @property
+    def unassigned_per_priority(self) -> float:
+        """
+        Extra escalation cost per priority level (max(priority, 0)): scarce capacity goes to urgent requests first. Unit: points/level.
+        """
+    @unassigned_per_priority.setter
+    def unassigned_per_priority(self, arg1: typing.Any) -> None: ...
+
+class Rules:
+    """
+    Hard-rule switches of a matching round (C++ RuleOptions).
+
+    Rules(**fields); unknown fields raise UnknownIdError.
+    """
+
+    __hash__: typing.ClassVar[None] = None
+    _fields: typing.ClassVar[tuple] = (
+        "radius_hard",
+        "allow_partial_expertise",
+        "duplicate_tolerance_m",
+        "max_travel_minutes",
+        "alternatives",
+        "threads",
+    )
+    def __eq__(self, arg0: typing.Any) -> typing.Any: ...
+    def __getstate__(self) -> dict: ...
+    def __init__(self, *args, **kwargs) -> None: ...
+    def __repr__(self) -> str: ...
+    def __setstate__(self, arg0: dict) -> None: ...
+    def replace(self, **kwargs) -> Rules:
+        """
+        A copy with some fields changed.
+        """
+    def to_dict(self) -> dict:
+        """
+        The fields as a dict {name: value}.
+        """
+    @property
+    def allow_partial_expertise(self) -> bool:
+        """
+        True: an advisor with at least one of the needed tags stays eligible and pays Weights.partial_expertise_per_tag per missing tag. Unit: flag.
+        """
+    @allow_partial_expertise.setter
+    def allow_partial_expertise(self, arg1: typing.Any) -> None: ...
+    @property
+    def alternatives(self) -> int:
+        """
+        Runner-up advisors reported per assignment. Unit: count.
+        """
+    @alternatives.setter
+    def alternatives(self, arg1: typing.Any) -> None: ...
+    @property
+    def duplicate_tolerance_m(self) -> float:
+        """
+        Two requests with business locations this close are one case (no double engagement); the later registered (else larger applicant_id) is escalated as duplicate_request. <= 0 disables the check. Unit: metres.
+        """
+    @duplicate_tolerance_m.setter
+    def duplicate_tolerance_m(self, arg1: typing.Any) -> None: ...
+    @property
+    def max_travel_minutes(self) -> float:
+        """
+        Hard cap on travel for every pair, also with a soft radius; inf = none. Unit: minutes.
+        """
+    @max_travel_minutes.setter
+    def max_travel_minutes(self, arg1: typing.Any) -> None: ...
+    @property
+    def radius_hard(self) -> bool:
+        """
+        True: requests beyond an advisor's radius_km / radius_minutes are ineligible; False: eligible at Weights.radius_penalty. Unit: flag.
+        """
+    @radius_hard.setter
+    def radius_hard(self, arg1: typing.Any) -> None: ...
+    @property
+    def threads(self) -> int:
+        """
+        Worker threads (<= 0: all cores); results never depend on it. Unit: count.
+        """
+    @threads.setter
+    def threads(self, arg1: typing.Any) -> None: ...
+
+class DesignWeights:
+    """
+    Objective weights of area design (design_areas, evaluate_plan).
+    """
+
+    __hash__: typing.ClassVar[None] = None
+    _fields: typing.ClassVar[tuple] = ("balance", "travel", "compactness")
+    def __eq__(self, arg0: typing.Any) -> typing.Any: ...
+    def __getstate__(self) -> dict: ...
+    def __init__(self, *args, **kwargs) -> None: ...
+    def __repr__(self) -> str: ...
+    def __setstate__(self, arg0: dict) -> None: ...
+    def replace(self, **kwargs) -> DesignWeights:
+        """
+        A copy with some fields changed.
+        """
+    def to_dict(self) -> dict:
+        """
+        The fields as a dict {name: value}.
+        """
+    @property
+    def balance(self) -> float:
+        """
+        Weight of the imbalance: the largest relative deviation of an area's demand from its capacity share. Unit: per unit of imbalance (a fraction).
+        """
+    @balance.setter
+    def balance(self, arg1: typing.Any) -> None: ...
+    @property
+    def compactness(self) -> float:
+        """
+        Weight of (1 - mean Polsby-Popper compactness). Unit: per unit of non-compactness.
+        """
+    @compactness.setter
+    def compactness(self, arg1: typing.Any) -> None: ...
+    @property
+    def travel(self) -> float:
+        """
+        Weight of the demand-weighted mean travel. Unit: per reference_km.
+        """
+    @travel.setter
+    def travel(self, arg1: typing.Any) -> None: ...
+
+class DesignOptions:
+    """
+    Search settings of design_areas.
+    """
+
+    __hash__: typing.ClassVar[None] = None
+    _fields: typing.ClassVar[tuple] = (
+        "k",
+        "seed",
+        "starts",
+        "threads",
+        "time_limit_s",
+        "iterations",
+    )
+    def __eq__(self, arg0: typing.Any) -> typing.Any: ...
+    def __getstate__(self) -> dict: ...
+    def __init__(self, *args, **kwargs) -> None: ...
+    def __repr__(self) -> str: ...
+    def __setstate__(self, arg0: dict) -> None: ...
+    def replace(self, **kwargs) -> DesignOptions:
+        """
+        A copy with some fields changed.
+        """
+    def to_dict(self) -> dict:
+        """
+        The fields as a dict {name: value}.
+        """
+    @property
+    def iterations(self) -> int:
+        """
+        Annealing proposals per start; 0 = automatic (max(2000, 50 n)). Unit: count.
+        """
+    @iterations.setter
+    def iterations(self, arg1: typing.Any) -> None: ...
+    @property
+    def k(self) -> int:
+        """
+        Number of areas, 1..n units. Unit: count.
+        """
+    @k.setter
+    def k(self, arg1: typing.Any) -> None: ...
+    @property
+    def seed(self) -> int:
+        """
+        Random seed; the same seed gives the same plan. Unit: integer in [0, 2^64).
+        """
+    @seed.setter
+    def seed(self, arg1: typing.Any) -> None: ...
+    @property
+    def starts(self) -> int:
+        """
+        Independent multi-starts (>= 1); the best is kept. Unit: count.
+        """
+    @starts.setter
+    def starts(self, arg1: typing.Any) -> None: ...
+    @property
+    def threads(self) -> int:
+        """
+        Worker threads (<= 0: all cores); never changes the result. Unit: count.
+        """
+    @threads.setter
+    def threads(self, arg1: typing.Any) -> None: ...
+    @property
+    def time_limit_s(self) -> float:
+        """
+        Wall-clock cap; inf = none. Unit: seconds.
+        """
+    @time_limit_s.setter
+    def time_limit_s(self, arg1: typing.Any) -> None: ...
 
 class AreaSet:
     @staticmethod
@@ -238,6 +535,106 @@ class AssignmentResult:
         'optimal'.
         """
 
+class Escalation:
+    """
+    Why a request was escalated (code in the results).
+
+    Members:
+
+      none : not escalated
+
+      no_advisor_for_service : nobody works for the request's service
+
+      no_expertise : nobody of those covers the needed tags
+
+      all_excluded : all of those are excluded
+
+      all_out_of_radius : all of those are beyond their radius or the travel cap
+
+      no_capacity : all of those are full, or their room went to preferred requests
+
+      duplicate_request : a location within duplicate_tolerance_m of an earlier request
+
+      pinned_advisor_unavailable : pinned, but the current advisor is unavailable
+    """
+
+    __members__: typing.ClassVar[dict[str, Escalation]]
+    all_excluded: typing.ClassVar[Escalation]
+    all_out_of_radius: typing.ClassVar[Escalation]
+    duplicate_request: typing.ClassVar[Escalation]
+    no_advisor_for_service: typing.ClassVar[Escalation]
+    no_capacity: typing.ClassVar[Escalation]
+    no_expertise: typing.ClassVar[Escalation]
+    none: typing.ClassVar[Escalation]
+    pinned_advisor_unavailable: typing.ClassVar[Escalation]
+    @typing.overload
+    def __eq__(self, other: Escalation) -> bool: ...
+    @typing.overload
+    def __eq__(self, other: typing.Any) -> bool: ...
+    def __getstate__(self) -> int: ...
+    def __hash__(self) -> int: ...
+    def __index__(self) -> int: ...
+    def __init__(self, value: typing.SupportsInt | typing.SupportsIndex) -> None: ...
+    def __int__(self) -> int: ...
+    @typing.overload
+    def __ne__(self, other: Escalation) -> bool: ...
+    @typing.overload
+    def __ne__(self, other: typing.Any) -> bool: ...
+    def __repr__(self) -> str: ...
+    def __setstate__(self, state: typing.SupportsInt | typing.SupportsIndex) -> None: ...
+    def __str__(self) -> str: ...
+    @property
+    def name(self) -> str: ...
+    @property
+    def value(self) -> int: ...
+
+class Verdict:
+    """
+    One advisor's verdict for one request (explain).
+
+    Members:
+
+      eligible : passes every hard rule
+
+      service : works for another service
+
+      expertise : lacks a needed tag
+
+      excluded : conflict of interest
+
+      radius : beyond the radius or max_travel_minutes
+
+      capacity : no free capacity before the round
+    """
+
+    __members__: typing.ClassVar[dict[str, Verdict]]
+    capacity: typing.ClassVar[Verdict]
+    eligible: typing.ClassVar[Verdict]
+    excluded: typing.ClassVar[Verdict]
+    expertise: typing.ClassVar[Verdict]
+    radius: typing.ClassVar[Verdict]
+    service: typing.ClassVar[Verdict]
+    @typing.overload
+    def __eq__(self, other: Verdict) -> bool: ...
+    @typing.overload
+    def __eq__(self, other: typing.Any) -> bool: ...
+    def __getstate__(self) -> int: ...
+    def __hash__(self) -> int: ...
+    def __index__(self) -> int: ...
+    def __init__(self, value: typing.SupportsInt | typing.SupportsIndex) -> None: ...
+    def __int__(self) -> int: ...
+    @typing.overload
+    def __ne__(self, other: Verdict) -> bool: ...
+    @typing.overload
+    def __ne__(self, other: typing.Any) -> bool: ...
+    def __repr__(self) -> str: ...
+    def __setstate__(self, state: typing.SupportsInt | typing.SupportsIndex) -> None: ...
+    def __str__(self) -> str: ...
+    @property
+    def name(self) -> str: ...
+    @property
+    def value(self) -> int: ...
+
 class MatchRound:
     def advisors(self) -> dict: ...
     def alternatives(self) -> dict: ...
@@ -251,6 +648,132 @@ class MatchRound:
     def objective(self) -> int: ...
     @property
     def unassigned_base(self) -> int: ...
+
+class CaseStatus:
+    """
+    Status of a simulated case (SimulationResult.cases).
+
+    Members:
+
+      waiting : registered, not yet matched
+
+      in_service : with an advisor
+
+      completed : guidance finished
+
+      escalated : unmatched for escalate_after_weeks weeks
+
+      referred : referred elsewhere on arrival
+    """
+
+    __members__: typing.ClassVar[dict[str, CaseStatus]]
+    completed: typing.ClassVar[CaseStatus]
+    escalated: typing.ClassVar[CaseStatus]
+    in_service: typing.ClassVar[CaseStatus]
+    referred: typing.ClassVar[CaseStatus]
+    waiting: typing.ClassVar[CaseStatus]
+    @typing.overload
+    def __eq__(self, other: CaseStatus) -> bool: ...
+    @typing.overload
+    def __eq__(self, other: typing.Any) -> bool: ...
+    def __getstate__(self) -> int: ...
+    def __hash__(self) -> int: ...
+    def __index__(self) -> int: ...
+    def __init__(self, value: typing.SupportsInt | typing.SupportsIndex) -> None: ...
+    def __int__(self) -> int: ...
+    @typing.overload
+    def __ne__(self, other: CaseStatus) -> bool: ...
+    @typing.overload
+    def __ne__(self, other: typing.Any) -> bool: ...
+    def __repr__(self) -> str: ...
+    def __setstate__(self, state: typing.SupportsInt | typing.SupportsIndex) -> None: ...
+    def __str__(self) -> str: ...
+    @property
+    def name(self) -> str: ...
+    @property
+    def value(self) -> int: ...
+
+class StintEnd:
+    """
+    How a case-advisor stint ended (SimulationResult.assignments).
+
+    Members:
+
+      running : still running at the horizon
+
+      completed : the case was completed
+
+      no_klik : 'no klik': the case went back to the queue
+
+      reassigned : moved by an advisor event (leave, absence, capacity)
+    """
+
+    __members__: typing.ClassVar[dict[str, StintEnd]]
+    completed: typing.ClassVar[StintEnd]
+    no_klik: typing.ClassVar[StintEnd]
+    reassigned: typing.ClassVar[StintEnd]
+    running: typing.ClassVar[StintEnd]
+    @typing.overload
+    def __eq__(self, other: StintEnd) -> bool: ...
+    @typing.overload
+    def __eq__(self, other: typing.Any) -> bool: ...
+    def __getstate__(self) -> int: ...
+    def __hash__(self) -> int: ...
+    def __index__(self) -> int: ...
+    def __init__(self, value: typing.SupportsInt | typing.SupportsIndex) -> None: ...
+    def __int__(self) -> int: ...
+    @typing.overload
+    def __ne__(self, other: StintEnd) -> bool: ...
+    @typing.overload
+    def __ne__(self, other: typing.Any) -> bool: ...
+    def __repr__(self) -> str: ...
+    def __setstate__(self, state: typing.SupportsInt | typing.SupportsIndex) -> None: ...
+    def __str__(self) -> str: ...
+    @property
+    def name(self) -> str: ...
+    @property
+    def value(self) -> int: ...
+
+class AdvisorStatus:
+    """
+    Advisor status per week (SimulationResult.advisor_weeks).
+
+    Members:
+
+      in_pool : available
+
+      absent : absent this week
+
+      not_joined : joins later
+
+      left : has left
+    """
+
+    __members__: typing.ClassVar[dict[str, AdvisorStatus]]
+    absent: typing.ClassVar[AdvisorStatus]
+    in_pool: typing.ClassVar[AdvisorStatus]
+    left: typing.ClassVar[AdvisorStatus]
+    not_joined: typing.ClassVar[AdvisorStatus]
+    @typing.overload
+    def __eq__(self, other: AdvisorStatus) -> bool: ...
+    @typing.overload
+    def __eq__(self, other: typing.Any) -> bool: ...
+    def __getstate__(self) -> int: ...
+    def __hash__(self) -> int: ...
+    def __index__(self) -> int: ...
+    def __init__(self, value: typing.SupportsInt | typing.SupportsIndex) -> None: ...
+    def __int__(self) -> int: ...
+    @typing.overload
+    def __ne__(self, other: AdvisorStatus) -> bool: ...
+    @typing.overload
+    def __ne__(self, other: typing.Any) -> bool: ...
+    def __repr__(self) -> str: ...
+    def __setstate__(self, state: typing.SupportsInt | typing.SupportsIndex) -> None: ...
+    def __str__(self) -> str: ...
+    @property
+    def name(self) -> str: ...
+    @property
+    def value(self) -> int: ...
 
 class Simulator:
     def __init__(
@@ -285,13 +808,7 @@ class DesignProblem:
         capacity: typing.Any = None,
         max_snap_m: typing.SupportsFloat | typing.SupportsIndex = ...,
     ) -> None: ...
-    def set_options(
-        self,
-        islands: str = "error",
-        balance: typing.SupportsFloat | typing.SupportsIndex = 1.0,
-        travel: typing.SupportsFloat | typing.SupportsIndex = 1.0,
-        compactness: typing.SupportsFloat | typing.SupportsIndex = 0.01,
-    ) -> None: ...
+    def set_options(self, islands: str, weights: DesignWeights) -> None: ...
     def set_travel(self, km: typing.Any, minutes: typing.Any = None) -> None:
         """
         Travel matrix (units x advisors, or units x units without advisors): entry [i, j] is the travel from origin j to unit i; NaN = unreachable.
@@ -326,12 +843,7 @@ def close_pairs(
 
 def design_areas(
     problem: DesignProblem,
-    k: typing.SupportsInt | typing.SupportsIndex,
-    seed: typing.SupportsInt | typing.SupportsIndex = 0,
-    starts: typing.SupportsInt | typing.SupportsIndex = 8,
-    threads: typing.SupportsInt | typing.SupportsIndex = 0,
-    time_limit_s: typing.SupportsFloat | typing.SupportsIndex = ...,
-    iterations: typing.SupportsInt | typing.SupportsIndex = 0,
+    options: DesignOptions,
     initial: typing.Any = None,
     fixed: typing.Any = None,
 ) -> dict: ...
@@ -362,8 +874,8 @@ def match_round(
     area_values: typing.Any,
     areas: typing.Any,
     travel: typing.Any,
-    weights: dict,
-    rules: dict,
+    weights: Weights,
+    rules: Rules,
 ) -> MatchRound: ...
 def nearest_other_group(
     xy: typing.Any,
@@ -378,6 +890,11 @@ def nearest_other_group(
 def read_numeric_field(
     source: str, layer: str, id_field: str, field: str
 ) -> tuple[list[str], numpy.typing.NDArray[numpy.float64]]: ...
+def read_table(source: str, layer: str = "", target_crs: str = "", source_crs: str = "") -> dict:
+    """
+    Reads a vector layer: dict(rows, columns=[(name, kind, values, valid)], geometry=[wkb or None] or None, crs_wkt).
+    """
+
 def same_crs(a: str, b: str) -> bool:
     """
     True when two CRS strings denote the same CRS.
@@ -408,18 +925,20 @@ def transform_points(
     xy: typing.Any, from_crs: str, to_crs: str
 ) -> numpy.typing.NDArray[numpy.float64]: ...
 def validate_scenario(spec: dict) -> None: ...
+def write_table(
+    dest: str,
+    layer: str,
+    rows: typing.SupportsInt | typing.SupportsIndex,
+    columns: list,
+    geometry: typing.Any = None,
+    crs: str = "",
+    overwrite: bool = True,
+) -> None:
+    """
+    Writes a table (columns as read_table returns them) as a layer of `dest`.
+    """
 
 COST_SCALE: int = 100
-ESCALATION_REASONS: list = [
-    "",
-    "no_advisor_for_service",
-    "no_expertise",
-    "all_excluded",
-    "all_out_of_radius",
-    "no_capacity",
-    "duplicate_request",
-    "pinned_advisor_unavailable",
-]
 SIMULATION_ESCALATION_KEYS: tuple = (
     "escalated_no_advisor_for_service",
     "escalated_no_expertise",
@@ -427,5 +946,4 @@ SIMULATION_ESCALATION_KEYS: tuple = (
     "escalated_all_out_of_radius",
     "escalated_no_capacity",
 )
-VERDICTS: list = ["eligible", "service", "expertise", "excluded", "radius", "capacity"]
 __version__: str = "0.1.0"

@@ -502,17 +502,17 @@ def transform(xy: Any, from_crs: Any, to_crs: Any = "EPSG:28992") -> np.ndarray:
 # command line ---------------------------------------------------------------------------
 def _cmd_locate(args) -> int:
     areas = read_areas(args.areas, args.id_field, layer=args.layer, crs=args.crs)
-    pts = pd.read_csv(args.points)
-    for c in (args.x, args.y):
-        if c not in pts.columns:
-            raise InvalidInputError(
-                f"{args.points}: missing column {c!r} (columns: {list(pts.columns)})"
-            )
-    xy = np.ascontiguousarray(pts[[args.x, args.y]].to_numpy(dtype=float))
+    from . import _io, schema
+
+    pts = _io.read_table(args.points, f"--points {args.points}")
+    coords = pts[[c for c in (args.x, args.y) if c in pts.columns]].rename(
+        columns={args.x: "x", args.y: "y"}
+    )
+    schema.POINTS.check_columns(coords, f"--points {args.points}")
+    xy = schema.POINTS.parse(coords, f"--points {args.points}").xy()
     ids = areas.locate_ids(xy)
     pts["area_id"] = ids
-    os.makedirs(os.path.dirname(os.path.abspath(args.out)), exist_ok=True)
-    pts.to_csv(args.out, index=False)
+    _io.write_csv(pts, args.out, "locate --out")
     counts = pd.Series(ids).value_counts(dropna=False)
     print(
         f"located {len(pts)} points in {len(areas)} areas; "

@@ -46,13 +46,24 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from . import _core
+from . import _core, _io, schema
 from .areas import AreaSet, _threads, points_xy, read_areas
 from .errors import InvalidInputError, InvalidTypeError
 
-__all__ = ["evaluate_plan", "design_areas", "AreaPlan", "plot_plan"]
+__all__ = [
+    "evaluate_plan",
+    "design_areas",
+    "AreaPlan",
+    "plot_plan",
+    "DesignWeights",
+    "DesignOptions",
+]
 
-_WEIGHT_KEYS = ("balance", "travel", "compactness")
+#: Objective weights (``weights=`` of :func:`design_areas` / :func:`evaluate_plan` also takes
+#: a dict of these fields); the C++ defaults are the only defaults.
+DesignWeights = _core.DesignWeights
+#: Search settings of :func:`design_areas` (its keyword arguments fill one of these).
+DesignOptions = _core.DesignOptions
 
 
 # input adapters ---------------------------------------------------------------------------
@@ -106,19 +117,16 @@ def _advisors(advisors: Any) -> tuple[np.ndarray, np.ndarray | None]:
         xy = points_xy(advisors, "advisors")
         cap = None
         if "capacity" in advisors.columns:
-            cap = np.ascontiguousarray(advisors["capacity"].to_numpy(dtype=float))
+            cap = schema.DESIGN_ADVISORS.parse_column(advisors, "capacity", "advisors")
         return xy, cap
     return points_xy(advisors, "advisors"), None
 
 
-def _weights(weights: Mapping[str, float] | None) -> dict[str, float]:
-    w = {"balance": 1.0, "travel": 1.0, "compactness": 0.01}
-    if weights:
-        unknown = set(weights) - set(_WEIGHT_KEYS)
-        if unknown:
-            raise InvalidInputError(f"unknown weight(s) {sorted(unknown)}; use {_WEIGHT_KEYS}")
-        w.update({k: float(v) for k, v in weights.items()})
-    return w
+def _weights(weights: Any) -> Any:
+    """A DesignWeights from None (the C++ defaults), a DesignWeights or a dict."""
+    from .matching import options
+
+    return options(weights, _core.DesignWeights, "weights")
 
 
 def _travel_matrix(travel: Any, origins: np.ndarray, destinations: np.ndarray):
@@ -152,7 +160,7 @@ class _Problem:
         if not math.isfinite(mb) or mb < 0:
             raise InvalidInputError(f"min_border_m must be finite and >= 0, got {min_border_m}")
         self.core = _core.DesignProblem.from_areas(self.units._impl, self.demand, mb)
-        self.core.set_options(islands, **self.weights)
+        self.core.set_options(islands, self.weights)
         if advisors is not None:
             xy, cap = _advisors(advisors)
             if len(xy) == 0:
@@ -197,7 +205,7 @@ class _Problem:
             demand=float(self.demand.sum()),
             capacity=float(df["capacity"].sum()),
             islands=self.islands,
-            weights=dict(self.weights),
+            weights=self.weights.to_dict(),
             links=[(str(ids[x]), str(ids[y])) for x, y in zip(links["a"], links["b"])],
         )
         df.attrs["summary"] = s
@@ -445,7 +453,7 @@ def design_areas(
     initial: Any = None,
     *,
     fixed: Any = None,
-    starts: int = 8,
+    starts: int | None = None,
     iterations: int | None = None,
     threads: int | None = None,
     islands: str = "error",
@@ -480,8 +488,8 @@ def design_areas(
         keeps the initial labels as ``area_ids``.
     fixed : array of bool, list of unit ids or Series by unit id, optional
         With ``initial``: units that keep their initial area.
-    starts : int, default 8
-        Independent multi-starts. ``iterations``: annealing proposals per start
+    starts : int, optional
+        Independent multi-starts (default ``DesignOptions().starts``, 8). ``iterations``: annealing proposals per start
         (default max(2000, 50 x units)). ``threads``: default all cores.
 
     Returns
@@ -529,22 +537,17 @@ def design_areas(
     limit = math.inf if time_limit_s is None else float(time_limit_s)
     if not limit > 0:
         raise InvalidInputError(f"time_limit_s must be > 0, got {time_limit_s}")
-    if int(starts) < 1:
-        raise InvalidInputError(f"starts must be >= 1, got {starts}")
-    if iterations is not None and int(iterations) < 1:
-        raise InvalidInputError(f"iterations must be >= 1, got {iterations}")
-    n_threads = _threads(threads)
-    res = _core.design_areas(
-        prob.core,
-        k,
-        int(seed),
-        int(starts),
-        n_threads,
-        limit,
-        0 if iterations is None else int(iterations),
-        init_codes,
-        fixed_arr,
-    )
+    opts = _core.DesignOptions(k=k, seed=int(seed), time_limit_s=limit)
+    if starts is not None:
+        opts.starts = starts
+    if opts.starts < 1:
+        raise InvalidInputError(f"starts must be >= 1, got {opts.starts}")
+    if iterations is not None:
+        opts.iterations = iterations
+        if opts.iterations < 1:
+            raise InvalidInputError(f"iterations must be >= 1, got {iterations}")
+    opts.threads = _threads(threads)
+    res = _core.design_areas(prob.core, opts, init_codes, fixed_arr)
     return AreaPlan(prob, res, area_ids, int(seed))
 
 
@@ -557,14 +560,16 @@ def _cmd_design(args) -> int:
         )
         demand = pd.Series(values, index=fids)
     else:
-        pts = pd.read_csv(args.demand_points)
-        for c in ("x", "y"):
-            if c not in pts.columns:
-                raise InvalidInputError(f"{args.demand_points}: missing column {c!r}")
-        idx = units.locate(np.ascontiguousarray(pts[["x", "y"]].to_numpy(dtype=float)))
+        what = f"--demand-points {args.demand_points}"
+        pts = schema.POINTS.read(args.demand_points, what)
+        idx = units.locate(schema.POINTS.parse(pts, what).xy())
         demand = np.bincount(idx[idx >= 0], minlength=len(units)).astype(float)
         print(f"demand: {int((idx >= 0).sum())} of {len(pts)} points inside the units")
-    advisors = pd.read_csv(args.advisors) if args.advisors else None
+    advisors = (
+        schema.DESIGN_ADVISORS.read(args.advisors, f"--advisors {args.advisors}")
+        if args.advisors
+        else None
+    )
     plan = design_areas(
         units,
         demand,
@@ -576,10 +581,10 @@ def _cmd_design(args) -> int:
         islands=args.islands,
         min_border_m=args.min_border,
     )
-    os.makedirs(os.path.dirname(os.path.abspath(args.out)) or ".", exist_ok=True)
+    _io.output_dir(os.path.dirname(os.path.abspath(args.out)) or ".", "design --out")
     plan.to_file(args.out)
     if args.assignment:
-        plan.assignment.to_csv(args.assignment)
+        _io.write_csv(plan.assignment, args.assignment, "design --assignment", index=True)
     report = plan.evaluate()
     print(report.round(3).to_string())
     s = report.attrs["summary"]

@@ -11,23 +11,25 @@ The input schema is documented in ``docs/input_schema.md``.
 
 from __future__ import annotations
 
-import dataclasses
 import difflib
 import math
 import os
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
 import pandas as pd
 
-from . import _core
+from . import _core, _io, schema
 from .areas import AreaSet, read_areas
-from .errors import CrsError, FileError, InvalidInputError, InvalidTypeError, UnknownIdError
+from .errors import CrsError, InvalidInputError, InvalidTypeError, UnknownIdError
 
 __all__ = [
     "Weights",
     "Rules",
+    "Escalation",
+    "Verdict",
     "RoundResult",
     "match",
     "read_table",
@@ -48,253 +50,39 @@ ESCALATION_REASONS = (
 #: Cost components reported per (request, advisor) pair, in points; total is their sum.
 COST_COMPONENTS = ("travel", "outside_area", "partial_expertise", "radius", "continuity", "load")
 
-_REASON_NAMES = list(_core.ESCALATION_REASONS)
-_VERDICT_NAMES = list(_core.VERDICTS)
-_NO_DATE = np.iinfo(np.int64).min
 
-APPLICANT_COLUMNS = {
-    "required": ("applicant_id", "x", "y", "service"),
-    "optional": (
-        "needs",
-        "priority",
-        "exclude",
-        "current_advisor",
-        "pinned",
-        "registered",
-        "farm_type",
-    ),
-}
-ADVISOR_COLUMNS = {
-    "required": ("advisor_id", "x", "y", "service", "capacity"),
-    "optional": ("expertise", "caseload", "radius_km", "radius_minutes", "areas"),
-}
+#: Soft-cost weights of a round (bound C++ struct; ``help(libmatch.Weights)`` lists every
+#: field with its meaning and unit; the C++ defaults are the only defaults).
+Weights = _core.Weights
+#: Hard-rule switches of a round (C++ ``RuleOptions``).
+Rules = _core.Rules
+#: Escalation reason codes (``Escalation.no_capacity.name == "no_capacity"``).
+Escalation = _core.Escalation
+#: Verdict codes of :meth:`RoundResult.explain`.
+Verdict = _core.Verdict
 
 
-@dataclass
-class Weights:
-    """Soft-cost weights of a round, in *points*; one point = one minute of travel at the
-    default ``travel_per_minute``. Costs are rounded to 0.01 point (integers internally), so
-    the optimum is exact.
-
-    Attributes
-    ----------
-    travel_per_minute : float, default 1.0
-        Points per travel minute from the advisor's base to the primary business location
-        (travel model: default straight line x1.3 at 60 km/h).
-    outside_area : float, default 30.0
-        Points when the primary location lies in none of the advisor's orientation areas
-        (never charged for advisors without ``areas`` or rounds without ``areas=``).
-    partial_expertise_per_tag : float, default 60.0
-        Points per needed expertise tag the advisor lacks (``Rules.allow_partial_expertise``).
-    load : float, default 60.0
-        Convex workload cost: the case that brings an advisor to utilisation
-        ``u = caseload_after / capacity`` costs ``load * u**2`` points, so work spreads.
-    continuity : float, default 45.0
-        Points for every advisor other than the request's ``current_advisor`` (not charged
-        when there is none, or when the current advisor is in ``exclude``: a no-klik case).
-    radius_penalty, radius_penalty_per_minute, radius_penalty_per_km : float, 120, 2, 2
-        Soft radius (``Rules.radius_hard=False``): fixed points beyond the radius plus points
-        per minute / km beyond ``radius_minutes`` / ``radius_km``.
-    unassigned_base : float, default -1 (automatic)
-        Cost of escalating a request. Negative = one point above the dearest candidate
-        assignment, so nobody is escalated while an eligible advisor has room.
-    unassigned_per_priority : float, default 200.0
-        Extra escalation cost per priority level (``max(priority, 0)``): scarce capacity
-        goes to urgent requests first.
-    """
-
-    travel_per_minute: float = 1.0
-    outside_area: float = 30.0
-    partial_expertise_per_tag: float = 60.0
-    load: float = 60.0
-    continuity: float = 45.0
-    radius_penalty: float = 120.0
-    radius_penalty_per_minute: float = 2.0
-    radius_penalty_per_km: float = 2.0
-    unassigned_base: float = -1.0
-    unassigned_per_priority: float = 200.0
+def enum_names(enum: Any) -> list[str]:
+    """Names of a bound enum by code: ``enum_names(_core.Verdict)[code]``."""
+    members = sorted(enum.__members__.values(), key=int)
+    assert [int(v) for v in members] == list(range(len(members)))
+    return [v.name for v in members]
 
 
-@dataclass
-class Rules:
-    """Hard-rule switches of a round.
-
-    Attributes
-    ----------
-    radius_hard : bool, default True
-        Requests beyond an advisor's ``radius_km`` / ``radius_minutes`` are ineligible;
-        False = eligible at ``Weights.radius_penalty``.
-    allow_partial_expertise : bool, default False
-        True = an advisor with at least one of the needed tags stays eligible and pays
-        ``Weights.partial_expertise_per_tag`` per missing tag.
-    duplicate_tolerance_m : float, default 25.0
-        Two requests with business locations this close are one case ("no double
-        engagement"); the later ``registered`` (else the larger ``applicant_id``) is escalated
-        as ``duplicate_request``. 0 disables the check.
-    max_travel_minutes : float, default inf
-        Hard cap on travel for every pair (also with a soft radius).
-    alternatives : int, default 3
-        Runner-up advisors reported per assignment.
-    threads : int, default 0
-        Worker threads (0 = all cores); results never depend on it.
-    """
-
-    radius_hard: bool = True
-    allow_partial_expertise: bool = False
-    duplicate_tolerance_m: float = 25.0
-    max_travel_minutes: float = math.inf
-    alternatives: int = 3
-    threads: int = 0
+_REASON_NAMES = ["" if n == "none" else n for n in enum_names(_core.Escalation)]
+_VERDICT_NAMES = enum_names(_core.Verdict)
 
 
 # ---- input tables --------------------------------------------------------------------------
 
-_GEO_EXT = (".geojson", ".json", ".gpkg", ".shp", ".fgb", ".parquet")
-_STR_COLUMNS = (
-    "applicant_id",
-    "advisor_id",
-    "service",
-    "needs",
-    "expertise",
-    "exclude",
-    "current_advisor",
-    "areas",
-    "farm_type",
-)
-
 
 def read_table(source: Any, what: str = "table") -> pd.DataFrame:
     """A DataFrame from a DataFrame, GeoDataFrame (points become ``x``/``y``) or a file path
-    (CSV; vector formats through geopandas). Id and tag columns are read as strings."""
-    if isinstance(source, (str, os.PathLike)):
-        path = os.fspath(source)
-        if not os.path.exists(path):
-            from .errors import FileMissingError
-
-            raise FileMissingError(f"{what}: file not found: {path}")
-        if path.lower().endswith(_GEO_EXT):
-            import geopandas as gpd
-
-            source = gpd.read_file(path)
-        else:
-            return pd.read_csv(path, dtype=dict.fromkeys(_STR_COLUMNS, str), keep_default_na=True)
-    if not isinstance(source, pd.DataFrame):
-        raise InvalidTypeError(
-            f"{what} must be a DataFrame, GeoDataFrame or file path, got {type(source).__name__}"
-        )
-    if hasattr(source, "geometry") and hasattr(source, "crs") and "geometry" in source:
-        geom = source.geometry
-        df = pd.DataFrame(source.drop(columns=source.geometry.name))
-        if len(geom) and not (geom.geom_type == "Point").all():
-            raise InvalidInputError(f"{what}: every geometry must be a Point")
-        if "x" not in df and "y" not in df:
-            df["x"] = geom.x.to_numpy(float) if len(geom) else np.empty(0)
-            df["y"] = geom.y.to_numpy(float) if len(geom) else np.empty(0)
-        return df
-    return source
-
-
-def _reproject_geo(source: Any, crs: str) -> Any:
-    """GeoDataFrames that declare a CRS are reprojected to the working CRS."""
-    if hasattr(source, "to_crs") and getattr(source, "crs", None) is not None:
-        return source.to_crs(crs)
-    return source
-
-
-def _check_columns(df: pd.DataFrame, spec: dict, what: str) -> None:
-    missing = [c for c in spec["required"] if c not in df.columns]
-    if missing:
-        raise InvalidInputError(f"{what}: missing required column(s) {missing}")
-    known = set(spec["required"]) | set(spec["optional"])
-    for col in df.columns:
-        if col in known:
-            continue
-        # Other columns are carried along and ignored, except likely misspellings of a rule
-        # column (a silently ignored 'exlude' would violate conflicts of interest).
-        close = difflib.get_close_matches(str(col).lower(), spec["optional"], n=1, cutoff=0.8)
-        if close and close[0] not in df.columns:
-            raise InvalidInputError(f"{what}: unknown column '{col}' (did you mean '{close[0]}'?)")
-
-
-def _ids(series: pd.Series, what: str, col: str) -> list[str]:
-    if series.isna().any():
-        raise InvalidInputError(
-            f"{what}: empty {col} in row(s) {list(np.flatnonzero(series.isna().to_numpy())[:5])}"
-        )
-    out = [str(v).strip() for v in series]
-    for k, v in enumerate(out):
-        if not v:
-            raise InvalidInputError(f"{what}: empty {col} in row {k}")
-    return out
-
-
-def _split(value: Any) -> list[str]:
-    if value is None or (isinstance(value, float) and math.isnan(value)) or value is pd.NA:
-        return []
-    return [p.strip() for p in str(value).split(";") if p.strip()]
-
-
-def _text(value: Any) -> str:
-    if value is None or value is pd.NA or (isinstance(value, float) and math.isnan(value)):
-        return ""
-    return str(value).strip()
-
-
-def _bool(value: Any, what: str) -> bool:
-    if isinstance(value, (bool, np.bool_)):
-        return bool(value)
-    t = _text(value).lower()
-    if t in ("", "0", "false", "no", "n", "f", "0.0"):
-        return False
-    if t in ("1", "true", "yes", "y", "t", "1.0"):
-        return True
-    raise InvalidInputError(f"{what}: pinned must be true/false, got '{t}'")
-
-
-def _coords(df: pd.DataFrame, ids: list[str], what: str) -> np.ndarray:
-    try:
-        xy = np.column_stack(
-            [pd.to_numeric(df["x"]).to_numpy(float), pd.to_numeric(df["y"]).to_numpy(float)]
-        )
-    except (ValueError, TypeError) as exc:
-        raise InvalidInputError(f"{what}: x and y must be numeric ({exc})") from None
-    bad = ~np.isfinite(xy).all(axis=1)
-    if bad.any():
-        raise InvalidInputError(
-            f"{what}: missing or non-finite coordinates for id(s) "
-            f"{sorted({ids[k] for k in np.flatnonzero(bad)})[:10]}"
-        )
-    return np.ascontiguousarray(xy.reshape(-1, 2))
-
-
-def _int_column(df: pd.DataFrame, col: str, ids: list[str], what: str, default: int | None):
-    if col not in df:
-        if default is None:
-            raise InvalidInputError(f"{what}: missing required column ['{col}']")
-        return np.full(len(df), default, dtype=np.int64)
-    v = pd.to_numeric(df[col], errors="coerce").to_numpy(float)
-    raw_missing = df[col].isna().to_numpy()
-    bad = (~raw_missing & ~np.isfinite(v)) | (np.isfinite(v) & (v != np.round(v)))
-    if default is None:
-        bad |= raw_missing
-    if bad.any():
-        k = int(np.flatnonzero(bad)[0])
-        raise InvalidInputError(
-            f"{what}: {col} of '{ids[k]}' must be an integer, got '{df[col].iloc[k]}'"
-        )
-    v = np.where(raw_missing, default if default is not None else 0, v)
-    return v.astype(np.int64)
-
-
-def _radius(df: pd.DataFrame, col: str, ids: list[str], what: str) -> np.ndarray:
-    if col not in df:
-        return np.full(len(df), np.inf)
-    v = pd.to_numeric(df[col], errors="coerce").to_numpy(float)
-    bad = ~df[col].isna().to_numpy() & (np.isnan(v) | (v < 0))
-    if bad.any():
-        k = int(np.flatnonzero(bad)[0])
-        raise InvalidInputError(f"{what}: {col} of advisor '{ids[k]}' must be a number >= 0")
-    return np.where(np.isnan(v), np.inf, v)
+    (CSV, or any OGR point layer). Id and tag columns of the requests and advisors schema are
+    read as strings. File problems raise :class:`FileError` / :class:`InvalidInputError`
+    naming the file."""
+    text = {*schema.REQUESTS.text_columns, *schema.ADVISORS.text_columns}
+    return _io.read_table(source, what, text)
 
 
 def _csr(lists: list[list[int]]) -> tuple[np.ndarray, np.ndarray]:
@@ -316,114 +104,73 @@ class _Prepared:
     args: dict = field(default_factory=dict)
 
 
-def _prepare(applicants: Any, advisors: Any, area_set: AreaSet | None) -> _Prepared:
-    crs = area_set.crs if area_set is not None else "EPSG:28992"
-    app = read_table(_reproject_geo(applicants, crs), "applicants")
-    adv = read_table(_reproject_geo(advisors, crs), "advisors")
-    _check_columns(app, APPLICANT_COLUMNS, "applicants")
-    _check_columns(adv, ADVISOR_COLUMNS, "advisors")
-
-    # Advisors.
-    adv = adv.reset_index(drop=True)
-    adv_ids = _ids(adv["advisor_id"], "advisors", "advisor_id")
-    seen: dict[str, int] = {}
-    for k, a in enumerate(adv_ids):
-        if a in seen:
-            raise InvalidInputError(f"advisors: duplicate advisor_id '{a}'")
-        seen[a] = k
-    adv_xy = _coords(adv, adv_ids, "advisors")
-    capacity = _int_column(adv, "capacity", adv_ids, "advisors", None)
-    caseload = _int_column(adv, "caseload", adv_ids, "advisors", 0)
-    for k, a in enumerate(adv_ids):
-        if capacity[k] < 0:
-            raise InvalidInputError(f"advisors: capacity of '{a}' is negative ({capacity[k]})")
-        if not 0 <= caseload[k] <= capacity[k]:
-            raise InvalidInputError(
-                f"advisors: caseload of '{a}' ({caseload[k]}) outside [0, capacity = {capacity[k]}]"
-            )
-    radius_km = _radius(adv, "radius_km", adv_ids, "advisors")
-    radius_min = _radius(adv, "radius_minutes", adv_ids, "advisors")
-
-    # Applicants: several rows per applicant_id are several locations, the first primary.
-    app = app.reset_index(drop=True)
-    row_ids = _ids(app["applicant_id"], "applicants", "applicant_id")
-    app_xy = _coords(app, row_ids, "applicants")
+def _locations(req: schema.Parsed) -> tuple[list[str], np.ndarray, np.ndarray, np.ndarray]:
+    """Several rows per applicant_id are several locations, the first primary: request ids in
+    first-seen order, the first row of each, CSR offsets and the location coordinates."""
+    row_ids = req.ids
     first: dict[str, int] = {}
     locs: dict[str, list[int]] = {}
     for k, a in enumerate(row_ids):
         first.setdefault(a, k)
         locs.setdefault(a, []).append(k)
     req_ids = list(first)
-    rows = app.iloc[[first[a] for a in req_ids]].reset_index(drop=True)
+    first_rows = np.fromiter((first[a] for a in req_ids), dtype=np.int64, count=len(req_ids))
     loc_index = np.fromiter(
         (k for a in req_ids for k in locs[a]), dtype=np.int64, count=len(row_ids)
     )
     loc_off = np.zeros(len(req_ids) + 1, dtype=np.int64)
     loc_off[1:] = np.cumsum([len(locs[a]) for a in req_ids])
-    loc_xy = np.ascontiguousarray(app_xy[loc_index])
+    return req_ids, first_rows, loc_off, np.ascontiguousarray(req.xy()[loc_index])
+
+
+def _area_lists(adv: schema.Parsed, area_set: AreaSet | None) -> list[list[int]]:
+    if area_set is None:
+        return [[] for _ in adv.ids]
+    index = {a: k for k, a in enumerate(area_set.ids)}
+    out = []
+    for k, lst in enumerate(adv["areas"]):
+        for a in lst:
+            if a not in index:
+                raise UnknownIdError(
+                    f"advisors: areas in row {k} (id '{adv.ids[k]}') lists an orientation "
+                    "area that is not in the areas layer"
+                )
+        out.append([index[a] for a in lst])
+    return out
+
+
+def _prepare(applicants: Any, advisors: Any, area_set: AreaSet | None) -> _Prepared:
+    crs = area_set.crs if area_set is not None else "EPSG:28992"
+    app = schema.REQUESTS.read(applicants, "applicants", crs=crs)
+    adv_df = schema.ADVISORS.read(advisors, "advisors", crs=crs)
+    adv = schema.ADVISORS.parse(adv_df, "advisors")
+    req = schema.REQUESTS.parse(app, "applicants")
+    adv_ids = adv.ids
+    seen = {a: k for k, a in reversed(list(enumerate(adv_ids)))}  # duplicates: C++ rejects
+
+    req_ids, first, loc_off, loc_xy = _locations(req)
+
+    def firsts(name: str) -> Any:
+        v = req[name]
+        return v[first] if isinstance(v, np.ndarray) else [v[k] for k in first]
 
     # Interned services and tags, numbered in sorted order (row order does not matter).
-    req_service = [_text(v) for v in rows["service"]]
-    adv_service = [_text(v) for v in adv["service"]]
-    for k, s in enumerate(req_service):
-        if not s:
-            raise InvalidInputError(f"applicants: empty service for '{req_ids[k]}'")
-    for k, s in enumerate(adv_service):
-        if not s:
-            raise InvalidInputError(f"advisors: empty service for '{adv_ids[k]}'")
+    req_service, adv_service = firsts("service"), adv["service"]
     services = sorted(set(req_service) | set(adv_service))
     svc_index = {s: k for k, s in enumerate(services)}
-    needs = [_split(v) for v in rows["needs"]] if "needs" in rows else [[] for _ in req_ids]
-    expertise = (
-        [_split(v) for v in adv["expertise"]] if "expertise" in adv else [[] for _ in adv_ids]
-    )
+    needs, expertise = firsts("needs"), adv["expertise"]
     tags = sorted({t for x in needs for t in x} | {t for x in expertise for t in x})
     tag_index = {t: k for k, t in enumerate(tags)}
 
-    priority = _int_column(rows, "priority", req_ids, "applicants", 0)
-    exclude = (
-        [[seen[a] for a in _split(v) if a in seen] for v in rows["exclude"]]
-        if "exclude" in rows
-        else [[] for _ in req_ids]
+    priority = firsts("priority")
+    exclude = [[seen[a] for a in lst if a in seen] for lst in firsts("exclude")]
+    current = np.array(
+        [seen.get(t, -2) if t else -1 for t in firsts("current_advisor")], dtype=np.int64
     )
-    current = np.full(len(req_ids), -1, dtype=np.int64)
-    if "current_advisor" in rows:
-        for k, v in enumerate(rows["current_advisor"]):
-            t = _text(v)
-            if t:
-                current[k] = seen.get(t, -2)
-    pinned = np.zeros(len(req_ids), dtype=np.int64)
-    if "pinned" in rows:
-        pinned = np.array(
-            [_bool(v, f"applicants '{req_ids[k]}'") for k, v in enumerate(rows["pinned"])],
-            dtype=np.int64,
-        )
-    registered = np.full(len(req_ids), _NO_DATE, dtype=np.int64)
-    if "registered" in rows:
-        try:
-            dates = pd.to_datetime(rows["registered"], errors="raise")
-        except (ValueError, TypeError) as exc:
-            raise InvalidInputError(f"applicants: unreadable registered date ({exc})") from None
-        ok = dates.notna().to_numpy()
-        days = (dates[ok] - pd.Timestamp("1970-01-01")).dt.days.to_numpy(np.int64)
-        registered[ok] = days
-
-    areas_lists: list[list[int]] = [[] for _ in adv_ids]
-    if area_set is not None and "areas" in adv:
-        index = {a: k for k, a in enumerate(area_set.ids)}
-        for k, v in enumerate(adv["areas"]):
-            for a in _split(v):
-                if a not in index:
-                    raise UnknownIdError(
-                        f"advisors: orientation area '{a}' of advisor "
-                        f"'{adv_ids[k]}' is not in the areas"
-                    )
-                areas_lists[k].append(index[a])
-
     need_off, need_val = _csr([[tag_index[t] for t in x] for x in needs])
     excl_off, excl_val = _csr(exclude)
     exp_off, exp_val = _csr([[tag_index[t] for t in x] for x in expertise])
-    area_off, area_val = _csr(areas_lists)
+    area_off, area_val = _csr(_area_lists(adv, area_set))
     args = {
         "req_ids": req_ids,
         "loc_offsets": loc_off,
@@ -435,23 +182,23 @@ def _prepare(applicants: Any, advisors: Any, area_set: AreaSet | None) -> _Prepa
         "excl_offsets": excl_off,
         "excl_values": excl_val,
         "current": current,
-        "pinned": pinned,
-        "registered": registered,
+        "pinned": firsts("pinned").astype(np.int64),
+        "registered": firsts("registered"),
         "adv_ids": adv_ids,
-        "adv_xy": adv_xy,
+        "adv_xy": adv.xy(),
         "adv_service": np.array([svc_index[s] for s in adv_service], dtype=np.int64),
         "exp_offsets": exp_off,
         "exp_values": exp_val,
-        "capacity": capacity,
-        "caseload": caseload,
-        "radius_km": radius_km,
-        "radius_minutes": radius_min,
+        "capacity": adv["capacity"],
+        "caseload": adv["caseload"],
+        "radius_km": adv["radius_km"],
+        "radius_minutes": adv["radius_minutes"],
         "area_offsets": area_off,
         "area_values": area_val,
     }
-    rows = rows.assign(service=req_service, priority=priority)
-    adv = adv.assign(service=adv_service)
-    return _Prepared(req_ids, rows, adv_ids, adv, services, args)
+    rows = app.iloc[first].reset_index(drop=True).assign(service=req_service, priority=priority)
+    adv_df = adv_df.assign(service=adv_service)
+    return _Prepared(req_ids, rows, adv_ids, adv_df, services, args)
 
 
 # ---- the result ----------------------------------------------------------------------------
@@ -733,14 +480,7 @@ class RoundResult:
     def _write_tables(
         self, out_dir: str | os.PathLike, *, rounded: bool = False, excel: bool = False
     ) -> list[str]:
-        if os.path.exists(out_dir) and not os.path.isdir(out_dir):
-            raise FileError(f"output directory '{os.fspath(out_dir)}' is an existing file")
-        try:
-            os.makedirs(out_dir, exist_ok=True)
-        except OSError as exc:
-            raise FileError(
-                f"cannot create output directory '{os.fspath(out_dir)}': {exc.strerror}"
-            ) from None
+        _io.output_dir(out_dir, "round result")
         paths = []
         names = ["assignments", "alternatives", "escalations", "loads"]
         if isinstance(getattr(self, "referrals", None), pd.DataFrame):
@@ -750,13 +490,10 @@ class RoundResult:
             df = getattr(self, name)
             if rounded:
                 df = _rounded(df)
-            try:
-                if excel:
-                    df.to_csv(p, index=False, sep=";", decimal=",", encoding="utf-8-sig")
-                else:
-                    df.to_csv(p, index=False)
-            except OSError as exc:
-                raise FileError(f"cannot write '{p}': {exc.strerror}") from None
+            if excel:
+                _io.write_csv(df, p, "round result", sep=";", decimal=",", encoding="utf-8-sig")
+            else:
+                _io.write_csv(df, p, "round result")
             paths.append(p)
         return paths
 
@@ -1021,8 +758,8 @@ def match(
     CrsError
         when ``travel`` is a road network in another CRS than ``areas``.
     """
-    w = _options(weights, Weights, "weights")
-    r = _options(rules, Rules, "rules")
+    w = options(weights, Weights, "weights")
+    r = options(rules, Rules, "rules")
     area_set = _as_areas(areas)
     _check_travel_crs(travel, area_set)
     prep = _prepare(applicants, advisors, area_set)
@@ -1030,8 +767,8 @@ def match(
         **prep.args,
         areas=None if area_set is None else area_set._impl,
         travel=travel,
-        weights=dataclasses.asdict(w),
-        rules=dataclasses.asdict(r),
+        weights=w,
+        rules=r,
     )
     res = RoundResult(core, prep, w, r)
     res._crs = area_set.crs if area_set is not None else "EPSG:28992"
@@ -1056,18 +793,30 @@ def _check_travel_crs(travel: Any, area_set: AreaSet | None) -> None:
         )
 
 
-def _options(value: Any, cls: type, what: str):
+def _suggest(key: str, allowed: Any) -> str:
+    close = difflib.get_close_matches(key, list(allowed), n=1)
+    return f" (did you mean {close[0]!r}?)" if close else ""
+
+
+def options(value: Any, cls: type, what: str):
+    """A ``Weights`` / ``Rules`` / ``DesignWeights`` from None (the C++ defaults), an instance
+    or a dict of fields; UnknownIdError for an unknown field (with the closest known one),
+    InvalidTypeError / InvalidInputError naming the field for a bad value."""
     if value is None:
         return cls()
     if isinstance(value, cls):
         return value
-    if isinstance(value, dict):
-        names = {f.name for f in dataclasses.fields(cls)}
-        unknown = sorted(set(value) - names)
-        if unknown:
-            raise UnknownIdError(f"{what}: unknown field(s) {unknown}; known: {sorted(names)}")
-        return cls(**value)
-    raise InvalidTypeError(f"{what} must be a {cls.__name__}, a dict or None")
+    if isinstance(value, Mapping):
+        for key in value:
+            if key not in cls._fields:
+                raise UnknownIdError(
+                    f"{what}: unknown field {str(key)!r}{_suggest(str(key), cls._fields)}; "
+                    f"known: {', '.join(cls._fields)}"
+                )
+        return cls(**{str(k): v for k, v in value.items()})
+    raise InvalidTypeError(
+        f"{what} must be a libmatch.{cls.__name__}, a dict or None, got {type(value).__name__}"
+    )
 
 
 # ---- command line --------------------------------------------------------------------------
@@ -1151,8 +900,8 @@ def _cmd_round(args) -> int:
 
 def farms_per_municipality(farms: Any, municipalities: AreaSet) -> pd.DataFrame:
     """Number of farms per municipality (point in polygon), all municipalities listed."""
-    df = read_table(farms, "farms")
-    xy = _coords(df, [str(i) for i in range(len(df))], "farms")
+    df = schema.POINTS.read(farms, "farms")
+    xy = schema.POINTS.parse(df, "farms").xy()
     idx = municipalities.locate(xy)
     counts = np.bincount(idx[idx >= 0], minlength=len(municipalities))
     out = pd.DataFrame({"municipality": municipalities.ids, "farms": counts})
@@ -1168,10 +917,10 @@ def _cmd_run_demo(args) -> int:
         from .datasets import directory
 
         data = str(directory())
-    os.makedirs(out, exist_ok=True)
+    _io.output_dir(out, "run-demo --out")
     muni = read_areas(os.path.join(data, "municipalities.geojson"), "id")
     farms = farms_per_municipality(os.path.join(data, "farms.csv"), muni)
-    farms.to_csv(os.path.join(out, "farms_per_municipality.csv"), index=False)
+    _io.write_csv(farms, os.path.join(out, "farms_per_municipality.csv"), "run-demo --out")
     print(
         f"Farms per municipality ({int(farms['farms'].sum())} farms located, "
         f"{farms.attrs['outside']} outside every municipality)"

@@ -57,7 +57,6 @@ Durations: a number (fixed weeks) or ``{"dist": "fixed", "weeks": w}``,
 
 from __future__ import annotations
 
-import dataclasses
 import difflib
 import json
 import math
@@ -70,11 +69,27 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from . import _core
+from . import _core, _io, schema
 from .areas import AreaSet, _threads, read_areas
 from .errors import FileMissingError, InvalidInputError, InvalidTypeError, UnknownIdError
+from .matching import _REASON_NAMES, Rules, Weights, enum_names, options
 
-__all__ = ["Scenario", "SimulationResult", "simulate", "simulate_many", "parse_seeds"]
+__all__ = [
+    "Scenario",
+    "SimulationResult",
+    "simulate",
+    "simulate_many",
+    "parse_seeds",
+    "CaseStatus",
+    "StintEnd",
+    "AdvisorStatus",
+]
+
+#: Codes of ``SimulationResult.cases["status"]``, ``assignments["end"]`` and
+#: ``advisor_weeks["status"]`` (the categories are the member names).
+CaseStatus = _core.CaseStatus
+StintEnd = _core.StintEnd
+AdvisorStatus = _core.AdvisorStatus
 
 _TOP_KEYS = (
     "name",
@@ -112,19 +127,10 @@ _ARRIVAL_KEYS = (
     "last_week",
 )
 _EVENT_KEYS = ("week", "type", "advisor_id", "advisor", "weeks", "capacity")
-_STATUS = ("waiting", "in_service", "completed", "escalated", "referred")
-_STINT_END = ("running", "completed", "no_klik", "reassigned")
-_ADVISOR_STATUS = ("in_pool", "absent", "not_joined", "left")
-_REASONS = (
-    "",
-    "no_advisor_for_service",
-    "no_expertise",
-    "all_excluded",
-    "all_out_of_radius",
-    "no_capacity",
-    "duplicate_request",
-    "pinned_advisor_unavailable",
-)
+_STATUS = tuple(enum_names(_core.CaseStatus))
+_STINT_END = tuple(enum_names(_core.StintEnd))
+_ADVISOR_STATUS = tuple(enum_names(_core.AdvisorStatus))
+_REASONS = tuple(_REASON_NAMES)
 
 
 # ---- small helpers -------------------------------------------------------------------------
@@ -167,30 +173,12 @@ def _tags(value: Any) -> list[str]:
     return sorted({p.strip() for p in str(value).split(";") if p.strip()})
 
 
-def _radius(value: Any) -> float:
-    if value is None or value == "":
-        return math.inf
-    v = float(value)
-    return math.inf if math.isnan(v) else v
+_TABLES = {"advisors": schema.ADVISORS, "locations": schema.LOCATIONS, "replay": schema.REPLAY}
 
 
-def _read_csv(source: Any, what: str) -> pd.DataFrame:
-    if isinstance(source, pd.DataFrame):
-        return source.copy()
-    path = Path(source)
-    if not path.exists():
-        raise FileMissingError(f"scenario: {what} file {os.fspath(path)!r} does not exist")
-    if path.suffix.lower() in (".csv", ".txt"):
-        return pd.read_csv(
-            path,
-            dtype=dict.fromkeys(
-                ("advisor_id", "service", "expertise", "areas", "needs", "farm_type"), str
-            ),
-            keep_default_na=True,
-        )
-    from .matching import read_table  # vector formats (GeoDataFrames with points)
-
-    return read_table(os.fspath(path), what)
+def _read_table(source: Any, key: str) -> pd.DataFrame:
+    """A scenario table (path or DataFrame) read and column-checked by its schema."""
+    return _TABLES[key].read(source, f"scenario: {key}")
 
 
 def parse_seeds(text: str | int | Iterable[int]) -> list[int]:
@@ -333,49 +321,97 @@ class Scenario:
         return value
 
     def _build(self) -> None:
+        """Compiles the config into the spec dict of ``_core.Simulator``, in phases."""
         cfg = self._config
-        # services
+        service_names, svc_specs = self._services(cfg)
+        svc_index = {s: k for k, s in enumerate(service_names)}
+        self.areas = self._area_set(cfg)
+        area_ids = self.areas.ids if self.areas is not None else []
+        area_index = {a: k for k, a in enumerate(area_ids)}
+        events_cfg, joiners = self._event_configs(cfg)
+        adv = self._advisors(cfg, joiners, svc_index, service_names, area_index)
+        tags: set[str] = {t for ts in adv["expertise"] for t in ts}
+        loc, xy, n_pool, pool_area, replay = self._locations(cfg, svc_index, tags)
+        streams = self._streams(cfg, svc_index, service_names, tags, loc, pool_area, area_index)
+        tag_names = sorted(tags)
+        tag_index = {t: k for k, t in enumerate(tag_names)}
+        for st in streams:
+            st["needs"] = [(tag_index[t], p) for t, p in st["needs"]]
+        adv["expertise"] = [[tag_index[t] for t in ts] for ts in adv["expertise"]]
+        spec = {
+            "name": self.name,
+            "horizon_weeks": _integer(cfg.get("horizon_weeks", 52), "horizon_weeks"),
+            "services": svc_specs,
+            "tags": tag_names,
+            "advisors": adv,
+            "locations": xy,
+            "arrivals": streams,
+            "replay": self._replay_spec(replay, n_pool, svc_index, tag_index),
+            "events": self._events(events_cfg, self._advisor_index),
+            "areas": self.areas,
+            "travel": self._travel(cfg.get("travel")),
+            "weights": self._options(cfg.get("weights"), "weights"),
+            "rules": self._options(cfg.get("rules"), "rules"),
+            **self._settings(cfg),
+        }
+        self._spec = spec
+        self.service_names = service_names
+        self.tag_names = tag_names
+        self.horizon_weeks = spec["horizon_weeks"]
+        self._location_xy = xy
+        self._location_area = np.concatenate([pool_area, self._locate(xy[n_pool:])])
+        _core.validate_scenario(spec)  # typed errors now, not on first run
+
+    def _locate(self, xy: np.ndarray) -> np.ndarray:
+        if self.areas is None or len(xy) == 0:
+            return np.full(len(xy), -1, dtype=np.int64)
+        return self.areas.locate(xy)
+
+    @staticmethod
+    def _settings(cfg: Mapping) -> dict:
+        return {
+            "no_klik_probability": _number(
+                cfg.get("no_klik_probability", 0.0), "no_klik_probability"
+            ),
+            "escalate_after_weeks": _integer(
+                cfg.get("escalate_after_weeks", 4), "escalate_after_weeks"
+            ),
+            "reassign_absence_weeks": _integer(
+                cfg.get("reassign_absence_weeks", 0), "reassign_absence_weeks"
+            ),
+            "initial_cases": bool(cfg.get("initial_cases", True)),
+        }
+
+    def _services(self, cfg: Mapping) -> tuple[list[str], list[dict]]:
         services = cfg.get("services")
         if not isinstance(services, Mapping) or not services:
             raise InvalidInputError(
                 "scenario: 'services' must be a non-empty object "
                 "{name: {duration_weeks: ..., hours_per_case: ...}}"
             )
-        service_names = [str(s) for s in services]
-        svc_index = {s: k for k, s in enumerate(service_names)}
-        svc_specs = [self._service(n, services[n]) for n in services]
+        return [str(s) for s in services], [self._service(n, services[n]) for n in services]
 
-        # areas
+    def _area_set(self, cfg: Mapping) -> AreaSet | None:
         areas = cfg.get("areas")
         if areas is None:
-            area_set = None
-        elif isinstance(areas, AreaSet):
-            area_set = areas
-        elif isinstance(areas, _core.AreaSet):
-            area_set = AreaSet(areas)
-        elif isinstance(areas, dict) and "wkb" in areas:  # pickled form
-            area_set = AreaSet.from_wkb(areas["wkb"], areas["ids"], crs=areas["crs"])
-        elif isinstance(areas, (str, os.PathLike)):
-            area_set = read_areas(
+            return None
+        if isinstance(areas, AreaSet):
+            return areas
+        if isinstance(areas, _core.AreaSet):
+            return AreaSet(areas)
+        if isinstance(areas, dict) and "wkb" in areas:  # pickled form
+            return AreaSet.from_wkb(areas["wkb"], areas["ids"], crs=areas["crs"])
+        if isinstance(areas, (str, os.PathLike)):
+            return read_areas(
                 self._path(areas), str(cfg.get("area_id_field", "id")), layer=cfg.get("area_layer")
             )
-        else:
-            raise InvalidTypeError(
-                f"scenario: 'areas' must be a file path or an AreaSet, got {type(areas).__name__}"
-            )
-        self.areas = area_set
-        area_ids = area_set.ids if area_set is not None else []
-        area_index = {a: k for k, a in enumerate(area_ids)}
+        raise InvalidTypeError(
+            f"scenario: 'areas' must be a file path or an AreaSet, got {type(areas).__name__}"
+        )
 
-        # advisors (+ joiners from the events)
-        if "advisors" not in cfg:
-            raise InvalidInputError("scenario: 'advisors' (a CSV path or DataFrame) is required")
-        adv = _read_csv(self._path(cfg["advisors"]), "advisors")
-        for col in ("advisor_id", "x", "y", "service", "capacity"):
-            if col not in adv.columns:
-                raise InvalidInputError(
-                    f"scenario: advisors table lacks column {col!r} (columns: {list(adv.columns)})"
-                )
+    @staticmethod
+    def _event_configs(cfg: Mapping) -> tuple[list, list[dict]]:
+        """The events list (keys checked) and the advisor rows of its join events."""
         events_cfg = cfg.get("events") or []
         if not isinstance(events_cfg, list):
             raise InvalidTypeError("scenario: 'events' must be a list")
@@ -390,81 +426,86 @@ class Scenario:
                         f"advisor row (advisor_id, x, y, service, capacity, ...)"
                     )
                 joiners.append(dict(row))
-        if joiners:
-            adv = pd.concat([adv, pd.DataFrame(joiners)], ignore_index=True)
-        adv = adv.reset_index(drop=True)
-        self.advisors = adv
-        ids = [str(i) for i in adv["advisor_id"]]
-        adv_index = {}
-        for k, i in enumerate(ids):
-            if i in adv_index:
-                raise InvalidInputError(
-                    f"scenario: advisor id {i!r} appears twice (a join event "
-                    f"must bring a new advisor)"
-                )
-            adv_index[i] = k
-        tags: set[str] = set()
-        adv_tags = [_tags(v) for v in adv.get("expertise", pd.Series([None] * len(adv)))]
-        for t in adv_tags:
-            tags.update(t)
-        adv_service = []
-        for i, s in zip(ids, adv["service"]):
-            if str(s) not in svc_index:
-                raise UnknownIdError(
-                    f"scenario: advisor {i!r} works for service {s!r}, which is not "
-                    f"in 'services' ({', '.join(service_names)})"
-                )
-            adv_service.append(svc_index[str(s)])
-        adv_areas = []
-        for i, v in zip(ids, adv.get("areas", pd.Series([None] * len(adv)))):
-            lst = _tags(v)
-            if lst and area_set is None:
-                raise InvalidInputError(
-                    f"scenario: advisor {i!r} lists areas but the scenario has no 'areas' layer"
-                )
-            for a in lst:
-                if a not in area_index:
-                    raise UnknownIdError(
-                        f"scenario: advisor {i!r} lists area {a!r}, which is not in the areas layer"
-                    )
-            adv_areas.append(sorted(area_index[a] for a in lst))
+        return events_cfg, joiners
 
-        # locations (+ replay points)
-        if "locations" in cfg and cfg["locations"] is not None:
-            loc = _read_csv(self._path(cfg["locations"]), "locations")
-            for col in ("x", "y"):
-                if col not in loc.columns:
-                    raise InvalidInputError(f"scenario: locations table lacks column {col!r}")
-            loc = loc.reset_index(drop=True)
+    def _advisors(self, cfg, joiners, svc_index, service_names, area_index) -> dict:
+        """The advisors table (plus joiners, who start empty) as the spec's column dict;
+        expertise stays as tag names until every tag is known."""
+        if "advisors" not in cfg:
+            raise InvalidInputError("scenario: 'advisors' (a CSV path or DataFrame) is required")
+        adv_df = _read_table(self._path(cfg["advisors"]), "advisors")
+        if joiners:
+            adv_df = pd.concat([adv_df, pd.DataFrame(joiners)], ignore_index=True)
+        adv_df = adv_df.reset_index(drop=True)
+        self.advisors = adv_df
+        adv = schema.ADVISORS.parse(adv_df, "scenario: advisors")
+        ids = adv.ids
+        self.advisor_ids = ids
+        self._advisor_index = {}
+        for k, i in enumerate(ids):
+            self._advisor_index.setdefault(i, k)  # duplicates: validate_scenario names them
+        service = []
+        for k, (i, s) in enumerate(zip(ids, adv["service"])):
+            if s not in svc_index:
+                raise UnknownIdError(
+                    f"scenario: advisors: service in row {k} (id '{i}') is not in 'services' "
+                    f"({', '.join(service_names)})"
+                )
+            service.append(svc_index[s])
+        areas = []
+        for k, (i, lst) in enumerate(zip(ids, adv["areas"])):
+            if lst and self.areas is None:
+                raise InvalidInputError(
+                    f"scenario: advisor '{i}' lists areas but the scenario has no 'areas' layer"
+                )
+            if any(a not in area_index for a in lst):
+                raise UnknownIdError(
+                    f"scenario: advisors: areas in row {k} (id '{i}') lists an area that is not "
+                    "in the areas layer"
+                )
+            areas.append(sorted(area_index[a] for a in lst))
+        n_join = len(joiners)
+        caseload = adv["caseload"].copy()
+        if n_join:
+            caseload[len(ids) - n_join :] = 0  # joiners start empty
+        return {
+            "advisor_id": ids,
+            "xy": adv.xy(),
+            "service": np.asarray(service, dtype=np.int64),
+            "expertise": [sorted(ts) for ts in adv["expertise"]],
+            "capacity": adv["capacity"],
+            "caseload": caseload,
+            "radius_km": adv["radius_km"],
+            "radius_minutes": adv["radius_minutes"],
+            "areas": areas,
+        }
+
+    def _locations(self, cfg, svc_index, tags):
+        """The location pool, then the replay points: (pool table, all xy, pool size, pool
+        areas, replay table)."""
+        if cfg.get("locations") is not None:
+            loc = schema.LOCATIONS.read(self._path(cfg["locations"]), "scenario: locations")
+            loc_xy = schema.LOCATIONS.parse(loc, "scenario: locations").xy()
         else:
             loc = pd.DataFrame({"x": pd.Series(dtype=float), "y": pd.Series(dtype=float)})
+            loc_xy = np.empty((0, 2))
         self.locations = loc
         n_pool = len(loc)
-        replay_df, replay_xy = self._replay(cfg, svc_index, tags)
-        xy = np.ascontiguousarray(
-            np.vstack([loc[["x", "y"]].to_numpy(float).reshape(-1, 2), replay_xy]), dtype=np.float64
-        )
-        pool_area = (
-            area_set.locate(xy[:n_pool])
-            if area_set is not None and n_pool
-            else np.full(n_pool, -1, dtype=np.int64)
-        )
+        replay, replay_xy = self._replay(cfg, svc_index, tags)
+        xy = np.ascontiguousarray(np.vstack([loc_xy, replay_xy]), dtype=np.float64)
+        return loc, xy, n_pool, self._locate(xy[:n_pool]), replay
 
-        # arrivals
+    def _streams(self, cfg, svc_index, service_names, tags, loc, pool_area, area_index):
         arrivals_cfg = cfg.get("arrivals") or []
         if not isinstance(arrivals_cfg, list):
             raise InvalidTypeError("scenario: 'arrivals' must be a list of streams")
-        streams = []
-        for k, a in enumerate(arrivals_cfg):
-            streams.append(
-                self._stream(k, a, svc_index, service_names, tags, loc, pool_area, area_index)
-            )
-        tag_names = sorted(tags)
-        tag_index = {t: k for k, t in enumerate(tag_names)}
-        for st in streams:
-            st["needs"] = [(tag_index[t], p) for t, p in st["needs"]]
+        return [
+            self._stream(k, a, svc_index, service_names, tags, loc, pool_area, area_index)
+            for k, a in enumerate(arrivals_cfg)
+        ]
 
-        # events
+    @staticmethod
+    def _events(events_cfg: list, adv_index: Mapping[str, int]) -> list[dict]:
         events = []
         for k, e in enumerate(events_cfg):
             kind = e.get("type")
@@ -473,10 +514,10 @@ class Scenario:
                     f"scenario: events[{k}].type {kind!r} is not one of join, "
                     f"leave, absence, capacity"
                 )
-            who = e["advisor"]["advisor_id"] if kind == "join" else e.get("advisor_id")
+            who = e["advisor"].get("advisor_id") if kind == "join" else e.get("advisor_id")
             if who is None:
                 raise InvalidInputError(f"scenario: events[{k}] ({kind}) needs 'advisor_id'")
-            if str(who) not in adv_index:
+            if str(who).strip() not in adv_index:
                 raise UnknownIdError(
                     f"scenario: events[{k}] ({kind}) names advisor {who!r}, which "
                     f"is not in the advisors table"
@@ -484,82 +525,14 @@ class Scenario:
             ev = {
                 "week": _integer(e.get("week"), f"events[{k}].week"),
                 "type": kind,
-                "advisor": adv_index[str(who)],
+                "advisor": adv_index[str(who).strip()],
             }
             if kind == "absence":
                 ev["weeks"] = _integer(e.get("weeks"), f"events[{k}].weeks")
             if kind == "capacity":
                 ev["capacity"] = _integer(e.get("capacity"), f"events[{k}].capacity")
             events.append(ev)
-
-        caseload = adv["caseload"] if "caseload" in adv.columns else pd.Series(0, index=adv.index)
-        join_ids = {str(j["advisor_id"]) for j in joiners}
-        spec = {
-            "name": self.name,
-            "horizon_weeks": _integer(cfg.get("horizon_weeks", 52), "horizon_weeks"),
-            "services": svc_specs,
-            "tags": tag_names,
-            "advisors": {
-                "advisor_id": ids,
-                "xy": np.ascontiguousarray(adv[["x", "y"]].to_numpy(float)),
-                "service": np.asarray(adv_service, dtype=np.int64),
-                "expertise": [[tag_index[t] for t in ts] for ts in adv_tags],
-                "capacity": np.asarray(
-                    [_integer(v, f"advisor {i!r} capacity") for i, v in zip(ids, adv["capacity"])],
-                    dtype=np.int64,
-                ),
-                # joiners start empty; NaN caseload = 0
-                "caseload": np.asarray(
-                    [
-                        0
-                        if (i in join_ids or pd.isna(v))
-                        else _integer(v, f"advisor {i!r} caseload")
-                        for i, v in zip(ids, caseload)
-                    ],
-                    dtype=np.int64,
-                ),
-                "radius_km": np.asarray(
-                    [_radius(v) for v in adv.get("radius_km", [None] * len(adv))], dtype=float
-                ),
-                "radius_minutes": np.asarray(
-                    [_radius(v) for v in adv.get("radius_minutes", [None] * len(adv))], dtype=float
-                ),
-                "areas": adv_areas,
-            },
-            "locations": xy,
-            "arrivals": streams,
-            "replay": self._replay_spec(replay_df, n_pool, svc_index, tag_index),
-            "events": events,
-            "areas": area_set,
-            "travel": self._travel(cfg.get("travel")),
-            "weights": self._options(cfg.get("weights"), "weights"),
-            "rules": self._options(cfg.get("rules"), "rules"),
-            "no_klik_probability": _number(
-                cfg.get("no_klik_probability", 0.0), "no_klik_probability"
-            ),
-            "escalate_after_weeks": _integer(
-                cfg.get("escalate_after_weeks", 4), "escalate_after_weeks"
-            ),
-            "reassign_absence_weeks": _integer(
-                cfg.get("reassign_absence_weeks", 0), "reassign_absence_weeks"
-            ),
-            "initial_cases": bool(cfg.get("initial_cases", True)),
-        }
-        self._spec = spec
-        self.service_names = service_names
-        self.tag_names = tag_names
-        self.advisor_ids = ids
-        self.horizon_weeks = spec["horizon_weeks"]
-        self._location_xy = xy
-        self._location_area = np.concatenate(
-            [
-                pool_area,
-                area_set.locate(xy[n_pool:])
-                if area_set is not None and len(xy) > n_pool
-                else np.full(len(xy) - n_pool, -1, dtype=np.int64),
-            ]
-        )
-        _core.validate_scenario(spec)  # typed errors now, not on first run
+        return events
 
     def _service(self, name: str, s: Any) -> dict:
         what = f"services[{name!r}]"
@@ -693,55 +666,48 @@ class Scenario:
         return st
 
     def _replay(self, cfg, svc_index, tags):
+        """The replay table parsed (first row per applicant), or None; and its points."""
         src = cfg.get("replay")
         if src is None:
             return None, np.empty((0, 2))
-        df = _read_csv(self._path(src), "replay").reset_index(drop=True)
-        for col in ("x", "y", "service"):
-            if col not in df.columns:
-                raise InvalidInputError(f"scenario: replay table lacks column {col!r}")
-        if "week" not in df.columns:
-            if "registered" not in df.columns or cfg.get("start_date") is None:
-                raise InvalidInputError(
-                    "scenario: the replay table needs a 'week' column, or "
-                    "'registered' dates and a scenario 'start_date'"
-                )
-            start = pd.Timestamp(cfg["start_date"])
-            days = (pd.to_datetime(df["registered"]) - start).dt.days
-            df["week"] = np.floor_divide(days.to_numpy(), 7)
+        df = schema.REPLAY.read(self._path(src), "scenario: replay")
+        if "week" not in df.columns and (
+            "registered" not in df.columns or cfg.get("start_date") is None
+        ):
+            raise InvalidInputError(
+                "scenario: the replay table needs a 'week' column, or "
+                "'registered' dates and a scenario 'start_date'"
+            )
         if "applicant_id" in df.columns:  # several rows per applicant: keep the primary one
             df = df.drop_duplicates("applicant_id", keep="first").reset_index(drop=True)
-        for k, s in enumerate(df["service"]):
-            if str(s) not in svc_index:
-                raise UnknownIdError(
-                    f"scenario: replay row {k}: service {s!r} is not in 'services'"
-                )
-        for v in df.get("needs", []):
-            tags.update(_tags(v))
-        return df, df[["x", "y"]].to_numpy(float).reshape(-1, 2)
+        rep = schema.REPLAY.parse(df, "scenario: replay")
+        if "week" not in df.columns:
+            reg = rep["registered"]
+            if (reg == schema.NO_DATE).any():
+                k = int(np.flatnonzero(reg == schema.NO_DATE)[0])
+                raise InvalidInputError(f"scenario: replay: registered in row {k} is empty")
+            start = (pd.Timestamp(cfg["start_date"]) - pd.Timestamp("1970-01-01")).days
+            rep.values["week"] = np.floor_divide(reg - start, 7).astype(np.int64)
+        for k, s in enumerate(rep["service"]):
+            if s not in svc_index:
+                raise UnknownIdError(f"scenario: replay: service in row {k} is not in 'services'")
+        for lst in rep["needs"]:
+            tags.update(lst)
+        return rep, rep.xy()
 
     @staticmethod
-    def _replay_spec(df, n_pool, svc_index, tag_index):
-        if df is None:
+    def _replay_spec(rep, n_pool, svc_index, tag_index):
+        if rep is None:
             return None
-        n = len(df)
-
-        def col(name, default):
-            return df[name] if name in df.columns else pd.Series([default] * n)
-
+        n = len(rep)
         return {
-            "week": np.asarray(
-                [_integer(v, f"replay row {k} week") for k, v in enumerate(df["week"])],
-                dtype=np.int64,
-            ),
+            "week": rep["week"],
             "location": np.arange(n_pool, n_pool + n, dtype=np.int64),
-            "service": np.asarray([svc_index[str(s)] for s in df["service"]], dtype=np.int64),
-            "needs": [[tag_index[t] for t in _tags(v)] for v in col("needs", None)],
-            "priority": np.asarray(col("priority", 0).fillna(0).astype(np.int64)),
-            "duration_weeks": np.asarray(col("duration_weeks", np.nan), dtype=float),
-            "referred": np.asarray(
-                col("referred", False).fillna(False).astype(bool), dtype=np.int64
-            ),
+            "service": np.asarray([svc_index[s] for s in rep["service"]], dtype=np.int64),
+            "needs": [sorted(tag_index[t] for t in lst) for lst in rep["needs"]],
+            "priority": rep["priority"],
+            "duration_weeks": rep["duration_weeks"],
+            "referred": rep["referred"].astype(np.int64),
         }
 
     def _travel(self, t: Any):
@@ -773,20 +739,13 @@ class Scenario:
         )
 
     @staticmethod
-    def _options(value: Any, what: str) -> dict | None:
-        from .matching import Rules, Weights
-
+    def _options(value: Any, what: str) -> Any:
         if value is None:
             return None
         cls = Weights if what == "weights" else Rules
-        if dataclasses.is_dataclass(value):
-            value = dataclasses.asdict(value)
-        fields = [f.name for f in dataclasses.fields(cls)]
-        _check_keys(value, fields, what)
-        return {
-            k: (bool(v) if isinstance(getattr(cls(), k), bool) else _number(v, f"{what}.{k}"))
-            for k, v in value.items()
-        }
+        if isinstance(value, Mapping):
+            _check_keys(value, cls._fields, what)
+        return options(value, cls, f"scenario: {what}")
 
     # -- the compiled scenario ---------------------------------------------------------
     @property
@@ -810,7 +769,7 @@ class Scenario:
         cfg = dict(self._config)
         for key in ("advisors", "locations", "replay"):  # tables travel with the scenario
             if isinstance(cfg.get(key), (str, os.PathLike)):
-                cfg[key] = _read_csv(self._path(cfg[key]), key)
+                cfg[key] = _read_table(self._path(cfg[key]), key)
         if self.areas is not None:
             cfg["areas"] = {
                 "wkb": [self.areas.wkb(i) for i in range(len(self.areas))],
@@ -912,17 +871,14 @@ class SimulationResult:
 
     def to_csv(self, out_dir: str | os.PathLike) -> list[str]:
         """Writes weekly.csv, summary.csv, cases.csv, assignments.csv, advisor_weeks.csv."""
-        out = Path(out_dir)
-        out.mkdir(parents=True, exist_ok=True)
+        out = Path(_io.output_dir(out_dir, "simulation result"))
         files = []
         tables = {"weekly": self.weekly, "summary": pd.DataFrame([self.summary])}
         for name in ("cases", "assignments", "advisor_weeks"):
             if hasattr(self, name):
                 tables[name] = getattr(self, name)
         for name, df in tables.items():
-            p = out / f"{name}.csv"
-            df.to_csv(p, index=False)
-            files.append(os.fspath(p))
+            files.append(_io.write_csv(df, out / f"{name}.csv", "simulation result"))
         return files
 
 
@@ -1099,13 +1055,12 @@ def _cmd_simulate(args) -> int:
     scenario = Scenario(args.scenario)
     # default: the scenario's own "seed" (data/scenario.json has one), else 0
     seeds = parse_seeds(args.seeds if args.seeds is not None else scenario.config.get("seed", 0))
-    out = Path(args.out)
-    out.mkdir(parents=True, exist_ok=True)
+    out = Path(_io.output_dir(args.out, "simulate --out"))
     summary, weekly = _frames(
         [scenario.name], [scenario], seeds, args.jobs, not args.no_progress, True
     )
-    summary.to_csv(out / "summary.csv", index=False)
-    weekly.to_csv(out / "weekly.csv", index=False)
+    _io.write_csv(summary, out / "summary.csv", "simulate --out")
+    _io.write_csv(weekly, out / "weekly.csv", "simulate --out")
     import matplotlib
 
     matplotlib.use("Agg")

@@ -21,7 +21,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from . import _core
+from . import _core, _io, schema
 from .areas import _threads, read_areas
 from .errors import CrsError, InvalidInputError, InvalidTypeError
 from .travel import RoadNetwork, StraightLine, TravelModel
@@ -67,14 +67,9 @@ def _locations_xy(
             else np.empty((0, 2))
         )
         return locations, np.ascontiguousarray(xy)
-    missing = {"x", "y"} - set(locations.columns)
-    if missing:
-        raise InvalidInputError(f"locations: missing column(s) {sorted(missing)}")
-    try:
-        xy = locations[["x", "y"]].to_numpy(dtype=float)
-    except (TypeError, ValueError):
-        raise InvalidTypeError("locations: x and y must be numeric") from None
-    return locations, np.ascontiguousarray(xy.reshape(-1, 2))
+    table = schema.STUDY_LOCATIONS.with_id_column(id_column)
+    table.check_columns(locations, "locations")
+    return locations, table.parse(locations, "locations").xy()
 
 
 def _same_crs(a: str, b: str) -> bool:
@@ -133,33 +128,23 @@ def close_locations(xy: Any, groups: Any, tolerance_m: float) -> pd.DataFrame:
 def _advisor_columns(
     advisors: pd.DataFrame, xy: np.ndarray, travel: TravelModel, threads: int
 ) -> dict[str, Any]:
-    for col in ("advisor_id", "x", "y"):
-        if col not in advisors.columns:
-            raise InvalidInputError(
-                f"advisors: missing column {col!r} (columns: {list(advisors.columns)})"
-            )
+    schema.STUDY_ADVISORS.check_columns(advisors, "advisors")
     has_km, has_min = "radius_km" in advisors.columns, "radius_minutes" in advisors.columns
     if not (has_km or has_min):
         raise InvalidInputError(
             "advisors need an action radius: column radius_km and/or "
             "radius_minutes (empty = no limit for that advisor)"
         )
-    n_adv, n = len(advisors), len(xy)
+    n = len(xy)
     ids = advisors["advisor_id"].astype(str).to_numpy(dtype=object)
     if pd.Series(ids).duplicated().any():
         dup = pd.Series(ids)[pd.Series(ids).duplicated()].iloc[0]
         raise InvalidInputError(f"advisors: duplicate advisor_id {dup!r}")
-    base = np.ascontiguousarray(advisors[["x", "y"]].to_numpy(dtype=float).reshape(-1, 2))
-    rad_km = (
-        pd.to_numeric(advisors["radius_km"], errors="raise").to_numpy(float)
-        if has_km
-        else np.full(n_adv, np.nan)
-    )
-    rad_min = (
-        pd.to_numeric(advisors["radius_minutes"], errors="raise").to_numpy(float)
-        if has_min
-        else np.full(n_adv, np.nan)
-    )
+    parsed = schema.STUDY_ADVISORS.parse(advisors, "advisors")
+    base = parsed.xy()
+    # no limit is NaN here (an unreachable pair has NaN travel and still counts as "within")
+    rad_km = np.where(np.isinf(parsed["radius_km"]), np.nan, parsed["radius_km"])
+    rad_min = np.where(np.isinf(parsed["radius_minutes"]), np.nan, parsed["radius_minutes"])
     if (rad_km < 0).any() or (rad_min < 0).any():
         raise InvalidInputError("advisors: radius_km and radius_minutes must be >= 0")
     # All pairs: the nearest advisor may lie outside every radius.
@@ -449,8 +434,12 @@ def _cmd_study(args) -> int:
         name: read_areas(path, id_field, layer=layer, crs=args.crs)
         for name, path, layer, id_field in specs
     }
-    locations = pd.read_csv(args.locations, dtype={args.id_column: str})
-    advisors = pd.read_csv(args.advisors, dtype={"advisor_id": str}) if args.advisors else None
+    locations = _io.read_table(args.locations, "--locations", [args.id_column])
+    advisors = (
+        _io.read_table(args.advisors, "--advisors", schema.STUDY_ADVISORS.text_columns)
+        if args.advisors
+        else None
+    )
     if args.roads:
         travel = RoadNetwork.from_file(
             args.roads,
@@ -473,11 +462,10 @@ def _cmd_study(args) -> int:
         id_column=args.id_column,
         duplicate_tolerance_m=args.duplicate_tolerance_m,
     )
-    os.makedirs(os.path.dirname(os.path.abspath(args.out)) or ".", exist_ok=True)
-    study.to_csv(args.out, index=False)
+    _io.write_csv(study, args.out, "study --out")
     summary = location_study_summary(study)
     if args.summary:
-        summary.to_csv(args.summary, index=False)
+        _io.write_csv(summary, args.summary, "study --summary")
     n_dup = int(study["duplicate_of"].notna().sum())
     n_else = int(summary["locations_elsewhere"].sum())
     print(

@@ -16,27 +16,6 @@ namespace libmatch::py_bind {
 
 namespace {
 
-using F64 = py::array_t<double, py::array::c_style>;
-
-/// A 1-D float64 array of length n (floating or integer input converted).
-F64 as_f64(const py::handle& obj, const char* what, py::ssize_t n = -1) {
-  py::array arr = py::array::ensure(obj);
-  if (!arr) throw InvalidType(std::string(what) + " must be a 1-D numeric array");
-  const char k = arr.dtype().kind();
-  if (k != 'f' && k != 'i' && k != 'u' && k != 'b') {
-    throw InvalidType(std::string(what) + " must be numeric, got dtype " +
-                      std::string(py::str(arr.dtype())));
-  }
-  if (arr.ndim() != 1) throw InvalidInput(std::string(what) + " must be 1-D");
-  if (n >= 0 && arr.shape(0) != n) {
-    throw InvalidInput(std::string(what) + " has " + std::to_string(arr.shape(0)) +
-                       " values; expected " + std::to_string(n));
-  }
-  return F64::ensure(arr);
-}
-
-std::vector<double> to_vec(const F64& a) { return {a.data(), a.data() + a.size()}; }
-
 /// An (n, m) float64 matrix flattened row-major.
 std::vector<double> matrix(const py::handle& obj, const char* what, py::ssize_t rows,
                            py::ssize_t cols) {
@@ -48,7 +27,7 @@ std::vector<double> matrix(const py::handle& obj, const char* what, py::ssize_t 
     throw InvalidInput(std::string(what) + " must have shape (" + std::to_string(rows) + ", " +
                        std::to_string(cols) + ")");
   }
-  F64 a = F64::ensure(arr);
+  F64Array a = F64Array::ensure(arr);
   return {a.data(), a.data() + a.size()};
 }
 
@@ -82,8 +61,8 @@ void bind_design(py::module_& m) {
       .def_static(
           "from_areas",
           [](const AreaSet& units, const py::object& demand, double min_border_m) {
-            F64 d = as_f64(demand, "demand", static_cast<py::ssize_t>(units.size()));
-            std::vector<double> dv = to_vec(d);
+            std::vector<double> dv =
+                float64_vector(demand, "demand", static_cast<py::ssize_t>(units.size()));
             py::gil_scoped_release nogil;
             return make_design_problem(units, dv, min_border_m);
           },
@@ -95,7 +74,7 @@ void bind_design(py::module_& m) {
             XYArray xy = as_xy(xy_obj, "advisor bases");
             std::vector<double> cap;
             if (!capacity.is_none())
-              cap = to_vec(as_f64(capacity, "advisor capacity", xy.shape(0)));
+              cap = float64_vector(capacity, "advisor capacity", xy.shape(0));
             py::gil_scoped_release nogil;
             set_advisors(self, units, xy_span(xy), cap, max_snap_m);
           },
@@ -117,15 +96,11 @@ void bind_design(py::module_& m) {
           "is the travel from origin j to unit i; NaN = unreachable.")
       .def(
           "set_options",
-          [](DesignProblem& self, const std::string& islands, double balance, double travel,
-             double compactness) {
+          [](DesignProblem& self, const std::string& islands, const DesignWeights& weights) {
             self.islands = parse_island_rule(islands);
-            self.weights.balance = balance;
-            self.weights.travel = travel;
-            self.weights.compactness = compactness;
+            self.weights = weights;
           },
-          py::arg("islands") = "error", py::arg("balance") = 1.0, py::arg("travel") = 1.0,
-          py::arg("compactness") = 0.01)
+          py::arg("islands"), py::arg("weights"))
       .def_property_readonly("n_units", [](const DesignProblem& p) { return p.centroid.size(); })
       .def_property_readonly("n_advisors",
                              [](const DesignProblem& p) { return p.advisor_xy.size(); })
@@ -199,23 +174,16 @@ void bind_design(py::module_& m) {
 
   m.def(
       "design_areas",
-      [](const DesignProblem& problem, std::int64_t k, std::uint64_t seed, int starts, int threads,
-         double time_limit_s, std::int64_t iterations, const py::object& initial,
+      [](const DesignProblem& problem, const DesignOptions& options, const py::object& initial,
          const py::object& fixed) {
-        DesignOptions o;
-        o.k = k;
-        o.seed = seed;
-        o.starts = starts;
-        o.threads = threads;
-        o.time_limit_s = time_limit_s;
-        o.iterations = iterations;
+        DesignOptions o = options;
         const auto n = static_cast<py::ssize_t>(problem.centroid.size());
         if (!initial.is_none()) {
           auto a = as_int64(initial, "initial");
           o.initial.assign(a.data(), a.data() + a.size());
         }
         if (!fixed.is_none()) {
-          F64 f = as_f64(fixed, "fixed", n);
+          F64Array f = as_float64(fixed, "fixed", n);
           for (py::ssize_t i = 0; i < n; ++i) o.fixed.push_back(f.data()[i] != 0.0 ? 1 : 0);
         }
         DesignResult r;
@@ -236,9 +204,8 @@ void bind_design(py::module_& m) {
         out["links"] = links_dict(r.links);
         return out;
       },
-      py::arg("problem"), py::arg("k"), py::arg("seed") = 0, py::arg("starts") = 8,
-      py::arg("threads") = 0, py::arg("time_limit_s") = std::numeric_limits<double>::infinity(),
-      py::arg("iterations") = 0, py::arg("initial") = py::none(), py::arg("fixed") = py::none());
+      py::arg("problem"), py::arg("options"), py::arg("initial") = py::none(),
+      py::arg("fixed") = py::none());
 
   m.def(
       "read_numeric_field",

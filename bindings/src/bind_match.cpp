@@ -19,42 +19,6 @@
 namespace libmatch::py_bind {
 namespace {
 
-using I64Array = py::array_t<std::int64_t, py::array::c_style>;
-using F64Array = py::array_t<double, py::array::c_style>;
-
-F64Array as_float64(const py::handle& obj, const char* what) {
-  py::array arr = py::array::ensure(obj);
-  if (!arr || (arr.dtype().kind() != 'f' && arr.dtype().kind() != 'i' && arr.dtype().kind() != 'u'))
-    throw InvalidType(std::string(what) + " must be a 1-D float64 numpy array");
-  if (arr.ndim() != 1) throw InvalidInput(std::string(what) + " must be 1-D");
-  return F64Array::ensure(arr);
-}
-
-void check_len(py::ssize_t got, py::ssize_t want, const char* what) {
-  if (got != want)
-    throw InvalidInput(std::string(what) + " has length " + std::to_string(got) + ", expected " +
-                       std::to_string(want));
-}
-
-// CSR (offsets n+1, values) -> one vector per row.
-template <class T>
-std::vector<std::vector<T>> csr(const py::handle& off_obj, const py::handle& val_obj, py::ssize_t n,
-                                const char* what) {
-  I64Array off = as_int64(off_obj, what);
-  I64Array val = as_int64(val_obj, what);
-  check_len(off.size(), n + 1, what);
-  std::vector<std::vector<T>> out(static_cast<std::size_t>(n));
-  const auto* o = off.data();
-  const auto* v = val.data();
-  if (n > 0 && (o[0] != 0 || o[n] != val.size()))
-    throw InvalidInput(std::string(what) + ": offsets do not span the values");
-  for (py::ssize_t i = 0; i < n; ++i) {
-    if (o[i + 1] < o[i]) throw InvalidInput(std::string(what) + ": offsets decrease");
-    out[i].assign(v + o[i], v + o[i + 1]);
-  }
-  return out;
-}
-
 const TravelModel* travel_of(const py::object& travel) {
   if (travel.is_none()) return nullptr;
   py::object obj = travel;
@@ -75,59 +39,6 @@ const AreaSet* areas_of(const py::object& areas) {
   } catch (const py::cast_error&) {
     throw InvalidType("areas must be a libmatch AreaSet or None");
   }
-}
-
-Weights weights_of(const py::dict& d) {
-  Weights w;
-  for (auto [k, v] : d) {
-    std::string key = py::str(k);
-    double x = v.cast<double>();
-    if (key == "travel_per_minute")
-      w.travel_per_minute = x;
-    else if (key == "outside_area")
-      w.outside_area = x;
-    else if (key == "partial_expertise_per_tag")
-      w.partial_expertise_per_tag = x;
-    else if (key == "load")
-      w.load = x;
-    else if (key == "continuity")
-      w.continuity = x;
-    else if (key == "radius_penalty")
-      w.radius_penalty = x;
-    else if (key == "radius_penalty_per_minute")
-      w.radius_penalty_per_minute = x;
-    else if (key == "radius_penalty_per_km")
-      w.radius_penalty_per_km = x;
-    else if (key == "unassigned_base")
-      w.unassigned_base = x;
-    else if (key == "unassigned_per_priority")
-      w.unassigned_per_priority = x;
-    else
-      throw UnknownId("unknown weight '" + key + "'");
-  }
-  return w;
-}
-
-RuleOptions rules_of(const py::dict& d) {
-  RuleOptions r;
-  for (auto [k, v] : d) {
-    std::string key = py::str(k);
-    if (key == "radius_hard")
-      r.radius_hard = v.cast<bool>();
-    else if (key == "allow_partial_expertise")
-      r.allow_partial_expertise = v.cast<bool>();
-    else if (key == "duplicate_tolerance_m")
-      r.duplicate_tolerance_m = v.cast<double>();
-    else if (key == "max_travel_minutes")
-      r.max_travel_minutes = v.cast<double>();
-    else if (key == "alternatives")
-      r.alternatives = v.cast<std::int64_t>();
-    else if (key == "threads")
-      r.threads = v.cast<int>();
-    else
-      throw UnknownId("unknown rule option '" + key + "'");
-  }
-  return r;
 }
 
 // Input, result and the Python objects the input points into (kept alive).
@@ -170,16 +81,28 @@ py::array_t<T> column(std::size_t n, F f) {
 }  // namespace
 
 void bind_match(py::module_& m) {
-  {
-    py::list reasons, verdicts;
-    for (int k = 0; k <= static_cast<int>(Escalation::PinnedAdvisorUnavailable); ++k)
-      reasons.append(to_string(static_cast<Escalation>(k)));
-    for (int k = 0; k <= static_cast<int>(Verdict::Capacity); ++k)
-      verdicts.append(to_string(static_cast<Verdict>(k)));
-    m.attr("ESCALATION_REASONS") = reasons;  // index = code
-    m.attr("VERDICTS") = verdicts;
-    m.attr("COST_SCALE") = kCostScale;
-  }
+  py::enum_<Escalation>(m, "Escalation", "Why a request was escalated (code in the results).")
+      .value("none", Escalation::None, "not escalated")
+      .value("no_advisor_for_service", Escalation::NoAdvisorForService,
+             "nobody works for the request's service")
+      .value("no_expertise", Escalation::NoExpertise, "nobody of those covers the needed tags")
+      .value("all_excluded", Escalation::AllExcluded, "all of those are excluded")
+      .value("all_out_of_radius", Escalation::AllOutOfRadius,
+             "all of those are beyond their radius or the travel cap")
+      .value("no_capacity", Escalation::NoCapacity,
+             "all of those are full, or their room went to preferred requests")
+      .value("duplicate_request", Escalation::DuplicateRequest,
+             "a location within duplicate_tolerance_m of an earlier request")
+      .value("pinned_advisor_unavailable", Escalation::PinnedAdvisorUnavailable,
+             "pinned, but the current advisor is unavailable");
+  py::enum_<Verdict>(m, "Verdict", "One advisor's verdict for one request (explain).")
+      .value("eligible", Verdict::Eligible, "passes every hard rule")
+      .value("service", Verdict::Service, "works for another service")
+      .value("expertise", Verdict::Expertise, "lacks a needed tag")
+      .value("excluded", Verdict::Excluded, "conflict of interest")
+      .value("radius", Verdict::Radius, "beyond the radius or max_travel_minutes")
+      .value("capacity", Verdict::Capacity, "no free capacity before the round");
+  m.attr("COST_SCALE") = kCostScale;
 
   py::class_<MatchRound, std::shared_ptr<MatchRound>>(m, "MatchRound")
       .def_property_readonly("objective", [](const MatchRound& s) { return s.result.objective; })
@@ -275,7 +198,7 @@ void bind_match(py::module_& m) {
          const py::object& capacity, const py::object& caseload, const py::object& radius_km,
          const py::object& radius_minutes, const py::object& area_offsets,
          const py::object& area_values, const py::object& areas, const py::object& travel,
-         const py::dict& weights, const py::dict& rules) {
+         const Weights& weights, const RuleOptions& rules) {
         auto s = std::make_shared<MatchRound>();
         auto& in = s->input;
         const auto nr = static_cast<py::ssize_t>(req_ids.size());
@@ -284,8 +207,8 @@ void bind_match(py::module_& m) {
         in.travel = travel_of(travel);
         s->areas_ref = areas;
         s->travel_ref = travel;
-        in.weights = weights_of(weights);
-        in.rules = rules_of(rules);
+        in.weights = weights;
+        in.rules = rules;
 
         // Requests.
         {
@@ -298,8 +221,8 @@ void bind_match(py::module_& m) {
           I64Array pin = as_int64(pinned, "pinned");
           I64Array reg = as_int64(registered, "registered");
           for (auto* a : {&svc, &pri, &cur, &pin, &reg}) check_len(a->size(), nr, "request column");
-          auto needs = csr<std::int32_t>(need_offsets, need_values, nr, "needs");
-          auto excl = csr<std::int64_t>(excl_offsets, excl_values, nr, "exclude");
+          auto needs = csr_lists<std::int32_t>(need_offsets, need_values, nr, "needs");
+          auto excl = csr_lists<std::int64_t>(excl_offsets, excl_values, nr, "exclude");
           in.requests.resize(static_cast<std::size_t>(nr));
           for (py::ssize_t i = 0; i < nr; ++i) {
             auto& r = in.requests[i];
@@ -329,8 +252,8 @@ void bind_match(py::module_& m) {
           for (auto* a : {&svc, &cap, &load}) check_len(a->size(), na, "advisor column");
           check_len(rkm.size(), na, "radius_km");
           check_len(rmin.size(), na, "radius_minutes");
-          auto exp = csr<std::int32_t>(exp_offsets, exp_values, na, "expertise");
-          auto ar = csr<std::int64_t>(area_offsets, area_values, na, "areas");
+          auto exp = csr_lists<std::int32_t>(exp_offsets, exp_values, na, "expertise");
+          auto ar = csr_lists<std::int64_t>(area_offsets, area_values, na, "areas");
           in.advisors.resize(static_cast<std::size_t>(na));
           for (py::ssize_t i = 0; i < na; ++i) {
             auto& a = in.advisors[i];

@@ -10,6 +10,7 @@
 #include <memory>
 #include <set>
 #include <string>
+#include <type_traits>
 #include <vector>
 
 #include "bindings.hpp"
@@ -23,7 +24,6 @@ namespace libmatch::py_bind {
 namespace {
 
 using i64 = std::int64_t;
-using F64Array = py::array_t<double, py::array::c_style>;
 
 // ---- spec dict -> Scenario ----------------------------------------------------------------
 
@@ -46,27 +46,6 @@ T get(const py::dict& d, const char* key, T fallback) {
   } catch (const py::cast_error&) {
     throw InvalidType(std::string("scenario spec: '") + key + "' has the wrong type");
   }
-}
-
-F64Array f64(const py::handle& obj, const char* what) {
-  py::array arr = py::array::ensure(obj);
-  if (!arr) throw InvalidType(std::string(what) + " must be a numeric numpy array");
-  const char k = arr.dtype().kind();
-  if (k != 'f' && k != 'i' && k != 'u' && k != 'b')
-    throw InvalidType(std::string(what) + " must be numeric, got " +
-                      std::string(py::str(arr.dtype())));
-  return F64Array::ensure(arr);
-}
-
-std::vector<i64> ints(const py::handle& obj, const char* what) {
-  auto a = as_int64(obj, what);
-  return {a.data(), a.data() + a.size()};
-}
-
-std::vector<double> doubles(const py::handle& obj, const char* what) {
-  auto a = f64(obj, what);
-  if (a.ndim() != 1) throw InvalidInput(std::string(what) + " must be 1-D");
-  return {a.data(), a.data() + a.size()};
 }
 
 template <class T>
@@ -99,36 +78,24 @@ EventKind event_kind(const std::string& name, const std::string& where) {
                      "' is not a known event (join, leave, absence, capacity)");
 }
 
-Weights weights_from(const py::dict& d) {
-  check_keys(d,
-             {"travel_per_minute", "outside_area", "partial_expertise_per_tag", "load",
-              "continuity", "radius_penalty", "radius_penalty_per_minute", "radius_penalty_per_km",
-              "unassigned_base", "unassigned_per_priority"},
-             "scenario weights");
-  Weights w;
-  w.travel_per_minute = get(d, "travel_per_minute", w.travel_per_minute);
-  w.outside_area = get(d, "outside_area", w.outside_area);
-  w.partial_expertise_per_tag = get(d, "partial_expertise_per_tag", w.partial_expertise_per_tag);
-  w.load = get(d, "load", w.load);
-  w.continuity = get(d, "continuity", w.continuity);
-  w.radius_penalty = get(d, "radius_penalty", w.radius_penalty);
-  w.radius_penalty_per_minute = get(d, "radius_penalty_per_minute", w.radius_penalty_per_minute);
-  w.radius_penalty_per_km = get(d, "radius_penalty_per_km", w.radius_penalty_per_km);
-  w.unassigned_base = get(d, "unassigned_base", w.unassigned_base);
-  w.unassigned_per_priority = get(d, "unassigned_per_priority", w.unassigned_per_priority);
-  return w;
+// Weights / Rules come as the bound classes (libmatch.Weights / libmatch.Rules); of the
+// rules only radius_hard, allow_partial_expertise and max_travel_minutes apply (simulate.hpp).
+template <class T>
+T option_of(const py::handle& obj, const char* what) {
+  try {
+    return obj.cast<T>();
+  } catch (const py::cast_error&) {
+    throw InvalidType(std::string("scenario spec: '") + what + "' must be a libmatch." +
+                      (std::is_same_v<T, Weights> ? "Weights" : "Rules"));
+  }
 }
 
-RuleOptions rules_from(const py::dict& d) {
-  // duplicate_tolerance_m, alternatives and threads are accepted and ignored (see simulate.hpp).
-  check_keys(d,
-             {"radius_hard", "allow_partial_expertise", "max_travel_minutes",
-              "duplicate_tolerance_m", "alternatives", "threads"},
-             "scenario rules");
+RuleOptions rules_from(const py::handle& obj) {
+  const auto given = option_of<RuleOptions>(obj, "rules");
   RuleOptions r;
-  r.radius_hard = get(d, "radius_hard", r.radius_hard);
-  r.allow_partial_expertise = get(d, "allow_partial_expertise", r.allow_partial_expertise);
-  r.max_travel_minutes = get(d, "max_travel_minutes", r.max_travel_minutes);
+  r.radius_hard = given.radius_hard;
+  r.allow_partial_expertise = given.allow_partial_expertise;
+  r.max_travel_minutes = given.max_travel_minutes;
   return r;
 }
 
@@ -168,11 +135,11 @@ Scenario scenario_from_spec(const py::dict& spec) {
     const std::size_t n = ids.size();
     auto xy = as_xy(a["xy"], "advisors xy");
     need_len(static_cast<std::size_t>(xy.shape(0)), n, "advisors xy");
-    auto service = ints(a["service"], "advisors service");
-    auto capacity = ints(a["capacity"], "advisors capacity");
-    auto caseload = ints(a["caseload"], "advisors caseload");
-    auto rkm = doubles(a["radius_km"], "advisors radius_km");
-    auto rmin = doubles(a["radius_minutes"], "advisors radius_minutes");
+    auto service = int64_vector(a["service"], "advisors service");
+    auto capacity = int64_vector(a["capacity"], "advisors capacity");
+    auto caseload = int64_vector(a["caseload"], "advisors caseload");
+    auto rkm = float64_vector(a["radius_km"], "advisors radius_km");
+    auto rmin = float64_vector(a["radius_minutes"], "advisors radius_minutes");
     auto expertise = a["expertise"].cast<std::vector<std::vector<std::int32_t>>>();
     auto areas = a["areas"].cast<std::vector<std::vector<i64>>>();
     need_len(service.size(), n, "advisors service");
@@ -208,9 +175,9 @@ Scenario scenario_from_spec(const py::dict& spec) {
       st.service = get<std::int32_t>(d, "service", 0);
       st.rate_per_week = get<double>(d, "rate_per_week", 0.0);
       if (d.contains("locations") && !d["locations"].is_none())
-        st.locations = ints(d["locations"], "arrival locations");
+        st.locations = int64_vector(d["locations"], "arrival locations");
       if (d.contains("location_weights") && !d["location_weights"].is_none())
-        st.location_weights = doubles(d["location_weights"], "arrival location_weights");
+        st.location_weights = float64_vector(d["location_weights"], "arrival location_weights");
       if (d.contains("needs"))
         for (auto p : d["needs"]) {
           auto t = p.cast<py::tuple>();
@@ -228,13 +195,13 @@ Scenario scenario_from_spec(const py::dict& spec) {
     }
   if (spec.contains("replay") && !spec["replay"].is_none()) {
     py::dict r = spec["replay"].cast<py::dict>();
-    auto week = ints(r["week"], "replay week");
+    auto week = int64_vector(r["week"], "replay week");
     const std::size_t n = week.size();
-    auto loc = ints(r["location"], "replay location");
-    auto service = ints(r["service"], "replay service");
-    auto priority = ints(r["priority"], "replay priority");
-    auto duration = doubles(r["duration_weeks"], "replay duration_weeks");
-    auto referred = ints(r["referred"], "replay referred");
+    auto loc = int64_vector(r["location"], "replay location");
+    auto service = int64_vector(r["service"], "replay service");
+    auto priority = int64_vector(r["priority"], "replay priority");
+    auto duration = float64_vector(r["duration_weeks"], "replay duration_weeks");
+    auto referred = int64_vector(r["referred"], "replay referred");
     auto needs = r["needs"].cast<std::vector<std::vector<std::int32_t>>>();
     need_len(loc.size(), n, "replay location");
     need_len(service.size(), n, "replay service");
@@ -287,9 +254,8 @@ Scenario scenario_from_spec(const py::dict& spec) {
     }
   }
   if (spec.contains("weights") && !spec["weights"].is_none())
-    s.weights = weights_from(spec["weights"].cast<py::dict>());
-  if (spec.contains("rules") && !spec["rules"].is_none())
-    s.rules = rules_from(spec["rules"].cast<py::dict>());
+    s.weights = option_of<Weights>(spec["weights"], "weights");
+  if (spec.contains("rules") && !spec["rules"].is_none()) s.rules = rules_from(spec["rules"]);
   return s;
 }
 
@@ -447,6 +413,25 @@ py::dict result_dict(SimulationResult&& r, bool details) {
 }  // namespace
 
 void bind_simulate(py::module_& m) {
+  py::enum_<CaseStatusCode>(m, "CaseStatus", "Status of a simulated case (SimulationResult.cases).")
+      .value("waiting", CaseStatusCode::Waiting, "registered, not yet matched")
+      .value("in_service", CaseStatusCode::InService, "with an advisor")
+      .value("completed", CaseStatusCode::Completed, "guidance finished")
+      .value("escalated", CaseStatusCode::Escalated, "unmatched for escalate_after_weeks weeks")
+      .value("referred", CaseStatusCode::Referred, "referred elsewhere on arrival");
+  py::enum_<StintEndCode>(m, "StintEnd",
+                          "How a case-advisor stint ended (SimulationResult.assignments).")
+      .value("running", StintEndCode::Running, "still running at the horizon")
+      .value("completed", StintEndCode::Completed, "the case was completed")
+      .value("no_klik", StintEndCode::NoKlik, "'no klik': the case went back to the queue")
+      .value("reassigned", StintEndCode::Reassigned,
+             "moved by an advisor event (leave, absence, capacity)");
+  py::enum_<AdvisorStatusCode>(m, "AdvisorStatus",
+                               "Advisor status per week (SimulationResult.advisor_weeks).")
+      .value("in_pool", AdvisorStatusCode::InPool, "available")
+      .value("absent", AdvisorStatusCode::Absent, "absent this week")
+      .value("not_joined", AdvisorStatusCode::NotJoined, "joins later")
+      .value("left", AdvisorStatusCode::Left, "has left");
   py::class_<Simulator>(m, "Simulator")
       .def(py::init([](const py::dict& spec, int threads) {
              Scenario s = scenario_from_spec(spec);

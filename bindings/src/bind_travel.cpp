@@ -30,19 +30,6 @@ py::array_t<T> copy_numpy(const std::vector<T>& v) {
   return to_numpy(std::vector<T>(v));
 }
 
-/// A 1-D float64 array (floating or integer input converted), else InvalidType/InvalidInput.
-py::array_t<double, py::array::c_style> as_f64(const py::handle& obj, const char* what) {
-  py::array arr = py::array::ensure(obj);
-  if (!arr) throw InvalidType(std::string(what) + " must be a 1-D numeric numpy array");
-  const char k = arr.dtype().kind();
-  if (k != 'f' && k != 'i' && k != 'u') {
-    throw InvalidType(std::string(what) + " must have a numeric dtype (float64), got " +
-                      std::string(py::str(arr.dtype())));
-  }
-  if (arr.ndim() != 1) throw InvalidInput(std::string(what) + " must be 1-D");
-  return py::array_t<double, py::array::c_style>::ensure(arr);
-}
-
 std::vector<OneWay> as_oneway(const py::object& obj, std::size_t n) {
   std::vector<OneWay> out;
   if (obj.is_none()) return out;
@@ -139,9 +126,9 @@ void bind_travel(py::module_& m) {
             XYArray xy = as_xy(node_xy, "node_xy");
             auto f = as_int64(edge_from, "edge_from");
             auto t = as_int64(edge_to, "edge_to");
-            auto s = as_f64(speed_kmh, "speed_kmh");
-            py::array_t<double, py::array::c_style> len;
-            if (!length_m.is_none()) len = as_f64(length_m, "length_m");
+            auto s = as_float64(speed_kmh, "speed_kmh");
+            F64Array len;
+            if (!length_m.is_none()) len = as_float64(length_m, "length_m");
             std::vector<OneWay> ow = as_oneway(oneway, static_cast<std::size_t>(f.size()));
             std::span<const double> len_span;
             if (!length_m.is_none()) len_span = span1(len);
@@ -158,7 +145,7 @@ void bind_travel(py::module_& m) {
              const RoadNetworkOptions& options) {
             auto off = as_int64(line_offsets, "line_offsets");
             XYArray xy = as_xy(vertices_xy, "vertices_xy");
-            auto s = as_f64(speed_kmh, "speed_kmh");
+            auto s = as_float64(speed_kmh, "speed_kmh");
             std::vector<OneWay> ow = as_oneway(oneway, static_cast<std::size_t>(s.size()));
             py::gil_scoped_release nogil;
             return std::make_shared<RoadNetwork>(

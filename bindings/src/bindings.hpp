@@ -5,6 +5,7 @@
 namespace libmatch::py_bind {
 namespace py = pybind11;
 void bind_errors(py::module_& m);
+void bind_options(py::module_& m);
 void bind_areas(py::module_& m);
 void bind_travel(py::module_& m);
 void bind_flow(py::module_& m);

@@ -6,6 +6,7 @@ PYBIND11_MODULE(_core, m) {
   m.attr("__version__") = LIBMATCH_VERSION_STRING;
   using namespace libmatch::py_bind;
   bind_errors(m);
+  bind_options(m);
   bind_areas(m);
   bind_travel(m);
   bind_flow(m);

@@ -349,7 +349,11 @@ def test_empty_tables_give_empty_results():
             errors.InvalidInputError,
             "radius_km",
         ),
-        (lambda a, r: a.assign(areas=["OA99", None]), errors.UnknownIdError, "OA99"),
+        (
+            lambda a, r: a.assign(areas=["OA99", None]),
+            errors.UnknownIdError,
+            r"areas in row 0 \(id 'A'\)",
+        ),
     ],
 )
 def test_bad_advisors(change, exc, needle, bundled_data):

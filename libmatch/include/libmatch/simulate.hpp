@@ -197,13 +197,20 @@ struct WeekKpis {
   double hours_started = 0;  ///< hours_per_case of the week's first matches
 };
 
+/// Codes of AssignmentRecord::end (how a stint ended).
+enum class StintEndCode : std::int8_t { Running = 0, Completed, NoKlik, Reassigned };
+/// Codes of CaseRecord::status.
+enum class CaseStatusCode : std::int8_t { Waiting = 0, InService, Completed, Escalated, Referred };
+/// Codes of AdvisorWeek::status.
+enum class AdvisorStatusCode : std::int8_t { InPool = 0, Absent, NotJoined, Left };
+
 /// One stint of a case with an advisor (SimulationResult::assignments).
 struct AssignmentRecord {
   std::int64_t case_id = 0;
   std::int64_t advisor = 0;     ///< index into Scenario::advisors
   std::int64_t week_start = 0;  ///< matched in this week's round (-1 = initial case)
   std::int64_t week_end = -1;   ///< released at the start of this week; -1 = still running
-  std::int8_t end = 0;          ///< 0 running, 1 completed, 2 no klik, 3 reassigned
+  std::int8_t end = 0;          ///< a StintEndCode (0 running, 1 completed, ...)
   double minutes = 0.0;         ///< travel base -> location
   bool outside_area = false;
 };
@@ -218,9 +225,9 @@ struct CaseRecord {
   std::int64_t priority = 0;
   std::int64_t n_needs = 0;
   double duration_weeks = 0.0;
-  std::int64_t first_matched = -1;  ///< week of the first match; -1 = never
-  std::int64_t ended = -1;          ///< week completed / escalated / referred; -1 = open
-  std::int8_t status = 0;  ///< 0 waiting, 1 in service, 2 completed, 3 escalated, 4 referred
+  std::int64_t first_matched = -1;       ///< week of the first match; -1 = never
+  std::int64_t ended = -1;               ///< week completed / escalated / referred; -1 = open
+  std::int8_t status = 0;                ///< a CaseStatusCode (0 waiting, 1 in service, ...)
   Escalation reason = Escalation::None;  ///< escalated: the reason of the last round
   std::int64_t matches = 0;              ///< matches made for this case
 };
@@ -251,7 +258,7 @@ struct AdvisorWeek {
   std::int64_t advisor = 0;
   std::int64_t capacity = 0;
   std::int64_t caseload = 0;
-  std::int8_t status = 0;  ///< 0 in the pool, 1 absent, 2 not yet joined, 3 left
+  std::int8_t status = 0;  ///< an AdvisorStatusCode (0 in the pool, 1 absent, ...)
 };
 
 struct SimulationResult {

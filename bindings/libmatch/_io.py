@@ -1,0 +1,152 @@
+"""The one table reader and writer: every table a user hands libmatch (requests, advisors,
+scenario tables, study locations, CLI points) comes through :func:`read_table`, and every
+CSV libmatch writes goes through :func:`write_csv` / :func:`output_dir`.
+
+Failures become libmatch errors that name the file (never a cell value):
+:class:`FileMissingError` (no such file), :class:`FileError` (a directory, unreadable data
+source, a write that fails), :class:`InvalidInputError` (empty file, bytes that are not
+UTF-8, a CSV that cannot be parsed, a layer with non-point geometry).
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from collections.abc import Iterable
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from .errors import FileError, FileMissingError, InvalidInputError, InvalidTypeError
+
+#: Suffixes read as delimited text; anything else is opened as an OGR vector source.
+CSV_SUFFIXES = (".csv", ".txt", ".tsv")
+
+
+def _is_path(source: Any) -> bool:
+    return isinstance(source, (str, os.PathLike))
+
+
+def _check_readable(path: str, what: str) -> None:
+    if not os.path.exists(path):
+        raise FileMissingError(f"{what}: file not found: {path}")
+    # A directory is a data source only for some OGR drivers (FileGDB, shapefile folders);
+    # the vector reader reports those that are not.
+    if os.path.isdir(path) and path.lower().endswith(CSV_SUFFIXES):
+        raise FileError(f"{what}: {path} is a directory, not a table file")
+    if os.path.isfile(path) and os.path.getsize(path) == 0:
+        raise InvalidInputError(f"{what}: {path} is empty")
+
+
+def _read_csv(path: str, what: str, text_columns: Iterable[str]) -> pd.DataFrame:
+    sep = "\t" if path.lower().endswith(".tsv") else ","
+    try:
+        return pd.read_csv(
+            path,
+            sep=sep,
+            dtype=dict.fromkeys(text_columns, str),
+            keep_default_na=True,
+            encoding="utf-8",
+        )
+    except pd.errors.EmptyDataError:
+        raise InvalidInputError(f"{what}: {path} has no columns (empty file)") from None
+    except UnicodeDecodeError as exc:
+        raise InvalidInputError(
+            f"{what}: {path} is not UTF-8 text (undecodable byte at offset {exc.start})"
+        ) from None
+    except pd.errors.ParserError as exc:
+        # pandas' messages give line and field counts, never cell text; keep only those
+        m = re.search(r"line (\d+)", str(exc))
+        where = f" near line {m.group(1)}" if m else ""
+        raise InvalidInputError(f"{what}: {path} is not a readable CSV table{where}") from None
+    except (IsADirectoryError, PermissionError) as exc:
+        raise FileError(f"{what}: cannot read {path} ({exc.strerror})") from None
+    except (ValueError, TypeError):
+        # e.g. a column declared as text that pandas cannot convert: report the file only
+        raise InvalidInputError(f"{what}: {path} cannot be read as a CSV table") from None
+
+
+def _read_vector(path: str, what: str) -> Any:
+    import geopandas as gpd
+
+    try:
+        return gpd.read_file(path)
+    except (OSError, ValueError, RuntimeError) as exc:
+        # pyogrio's DataSourceError / DataLayerError / FieldTypeError, fiona's DriverError:
+        # GDAL's own reason goes into ours (it names the file, not cell values).
+        reason = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+        raise FileError(f"{what}: cannot read {path} as a vector data source ({reason})") from None
+    except Exception as exc:  # other driver errors: typed, naming the file
+        if type(exc).__module__.startswith(("pyogrio", "fiona")):
+            raise FileError(
+                f"{what}: cannot read {path} as a vector data source ({type(exc).__name__})"
+            ) from None
+        raise
+
+
+def _points_to_xy(gdf: Any, what: str) -> pd.DataFrame:
+    geom = gdf.geometry
+    df = pd.DataFrame(gdf.drop(columns=geom.name))
+    if len(geom) and not (geom.geom_type == "Point").all():
+        raise InvalidInputError(f"{what}: every geometry must be a Point")
+    if "x" not in df and "y" not in df:
+        df["x"] = geom.x.to_numpy(float) if len(geom) else np.empty(0)
+        df["y"] = geom.y.to_numpy(float) if len(geom) else np.empty(0)
+    return df
+
+
+def read_table(
+    source: Any,
+    what: str = "table",
+    text_columns: Iterable[str] = (),
+    crs: str | None = None,
+) -> pd.DataFrame:
+    """A DataFrame from a DataFrame, a GeoDataFrame of points (``x``/``y`` from the geometry,
+    reprojected to ``crs`` when it declares another CRS), a CSV path or any OGR point layer
+    (GeoJSON, GeoPackage, FlatGeobuf, shapefile...). ``text_columns`` of a CSV are read as
+    strings (ids keep leading zeros). ``what`` names the table in messages."""
+    if _is_path(source):
+        path = os.fspath(source)
+        _check_readable(path, what)
+        if path.lower().endswith(CSV_SUFFIXES):
+            return _read_csv(path, what, text_columns)
+        if os.path.isfile(path) and "." not in os.path.basename(path):
+            return _read_csv(path, what, text_columns)
+        source = _read_vector(path, what)
+    if not isinstance(source, pd.DataFrame):
+        raise InvalidTypeError(
+            f"{what} must be a DataFrame, GeoDataFrame or file path, got {type(source).__name__}"
+        )
+    if hasattr(source, "geometry") and hasattr(source, "crs") and "geometry" in source:
+        if crs is not None and source.crs is not None:
+            source = source.to_crs(crs)
+        return _points_to_xy(source, what)
+    return source
+
+
+def output_dir(path: str | os.PathLike, what: str = "output") -> str:
+    """Creates directory ``path`` (and parents); FileError when it is a file or not writable."""
+    p = os.fspath(path)
+    try:
+        os.makedirs(p, exist_ok=True)
+    except FileExistsError:
+        raise FileError(f"{what}: {p} exists and is not a directory") from None
+    except OSError as exc:
+        raise FileError(f"{what}: cannot create directory {p} ({exc.strerror})") from None
+    return p
+
+
+def write_csv(df: pd.DataFrame, path: str | os.PathLike, what: str = "output", **kw) -> str:
+    """Writes ``df`` as CSV (no index unless ``index=True``); FileError naming the file."""
+    p = os.fspath(path)
+    parent = os.path.dirname(os.path.abspath(p))
+    output_dir(parent, what)
+    if os.path.isdir(p):
+        raise FileError(f"{what}: {p} is a directory, not a file")
+    kw.setdefault("index", False)
+    try:
+        df.to_csv(p, **kw)
+    except OSError as exc:
+        raise FileError(f"{what}: cannot write {p} ({exc.strerror or exc})") from None
+    return p
