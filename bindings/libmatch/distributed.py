@@ -85,7 +85,7 @@ def simulate_sweep(
             )
     bar = None
     if progress:
-        from tqdm import tqdm
+        from tqdm.auto import tqdm
 
         bar = tqdm(total=len(futures), desc="simulate_sweep", unit="task")
     try:

@@ -945,7 +945,7 @@ def _frames(names, scenarios, seeds, n_jobs, progress, weekly):
     bar = None
     callback = None
     if progress and total:
-        from tqdm import tqdm
+        from tqdm.auto import tqdm
 
         bar = tqdm(total=total, desc="simulate", unit="run", file=sys.stderr)
         state = {"done": 0}

@@ -65,3 +65,16 @@ def test_doctests(name):
     mod = importlib.import_module(name)
     result = doctest.testmod(mod, optionflags=doctest.ELLIPSIS | doctest.NORMALIZE_WHITESPACE)
     assert result.failed == 0
+
+
+def test_kpi_columns_documented_with_units():
+    import libmatch.kpis as kpis
+
+    r = libmatch.simulate(ds.path("scenario"), 0, details=False)
+    assert list(r.weekly.columns) == list(kpis.WEEKLY)
+    assert list(r.summary) == list(kpis.SUMMARY)
+    many = libmatch.simulate_many({"s": ds.path("scenario")}, [0], progress=False)
+    assert set(kpis.SUMMARY) <= set(many.columns)
+    for unit, meaning in [*kpis.WEEKLY.values(), *kpis.SUMMARY.values()]:
+        assert unit and meaning
+    assert (ROOT / "docs" / "kpis.md").read_text() == kpis.markdown() + "\n"

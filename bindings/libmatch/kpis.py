@@ -1,0 +1,107 @@
+"""Units and meanings of the simulation's KPI columns (``SimulationResult.weekly``,
+``SimulationResult.summary`` and the rows of :func:`libmatch.simulate_many`).
+
+:data:`WEEKLY` and :data:`SUMMARY` map each column to ``(unit, meaning)``;
+:func:`markdown` renders them for ``docs/kpis.md`` (a test keeps the file and the columns the
+engine returns in step).
+"""
+
+from __future__ import annotations
+
+__all__ = ["WEEKLY", "SUMMARY", "markdown"]
+
+_FLOW = "requests"
+
+#: weekly column -> (unit, meaning)
+WEEKLY: dict[str, tuple[str, str]] = {
+    "week": ("week", "week number, 0 = first week of the horizon"),
+    "arrivals": (_FLOW, "new requests registered this week"),
+    "referred": (_FLOW, "requests referred elsewhere this week"),
+    "no_klik_returns": (_FLOW, "cases back in the queue after a first conversation without 'klik'"),
+    "reassigned": (_FLOW, "cases moved because their advisor left"),
+    "completed": (_FLOW, "cases completed this week"),
+    "queued": (_FLOW, "requests in this week's round (new, returned and still waiting)"),
+    "matched": (_FLOW, "requests matched this week (first matches and rematches)"),
+    "matched_first": (_FLOW, "requests matched for the first time this week"),
+    "escalated": (_FLOW, "requests escalated to the working group this week"),
+    "waiting": (_FLOW, "requests still waiting after the round"),
+    "in_service": ("cases", "cases running after the round"),
+    "advisors_active": ("advisors", "advisors in the pool and not absent"),
+    "advisors_absent": ("advisors", "advisors absent this week"),
+    "capacity_total": ("cases", "summed capacity of the active advisors"),
+    "arrivals_total": (_FLOW, "arrivals since the start (cumulative)"),
+    "matched_total": (_FLOW, "first matches since the start (cumulative)"),
+    "completed_total": ("cases", "completions since the start (cumulative)"),
+    "escalated_total": (_FLOW, "escalations since the start (cumulative)"),
+    "referred_total": (_FLOW, "referrals since the start (cumulative)"),
+    "wait_mean": ("weeks", "mean wait from registration to first match, this week's matches"),
+    "wait_p90": ("weeks", "90th percentile of that wait"),
+    "wait_max": ("weeks", "longest of that wait"),
+    "travel_mean": (
+        "minutes",
+        "mean travel (advisor base to primary location) of the week's matches",
+    ),
+    "travel_p90": ("minutes", "90th percentile of that travel"),
+    "outside_area_share": (
+        "fraction 0-1",
+        "share of the week's matches outside the advisor's orientation areas",
+    ),
+    "util_mean": ("fraction 0-1", "mean caseload / capacity over advisors with capacity > 0"),
+    "util_max": ("fraction 0-1", "highest caseload / capacity"),
+    "util_gini": ("index 0-1", "Gini coefficient of utilisation (0 = even workload)"),
+    "hours_started": ("hours", "hours_per_case of the week's first matches"),
+}
+
+#: summary column -> (unit, meaning)
+SUMMARY: dict[str, tuple[str, str]] = {
+    "weeks": ("weeks", "length of the horizon"),
+    "initial_cases": ("cases", "cases running at the start"),
+    "arrivals": (_FLOW, "requests registered over the horizon"),
+    "referred": (_FLOW, "requests referred elsewhere"),
+    "matched": (_FLOW, "matches incl. rematches"),
+    "matched_first": (_FLOW, "requests matched at least once"),
+    "escalated": (_FLOW, "escalations to the working group"),
+    "escalated_no_advisor_for_service": (_FLOW, "escalations: nobody works for the service"),
+    "escalated_no_expertise": (_FLOW, "escalations: nobody has the needed expertise"),
+    "escalated_all_excluded": (_FLOW, "escalations: every candidate excluded"),
+    "escalated_all_out_of_radius": (_FLOW, "escalations: every candidate beyond radius"),
+    "escalated_no_capacity": (_FLOW, "escalations: every candidate full"),
+    "no_klik_returns": (_FLOW, "first conversations without 'klik'"),
+    "reassigned": ("cases", "cases moved because their advisor left"),
+    "completed": ("cases", "cases completed"),
+    "waiting_end": (_FLOW, "requests waiting at the end"),
+    "in_service_end": ("cases", "cases running at the end"),
+    "wait_mean": ("weeks", "mean wait from registration to first match"),
+    "wait_p90": ("weeks", "90th percentile of that wait"),
+    "wait_max": ("weeks", "longest wait"),
+    "travel_mean": ("minutes", "mean travel of all matches"),
+    "travel_p90": ("minutes", "90th percentile of that travel"),
+    "outside_area_share": (
+        "fraction 0-1",
+        "share of matches outside the advisor's orientation areas",
+    ),
+    "util_mean": ("fraction 0-1", "mean weekly utilisation"),
+    "util_max": ("fraction 0-1", "highest utilisation of any advisor in any week"),
+    "util_gini_mean": ("index 0-1", "mean weekly Gini coefficient of utilisation"),
+    "escalated_share": ("fraction 0-1", "escalations / arrivals"),
+    "hours_started": ("hours", "hours_per_case summed over first matches"),
+}
+
+
+def markdown() -> str:
+    """The KPI tables as Markdown (the content of ``docs/kpis.md``)."""
+    out = [
+        "# Simulation KPIs",
+        "",
+        'Generated by `python -c "import libmatch.kpis as k; print(k.markdown())"`; '
+        "a test fails when it drifts from the columns the engine returns.",
+        "",
+    ]
+    for title, table in (
+        ("Weekly (`SimulationResult.weekly`)", WEEKLY),
+        ("Horizon (`SimulationResult.summary`, `simulate_many` rows)", SUMMARY),
+    ):
+        out += [f"## {title}", "", "| column | unit | meaning |", "|---|---|---|"]
+        out += [f"| `{k}` | {u} | {m} |" for k, (u, m) in table.items()]
+        out.append("")
+    return "\n".join(out)
