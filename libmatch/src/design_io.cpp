@@ -4,6 +4,7 @@
 #include <cstdlib>
 #include <limits>
 
+#include "format.hpp"
 #include "gdal_util.hpp"
 #include "libmatch/design.hpp"
 #include "libmatch/error.hpp"
@@ -70,7 +71,7 @@ void set_advisors(DesignProblem& p, const AreaSet& units, std::span<const double
     for (std::size_t j = 0; j < missing.size(); ++j) {
       if (near[j] < 0) {
         throw InvalidInput("base of advisor " + std::to_string(missing[j]) + " is more than " +
-                           std::to_string(max_snap_m) + " m from every unit");
+                           detail::format_number(max_snap_m) + " m from every unit");
       }
       index[missing[j]] = near[j];
     }

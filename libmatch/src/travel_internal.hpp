@@ -12,6 +12,7 @@
 #include <thread>
 #include <vector>
 
+#include "format.hpp"
 #include "libmatch/travel.hpp"
 #include "parallel.hpp"
 
@@ -74,9 +75,6 @@ void require_projected_crs(const std::string& crs);
 void check_xy(std::span<const double> xy, const char* what);
 /// Throws InvalidInput unless v >= 0 (infinity allowed).
 void check_limit(double v, const char* what);
-
-/// "12.5" without trailing zeros, for messages and descriptions.
-std::string format_number(double v);
 
 }  // namespace libmatch::detail
 

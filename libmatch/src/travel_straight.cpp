@@ -5,17 +5,12 @@
 
 #include "gdal_util.hpp"
 #include "libmatch/error.hpp"
+#include "format.hpp"
 #include "travel_internal.hpp"
 
 namespace libmatch {
 
 namespace detail {
-
-std::string format_number(double v) {
-  char buf[64];
-  std::snprintf(buf, sizeof buf, "%.6g", v);
-  return buf;
-}
 
 void require_projected_crs(const std::string& crs) {
   OGRSpatialReference srs = parse_crs(crs, "the working crs");
