@@ -3,7 +3,7 @@
 #include <cstdio>
 #include <string>
 
-#include "gdal_util.hpp"
+#include "io.hpp"
 #include "libmatch/error.hpp"
 #include "format.hpp"
 #include "travel_internal.hpp"
