@@ -93,12 +93,12 @@ void MembershipIndex::band_edges(AreaEdges& a, const std::vector<PolygonRings>& 
 }
 
 std::int64_t MembershipIndex::cell_x(double x) const {
-  return std::clamp<std::int64_t>(static_cast<std::int64_t>(std::floor((x - gx0_) * inv_cell_)),
-                                  0, nx_ - 1);
+  return std::clamp<std::int64_t>(static_cast<std::int64_t>(std::floor((x - gx0_) * inv_cell_)), 0,
+                                  nx_ - 1);
 }
 std::int64_t MembershipIndex::cell_y(double y) const {
-  return std::clamp<std::int64_t>(static_cast<std::int64_t>(std::floor((y - gy0_) * inv_cell_)),
-                                  0, ny_ - 1);
+  return std::clamp<std::int64_t>(static_cast<std::int64_t>(std::floor((y - gy0_) * inv_cell_)), 0,
+                                  ny_ - 1);
 }
 
 // Grid entries (cell, area << 1 | full) of area i: cells its boundary touches are candidates,

@@ -191,14 +191,14 @@ std::vector<Edge> checked_edges(const Model& m, const DesignProblem& p) {
   std::string msg = "the unit graph is not connected (" + std::to_string(m.border_components) +
                     " parts through shared borders)";
   if (!lonely.empty()) {
-    msg += "; " + std::to_string(lonely.size()) +
-           " unit(s) have no neighbour: " + id_list(m, lonely);
+    msg +=
+        "; " + std::to_string(lonely.size()) + " unit(s) have no neighbour: " + id_list(m, lonely);
   }
   if (!groups.empty()) {
     std::string g;
     for (std::size_t i = 0; i < groups.size() && i < 5; ++i) {
-      g += (i ? ", " : "") + m.id(groups[i]) + " with " +
-           std::to_string(comp_size[groups[i]] - 1) + " more";
+      g += (i ? ", " : "") + m.id(groups[i]) + " with " + std::to_string(comp_size[groups[i]] - 1) +
+           " more";
     }
     msg += "; detached group(s): " + g;
   }

@@ -7,8 +7,8 @@
 #include <queue>
 
 #include "design_model.hpp"
-#include "libmatch/design.hpp"
 #include "libmatch/cancel.hpp"
+#include "libmatch/design.hpp"
 #include "libmatch/error.hpp"
 #include "parallel.hpp"
 #include "random.hpp"

@@ -386,20 +386,20 @@ class Round {
   const RuleOptions& R;
   RoundResult res;
 
-  std::vector<char> active;     // request still competes in the solve
-  std::vector<Reach> reach;     // candidate pairs by canonical request, then advisor
-  std::vector<i64> reach_begin;  // canonical request position -> first pair in reach
+  std::vector<char> active;       // request still competes in the solve
+  std::vector<Reach> reach;       // candidate pairs by canonical request, then advisor
+  std::vector<i64> reach_begin;   // canonical request position -> first pair in reach
   std::vector<i64> pinned_taken;  // pinned cases kept per advisor
   std::vector<Arc> pinned_arcs;
   std::vector<i64> rows;  // solver row -> request (active requests in canonical order)
   std::vector<Arc> arcs;  // eligible arcs, and their row, column (canonical advisor), cost
   std::vector<i64> arc_row, arc_col, arc_cost;
-  std::vector<i64> col_arcs;  // arcs per advisor
-  std::vector<i64> col_cap;   // solver capacity per column
+  std::vector<i64> col_arcs;                // arcs per advisor
+  std::vector<i64> col_cap;                 // solver capacity per column
   std::vector<i64> load_offset, load_cost;  // marginal load costs per column (CSR)
-  std::vector<i64> unassigned;  // per row
-  std::vector<i64> col_of_row;  // the solution (-1 = unassigned)
-  std::vector<i64> chosen_arc;  // per request (-1 = none)
+  std::vector<i64> unassigned;              // per row
+  std::vector<i64> col_of_row;              // the solution (-1 = unassigned)
+  std::vector<i64> chosen_arc;              // per request (-1 = none)
 
   i64 last_marginal(i64 a) const {
     return load_marginal(W, res.advisors[a].caseload_after, res.advisors[a].capacity);
@@ -516,8 +516,7 @@ class Round {
       i64 room = std::max<i64>(0, adv.capacity - adv.caseload - pinned_taken[a]);
       col_cap[c] = std::min(room, col_arcs[a]);
       for (i64 k = 0; k < col_cap[c]; ++k)
-        load_cost.push_back(
-            load_marginal(W, adv.caseload + pinned_taken[a] + k + 1, adv.capacity));
+        load_cost.push_back(load_marginal(W, adv.caseload + pinned_taken[a] + k + 1, adv.capacity));
       load_offset[c + 1] = static_cast<i64>(load_cost.size());
       if (col_cap[c] > 0) max_marginal[a] = load_cost.back();
     }

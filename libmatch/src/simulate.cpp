@@ -285,12 +285,12 @@ struct Simulator::Impl::WeekState {
   void move_cases(i64 a, i64 how_many, i64 t, WeekKpis& k);
   void admit(Case& c, bool referred, i64 t, WeekKpis& k);
 
-  void initial();                      // cases running at the start
-  void progress(i64 t, WeekKpis& k);   // 1. progress, 'no klik' returns, completions
+  void initial();                         // cases running at the start
+  void progress(i64 t, WeekKpis& k);      // 1. progress, 'no klik' returns, completions
   void apply_events(i64 t, WeekKpis& k);  // 2. events
-  void arrivals(i64 t, WeekKpis& k);   // 3. Poisson streams, then replay rows
-  void round(i64 t, WeekKpis& k);      // 4. the round over the queue
-  void measure(i64 t, WeekKpis& k);    // 5. KPIs and invariants
+  void arrivals(i64 t, WeekKpis& k);      // 3. Poisson streams, then replay rows
+  void round(i64 t, WeekKpis& k);         // 4. the round over the queue
+  void measure(i64 t, WeekKpis& k);       // 5. KPIs and invariants
   void summarize();
   void case_records();
 
@@ -402,10 +402,9 @@ void Simulator::Impl::WeekState::initial() {
       Case& c = new_case(-1, hash_keys({seed, kInitial, static_cast<std::uint64_t>(a),
                                         static_cast<std::uint64_t>(k)}));
       c.service = adv.service;
-      c.location = !cand.empty() ? cand[rng.below(cand.size())]
-                   : nearest >= 0
-                       ? nearest
-                       : static_cast<i64>(rng.below(static_cast<std::uint64_t>(n_loc)));
+      c.location = !cand.empty()  ? cand[rng.below(cand.size())]
+                   : nearest >= 0 ? nearest
+                                  : static_cast<i64>(rng.below(static_cast<std::uint64_t>(n_loc)));
       c.duration = draw_duration(rng, s.services[adv.service].duration);
       c.remaining = 1 + static_cast<i64>(rng.below(static_cast<std::uint64_t>(c.duration)));
       c.matches = 1;
@@ -619,8 +618,8 @@ void Simulator::Impl::WeekState::apply_round(const RoundResult& rr, i64 t, WeekK
         week_waits.push_back(static_cast<double>(t - c.registered));
         k.hours_started += s.services[c.service].hours_per_case;
       }
-      const double u = detail::to_unit(
-          hash_keys({seed, kNoKlik, c.key, static_cast<std::uint64_t>(c.matches)}));
+      const double u =
+          detail::to_unit(hash_keys({seed, kNoKlik, c.key, static_cast<std::uint64_t>(c.matches)}));
       c.no_klik = u < s.no_klik_probability;
     } else {
       c.reason = o.reason;

@@ -103,8 +103,7 @@ void check_advisors(const Scenario& s, const Sizes& n) {
     if (adv.caseload < 0 || adv.caseload > adv.capacity)
       bad(f + " caseload", "= " + std::to_string(adv.caseload) +
                                " outside [0, capacity = " + std::to_string(adv.capacity) + "]");
-    if (!std::isfinite(adv.base.x) || !std::isfinite(adv.base.y))
-      bad(f + " base", "is not finite");
+    if (!std::isfinite(adv.base.x) || !std::isfinite(adv.base.y)) bad(f + " base", "is not finite");
     if (std::isnan(adv.radius_km) || adv.radius_km < 0)
       bad(f + " radius_km", "= " + num(adv.radius_km) + " must be >= 0 (inf = none)");
     if (std::isnan(adv.radius_minutes) || adv.radius_minutes < 0)

@@ -3,9 +3,9 @@
 #include <cstdio>
 #include <string>
 
+#include "format.hpp"
 #include "io.hpp"
 #include "libmatch/error.hpp"
-#include "format.hpp"
 #include "travel_internal.hpp"
 
 namespace libmatch {
