@@ -1,8 +1,8 @@
 #pragma once
 // The private I/O layer: every GDAL/OGR call of the library goes through the modules that
-// include this header (areas, design_io, study, travel, road_network_read). Opening sources,
-// layers and fields, reading field values, parsing CRSs and transforming coordinates. Public
-// headers never include GDAL (or Boost); they take and return plain types.
+// include this header (areas, tables, design_io, study, travel, road_network_read). Opening
+// sources, layers and fields, reading field values, parsing CRSs and transforming coordinates.
+// Public headers never include GDAL (or Boost); they take and return plain types.
 #include <gdal_priv.h>
 #include <ogr_spatialref.h>
 #include <ogrsf_frmts.h>
