@@ -175,6 +175,7 @@ struct Run {
     for (int pass = 0; pass < 200; ++pass) {
       bool improved = false;
       for (std::int32_t u = 0; u < m.n; ++u) {
+        if ((u & 255) == 0) throw_if_cancelled("area design");
         if ((u & 255) == 0 && late()) return;
         if (!st.movable(u)) continue;
         const std::int32_t r = st.labels()[u];
