@@ -8,7 +8,7 @@
 #include <map>
 
 #include "areas_impl.hpp"
-#include "gdal_util.hpp"
+#include "io.hpp"
 #include "libmatch/error.hpp"
 #include "parallel.hpp"
 
@@ -478,20 +478,7 @@ void transform_points(std::span<double> xy, const std::string& from_crs,
   OGRSpatialReference from = detail::parse_crs(from_crs, "source CRS");
   OGRSpatialReference to = detail::parse_crs(to_crs, "target CRS");
   detail::TransformPtr ct = detail::make_transform(from, to);
-  if (!ct) return;
-  std::size_t n = xy.size() / 2;
-  std::vector<double> x(n), y(n);
-  std::vector<int> ok(n);
-  for (std::size_t i = 0; i < n; ++i) {
-    x[i] = xy[2 * i];
-    y[i] = xy[2 * i + 1];
-  }
-  ct->Transform(n, x.data(), y.data(), nullptr, ok.data());
-  for (std::size_t i = 0; i < n; ++i) {
-    bool good = ok[i] && std::isfinite(x[i]) && std::isfinite(y[i]);
-    xy[2 * i] = good ? x[i] : std::numeric_limits<double>::quiet_NaN();
-    xy[2 * i + 1] = good ? y[i] : std::numeric_limits<double>::quiet_NaN();
-  }
+  detail::transform_xy(ct.get(), xy);
 }
 
 }  // namespace libmatch

@@ -1,9 +1,11 @@
 #pragma once
 // Private state of an AreaSet and its membership index.
+#include <array>
 #include <cstdint>
 #include <memory>
 #include <string>
 #include <unordered_map>
+#include <utility>
 #include <vector>
 
 #include "libmatch/areas.hpp"
@@ -32,6 +34,16 @@ class MembershipIndex {
     std::vector<std::uint32_t> band_edge;    // indices into edges
     std::vector<Edge> edges;
   };
+  // Phases of build().
+  static void band_edges(AreaEdges& a, const std::vector<PolygonRings>& parts,
+                         std::array<double, 4>& bbox);
+  std::int64_t cell_x(double x) const;
+  std::int64_t cell_y(double y) const;
+  void area_cells(std::size_t i, const std::vector<PolygonRings>& parts,
+                  const std::array<double, 4>& bbox,
+                  std::vector<std::pair<std::uint32_t, std::uint32_t>>& entries,
+                  std::vector<std::uint8_t>& marked) const;
+
   std::vector<AreaEdges> areas_;
   // Grid: entries per cell in CSR, each entry = area index << 1 | full flag; sorted by area.
   double gx0_ = 0, gy0_ = 0, cell_ = 1, inv_cell_ = 1;

@@ -50,6 +50,110 @@ std::int64_t MembershipIndex::locate(double x, double y) const {
   return -1;
 }
 
+// Edges of one area (canonical, horizontal ones dropped) and its y-bands; bbox gets the
+// area's x0, y0, x1, y1.
+void MembershipIndex::band_edges(AreaEdges& a, const std::vector<PolygonRings>& parts,
+                                 std::array<double, 4>& bbox) {
+  double ax0 = INFINITY, ay0 = INFINITY, ax1 = -INFINITY, ay1 = -INFINITY;
+  for (const PolygonRings& part : parts) {
+    for (const Ring& ring : part) {
+      for (std::size_t k = 0; k + 1 < ring.size(); ++k) {
+        XY p = ring[k], q = ring[k + 1];
+        ax0 = std::min(ax0, p.x);
+        ax1 = std::max(ax1, p.x);
+        ay0 = std::min(ay0, p.y);
+        ay1 = std::max(ay1, p.y);
+        if (p.y == q.y) continue;  // horizontal edges never count
+        if (p.y > q.y) std::swap(p, q);
+        a.edges.push_back({p.x, p.y, q.x, q.y});
+      }
+    }
+  }
+  bbox = {ax0, ay0, ax1, ay1};
+  if (a.edges.empty()) return;
+  a.ymin = ay0;
+  a.n_bands = static_cast<std::int32_t>(std::clamp<std::size_t>(a.edges.size() / 2, 1, 8192));
+  a.band_h = std::max((ay1 - ay0) / a.n_bands, 1e-9);
+  auto band = [&](double y) {
+    double f = std::floor((y - a.ymin) / a.band_h);
+    return static_cast<std::size_t>(std::clamp(f, 0.0, double(a.n_bands - 1)));
+  };
+  a.band_offset.assign(a.n_bands + 1, 0);
+  for (const Edge& e : a.edges) {
+    for (std::size_t b = band(e.y0); b <= band(e.y1); ++b) ++a.band_offset[b + 1];
+  }
+  for (std::int32_t b = 0; b < a.n_bands; ++b) a.band_offset[b + 1] += a.band_offset[b];
+  a.band_edge.resize(a.band_offset.back());
+  std::vector<std::uint32_t> fill(a.band_offset.begin(), a.band_offset.end() - 1);
+  for (std::uint32_t k = 0; k < a.edges.size(); ++k) {
+    for (std::size_t b = band(a.edges[k].y0); b <= band(a.edges[k].y1); ++b) {
+      a.band_edge[fill[b]++] = k;
+    }
+  }
+}
+
+std::int64_t MembershipIndex::cell_x(double x) const {
+  return std::clamp<std::int64_t>(static_cast<std::int64_t>(std::floor((x - gx0_) * inv_cell_)), 0,
+                                  nx_ - 1);
+}
+std::int64_t MembershipIndex::cell_y(double y) const {
+  return std::clamp<std::int64_t>(static_cast<std::int64_t>(std::floor((y - gy0_) * inv_cell_)), 0,
+                                  ny_ - 1);
+}
+
+// Grid entries (cell, area << 1 | full) of area i: cells its boundary touches are candidates,
+// runs of untouched cells in a row are uniformly inside or outside (one centre tested).
+void MembershipIndex::area_cells(std::size_t i, const std::vector<PolygonRings>& parts,
+                                 const std::array<double, 4>& bb,
+                                 std::vector<std::pair<std::uint32_t, std::uint32_t>>& entries,
+                                 std::vector<std::uint8_t>& marked) const {
+  const double eps = cell_ * 1e-6;
+  std::int64_t i0 = cell_x(bb[0] - eps), i1 = cell_x(bb[2] + eps);
+  std::int64_t j0 = cell_y(bb[1] - eps), j1 = cell_y(bb[3] + eps);
+  std::int64_t bw = i1 - i0 + 1, bh = j1 - j0 + 1;
+  marked.assign(static_cast<std::size_t>(bw * bh), 0);
+  auto mark_box = [&](double xa, double ya, double xb, double yb) {
+    std::int64_t a0 = cell_x(std::min(xa, xb) - eps), a1 = cell_x(std::max(xa, xb) + eps);
+    std::int64_t b0 = cell_y(std::min(ya, yb) - eps), b1 = cell_y(std::max(ya, yb) + eps);
+    for (std::int64_t j = b0; j <= b1; ++j)
+      for (std::int64_t k = a0; k <= a1; ++k) marked[(j - j0) * bw + (k - i0)] = 1;
+  };
+  for (const PolygonRings& part : parts) {
+    for (const Ring& ring : part) {
+      for (std::size_t k = 0; k + 1 < ring.size(); ++k) {
+        XY p = ring[k], q = ring[k + 1];
+        double len = std::hypot(q.x - p.x, q.y - p.y);
+        auto steps = static_cast<std::int64_t>(std::ceil(len / (0.5 * cell_)));
+        steps = std::max<std::int64_t>(steps, 1);
+        double px = p.x, py = p.y;
+        for (std::int64_t s = 1; s <= steps; ++s) {
+          double t = static_cast<double>(s) / static_cast<double>(steps);
+          double qx = s == steps ? q.x : p.x + t * (q.x - p.x);
+          double qy = s == steps ? q.y : p.y + t * (q.y - p.y);
+          mark_box(px, py, qx, qy);
+          px = qx;
+          py = qy;
+        }
+      }
+    }
+  }
+  for (std::int64_t j = j0; j <= j1; ++j) {
+    int state = -1;  // unknown
+    for (std::int64_t k = i0; k <= i1; ++k) {
+      std::uint32_t cell = static_cast<std::uint32_t>(j * nx_ + k);
+      if (marked[(j - j0) * bw + (k - i0)]) {
+        entries.emplace_back(cell, static_cast<std::uint32_t>(i << 1));
+        state = -1;
+        continue;
+      }
+      if (state < 0) {
+        state = contains(i, gx0_ + (k + 0.5) * cell_, gy0_ + (j + 0.5) * cell_) ? 1 : 0;
+      }
+      if (state == 1) entries.emplace_back(cell, static_cast<std::uint32_t>(i << 1 | 1u));
+    }
+  }
+}
+
 void MembershipIndex::build(const std::vector<std::vector<PolygonRings>>& areas) {
   areas_.assign(areas.size(), {});
   double xmin = INFINITY, ymin = INFINITY, xmax = -INFINITY, ymax = -INFINITY;
@@ -58,48 +162,13 @@ void MembershipIndex::build(const std::vector<std::vector<PolygonRings>>& areas)
 
   // Edges and y-bands per area.
   for (std::size_t i = 0; i < areas.size(); ++i) {
-    AreaEdges& a = areas_[i];
-    double ax0 = INFINITY, ay0 = INFINITY, ax1 = -INFINITY, ay1 = -INFINITY;
-    for (const PolygonRings& part : areas[i]) {
-      for (const Ring& ring : part) {
-        for (std::size_t k = 0; k + 1 < ring.size(); ++k) {
-          XY p = ring[k], q = ring[k + 1];
-          ax0 = std::min(ax0, p.x);
-          ax1 = std::max(ax1, p.x);
-          ay0 = std::min(ay0, p.y);
-          ay1 = std::max(ay1, p.y);
-          if (p.y == q.y) continue;  // horizontal edges never count
-          if (p.y > q.y) std::swap(p, q);
-          a.edges.push_back({p.x, p.y, q.x, q.y});
-        }
-      }
-    }
-    bbox[i] = {ax0, ay0, ax1, ay1};
-    if (a.edges.empty()) continue;
-    xmin = std::min(xmin, ax0);
-    xmax = std::max(xmax, ax1);
-    ymin = std::min(ymin, ay0);
-    ymax = std::max(ymax, ay1);
-    total_edges += a.edges.size();
-    a.ymin = ay0;
-    a.n_bands = static_cast<std::int32_t>(std::clamp<std::size_t>(a.edges.size() / 2, 1, 8192));
-    a.band_h = std::max((ay1 - ay0) / a.n_bands, 1e-9);
-    auto band = [&](double y) {
-      double f = std::floor((y - a.ymin) / a.band_h);
-      return static_cast<std::size_t>(std::clamp(f, 0.0, double(a.n_bands - 1)));
-    };
-    a.band_offset.assign(a.n_bands + 1, 0);
-    for (const Edge& e : a.edges) {
-      for (std::size_t b = band(e.y0); b <= band(e.y1); ++b) ++a.band_offset[b + 1];
-    }
-    for (std::int32_t b = 0; b < a.n_bands; ++b) a.band_offset[b + 1] += a.band_offset[b];
-    a.band_edge.resize(a.band_offset.back());
-    std::vector<std::uint32_t> fill(a.band_offset.begin(), a.band_offset.end() - 1);
-    for (std::uint32_t k = 0; k < a.edges.size(); ++k) {
-      for (std::size_t b = band(a.edges[k].y0); b <= band(a.edges[k].y1); ++b) {
-        a.band_edge[fill[b]++] = k;
-      }
-    }
+    band_edges(areas_[i], areas[i], bbox[i]);
+    if (areas_[i].edges.empty()) continue;
+    xmin = std::min(xmin, bbox[i][0]);
+    xmax = std::max(xmax, bbox[i][2]);
+    ymin = std::min(ymin, bbox[i][1]);
+    ymax = std::max(ymax, bbox[i][3]);
+    total_edges += areas_[i].edges.size();
   }
   cell_offset_.clear();
   cell_entry_.clear();
@@ -115,67 +184,12 @@ void MembershipIndex::build(const std::vector<std::vector<PolygonRings>>& areas)
   gy0_ = ymin;
   nx_ = static_cast<std::int64_t>(std::floor(w * inv_cell_)) + 1;
   ny_ = static_cast<std::int64_t>(std::floor(h * inv_cell_)) + 1;
-  const double eps = cell_ * 1e-6;
-  auto cx = [&](double x) {
-    return std::clamp<std::int64_t>(static_cast<std::int64_t>(std::floor((x - gx0_) * inv_cell_)),
-                                    0, nx_ - 1);
-  };
-  auto cy = [&](double y) {
-    return std::clamp<std::int64_t>(static_cast<std::int64_t>(std::floor((y - gy0_) * inv_cell_)),
-                                    0, ny_ - 1);
-  };
 
   std::vector<std::pair<std::uint32_t, std::uint32_t>> entries;  // (cell, area<<1|full)
   std::vector<std::uint8_t> marked;
-  for (std::size_t i = 0; i < areas.size(); ++i) {
-    if (areas_[i].edges.empty()) continue;
-    const auto& bb = bbox[i];
-    std::int64_t i0 = cx(bb[0] - eps), i1 = cx(bb[2] + eps);
-    std::int64_t j0 = cy(bb[1] - eps), j1 = cy(bb[3] + eps);
-    std::int64_t bw = i1 - i0 + 1, bh = j1 - j0 + 1;
-    marked.assign(static_cast<std::size_t>(bw * bh), 0);
-    auto mark_box = [&](double xa, double ya, double xb, double yb) {
-      std::int64_t a0 = cx(std::min(xa, xb) - eps), a1 = cx(std::max(xa, xb) + eps);
-      std::int64_t b0 = cy(std::min(ya, yb) - eps), b1 = cy(std::max(ya, yb) + eps);
-      for (std::int64_t j = b0; j <= b1; ++j)
-        for (std::int64_t k = a0; k <= a1; ++k) marked[(j - j0) * bw + (k - i0)] = 1;
-    };
-    for (const PolygonRings& part : areas[i]) {
-      for (const Ring& ring : part) {
-        for (std::size_t k = 0; k + 1 < ring.size(); ++k) {
-          XY p = ring[k], q = ring[k + 1];
-          double len = std::hypot(q.x - p.x, q.y - p.y);
-          auto steps = static_cast<std::int64_t>(std::ceil(len / (0.5 * cell_)));
-          steps = std::max<std::int64_t>(steps, 1);
-          double px = p.x, py = p.y;
-          for (std::int64_t s = 1; s <= steps; ++s) {
-            double t = static_cast<double>(s) / static_cast<double>(steps);
-            double qx = s == steps ? q.x : p.x + t * (q.x - p.x);
-            double qy = s == steps ? q.y : p.y + t * (q.y - p.y);
-            mark_box(px, py, qx, qy);
-            px = qx;
-            py = qy;
-          }
-        }
-      }
-    }
-    // Runs of unmarked cells in a row are uniformly inside or outside: test one centre.
-    for (std::int64_t j = j0; j <= j1; ++j) {
-      int state = -1;  // unknown
-      for (std::int64_t k = i0; k <= i1; ++k) {
-        std::uint32_t cell = static_cast<std::uint32_t>(j * nx_ + k);
-        if (marked[(j - j0) * bw + (k - i0)]) {
-          entries.emplace_back(cell, static_cast<std::uint32_t>(i << 1));
-          state = -1;
-          continue;
-        }
-        if (state < 0) {
-          state = contains(i, gx0_ + (k + 0.5) * cell_, gy0_ + (j + 0.5) * cell_) ? 1 : 0;
-        }
-        if (state == 1) entries.emplace_back(cell, static_cast<std::uint32_t>(i << 1 | 1u));
-      }
-    }
-  }
+  for (std::size_t i = 0; i < areas.size(); ++i)
+    if (!areas_[i].edges.empty()) area_cells(i, areas[i], bbox[i], entries, marked);
+
   // Counting sort by cell; within a cell entries stay in area order.
   std::size_t n_cells = static_cast<std::size_t>(nx_ * ny_);
   cell_offset_.assign(n_cells + 1, 0);

@@ -4,7 +4,8 @@
 #include <cstdlib>
 #include <limits>
 
-#include "gdal_util.hpp"
+#include "format.hpp"
+#include "io.hpp"
 #include "libmatch/design.hpp"
 #include "libmatch/error.hpp"
 #include "libmatch/travel.hpp"
@@ -70,7 +71,7 @@ void set_advisors(DesignProblem& p, const AreaSet& units, std::span<const double
     for (std::size_t j = 0; j < missing.size(); ++j) {
       if (near[j] < 0) {
         throw InvalidInput("base of advisor " + std::to_string(missing[j]) + " is more than " +
-                           std::to_string(max_snap_m) + " m from every unit");
+                           detail::format_number(max_snap_m) + " m from every unit");
       }
       index[missing[j]] = near[j];
     }
@@ -122,26 +123,13 @@ void read_numeric_field(const std::string& source, const std::string& layer,
   OGRLayer* lyr = detail::get_layer(*ds, layer, source);
   const int id_idx = detail::field_index(*lyr, id_field, source);
   const int val_idx = detail::field_index(*lyr, field, source);
-  const OGRFieldType type = lyr->GetLayerDefn()->GetFieldDefn(val_idx)->GetType();
   ids.clear();
   values.clear();
   lyr->ResetReading();
   for (auto& feature : *lyr) {
     ids.emplace_back(feature->GetFieldAsString(id_idx));
-    if (!feature->IsFieldSetAndNotNull(val_idx)) {
-      values.push_back(std::numeric_limits<double>::quiet_NaN());
-    } else if (type == OFTInteger || type == OFTInteger64 || type == OFTReal) {
-      values.push_back(feature->GetFieldAsDouble(val_idx));
-    } else {
-      const char* text = feature->GetFieldAsString(val_idx);
-      char* end = nullptr;
-      const double v = std::strtod(text, &end);
-      if (end == text) {
-        throw InvalidInput("field '" + field + "' of feature '" + ids.back() + "' in '" + source +
-                           "' is not a number");
-      }
-      values.push_back(v);
-    }
+    values.push_back(detail::numeric_field(*feature, val_idx, field,
+                                           "feature '" + ids.back() + "' in '" + source + "'"));
   }
 }
 

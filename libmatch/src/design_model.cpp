@@ -7,6 +7,8 @@
 #include <tuple>
 #include <utility>
 
+#include "disjoint_set.hpp"
+#include "format.hpp"
 #include "libmatch/error.hpp"
 
 namespace libmatch::detail {
@@ -18,24 +20,7 @@ double dist_km(XY a, XY b) {
   return std::sqrt(dx * dx + dy * dy) / 1000.0;
 }
 
-struct Dsu {
-  std::vector<std::int64_t> p;
-  explicit Dsu(std::int64_t n) : p(static_cast<std::size_t>(n)) {
-    std::iota(p.begin(), p.end(), std::int64_t{0});
-  }
-  std::int64_t find(std::int64_t x) {
-    while (p[x] != x) x = p[x] = p[p[x]];
-    return x;
-  }
-  bool unite(std::int64_t a, std::int64_t b) {
-    a = find(a);
-    b = find(b);
-    if (a == b) return false;
-    if (b < a) std::swap(a, b);
-    p[b] = a;  // the lower index stays root
-    return true;
-  }
-};
+using Dsu = DisjointSet;
 
 std::string id_list(const Model& m, const std::vector<std::int64_t>& units,
                     std::size_t max_shown = 8) {
@@ -97,8 +82,10 @@ std::string Model::id(std::int64_t i) const {
   return ids.empty() ? "#" + std::to_string(i) : "'" + ids[static_cast<std::size_t>(i)] + "'";
 }
 
-Model prepare(const DesignProblem& p, bool for_design) {
-  Model m;
+namespace {
+
+// Sizes, copies and per-unit checks; totals of demand and area.
+void check_units(Model& m, const DesignProblem& p) {
   const std::size_t n = p.centroid.size();
   m.n = static_cast<std::int64_t>(n);
   if (n == 0) throw InvalidInput("area design needs at least one unit (got 0)");
@@ -132,7 +119,7 @@ Model prepare(const DesignProblem& p, bool for_design) {
       throw InvalidInput("demand of unit " + m.id(ii) + " is NaN; demand must be finite and >= 0");
     }
     if (!finite_nonneg(m.d[i])) {
-      throw InvalidInput("demand of unit " + m.id(ii) + " is " + std::to_string(m.d[i]) +
+      throw InvalidInput("demand of unit " + m.id(ii) + " is " + format_number(m.d[i]) +
                          "; demand must be finite and >= 0");
     }
     if (!std::isfinite(m.c[i].x) || !std::isfinite(m.c[i].y)) {
@@ -148,14 +135,22 @@ Model prepare(const DesignProblem& p, bool for_design) {
   if (!(m.total_demand > 0.0)) {
     throw InvalidInput("total demand is 0; at least one unit needs demand > 0");
   }
+}
 
-  // Edges: normalised, sorted, no duplicates.
-  struct E {
-    std::int32_t a, b;
-    double border;
-    std::uint8_t link;
-  };
-  std::vector<E> edges;
+struct Edge {
+  std::int32_t a, b;  // a < b
+  double border;
+  std::uint8_t link;
+};
+
+void sort_edges(std::vector<Edge>& edges) {
+  std::sort(edges.begin(), edges.end(),
+            [](const Edge& x, const Edge& y) { return std::tie(x.a, x.b) < std::tie(y.a, y.b); });
+}
+
+// Edges: normalised, sorted, no duplicates.
+std::vector<Edge> checked_edges(const Model& m, const DesignProblem& p) {
+  std::vector<Edge> edges;
   edges.reserve(p.adjacency.size());
   for (const Adjacency& e : p.adjacency) {
     if (e.a < 0 || e.b < 0 || e.a >= m.n || e.b >= m.n || e.a == e.b) {
@@ -171,63 +166,71 @@ Model prepare(const DesignProblem& p, bool for_design) {
     auto b = static_cast<std::int32_t>(std::max(e.a, e.b));
     edges.push_back({a, b, e.border_m, 0});
   }
-  std::sort(edges.begin(), edges.end(),
-            [](const E& x, const E& y) { return std::tie(x.a, x.b) < std::tie(y.a, y.b); });
+  sort_edges(edges);
   for (std::size_t i = 1; i < edges.size(); ++i) {
     if (edges[i].a == edges[i - 1].a && edges[i].b == edges[i - 1].b) {
       throw InvalidInput("adjacency pair (" + m.id(edges[i].a) + ", " + m.id(edges[i].b) +
                          ") is listed twice");
     }
   }
+  return edges;
+}
 
-  // Components through borders; the island rule.
+// The message for an unconnected unit graph under IslandRule::Error.
+[[noreturn]] void throw_not_connected(const Model& m, Dsu& dsu,
+                                      const std::vector<std::int64_t>& comp_size) {
+  std::int64_t main_root = 0;
+  for (std::int64_t i = 0; i < m.n; ++i) {
+    if (comp_size[i] > comp_size[main_root]) main_root = i;
+  }
+  std::vector<std::int64_t> lonely, groups;
+  for (std::int64_t i = 0; i < m.n; ++i) {
+    if (dsu.find(i) != i || i == main_root) continue;
+    (comp_size[i] == 1 ? lonely : groups).push_back(i);
+  }
+  std::string msg = "the unit graph is not connected (" + std::to_string(m.border_components) +
+                    " parts through shared borders)";
+  if (!lonely.empty()) {
+    msg +=
+        "; " + std::to_string(lonely.size()) + " unit(s) have no neighbour: " + id_list(m, lonely);
+  }
+  if (!groups.empty()) {
+    std::string g;
+    for (std::size_t i = 0; i < groups.size() && i < 5; ++i) {
+      g += (i ? ", " : "") + m.id(groups[i]) + " with " + std::to_string(comp_size[groups[i]] - 1) +
+           " more";
+    }
+    msg += "; detached group(s): " + g;
+  }
+  msg +=
+      ". Contiguity is a hard rule: pass islands='attach' (IslandRule::Attach) to link "
+      "each island or detached group to the unit with the nearest centroid, or remove them";
+  throw InvalidInput(msg);
+}
+
+// Components through borders; the island rule (error, or links appended to `edges`).
+void apply_island_rule(Model& m, std::vector<Edge>& edges, bool for_design) {
   Dsu dsu(m.n);
-  for (const E& e : edges) dsu.unite(e.a, e.b);
-  std::vector<std::int64_t> comp_size(n, 0);
+  for (const Edge& e : edges) dsu.unite(e.a, e.b);
+  std::vector<std::int64_t> comp_size(static_cast<std::size_t>(m.n), 0);
   for (std::int64_t i = 0; i < m.n; ++i) ++comp_size[dsu.find(i)];
   m.border_components = 0;
   for (std::int64_t i = 0; i < m.n; ++i) m.border_components += dsu.find(i) == i;
-  if (m.border_components > 1) {
-    if (m.islands == IslandRule::Error && for_design) {
-      std::int64_t main_root = 0;
-      for (std::int64_t i = 0; i < m.n; ++i) {
-        if (comp_size[i] > comp_size[main_root]) main_root = i;
-      }
-      std::vector<std::int64_t> lonely, groups;
-      for (std::int64_t i = 0; i < m.n; ++i) {
-        if (dsu.find(i) != i || i == main_root) continue;
-        (comp_size[i] == 1 ? lonely : groups).push_back(i);
-      }
-      std::string msg = "the unit graph is not connected (" + std::to_string(m.border_components) +
-                        " parts through shared borders)";
-      if (!lonely.empty()) {
-        msg += "; " + std::to_string(lonely.size()) +
-               " unit(s) have no neighbour: " + id_list(m, lonely);
-      }
-      if (!groups.empty()) {
-        std::string g;
-        for (std::size_t i = 0; i < groups.size() && i < 5; ++i) {
-          g += (i ? ", " : "") + m.id(groups[i]) + " with " +
-               std::to_string(comp_size[groups[i]] - 1) + " more";
-        }
-        msg += "; detached group(s): " + g;
-      }
-      msg +=
-          ". Contiguity is a hard rule: pass islands='attach' (IslandRule::Attach) to link "
-          "each island or detached group to the unit with the nearest centroid, or remove them";
-      throw InvalidInput(msg);
-    }
-    if (m.islands == IslandRule::Attach) {
-      m.links = island_links(m, dsu);
-      for (const Adjacency& l : m.links) {
-        edges.push_back({static_cast<std::int32_t>(l.a), static_cast<std::int32_t>(l.b), 0.0, 1});
-      }
+  if (m.border_components <= 1) return;
+  if (m.islands == IslandRule::Error && for_design) throw_not_connected(m, dsu, comp_size);
+  if (m.islands == IslandRule::Attach) {
+    m.links = island_links(m, dsu);
+    for (const Adjacency& l : m.links) {
+      edges.push_back({static_cast<std::int32_t>(l.a), static_cast<std::int32_t>(l.b), 0.0, 1});
     }
   }
+}
 
-  // CSR, neighbours in ascending index order.
+// CSR, neighbours in ascending index order.
+void build_csr(Model& m, std::vector<Edge>& edges) {
+  const auto n = static_cast<std::size_t>(m.n);
   std::vector<std::int64_t> deg(n + 1, 0);
-  for (const E& e : edges) {
+  for (const Edge& e : edges) {
     ++deg[e.a];
     ++deg[e.b];
   }
@@ -237,24 +240,26 @@ Model prepare(const DesignProblem& p, bool for_design) {
   m.border.assign(m.nb.size(), 0.0);
   m.is_link.assign(m.nb.size(), 0);
   std::vector<std::int64_t> fill(m.off.begin(), m.off.end() - 1);
-  std::sort(edges.begin(), edges.end(),
-            [](const E& x, const E& y) { return std::tie(x.a, x.b) < std::tie(y.a, y.b); });
+  sort_edges(edges);
   // Two passes keep each row sorted: lower neighbours first (edges sorted by (a, b) give
   // row b its lower neighbours a in order), then higher neighbours.
-  for (const E& e : edges) {
+  for (const Edge& e : edges) {
     auto k = static_cast<std::size_t>(fill[e.b]++);
     m.nb[k] = e.a;
     m.border[k] = e.border;
     m.is_link[k] = e.link;
   }
-  for (const E& e : edges) {
+  for (const Edge& e : edges) {
     auto k = static_cast<std::size_t>(fill[e.a]++);
     m.nb[k] = e.b;
     m.border[k] = e.border;
     m.is_link[k] = e.link;
   }
+}
 
-  // Advisors.
+// Advisors: checks, per-unit counts, total capacity; returns the capacity per advisor.
+std::vector<double> check_advisors(Model& m, const DesignProblem& p) {
+  const auto n = static_cast<std::size_t>(m.n);
   const std::size_t na = p.advisor_unit.size();
   if (p.advisor_xy.size() != na) {
     throw InvalidInput("advisor_xy has " + std::to_string(p.advisor_xy.size()) +
@@ -284,8 +289,15 @@ Model prepare(const DesignProblem& p, bool for_design) {
     ++m.advisors_in_unit[u];
     m.total_capacity += cap[a];
   }
+  return cap;
+}
 
-  // Travel tables.
+// The given travel tables (n x cols), checked, with unknown (NaN) cells filled by twice the
+// straight-line km (minutes: at the mean known minutes per km). Empty when not given.
+void given_travel(const Model& m, const DesignProblem& p, std::vector<double>& km,
+                  std::vector<double>& mins) {
+  const auto n = static_cast<std::size_t>(m.n);
+  const std::size_t na = p.advisor_unit.size();
   const std::size_t cols = na > 0 ? na : n;
   const bool has_km = !p.travel_km.empty();
   const bool has_min = !p.travel_minutes.empty();
@@ -299,33 +311,40 @@ Model prepare(const DesignProblem& p, bool for_design) {
   if (has_min && p.travel_minutes.size() != p.travel_km.size()) {
     throw InvalidInput("travel_minutes must have the same shape as travel_km");
   }
+  if (!has_km) return;
   auto origin_xy = [&](std::size_t j) { return na > 0 ? p.advisor_xy[j] : m.c[j]; };
-  std::vector<double> km, mins;
-  if (has_km) {
-    km = p.travel_km;
-    double known_km = 0.0, known_min = 0.0;
-    for (std::size_t x = 0; x < km.size(); ++x) {
-      bool bad_km = !std::isnan(km[x]) && !finite_nonneg(km[x]);
-      bool bad_min =
-          has_min && !std::isnan(p.travel_minutes[x]) && !finite_nonneg(p.travel_minutes[x]);
-      if (bad_km || bad_min) {
-        throw InvalidInput("travel to unit " + m.id(static_cast<std::int64_t>(x / cols)) +
-                           " is negative or infinite; travel must be >= 0 (NaN = unreachable)");
-      }
-      if (has_min && !std::isnan(km[x]) && !std::isnan(p.travel_minutes[x])) {
-        known_km += km[x];
-        known_min += p.travel_minutes[x];
-      }
+  km = p.travel_km;
+  double known_km = 0.0, known_min = 0.0;
+  for (std::size_t x = 0; x < km.size(); ++x) {
+    bool bad_km = !std::isnan(km[x]) && !finite_nonneg(km[x]);
+    bool bad_min =
+        has_min && !std::isnan(p.travel_minutes[x]) && !finite_nonneg(p.travel_minutes[x]);
+    if (bad_km || bad_min) {
+      throw InvalidInput("travel to unit " + m.id(static_cast<std::int64_t>(x / cols)) +
+                         " is negative or infinite; travel must be >= 0 (NaN = unreachable)");
     }
-    double min_per_km = known_km > 0.0 ? known_min / known_km : 1.0;
-    if (has_min) mins = p.travel_minutes;
-    for (std::size_t x = 0; x < km.size(); ++x) {
-      double fallback = 2.0 * dist_km(m.c[x / cols], origin_xy(x % cols));
-      if (std::isnan(km[x])) km[x] = fallback;
-      if (has_min && std::isnan(mins[x])) mins[x] = fallback * min_per_km;
+    if (has_min && !std::isnan(km[x]) && !std::isnan(p.travel_minutes[x])) {
+      known_km += km[x];
+      known_min += p.travel_minutes[x];
     }
   }
+  double min_per_km = known_km > 0.0 ? known_min / known_km : 1.0;
+  if (has_min) mins = p.travel_minutes;
+  for (std::size_t x = 0; x < km.size(); ++x) {
+    double fallback = 2.0 * dist_km(m.c[x / cols], origin_xy(x % cols));
+    if (std::isnan(km[x])) km[x] = fallback;
+    if (has_min && std::isnan(mins[x])) mins[x] = fallback * min_per_km;
+  }
+}
 
+// Travel mode and tables: per supply unit (advisors), unit x unit (medoid), or none (centre).
+void travel_tables(Model& m, const DesignProblem& p, const std::vector<double>& cap) {
+  const auto n = static_cast<std::size_t>(m.n);
+  const std::size_t na = p.advisor_unit.size();
+  std::vector<double> km, mins;
+  given_travel(m, p, km, mins);
+  const bool has_km = !p.travel_km.empty();
+  const bool has_min = !p.travel_minutes.empty();
   if (na > 0) {
     m.mode = TravelMode::Advisors;
     for (std::size_t a = 0; a < na; ++a) {
@@ -360,6 +379,18 @@ Model prepare(const DesignProblem& p, bool for_design) {
   } else {
     m.mode = TravelMode::Centre;
   }
+}
+
+}  // namespace
+
+Model prepare(const DesignProblem& p, bool for_design) {
+  Model m;
+  check_units(m, p);
+  std::vector<Edge> edges = checked_edges(m, p);
+  apply_island_rule(m, edges, for_design);
+  build_csr(m, edges);
+  const std::vector<double> cap = check_advisors(m, p);
+  travel_tables(m, p, cap);
   return m;
 }
 

@@ -1,18 +1,16 @@
 // design_areas: seeded region growing, simulated annealing with contiguity-preserving moves,
 // greedy descent; multi-start over threads with one independent random stream per start.
 #include <algorithm>
-#include <atomic>
 #include <chrono>
 #include <cmath>
-#include <exception>
 #include <limits>
-#include <mutex>
 #include <queue>
-#include <thread>
 
 #include "design_model.hpp"
+#include "libmatch/cancel.hpp"
 #include "libmatch/design.hpp"
 #include "libmatch/error.hpp"
+#include "parallel.hpp"
 #include "random.hpp"
 
 namespace libmatch {
@@ -177,6 +175,7 @@ struct Run {
     for (int pass = 0; pass < 200; ++pass) {
       bool improved = false;
       for (std::int32_t u = 0; u < m.n; ++u) {
+        if ((u & 255) == 0) throw_if_cancelled("area design");
         if ((u & 255) == 0 && late()) return;
         if (!st.movable(u)) continue;
         const std::int32_t r = st.labels()[u];
@@ -245,6 +244,7 @@ struct Run {
     bool cut_short = false;
     std::vector<std::int32_t> back;
     for (; it < iterations; ++it) {
+      if ((it & 1023) == 0) throw_if_cancelled("area design");
       if ((it & 1023) == 0 && late()) {
         cut_short = true;
         break;
@@ -436,33 +436,15 @@ DesignResult design_areas(const DesignProblem& problem, const DesignOptions& opt
                 locked.empty() ? nullptr : &locked};
 
   std::vector<Outcome> outcomes(static_cast<std::size_t>(opt.starts));
-  int hw = static_cast<int>(std::thread::hardware_concurrency());
-  int nthreads = opt.threads > 0 ? opt.threads : std::max(1, hw);
-  nthreads = std::min(nthreads, opt.starts);
-  std::atomic<int> next{0};
-  std::exception_ptr failure;
-  std::mutex failure_mutex;
-  auto worker = [&] {
-    for (;;) {
-      const int s = next.fetch_add(1);
-      if (s >= opt.starts) return;
-      if (s > 0 && run.late()) continue;  // start 0 always runs
-      try {
-        outcomes[static_cast<std::size_t>(s)] = run(s);
-      } catch (...) {
-        std::lock_guard<std::mutex> lock(failure_mutex);
-        if (!failure) failure = std::current_exception();
-      }
-    }
-  };
-  if (nthreads <= 1) {
-    worker();
-  } else {
-    std::vector<std::thread> pool;
-    for (int t = 0; t < nthreads; ++t) pool.emplace_back(worker);
-    for (auto& t : pool) t.join();
-  }
-  if (failure) std::rethrow_exception(failure);
+  // Starts are independent (each from its own seed), so the best one does not depend on the
+  // thread count; starts beyond the first are skipped once the time limit has passed.
+  detail::parallel_dynamic(
+      opt.starts, std::min(detail::resolve_threads(opt.threads), opt.starts),
+      [&](std::int64_t s, int) {
+        if (s > 0 && run.late()) return;  // start 0 always runs
+        outcomes[static_cast<std::size_t>(s)] = run(static_cast<int>(s));
+      },
+      {}, "area design");
 
   DesignResult res;
   int best = -1;

@@ -17,46 +17,6 @@
 
 namespace libmatch {
 
-const char* to_string(Escalation reason) {
-  switch (reason) {
-    case Escalation::None:
-      return "";
-    case Escalation::NoAdvisorForService:
-      return "no_advisor_for_service";
-    case Escalation::NoExpertise:
-      return "no_expertise";
-    case Escalation::AllExcluded:
-      return "all_excluded";
-    case Escalation::AllOutOfRadius:
-      return "all_out_of_radius";
-    case Escalation::NoCapacity:
-      return "no_capacity";
-    case Escalation::DuplicateRequest:
-      return "duplicate_request";
-    case Escalation::PinnedAdvisorUnavailable:
-      return "pinned_advisor_unavailable";
-  }
-  return "?";
-}
-
-const char* to_string(Verdict verdict) {
-  switch (verdict) {
-    case Verdict::Eligible:
-      return "eligible";
-    case Verdict::Service:
-      return "service";
-    case Verdict::Expertise:
-      return "expertise";
-    case Verdict::Excluded:
-      return "excluded";
-    case Verdict::Radius:
-      return "radius";
-    case Verdict::Capacity:
-      return "capacity";
-  }
-  return "?";
-}
-
 namespace {
 
 using i64 = std::int64_t;
@@ -396,44 +356,93 @@ struct Arc {
   double minutes, km;
 };
 
-}  // namespace
+// One round in phases (match.hpp): duplicates, candidate pairs, pinned cases, the solver's
+// problem, its solution, escalation reasons, alternatives. Each phase reads what the earlier
+// ones left in the members.
+class Round {
+ public:
+  explicit Round(const RoundInput& input)
+      : p(prepare(input)), in(input), W(input.weights), R(input.rules) {}
 
-// ---- the round --------------------------------------------------------------------------
+  RoundResult run() {
+    start();
+    drop_duplicates();
+    find_candidates();
+    keep_pinned();
+    build_arcs();
+    const TransportProblem prob = build_problem();
+    if (!rows.empty()) col_of_row = solve_transport(prob).col_of_row;
+    check_solution();
+    apply_solution();
+    explain_escalations();
+    if (R.alternatives > 0) list_alternatives();
+    return std::move(res);
+  }
 
-RoundResult run_round(const RoundInput& input) {
-  const Prepared p = prepare(input);
-  const auto& in = input;
-  const auto& W = in.weights;
-  const auto& R = in.rules;
+ private:
+  const Prepared p;
+  const RoundInput& in;
+  const Weights& W;
+  const RuleOptions& R;
   RoundResult res;
-  res.requests.assign(p.n_req, RequestOutcome{});
-  res.advisors.resize(p.n_adv);
-  for (i64 a = 0; a < p.n_adv; ++a) {
-    res.advisors[a].capacity = in.advisors[a].capacity;
-    res.advisors[a].caseload_before = in.advisors[a].caseload;
+
+  std::vector<char> active;       // request still competes in the solve
+  std::vector<Reach> reach;       // candidate pairs by canonical request, then advisor
+  std::vector<i64> reach_begin;   // canonical request position -> first pair in reach
+  std::vector<i64> pinned_taken;  // pinned cases kept per advisor
+  std::vector<Arc> pinned_arcs;
+  std::vector<i64> rows;  // solver row -> request (active requests in canonical order)
+  std::vector<Arc> arcs;  // eligible arcs, and their row, column (canonical advisor), cost
+  std::vector<i64> arc_row, arc_col, arc_cost;
+  std::vector<i64> col_arcs;                // arcs per advisor
+  std::vector<i64> col_cap;                 // solver capacity per column
+  std::vector<i64> load_offset, load_cost;  // marginal load costs per column (CSR)
+  std::vector<i64> unassigned;              // per row
+  std::vector<i64> col_of_row;              // the solution (-1 = unassigned)
+  std::vector<i64> chosen_arc;              // per request (-1 = none)
+
+  i64 last_marginal(i64 a) const {
+    return load_marginal(W, res.advisors[a].caseload_after, res.advisors[a].capacity);
+  }
+  i64 next_marginal(i64 a) const {
+    return load_marginal(W, res.advisors[a].caseload_after + 1, res.advisors[a].capacity);
+  }
+  i64 reach_first(i64 r) const { return reach_begin[p.req_rank[r]]; }
+  i64 reach_end(i64 r) const { return reach_begin[p.req_rank[r] + 1]; }
+
+  void start() {
+    res.requests.assign(p.n_req, RequestOutcome{});
+    res.advisors.resize(p.n_adv);
+    for (i64 a = 0; a < p.n_adv; ++a) {
+      res.advisors[a].capacity = in.advisors[a].capacity;
+      res.advisors[a].caseload_before = in.advisors[a].caseload;
+    }
   }
 
   // 1. Duplicates leave the round first.
-  std::vector<i64> dup_of = find_duplicates(p);
-  std::vector<char> active(p.n_req, 1);
-  for (i64 r = 0; r < p.n_req; ++r)
-    if (dup_of[r] >= 0) {
-      active[r] = 0;
-      res.requests[r].reason = Escalation::DuplicateRequest;
-      res.requests[r].duplicate_of = dup_of[r];
-    }
+  void drop_duplicates() {
+    std::vector<i64> dup_of = find_duplicates(p);
+    active.assign(p.n_req, 1);
+    for (i64 r = 0; r < p.n_req; ++r)
+      if (dup_of[r] >= 0) {
+        active[r] = 0;
+        res.requests[r].reason = Escalation::DuplicateRequest;
+        res.requests[r].duplicate_of = dup_of[r];
+      }
+  }
 
-  // 2. Candidate pairs: travel within limits, then the remaining hard rules.
-  std::vector<Reach> reach = reachable_pairs(p, active);
-  std::vector<i64> reach_begin(p.n_req + 1, 0);  // by canonical request position
-  for (const auto& x : reach) ++reach_begin[p.req_rank[x.req] + 1];
-  std::partial_sum(reach_begin.begin(), reach_begin.end(), reach_begin.begin());
+  // 2. Candidate pairs: travel within limits (the remaining hard rules come later).
+  void find_candidates() {
+    reach = reachable_pairs(p, active);
+    reach_begin.assign(p.n_req + 1, 0);
+    for (const auto& x : reach) ++reach_begin[p.req_rank[x.req] + 1];
+    std::partial_sum(reach_begin.begin(), reach_begin.end(), reach_begin.begin());
+  }
 
   // 3. Pinned requests keep their current advisor when it is still eligible and has room,
   // by priority (higher first), then canonical order.
-  std::vector<i64> pinned_taken(p.n_adv, 0);
-  std::vector<Arc> pinned_arcs;
-  {
+  void keep_pinned() {
+    pinned_taken.assign(p.n_adv, 0);
     std::vector<i64> pins;
     for (i64 k = 0; k < p.n_req; ++k) {
       i64 r = p.req_order[k];
@@ -445,105 +454,106 @@ RoundResult run_round(const RoundInput& input) {
     });
     for (i64 r : pins) {
       active[r] = 0;
-      i64 a = in.requests[r].current_advisor;
-      bool ok = false;
-      if (a >= 0) {
-        double minutes = std::numeric_limits<double>::quiet_NaN(), km = minutes;
-        i64 k0 = reach_begin[p.req_rank[r]], k1 = reach_begin[p.req_rank[r] + 1];
-        for (i64 k = k0; k < k1; ++k)
-          if (reach[k].adv == a) {
-            minutes = reach[k].minutes;
-            km = reach[k].km;
-          }
-        PairFacts f = facts(p, r, a, minutes, km);
-        const auto& adv = in.advisors[a];
-        if (hard_verdict(f, adv, R) == Verdict::Eligible &&
-            adv.caseload + pinned_taken[a] < adv.capacity) {
-          ok = true;
-          ++pinned_taken[a];
-          pinned_arcs.push_back({r, a, pair_cost(f, adv, W, R), minutes, km});
-          res.requests[r].advisor = a;
-          res.requests[r].pinned = true;
-        }
+      if (!try_pin(r)) res.requests[r].reason = Escalation::PinnedAdvisorUnavailable;
+    }
+  }
+
+  bool try_pin(i64 r) {
+    const i64 a = in.requests[r].current_advisor;
+    if (a < 0) return false;
+    double minutes = std::numeric_limits<double>::quiet_NaN(), km = minutes;
+    for (i64 k = reach_first(r); k < reach_end(r); ++k)
+      if (reach[k].adv == a) {
+        minutes = reach[k].minutes;
+        km = reach[k].km;
       }
-      if (!ok) res.requests[r].reason = Escalation::PinnedAdvisorUnavailable;
-    }
-  }
-
-  // 4. Solver rows (active requests in canonical order) and eligible arcs.
-  std::vector<i64> rows;  // row -> request
-  for (i64 k = 0; k < p.n_req; ++k)
-    if (active[p.req_order[k]]) rows.push_back(p.req_order[k]);
-  std::vector<Arc> arcs;
-  std::vector<i64> arc_row, arc_col, arc_cost;
-  std::vector<i64> col_arcs(p.n_adv, 0);
-  for (std::size_t row = 0; row < rows.size(); ++row) {
-    i64 r = rows[row];
-    for (i64 k = reach_begin[p.req_rank[r]]; k < reach_begin[p.req_rank[r] + 1]; ++k) {
-      const Reach& x = reach[k];
-      PairFacts f = facts(p, r, x.adv, x.minutes, x.km);
-      const auto& adv = in.advisors[x.adv];
-      if (hard_verdict(f, adv, R) != Verdict::Eligible) continue;
-      if (adv.caseload + pinned_taken[x.adv] >= adv.capacity) continue;  // pinned took the room
-      CostParts c = pair_cost(f, adv, W, R);
-      arcs.push_back({r, x.adv, c, x.minutes, x.km});
-      arc_row.push_back(static_cast<i64>(row));
-      arc_col.push_back(p.adv_rank[x.adv]);
-      arc_cost.push_back(c.total());
-      ++col_arcs[x.adv];
-    }
-  }
-  res.candidate_pairs = static_cast<i64>(arcs.size());
-
-  // Columns in canonical advisor order; capacity bounded by the arcs that can use it, and
-  // marginal load costs continuing after the pinned cases.
-  std::vector<i64> col_cap(p.n_adv, 0), load_offset(p.n_adv + 1, 0), load_cost;
-  std::vector<i64> max_marginal(p.n_adv, 0);
-  for (i64 c = 0; c < p.n_adv; ++c) {
-    i64 a = p.adv_order[c];
+    PairFacts f = facts(p, r, a, minutes, km);
     const auto& adv = in.advisors[a];
-    i64 room = std::max<i64>(0, adv.capacity - adv.caseload - pinned_taken[a]);
-    col_cap[c] = std::min(room, col_arcs[a]);
-    for (i64 k = 0; k < col_cap[c]; ++k)
-      load_cost.push_back(load_marginal(W, adv.caseload + pinned_taken[a] + k + 1, adv.capacity));
-    load_offset[c + 1] = static_cast<i64>(load_cost.size());
-    if (col_cap[c] > 0) max_marginal[a] = load_cost.back();
+    if (hard_verdict(f, adv, R) != Verdict::Eligible ||
+        adv.caseload + pinned_taken[a] >= adv.capacity)
+      return false;
+    ++pinned_taken[a];
+    pinned_arcs.push_back({r, a, pair_cost(f, adv, W, R), minutes, km});
+    res.requests[r].advisor = a;
+    res.requests[r].pinned = true;
+    return true;
   }
-  // Unassigned base: automatic = one point above the dearest candidate assignment.
-  i64 base = 0;
-  if (W.unassigned_base < 0) {
-    i64 dearest = 0;
-    for (std::size_t k = 0; k < arcs.size(); ++k)
-      dearest = std::max(dearest, arc_cost[k] + max_marginal[arcs[k].adv]);
-    base = dearest + kCostScale;
-  } else {
-    base = to_units(W.unassigned_base, "unassigned_base");
+
+  // 4a. Solver rows (active requests in canonical order) and eligible arcs.
+  void build_arcs() {
+    for (i64 k = 0; k < p.n_req; ++k)
+      if (active[p.req_order[k]]) rows.push_back(p.req_order[k]);
+    col_arcs.assign(p.n_adv, 0);
+    for (std::size_t row = 0; row < rows.size(); ++row) {
+      i64 r = rows[row];
+      for (i64 k = reach_first(r); k < reach_end(r); ++k) {
+        const Reach& x = reach[k];
+        PairFacts f = facts(p, r, x.adv, x.minutes, x.km);
+        const auto& adv = in.advisors[x.adv];
+        if (hard_verdict(f, adv, R) != Verdict::Eligible) continue;
+        if (adv.caseload + pinned_taken[x.adv] >= adv.capacity) continue;  // pinned took it
+        CostParts c = pair_cost(f, adv, W, R);
+        arcs.push_back({r, x.adv, c, x.minutes, x.km});
+        arc_row.push_back(static_cast<i64>(row));
+        arc_col.push_back(p.adv_rank[x.adv]);
+        arc_cost.push_back(c.total());
+        ++col_arcs[x.adv];
+      }
+    }
+    res.candidate_pairs = static_cast<i64>(arcs.size());
   }
-  res.unassigned_base = base;
-  std::vector<i64> unassigned(rows.size());
-  for (std::size_t row = 0; row < rows.size(); ++row)
-    unassigned[row] = unassigned_cost(W, base, in.requests[rows[row]].priority);
 
-  TransportProblem prob;
-  prob.n_rows = static_cast<i64>(rows.size());
-  prob.n_cols = p.n_adv;
-  prob.arc_row = arc_row;
-  prob.arc_col = arc_col;
-  prob.arc_cost = arc_cost;
-  prob.col_capacity = col_cap;
-  prob.unassigned_cost = unassigned;
-  prob.load_offset = load_offset;
-  prob.load_cost = load_cost;
-  std::vector<i64> col_of_row(rows.size(), -1);
-  if (!rows.empty()) col_of_row = solve_transport(prob).col_of_row;
+  // 4b. Columns in canonical advisor order; capacity bounded by the arcs that can use it, and
+  // marginal load costs continuing after the pinned cases. Then the unassigned costs. The
+  // problem views (spans) the members, which outlive the solve.
+  TransportProblem build_problem() {
+    load_offset.assign(p.n_adv + 1, 0);
+    std::vector<i64> max_marginal(p.n_adv, 0);
+    col_cap.assign(p.n_adv, 0);
+    for (i64 c = 0; c < p.n_adv; ++c) {
+      i64 a = p.adv_order[c];
+      const auto& adv = in.advisors[a];
+      i64 room = std::max<i64>(0, adv.capacity - adv.caseload - pinned_taken[a]);
+      col_cap[c] = std::min(room, col_arcs[a]);
+      for (i64 k = 0; k < col_cap[c]; ++k)
+        load_cost.push_back(load_marginal(W, adv.caseload + pinned_taken[a] + k + 1, adv.capacity));
+      load_offset[c + 1] = static_cast<i64>(load_cost.size());
+      if (col_cap[c] > 0) max_marginal[a] = load_cost.back();
+    }
+    // Unassigned base: automatic = one point above the dearest candidate assignment.
+    i64 base = 0;
+    if (W.unassigned_base < 0) {
+      i64 dearest = 0;
+      for (std::size_t k = 0; k < arcs.size(); ++k)
+        dearest = std::max(dearest, arc_cost[k] + max_marginal[arcs[k].adv]);
+      base = dearest + kCostScale;
+    } else {
+      base = to_units(W.unassigned_base, "unassigned_base");
+    }
+    res.unassigned_base = base;
+    unassigned.resize(rows.size());
+    for (std::size_t row = 0; row < rows.size(); ++row)
+      unassigned[row] = unassigned_cost(W, base, in.requests[rows[row]].priority);
 
-  // 5. Outcomes, loads, objective.
-  std::vector<i64> chosen_arc(p.n_req, -1);
-  std::vector<i64> assigned_count = pinned_taken;
-  for (std::size_t k = 0; k < arcs.size(); ++k)
-    if (col_of_row[arc_row[k]] == arc_col[k]) chosen_arc[arcs[k].req] = static_cast<i64>(k);
+    TransportProblem prob;
+    prob.n_rows = static_cast<i64>(rows.size());
+    prob.n_cols = p.n_adv;
+    prob.arc_row = arc_row;
+    prob.arc_col = arc_col;
+    prob.arc_cost = arc_cost;
+    prob.col_capacity = col_cap;
+    prob.unassigned_cost = unassigned;
+    prob.load_offset = load_offset;
+    prob.load_cost = load_cost;
+    col_of_row.assign(rows.size(), -1);
+    return prob;
+  }
+
   // Never trust a result that would break a guarantee (capacity, eligibility).
-  {
+  void check_solution() {
+    chosen_arc.assign(p.n_req, -1);
+    for (std::size_t k = 0; k < arcs.size(); ++k)
+      if (col_of_row[arc_row[k]] == arc_col[k]) chosen_arc[arcs[k].req] = static_cast<i64>(k);
     std::vector<i64> used(p.n_adv, 0);
     for (std::size_t row = 0; row < rows.size(); ++row) {
       i64 c = col_of_row[row];
@@ -555,82 +565,84 @@ RoundResult run_round(const RoundInput& input) {
             quoted(in.requests[rows[row]].id) + ")");
     }
   }
-  for (std::size_t row = 0; row < rows.size(); ++row) {
-    i64 r = rows[row];
-    if (col_of_row[row] >= 0) {
-      i64 a = p.adv_order[col_of_row[row]];
-      res.requests[r].advisor = a;
-      ++assigned_count[a];
-    } else {
-      res.objective = checked_add(res.objective, unassigned[row]);
+
+  // 5. Outcomes, loads, objective.
+  void apply_solution() {
+    std::vector<i64> assigned_count = pinned_taken;
+    for (std::size_t row = 0; row < rows.size(); ++row) {
+      i64 r = rows[row];
+      if (col_of_row[row] >= 0) {
+        i64 a = p.adv_order[col_of_row[row]];
+        res.requests[r].advisor = a;
+        ++assigned_count[a];
+      } else {
+        res.objective = checked_add(res.objective, unassigned[row]);
+      }
     }
+    for (i64 a = 0; a < p.n_adv; ++a) {
+      auto& L = res.advisors[a];
+      L.assigned = assigned_count[a];
+      L.caseload_after = L.caseload_before + L.assigned;
+      for (i64 k = 1; k <= L.assigned; ++k)
+        L.load_cost += load_marginal(W, L.caseload_before + k, L.capacity);
+      res.objective = checked_add(res.objective, L.load_cost);
+    }
+    auto fill = [&](const Arc& arc) {
+      auto& o = res.requests[arc.req];
+      o.cost = arc.cost;
+      o.cost.load = last_marginal(arc.adv);
+      o.minutes = arc.minutes;
+      o.km = arc.km;
+      res.objective = checked_add(res.objective, arc.cost.total());
+    };
+    for (const auto& arc : pinned_arcs) fill(arc);
+    for (i64 r = 0; r < p.n_req; ++r)
+      if (chosen_arc[r] >= 0) fill(arcs[chosen_arc[r]]);
   }
-  for (i64 a = 0; a < p.n_adv; ++a) {
-    auto& L = res.advisors[a];
-    L.assigned = assigned_count[a];
-    L.caseload_after = L.caseload_before + L.assigned;
-    for (i64 k = 1; k <= L.assigned; ++k)
-      L.load_cost += load_marginal(W, L.caseload_before + k, L.capacity);
-    res.objective = checked_add(res.objective, L.load_cost);
-  }
-  auto last_marginal = [&](i64 a) {
-    return load_marginal(W, res.advisors[a].caseload_after, res.advisors[a].capacity);
-  };
-  auto next_marginal = [&](i64 a) {
-    return load_marginal(W, res.advisors[a].caseload_after + 1, res.advisors[a].capacity);
-  };
-  auto fill = [&](const Arc& arc) {
-    auto& o = res.requests[arc.req];
-    o.cost = arc.cost;
-    o.cost.load = last_marginal(arc.adv);
-    o.minutes = arc.minutes;
-    o.km = arc.km;
-    res.objective = checked_add(res.objective, arc.cost.total());
-  };
-  for (const auto& arc : pinned_arcs) fill(arc);
-  for (i64 r = 0; r < p.n_req; ++r)
-    if (chosen_arc[r] >= 0) fill(arcs[chosen_arc[r]]);
 
   // 6. Escalation reasons for the requests the solver left out: the pool narrowed rule by rule.
-  std::map<std::int32_t, std::vector<i64>> advs_of;
-  for (i64 k = 0; k < p.n_adv; ++k)
-    advs_of[in.advisors[p.adv_order[k]].service].push_back(p.adv_order[k]);
-  for (i64 r : rows) {
-    auto& o = res.requests[r];
-    if (o.advisor >= 0) continue;
-    auto it = advs_of.find(in.requests[r].service);
-    i64 k0 = reach_begin[p.req_rank[r]], k1 = reach_begin[p.req_rank[r] + 1];
-    if (it != advs_of.end())
-      for (i64 a : it->second) {
-        ++o.funnel[0];
-        PairFacts f = facts(p, r, a, 0.0, 0.0);
-        if (f.missing > 0 && !(R.allow_partial_expertise && f.missing < f.needed)) continue;
-        ++o.funnel[1];
-        if (f.excluded) continue;
-        ++o.funnel[2];
-        bool in_reach = false;
-        for (i64 k = k0; k < k1 && !in_reach; ++k) in_reach = reach[k].adv == a;
-        if (!in_reach) continue;
-        ++o.funnel[3];
-        if (f.free_capacity) ++o.funnel[4];
-      }
-    o.reason = o.funnel[0] == 0   ? Escalation::NoAdvisorForService
-               : o.funnel[1] == 0 ? Escalation::NoExpertise
-               : o.funnel[2] == 0 ? Escalation::AllExcluded
-               : o.funnel[3] == 0 ? Escalation::AllOutOfRadius
-                                  : Escalation::NoCapacity;
+  void explain_escalations() {
+    std::map<std::int32_t, std::vector<i64>> advs_of;
+    for (i64 k = 0; k < p.n_adv; ++k)
+      advs_of[in.advisors[p.adv_order[k]].service].push_back(p.adv_order[k]);
+    for (i64 r : rows) {
+      auto& o = res.requests[r];
+      if (o.advisor >= 0) continue;
+      auto it = advs_of.find(in.requests[r].service);
+      if (it != advs_of.end())
+        for (i64 a : it->second) {
+          ++o.funnel[0];
+          PairFacts f = facts(p, r, a, 0.0, 0.0);
+          if (f.missing > 0 && !(R.allow_partial_expertise && f.missing < f.needed)) continue;
+          ++o.funnel[1];
+          if (f.excluded) continue;
+          ++o.funnel[2];
+          bool in_reach = false;
+          for (i64 k = reach_first(r); k < reach_end(r) && !in_reach; ++k)
+            in_reach = reach[k].adv == a;
+          if (!in_reach) continue;
+          ++o.funnel[3];
+          if (f.free_capacity) ++o.funnel[4];
+        }
+      o.reason = o.funnel[0] == 0   ? Escalation::NoAdvisorForService
+                 : o.funnel[1] == 0 ? Escalation::NoExpertise
+                 : o.funnel[2] == 0 ? Escalation::AllExcluded
+                 : o.funnel[3] == 0 ? Escalation::AllOutOfRadius
+                                    : Escalation::NoCapacity;
+    }
+    for (const auto& o : res.requests) (o.advisor >= 0 ? res.assigned : res.escalated) += 1;
   }
-  for (const auto& o : res.requests) (o.advisor >= 0 ? res.assigned : res.escalated) += 1;
 
   // 7. Alternatives: the other eligible advisors of each assigned request, ranked like
   // explain() (total, the chosen advisor first among equals, then canonical advisor order).
-  if (R.alternatives > 0) {
+  void list_alternatives() {
+    std::vector<Alternative> alts;
     for (i64 pos = 0; pos < p.n_req; ++pos) {
       const i64 r = p.req_order[pos];
       const i64 a0 = res.requests[r].advisor;
       if (a0 < 0) continue;
       const i64 chosen_total = res.requests[r].cost.total();
-      std::vector<Alternative> alts;
+      alts.clear();
       for (i64 k = reach_begin[pos]; k < reach_begin[pos + 1]; ++k) {
         const Reach& x = reach[k];
         if (x.adv == a0) continue;
@@ -662,8 +674,11 @@ RoundResult run_round(const RoundInput& input) {
       }
     }
   }
-  return res;
-}
+};
+
+}  // namespace
+
+RoundResult run_round(const RoundInput& input) { return Round(input).run(); }
 
 std::vector<ExplainRow> explain(const RoundInput& input, const RoundResult& result,
                                 std::int64_t request) {

@@ -5,6 +5,7 @@
 #include <cmath>
 #include <string>
 
+#include "format.hpp"
 #include "libmatch/error.hpp"
 
 namespace libmatch {
@@ -100,7 +101,7 @@ std::int64_t unassigned_cost(const Weights& weights, std::int64_t base_units,
 void validate(const Weights& w, const RuleOptions& r) {
   auto check = [](double v, const char* name) {
     if (!std::isfinite(v) || v < 0.0)
-      throw InvalidInput(std::string("weight '") + name + "' = " + std::to_string(v) +
+      throw InvalidInput(std::string("weight '") + name + "' = " + detail::format_number(v) +
                          " must be finite and >= 0");
   };
   check(w.travel_per_minute, "travel_per_minute");

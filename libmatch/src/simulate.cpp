@@ -3,15 +3,11 @@
 #include "libmatch/simulate.hpp"
 
 #include <algorithm>
-#include <atomic>
 #include <cmath>
-#include <condition_variable>
 #include <cstdio>
-#include <exception>
-#include <mutex>
 #include <numeric>
-#include <thread>
 
+#include "libmatch/cancel.hpp"
 #include "libmatch/error.hpp"
 #include "parallel.hpp"
 #include "random.hpp"
@@ -157,6 +153,7 @@ struct Simulator::Impl {
     return std::find(areas.begin(), areas.end(), loc_area[l]) == areas.end();
   }
   SimulationResult run(std::uint64_t seed, bool details) const;
+  struct WeekState;
 };
 
 Simulator::Simulator(Scenario scenario, int threads) {
@@ -244,435 +241,496 @@ SimulationResult simulate(const Scenario& scenario, std::uint64_t seed, bool det
   return Simulator(scenario, 1).run(seed, details);
 }
 
-SimulationResult Simulator::Impl::run(std::uint64_t seed, bool details) const {
-  const Scenario& s = sc;
-  const i64 H = s.horizon_weeks;
+// One run of one seed: the state that lives through the weeks, and one method per step of
+// the week (simulate.hpp, steps 1-5). Members are public to the run only.
+struct Simulator::Impl::WeekState {
+  const Impl& m;
+  const Scenario& s;
+  const std::uint64_t seed;
+  const bool details;
   SimulationResult res;
-  res.seed = seed;
-  res.weeks.reserve(static_cast<std::size_t>(H));
 
   std::vector<Case> cases;
   std::vector<i64> queue;       // waiting case ids
   std::vector<i64> in_service;  // case ids with an advisor (compacted weekly)
-  std::vector<i64> capacity(n_adv), caseload(n_adv, 0);
-  std::vector<char> joined(n_adv), left(n_adv, 0);
-  std::vector<i64> absent_from(n_adv, -1), absent_to(n_adv, -1);  // [from, to)
-  for (i64 a = 0; a < n_adv; ++a) {
-    capacity[a] = s.advisors[a].capacity;
-    joined[a] = !joins_later[a];
-  }
-  auto in_pool = [&](i64 a) { return joined[a] && !left[a]; };
-  auto absent = [&](i64 a, i64 w) { return absent_from[a] <= w && w < absent_to[a]; };
-  auto& stints = res.assignments;
-
-  auto new_case = [&](i64 registered, std::uint64_t key) -> Case& {
-    Case c;
-    c.id = static_cast<i64>(cases.size());
-    char buf[32];
-    std::snprintf(buf, sizeof buf, "c%010lld", static_cast<long long>(c.id));
-    c.round_id = buf;
-    c.key = key;
-    c.registered = registered;
-    c.entered = registered;
-    cases.push_back(std::move(c));
-    return cases.back();
-  };
-  auto start_stint = [&](Case& c, i64 a, i64 week, double minutes) {
-    c.advisor = a;
-    c.matched_week = week;
-    c.status = kInService;
-    ++caseload[a];
-    in_service.push_back(c.id);
-    if (details) {
-      AssignmentRecord r;
-      r.case_id = c.id;
-      r.advisor = a;
-      r.week_start = week;
-      r.minutes = minutes;
-      r.outside_area = outside_area(a, c.location);
-      c.stint = static_cast<i64>(stints.size());
-      stints.push_back(r);
-    }
-  };
-  // Releases a case from its advisor (the in_service list is compacted by the caller).
-  auto end_stint = [&](Case& c, i64 week, StintEnd how) {
-    --caseload[c.advisor];
-    if (details && c.stint >= 0) {
-      stints[c.stint].week_end = week;
-      stints[c.stint].end = how;
-    }
-    c.advisor = -1;
-    c.stint = -1;
-  };
-  auto requeue = [&](Case& c, i64 week) {
-    c.status = kWaiting;
-    c.entered = week;
-    queue.push_back(c.id);
-  };
-
-  // Initial cases: each advisor of the initial pool starts with `caseload` running cases.
+  std::vector<i64> capacity, caseload;
+  std::vector<char> joined, left;
+  std::vector<i64> absent_from, absent_to;  // [from, to)
   i64 initial_cases = 0;
-  if (s.initial_cases) {
-    std::vector<i64> cand;
-    for (i64 a = 0; a < n_adv; ++a) {
-      if (!joined[a] || s.advisors[a].caseload == 0) continue;
-      const auto& adv = s.advisors[a];
-      Rng rng(hash_keys({seed, kInitial, static_cast<std::uint64_t>(a)}));
-      cand.clear();
-      for (i64 l = 0; l < n_loc; ++l)
-        if (usable(a, l) && !outside_area(a, l)) cand.push_back(l);
-      if (cand.empty())
-        for (i64 l = 0; l < n_loc; ++l)
-          if (usable(a, l)) cand.push_back(l);
-      i64 nearest = -1;
-      if (cand.empty()) {  // nothing within reach: the nearest reachable location, else any
-        double best = std::numeric_limits<double>::infinity();
-        for (i64 l = 0; l < n_loc; ++l) {
-          double m = minutes[a * n_loc + l];
-          if (!std::isnan(m) && m < best) best = m, nearest = l;
-        }
-      }
-      for (i64 k = 0; k < adv.caseload; ++k) {
-        Case& c = new_case(-1, hash_keys({seed, kInitial, static_cast<std::uint64_t>(a),
-                                          static_cast<std::uint64_t>(k)}));
-        c.service = adv.service;
-        c.location = !cand.empty() ? cand[rng.below(cand.size())]
-                     : nearest >= 0
-                         ? nearest
-                         : static_cast<i64>(rng.below(static_cast<std::uint64_t>(n_loc)));
-        c.duration = draw_duration(rng, s.services[adv.service].duration);
-        c.remaining = 1 + static_cast<i64>(rng.below(static_cast<std::uint64_t>(c.duration)));
-        c.matches = 1;
-        c.first_matched = -1;
-        start_stint(c, a, -1, minutes[a * n_loc + c.location]);
-        ++initial_cases;
-      }
-    }
-  }
-  res.summary.initial_cases = initial_cases;
 
   // Round buffers reused across weeks.
   RoundInput input;
-  input.areas = s.areas ? &*s.areas : nullptr;
-  input.weights = s.weights;
-  input.rules = rules;
   TravelPairs pairs;
-  input.travel_pairs = &pairs;
-  std::vector<i64> pool;             // round advisor index -> global
-  std::vector<i64> round_of(n_adv);  // global -> round index (-1 = not in the pool)
-  std::vector<double> week_waits, week_minutes, year_waits, year_minutes, utils;
-  i64 year_outside = 0;
+  std::vector<i64> pool;      // round advisor index -> global
+  std::vector<i64> round_of;  // global -> round index (-1 = not in the pool)
 
+  // Measures: of the week, and accumulated over the year.
+  std::vector<double> week_waits, week_minutes, year_waits, year_minutes, utils;
+  i64 week_outside = 0, year_outside = 0;
   i64 arrivals_total = 0, completed_total = 0, escalated_total = 0, referred_total = 0;
   i64 matched_sum = 0, matched_first_sum = 0, noklik_sum = 0, reassigned_sum = 0;
   double hours_sum = 0, util_mean_sum = 0, gini_sum = 0, util_max_all = kNaN;
   i64 util_weeks = 0;
 
-  for (i64 t = 0; t < H; ++t) {
-    WeekKpis k;
-    k.week = t;
+  WeekState(const Impl& impl, std::uint64_t seed_, bool details_);
 
-    // 1. Progress, 'no klik' returns and completions.
-    if (t > 0) {
-      for (i64 id : in_service) {
-        Case& c = cases[id];
-        if (c.status != kInService) continue;
-        if (c.no_klik) {
-          c.no_klik = false;
-          const i64 a = c.advisor;
-          end_stint(c, t, kEndNoKlik);
-          if (std::find(c.exclude.begin(), c.exclude.end(), a) == c.exclude.end())
-            c.exclude.push_back(a);
-          requeue(c, t);
-          ++k.no_klik_returns;
-          continue;
-        }
-        if (absent(c.advisor, t - 1)) continue;
-        if (--c.remaining <= 0) {
-          end_stint(c, t, kEndCompleted);
-          c.status = kCompleted;
-          c.ended = t;
-          ++k.completed;
-        }
+  bool in_pool(i64 a) const { return joined[a] && !left[a]; }
+  bool absent(i64 a, i64 w) const { return absent_from[a] <= w && w < absent_to[a]; }
+
+  Case& new_case(i64 registered, std::uint64_t key);
+  void start_stint(Case& c, i64 a, i64 week, double minutes);
+  void end_stint(Case& c, i64 week, StintEnd how);  // caller compacts in_service
+  void requeue(Case& c, i64 week);
+  void compact();
+  void move_cases(i64 a, i64 how_many, i64 t, WeekKpis& k);
+  void admit(Case& c, bool referred, i64 t, WeekKpis& k);
+
+  void initial();                         // cases running at the start
+  void progress(i64 t, WeekKpis& k);      // 1. progress, 'no klik' returns, completions
+  void apply_events(i64 t, WeekKpis& k);  // 2. events
+  void arrivals(i64 t, WeekKpis& k);      // 3. Poisson streams, then replay rows
+  void round(i64 t, WeekKpis& k);         // 4. the round over the queue
+  void measure(i64 t, WeekKpis& k);       // 5. KPIs and invariants
+  void summarize();
+  void case_records();
+
+ private:
+  void fill_round(i64 t);
+  void apply_round(const RoundResult& rr, i64 t, WeekKpis& k);
+  void check_invariants(i64 t, const WeekKpis& k) const;
+  void advisor_kpis(i64 t, WeekKpis& k);
+};
+
+Simulator::Impl::WeekState::WeekState(const Impl& impl, std::uint64_t seed_, bool details_)
+    : m(impl), s(impl.sc), seed(seed_), details(details_) {
+  const i64 n_adv = m.n_adv;
+  res.seed = seed;
+  res.weeks.reserve(static_cast<std::size_t>(s.horizon_weeks));
+  capacity.resize(n_adv);
+  caseload.assign(n_adv, 0);
+  joined.resize(n_adv);
+  left.assign(n_adv, 0);
+  absent_from.assign(n_adv, -1);
+  absent_to.assign(n_adv, -1);
+  for (i64 a = 0; a < n_adv; ++a) {
+    capacity[a] = s.advisors[a].capacity;
+    joined[a] = !m.joins_later[a];
+  }
+  input.areas = s.areas ? &*s.areas : nullptr;
+  input.weights = s.weights;
+  input.rules = m.rules;
+  input.travel_pairs = &pairs;
+  round_of.resize(n_adv);
+}
+
+Case& Simulator::Impl::WeekState::new_case(i64 registered, std::uint64_t key) {
+  Case c;
+  c.id = static_cast<i64>(cases.size());
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "c%010lld", static_cast<long long>(c.id));
+  c.round_id = buf;
+  c.key = key;
+  c.registered = registered;
+  c.entered = registered;
+  cases.push_back(std::move(c));
+  return cases.back();
+}
+
+void Simulator::Impl::WeekState::start_stint(Case& c, i64 a, i64 week, double minutes) {
+  c.advisor = a;
+  c.matched_week = week;
+  c.status = kInService;
+  ++caseload[a];
+  in_service.push_back(c.id);
+  if (details) {
+    AssignmentRecord r;
+    r.case_id = c.id;
+    r.advisor = a;
+    r.week_start = week;
+    r.minutes = minutes;
+    r.outside_area = m.outside_area(a, c.location);
+    c.stint = static_cast<i64>(res.assignments.size());
+    res.assignments.push_back(r);
+  }
+}
+
+void Simulator::Impl::WeekState::end_stint(Case& c, i64 week, StintEnd how) {
+  --caseload[c.advisor];
+  if (details && c.stint >= 0) {
+    res.assignments[c.stint].week_end = week;
+    res.assignments[c.stint].end = how;
+  }
+  c.advisor = -1;
+  c.stint = -1;
+}
+
+void Simulator::Impl::WeekState::requeue(Case& c, i64 week) {
+  c.status = kWaiting;
+  c.entered = week;
+  queue.push_back(c.id);
+}
+
+void Simulator::Impl::WeekState::compact() {
+  in_service.erase(std::remove_if(in_service.begin(), in_service.end(),
+                                  [&](i64 id) { return cases[id].status != kInService; }),
+                   in_service.end());
+}
+
+void Simulator::Impl::WeekState::initial() {
+  // Each advisor of the initial pool starts with `caseload` running cases.
+  const i64 n_adv = m.n_adv, n_loc = m.n_loc;
+  std::vector<i64> cand;
+  for (i64 a = 0; a < n_adv; ++a) {
+    if (!joined[a] || s.advisors[a].caseload == 0) continue;
+    const auto& adv = s.advisors[a];
+    Rng rng(hash_keys({seed, kInitial, static_cast<std::uint64_t>(a)}));
+    cand.clear();
+    for (i64 l = 0; l < n_loc; ++l)
+      if (m.usable(a, l) && !m.outside_area(a, l)) cand.push_back(l);
+    if (cand.empty())
+      for (i64 l = 0; l < n_loc; ++l)
+        if (m.usable(a, l)) cand.push_back(l);
+    i64 nearest = -1;
+    if (cand.empty()) {  // nothing within reach: the nearest reachable location, else any
+      double best = std::numeric_limits<double>::infinity();
+      for (i64 l = 0; l < n_loc; ++l) {
+        double mins = m.minutes[a * n_loc + l];
+        if (!std::isnan(mins) && mins < best) best = mins, nearest = l;
       }
     }
-    auto compact = [&] {
-      in_service.erase(std::remove_if(in_service.begin(), in_service.end(),
-                                      [&](i64 id) { return cases[id].status != kInService; }),
-                       in_service.end());
-    };
-    compact();
+    for (i64 k = 0; k < adv.caseload; ++k) {
+      Case& c = new_case(-1, hash_keys({seed, kInitial, static_cast<std::uint64_t>(a),
+                                        static_cast<std::uint64_t>(k)}));
+      c.service = adv.service;
+      c.location = !cand.empty()  ? cand[rng.below(cand.size())]
+                   : nearest >= 0 ? nearest
+                                  : static_cast<i64>(rng.below(static_cast<std::uint64_t>(n_loc)));
+      c.duration = draw_duration(rng, s.services[adv.service].duration);
+      c.remaining = 1 + static_cast<i64>(rng.below(static_cast<std::uint64_t>(c.duration)));
+      c.matches = 1;
+      c.first_matched = -1;
+      start_stint(c, a, -1, m.minutes[a * n_loc + c.location]);
+      ++initial_cases;
+    }
+  }
+}
 
-    // 2. Events. Cases move off an advisor in case order (most recent first for capacity).
-    auto move_cases = [&](i64 a, i64 how_many) {
-      std::vector<i64> mine;
-      for (i64 id : in_service)
-        if (cases[id].status == kInService && cases[id].advisor == a) mine.push_back(id);
-      std::sort(mine.begin(), mine.end(), [&](i64 x, i64 y) {
-        return std::pair(cases[x].matched_week, x) > std::pair(cases[y].matched_week, y);
-      });
-      if (how_many < static_cast<i64>(mine.size())) mine.resize(static_cast<std::size_t>(how_many));
-      std::sort(mine.begin(), mine.end());
-      for (i64 id : mine) {
-        end_stint(cases[id], t, kEndReassigned);
-        requeue(cases[id], t);
-        ++k.reassigned;
+void Simulator::Impl::WeekState::progress(i64 t, WeekKpis& k) {
+  if (t > 0) {
+    for (i64 id : in_service) {
+      Case& c = cases[id];
+      if (c.status != kInService) continue;
+      if (c.no_klik) {
+        c.no_klik = false;
+        const i64 a = c.advisor;
+        end_stint(c, t, kEndNoKlik);
+        if (std::find(c.exclude.begin(), c.exclude.end(), a) == c.exclude.end())
+          c.exclude.push_back(a);
+        requeue(c, t);
+        ++k.no_klik_returns;
+        continue;
       }
-    };
-    for (i64 ev : events_by_week[t]) {
-      const auto& e = s.events[ev];
-      const i64 a = e.advisor;
-      switch (e.kind) {
-        case EventKind::Join:
-          joined[a] = 1;
-          break;
-        case EventKind::Leave:
-          move_cases(a, caseload[a]);
-          left[a] = 1;
-          break;
-        case EventKind::Absence:
-          absent_from[a] = t;
-          absent_to[a] = t + e.weeks;
-          if (s.reassign_absence_weeks > 0 && e.weeks >= s.reassign_absence_weeks)
-            move_cases(a, caseload[a]);
-          break;
-        case EventKind::Capacity:
-          capacity[a] = e.capacity;
-          if (caseload[a] > capacity[a]) move_cases(a, caseload[a] - capacity[a]);
-          break;
+      if (absent(c.advisor, t - 1)) continue;
+      if (--c.remaining <= 0) {
+        end_stint(c, t, kEndCompleted);
+        c.status = kCompleted;
+        c.ended = t;
+        ++k.completed;
       }
     }
-    compact();
+  }
+  compact();
+}
 
-    // 3. Arrivals: Poisson streams, then the replay rows of the week.
-    for (std::size_t si = 0; si < s.arrivals.size(); ++si) {
-      const auto& st = s.arrivals[si];
-      if (t < st.first_week || t > st.last_week || !(st.rate_per_week > 0)) continue;
-      Rng rng(hash_keys({seed, kArrivals, static_cast<std::uint64_t>(t), si}));
-      const i64 n = detail::poisson(rng, st.rate_per_week);
-      for (i64 j = 0; j < n; ++j) {
-        Case& c = new_case(t, hash_keys({seed, kArrivals, static_cast<std::uint64_t>(t), si,
-                                         static_cast<std::uint64_t>(j)}));
-        c.service = st.service;
-        const bool referred = rng.uniform() < st.refer_probability;
-        if (st.locations.empty()) {
-          c.location = static_cast<i64>(rng.below(static_cast<std::uint64_t>(n_loc)));
-        } else if (stream_cumulative[si].empty()) {
-          c.location = st.locations[rng.below(st.locations.size())];
-        } else {
-          c.location = st.locations[detail::pick_cumulative(rng, stream_cumulative[si])];
-        }
-        for (const auto& tc : st.needs)
-          if (rng.uniform() < tc.probability) c.needs.push_back(tc.tag);
-        std::sort(c.needs.begin(), c.needs.end());
-        c.needs.erase(std::unique(c.needs.begin(), c.needs.end()), c.needs.end());
-        if (!st.priorities.empty())
-          c.priority =
-              st.priorities[detail::pick_cumulative(rng, stream_priority_cum[si])].priority;
-        c.duration = c.remaining = draw_duration(rng, s.services[st.service].duration);
-        ++k.arrivals;
-        if (referred) {
-          c.status = kReferred;
-          c.ended = t;
-          ++k.referred;
-        } else {
-          queue.push_back(c.id);
-        }
-      }
+// Cases move off an advisor in case order (most recent first for capacity).
+void Simulator::Impl::WeekState::move_cases(i64 a, i64 how_many, i64 t, WeekKpis& k) {
+  std::vector<i64> mine;
+  for (i64 id : in_service)
+    if (cases[id].status == kInService && cases[id].advisor == a) mine.push_back(id);
+  std::sort(mine.begin(), mine.end(), [&](i64 x, i64 y) {
+    return std::pair(cases[x].matched_week, x) > std::pair(cases[y].matched_week, y);
+  });
+  if (how_many < static_cast<i64>(mine.size())) mine.resize(static_cast<std::size_t>(how_many));
+  std::sort(mine.begin(), mine.end());
+  for (i64 id : mine) {
+    end_stint(cases[id], t, kEndReassigned);
+    requeue(cases[id], t);
+    ++k.reassigned;
+  }
+}
+
+void Simulator::Impl::WeekState::apply_events(i64 t, WeekKpis& k) {
+  for (i64 ev : m.events_by_week[t]) {
+    const auto& e = s.events[ev];
+    const i64 a = e.advisor;
+    switch (e.kind) {
+      case EventKind::Join:
+        joined[a] = 1;
+        break;
+      case EventKind::Leave:
+        move_cases(a, caseload[a], t, k);
+        left[a] = 1;
+        break;
+      case EventKind::Absence:
+        absent_from[a] = t;
+        absent_to[a] = t + e.weeks;
+        if (s.reassign_absence_weeks > 0 && e.weeks >= s.reassign_absence_weeks)
+          move_cases(a, caseload[a], t, k);
+        break;
+      case EventKind::Capacity:
+        capacity[a] = e.capacity;
+        if (caseload[a] > capacity[a]) move_cases(a, caseload[a] - capacity[a], t, k);
+        break;
     }
-    for (i64 row : replay_by_week[t]) {
-      const auto& r = s.replay[row];
-      Case& c = new_case(t, hash_keys({seed, kReplay, static_cast<std::uint64_t>(row)}));
-      c.service = r.service;
-      c.location = r.location;
-      c.needs = r.needs;
+  }
+  compact();
+}
+
+// A new request of week t: referred out of scope at once, or queued.
+void Simulator::Impl::WeekState::admit(Case& c, bool referred, i64 t, WeekKpis& k) {
+  ++k.arrivals;
+  if (referred) {
+    c.status = kReferred;
+    c.ended = t;
+    ++k.referred;
+  } else {
+    queue.push_back(c.id);
+  }
+}
+
+void Simulator::Impl::WeekState::arrivals(i64 t, WeekKpis& k) {
+  for (std::size_t si = 0; si < s.arrivals.size(); ++si) {
+    const auto& st = s.arrivals[si];
+    if (t < st.first_week || t > st.last_week || !(st.rate_per_week > 0)) continue;
+    Rng rng(hash_keys({seed, kArrivals, static_cast<std::uint64_t>(t), si}));
+    const i64 n = detail::poisson(rng, st.rate_per_week);
+    for (i64 j = 0; j < n; ++j) {
+      Case& c = new_case(t, hash_keys({seed, kArrivals, static_cast<std::uint64_t>(t), si,
+                                       static_cast<std::uint64_t>(j)}));
+      c.service = st.service;
+      const bool referred = rng.uniform() < st.refer_probability;
+      if (st.locations.empty()) {
+        c.location = static_cast<i64>(rng.below(static_cast<std::uint64_t>(m.n_loc)));
+      } else if (m.stream_cumulative[si].empty()) {
+        c.location = st.locations[rng.below(st.locations.size())];
+      } else {
+        c.location = st.locations[detail::pick_cumulative(rng, m.stream_cumulative[si])];
+      }
+      for (const auto& tc : st.needs)
+        if (rng.uniform() < tc.probability) c.needs.push_back(tc.tag);
       std::sort(c.needs.begin(), c.needs.end());
       c.needs.erase(std::unique(c.needs.begin(), c.needs.end()), c.needs.end());
-      c.priority = r.priority;
-      if (std::isnan(r.duration_weeks)) {
-        Rng rng(c.key);
-        c.duration = draw_duration(rng, s.services[r.service].duration);
-      } else {
-        c.duration = std::max<i64>(1, std::llround(r.duration_weeks));
-      }
-      c.remaining = c.duration;
-      ++k.arrivals;
-      if (r.referred) {
-        c.status = kReferred;
-        c.ended = t;
-        ++k.referred;
-      } else {
-        queue.push_back(c.id);
-      }
+      if (!st.priorities.empty())
+        c.priority =
+            st.priorities[detail::pick_cumulative(rng, m.stream_priority_cum[si])].priority;
+      c.duration = c.remaining = draw_duration(rng, s.services[st.service].duration);
+      admit(c, referred, t, k);
     }
-
-    // 4. The round.
-    std::sort(queue.begin(), queue.end());
-    k.queued = static_cast<i64>(queue.size());
-    week_waits.clear();
-    week_minutes.clear();
-    i64 week_outside = 0;
-    if (!queue.empty()) {
-      pool.clear();
-      input.advisors.clear();
-      std::fill(round_of.begin(), round_of.end(), -1);
-      for (i64 a = 0; a < n_adv; ++a) {
-        if (!in_pool(a)) continue;
-        round_of[a] = static_cast<i64>(pool.size());
-        pool.push_back(a);
-        Advisor adv = s.advisors[a];
-        adv.caseload = caseload[a];
-        adv.capacity = absent(a, t) ? caseload[a] : capacity[a];
-        input.advisors.push_back(std::move(adv));
-      }
-      const std::size_t q = queue.size();
-      input.requests.resize(q);
-      for (std::size_t r = 0; r < q; ++r) {
-        const Case& c = cases[queue[r]];
-        Request& req = input.requests[r];
-        req.id = c.round_id;
-        req.locations.assign(1, s.locations[c.location]);
-        req.service = c.service;
-        req.needs = c.needs;
-        req.priority = c.priority;
-        req.exclude.clear();
-        for (i64 a : c.exclude)
-          if (round_of[a] >= 0) req.exclude.push_back(round_of[a]);
-        req.current_advisor = -1;
-        req.pinned = false;
-        req.registered = c.registered;
-        req.area = input.areas ? loc_area[c.location] : kAreaUnknown;
-      }
-      pairs.origin.clear();
-      pairs.destination.clear();
-      pairs.minutes.clear();
-      pairs.km.clear();
-      for (std::size_t ra = 0; ra < pool.size(); ++ra) {
-        const i64 a = pool[ra];
-        const auto svc = s.advisors[a].service;
-        for (std::size_t r = 0; r < q; ++r) {
-          const Case& c = cases[queue[r]];
-          if (c.service != svc || !usable(a, c.location)) continue;
-          const std::size_t cell = static_cast<std::size_t>(a * n_loc + c.location);
-          pairs.origin.push_back(static_cast<i64>(ra));
-          pairs.destination.push_back(static_cast<i64>(r));
-          pairs.minutes.push_back(minutes[cell]);
-          pairs.km.push_back(km[cell]);
-        }
-      }
-      const RoundResult rr = run_round(input);
-      std::vector<i64> still;
-      for (std::size_t r = 0; r < q; ++r) {
-        Case& c = cases[queue[r]];
-        const auto& o = rr.requests[r];
-        if (o.advisor >= 0) {
-          const i64 a = pool[o.advisor];
-          start_stint(c, a, t, o.minutes);
-          ++c.matches;
-          ++k.matched;
-          week_minutes.push_back(o.minutes);
-          if (outside_area(a, c.location)) ++week_outside;
-          if (c.first_matched < 0 && c.registered >= 0) {
-            c.first_matched = t;
-            ++k.matched_first;
-            week_waits.push_back(static_cast<double>(t - c.registered));
-            k.hours_started += s.services[c.service].hours_per_case;
-          }
-          const double u = detail::to_unit(
-              hash_keys({seed, kNoKlik, c.key, static_cast<std::uint64_t>(c.matches)}));
-          c.no_klik = u < s.no_klik_probability;
-        } else {
-          c.reason = o.reason;
-          if (t - c.entered >= s.escalate_after_weeks) {
-            c.status = kEscalated;
-            c.ended = t;
-            ++k.escalated;
-            ++res.summary.escalated_by_reason[reason_slot(o.reason)];
-          } else {
-            still.push_back(c.id);
-          }
-        }
-      }
-      queue.swap(still);
-    }
-
-    // 5. KPIs and invariants.
-    arrivals_total += k.arrivals;
-    referred_total += k.referred;
-    completed_total += k.completed;
-    escalated_total += k.escalated;
-    k.waiting = static_cast<i64>(queue.size());
-    k.in_service = static_cast<i64>(in_service.size());
-    k.arrivals_total = arrivals_total;
-    k.referred_total = referred_total;
-    k.completed_total = completed_total;
-    k.escalated_total = escalated_total;
-    k.matched_total = k.in_service + completed_total;
-    if (initial_cases + arrivals_total !=
-        k.in_service + completed_total + k.waiting + escalated_total + referred_total)
-      throw Error("simulation: internal error, case conservation violated in week " +
-                  std::to_string(t));
-    {
-      std::vector<i64> count(n_adv, 0);
-      for (i64 id : in_service) ++count[cases[id].advisor];
-      for (i64 a = 0; a < n_adv; ++a)
-        if (count[a] != caseload[a] || caseload[a] > capacity[a] ||
-            (!in_pool(a) && caseload[a] > 0))
-          throw Error("simulation: internal error, caseload of advisor '" + s.advisors[a].id +
-                      "' inconsistent in week " + std::to_string(t));
-    }
-    std::sort(week_waits.begin(), week_waits.end());
-    std::sort(week_minutes.begin(), week_minutes.end());
-    k.wait_mean = mean_of(week_waits);
-    k.wait_p90 = percentile_sorted(week_waits, 9);
-    k.wait_max = week_waits.empty() ? kNaN : week_waits.back();
-    k.travel_mean = mean_of(week_minutes);
-    k.travel_p90 = percentile_sorted(week_minutes, 9);
-    k.outside_area_share = week_minutes.empty() ? kNaN
-                                                : static_cast<double>(week_outside) /
-                                                      static_cast<double>(week_minutes.size());
-    utils.clear();
-    for (i64 a = 0; a < n_adv; ++a) {
-      if (!in_pool(a)) continue;
-      ++k.advisors_active;
-      k.advisors_absent += absent(a, t);
-      k.capacity_total += capacity[a];
-      if (capacity[a] > 0)
-        utils.push_back(static_cast<double>(caseload[a]) / static_cast<double>(capacity[a]));
-    }
-    std::sort(utils.begin(), utils.end());
-    k.util_mean = mean_of(utils);
-    k.util_max = utils.empty() ? kNaN : utils.back();
-    k.util_gini = gini_sorted(utils);
-    if (!utils.empty()) {
-      util_mean_sum += k.util_mean;
-      gini_sum += k.util_gini;
-      util_max_all = std::isnan(util_max_all) ? k.util_max : std::max(util_max_all, k.util_max);
-      ++util_weeks;
-    }
-    if (details)
-      for (i64 a = 0; a < n_adv; ++a) {
-        AdvisorWeek aw;
-        aw.week = t;
-        aw.advisor = a;
-        aw.capacity = capacity[a];
-        aw.caseload = caseload[a];
-        aw.status = left[a] ? 3 : !joined[a] ? 2 : absent(a, t) ? 1 : 0;
-        res.advisor_weeks.push_back(aw);
-      }
-    year_waits.insert(year_waits.end(), week_waits.begin(), week_waits.end());
-    year_minutes.insert(year_minutes.end(), week_minutes.begin(), week_minutes.end());
-    year_outside += week_outside;
-    matched_sum += k.matched;
-    matched_first_sum += k.matched_first;
-    noklik_sum += k.no_klik_returns;
-    reassigned_sum += k.reassigned;
-    hours_sum += k.hours_started;
-    res.weeks.push_back(k);
   }
+  for (i64 row : m.replay_by_week[t]) {
+    const auto& r = s.replay[row];
+    Case& c = new_case(t, hash_keys({seed, kReplay, static_cast<std::uint64_t>(row)}));
+    c.service = r.service;
+    c.location = r.location;
+    c.needs = r.needs;
+    std::sort(c.needs.begin(), c.needs.end());
+    c.needs.erase(std::unique(c.needs.begin(), c.needs.end()), c.needs.end());
+    c.priority = r.priority;
+    if (std::isnan(r.duration_weeks)) {
+      Rng rng(c.key);
+      c.duration = draw_duration(rng, s.services[r.service].duration);
+    } else {
+      c.duration = std::max<i64>(1, std::llround(r.duration_weeks));
+    }
+    c.remaining = c.duration;
+    admit(c, r.referred, t, k);
+  }
+}
 
+// The round's advisors (current caseload, no room while absent), requests and travel pairs.
+void Simulator::Impl::WeekState::fill_round(i64 t) {
+  const i64 n_adv = m.n_adv, n_loc = m.n_loc;
+  pool.clear();
+  input.advisors.clear();
+  std::fill(round_of.begin(), round_of.end(), -1);
+  for (i64 a = 0; a < n_adv; ++a) {
+    if (!in_pool(a)) continue;
+    round_of[a] = static_cast<i64>(pool.size());
+    pool.push_back(a);
+    Advisor adv = s.advisors[a];
+    adv.caseload = caseload[a];
+    adv.capacity = absent(a, t) ? caseload[a] : capacity[a];
+    input.advisors.push_back(std::move(adv));
+  }
+  const std::size_t q = queue.size();
+  input.requests.resize(q);
+  for (std::size_t r = 0; r < q; ++r) {
+    const Case& c = cases[queue[r]];
+    Request& req = input.requests[r];
+    req.id = c.round_id;
+    req.locations.assign(1, s.locations[c.location]);
+    req.service = c.service;
+    req.needs = c.needs;
+    req.priority = c.priority;
+    req.exclude.clear();
+    for (i64 a : c.exclude)
+      if (round_of[a] >= 0) req.exclude.push_back(round_of[a]);
+    req.current_advisor = -1;
+    req.pinned = false;
+    req.registered = c.registered;
+    req.area = input.areas ? m.loc_area[c.location] : kAreaUnknown;
+  }
+  pairs.origin.clear();
+  pairs.destination.clear();
+  pairs.minutes.clear();
+  pairs.km.clear();
+  for (std::size_t ra = 0; ra < pool.size(); ++ra) {
+    const i64 a = pool[ra];
+    const auto svc = s.advisors[a].service;
+    for (std::size_t r = 0; r < q; ++r) {
+      const Case& c = cases[queue[r]];
+      if (c.service != svc || !m.usable(a, c.location)) continue;
+      const std::size_t cell = static_cast<std::size_t>(a * n_loc + c.location);
+      pairs.origin.push_back(static_cast<i64>(ra));
+      pairs.destination.push_back(static_cast<i64>(r));
+      pairs.minutes.push_back(m.minutes[cell]);
+      pairs.km.push_back(m.km[cell]);
+    }
+  }
+}
+
+// Matched cases start a stint (and may turn out 'no klik'); unmatched ones wait or escalate.
+void Simulator::Impl::WeekState::apply_round(const RoundResult& rr, i64 t, WeekKpis& k) {
+  std::vector<i64> still;
+  for (std::size_t r = 0; r < queue.size(); ++r) {
+    Case& c = cases[queue[r]];
+    const auto& o = rr.requests[r];
+    if (o.advisor >= 0) {
+      const i64 a = pool[o.advisor];
+      start_stint(c, a, t, o.minutes);
+      ++c.matches;
+      ++k.matched;
+      week_minutes.push_back(o.minutes);
+      if (m.outside_area(a, c.location)) ++week_outside;
+      if (c.first_matched < 0 && c.registered >= 0) {
+        c.first_matched = t;
+        ++k.matched_first;
+        week_waits.push_back(static_cast<double>(t - c.registered));
+        k.hours_started += s.services[c.service].hours_per_case;
+      }
+      const double u =
+          detail::to_unit(hash_keys({seed, kNoKlik, c.key, static_cast<std::uint64_t>(c.matches)}));
+      c.no_klik = u < s.no_klik_probability;
+    } else {
+      c.reason = o.reason;
+      if (t - c.entered >= s.escalate_after_weeks) {
+        c.status = kEscalated;
+        c.ended = t;
+        ++k.escalated;
+        ++res.summary.escalated_by_reason[reason_slot(o.reason)];
+      } else {
+        still.push_back(c.id);
+      }
+    }
+  }
+  queue.swap(still);
+}
+
+void Simulator::Impl::WeekState::round(i64 t, WeekKpis& k) {
+  std::sort(queue.begin(), queue.end());
+  k.queued = static_cast<i64>(queue.size());
+  week_waits.clear();
+  week_minutes.clear();
+  week_outside = 0;
+  if (queue.empty()) return;
+  fill_round(t);
+  apply_round(run_round(input), t, k);
+}
+
+void Simulator::Impl::WeekState::check_invariants(i64 t, const WeekKpis& k) const {
+  if (initial_cases + arrivals_total !=
+      k.in_service + completed_total + k.waiting + escalated_total + referred_total)
+    throw Error("simulation: internal error, case conservation violated in week " +
+                std::to_string(t));
+  std::vector<i64> count(m.n_adv, 0);
+  for (i64 id : in_service) ++count[cases[id].advisor];
+  for (i64 a = 0; a < m.n_adv; ++a)
+    if (count[a] != caseload[a] || caseload[a] > capacity[a] || (!in_pool(a) && caseload[a] > 0))
+      throw Error("simulation: internal error, caseload of advisor '" + s.advisors[a].id +
+                  "' inconsistent in week " + std::to_string(t));
+}
+
+// Pool size, absences, capacity and utilisation of week t (and the advisor-week details).
+void Simulator::Impl::WeekState::advisor_kpis(i64 t, WeekKpis& k) {
+  const i64 n_adv = m.n_adv;
+  utils.clear();
+  for (i64 a = 0; a < n_adv; ++a) {
+    if (!in_pool(a)) continue;
+    ++k.advisors_active;
+    k.advisors_absent += absent(a, t);
+    k.capacity_total += capacity[a];
+    if (capacity[a] > 0)
+      utils.push_back(static_cast<double>(caseload[a]) / static_cast<double>(capacity[a]));
+  }
+  std::sort(utils.begin(), utils.end());
+  k.util_mean = mean_of(utils);
+  k.util_max = utils.empty() ? kNaN : utils.back();
+  k.util_gini = gini_sorted(utils);
+  if (!utils.empty()) {
+    util_mean_sum += k.util_mean;
+    gini_sum += k.util_gini;
+    util_max_all = std::isnan(util_max_all) ? k.util_max : std::max(util_max_all, k.util_max);
+    ++util_weeks;
+  }
+  if (details)
+    for (i64 a = 0; a < n_adv; ++a) {
+      AdvisorWeek aw;
+      aw.week = t;
+      aw.advisor = a;
+      aw.capacity = capacity[a];
+      aw.caseload = caseload[a];
+      aw.status = left[a] ? 3 : !joined[a] ? 2 : absent(a, t) ? 1 : 0;
+      res.advisor_weeks.push_back(aw);
+    }
+}
+
+void Simulator::Impl::WeekState::measure(i64 t, WeekKpis& k) {
+  arrivals_total += k.arrivals;
+  referred_total += k.referred;
+  completed_total += k.completed;
+  escalated_total += k.escalated;
+  k.waiting = static_cast<i64>(queue.size());
+  k.in_service = static_cast<i64>(in_service.size());
+  k.arrivals_total = arrivals_total;
+  k.referred_total = referred_total;
+  k.completed_total = completed_total;
+  k.escalated_total = escalated_total;
+  k.matched_total = k.in_service + completed_total;
+  check_invariants(t, k);
+  std::sort(week_waits.begin(), week_waits.end());
+  std::sort(week_minutes.begin(), week_minutes.end());
+  k.wait_mean = mean_of(week_waits);
+  k.wait_p90 = percentile_sorted(week_waits, 9);
+  k.wait_max = week_waits.empty() ? kNaN : week_waits.back();
+  k.travel_mean = mean_of(week_minutes);
+  k.travel_p90 = percentile_sorted(week_minutes, 9);
+  k.outside_area_share = week_minutes.empty() ? kNaN
+                                              : static_cast<double>(week_outside) /
+                                                    static_cast<double>(week_minutes.size());
+  advisor_kpis(t, k);
+  year_waits.insert(year_waits.end(), week_waits.begin(), week_waits.end());
+  year_minutes.insert(year_minutes.end(), week_minutes.begin(), week_minutes.end());
+  year_outside += week_outside;
+  matched_sum += k.matched;
+  matched_first_sum += k.matched_first;
+  noklik_sum += k.no_klik_returns;
+  reassigned_sum += k.reassigned;
+  hours_sum += k.hours_started;
+}
+
+void Simulator::Impl::WeekState::summarize() {
   auto& sm = res.summary;
-  sm.weeks = H;
+  sm.weeks = s.horizon_weeks;
   sm.arrivals = arrivals_total;
   sm.referred = referred_total;
   sm.matched = matched_sum;
@@ -700,28 +758,47 @@ SimulationResult Simulator::Impl::run(std::uint64_t seed, bool details) const {
   sm.escalated_share =
       in_scope > 0 ? static_cast<double>(escalated_total) / static_cast<double>(in_scope) : kNaN;
   sm.hours_started = hours_sum;
+}
 
-  if (details) {
-    res.cases.reserve(cases.size());
-    for (const Case& c : cases) {
-      CaseRecord r;
-      r.case_id = c.id;
-      r.registered = c.registered;
-      r.service = c.service;
-      r.location = c.location;
-      r.area = loc_area.empty() ? -1 : loc_area[c.location];
-      r.priority = c.priority;
-      r.n_needs = static_cast<i64>(c.needs.size());
-      r.duration_weeks = static_cast<double>(c.duration);
-      r.first_matched = c.first_matched;
-      r.ended = c.ended;
-      r.status = c.status;
-      r.reason = c.status == kEscalated ? c.reason : Escalation::None;
-      r.matches = c.matches;
-      res.cases.push_back(r);
-    }
+void Simulator::Impl::WeekState::case_records() {
+  res.cases.reserve(cases.size());
+  for (const Case& c : cases) {
+    CaseRecord r;
+    r.case_id = c.id;
+    r.registered = c.registered;
+    r.service = c.service;
+    r.location = c.location;
+    r.area = m.loc_area.empty() ? -1 : m.loc_area[c.location];
+    r.priority = c.priority;
+    r.n_needs = static_cast<i64>(c.needs.size());
+    r.duration_weeks = static_cast<double>(c.duration);
+    r.first_matched = c.first_matched;
+    r.ended = c.ended;
+    r.status = c.status;
+    r.reason = c.status == kEscalated ? c.reason : Escalation::None;
+    r.matches = c.matches;
+    res.cases.push_back(r);
   }
-  return res;
+}
+
+SimulationResult Simulator::Impl::run(std::uint64_t seed, bool details) const {
+  WeekState w(*this, seed, details);
+  if (sc.initial_cases) w.initial();
+  w.res.summary.initial_cases = w.initial_cases;
+  for (i64 t = 0; t < sc.horizon_weeks; ++t) {
+    throw_if_cancelled("simulation");
+    WeekKpis k;
+    k.week = t;
+    w.progress(t, k);
+    w.apply_events(t, k);
+    w.arrivals(t, k);
+    w.round(t, k);
+    w.measure(t, k);
+    w.res.weeks.push_back(k);
+  }
+  w.summarize();
+  if (details) w.case_records();
+  return std::move(w.res);
 }
 
 std::vector<SimulationResult> simulate_many(const std::vector<const Simulator*>& simulators,
@@ -733,70 +810,12 @@ std::vector<SimulationResult> simulate_many(const std::vector<const Simulator*>&
   const std::size_t n = simulators.size() * seeds.size();
   std::vector<SimulationResult> out(n);
   if (n == 0) return out;
-  auto task = [&](std::size_t k) {
-    out[k] = simulators[k / seeds.size()]->run(seeds[k % seeds.size()], false);
-  };
-  const int t = static_cast<int>(
-      std::min<std::size_t>(static_cast<std::size_t>(detail::resolve_threads(threads)), n));
-  if (t <= 1) {
-    for (std::size_t k = 0; k < n; ++k) {
-      task(k);
-      if (progress) progress(static_cast<std::int64_t>(k + 1));
-    }
-    return out;
-  }
-  std::vector<std::exception_ptr> errors(n);
-  std::atomic<std::size_t> next{0};
-  std::atomic<bool> stop{false};
-  std::mutex mu;
-  std::condition_variable cv;
-  std::size_t done = 0;
-  std::vector<std::thread> pool;
-  pool.reserve(static_cast<std::size_t>(t));
-  for (int w = 0; w < t; ++w)
-    pool.emplace_back([&] {
-      for (;;) {
-        if (stop.load()) return;
-        const std::size_t k = next.fetch_add(1);
-        if (k >= n) return;
-        try {
-          task(k);
-        } catch (...) {
-          errors[k] = std::current_exception();
-        }
-        {
-          std::lock_guard<std::mutex> lock(mu);
-          ++done;
-        }
-        cv.notify_one();
-      }
-    });
-  // The calling thread reports progress; if the callback throws (e.g. an interrupt), the
-  // workers stop taking tasks and the exception is rethrown once they have finished.
-  std::exception_ptr callback_error;
-  std::size_t reported = 0;
-  for (;;) {
-    std::size_t now;
-    {
-      std::unique_lock<std::mutex> lock(mu);
-      cv.wait(lock, [&] { return done != reported || done == n; });
-      now = done;
-    }
-    if (progress && now != reported && !callback_error) {
-      try {
-        progress(static_cast<std::int64_t>(now));
-      } catch (...) {
-        callback_error = std::current_exception();
-        stop = true;
-      }
-    }
-    reported = now;
-    if (now == n || callback_error) break;  // on error: join waits for the started tasks
-  }
-  for (auto& th : pool) th.join();
-  if (callback_error) std::rethrow_exception(callback_error);
-  for (auto& e : errors)
-    if (e) std::rethrow_exception(e);
+  detail::parallel_dynamic(
+      static_cast<std::int64_t>(n), threads,
+      [&](std::int64_t k, int) {
+        out[k] = simulators[k / seeds.size()]->run(seeds[k % seeds.size()], false);
+      },
+      progress, "simulation sweep");
   return out;
 }
 

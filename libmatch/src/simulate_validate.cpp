@@ -5,6 +5,7 @@
 #include <string>
 #include <vector>
 
+#include "format.hpp"
 #include "libmatch/error.hpp"
 #include "libmatch/scoring.hpp"
 #include "libmatch/simulate.hpp"
@@ -15,14 +16,7 @@ namespace {
 
 using i64 = std::int64_t;
 
-std::string num(double v) {
-  if (std::isnan(v)) return "nan";
-  if (std::isinf(v)) return v > 0 ? "inf" : "-inf";
-  std::string s = std::to_string(v);
-  while (s.size() > 1 && s.back() == '0') s.pop_back();
-  if (!s.empty() && s.back() == '.') s.pop_back();
-  return s;
-}
+std::string num(double v) { return detail::format_number(v); }
 
 [[noreturn]] void bad(const std::string& field, const std::string& what) {
   throw InvalidInput("scenario: " + field + " " + what);
@@ -79,115 +73,106 @@ const char* event_name(EventKind k) {
   return "?";
 }
 
-}  // namespace
+struct Sizes {
+  i64 services, tags, advisors, locations, areas;
+};
 
-void validate(const Scenario& s) {
-  if (s.horizon_weeks < 1)
-    bad("horizon_weeks", "= " + std::to_string(s.horizon_weeks) + " must be >= 1");
-  if (s.horizon_weeks > 100000)
-    bad("horizon_weeks", "= " + std::to_string(s.horizon_weeks) + " must be <= 100000");
-  const i64 n_services = static_cast<i64>(s.services.size());
-  const i64 n_tags = static_cast<i64>(s.tags.size());
-  const i64 n_adv = static_cast<i64>(s.advisors.size());
-  const i64 n_loc = static_cast<i64>(s.locations.size());
-  const i64 n_areas = s.areas ? static_cast<i64>(s.areas->size()) : 0;
+void check_services(const Scenario& s, const Sizes& n) {
+  std::set<std::string> names;
+  for (i64 k = 0; k < n.services; ++k) {
+    const auto& sv = s.services[k];
+    const std::string f = "services['" + sv.name + "']";
+    if (sv.name.empty()) bad("services[" + std::to_string(k) + "].name", "is empty");
+    if (!names.insert(sv.name).second) bad(f, "is defined twice");
+    check_duration(sv.duration, f + ".duration_weeks");
+    check_nonneg(sv.hours_per_case, f + ".hours_per_case");
+  }
+}
 
-  {
-    std::set<std::string> names;
-    for (i64 k = 0; k < n_services; ++k) {
-      const auto& sv = s.services[k];
-      const std::string f = "services['" + sv.name + "']";
-      if (sv.name.empty()) bad("services[" + std::to_string(k) + "].name", "is empty");
-      if (!names.insert(sv.name).second) bad(f, "is defined twice");
-      check_duration(sv.duration, f + ".duration_weeks");
-      check_nonneg(sv.hours_per_case, f + ".hours_per_case");
-    }
+void check_advisors(const Scenario& s, const Sizes& n) {
+  std::set<std::string> ids;
+  for (i64 a = 0; a < n.advisors; ++a) {
+    const auto& adv = s.advisors[a];
+    const std::string f = "advisor '" + adv.id + "'";
+    if (adv.id.empty()) bad("advisors[" + std::to_string(a) + "].advisor_id", "is empty");
+    if (!ids.insert(adv.id).second) bad(f, "appears twice (advisor ids must be unique)");
+    check_index(adv.service, n.services, f + " service", "service");
+    for (auto t : adv.expertise) check_index(t, n.tags, f + " expertise tag", "tag");
+    if (adv.capacity < 0)
+      bad(f + " capacity", "= " + std::to_string(adv.capacity) + " must be >= 0");
+    if (adv.caseload < 0 || adv.caseload > adv.capacity)
+      bad(f + " caseload", "= " + std::to_string(adv.caseload) +
+                               " outside [0, capacity = " + std::to_string(adv.capacity) + "]");
+    if (!std::isfinite(adv.base.x) || !std::isfinite(adv.base.y)) bad(f + " base", "is not finite");
+    if (std::isnan(adv.radius_km) || adv.radius_km < 0)
+      bad(f + " radius_km", "= " + num(adv.radius_km) + " must be >= 0 (inf = none)");
+    if (std::isnan(adv.radius_minutes) || adv.radius_minutes < 0)
+      bad(f + " radius_minutes", "= " + num(adv.radius_minutes) + " must be >= 0 (inf = none)");
+    if (!adv.areas.empty() && !s.areas)
+      bad(f + " areas", "are given but the scenario has no orientation areas");
+    for (auto k : adv.areas) check_index(k, n.areas, f + " area", "orientation-area");
+    if (s.initial_cases && adv.caseload > 0 && n.locations == 0)
+      bad(f + " caseload",
+          "> 0 needs locations to place the initial cases (or initial_cases = false)");
   }
-  {
-    std::set<std::string> ids;
-    for (i64 a = 0; a < n_adv; ++a) {
-      const auto& adv = s.advisors[a];
-      const std::string f = "advisor '" + adv.id + "'";
-      if (adv.id.empty()) bad("advisors[" + std::to_string(a) + "].advisor_id", "is empty");
-      if (!ids.insert(adv.id).second) bad(f, "appears twice (advisor ids must be unique)");
-      check_index(adv.service, n_services, f + " service", "service");
-      for (auto t : adv.expertise) check_index(t, n_tags, f + " expertise tag", "tag");
-      if (adv.capacity < 0)
-        bad(f + " capacity", "= " + std::to_string(adv.capacity) + " must be >= 0");
-      if (adv.caseload < 0 || adv.caseload > adv.capacity)
-        bad(f + " caseload", "= " + std::to_string(adv.caseload) +
-                                 " outside [0, capacity = " + std::to_string(adv.capacity) + "]");
-      if (!std::isfinite(adv.base.x) || !std::isfinite(adv.base.y))
-        bad(f + " base", "is not finite");
-      if (std::isnan(adv.radius_km) || adv.radius_km < 0)
-        bad(f + " radius_km", "= " + num(adv.radius_km) + " must be >= 0 (inf = none)");
-      if (std::isnan(adv.radius_minutes) || adv.radius_minutes < 0)
-        bad(f + " radius_minutes", "= " + num(adv.radius_minutes) + " must be >= 0 (inf = none)");
-      if (!adv.areas.empty() && !s.areas)
-        bad(f + " areas", "are given but the scenario has no orientation areas");
-      for (auto k : adv.areas) check_index(k, n_areas, f + " area", "orientation-area");
-      if (s.initial_cases && adv.caseload > 0 && n_loc == 0)
-        bad(f + " caseload",
-            "> 0 needs locations to place the initial cases (or initial_cases = false)");
-    }
-  }
-  for (i64 k = 0; k < n_loc; ++k)
-    if (!std::isfinite(s.locations[k].x) || !std::isfinite(s.locations[k].y))
-      bad("locations[" + std::to_string(k) + "]", "coordinates are not finite");
+}
 
-  for (std::size_t k = 0; k < s.arrivals.size(); ++k) {
-    const auto& st = s.arrivals[k];
-    const std::string f = st.label.empty() ? "arrivals[" + std::to_string(k) + "]" : st.label;
-    check_index(st.service, n_services, f + ".service", "service");
-    check_nonneg(st.rate_per_week, f + ".rate_per_week");
-    for (auto l : st.locations) check_index(l, n_loc, f + ".locations", "location");
-    if (!st.location_weights.empty() && st.location_weights.size() != st.locations.size())
-      bad(f + ".location_weights", "has " + std::to_string(st.location_weights.size()) +
-                                       " entries, locations " +
-                                       std::to_string(st.locations.size()));
-    double wsum = 0;
-    for (double w : st.location_weights) {
-      check_nonneg(w, f + ".location_weights");
-      wsum += w;
-    }
-    if (st.rate_per_week > 0) {
-      if (st.locations.empty() && n_loc == 0) bad(f, "has a rate > 0 but there are no locations");
-      if (!st.location_weights.empty() && !(wsum > 0))
-        bad(f + ".location_weights", "sum to 0: no location can be drawn");
-    }
-    for (const auto& tc : st.needs) {
-      check_index(tc.tag, n_tags, f + ".needs", "tag");
-      check_probability(tc.probability, f + ".needs['" + s.tags[tc.tag] + "']");
-    }
-    double psum = 0;
-    for (const auto& pc : st.priorities) {
-      check_nonneg(pc.probability, f + ".priority['" + std::to_string(pc.priority) + "']");
-      psum += pc.probability;
-    }
-    if (!st.priorities.empty() && !(psum > 0)) bad(f + ".priority", "probabilities sum to 0");
-    check_probability(st.refer_probability, f + ".refer_probability");
-    if (st.first_week < 0)
-      bad(f + ".first_week", "= " + std::to_string(st.first_week) + " must be >= 0");
-    if (st.last_week < st.first_week)
-      bad(f + ".last_week", "= " + std::to_string(st.last_week) + " must be >= first_week");
+void check_stream(const Scenario& s, const Sizes& n, const ArrivalStream& st,
+                  const std::string& f) {
+  check_index(st.service, n.services, f + ".service", "service");
+  check_nonneg(st.rate_per_week, f + ".rate_per_week");
+  for (auto l : st.locations) check_index(l, n.locations, f + ".locations", "location");
+  if (!st.location_weights.empty() && st.location_weights.size() != st.locations.size())
+    bad(f + ".location_weights", "has " + std::to_string(st.location_weights.size()) +
+                                     " entries, locations " + std::to_string(st.locations.size()));
+  double wsum = 0;
+  for (double w : st.location_weights) {
+    check_nonneg(w, f + ".location_weights");
+    wsum += w;
   }
+  if (st.rate_per_week > 0) {
+    if (st.locations.empty() && n.locations == 0)
+      bad(f, "has a rate > 0 but there are no locations");
+    if (!st.location_weights.empty() && !(wsum > 0))
+      bad(f + ".location_weights", "sum to 0: no location can be drawn");
+  }
+  for (const auto& tc : st.needs) {
+    check_index(tc.tag, n.tags, f + ".needs", "tag");
+    check_probability(tc.probability, f + ".needs['" + s.tags[tc.tag] + "']");
+  }
+  double psum = 0;
+  for (const auto& pc : st.priorities) {
+    check_nonneg(pc.probability, f + ".priority['" + std::to_string(pc.priority) + "']");
+    psum += pc.probability;
+  }
+  if (!st.priorities.empty() && !(psum > 0)) bad(f + ".priority", "probabilities sum to 0");
+  check_probability(st.refer_probability, f + ".refer_probability");
+  if (st.first_week < 0)
+    bad(f + ".first_week", "= " + std::to_string(st.first_week) + " must be >= 0");
+  if (st.last_week < st.first_week)
+    bad(f + ".last_week", "= " + std::to_string(st.last_week) + " must be >= first_week");
+}
+
+void check_replay(const Scenario& s, const Sizes& n) {
   for (std::size_t k = 0; k < s.replay.size(); ++k) {
     const auto& r = s.replay[k];
     const std::string f = "replay[" + std::to_string(k) + "]";
     if (r.week < 0) bad(f + ".week", "= " + std::to_string(r.week) + " must be >= 0");
-    check_index(r.location, n_loc, f + ".location", "location");
-    check_index(r.service, n_services, f + ".service", "service");
-    for (auto t : r.needs) check_index(t, n_tags, f + ".needs", "tag");
+    check_index(r.location, n.locations, f + ".location", "location");
+    check_index(r.service, n.services, f + ".service", "service");
+    for (auto t : r.needs) check_index(t, n.tags, f + ".needs", "tag");
     if (!std::isnan(r.duration_weeks) && !(std::isfinite(r.duration_weeks) && r.duration_weeks > 0))
       bad(f + ".duration_weeks", "= " + num(r.duration_weeks) + " must be > 0 (or empty = drawn)");
   }
+}
 
-  // Events: replay pool membership in (week, input) order.
-  std::vector<char> in_pool(n_adv, 1), joins(n_adv, 0);
+// Each event on its own, then pool membership replayed in (week, input) order.
+void check_events(const Scenario& s, const Sizes& n) {
+  std::vector<char> in_pool(n.advisors, 1), joins(n.advisors, 0);
   for (std::size_t k = 0; k < s.events.size(); ++k) {
     const auto& e = s.events[k];
     const std::string f = "events[" + std::to_string(k) + "]";
-    check_index(e.advisor, n_adv, f + ".advisor", "advisor");
+    check_index(e.advisor, n.advisors, f + ".advisor", "advisor");
     if (e.week < 0) bad(f + ".week", "= " + std::to_string(e.week) + " must be >= 0");
     if (e.kind == EventKind::Join) {
       if (joins[e.advisor])
@@ -207,7 +192,7 @@ void validate(const Scenario& s) {
   std::stable_sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) {
     return s.events[a].week < s.events[b].week;
   });
-  std::vector<char> left(n_adv, 0);
+  std::vector<char> left(n.advisors, 0);
   for (std::size_t k : order) {
     const auto& e = s.events[k];
     const std::string f = "events[" + std::to_string(k) + "] (" + event_name(e.kind) + ", week " +
@@ -223,7 +208,29 @@ void validate(const Scenario& s) {
       left[e.advisor] = 1;
     }
   }
+}
 
+}  // namespace
+
+void validate(const Scenario& s) {
+  if (s.horizon_weeks < 1)
+    bad("horizon_weeks", "= " + std::to_string(s.horizon_weeks) + " must be >= 1");
+  if (s.horizon_weeks > 100000)
+    bad("horizon_weeks", "= " + std::to_string(s.horizon_weeks) + " must be <= 100000");
+  const Sizes n{static_cast<i64>(s.services.size()), static_cast<i64>(s.tags.size()),
+                static_cast<i64>(s.advisors.size()), static_cast<i64>(s.locations.size()),
+                s.areas ? static_cast<i64>(s.areas->size()) : 0};
+  check_services(s, n);
+  check_advisors(s, n);
+  for (i64 k = 0; k < n.locations; ++k)
+    if (!std::isfinite(s.locations[k].x) || !std::isfinite(s.locations[k].y))
+      bad("locations[" + std::to_string(k) + "]", "coordinates are not finite");
+  for (std::size_t k = 0; k < s.arrivals.size(); ++k) {
+    const auto& st = s.arrivals[k];
+    check_stream(s, n, st, st.label.empty() ? "arrivals[" + std::to_string(k) + "]" : st.label);
+  }
+  check_replay(s, n);
+  check_events(s, n);
   check_probability(s.no_klik_probability, "no_klik_probability");
   if (s.escalate_after_weeks < 0)
     bad("escalate_after_weeks", "= " + std::to_string(s.escalate_after_weeks) + " must be >= 0");

@@ -7,7 +7,7 @@
 #include <limits>
 #include <tuple>
 
-#include "gdal_util.hpp"
+#include "io.hpp"
 #include "libmatch/error.hpp"
 #include "travel_internal.hpp"
 

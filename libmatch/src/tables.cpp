@@ -8,7 +8,7 @@
 #include <string>
 #include <vector>
 
-#include "gdal_util.hpp"
+#include "io.hpp"
 #include "libmatch/error.hpp"
 
 namespace libmatch {

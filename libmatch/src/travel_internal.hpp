@@ -1,6 +1,6 @@
 #pragma once
 // Private parts of the travel models: the road graph's storage, the segment grid used for
-// snapping, and a dynamic parallel loop. Not installed.
+// snapping. Not installed. (Threads: parallel.hpp.)
 #include <algorithm>
 #include <atomic>
 #include <cmath>
@@ -12,47 +12,11 @@
 #include <thread>
 #include <vector>
 
+#include "format.hpp"
 #include "libmatch/travel.hpp"
 #include "parallel.hpp"
 
 namespace libmatch::detail {
-
-/// Calls fn(i) for every i in [0, n), handing out indices one by one to `threads` workers
-/// (good balance when items cost very different amounts). Each index is processed exactly
-/// once; results written per index therefore do not depend on the thread count. The
-/// worker number (0 .. workers-1) is passed so that callers can keep per-thread scratch.
-template <class Fn>
-void parallel_dynamic(std::int64_t n, int threads, Fn&& fn) {
-  int t = static_cast<int>(
-      std::min<std::int64_t>(resolve_threads(threads), std::max<std::int64_t>(n, 1)));
-  if (t <= 1) {
-    for (std::int64_t i = 0; i < n; ++i) fn(i, 0);
-    return;
-  }
-  std::atomic<std::int64_t> next{0};
-  std::atomic<bool> failed{false};
-  std::vector<std::exception_ptr> errors(t);
-  std::vector<std::thread> pool;
-  pool.reserve(t);
-  for (int k = 0; k < t; ++k) {
-    pool.emplace_back([&, k] {
-      try {
-        for (;;) {
-          if (failed.load(std::memory_order_relaxed)) return;
-          std::int64_t i = next.fetch_add(1, std::memory_order_relaxed);
-          if (i >= n) return;
-          fn(i, k);
-        }
-      } catch (...) {
-        errors[k] = std::current_exception();
-        failed = true;
-      }
-    });
-  }
-  for (auto& th : pool) th.join();
-  for (auto& err : errors)
-    if (err) std::rethrow_exception(err);
-}
 
 inline std::int64_t floor_to_i64(double v) {
   constexpr double lim = 4.0e18;
@@ -111,9 +75,6 @@ void require_projected_crs(const std::string& crs);
 void check_xy(std::span<const double> xy, const char* what);
 /// Throws InvalidInput unless v >= 0 (infinity allowed).
 void check_limit(double v, const char* what);
-
-/// "12.5" without trailing zeros, for messages and descriptions.
-std::string format_number(double v);
 
 }  // namespace libmatch::detail
 

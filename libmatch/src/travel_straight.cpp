@@ -3,19 +3,14 @@
 #include <cstdio>
 #include <string>
 
-#include "gdal_util.hpp"
+#include "format.hpp"
+#include "io.hpp"
 #include "libmatch/error.hpp"
 #include "travel_internal.hpp"
 
 namespace libmatch {
 
 namespace detail {
-
-std::string format_number(double v) {
-  char buf[64];
-  std::snprintf(buf, sizeof buf, "%.6g", v);
-  return buf;
-}
 
 void require_projected_crs(const std::string& crs) {
   OGRSpatialReference srs = parse_crs(crs, "the working crs");

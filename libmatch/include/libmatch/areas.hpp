@@ -15,17 +15,9 @@
 #include <string>
 #include <vector>
 
+#include "libmatch/geometry.hpp"
+
 namespace libmatch {
-
-struct XY {
-  double x = 0.0;
-  double y = 0.0;
-};
-
-/// A ring is a closed sequence of vertices (first == last is not required).
-using Ring = std::vector<XY>;
-/// A polygon part: outer ring first, then its holes.
-using PolygonRings = std::vector<Ring>;
 
 struct ReadOptions {
   std::string layer;               ///< layer name; empty = the first (only) layer

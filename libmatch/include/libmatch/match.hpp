@@ -27,47 +27,10 @@
 
 #include "libmatch/areas.hpp"
 #include "libmatch/model.hpp"
+#include "libmatch/outcome.hpp"
 #include "libmatch/travel.hpp"
 
 namespace libmatch {
-
-enum class Escalation : std::int8_t {
-  None = 0,
-  NoAdvisorForService,
-  NoExpertise,
-  AllExcluded,
-  AllOutOfRadius,
-  NoCapacity,
-  DuplicateRequest,
-  PinnedAdvisorUnavailable,
-};
-/// "no_advisor_for_service", ..., "" for None.
-const char* to_string(Escalation reason);
-
-/// Verdict of one advisor for one request: the first hard rule that fails, in this order.
-enum class Verdict : std::int8_t {
-  Eligible = 0,
-  Service,    ///< other service
-  Expertise,  ///< lacks a needed tag (or all of them, with partial expertise allowed)
-  Excluded,   ///< conflict of interest
-  Radius,     ///< beyond radius_km / radius_minutes (hard radius) or max_travel_minutes
-  Capacity,   ///< no free capacity before the round (caseload >= capacity)
-};
-/// "eligible", "service", "expertise", "excluded", "radius", "capacity".
-const char* to_string(Verdict verdict);
-
-/// Cost components of one (request, advisor) pair in integer units (kCostScale per point).
-struct CostParts {
-  std::int64_t travel = 0;
-  std::int64_t outside_area = 0;
-  std::int64_t partial_expertise = 0;
-  std::int64_t radius = 0;  ///< soft radius penalty
-  std::int64_t continuity = 0;
-  std::int64_t load = 0;  ///< marginal load cost (see RoundResult notes)
-  std::int64_t total() const {
-    return travel + outside_area + partial_expertise + radius + continuity + load;
-  }
-};
 
 struct RoundInput {
   std::vector<Request> requests;

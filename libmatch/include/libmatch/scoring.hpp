@@ -8,8 +8,8 @@
 #include <span>
 #include <vector>
 
-#include "libmatch/match.hpp"
 #include "libmatch/model.hpp"
+#include "libmatch/outcome.hpp"
 
 namespace libmatch {
 

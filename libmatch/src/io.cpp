@@ -1,11 +1,15 @@
-#include "gdal_util.hpp"
+#include "io.hpp"
 
 #include <cpl_error.h>
 
 #include <algorithm>
 #include <cctype>
+#include <cmath>
+#include <cstdlib>
 #include <filesystem>
+#include <limits>
 #include <mutex>
+#include <vector>
 
 #include "libmatch/error.hpp"
 
@@ -131,6 +135,36 @@ std::string driver_for_path(const std::string& path) {
   if (ext == ".csv") return "CSV";
   throw InvalidInput("cannot choose an output format for '" + path +
                      "' (use .gpkg, .geojson, .shp, .fgb or .csv)");
+}
+
+double numeric_field(OGRFeature& feature, int index, const std::string& field,
+                     const std::string& what) {
+  if (!feature.IsFieldSetAndNotNull(index)) return std::numeric_limits<double>::quiet_NaN();
+  const OGRFieldType type = feature.GetFieldDefnRef(index)->GetType();
+  if (type == OFTInteger || type == OFTInteger64 || type == OFTReal)
+    return feature.GetFieldAsDouble(index);
+  const char* text = feature.GetFieldAsString(index);
+  char* end = nullptr;
+  const double v = std::strtod(text, &end);
+  if (end == text) throw InvalidInput("field '" + field + "' of " + what + " is not a number");
+  return v;
+}
+
+void transform_xy(OGRCoordinateTransformation* ct, std::span<double> xy) {
+  if (!ct) return;
+  std::size_t n = xy.size() / 2;
+  std::vector<double> x(n), y(n);
+  std::vector<int> ok(n);
+  for (std::size_t i = 0; i < n; ++i) {
+    x[i] = xy[2 * i];
+    y[i] = xy[2 * i + 1];
+  }
+  ct->Transform(n, x.data(), y.data(), nullptr, ok.data());
+  for (std::size_t i = 0; i < n; ++i) {
+    bool good = ok[i] && std::isfinite(x[i]) && std::isfinite(y[i]);
+    xy[2 * i] = good ? x[i] : std::numeric_limits<double>::quiet_NaN();
+    xy[2 * i + 1] = good ? y[i] : std::numeric_limits<double>::quiet_NaN();
+  }
 }
 
 }  // namespace libmatch::detail
