@@ -34,6 +34,8 @@ constexpr i64 kMaxIds = std::numeric_limits<i32>::max() - 1;  // ids are stored 
 constexpr i64 kEpsDivisor = 8;                                // epsilon shrink per phase
 constexpr i64 kPriceFactor = 64;            // |price| <= ~7 alpha^2 C; 64 leaves room for sums
 constexpr i64 kMaxColsWide = i64{1} << 24;  // 128-bit prices: 64 alpha^2 2^63 < 2^123
+constexpr i64 kPrefetchRows = 16;           // queue distance of the arc prefetch
+constexpr i64 kPrefetchLines = 8;           // at most this many 64-byte lines per row
 
 [[noreturn]] void invalid(const std::string& msg) { throw InvalidInput("solve_transport: " + msg); }
 [[noreturn]] void overflow(const std::string& msg) { throw Overflow("solve_transport: " + msg); }
@@ -424,12 +426,27 @@ class Solver {
     qhead_ = qtail_ = 0;
     qcount_ = 0;
     for (i64 i = 0; i < nr_; ++i) activate(static_cast<i32>(i));
-    while (qcount_ > 0) {
-      const i32 row = queue_[qhead_];
-      if (++qhead_ == nr_) qhead_ = 0;
-      --qcount_;
-      bid(row);
+    while (qcount_ > 0) bid(pop_active());
+  }
+
+  // Takes the next active row. Bids are latency-bound on the arcs of re-activated rows
+  // (random rows of a large CSR), so this also prefetches the row offsets 2 * kPrefetchRows
+  // queue places ahead and the arcs kPrefetchRows ahead (a hint: it changes no decision).
+  i32 pop_active() {
+    if (qcount_ > 2 * kPrefetchRows) {
+      i64 at = qhead_ + 2 * kPrefetchRows;
+      __builtin_prefetch(q_.row_start.data() + queue_[at < nr_ ? at : at - nr_]);
+      at = qhead_ + kPrefetchRows;
+      const i32 r = queue_[at < nr_ ? at : at - nr_];
+      const char* first = reinterpret_cast<const char*>(arcs_.data() + q_.row_start[r]);
+      const i64 bytes = (q_.row_start[r + 1] - q_.row_start[r]) * static_cast<i64>(sizeof(Arc));
+      for (i64 line = 0; line < kPrefetchLines && 64 * line < bytes; ++line)
+        __builtin_prefetch(first + 64 * line);
     }
+    const i32 row = queue_[qhead_];
+    if (++qhead_ == nr_) qhead_ = 0;
+    --qcount_;
+    return row;
   }
 
   // Row i has its unit: it moves to its cheapest option at price (second cheapest + eps).
