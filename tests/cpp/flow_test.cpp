@@ -352,6 +352,44 @@ TEST(FlowTest, MediumMatchesPermutedArcsAndIsDeterministic) {
   }
 }
 
+// Identical rows competing for the same slots: every bid ties (the auction's worst case, a
+// "price war"), the queue wraps around many times and the arc prefetch runs. With identical
+// rows the optimum is greedy: the n cheapest of {arc + marginal load cost of each slot} and n
+// copies of the unassigned cost.
+TEST(FlowTest, IdenticalRowsPriceWarMatchesGreedy) {
+  std::mt19937_64 rng(5);
+  for (int t = 0; t < 6; ++t) {
+    auto uni = [&](i64 lo, i64 hi) { return std::uniform_int_distribution<i64>(lo, hi)(rng); };
+    Instance in;
+    in.n_rows = uni(200, 3000);
+    in.n_cols = uni(5, 60);
+    const bool with_load = t % 2 == 1;
+    std::vector<i64> col_cost(in.n_cols);
+    std::vector<std::vector<i64>> per_col(in.n_cols);
+    for (i64 j = 0; j < in.n_cols; ++j) {
+      col_cost[j] = t < 2 ? 100 : uni(0, 50);  // t < 2: all arc costs equal
+      in.cap.push_back(uni(0, 2 * in.n_rows / in.n_cols));
+      i64 marginal = 0;
+      for (i64 k = 0; k < in.cap[j]; ++k)
+        per_col[j].push_back(marginal += with_load ? uni(0, 3) : 0);
+    }
+    if (with_load) in.loads(per_col);
+    const i64 u = t < 2 ? 100 + uni(0, 1) : uni(40, 120);  // may tie with arcs
+    in.unassigned.assign(in.n_rows, u);
+    std::vector<i64> values(in.n_rows, u);
+    for (i64 j = 0; j < in.n_cols; ++j)
+      for (i64 k = 0; k < in.cap[j]; ++k) values.push_back(col_cost[j] + in.load_of(j, k));
+    std::sort(values.begin(), values.end());
+    const i64 expected = std::accumulate(values.begin(), values.begin() + in.n_rows, i64{0});
+    for (i64 i = 0; i < in.n_rows; ++i)
+      for (i64 j = 0; j < in.n_cols; ++j) in.arc(i, j, col_cost[j]);
+    const TransportSolution s = solve(in);
+    EXPECT_EQ(s.objective, expected) << "instance " << t;
+    EXPECT_EQ(solve(in).col_of_row, s.col_of_row);
+    expect_consistent(in, s);
+  }
+}
+
 TEST(FlowTest, InvalidInputMessages) {
   Instance ok;
   ok.n_rows = 2;

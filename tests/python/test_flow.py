@@ -200,6 +200,49 @@ def test_medium_with_load_costs_matches_ortools():
     assert recomputed_cost(n, m, rows, cols, costs, caps, unassigned, load, res) == res.objective
 
 
+def adversarial_instance(kind, n):
+    """Instances that stress the auction: long eviction chains, price wars, many ties."""
+    if kind == "chain":
+        # Row k likes column k (cost 0) and column k + 1 (cost 1); the extra last row wants
+        # column 0 only, so placing it shifts a chain of n - 1 rows one column along.
+        m = n - 1
+        k = np.arange(m)
+        rows = np.concatenate([k, k[:-1], [m]])
+        cols = np.concatenate([k, k[:-1] + 1, [0]])
+        costs = np.concatenate([np.zeros(m), np.ones(m - 1), [0]])
+        unassigned = np.full(n, 3 * n)
+        return m, rows, cols, costs, np.ones(m, np.int64), unassigned, None
+    rng = np.random.default_rng(n)
+    m = 40
+    if kind == "ties":  # everybody connects to every column at one of two costs
+        rows = np.repeat(np.arange(n), m)
+        cols = np.tile(np.arange(m), n)
+        costs = 100 * (cols % 2)
+        unassigned = np.full(n, 150)
+    else:  # "ring": rows connect to a window of columns around a ring, steep load costs
+        width = 6
+        start = rng.integers(0, m, n)
+        rows = np.repeat(np.arange(n), width)
+        cols = (np.repeat(start, width) + np.tile(np.arange(width), n)) % m
+        costs = 1000 * np.tile(np.arange(width), n) + rng.integers(0, 3, n * width)
+        unassigned = np.full(n, 5200)
+    caps = rng.multinomial(int(0.9 * n), np.ones(m) / m)
+    load = np.cumsum(rng.integers(0, 4, (m, int(caps.max()))), axis=1)
+    return m, rows, cols, costs.astype(np.int64), caps, unassigned, load
+
+
+@pytest.mark.parametrize("kind", ["chain", "ties", "ring"])
+@pytest.mark.parametrize("n", [300, 2500])
+def test_adversarial_matches_ortools(kind, n):
+    m, *inst = adversarial_instance(kind, n)
+    inst = [np.asarray(a, np.int64) if a is not None else None for a in inst]
+    res = solve(*inst, n, m)
+    assert res.objective == ortools_objective(n, m, *inst)
+    assert recomputed_cost(n, m, *inst, res) == res.objective
+    again = solve(*inst, n, m)
+    assert np.array_equal(again.col_of_row, res.col_of_row)
+
+
 # ----------------------------------------------------------------------- properties
 
 
