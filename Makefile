@@ -85,6 +85,7 @@ test: lint test-cpp test-python docs wheel
 
 bench: install
 	$(VPY) -m pip install -q 'spopt>=0.6'   # benchmark-only peer (design)
+	@bash tools/setup_system.sh liblemon-dev   # benchmark-only peer (assignment solver)
 	for b in benchmarks/bench_*.py; do $(VPY) $$b || exit 1; done
 
 clean:
