@@ -296,8 +296,8 @@ void AreaSet::locate(std::span<const double> xy, std::span<std::int64_t> out, in
   const auto& m = impl_->membership;
   detail::parallel_for(static_cast<std::int64_t>(out.size()), threads, 16384,
                        [&](std::int64_t b, std::int64_t e) {
-                         for (std::int64_t i = b; i < e; ++i)
-                           out[i] = m.locate(xy[2 * i], xy[2 * i + 1]);
+                         m.locate_batch(xy.data() + 2 * b, out.data() + b,
+                                        static_cast<std::size_t>(e - b));
                        });
 }
 
