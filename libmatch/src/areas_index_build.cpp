@@ -205,14 +205,15 @@ void IndexBuilder::bands(std::size_t i) {
   }
 }
 
-// Sub-cell size: boundary cells about 1.5 % of the box for typical layouts, then coarsened
+// Sub-cell size: leaves cover a few per cent of the box for typical layouts (measured on the
+// 342 Dutch municipalities: 0.02-0.06 give the same query speed, coarser builds faster), then coarsened
 // until the top grid fits the limit. No grid when products of coordinates could overflow.
 bool IndexBuilder::choose_grid() {
   if (!std::isfinite(xmin)) return false;
   double mag = std::max({std::fabs(xmin), std::fabs(xmax), std::fabs(ymin), std::fabs(ymax)});
   if (!(mag <= 1e100) || lim.max_top_cells == 0) return false;
   double w = xmax - xmin, h = ymax - ymin;
-  double c = w * h > 0.0 && perim > 0.0 ? 0.02 * w * h / perim : std::max(w, h) / 64.0;
+  double c = w * h > 0.0 && perim > 0.0 ? 0.05 * w * h / perim : std::max(w, h) / 64.0;
   c = std::max({c, std::max(w, h) * 1e-7, mag * 1e-9, 1e-200});
   double nxd = 0, nyd = 0;
   const auto cap = static_cast<double>(lim.max_top_cells);
@@ -399,13 +400,15 @@ void IndexBuilder::build_block(std::size_t cell_id, const TopEntry* b, const Top
       raster(ep[k], eq[k], f, 2.0 * eps,
              [&](std::int64_t c, std::int64_t r) { sub_edges[r * 8 + c].push_back(k); });
     }
+    int state = -1;  // parity on the current run of sub-cells no edge of the area touches
     for (int s = 0; s < 64; ++s) {
+      if ((s & 7) == 0 || !sub_edges[s].empty()) state = -1;
       if (answer[s] >= 0) continue;
       double sx0 = T.x0 + (s & 7) * m.sw_, sy0 = T.y0 + (s >> 3) * m.sh_;
       Box S{sx0, sy0, sx0 + m.sw_, sy0 + m.sh_};
       if (sub_edges[s].empty()) {
-        if (eval(rt, 0.5 * (S.x0 + S.x1), 0.5 * (S.y0 + S.y1)))
-          answer[s] = static_cast<std::int32_t>(t->area);
+        if (state < 0) state = eval(rt, 0.5 * (S.x0 + S.x1), 0.5 * (S.y0 + S.y1)) ? 1 : 0;
+        if (state == 1) answer[s] = static_cast<std::int32_t>(t->area);
         continue;
       }
       make_rule(t->area, sub_edges[s].data(), sub_edges[s].size(), S, &rt, rule_s_);
