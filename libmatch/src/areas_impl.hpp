@@ -76,10 +76,10 @@ class MembershipIndex {
   double fx_max_ = 0, fy_max_ = 0;
   std::int64_t nx_ = 0, ny_ = 0;  // top cells; nx_ == 0: no grid (fallback)
   std::vector<std::int32_t> top_;
-  std::vector<std::int32_t> sub_;            // 64 words per block, row-major
+  std::vector<std::int32_t> sub_;         // 64 words per block, row-major
   std::vector<std::uint32_t> leaf_data_;  // per leaf: n_items, then (area << 1 | full, n, refs)
   std::size_t n_leaves_ = 0;
-  std::vector<Edge> pool_;                   // edges and pseudo edges referenced by leaves
+  std::vector<Edge> pool_;  // edges and pseudo edges referenced by leaves
 };
 
 }  // namespace libmatch::detail

@@ -75,8 +75,8 @@ std::int64_t MembershipIndex::locate(double x, double y) const {
   double fx = (x - gx0_) * inv_sw_, fy = (y - gy0_) * inv_sh_;
   if (!(fx >= 0.0 && fx < fx_max_ && fy >= 0.0 && fy < fy_max_)) return -1;  // also NaN
   auto ix = static_cast<std::uint32_t>(fx), iy = static_cast<std::uint32_t>(fy);
-  std::int32_t t = top_[static_cast<std::size_t>(iy >> 3) * static_cast<std::size_t>(nx_) +
-                        (ix >> 3)];
+  std::int32_t t =
+      top_[static_cast<std::size_t>(iy >> 3) * static_cast<std::size_t>(nx_) + (ix >> 3)];
   if (t >= -1) return t;
   std::int32_t s = sub_word(t, ix, iy);
   if (s >= -1) return s;
@@ -121,8 +121,7 @@ void MembershipIndex::locate_batch(const double* xy, std::int64_t* out, std::siz
       slow[nl] = i;
       nl += s < -1;
     }
-    for (std::size_t k = 0; k < nl; ++k)
-      __builtin_prefetch(leaf_data_.data() + (-2 - o[slow[k]]));
+    for (std::size_t k = 0; k < nl; ++k) __builtin_prefetch(leaf_data_.data() + (-2 - o[slow[k]]));
     for (std::size_t k = 0; k < nl; ++k) {
       std::uint32_t i = slow[k];
       o[i] = locate_leaf(static_cast<std::uint32_t>(-2 - o[i]), p[2 * i], p[2 * i + 1]);
@@ -138,8 +137,7 @@ MembershipIndex::Stats MembershipIndex::stats() const {
   s.blocks = sub_.size() / 64;
   s.leaves = n_leaves_;
   s.pool_edges = pool_.size();
-  s.bytes = top_.size() * 4 + sub_.size() * 4 + leaf_data_.size() * 4 +
-            pool_.size() * sizeof(Edge);
+  s.bytes = top_.size() * 4 + sub_.size() * 4 + leaf_data_.size() * 4 + pool_.size() * sizeof(Edge);
   for (const AreaEdges& a : areas_) {
     s.bytes += a.edges.size() * sizeof(Edge) + (a.band_offset.size() + a.band_edge.size()) * 4;
   }

@@ -206,8 +206,8 @@ void IndexBuilder::bands(std::size_t i) {
 }
 
 // Sub-cell size: leaves cover a few per cent of the box for typical layouts (measured on the
-// 342 Dutch municipalities: 0.02-0.06 give the same query speed, coarser builds faster), then coarsened
-// until the top grid fits the limit. No grid when products of coordinates could overflow.
+// 342 Dutch municipalities: 0.02-0.06 give the same query speed, coarser builds faster), then
+// coarsened until the top grid fits the limit. No grid when products of coordinates could overflow.
 bool IndexBuilder::choose_grid() {
   if (!std::isfinite(xmin)) return false;
   double mag = std::max({std::fabs(xmin), std::fabs(xmax), std::fabs(ymin), std::fabs(ymax)});
@@ -272,8 +272,8 @@ void IndexBuilder::top_pass(std::uint32_t a) {
     auto begin = static_cast<std::uint32_t>(top_edges.size());
     for (; j < hits.size() && hits[j].first == hits[i].first; ++j)
       top_edges.push_back(hits[j].second);
-    entries.push_back({hits[i].first, a, begin, static_cast<std::uint32_t>(top_edges.size()),
-                       false});
+    entries.push_back(
+        {hits[i].first, a, begin, static_cast<std::uint32_t>(top_edges.size()), false});
     i = j;
   }
   for (std::int64_t r = f.r0; r <= f.r1; ++r) {
@@ -293,8 +293,8 @@ void IndexBuilder::top_pass(std::uint32_t a) {
   }
 }
 
-void IndexBuilder::make_rule(std::uint32_t a, const std::uint32_t* L, std::size_t n,
-                             const Box& box, const LocalRule* parent, LocalRule& r) {
+void IndexBuilder::make_rule(std::uint32_t a, const std::uint32_t* L, std::size_t n, const Box& box,
+                             const LocalRule* parent, LocalRule& r) {
   r.edges.assign(L, L + n);
   r.toggles.clear();
   const double X = box.x1 + 0.5 * eps;

@@ -125,8 +125,8 @@ void expect_matches_oracle(const Areas& areas, const Index& index, const std::ve
     std::int64_t want = oracle(areas, q[i].x, q[i].y);
     ASSERT_EQ(index.locate(q[i].x, q[i].y), got[i]) << what << " point " << i;
     if (got[i] != want && bad++ < 5) {
-      ADD_FAILURE() << what << ": (" << q[i].x << ", " << q[i].y << ") got " << got[i]
-                    << " want " << want;
+      ADD_FAILURE() << what << ": (" << q[i].x << ", " << q[i].y << ") got " << got[i] << " want "
+                    << want;
     }
   }
   EXPECT_EQ(bad, 0u) << what;
@@ -197,8 +197,9 @@ TEST(Membership, SquaresFarApartKeepTheGridBounded) {
   EXPECT_TRUE(st.grid);
   EXPECT_LE(static_cast<std::size_t>(st.nx * st.ny), Index::Limits{}.max_top_cells);
   EXPECT_LT(st.bytes, std::size_t{64} << 20);
-  std::vector<XY> q{{0.5, 0.5}, {1, 0.5}, {0, 0.5}, {0.5, 1}, {0.5, 0}, {2, 0.5},
-                    {1e30 + 5e14, 5e14}, {1e30, 5e14}, {1e30 - 1, 5e14}, {5e29, 0.5}};
+  std::vector<XY> q{
+      {0.5, 0.5},          {1, 0.5},     {0, 0.5},         {0.5, 1},   {0.5, 0}, {2, 0.5},
+      {1e30 + 5e14, 5e14}, {1e30, 5e14}, {1e30 - 1, 5e14}, {5e29, 0.5}};
   expect_matches_oracle(areas, index, q, "far squares");
   EXPECT_EQ(index.locate(0.5, 0.5), 0);
   EXPECT_EQ(index.locate(1e30 + 5e14, 5e14), 1);
