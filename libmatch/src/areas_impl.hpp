@@ -20,15 +20,17 @@ namespace libmatch::detail {
 /// other edges east of the cell, so a leaf query tests only a handful of edges and still
 /// evaluates exactly the global crossing rule (see areas_index_build.cpp for the argument).
 /// Memory is bounded (Limits); geometry whose coordinates could overflow the crossing
-/// products, or that leaves no room for a grid, falls back to per-area y-band tests.
+/// products, or whose leaf lists would not fit the limit, falls back to per-area y-band tests.
 class MembershipIndex {
  public:
   struct Limits {
-    std::size_t max_top_cells = std::size_t{1} << 18;  ///< 1 MiB of top-level cells
-    std::size_t max_blocks = std::size_t{1} << 16;     ///< 16 MiB of 8 x 8 sub-blocks
+    std::size_t max_top_cells = std::size_t{1} << 18;   ///< 1 MiB of top-level cells
+    std::size_t max_blocks = std::size_t{1} << 16;      ///< 16 MiB of 8 x 8 sub-blocks
+    std::size_t max_leaf_words = std::size_t{1} << 26;  ///< 256 MiB of leaf lists, else no grid
   };
   struct Stats {
-    bool grid = false;  ///< false: per-area fallback (no edges, or extreme coordinates)
+    bool grid = false;  ///< false: per-area fallback (no edges, extreme coordinates, or a
+                        ///< grid whose leaf lists would exceed Limits::max_leaf_words)
     std::int64_t nx = 0, ny = 0;
     std::size_t blocks = 0, leaves = 0, pool_edges = 0;
     std::size_t bytes = 0;  ///< approximate heap size of the index

@@ -98,6 +98,7 @@ struct IndexBuilder {
   double eps = 0, cell = 1;
   std::vector<std::uint32_t> stamp;
   std::uint32_t token = 0;
+  bool over_budget = false;
 
   struct TopEntry {
     std::uint32_t cell, area, begin, end;  // L_T in top_edges[begin, end); full if begin == end
@@ -216,7 +217,8 @@ bool IndexBuilder::choose_grid() {
   double c = w * h > 0.0 && perim > 0.0 ? 0.05 * w * h / perim : std::max(w, h) / 64.0;
   c = std::max({c, std::max(w, h) * 1e-7, mag * 1e-9, 1e-200});
   double nxd = 0, nyd = 0;
-  const auto cap = static_cast<double>(lim.max_top_cells);
+  // Sub-cell coordinates must fit 31 bits (the query casts them to uint32).
+  const auto cap = static_cast<double>(std::min<std::size_t>(lim.max_top_cells, 1u << 26));
   for (;;) {
     nxd = std::floor(w / (8.0 * c)) + 1.0;
     nyd = std::floor(h / (8.0 * c)) + 1.0;
@@ -367,6 +369,12 @@ void IndexBuilder::append_item(std::vector<std::uint32_t>& out, std::uint32_t a,
 
 std::int32_t IndexBuilder::emit_leaf(const std::vector<std::uint32_t>& items,
                                      std::uint32_t n_items) {
+  // Offsets are stored as -2 - offset (sub words) and offset << 1 (top words): < 2^30.
+  const std::size_t budget = std::min<std::size_t>(lim.max_leaf_words, (1u << 30) - 1);
+  if (m.leaf_data_.size() + items.size() + 1 > budget) {
+    over_budget = true;  // the caller drops the grid
+    return -1;
+  }
   auto id = static_cast<std::uint32_t>(m.leaf_data_.size());
   ++m.n_leaves_;
   m.leaf_data_.push_back(n_items);
@@ -460,7 +468,7 @@ void IndexBuilder::resolve() {
   entries.clear();
   m.top_.assign(n_cells + 1, -1);  // + sentinel for points outside the grid
   m.pool_ = canon;
-  for (std::size_t c = 0; c < n_cells; ++c) {
+  for (std::size_t c = 0; c < n_cells && !over_budget; ++c) {
     const TopEntry* b = sorted.data() + first[c];
     const TopEntry* e = sorted.data() + first[c + 1];
     if (b == e) continue;
@@ -471,7 +479,7 @@ void IndexBuilder::resolve() {
     const TopEntry* cut = b;
     while (cut != e && !cut->full) ++cut;
     if (cut != e) ++cut;  // keep the covering area as the default
-    if (m.sub_.size() / 64 < lim.max_blocks) {
+    if (m.sub_.size() / 64 < std::min<std::size_t>(lim.max_blocks, 1u << 28)) {
       build_block(c, b, cut);
     } else {
       top_leaf(c, b, cut);
@@ -491,6 +499,15 @@ void MembershipIndex::build(const std::vector<std::vector<PolygonRings>>& areas,
   for (std::uint32_t a = 0; a < areas.size(); ++a)
     if (ib.active[a]) ib.top_pass(a);
   ib.resolve();
+  if (ib.over_budget) {  // leaf lists too large (e.g. very many overlapping areas)
+    nx_ = ny_ = 0;
+    top_ = {};
+    sub_ = {};
+    leaf_data_ = {};
+    pool_ = {};
+    n_leaves_ = 0;
+    return;
+  }
   if (sub_.empty()) sub_.push_back(-1);  // sub_word() may read word 0 without a block
 }
 

@@ -147,7 +147,8 @@ TEST(Membership, RandomLatticePolygonsMatchBruteForce) {
     ASSERT_TRUE(def.stats().grid);
     expect_matches_oracle(areas, def, q, "default limits, trial " + std::to_string(trial));
     // Tight limits: few top cells, no blocks (top-level leaves), or one top cell.
-    for (auto lim : {Index::Limits{64, 4}, Index::Limits{256, 0}, Index::Limits{1, 1}}) {
+    for (auto lim : {Index::Limits{64, 4, 1 << 26}, Index::Limits{256, 0, 1 << 26},
+                     Index::Limits{1, 1, 1 << 26}}) {
       Index t;
       t.build(areas, lim);
       ASSERT_LE(static_cast<std::size_t>(t.stats().nx * t.stats().ny), lim.max_top_cells);
@@ -238,12 +239,23 @@ TEST(Membership, LongThinSliverStaysWithinMemoryLimits) {
   EXPECT_EQ(index.locate(500.0, 0.0002), 0);
 }
 
+TEST(Membership, LeafListsOverTheLimitFallBackToPerAreaTests) {
+  std::mt19937_64 rng(5);
+  Areas areas = random_areas(rng, 20, 1.0, 0.0, 0.0);
+  std::vector<XY> q = queries(rng, areas, 1.0, 0.0, 0.0);
+  Index index;
+  index.build(areas, Index::Limits{1 << 18, 1 << 16, 100});
+  EXPECT_FALSE(index.stats().grid);
+  EXPECT_EQ(index.stats().leaves, 0u);
+  expect_matches_oracle(areas, index, q, "leaf budget exceeded");
+}
+
 TEST(Membership, OverlapsGoToTheLowestIndexWhateverTheGrid) {
   std::mt19937_64 rng(11);
   Areas areas;
   for (int i = 0; i < 30; ++i) areas.push_back({{lattice_star(rng, 20, 20, 6 + i % 15, 9)}});
   std::vector<XY> q = queries(rng, areas, 1.0, 0.0, 0.0);
-  for (auto lim : {Index::Limits{}, Index::Limits{16, 2}}) {
+  for (auto lim : {Index::Limits{}, Index::Limits{16, 2, 1 << 26}}) {
     Index index;
     index.build(areas, lim);
     expect_matches_oracle(areas, index, q, "overlaps");
