@@ -204,6 +204,15 @@ TEST(Membership, SquaresFarApartKeepTheGridBounded) {
   expect_matches_oracle(areas, index, q, "far squares");
   EXPECT_EQ(index.locate(0.5, 0.5), 0);
   EXPECT_EQ(index.locate(1e30 + 5e14, 5e14), 1);
+  // The reported input: unit squares at 0 and 1e30 (1e30 + 1 rounds to 1e30: zero width).
+  // The previous index asked for ~6e16 cells and threw std::bad_alloc.
+  Areas unit{{{box(0, 0, 1, 1)}}, {{box(1e30, 0, 1e30 + 1, 1)}}};
+  Index u;
+  u.build(unit);
+  EXPECT_TRUE(u.stats().grid);
+  EXPECT_LT(u.stats().bytes, std::size_t{64} << 20);
+  expect_matches_oracle(unit, u, {{0.5, 0.5}, {1e30, 0.5}, {1, 1}, {0, 0}, {7e29, 0.5}}, "unit");
+  EXPECT_EQ(u.locate(0.5, 0.5), 0);
 }
 
 TEST(Membership, HugeCoordinatesFallBackToPerAreaTests) {
