@@ -294,11 +294,10 @@ static void check_batch(std::span<const double> xy, std::size_t n, const char* w
 void AreaSet::locate(std::span<const double> xy, std::span<std::int64_t> out, int threads) const {
   check_batch(xy, out.size(), "locate");
   const auto& m = impl_->membership;
-  detail::parallel_for(static_cast<std::int64_t>(out.size()), threads, 16384,
-                       [&](std::int64_t b, std::int64_t e) {
-                         for (std::int64_t i = b; i < e; ++i)
-                           out[i] = m.locate(xy[2 * i], xy[2 * i + 1]);
-                       });
+  detail::parallel_for(
+      static_cast<std::int64_t>(out.size()), threads, 16384, [&](std::int64_t b, std::int64_t e) {
+        m.locate_batch(xy.data() + 2 * b, out.data() + b, static_cast<std::size_t>(e - b));
+      });
 }
 
 void AreaSet::nearest(std::span<const double> xy, std::span<std::int64_t> index,

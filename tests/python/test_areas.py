@@ -150,6 +150,70 @@ def test_thread_count_independent():
     assert np.array_equal(r1, a.locate(xy, threads=5))
 
 
+def _random_valid_polygons(rng, n):
+    """Overlapping convex polygons, some with a box hole, on a coarse lattice (valid GEOS)."""
+    out = []
+    for _ in range(n):
+        c = rng.integers(0, 60, 2)
+        pts = c + rng.integers(-12, 13, (rng.integers(3, 12), 2))
+        hull = shapely.convex_hull(shapely.multipoints(pts.astype(float)))
+        if hull.geom_type != "Polygon" or hull.area == 0:
+            continue
+        if rng.random() < 0.4:
+            hole = shapely.box(c[0] - 1, c[1] - 1, c[0] + 1, c[1] + 1)
+            if hull.contains(hole.buffer(0.5)):
+                hull = hull.difference(hole)
+        out.append(hull)
+    return out
+
+
+def test_random_polygons_match_shapely_off_boundaries():
+    rng = np.random.default_rng(16)
+    polys = _random_valid_polygons(rng, 60)
+    a = AreaSet.from_wkb(shapely.to_wkb(polys), [f"p{i}" for i in range(len(polys))])
+    lattice = np.stack(np.meshgrid(np.arange(-15, 76, 0.5), np.arange(-15, 76, 0.5)), -1)
+    xy = np.concatenate([lattice.reshape(-1, 2), rng.uniform(-15, 75, (100_000, 2))])
+    ours = a.locate(xy)
+    pts = shapely.points(xy)
+    pi, gi = shapely.STRtree(polys).query(pts, predicate="intersects")
+    first = np.full(len(xy), len(polys))
+    np.minimum.at(first, pi, gi)
+    first[first == len(polys)] = -1
+    bi, _ = shapely.STRtree(shapely.boundary(polys)).query(pts, predicate="intersects")
+    off = np.ones(len(xy), bool)
+    off[bi] = False
+    assert (~off).sum() > 1000  # the lattice puts many points on vertices and edges
+    np.testing.assert_array_equal(ours[off], first[off])
+    # On a boundary the answer is one of the polygons touching the point, or -1.
+    touching = set(zip(pi.tolist(), gi.tolist()))
+    for i in np.flatnonzero(~off)[:5000]:
+        assert ours[i] == -1 or (i, ours[i]) in touching
+
+
+def test_extreme_but_valid_geometry_builds_and_locates():
+    # Memory bounds of the index are checked in tests/cpp/membership_test.cpp.
+    # Two unit squares 1e30 m apart (the grid's cell count used to overflow) and a 1 mm high
+    # sliver 80 km long (used to make the grid enormous).
+    far = AreaSet.from_wkb(
+        shapely.to_wkb([shapely.box(0, 0, 1, 1), shapely.box(1e30, 0, 1e30 + 1e15, 1e15)]),
+        ["near", "far"],
+    )
+    xy = np.array([[0.5, 0.5], [1e30 + 5e14, 5e14], [2.0, 0.5], [5e29, 0.5], [1.0, 0.5]])
+    assert far.locate(xy).tolist() == [0, 1, -1, -1, -1]
+    sliver = AreaSet.from_wkb(
+        shapely.to_wkb([shapely.box(0, 0, 80_000, 0.001), shapely.box(0, -10, 10, -1)]),
+        ["sliver", "box"],
+    )
+    rng = np.random.default_rng(5)
+    xy = np.column_stack([rng.uniform(-5, 80_005, 100_000), rng.uniform(-0.0005, 0.0015, 100_000)])
+    want = np.where(
+        (xy[:, 0] >= 0) & (xy[:, 0] < 80_000) & (xy[:, 1] >= 0) & (xy[:, 1] < 0.001), 0, -1
+    )
+    np.testing.assert_array_equal(sliver.locate(xy), want)
+    huge = AreaSet.from_wkb(shapely.to_wkb([shapely.box(-1e300, -1e300, 1e300, 1e300)]), ["all"])
+    assert huge.locate(np.array([[0.0, 0.0], [np.nan, 0.0]])).tolist() == [0, -1]
+
+
 def test_nearest_max_distance():
     a = _squares()
     idx, d = a.nearest(np.array([[25.0, 5.0], [40.0, 5.0]]), max_distance=10)

@@ -66,6 +66,12 @@ class AreaSet {
 
   /// Area index per point (-1 outside all). `xy` holds n points as x0,y0,x1,y1,...;
   /// `out` has n entries. threads <= 0: all cores. Result is independent of thread count.
+  /// Exact (the boundary rule above, evaluated on every edge's crossing test). Cost: a
+  /// two-level grid built with the set answers most points with one or two table look-ups;
+  /// points in cells crossed by a border test only the few edges touching that cell. The
+  /// grid is bounded in memory (about 1 MiB of top cells, 16 MiB of sub-blocks, plus cell
+  /// lists in proportion to the border length); sets with coordinates beyond 1e100 in
+  /// magnitude are answered by per-area tests instead (same answers, slower).
   void locate(std::span<const double> xy, std::span<std::int64_t> out, int threads = 0) const;
 
   /// Nearest area per point and its distance in metres (0 inside). Beyond `max_distance_m`
