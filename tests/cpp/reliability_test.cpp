@@ -12,7 +12,7 @@
 #include <string>
 #include <vector>
 
-#include "gdal_util.hpp"
+#include "io.hpp"
 #include "libmatch/areas.hpp"
 #include "libmatch/design.hpp"
 #include "libmatch/error.hpp"
