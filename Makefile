@@ -11,7 +11,8 @@ export CMAKE_BUILD_PARALLEL_LEVEL := $(JOBS)
 export CCACHE_BASEDIR := $(CURDIR)
 export MPLBACKEND := Agg
 
-.PHONY: dev all setup system-deps venv install cpp run test test-cpp test-python bench clean lint format docs wheel
+.PHONY: dev all setup system-deps venv install cpp run test test-cpp test-python bench clean lint format docs wheel \
+  test-sanitize fuzz fuzz-smoke fuzz-deps
 
 all: install cpp
 
@@ -81,7 +82,45 @@ docs: install
 	$(VPY) -m sphinx -b html -W --keep-going -q docs build/docs
 	@echo "docs: build/docs/index.html"
 
-test: lint test-cpp test-python docs wheel
+# Sanitizers (g++'s runtimes ship with g++): the whole C++ suite under ASan+UBSan, the
+# threaded tests under TSan. Lean -O1 -g builds in their own directories (ccache on).
+SAN_CMAKE := -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DCMAKE_CXX_FLAGS_RELWITHDEBINFO="-O1 -g" \
+  -DLIBMATCH_WERROR=OFF -DLIBMATCH_INSTALL=OFF
+TSAN_TESTS := Thread|Determin|AnyThreads
+export ASAN_OPTIONS ?= detect_leaks=1:abort_on_error=1
+export UBSAN_OPTIONS ?= print_stacktrace=1:halt_on_error=1
+test-sanitize: system-deps
+	cmake -S . -B build/asan $(SAN_CMAKE) -DLIBMATCH_SANITIZE=address,undefined >/dev/null
+	cmake --build build/asan --target libmatch_tests
+	cd build/asan && ctest --output-on-failure -j $(JOBS)
+	cmake -S . -B build/tsan $(SAN_CMAKE) -DLIBMATCH_SANITIZE=thread >/dev/null
+	cmake --build build/tsan --target libmatch_tests
+	cd build/tsan && TSAN_OPTIONS="suppressions=$(CURDIR)/tests/tsan.supp halt_on_error=1" \
+	  ctest --output-on-failure -j $(JOBS) -R '$(TSAN_TESTS)'
+
+# libFuzzer targets (tests/fuzz), built with Debian's clang 14 under ASan+UBSan.
+# make fuzz FUZZ_TARGET=fuzz_round: runs one target until stopped; fuzz-smoke runs each for
+# FUZZ_SECONDS and prints the executions.
+FUZZ_APT := clang-14 libclang-rt-14-dev
+FUZZ_TARGETS := fuzz_wkb_areas fuzz_vector_file fuzz_transport fuzz_round fuzz_scenario
+FUZZ_SECONDS ?= 60
+FUZZ_TARGET ?= fuzz_round
+FUZZ_BUILD := build/fuzz
+fuzz-deps: system-deps
+	@bash tools/setup_system.sh $(FUZZ_APT)
+	CXX=clang++-14 cmake -S . -B $(FUZZ_BUILD) $(SAN_CMAKE) -DLIBMATCH_BUILD_TESTS=OFF \
+	  -DLIBMATCH_BUILD_FUZZ=ON -DLIBMATCH_SANITIZE=fuzzer-no-link,address,undefined >/dev/null
+	cmake --build $(FUZZ_BUILD) --target $(FUZZ_TARGETS)
+
+fuzz: fuzz-deps
+	mkdir -p $(FUZZ_BUILD)/corpus/$(FUZZ_TARGET)
+	$(FUZZ_BUILD)/tests/fuzz/$(FUZZ_TARGET) -timeout=10 -rss_limit_mb=2048 \
+	  $(FUZZ_BUILD)/corpus/$(FUZZ_TARGET) tests/fuzz/corpus/$(FUZZ_TARGET)
+
+fuzz-smoke: fuzz-deps
+	@bash tests/fuzz/smoke.sh $(FUZZ_BUILD) $(FUZZ_SECONDS) $(FUZZ_TARGETS)
+
+test: lint test-cpp test-python docs wheel test-sanitize fuzz-smoke
 
 bench: install
 	$(VPY) -m pip install -q 'spopt>=0.6'   # benchmark-only peer (design)

@@ -11,6 +11,8 @@ __all__ = [
     "CostOverflowError",
     "FileError",
     "FileMissingError",
+    "OutOfMemoryError",
+    "CancelledError",
 ]
 
 
@@ -51,3 +53,12 @@ class FileError(Error, OSError):
 
 class FileMissingError(FileError, FileNotFoundError):
     """A file or data source does not exist."""
+
+
+class OutOfMemoryError(Error, MemoryError):
+    """A call needed more memory than is available (e.g. a far too large input)."""
+
+
+class CancelledError(Error, KeyboardInterrupt):
+    """A long call stopped early on a cancel request (Ctrl-C); ``except KeyboardInterrupt``
+    catches it."""

@@ -120,8 +120,7 @@ std::vector<PolygonRings> convert_geometry(OGRGeometry* g, const std::string& wh
                           " is not a valid polygon (e.g. self-intersecting); "
                           "fix it or pass repair=True");
     }
-    repaired.reset(g->MakeValid());
-    if (repaired == nullptr) throw GeometryError(what + " is invalid and could not be repaired");
+    repaired = detail::make_valid_bounded(*g, what);
     g = repaired.get();
   }
   if (ct != nullptr && g->transform(ct) != OGRERR_NONE) {
@@ -206,6 +205,8 @@ AreaSet::AreaSet(std::shared_ptr<const Impl> impl) : impl_(std::move(impl)) {}
 
 AreaSet AreaSet::from_file(const std::string& source, const std::string& id_field,
                            const ReadOptions& options) {
+  detail::ensure_gdal();
+  detail::GdalErrors gdal_errors;
   detail::DatasetPtr ds = detail::open_vector(source);
   OGRLayer* layer = detail::get_layer(*ds, options.layer, source);
   const std::string where = " in layer '" + std::string(layer->GetName()) + "' of '" + source + "'";
@@ -219,13 +220,15 @@ AreaSet AreaSet::from_file(const std::string& source, const std::string& id_fiel
                         "' has no features");
   }
   int fid_idx = detail::field_index(*layer, id_field, source);
-  OGRSpatialReference target = detail::parse_crs(options.crs, "crs argument");
+  OGRSpatialReference target = detail::parse_working_crs(options.crs, "crs argument");
   detail::TransformPtr ct = detail::layer_transform(*layer, target, options.source_crs, source);
 
   std::vector<std::vector<PolygonRings>> polys;
   std::vector<std::string> ids;
   layer->ResetReading();
-  for (auto& feature : *layer) {
+  const std::string layer_what = where.substr(4);  // "layer '...' of '...'"
+  while (OGRFeatureUniquePtr feature = detail::next_feature(
+             *layer, gdal_errors, layer_what, static_cast<std::int64_t>(ids.size()))) {
     std::string label = "feature FID " + std::to_string(feature->GetFID());
     if (!feature->IsFieldSetAndNotNull(fid_idx)) {
       throw InvalidInput(label + where + " has no value in id field '" + id_field + "'");
@@ -244,11 +247,12 @@ AreaSet AreaSet::from_file(const std::string& source, const std::string& id_fiel
 AreaSet AreaSet::from_wkb(const std::vector<std::string>& wkb, std::vector<std::string> ids,
                           const std::string& source_crs, const std::string& crs, bool repair) {
   detail::ensure_gdal();
+  detail::GdalErrors gdal_errors;
   if (wkb.size() != ids.size()) {
     throw InvalidInput("got " + std::to_string(wkb.size()) + " WKB geometries but " +
                        std::to_string(ids.size()) + " ids");
   }
-  OGRSpatialReference target = detail::parse_crs(crs, "crs argument");
+  OGRSpatialReference target = detail::parse_working_crs(crs, "crs argument");
   OGRSpatialReference from = detail::parse_crs(source_crs, "source CRS");
   detail::TransformPtr ct = detail::make_transform(from, target);
   std::vector<std::vector<PolygonRings>> polys;
@@ -404,6 +408,7 @@ std::string AreaSet::to_wkb(std::size_t i) const {
 AreaSet AreaSet::dissolve(std::span<const std::int64_t> labels,
                           std::vector<std::string> ids) const {
   detail::ensure_gdal();
+  detail::GdalErrors gdal_errors;
   if (labels.size() != size()) {
     throw InvalidInput("dissolve: " + std::to_string(labels.size()) + " labels for " +
                        std::to_string(size()) + " areas");
@@ -412,6 +417,12 @@ AreaSet AreaSet::dissolve(std::span<const std::int64_t> labels,
   for (std::size_t i = 0; i < labels.size(); ++i) {
     if (labels[i] < 0)
       throw InvalidInput("dissolve: area '" + impl_->ids[i] + "' has a negative label");
+    // Every label 0..k-1 needs an area, so k <= size(): reject larger labels before
+    // allocating k groups (a label of 2**40 would reserve gigabytes).
+    if (labels[i] >= static_cast<std::int64_t>(labels.size()))
+      throw InvalidInput("dissolve: label " + std::to_string(labels[i]) + " of area '" +
+                         impl_->ids[i] + "' exceeds the number of areas (" +
+                         std::to_string(labels.size()) + "); labels must be 0..k-1");
     k = std::max(k, labels[i] + 1);
   }
   if (ids.empty())
@@ -448,6 +459,7 @@ AreaSet AreaSet::dissolve(std::span<const std::int64_t> labels,
 void AreaSet::to_file(const std::string& path, const std::string& id_field,
                       const std::string& layer_name) const {
   detail::ensure_gdal();
+  detail::GdalErrors gdal_errors;
   std::string driver_name = detail::driver_for_path(path);
   GDALDriver* driver = GetGDALDriverManager()->GetDriverByName(driver_name.c_str());
   if (driver == nullptr) throw FileError("GDAL driver " + driver_name + " is not available");
@@ -474,6 +486,8 @@ void AreaSet::to_file(const std::string& path, const std::string& id_field,
 void transform_points(std::span<double> xy, const std::string& from_crs,
                       const std::string& to_crs) {
   if (xy.size() % 2 != 0) throw InvalidInput("transform_points: odd number of coordinates");
+  detail::ensure_gdal();
+  detail::GdalErrors gdal_errors;
   OGRSpatialReference from = detail::parse_crs(from_crs, "source CRS");
   OGRSpatialReference to = detail::parse_crs(to_crs, "target CRS");
   detail::TransformPtr ct = detail::make_transform(from, to);

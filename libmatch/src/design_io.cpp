@@ -119,6 +119,8 @@ void set_travel(DesignProblem& p, const TravelModel& model, int threads) {
 void read_numeric_field(const std::string& source, const std::string& layer,
                         const std::string& id_field, const std::string& field,
                         std::vector<std::string>& ids, std::vector<double>& values) {
+  detail::ensure_gdal();
+  detail::GdalErrors gdal_errors;
   detail::DatasetPtr ds = detail::open_vector(source);
   OGRLayer* lyr = detail::get_layer(*ds, layer, source);
   const int id_idx = detail::field_index(*lyr, id_field, source);
@@ -126,7 +128,9 @@ void read_numeric_field(const std::string& source, const std::string& layer,
   ids.clear();
   values.clear();
   lyr->ResetReading();
-  for (auto& feature : *lyr) {
+  const std::string what = "layer '" + std::string(lyr->GetName()) + "' of '" + source + "'";
+  while (OGRFeatureUniquePtr feature =
+             detail::next_feature(*lyr, gdal_errors, what, static_cast<std::int64_t>(ids.size()))) {
     ids.emplace_back(feature->GetFieldAsString(id_idx));
     values.push_back(detail::numeric_field(*feature, val_idx, field,
                                            "feature '" + ids.back() + "' in '" + source + "'"));

@@ -1,14 +1,18 @@
 #include "io.hpp"
 
 #include <cpl_error.h>
+#include <geos_c.h>
 
 #include <algorithm>
 #include <cctype>
+#include <chrono>
 #include <cmath>
 #include <cstdlib>
+#include <cstring>
 #include <filesystem>
 #include <limits>
 #include <mutex>
+#include <optional>
 #include <vector>
 
 #include "libmatch/error.hpp"
@@ -16,8 +20,6 @@
 namespace libmatch::detail {
 
 namespace {
-
-void CPL_STDCALL quiet_handler(CPLErr, CPLErrorNum, const char*) {}
 
 bool looks_remote_or_virtual(const std::string& s) {
   return s.rfind("/vsi", 0) == 0 || s.find("://") != std::string::npos || s.rfind("PG:", 0) == 0;
@@ -28,11 +30,36 @@ bool looks_remote_or_virtual(const std::string& s) {
 void ensure_gdal() {
   static std::once_flag once;
   std::call_once(once, [] {
+    GdalErrors quiet;  // driver registration may warn about missing plugins
     GDALAllRegister();
-    // GDAL's messages still reach CPLGetLastErrorMsg; they must not go to stderr, where
-    // they could carry attribute values (personal data).
-    CPLSetErrorHandler(quiet_handler);
   });
+}
+
+GdalErrors::GdalErrors() { CPLPushErrorHandlerEx(&GdalErrors::collect, this); }
+
+GdalErrors::~GdalErrors() { CPLPopErrorHandler(); }
+
+void GdalErrors::clear() {
+  failures_ = 0;
+  message_.clear();
+  CPLErrorReset();
+}
+
+void CPL_STDCALL GdalErrors::collect(CPLErr level, CPLErrorNum, const char* msg) {
+  if (level != CE_Failure && level != CE_Fatal) return;
+  auto* self = static_cast<GdalErrors*>(CPLGetErrorHandlerUserData());
+  if (self == nullptr) return;
+  if (self->failures_++ == 0 && msg != nullptr) {
+    constexpr std::size_t kMax = 300;  // GDAL messages are short; bound them anyway
+    self->message_.assign(msg, std::min(std::strlen(msg), kMax));
+  }
+}
+
+void GdalErrors::throw_if_failed(const std::string& what, std::int64_t features_read) const {
+  if (!failed()) return;
+  throw FileError("reading " + what + " failed after " + std::to_string(features_read) +
+                  " features (the file may be damaged): " +
+                  (message_.empty() ? std::string("GDAL reported an error") : message_));
 }
 
 std::string take_gdal_error() {
@@ -41,8 +68,17 @@ std::string take_gdal_error() {
   return msg;
 }
 
+OGRFeatureUniquePtr next_feature(OGRLayer& layer, GdalErrors& errors, const std::string& what,
+                                 std::int64_t read_so_far) {
+  errors.clear();
+  OGRFeatureUniquePtr f(layer.GetNextFeature());
+  errors.throw_if_failed(what, read_so_far);
+  return f;
+}
+
 DatasetPtr open_vector(const std::string& source) {
   ensure_gdal();
+  GdalErrors scope;
   if (source.empty()) throw InvalidInput("data source path is empty");
   if (!looks_remote_or_virtual(source) && !std::filesystem::exists(source)) {
     throw FileMissing("data source '" + source + "' does not exist");
@@ -90,6 +126,7 @@ int field_index(OGRLayer& layer, const std::string& field, const std::string& so
 
 OGRSpatialReference parse_crs(const std::string& crs, const std::string& what) {
   ensure_gdal();
+  GdalErrors scope;
   OGRSpatialReference srs;
   CPLErrorReset();
   if (crs.empty() || srs.SetFromUserInput(crs.c_str()) != OGRERR_NONE) {
@@ -101,6 +138,7 @@ OGRSpatialReference parse_crs(const std::string& crs, const std::string& what) {
 }
 
 TransformPtr make_transform(const OGRSpatialReference& from, const OGRSpatialReference& to) {
+  GdalErrors scope;
   if (from.IsSame(&to)) return nullptr;
   OGRSpatialReference f(from), t(to);
   f.SetAxisMappingStrategy(OAMS_TRADITIONAL_GIS_ORDER);
@@ -113,15 +151,97 @@ TransformPtr make_transform(const OGRSpatialReference& from, const OGRSpatialRef
   return TransformPtr(ct);
 }
 
+namespace {
+
+// GeoPackage layers without a CRS come back as "Undefined geographic SRS" (srs_id 0) or
+// "Undefined Cartesian SRS" (srs_id -1): no authority, not transformable. They declare none.
+bool is_undefined(const OGRSpatialReference& srs) {
+  if (srs.IsEmpty() || srs.IsLocal()) return true;
+  const char* name = srs.GetName();
+  return srs.GetAuthorityCode(nullptr) == nullptr && name != nullptr &&
+         std::string(name).rfind("Undefined", 0) == 0;
+}
+
+}  // namespace
+
 TransformPtr layer_transform(OGRLayer& layer, const OGRSpatialReference& target,
                              const std::string& source_crs, const std::string& source) {
+  const std::string what = "layer '" + std::string(layer.GetName()) + "' of '" + source + "'";
+  // An unparseable source_crs is an error even when the layer declares a CRS of its own.
+  std::optional<OGRSpatialReference> given;
+  if (!source_crs.empty()) given = parse_crs(source_crs, "source_crs of " + what);
   const OGRSpatialReference* declared = layer.GetSpatialRef();
-  if (declared != nullptr) return make_transform(*declared, target);
-  if (source_crs.empty()) {
-    throw CrsError("layer '" + std::string(layer.GetName()) + "' of '" + source +
-                   "' declares no CRS; pass source_crs (e.g. 'EPSG:28992')");
+  if (declared != nullptr && is_undefined(*declared)) declared = nullptr;
+  if (declared == nullptr && !given) {
+    throw CrsError(what + " declares no CRS; pass source_crs (e.g. 'EPSG:28992')");
   }
-  return make_transform(parse_crs(source_crs, "source_crs of '" + source + "'"), target);
+  try {
+    return make_transform(declared != nullptr ? *declared : *given, target);
+  } catch (const CrsError& e) {
+    throw CrsError(what + ": " + e.what() +
+                   (declared != nullptr ? " (CRS declared by the layer)" : " (source_crs)"));
+  }
+}
+
+OGRSpatialReference parse_working_crs(const std::string& crs, const std::string& what) {
+  OGRSpatialReference srs = parse_crs(crs, what);
+  const bool metres = srs.IsProjected() && std::abs(srs.GetLinearUnits() - 1.0) < 1e-9;
+  if (!metres) {
+    throw CrsError("working CRS '" + crs + "' (" + what + ") is " +
+                   (srs.IsGeographic() ? "geographic (degrees)" : "not a projected CRS in metres") +
+                   "; distances and areas need metres (e.g. 'EPSG:28992')");
+  }
+  return srs;
+}
+
+std::int64_t repair_vertex_limit = 1'000'000;
+double repair_seconds_limit = 10.0;
+
+namespace {
+
+// GEOS calls its interrupt callback at checkpoints of long operations; ours requests the
+// interruption once the repair deadline of the calling thread has passed, then chains to
+// whatever callback was registered before. Registered once, never removed.
+thread_local const std::chrono::steady_clock::time_point* t_repair_deadline = nullptr;
+GEOSInterruptCallback* g_previous_interrupt = nullptr;
+
+void repair_interrupt() {
+  if (t_repair_deadline != nullptr && std::chrono::steady_clock::now() > *t_repair_deadline) {
+    GEOS_interruptRequest();
+  }
+  if (g_previous_interrupt != nullptr) g_previous_interrupt();
+}
+
+}  // namespace
+
+std::unique_ptr<OGRGeometry> make_valid_bounded(const OGRGeometry& g, const std::string& what) {
+  const std::int64_t vertices = static_cast<std::int64_t>(g.WkbSize()) / 16;
+  if (vertices > repair_vertex_limit) {
+    throw GeometryError(what + " is invalid and too large to repair (about " +
+                        std::to_string(vertices) + " vertices, limit " +
+                        std::to_string(repair_vertex_limit) + "); simplify it first");
+  }
+  static std::once_flag once;
+  std::call_once(once,
+                 [] { g_previous_interrupt = GEOS_interruptRegisterCallback(repair_interrupt); });
+  const auto deadline = std::chrono::steady_clock::now() +
+                        std::chrono::duration_cast<std::chrono::steady_clock::duration>(
+                            std::chrono::duration<double>(repair_seconds_limit));
+  GdalErrors scope;
+  t_repair_deadline = &deadline;
+  std::unique_ptr<OGRGeometry> out(g.MakeValid());
+  t_repair_deadline = nullptr;
+  const bool timed_out = std::chrono::steady_clock::now() > deadline;
+  GEOS_interruptCancel();
+  if (out == nullptr || (timed_out && scope.failed())) {
+    if (timed_out) {
+      throw GeometryError(what + " is invalid and its repair took longer than " +
+                          std::to_string(repair_seconds_limit) + " s; fix it in a GIS first");
+    }
+    throw GeometryError(what + " is invalid and could not be repaired" +
+                        (scope.message().empty() ? std::string() : ": " + scope.message()));
+  }
+  return out;
 }
 
 std::string driver_for_path(const std::string& path) {

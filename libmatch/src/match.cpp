@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <limits>
 #include <map>
 #include <numeric>
 #include <string>
@@ -23,6 +24,27 @@ using i64 = std::int64_t;
 constexpr i64 kMaxTag = i64{1} << 16;
 
 std::string quoted(const std::string& id) { return "'" + id + "'"; }
+
+// v + 1 without overflow: caseloads may sit at INT64_MAX (capacity "unlimited").
+i64 plus_one(i64 v) { return v == std::numeric_limits<i64>::max() ? v : v + 1; }
+
+// Cost helpers whose Overflow (CostOverflowError) names the request and/or advisor at fault.
+CostParts named_pair_cost(const RoundInput& in, i64 r, i64 a, const PairFacts& f) {
+  try {
+    return pair_cost(f, in.advisors[a], in.weights, in.rules);
+  } catch (const Overflow& e) {
+    throw Overflow(std::string(e.what()) + " (request " + quoted(in.requests[r].id) + ", advisor " +
+                   quoted(in.advisors[a].id) + ")");
+  }
+}
+
+i64 named_load(const RoundInput& in, i64 a, i64 caseload_after) {
+  try {
+    return load_marginal(in.weights, caseload_after, in.advisors[a].capacity);
+  } catch (const Overflow& e) {
+    throw Overflow(std::string(e.what()) + " (advisor " + quoted(in.advisors[a].id) + ")");
+  }
+}
 
 // Everything a round derives from its input once: canonical order, tag bitsets, areas.
 struct Prepared {
@@ -401,11 +423,9 @@ class Round {
   std::vector<i64> col_of_row;              // the solution (-1 = unassigned)
   std::vector<i64> chosen_arc;              // per request (-1 = none)
 
-  i64 last_marginal(i64 a) const {
-    return load_marginal(W, res.advisors[a].caseload_after, res.advisors[a].capacity);
-  }
+  i64 last_marginal(i64 a) const { return named_load(in, a, res.advisors[a].caseload_after); }
   i64 next_marginal(i64 a) const {
-    return load_marginal(W, res.advisors[a].caseload_after + 1, res.advisors[a].capacity);
+    return named_load(in, a, plus_one(res.advisors[a].caseload_after));
   }
   i64 reach_first(i64 r) const { return reach_begin[p.req_rank[r]]; }
   i64 reach_end(i64 r) const { return reach_begin[p.req_rank[r] + 1]; }
@@ -473,7 +493,7 @@ class Round {
         adv.caseload + pinned_taken[a] >= adv.capacity)
       return false;
     ++pinned_taken[a];
-    pinned_arcs.push_back({r, a, pair_cost(f, adv, W, R), minutes, km});
+    pinned_arcs.push_back({r, a, named_pair_cost(in, r, a, f), minutes, km});
     res.requests[r].advisor = a;
     res.requests[r].pinned = true;
     return true;
@@ -492,7 +512,7 @@ class Round {
         const auto& adv = in.advisors[x.adv];
         if (hard_verdict(f, adv, R) != Verdict::Eligible) continue;
         if (adv.caseload + pinned_taken[x.adv] >= adv.capacity) continue;  // pinned took it
-        CostParts c = pair_cost(f, adv, W, R);
+        CostParts c = named_pair_cost(in, r, x.adv, f);
         arcs.push_back({r, x.adv, c, x.minutes, x.km});
         arc_row.push_back(static_cast<i64>(row));
         arc_col.push_back(p.adv_rank[x.adv]);
@@ -516,7 +536,7 @@ class Round {
       i64 room = std::max<i64>(0, adv.capacity - adv.caseload - pinned_taken[a]);
       col_cap[c] = std::min(room, col_arcs[a]);
       for (i64 k = 0; k < col_cap[c]; ++k)
-        load_cost.push_back(load_marginal(W, adv.caseload + pinned_taken[a] + k + 1, adv.capacity));
+        load_cost.push_back(named_load(in, a, adv.caseload + pinned_taken[a] + k + 1));
       load_offset[c + 1] = static_cast<i64>(load_cost.size());
       if (col_cap[c] > 0) max_marginal[a] = load_cost.back();
     }
@@ -532,8 +552,14 @@ class Round {
     }
     res.unassigned_base = base;
     unassigned.resize(rows.size());
-    for (std::size_t row = 0; row < rows.size(); ++row)
-      unassigned[row] = unassigned_cost(W, base, in.requests[rows[row]].priority);
+    for (std::size_t row = 0; row < rows.size(); ++row) {
+      try {
+        unassigned[row] = unassigned_cost(W, base, in.requests[rows[row]].priority);
+      } catch (const Overflow& e) {
+        throw Overflow(std::string(e.what()) + " (request " + quoted(in.requests[rows[row]].id) +
+                       ")");
+      }
+    }
 
     TransportProblem prob;
     prob.n_rows = static_cast<i64>(rows.size());
@@ -583,8 +609,7 @@ class Round {
       auto& L = res.advisors[a];
       L.assigned = assigned_count[a];
       L.caseload_after = L.caseload_before + L.assigned;
-      for (i64 k = 1; k <= L.assigned; ++k)
-        L.load_cost += load_marginal(W, L.caseload_before + k, L.capacity);
+      for (i64 k = 1; k <= L.assigned; ++k) L.load_cost += named_load(in, a, L.caseload_before + k);
       res.objective = checked_add(res.objective, L.load_cost);
     }
     auto fill = [&](const Arc& arc) {
@@ -652,7 +677,7 @@ class Round {
         Alternative alt;
         alt.request = r;
         alt.advisor = x.adv;
-        alt.cost = pair_cost(f, adv, W, R);
+        alt.cost = named_pair_cost(in, r, x.adv, f);
         alt.cost.load = next_marginal(x.adv);
         alt.delta = alt.cost.total() - chosen_total;
         const auto& L = res.advisors[x.adv];
@@ -706,8 +731,8 @@ std::vector<ExplainRow> explain(const RoundInput& input, const RoundResult& resu
     row.verdict = hard_verdict(f, adv, input.rules);
     row.has_room = row.chosen || L.caseload_after < L.capacity;
     if (row.verdict != Verdict::Eligible) continue;
-    row.cost = row.chosen ? result.requests[r].cost : pair_cost(f, adv, input.weights, input.rules);
-    if (!row.chosen) row.cost.load = load_marginal(input.weights, L.caseload_after + 1, L.capacity);
+    row.cost = row.chosen ? result.requests[r].cost : named_pair_cost(input, r, a, f);
+    if (!row.chosen) row.cost.load = named_load(input, a, plus_one(L.caseload_after));
   }
   std::vector<i64> eligible;
   for (i64 a = 0; a < p.n_adv; ++a)

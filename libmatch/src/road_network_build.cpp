@@ -187,7 +187,15 @@ std::vector<std::int64_t> zorder(const std::vector<double>& xy,
     miny = std::min(miny, xy[2 * c + 1]);
     maxy = std::max(maxy, xy[2 * c + 1]);
   }
-  const double scale = 2097151.0 / std::max({maxx - minx, maxy - miny, 1e-9});
+  // Inputs are checked (check_coordinate); still, never cast a non-finite or out-of-range
+  // value to an integer.
+  const double span = std::max({maxx - minx, maxy - miny, 1e-9});
+  const double scale = std::isfinite(span) ? 2097151.0 / span : 0.0;
+  auto quantise = [&](double v) -> std::uint64_t {
+    const double q = v * scale;
+    if (!(q > 0)) return 0;  // also NaN
+    return q >= 2097151.0 ? 2097151 : static_cast<std::uint64_t>(q);
+  };
   auto spread = [](std::uint64_t v) {  // 21 bits -> the even bits of 42
     v &= 0x1FFFFF;
     v = (v | (v << 16)) & 0x0000FFFF0000FFFFULL;
@@ -200,8 +208,8 @@ std::vector<std::int64_t> zorder(const std::vector<double>& xy,
   std::vector<std::pair<std::uint64_t, std::int64_t>> keyed;
   keyed.reserve(ids.size());
   for (auto c : ids) {
-    const auto qx = static_cast<std::uint64_t>((xy[2 * c] - minx) * scale);
-    const auto qy = static_cast<std::uint64_t>((xy[2 * c + 1] - miny) * scale);
+    const std::uint64_t qx = quantise(xy[2 * c] - minx);
+    const std::uint64_t qy = quantise(xy[2 * c + 1] - miny);
     keyed.emplace_back(spread(qx) | (spread(qy) << 1), c);
   }
   std::sort(keyed.begin(), keyed.end());
@@ -342,9 +350,7 @@ std::shared_ptr<const RoadNetwork::Impl> RoadNetwork::Impl::build_from_lines(
       }
     }
     for (std::int64_t k = in.offsets[l]; k < in.offsets[l + 1]; ++k) {
-      if (!std::isfinite(in.xy[2 * k]) || !std::isfinite(in.xy[2 * k + 1])) {
-        throw GeometryError(line_name(in, l) + " has a non-finite coordinate");
-      }
+      detail::check_coordinate(in.xy[2 * k], in.xy[2 * k + 1], line_name(in, l));
     }
   }
   if (n_lines == 0) {
@@ -634,10 +640,8 @@ RoadNetwork RoadNetwork::from_edges(std::span<const double> node_xy,
         std::to_string(ne) + ")");
   }
   if (ne == 0) throw InvalidInput("road network has no edges");
-  for (std::int64_t i = 0; i < 2 * n; ++i) {
-    if (!std::isfinite(node_xy[i])) {
-      throw GeometryError("node " + std::to_string(i / 2) + " has a non-finite coordinate");
-    }
+  for (std::int64_t i = 0; i < n; ++i) {
+    detail::check_coordinate(node_xy[2 * i], node_xy[2 * i + 1], "node " + std::to_string(i));
   }
   auto impl = std::make_shared<Impl>();
   impl->options = options;

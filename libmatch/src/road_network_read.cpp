@@ -144,6 +144,8 @@ RoadNetwork RoadNetwork::from_file(const std::string& source,
   detail::require_projected_crs(options.crs);
   const OGRSpatialReference target = detail::parse_crs(options.crs, "crs");
 
+  detail::ensure_gdal();
+  detail::GdalErrors gdal_errors;
   detail::DatasetPtr ds = detail::open_vector(source);
   const bool osm =
       ds->GetDriver() != nullptr && std::string(ds->GetDriver()->GetDescription()) == "OSM";
@@ -168,11 +170,14 @@ RoadNetwork RoadNetwork::from_file(const std::string& source,
     ds->ResetReading();
   else
     layer->ResetReading();
+  // A read failure (damaged file) throws FileError instead of ending the loop early.
   auto next = [&]() -> OGRFeatureUniquePtr {
-    if (!interleaved) return OGRFeatureUniquePtr(layer->GetNextFeature());
+    if (!interleaved) return detail::next_feature(*layer, gdal_errors, what, n_features);
     for (;;) {
       OGRLayer* from = nullptr;
+      gdal_errors.clear();
       OGRFeatureUniquePtr f(ds->GetNextFeature(&from, nullptr, nullptr, nullptr));
+      gdal_errors.throw_if_failed(what, n_features);
       if (!f || from == layer) return f;
     }
   };

@@ -98,6 +98,7 @@ std::string geometry_wkb(OGRFeature& f, OGRCoordinateTransformation* ct, std::si
 }  // namespace
 
 Table read_table(const std::string& source, const ReadTableOptions& options) {
+  detail::GdalErrors gdal_errors;  // GDAL's messages stay off stderr; failures checked below
   detail::DatasetPtr ds = open_source(source);
   OGRLayer* layer = pick_layer(*ds, options.layer, source);
   OGRFeatureDefn* defn = layer->GetLayerDefn();
@@ -250,6 +251,7 @@ void set_row(OGRFeature& f, const Table& t, std::size_t r) {
 }  // namespace
 
 void write_table(const std::string& dest, const Table& t, const WriteTableOptions& o) {
+  detail::GdalErrors gdal_errors;  // GDAL's messages stay off stderr
   if (o.layer.empty()) throw InvalidInput("write_table: a layer name is required");
   check_lengths(t);
   detail::DatasetPtr ds = open_for_write(dest);

@@ -71,6 +71,14 @@ struct LineInput {
 /// True when `crs` names a projected CRS (throws CrsError when it cannot be parsed).
 void require_projected_crs(const std::string& crs);
 
+/// Largest |x| or |y| accepted for road geometry, in metres: far beyond any projected CRS on
+/// Earth (about 2e7 m), small enough that extents, squared distances and grid cell counts
+/// stay finite and exact enough.
+inline constexpr double kMaxCoordinateM = 1e10;
+
+/// Throws GeometryError naming `what` unless x and y are finite with |x|,|y| <= kMaxCoordinateM.
+void check_coordinate(double x, double y, const std::string& what);
+
 /// Throws InvalidInput unless the span holds x,y pairs.
 void check_xy(std::span<const double> xy, const char* what);
 /// Throws InvalidInput unless v >= 0 (infinity allowed).

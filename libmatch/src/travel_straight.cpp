@@ -20,6 +20,16 @@ void require_projected_crs(const std::string& crs) {
   }
 }
 
+void check_coordinate(double x, double y, const std::string& what) {
+  if (!std::isfinite(x) || !std::isfinite(y)) {
+    throw GeometryError(what + " has a non-finite coordinate");
+  }
+  if (std::abs(x) > kMaxCoordinateM || std::abs(y) > kMaxCoordinateM) {
+    throw GeometryError(what + " has a coordinate beyond +-" + format_number(kMaxCoordinateM) +
+                        " m; is the working CRS projected and in metres?");
+  }
+}
+
 /// Checks an x,y span and a limit; shared by the models.
 void check_xy(std::span<const double> xy, const char* what) {
   if (xy.size() % 2 != 0) {

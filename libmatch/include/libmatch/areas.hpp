@@ -21,9 +21,13 @@ namespace libmatch {
 
 struct ReadOptions {
   std::string layer;               ///< layer name; empty = the first (only) layer
-  std::string crs = "EPSG:28992";  ///< working CRS the areas are reprojected to
-  std::string source_crs;          ///< CRS to assume when the source declares none
-  bool repair = false;             ///< repair invalid polygons (GEOS MakeValid) instead of throwing
+  std::string crs = "EPSG:28992";  ///< working CRS (projected, metres) the areas go to
+  /// CRS to assume when the source declares none (or GeoPackage's "Undefined" SRS); must
+  /// parse whenever given.
+  std::string source_crs;
+  /// Repair invalid polygons (GEOS MakeValid) instead of throwing; a repair is refused
+  /// beyond ~1,000,000 vertices and stopped after 10 s (GeometryError naming the feature).
+  bool repair = false;
 };
 
 struct Adjacency {
@@ -44,12 +48,15 @@ class AreaSet {
   AreaSet();
 
   /// Reads a polygon layer from any GDAL vector source; `id_field` names the unique id.
-  /// Throws FileMissing, FileError, UnknownId (no such field/layer), GeometryError
-  /// (non-polygon, invalid, empty layer), CrsError, InvalidInput (duplicate ids).
+  /// Throws FileMissing, FileError (also when GDAL reports a read error part-way, e.g. a
+  /// damaged GeoPackage: never a silently shorter set), UnknownId (no such field/layer),
+  /// GeometryError (non-polygon, invalid, empty layer), CrsError (also a geographic or
+  /// non-metre working CRS), InvalidInput (duplicate ids).
   static AreaSet from_file(const std::string& source, const std::string& id_field,
                            const ReadOptions& options = {});
 
-  /// Builds from WKB (Polygon or MultiPolygon) in `source_crs`, reprojected to `crs`.
+  /// Builds from WKB (Polygon or MultiPolygon) in `source_crs`, reprojected to `crs`
+  /// (projected, metres; CrsError otherwise). `repair` as in ReadOptions.
   static AreaSet from_wkb(const std::vector<std::string>& wkb, std::vector<std::string> ids,
                           const std::string& source_crs = "EPSG:28992",
                           const std::string& crs = "EPSG:28992", bool repair = false);
@@ -92,6 +99,7 @@ class AreaSet {
 
   /// Dissolves areas by label (labels[i] >= 0 for every area) into a new AreaSet whose
   /// area k is the union of areas with label k; ids are `ids[k]` (or "0", "1", ... when empty).
+  /// Every label 0..k-1 must be used, so labels >= size() are rejected (InvalidInput).
   AreaSet dissolve(std::span<const std::int64_t> labels, std::vector<std::string> ids = {}) const;
 
   /// Writes the areas to a vector file (driver from the extension: .gpkg, .geojson, .shp, .fgb).

@@ -118,7 +118,7 @@ struct RuleOptions {
   /// true: an advisor lacking some needed tags stays eligible when it has at least one of
   /// them, and pays partial_expertise_per_tag per missing tag.
   bool allow_partial_expertise = false;
-  double duplicate_tolerance_m = 25.0;  ///< locations closer than this = duplicate; <= 0 off
+  double duplicate_tolerance_m = 25.0;  ///< locations closer than this = duplicate; 0 off, >= 0
   /// Global cap on candidate travel (also when radius_hard = false); infinity = none.
   double max_travel_minutes = std::numeric_limits<double>::infinity();
   std::int64_t alternatives = 3;  ///< runner-up advisors reported per assignment

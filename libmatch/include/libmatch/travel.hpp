@@ -149,12 +149,15 @@ class RoadNetwork final : public TravelModel {
  public:
   /// Reads a GDAL line layer (LineString / MultiLineString; curves are linearised).
   /// Throws FileMissing, FileError, UnknownId (layer/field), CrsError (no or geographic
-  /// working CRS, no source CRS), GeometryError (no line features), InvalidInput (speeds).
+  /// working CRS, no source CRS), GeometryError (no line features; a coordinate that is not
+  /// finite or beyond +-1e10 m, naming the feature), InvalidInput (speeds). A read error
+  /// part-way (damaged file) is a FileError, never a silently smaller network.
   static RoadNetwork from_file(const std::string& source, const RoadNetworkOptions& options = {});
 
   /// Builds from polylines already in the working CRS: `line_offsets` (n_lines + 1 entries,
   /// CSR into the vertices), `vertices_xy` (x0,y0,...), one speed (km/h, > 0) and one
-  /// one-way flag per line (empty = all two-way). Noded as from_file.
+  /// one-way flag per line (empty = all two-way). Noded as from_file. Coordinates must be
+  /// finite with |x|, |y| <= 1e10 m (GeometryError naming the line); from_edges likewise.
   static RoadNetwork from_lines(std::span<const std::int64_t> line_offsets,
                                 std::span<const double> vertices_xy,
                                 std::span<const double> speed_kmh,
