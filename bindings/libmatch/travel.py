@@ -415,7 +415,8 @@ class RoadNetwork(TravelModel):
     def hierarchy_info(self) -> dict:
         """The contraction hierarchy: ``prepared``, ``seconds`` (preparation wall time, as
         measured when it was built), ``up_arcs`` / ``down_arcs`` (arcs incl. shortcuts),
-        ``shortcuts`` and ``bytes`` (memory of its arrays)."""
+        ``shortcuts``, ``bytes`` (memory of its arrays) and ``checksum`` (of the node order
+        and arcs: equal checksums = the same hierarchy)."""
         return self._impl.hierarchy_info()
 
     @property

@@ -171,6 +171,7 @@ void bind_travel(py::module_& m) {
              d["down_arcs"] = h.down_arcs;
              d["shortcuts"] = h.shortcuts;
              d["bytes"] = h.bytes;
+             d["checksum"] = h.checksum;
              return d;
            })
       .def(

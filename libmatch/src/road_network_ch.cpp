@@ -258,6 +258,20 @@ RoadNetwork::HierarchyInfo RoadNetwork::hierarchy_info() const {
       (ch_->up_offsets.size() + ch_->down_offsets.size()) * sizeof(std::int64_t) +
       ch_->rank.size() * sizeof(std::uint32_t));
   info.seconds = ch_->seconds;
+  std::uint64_t h = 0x9E3779B97F4A7C15ULL;
+  auto mix = [&](std::uint64_t v) {
+    h ^= v + 0x9E3779B97F4A7C15ULL + (h << 6) + (h >> 2);
+    h *= 0xBF58476D1CE4E5B9ULL;
+  };
+  for (auto r : ch_->rank) mix(r);
+  for (const auto* arcs : {&ch_->up, &ch_->down}) {
+    for (const auto& a : *arcs) {
+      mix(a.node);
+      mix(a.ticks);
+      mix(a.units);
+    }
+  }
+  info.checksum = h;
   return info;
 }
 

@@ -234,6 +234,7 @@ class RoadNetwork final : public TravelModel {
     std::int64_t shortcuts = 0;
     std::int64_t bytes = 0;  ///< memory of the hierarchy arrays
     double seconds = 0;      ///< preparation wall time (as measured when it was built)
+    std::uint64_t checksum = 0;  ///< of the node order and arcs (equal = same hierarchy)
   };
   HierarchyInfo hierarchy_info() const;
 
