@@ -45,8 +45,9 @@ struct DynGraph {
     in[w].push_back({c, u});
   }
   static void erase(std::vector<Nb>& list, std::uint32_t node) {
-    list.erase(std::remove_if(list.begin(), list.end(), [&](const Nb& a) { return a.node == node; }),
-               list.end());
+    list.erase(
+        std::remove_if(list.begin(), list.end(), [&](const Nb& a) { return a.node == node; }),
+        list.end());
   }
 };
 

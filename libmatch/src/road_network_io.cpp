@@ -189,8 +189,7 @@ std::shared_ptr<detail::Hierarchy> read_hierarchy(Reader& r, std::size_t n) {
       if (x.node >= n) return false;
     return true;
   };
-  if (h->rank.size() != n || !csr_ok(h->up_offsets, h->up) ||
-      !csr_ok(h->down_offsets, h->down)) {
+  if (h->rank.size() != n || !csr_ok(h->up_offsets, h->up) || !csr_ok(h->down_offsets, h->down)) {
     r.bad("inconsistent hierarchy");
   }
   return h;
@@ -247,7 +246,8 @@ RoadNetwork RoadNetwork::load(const std::string& path) {
     }
     throw FileError("cannot read road network file '" + path + "'");
   }
-  const std::vector<char> all((std::istreambuf_iterator<char>(f)), std::istreambuf_iterator<char>());
+  const std::vector<char> all((std::istreambuf_iterator<char>(f)),
+                              std::istreambuf_iterator<char>());
   Reader head{all.data(), all.size(), 0, path};
   constexpr std::size_t kHead = sizeof kMagic + sizeof(std::uint32_t) + sizeof(std::uint64_t);
   if (all.size() < sizeof kMagic || std::memcmp(all.data(), kMagic, sizeof kMagic) != 0) {
@@ -287,8 +287,9 @@ RoadNetwork RoadNetwork::load(const std::string& path) {
   if (r.pod<std::uint8_t>() != 0) {
     auto h = read_hierarchy(r, impl->node_xy.size() / 2);
     if (h->graph_checksum != detail::graph_checksum(*impl)) {
-      r.bad("stale hierarchy: it was built on another search graph (other libmatch version); "
-            "load the network without it or prepare() and save again");
+      r.bad(
+          "stale hierarchy: it was built on another search graph (other libmatch version); "
+          "load the network without it or prepare() and save again");
     }
     ch = std::move(h);
   }

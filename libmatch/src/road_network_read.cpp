@@ -164,8 +164,8 @@ class LayerReader {
   void check_options() {
     for (const auto& [cls, v] : options_.class_speeds) {
       if (!(std::isfinite(v) && v > 0)) {
-        throw InvalidInput("class_speeds['" + cls +
-                           "'] must be a finite number > 0 km/h (got " + format_number(v) + ")");
+        throw InvalidInput("class_speeds['" + cls + "'] must be a finite number > 0 km/h (got " +
+                           format_number(v) + ")");
       }
       class_speed_[cls] = v;
     }
@@ -289,8 +289,8 @@ class LayerReader {
       std::string why;
       if (speed_f_.used()) why += "field '" + options_.speed_field + "' is empty; ";
       if (class_f_.used()) {
-        why += "class '" + cls + "' (field '" + options_.class_field +
-               "') is not in class_speeds; ";
+        why +=
+            "class '" + cls + "' (field '" + options_.class_field + "') is not in class_speeds; ";
       }
       throw InvalidInput(feature_name(f) + " has no speed: " + why +
                          "give speed_field, class_field with class_speeds, or default_speed_kmh");
@@ -340,8 +340,7 @@ class LayerReader {
 
 }  // namespace
 
-RoadNetwork RoadNetwork::from_file(const std::string& source,
-                                   const RoadNetworkOptions& options) {
+RoadNetwork RoadNetwork::from_file(const std::string& source, const RoadNetworkOptions& options) {
   LayerReader reader(source, options);
   detail::LineInput in = reader.read();
   auto impl = Impl::build_from_lines(std::move(in), reader.options(), reader.skipped(), source);

@@ -334,7 +334,8 @@ void emit_origin(Query& q, std::int64_t i, LabelFn&& label, bool exhausted, Reac
     }
     const double minutes = (o.snap_min + g.minutes_of(cost_ticks(b))) + q.dest[jj].snap_min;
     const double km = (o.snap_km + g.km_of(cost_units(b))) + q.dest[jj].snap_km;
-    if (minutes <= q.max_minutes && km <= q.max_km) out_rows.push_back({q.dest_ids[jj], minutes, km});
+    if (minutes <= q.max_minutes && km <= q.max_km)
+      out_rows.push_back({q.dest_ids[jj], minutes, km});
   }
 }
 
@@ -471,8 +472,8 @@ struct ChSpace {
   std::vector<Cost> dist;  // upward search labels
   std::vector<std::uint32_t> touched;
   std::vector<std::pair<Cost, std::uint32_t>> heap;
-  std::vector<Cost> d;                 // sweep labels, kLanes per selected node
-  std::vector<std::uint32_t> seeded;   // == stamp: d of this node was set by an upward search
+  std::vector<Cost> d;                // sweep labels, kLanes per selected node
+  std::vector<std::uint32_t> seeded;  // == stamp: d of this node was set by an upward search
   std::uint32_t stamp = 0;
   Reach reach;
   std::vector<Cost> best;

@@ -163,7 +163,7 @@ struct RoadNetwork::Impl {
   double km_of(std::uint64_t units) const {
     return std::ldexp(static_cast<double>(units), -unit_exp);
   }
-  double min_speed_kmh = 0;    ///< slowest edge or snap speed (for the km bound)
+  double min_speed_kmh = 0;  ///< slowest edge or snap speed (for the km bound)
 
   std::int64_t n_weak = 0;  ///< weakly connected components
   // Strongly connected components and their condensation (a DAG), for exact reachability.

@@ -79,10 +79,10 @@ def test_hierarchy_equals_dijkstra_with_limits_and_off_node_points(seed):
 
 
 def test_bundled_roads_hierarchy_equals_dijkstra():
-    kw = dict(
-        speed_field="maxspeed",
-        class_field="class",
-        class_speeds={
+    kw = {
+        "speed_field": "maxspeed",
+        "class_field": "class",
+        "class_speeds": {
             "motorway": 100,
             "trunk": 80,
             "primary": 70,
@@ -91,8 +91,8 @@ def test_bundled_roads_hierarchy_equals_dijkstra():
             "residential": 30,
             "unclassified": 40,
         },
-        default_speed_kmh=30,
-    )
+        "default_speed_kmh": 30,
+    }
     plain = libmatch.RoadNetwork.from_file(REPO / "data" / "roads.geojson", **kw)
     ch = libmatch.RoadNetwork.from_file(REPO / "data" / "roads.geojson", prepare=True, **kw)
     assert ch.is_prepared and not plain.is_prepared

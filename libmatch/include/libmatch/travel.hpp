@@ -232,8 +232,8 @@ class RoadNetwork final : public TravelModel {
     bool prepared = false;
     std::int64_t up_arcs = 0, down_arcs = 0;  ///< hierarchy arcs (original + shortcuts)
     std::int64_t shortcuts = 0;
-    std::int64_t bytes = 0;  ///< memory of the hierarchy arrays
-    double seconds = 0;      ///< preparation wall time (as measured when it was built)
+    std::int64_t bytes = 0;      ///< memory of the hierarchy arrays
+    double seconds = 0;          ///< preparation wall time (as measured when it was built)
     std::uint64_t checksum = 0;  ///< of the node order and arcs (equal = same hierarchy)
   };
   HierarchyInfo hierarchy_info() const;
