@@ -92,10 +92,13 @@ def bench_hierarchy(net, xy, origins, dests, ref_unlimited, t_scipy):
     os.remove(path)
     out = {}
     for label, limit in (("unlimited", None), ("30-minute limit", 30.0)):
-        ours, t_ours, c_ours = best_of(3, lambda limit=limit: net.pairs_arrays(oxy, dxy, limit))
-        ref_plain = plain if limit is None else net_plain_limited(net, oxy, dxy, limit)
-        for a, b in zip(ours[:4], ref_plain[:4], strict=True):
-            np.testing.assert_array_equal(a, b)
+        ours, t_ours, c_ours = best_of(
+            3, lambda limit=limit: net.pairs_arrays(oxy, dxy, max_minutes=limit)
+        )
+        ref_plain = plain if limit is None else _PLAIN_CACHE[limit]
+        for col in ("origin", "destination", "minutes", "km"):
+            np.testing.assert_array_equal(getattr(ours, col), getattr(ref_plain, col))
+        assert ours.unreachable_pairs == ref_plain.unreachable_pairs
         if limit is None:
             full = np.full(ref_unlimited.shape, np.inf)
             full[ours.origin, ours.destination] = ours.minutes
@@ -110,10 +113,6 @@ def bench_hierarchy(net, xy, origins, dests, ref_unlimited, t_scipy):
 
 
 _PLAIN_CACHE = {}
-
-
-def net_plain_limited(net, oxy, dxy, limit):
-    return _PLAIN_CACHE[limit]
 
 
 def bench_peers(net, xy, origins, dests, ref, t_ours):
@@ -175,14 +174,16 @@ def bench_peers(net, xy, origins, dests, ref, t_ours):
         res = res.reshape(len(origins), len(sub))
         r = ref[:, : len(sub)]
         fin = np.isfinite(r)
-        # pandana reports unreachable pairs as a large finite number
+        # pandana reports unreachable pairs as a large finite number, and its CH keeps
+        # weights as integers of 1/1000 of the unit (truncated), so sums drift slightly.
         err = np.abs(res[fin] - r[fin]).max()
-        assert err < 1e-6 * max(1.0, r[fin].max()), err
+        assert err < 1.0, err
         t_full = t_pd * len(dests) / len(sub)
         print(
             f"  pandana {pandana.__version__}: build {t_pbuild:.1f} s (cpu {c_pbuild:.1f}); "
             f"200 x 2,000 pairwise {t_pd:.3f} s wall (cpu {c_pd:.2f} s) -> 200 x 20,000 "
-            f"~{t_full:.1f} s; equal within {err:.1e} min; libmatch x{t_full / t_ours:.1f}"
+            f"~{t_full:.1f} s; equal within {err:.3f} min (its 1/1000 weight rounding); "
+            f"libmatch x{t_full / t_ours:.1f}"
         )
         times["pandana"] = t_full
     except ImportError as e:
@@ -242,7 +243,8 @@ def bench_simulation_year():
 
 
 def bench_road(rng):
-    xy, frm, to, speed, oneway = road_graph(rng)
+    side = int(os.environ.get("BENCH_TRAVEL_SIDE", "520"))  # smaller: a quick smoke run
+    xy, frm, to, speed, oneway = road_graph(rng, side=side)
     t0 = time.perf_counter()
     net = libmatch.RoadNetwork.from_edges(xy, frm, to, speed, oneway=oneway)
     t_build = time.perf_counter() - t0
@@ -253,7 +255,7 @@ def bench_road(rng):
         f"{net.arc_count:,} directed arcs (scipy nnz {graph.nnz:,}); "
         f"built in {t_build:.2f} s"
     )
-    assert graph.nnz >= 1_000_000
+    assert graph.nnz >= 1_000_000 or side != 520
 
     # Every node reachable from and to the others? Not required: unreachable pairs are
     # absent on our side and inf on scipy's; both are compared.
