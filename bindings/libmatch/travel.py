@@ -396,7 +396,7 @@ class RoadNetwork(TravelModel):
     # contraction hierarchy and files ----------------------------------------------------
     def prepare(self, threads: int | None = None) -> RoadNetwork:
         """Builds a contraction hierarchy; :meth:`pairs` then runs on it (RPHAST sweeps over
-        the destinations' upward cone, 8 origins per sweep) instead of one Dijkstra per
+        the destinations' upward cone, 16 origins per sweep) instead of one Dijkstra per
         origin. Minutes and km stay exactly equal to the Dijkstra results, pair by pair (all
         arithmetic is on integer ticks and km units; among equally fast paths the shortest
         is taken). The hierarchy is the same whatever ``threads``. Takes seconds for a

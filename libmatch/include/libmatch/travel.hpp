@@ -157,7 +157,7 @@ struct SnapResult {
 /// bytes/node.
 ///
 /// pairs() after prepare() (a contraction hierarchy): the nodes the destinations are reached
-/// from (their upward cone in the hierarchy) are selected once per call; then per batch of 8
+/// from (their upward cone in the hierarchy) are selected once per call; then per batch of 16
 /// origins an upward search from each origin and one linear sweep over the selection in rank
 /// order (RPHAST). Minutes and km are exactly those of the Dijkstra path, pair by pair.
 /// Unreachable pairs are absent and counted exactly in TravelPairs::unreachable_pairs
@@ -221,7 +221,7 @@ class RoadNetwork final : public TravelModel {
 
   /// Builds the contraction hierarchy used by pairs() from now on: nodes contracted in order
   /// of edge difference (shortcuts added minus arcs removed, plus contracted neighbours; lazy
-  /// updates, ties by node), witness searches bounded to 500 settled nodes (a missed witness
+  /// updates, ties by node), witness searches bounded to 100 settled nodes (a missed witness
   /// only adds a redundant shortcut). Same graph -> same hierarchy whatever `threads` (only the
   /// initial priorities are computed in parallel). Honours cancellation. Not to be called
   /// while another thread uses this object. Cost: seconds for ~1 M arcs, memory ~24 bytes per
