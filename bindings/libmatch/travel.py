@@ -237,6 +237,7 @@ class RoadNetwork(TravelModel):
         node_tolerance_m: float = 0.1,
         snap_speed_kmh: float = 15.0,
         profile: str | None = None,
+        prepare: bool = False,
     ) -> RoadNetwork:
         """Reads a road network from any GDAL line layer.
 
@@ -275,6 +276,12 @@ class RoadNetwork(TravelModel):
             :data:`OSM_CAR_SPEEDS`, ``maxspeed``, ``oneway``, footways/cycleways/paths
             skipped, 30 km/h for other classes); the other arguments override it. Used
             automatically for ``.osm`` / ``.pbf`` sources when no speed setting is given.
+            OpenStreetMap sources also get the implied one-ways (``highway=motorway``,
+            ``junction=roundabout`` / ``circular`` are one-way unless ``oneway=no``);
+            ``restriction`` relations (turn restrictions) are not applied and are counted in
+            :attr:`ignored_turn_restrictions`.
+        prepare : bool, default False
+            Build the contraction hierarchy right away (:meth:`prepare`).
 
         Raises
         ------
@@ -312,7 +319,10 @@ class RoadNetwork(TravelModel):
             o.skip_classes = [str(c) for c in skip_classes]
         if source_crs is not None:
             o.source_crs = _crs_string(source_crs)
-        return cls(_core.RoadNetwork.from_file(src, o))
+        net = cls(_core.RoadNetwork.from_file(src, o))
+        if prepare:
+            net.prepare()
+        return net
 
     @classmethod
     def from_lines(
@@ -382,6 +392,54 @@ class RoadNetwork(TravelModel):
                 o,
             )
         )
+
+    # contraction hierarchy and files ----------------------------------------------------
+    def prepare(self, threads: int | None = None) -> RoadNetwork:
+        """Builds a contraction hierarchy; :meth:`pairs` then runs on it (RPHAST sweeps over
+        the destinations' upward cone, 16 origins per sweep) instead of one Dijkstra per
+        origin. Minutes and km stay exactly equal to the Dijkstra results, pair by pair (all
+        arithmetic is on integer ticks and km units; among equally fast paths the shortest
+        is taken). The hierarchy is the same whatever ``threads``. Takes seconds for a
+        graph of ~1 M arcs; see :attr:`hierarchy_info`. Do not call while another thread
+        queries this network. Returns ``self``.
+        """
+        self._impl.prepare(_threads(threads))
+        return self
+
+    @property
+    def is_prepared(self) -> bool:
+        """True once :meth:`prepare` ran (or a prepared network was loaded)."""
+        return self._impl.is_prepared
+
+    @property
+    def hierarchy_info(self) -> dict:
+        """The contraction hierarchy: ``prepared``, ``seconds`` (preparation wall time, as
+        measured when it was built), ``up_arcs`` / ``down_arcs`` (arcs incl. shortcuts),
+        ``shortcuts``, ``bytes`` (memory of its arrays) and ``checksum`` (of the node order
+        and arcs: equal checksums = the same hierarchy)."""
+        return self._impl.hierarchy_info()
+
+    @property
+    def ignored_turn_restrictions(self) -> int:
+        """OpenStreetMap ``restriction`` relations in the source: not applied (the graph has
+        no turn costs), only counted."""
+        return self._impl.ignored_turn_restrictions
+
+    def save(self, path: str | os.PathLike) -> None:
+        """Writes the network and its hierarchy (if prepared) to one binary file
+        (versioned, with a checksum), for :meth:`load`.
+
+        Raises FileError when the file cannot be written."""
+        self._impl.save(os.fspath(path))
+
+    @classmethod
+    def load(cls, path: str | os.PathLike) -> RoadNetwork:
+        """Reads a file written by :meth:`save` (prepared if it was saved prepared).
+
+        Raises FileMissingError; FileError naming the file when it is not a libmatch road
+        network file, was written in another format version or with other graph rules
+        (stale), or is truncated or corrupt."""
+        return cls(_core.RoadNetwork.load(os.fspath(path)))
 
     # properties -----------------------------------------------------------------------
     @property

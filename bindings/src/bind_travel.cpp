@@ -153,6 +153,42 @@ void bind_travel(py::module_& m) {
           },
           py::arg("line_offsets"), py::arg("vertices_xy"), py::arg("speed_kmh"), py::arg("oneway"),
           py::arg("options"))
+      .def(
+          "prepare",
+          [](RoadNetwork& self, int threads) {
+            py::gil_scoped_release nogil;
+            self.prepare(threads);
+          },
+          py::arg("threads") = 0)
+      .def_property_readonly("is_prepared", &RoadNetwork::is_prepared)
+      .def("hierarchy_info",
+           [](const RoadNetwork& self) {
+             const RoadNetwork::HierarchyInfo h = self.hierarchy_info();
+             py::dict d;
+             d["prepared"] = h.prepared;
+             d["seconds"] = h.seconds;
+             d["up_arcs"] = h.up_arcs;
+             d["down_arcs"] = h.down_arcs;
+             d["shortcuts"] = h.shortcuts;
+             d["bytes"] = h.bytes;
+             d["checksum"] = h.checksum;
+             return d;
+           })
+      .def(
+          "save",
+          [](const RoadNetwork& self, const std::string& path) {
+            py::gil_scoped_release nogil;
+            self.save(path);
+          },
+          py::arg("path"))
+      .def_static(
+          "load",
+          [](const std::string& path) {
+            py::gil_scoped_release nogil;
+            return std::make_shared<RoadNetwork>(RoadNetwork::load(path));
+          },
+          py::arg("path"))
+      .def_property_readonly("ignored_turn_restrictions", &RoadNetwork::ignored_turn_restrictions)
       .def_property_readonly("node_count", &RoadNetwork::node_count)
       .def_property_readonly("edge_count", &RoadNetwork::edge_count)
       .def_property_readonly("arc_count", &RoadNetwork::arc_count)

@@ -319,10 +319,10 @@ RoadNetworkOptions RoadNetworkOptions::osm_car() {
   return o;
 }
 
-std::shared_ptr<const RoadNetwork::Impl> RoadNetwork::Impl::build_from_lines(
-    detail::LineInput in, const RoadNetworkOptions& options, std::int64_t skipped,
-    std::string source) {
-  check_options(options);
+namespace {
+
+/// Throws unless `in` holds consistent lines with valid speeds, flags and coordinates.
+void check_lines(const detail::LineInput& in) {
   const std::size_t n_lines = in.speed_kmh.size();
   if (in.offsets.size() != n_lines + 1 || in.offsets.front() != 0 ||
       in.offsets.back() != static_cast<std::int64_t>(in.xy.size() / 2) || in.xy.size() % 2) {
@@ -357,6 +357,16 @@ std::shared_ptr<const RoadNetwork::Impl> RoadNetwork::Impl::build_from_lines(
     throw GeometryError("no lines to build a road network from" +
                         (in.what.empty() ? std::string() : " (" + in.what + ")"));
   }
+}
+
+}  // namespace
+
+std::shared_ptr<const RoadNetwork::Impl> RoadNetwork::Impl::build_from_lines(
+    detail::LineInput in, const RoadNetworkOptions& options, std::int64_t skipped,
+    std::string source) {
+  check_options(options);
+  check_lines(in);
+  const std::size_t n_lines = in.speed_kmh.size();
 
   // 1. Vertices within the tolerance become one point (the cluster's first vertex).
   std::vector<double> rep;
@@ -452,6 +462,17 @@ void RoadNetwork::Impl::finish(const std::vector<std::int64_t>& poly_offsets,
     throw InvalidInput(
         "road network too large: at most 4,294,967,294 nodes and 2,147,483,646 edges");
   }
+  build_segments(poly_offsets, poly_xy);
+  choose_units();
+  build_internal_order();
+  build_arcs();
+  build_components();
+  build_scc();
+}
+
+void RoadNetwork::Impl::build_segments(const std::vector<std::int64_t>& poly_offsets,
+                                       const std::vector<double>& poly_xy) {
+  const std::int64_t ne = static_cast<std::int64_t>(edge_from.size());
   // Segments (snapping) and geometric edge lengths; `along` sums in vertex order so that a
   // point on the last vertex is exactly at the edge's end.
   const bool given_length = !edge_length_m.empty();
@@ -476,56 +497,86 @@ void RoadNetwork::Impl::finish(const std::vector<std::int64_t>& poly_offsets,
     min_speed_kmh = std::min(min_speed_kmh, edge_speed_kmh[e]);
   }
   grid.build(segments);
+}
 
+void RoadNetwork::Impl::choose_units() {
+  // Both directions of every edge plus two edge parts (a path's end pieces) stay below
+  // 2^52 ticks / units: every simple path and its parts then convert to double exactly.
+  double total_min = 0, total_km = 0, max_min = 0, max_km = 0;
+  for (std::size_t e = 0; e < edge_minutes.size(); ++e) {
+    total_min += 2 * edge_minutes[e];
+    total_km += 2 * edge_length_m[e] / 1000.0;
+    max_min = std::max(max_min, edge_minutes[e]);
+    max_km = std::max(max_km, edge_length_m[e] / 1000.0);
+  }
+  auto exponent = [](double total) {
+    int e = 0;
+    std::frexp(std::max(total, 1e-300), &e);  // total < 2^e
+    return std::clamp(51 - e, -60, 48);
+  };
+  tick_exp = exponent((total_min + 2 * max_min) * (1 + 1e-9) + 1.0);
+  unit_exp = exponent((total_km + 2 * max_km) * (1 + 1e-9) + 1.0);
+}
+
+void RoadNetwork::Impl::build_internal_order() {
   // Internal node order for the search: Z-order (identity for networks built from lines,
   // whose ids already follow it). Public accessors speak the caller's node ids.
-  {
-    std::vector<std::int64_t> all(n);
-    std::iota(all.begin(), all.end(), 0);
-    const std::vector<std::int64_t> order = zorder(node_xy, all);
-    to_internal.clear();
-    to_user.clear();
-    if (!std::equal(order.begin(), order.end(), all.begin())) {
-      to_internal.resize(n);
-      to_user.resize(n);
-      for (std::int64_t r = 0; r < n; ++r) {
-        to_user[r] = static_cast<std::uint32_t>(order[r]);
-        to_internal[order[r]] = static_cast<std::uint32_t>(r);
-      }
+  const std::int64_t n = static_cast<std::int64_t>(node_xy.size() / 2);
+  std::vector<std::int64_t> all(n);
+  std::iota(all.begin(), all.end(), 0);
+  const std::vector<std::int64_t> order = zorder(node_xy, all);
+  to_internal.clear();
+  to_user.clear();
+  if (!std::equal(order.begin(), order.end(), all.begin())) {
+    to_internal.resize(n);
+    to_user.resize(n);
+    for (std::int64_t r = 0; r < n; ++r) {
+      to_user[r] = static_cast<std::uint32_t>(order[r]);
+      to_internal[order[r]] = static_cast<std::uint32_t>(r);
     }
   }
+}
 
+void RoadNetwork::Impl::build_arcs() {
   // Directed arcs (internal ids), parallel ones reduced to the fastest (then shortest).
+  const std::int64_t n = static_cast<std::int64_t>(node_xy.size() / 2);
+  const std::int64_t ne = static_cast<std::int64_t>(edge_from.size());
   struct Tmp {
     std::uint32_t tail, head;
-    double minutes, km;
+    std::uint64_t ticks, units;
   };
   std::vector<Tmp> tmp;
   tmp.reserve(2 * ne);
   for (std::int64_t e = 0; e < ne; ++e) {
     const std::uint32_t u = internal(edge_from[e]), v = internal(edge_to[e]);
     if (u == v) continue;
-    const double km = edge_length_m[e] / 1000.0;
-    if (edge_oneway[e] != OneWay::Reverse) tmp.push_back({u, v, edge_minutes[e], km});
-    if (edge_oneway[e] != OneWay::Forward) tmp.push_back({v, u, edge_minutes[e], km});
+    const std::uint64_t units = to_units(edge_length_m[e] / 1000.0);
+    // A positive length takes at least one tick (keeps Dijkstra's km tie rule exact).
+    const std::uint64_t ticks = std::max<std::uint64_t>(to_ticks(edge_minutes[e]), units > 0);
+    if (edge_oneway[e] != OneWay::Reverse) tmp.push_back({u, v, ticks, units});
+    if (edge_oneway[e] != OneWay::Forward) tmp.push_back({v, u, ticks, units});
   }
   std::sort(tmp.begin(), tmp.end(), [](const Tmp& a, const Tmp& b) {
-    return std::tie(a.tail, a.head, a.minutes, a.km) < std::tie(b.tail, b.head, b.minutes, b.km);
+    return std::tie(a.tail, a.head, a.ticks, a.units) < std::tie(b.tail, b.head, b.ticks, b.units);
   });
   offsets.assign(n + 1, 0);
   arcs.clear();
   arcs.reserve(tmp.size());
-  arc_km.clear();
-  arc_km.reserve(tmp.size());
+  arc_units.clear();
+  arc_units.reserve(tmp.size());
   for (std::size_t i = 0; i < tmp.size(); ++i) {
     if (i > 0 && tmp[i].tail == tmp[i - 1].tail && tmp[i].head == tmp[i - 1].head) continue;
-    arcs.push_back({tmp[i].minutes, tmp[i].head});
-    arc_km.push_back(tmp[i].km);
+    arcs.push_back({tmp[i].ticks, tmp[i].head});
+    arc_units.push_back(tmp[i].units);
     ++offsets[tmp[i].tail + 1];
   }
   for (std::int64_t i = 0; i < n; ++i) offsets[i + 1] += offsets[i];
+}
 
+void RoadNetwork::Impl::build_components() {
   // Weakly connected parts (union-find over edges).
+  const std::int64_t n = static_cast<std::int64_t>(node_xy.size() / 2);
+  const std::int64_t ne = static_cast<std::int64_t>(edge_from.size());
   std::vector<std::int64_t> parent(n);
   std::iota(parent.begin(), parent.end(), 0);
   auto find = [&](std::int64_t x) {
@@ -538,8 +589,11 @@ void RoadNetwork::Impl::finish(const std::vector<std::int64_t>& poly_offsets,
   }
   n_weak = 0;
   for (std::int64_t i = 0; i < n; ++i) n_weak += find(i) == i;
+}
 
+void RoadNetwork::Impl::build_scc() {
   // Strongly connected components (iterative Tarjan) and the condensation DAG.
+  const std::int64_t n = static_cast<std::int64_t>(node_xy.size() / 2);
   constexpr std::uint32_t unset = std::numeric_limits<std::uint32_t>::max();
   std::vector<std::uint32_t> index(n, unset), low(n, 0);
   std::vector<char> on_stack(n, 0);
@@ -605,7 +659,9 @@ void RoadNetwork::Impl::finish(const std::vector<std::int64_t>& poly_offsets,
   for (std::int64_t i = 0; i < n_scc; ++i) dag_offsets[i + 1] += dag_offsets[i];
 }
 
-RoadNetwork::RoadNetwork(std::shared_ptr<const Impl> impl) : impl_(std::move(impl)) {}
+RoadNetwork::RoadNetwork(std::shared_ptr<const Impl> impl,
+                         std::shared_ptr<const detail::Hierarchy> ch)
+    : impl_(std::move(impl)), ch_(std::move(ch)) {}
 
 RoadNetwork RoadNetwork::from_lines(std::span<const std::int64_t> line_offsets,
                                     std::span<const double> vertices_xy,
@@ -744,12 +800,16 @@ std::vector<std::int64_t> RoadNetwork::arc_head() const {
 }
 std::vector<double> RoadNetwork::arc_minutes() const {
   std::vector<double> out;
-  for (const auto& [head, k] : public_arcs(*impl_, nullptr)) out.push_back(impl_->arcs[k].minutes);
+  for (const auto& [head, k] : public_arcs(*impl_, nullptr)) {
+    out.push_back(impl_->minutes_of(impl_->arcs[k].ticks));
+  }
   return out;
 }
 std::vector<double> RoadNetwork::arc_km() const {
   std::vector<double> out;
-  for (const auto& [head, k] : public_arcs(*impl_, nullptr)) out.push_back(impl_->arc_km[k]);
+  for (const auto& [head, k] : public_arcs(*impl_, nullptr)) {
+    out.push_back(impl_->km_of(impl_->arc_units[k]));
+  }
   return out;
 }
 

@@ -5,6 +5,7 @@
 #include <limits>
 #include <numeric>
 
+#include "libmatch/cancel.hpp"
 #include "libmatch/error.hpp"
 #include "travel_internal.hpp"
 
@@ -12,20 +13,26 @@ namespace libmatch {
 
 namespace {
 
+using detail::Cost;
+using detail::cost_ticks;
+using detail::cost_units;
+using detail::kCostInf;
+using detail::make_cost;
+
 constexpr double kInf = std::numeric_limits<double>::infinity();
 constexpr std::uint32_t kNone = std::numeric_limits<std::uint32_t>::max();
 
 /// A point placed on an edge, with the costs between it and the edge's two end nodes.
-/// For an origin, *_u / *_v are the costs of leaving to u / v; for a destination, of
-/// arriving from u / v. A direction is unusable (cost infinity) when the edge is one-way
-/// against it, unless the point sits exactly on that node.
+/// For an origin, cost_u / cost_v are the costs of leaving to u / v; for a destination, of
+/// arriving from u / v (edge part only, without the snap leg, in integer ticks and units).
+/// A direction is unusable (kCostInf) when the edge is one-way against it, unless the point
+/// sits exactly on that node.
 struct Place {
   std::int64_t edge = -1;
   double along = 0;                  // metres from u along the geometry
   double snap_min = 0, snap_km = 0;  // the snap leg
   std::uint32_t u = 0, v = 0;
-  double min_u = kInf, km_u = kInf;  // edge part only (without the snap leg)
-  double min_v = kInf, km_v = kInf;
+  Cost cost_u = kCostInf, cost_v = kCostInf;
 };
 
 SnapResult snap_one(const RoadNetwork::Impl& g, double px, double py) {
@@ -62,20 +69,14 @@ Place make_place(const RoadNetwork::Impl& g, const SnapResult& s, bool origin) {
   // Origin: to u goes against the digitised direction; destination: from u goes along it.
   const bool use_u = at_u || (origin ? rev : fwd);
   const bool use_v = at_v || (origin ? fwd : rev);
-  if (use_u) {
-    p.min_u = fu * T;
-    p.km_u = fu * K;
-  }
-  if (use_v) {
-    p.min_v = fv * T;
-    p.km_v = fv * K;
-  }
+  if (use_u) p.cost_u = make_cost(g.to_ticks(fu * T), g.to_units(fu * K));
+  if (use_v) p.cost_v = make_cost(g.to_ticks(fv * T), g.to_units(fv * K));
   return p;
 }
 
-/// Monotone radix heap on non-negative doubles (their IEEE bits order like the values).
-/// Push O(1), pop amortised O(log range); keys pushed must be >= the last popped key,
-/// which Dijkstra guarantees (arc times >= 0). Stale entries are skipped by the caller.
+/// Monotone radix heap on unsigned 64-bit keys. Push O(1), pop amortised O(log range); keys
+/// pushed must be >= the last popped key, which Dijkstra guarantees (arc ticks >= 0). Stale
+/// entries are skipped by the caller.
 class RadixHeap {
  public:
   struct Entry {
@@ -83,17 +84,16 @@ class RadixHeap {
     std::uint32_t node;
   };
   bool empty() const { return size_ == 0; }
-  void push(double key, std::uint32_t node) {
-    const std::uint64_t k = std::bit_cast<std::uint64_t>(key);
+  void push(std::uint64_t k, std::uint32_t node) {
     const int b = bucket(k);
     buckets_[b].push_back({k, node});
     if (b) nonempty_ |= std::uint64_t{1} << (b - 1);
     ++size_;
   }
   /// Smallest key (heap not empty); moves the smallest entries to bucket 0.
-  double top_key() {
+  std::uint64_t top_key() {
     if (buckets_[0].empty()) refill();
-    return std::bit_cast<double>(last_);
+    return last_;
   }
   Entry pop() {
     if (buckets_[0].empty()) refill();
@@ -132,42 +132,88 @@ class RadixHeap {
   std::uint64_t last_ = 0;
 };
 
-/// A node's best travel time so far next to where its arcs are (16 bytes), so that
+constexpr std::uint64_t kNoTicks = std::numeric_limits<std::uint64_t>::max();
+
+/// A node's best time so far (ticks) next to where its arcs are (16 bytes), so that
 /// relaxing a node also tells where to prefetch its arcs from, without another miss.
 struct Label {
-  double minutes;
+  std::uint64_t ticks;
   std::uint32_t arc_begin, arc_end;
 };
 
-/// Per-thread scratch for one search at a time.
+/// Which strongly connected components an origin reaches (lazily, per origin): tells
+/// "unreachable" from "beyond the limits" when a search stopped early.
+struct Reach {
+  std::vector<std::uint32_t> mark;  // == stamp: reachable from the current origin
+  std::uint32_t stamp = 0;
+  std::vector<std::uint32_t> stack;
+  bool done = false;
+
+  void start() { done = false; }
+  bool reachable(const RoadNetwork::Impl& g, const Place& o, const Place& d) {
+    if (!done) fill(g, o);
+    return (d.cost_u < kCostInf && mark[g.scc[d.u]] == stamp) ||
+           (d.cost_v < kCostInf && mark[g.scc[d.v]] == stamp);
+  }
+
+ private:
+  void fill(const RoadNetwork::Impl& g, const Place& o) {
+    done = true;
+    if (mark.size() != static_cast<std::size_t>(g.n_scc)) mark.assign(g.n_scc, 0);
+    if (++stamp == 0) {
+      std::fill(mark.begin(), mark.end(), 0);
+      stamp = 1;
+    }
+    stack.clear();
+    auto push = [&](std::uint32_t c) {
+      if (mark[c] != stamp) {
+        mark[c] = stamp;
+        stack.push_back(c);
+      }
+    };
+    if (o.cost_u < kCostInf) push(g.scc[o.u]);
+    if (o.cost_v < kCostInf) push(g.scc[o.v]);
+    while (!stack.empty()) {
+      const std::uint32_t c = stack.back();
+      stack.pop_back();
+      for (std::int64_t k = g.dag_offsets[c]; k < g.dag_offsets[c + 1]; ++k) push(g.dag_head[k]);
+    }
+  }
+};
+
+/// Per-thread scratch of the Dijkstra engine, for one search at a time.
 struct Workspace {
   explicit Workspace(const RoadNetwork::Impl& g)
-      : label(g.node_xy.size() / 2),
-        km(g.node_xy.size() / 2, 0.0),
-        scc_mark(static_cast<std::size_t>(g.n_scc), 0) {
+      : label(g.node_xy.size() / 2), units(g.node_xy.size() / 2, 0), done(label.size(), 0) {
     for (std::size_t i = 0; i < label.size(); ++i) {
-      label[i] = {kInf, static_cast<std::uint32_t>(g.offsets[i]),
+      label[i] = {kNoTicks, static_cast<std::uint32_t>(g.offsets[i]),
                   static_cast<std::uint32_t>(g.offsets[i + 1])};
     }
   }
   std::vector<Label> label;
-  std::vector<double> km;  ///< path length, valid where label.minutes is finite
+  std::vector<std::uint64_t> units;  ///< km units, valid where label.ticks is set
+  std::vector<std::uint8_t> done;    ///< popped (its arcs relaxed) at least once
   RadixHeap heap;
   std::vector<std::uint32_t> touched;
-  std::vector<std::uint32_t> scc_mark;  // == stamp: reachable from the current origin
-  std::uint32_t stamp = 0;
-  std::vector<std::uint32_t> dag_stack;
-  std::vector<double> best_min, best_km;  // per destination, for the current origin
+  Reach reach;
+  std::vector<Cost> best;  // per destination, for the current origin
 
-  void relax_seed(std::uint32_t x, double minutes, double kms) {
-    if (!(minutes < label[x].minutes)) return;
-    if (label[x].minutes == kInf) touched.push_back(x);
-    label[x].minutes = minutes;
-    km[x] = kms;
-    heap.push(minutes, x);
+  void seed(std::uint32_t x, Cost c) {
+    const std::uint64_t t = cost_ticks(c), u = cost_units(c);
+    if (t > label[x].ticks || (t == label[x].ticks && u >= units[x])) return;
+    if (label[x].ticks == kNoTicks) touched.push_back(x);
+    label[x].ticks = t;
+    units[x] = u;
+    heap.push(t, x);
+  }
+  Cost cost(std::uint32_t x) const {
+    return label[x].ticks == kNoTicks ? kCostInf : make_cost(label[x].ticks, units[x]);
   }
   void reset() {
-    for (auto x : touched) label[x].minutes = kInf;
+    for (auto x : touched) {
+      label[x].ticks = kNoTicks;
+      done[x] = 0;
+    }
     touched.clear();
     heap.clear();
   }
@@ -177,6 +223,381 @@ struct Row {
   std::int64_t destination;
   double minutes, km;
 };
+
+/// Everything one pairs() call shares between its origins.
+struct Query {
+  const RoadNetwork::Impl& g;
+  std::vector<Place> orig, dest;
+  std::vector<std::int64_t> dest_ids;  // input index of each snapped destination
+  std::vector<std::uint32_t> eval_order;
+  std::vector<std::uint8_t> is_target;  // per internal node: a destination is reached from it
+  std::int64_t n_targets = 0;
+  double max_minutes = 0, max_km = 0, bound = 0;
+  std::vector<std::vector<Row>> rows;
+  std::vector<std::int64_t> unreachable;
+
+  /// Largest network label (ticks, incl. the origin's edge part) still worth settling for
+  /// origin o: beyond it every pair of o exceeds max_minutes or max_km.
+  std::uint64_t tick_limit(const Place& o) const {
+    if (!(bound < kInfD)) return kNoTicks;
+    const double b = std::max(0.0, bound - o.snap_min) * (1 + 1e-9) + 1e-12;
+    const double t = std::ldexp(b, g.tick_exp);
+    return t >= 1.8e19 ? kNoTicks : static_cast<std::uint64_t>(t);
+  }
+  static constexpr double kInfD = std::numeric_limits<double>::infinity();
+};
+
+/// Snaps the points and sets up the per-call arrays.
+Query make_query(const RoadNetwork::Impl& g, const std::vector<SnapResult>& so,
+                 const std::vector<SnapResult>& sd, double max_minutes, double max_km,
+                 TravelPairs& out) {
+  Query q{g, {}, {}, {}, {}, {}, 0, max_minutes, max_km, 0, {}, {}};
+  const std::int64_t n = static_cast<std::int64_t>(so.size());
+  q.orig.resize(n);
+  for (std::int64_t i = 0; i < n; ++i) {
+    if (so[i].edge < 0) out.unsnapped_origins.push_back(i);
+    q.orig[i] = make_place(g, so[i], true);
+  }
+  for (std::size_t j = 0; j < sd.size(); ++j) {
+    if (sd[j].edge < 0) {
+      out.unsnapped_destinations.push_back(static_cast<std::int64_t>(j));
+    } else {
+      q.dest_ids.push_back(static_cast<std::int64_t>(j));
+      q.dest.push_back(make_place(g, sd[j], false));
+    }
+  }
+  // A search may stop once it passes this many minutes: beyond it every pair exceeds
+  // max_minutes, or (every path being at least minutes * slowest speed long) max_km.
+  const double km_bound = max_km * 60.0 / g.min_speed_kmh * (1 + 1e-9) + 1e-12;
+  q.bound = std::min(max_minutes, km_bound);
+  q.is_target.assign(g.node_xy.size() / 2, 0);
+  for (const Place& d : q.dest) {
+    for (auto [x, c] : {std::pair{d.u, d.cost_u}, std::pair{d.v, d.cost_v}}) {
+      if (c < kCostInf && !q.is_target[x]) {
+        q.is_target[x] = 1;
+        ++q.n_targets;
+      }
+    }
+  }
+  q.eval_order.resize(q.dest.size());
+  std::iota(q.eval_order.begin(), q.eval_order.end(), 0u);
+  std::sort(q.eval_order.begin(), q.eval_order.end(), [&](std::uint32_t a, std::uint32_t b) {
+    return std::pair{std::min(q.dest[a].u, q.dest[a].v), a} <
+           std::pair{std::min(q.dest[b].u, q.dest[b].v), b};
+  });
+  q.rows.resize(n);
+  q.unreachable.assign(n, 0);
+  return q;
+}
+
+/// Turns one origin's node labels (`label(x)`: cost of reaching internal node x, kCostInf
+/// if not reached) into its rows. `exhausted`: the search reached everything it could.
+template <class LabelFn>
+void emit_origin(Query& q, std::int64_t i, LabelFn&& label, bool exhausted, Reach& reach,
+                 std::vector<Cost>& best) {
+  const RoadNetwork::Impl& g = q.g;
+  const Place& o = q.orig[i];
+  best.resize(q.dest.size());
+  // Evaluate destinations in node order (labels read in memory order), emit in input order.
+  for (const std::uint32_t jj : q.eval_order) {
+    const Place& d = q.dest[jj];
+    Cost b = kCostInf;
+    if (d.cost_u < kCostInf) {
+      const Cost l = label(d.u);
+      if (l < kCostInf) b = std::min(b, l + d.cost_u);
+    }
+    if (d.cost_v < kCostInf) {
+      const Cost l = label(d.v);
+      if (l < kCostInf) b = std::min(b, l + d.cost_v);
+    }
+    if (d.edge == o.edge) {  // along the shared edge, if its direction allows
+      const std::int64_t e = d.edge;
+      const double geom = g.edge_geom_m[e];
+      const double delta = d.along - o.along;
+      const bool ok = delta == 0 || (delta > 0 ? g.edge_oneway[e] != OneWay::Reverse
+                                               : g.edge_oneway[e] != OneWay::Forward);
+      if (ok) {
+        const double f = geom > 0 ? std::abs(delta) / geom : 0.0;
+        b = std::min(b, make_cost(g.to_ticks(f * g.edge_minutes[e]),
+                                  g.to_units(f * (g.edge_length_m[e] / 1000.0))));
+      }
+    }
+    best[jj] = b;
+  }
+  reach.start();
+  auto& out_rows = q.rows[i];
+  for (std::size_t jj = 0; jj < q.dest.size(); ++jj) {
+    const Cost b = best[jj];
+    if (b >= kCostInf) {
+      if (exhausted || !reach.reachable(g, o, q.dest[jj])) ++q.unreachable[i];
+      continue;
+    }
+    const double minutes = (o.snap_min + g.minutes_of(cost_ticks(b))) + q.dest[jj].snap_min;
+    const double km = (o.snap_km + g.km_of(cost_units(b))) + q.dest[jj].snap_km;
+    if (minutes <= q.max_minutes && km <= q.max_km)
+      out_rows.push_back({q.dest_ids[jj], minutes, km});
+  }
+}
+
+/// One Dijkstra search from origin o over the CSR graph (lazy deletion: stale heap entries
+/// are skipped). Returns true when it ran until the heap was empty.
+bool dijkstra(const Query& q, const Place& o, Workspace& ws) {
+  const RoadNetwork::Impl& g = q.g;
+  if (o.cost_u < kCostInf) ws.seed(o.u, o.cost_u);
+  if (o.cost_v < kCostInf) ws.seed(o.v, o.cost_v);
+  const std::uint64_t limit = q.tick_limit(o);
+  std::uint64_t stop_at = kNoTicks;  // set once every target is final
+  std::int64_t targets_left = q.n_targets;
+  const detail::Arc* arcs = g.arcs.data();
+  const std::uint64_t* arc_units = g.arc_units.data();
+  Label* label = ws.label.data();
+  std::uint64_t* units = ws.units.data();
+  while (!ws.heap.empty()) {
+    const std::uint64_t key = ws.heap.top_key();
+    if (key > limit || key > stop_at) return false;
+    const RadixHeap::Entry top = ws.heap.pop();
+    const Label lx = label[top.node];
+    if (lx.ticks != top.key) continue;  // stale
+    if (!ws.done[top.node]) {
+      ws.done[top.node] = 1;
+      // Every destination's nodes are final: finish this key's ties (zero-length arcs may
+      // still shorten km at the same time), then stop.
+      if (q.is_target[top.node] && --targets_left == 0) stop_at = key;
+    }
+    const std::uint64_t ux = units[top.node];
+    for (std::uint32_t k = lx.arc_begin; k < lx.arc_end; ++k) {
+      const detail::Arc& a = arcs[k];
+      const std::uint64_t nt = lx.ticks + a.ticks;
+      Label& lh = label[a.head];
+      if (nt < lh.ticks) {
+        if (lh.ticks == kNoTicks) ws.touched.push_back(a.head);
+        lh.ticks = nt;
+        units[a.head] = ux + arc_units[k];
+        ws.heap.push(nt, a.head);
+        // The node is popped much later; its arcs then come from cache, not memory
+        // (the frontier's arcs fit in L2). This hides the search's main cache misses.
+        __builtin_prefetch(arcs + lh.arc_begin);
+        __builtin_prefetch(arc_units + lh.arc_begin);
+      } else if (nt == lh.ticks && ux + arc_units[k] < units[a.head]) {
+        // Equally fast, shorter: the km tie rule. Arcs of positive length take >= 1 tick,
+        // so only after a zero-length arc can a node already popped improve; redo it then.
+        units[a.head] = ux + arc_units[k];
+        if (ws.done[a.head]) ws.heap.push(nt, a.head);
+      }
+    }
+  }
+  return true;
+}
+
+void run_dijkstra(Query& q, int threads) {
+  const RoadNetwork::Impl& g = q.g;
+  const std::int64_t n = static_cast<std::int64_t>(q.orig.size());
+  const int t = static_cast<int>(std::min<std::int64_t>(detail::resolve_threads(threads), n));
+  std::vector<std::unique_ptr<Workspace>> spaces(std::max(t, 1));
+  detail::parallel_dynamic(n, t, [&](std::int64_t i, int worker) {
+    const Place& o = q.orig[i];
+    if (o.edge < 0) return;
+    throw_if_cancelled("road-network table");
+    auto& ws_ptr = spaces[worker];
+    if (!ws_ptr) ws_ptr = std::make_unique<Workspace>(g);
+    Workspace& ws = *ws_ptr;
+    const bool exhausted = dijkstra(q, o, ws);
+    emit_origin(
+        q, i, [&](std::uint32_t x) { return ws.cost(x); }, exhausted, ws.reach, ws.best);
+    ws.reset();
+  });
+}
+
+/// The part of the hierarchy one pairs() call sweeps: the destinations' upward cone (every
+/// node from which a down path leads to a destination's node), in descending rank, with its
+/// incoming down arcs (tails are earlier in this order).
+struct Selection {
+  std::vector<std::uint32_t> local;  // internal node -> position, kNone if not selected
+  std::int64_t size = 0;
+  std::vector<std::int64_t> offsets;
+  std::vector<std::uint32_t> tail;
+  std::vector<Cost> cost;
+};
+
+Selection select_cone(const Query& q, const detail::Hierarchy& ch) {
+  const std::size_t n = ch.rank.size();
+  Selection s;
+  std::vector<std::uint8_t> mark(n, 0);
+  std::vector<std::uint32_t> stack;
+  for (std::size_t x = 0; x < n; ++x) {
+    if (q.is_target[x]) {
+      mark[x] = 1;
+      stack.push_back(static_cast<std::uint32_t>(x));
+    }
+  }
+  while (!stack.empty()) {
+    const std::uint32_t y = stack.back();
+    stack.pop_back();
+    for (std::int64_t k = ch.down_offsets[y]; k < ch.down_offsets[y + 1]; ++k) {
+      const std::uint32_t x = ch.down[k].node;
+      if (!mark[x]) {
+        mark[x] = 1;
+        stack.push_back(x);
+      }
+    }
+  }
+  std::vector<std::uint32_t> by_rank(n);
+  for (std::size_t x = 0; x < n; ++x) by_rank[ch.rank[x]] = static_cast<std::uint32_t>(x);
+  s.local.assign(n, kNone);
+  std::vector<std::uint32_t> nodes;
+  for (std::size_t r = n; r-- > 0;) {
+    if (mark[by_rank[r]]) {
+      s.local[by_rank[r]] = static_cast<std::uint32_t>(nodes.size());
+      nodes.push_back(by_rank[r]);
+    }
+  }
+  s.size = static_cast<std::int64_t>(nodes.size());
+  s.offsets.assign(1, 0);
+  for (const std::uint32_t y : nodes) {
+    for (std::int64_t k = ch.down_offsets[y]; k < ch.down_offsets[y + 1]; ++k) {
+      s.tail.push_back(s.local[ch.down[k].node]);
+      s.cost.push_back(ch.down[k].cost());
+    }
+    s.offsets.push_back(static_cast<std::int64_t>(s.tail.size()));
+  }
+  return s;
+}
+
+constexpr int kLanes = 16;  // origins per sweep
+
+/// Per-thread scratch of the hierarchy engine.
+struct ChSpace {
+  ChSpace(std::size_t n, std::int64_t selected)
+      : dist(n, kCostInf), d(static_cast<std::size_t>(selected) * kLanes), seeded(selected, 0) {}
+  std::vector<Cost> dist;  // upward search labels
+  std::vector<std::uint32_t> touched;
+  std::vector<std::pair<Cost, std::uint32_t>> heap;
+  std::vector<Cost> d;                // sweep labels, kLanes per selected node
+  std::vector<std::uint32_t> seeded;  // == stamp: d of this node was set by an upward search
+  std::uint32_t stamp = 0;
+  Reach reach;
+  std::vector<Cost> best;
+};
+
+/// Upward search from origin o; writes its labels at selected nodes into lane `lane` of the
+/// sweep labels. Returns true unless it stopped at the time limit.
+bool upward(const Query& q, const detail::Hierarchy& ch, const Selection& s, const Place& o,
+            int lane, ChSpace& w) {
+  auto greater = [](const std::pair<Cost, std::uint32_t>& a,
+                    const std::pair<Cost, std::uint32_t>& b) { return a > b; };
+  auto push = [&](std::uint32_t x, Cost c) {
+    if (!(c < w.dist[x])) return;
+    if (w.dist[x] == kCostInf) w.touched.push_back(x);
+    w.dist[x] = c;
+    w.heap.emplace_back(c, x);
+    std::push_heap(w.heap.begin(), w.heap.end(), greater);
+  };
+  if (o.cost_u < kCostInf) push(o.u, o.cost_u);
+  if (o.cost_v < kCostInf) push(o.v, o.cost_v);
+  const std::uint64_t limit = q.tick_limit(o);
+  bool exhausted = true;
+  while (!w.heap.empty()) {
+    std::pop_heap(w.heap.begin(), w.heap.end(), greater);
+    const auto [c, x] = w.heap.back();
+    w.heap.pop_back();
+    if (c != w.dist[x]) continue;
+    if (cost_ticks(c) > limit) {
+      exhausted = false;
+      break;
+    }
+    const std::uint32_t l = s.local[x];
+    if (l != kNone) {
+      Cost* dl = &w.d[static_cast<std::size_t>(l) * kLanes];
+      if (w.seeded[l] != w.stamp) {
+        w.seeded[l] = w.stamp;
+        std::fill(dl, dl + kLanes, kCostInf);
+      }
+      dl[lane] = c;
+    }
+    for (std::int64_t k = ch.up_offsets[x]; k < ch.up_offsets[x + 1]; ++k) {
+      push(ch.up[k].node, c + ch.up[k].cost());
+    }
+  }
+  for (auto x : w.touched) w.dist[x] = kCostInf;
+  w.touched.clear();
+  w.heap.clear();
+  return exhausted;
+}
+
+/// Down sweep over the selection for all lanes at once.
+void sweep(const Selection& s, ChSpace& w) {
+  Cost* d = w.d.data();
+  for (std::int64_t v = 0; v < s.size; ++v) {
+    Cost best[kLanes];
+    if (w.seeded[v] == w.stamp) {
+      std::copy(d + v * kLanes, d + v * kLanes + kLanes, best);
+    } else {
+      std::fill(best, best + kLanes, kCostInf);
+    }
+    for (std::int64_t a = s.offsets[v]; a < s.offsets[v + 1]; ++a) {
+      const Cost* du = d + static_cast<std::size_t>(s.tail[a]) * kLanes;
+      const Cost c = s.cost[a];
+      for (int l = 0; l < kLanes; ++l) {
+        const Cost x = du[l] + c;
+        best[l] = x < best[l] ? x : best[l];
+      }
+    }
+    std::copy(best, best + kLanes, d + v * kLanes);
+  }
+}
+
+void run_hierarchy(Query& q, const detail::Hierarchy& ch, int threads) {
+  const Selection s = select_cone(q, ch);
+  const std::int64_t n = static_cast<std::int64_t>(q.orig.size());
+  const std::int64_t batches = (n + kLanes - 1) / kLanes;
+  detail::parallel_for(batches, threads, 1, [&](std::int64_t b0, std::int64_t b1) {
+    ChSpace w(ch.rank.size(), s.size);
+    for (std::int64_t b = b0; b < b1; ++b) {
+      throw_if_cancelled("road-network table");
+      if (++w.stamp == 0) {
+        std::fill(w.seeded.begin(), w.seeded.end(), 0);
+        w.stamp = 1;
+      }
+      bool exhausted[kLanes];
+      const std::int64_t i0 = b * kLanes, i1 = std::min(n, i0 + kLanes);
+      for (std::int64_t i = i0; i < i1; ++i) {
+        const Place& o = q.orig[i];
+        exhausted[i - i0] = o.edge < 0 || upward(q, ch, s, o, static_cast<int>(i - i0), w);
+      }
+      sweep(s, w);
+      for (std::int64_t i = i0; i < i1; ++i) {
+        if (q.orig[i].edge < 0) continue;
+        const int lane = static_cast<int>(i - i0);
+        auto label = [&](std::uint32_t x) {
+          const std::uint32_t l = s.local[x];
+          return l == kNone ? kCostInf : w.d[static_cast<std::size_t>(l) * kLanes + lane];
+        };
+        emit_origin(q, i, label, exhausted[lane], w.reach, w.best);
+      }
+    }
+  });
+}
+
+TravelPairs collect(Query& q) {
+  TravelPairs out;
+  std::size_t total = 0;
+  for (const auto& r : q.rows) total += r.size();
+  out.origin.reserve(total);
+  out.destination.reserve(total);
+  out.minutes.reserve(total);
+  out.km.reserve(total);
+  for (std::size_t i = 0; i < q.rows.size(); ++i) {
+    for (const Row& r : q.rows[i]) {
+      out.origin.push_back(static_cast<std::int64_t>(i));
+      out.destination.push_back(r.destination);
+      out.minutes.push_back(r.minutes);
+      out.km.push_back(r.km);
+    }
+    std::vector<Row>().swap(q.rows[i]);
+    out.unreachable_pairs += q.unreachable[i];
+  }
+  return out;
+}
 
 }  // namespace
 
@@ -197,201 +618,20 @@ TravelPairs RoadNetwork::pairs(std::span<const double> origins_xy,
   detail::check_xy(destinations_xy, "destination");
   detail::check_limit(max_minutes, "max_minutes");
   detail::check_limit(max_km, "max_km");
-  const Impl& g = *impl_;
-  const std::int64_t n = static_cast<std::int64_t>(origins_xy.size() / 2);
-  const std::int64_t m = static_cast<std::int64_t>(destinations_xy.size() / 2);
-  TravelPairs out;
-
-  const std::vector<SnapResult> so = snap(origins_xy, threads);
-  const std::vector<SnapResult> sd = snap(destinations_xy, threads);
-  std::vector<Place> orig(n), dest;
-  std::vector<std::int64_t> dest_ids;  // snapped destinations, ascending
-  for (std::int64_t i = 0; i < n; ++i) {
-    if (so[i].edge < 0) out.unsnapped_origins.push_back(i);
-    orig[i] = make_place(g, so[i], true);
-  }
-  for (std::int64_t j = 0; j < m; ++j) {
-    if (sd[j].edge < 0) {
-      out.unsnapped_destinations.push_back(j);
+  TravelPairs head;
+  Query q = make_query(*impl_, snap(origins_xy, threads), snap(destinations_xy, threads),
+                       max_minutes, max_km, head);
+  const std::int64_t n = static_cast<std::int64_t>(q.orig.size());
+  if (!q.dest.empty() && static_cast<std::int64_t>(head.unsnapped_origins.size()) < n) {
+    if (ch_) {
+      run_hierarchy(q, *ch_, threads);
     } else {
-      dest_ids.push_back(j);
-      dest.push_back(make_place(g, sd[j], false));
+      run_dijkstra(q, threads);
     }
   }
-  if (dest.empty() || static_cast<std::int64_t>(out.unsnapped_origins.size()) == n) return out;
-
-  // A search may stop once it passes this many minutes: beyond it every pair exceeds
-  // max_minutes, or (every path being at least minutes * slowest speed long) max_km.
-  const double km_bound = max_km * 60.0 / g.min_speed_kmh * (1 + 1e-9) + 1e-12;
-  const double bound = std::min(max_minutes, km_bound);
-
-  // Nodes the destinations are reached from: a search may stop once it has settled all.
-  std::vector<std::uint8_t> is_target(g.node_xy.size() / 2, 0);
-  std::int64_t n_targets = 0;
-  for (const Place& d : dest) {
-    for (auto [x, c] : {std::pair{d.u, d.min_u}, std::pair{d.v, d.min_v}}) {
-      if (c < kInf && !is_target[x]) {
-        is_target[x] = 1;
-        ++n_targets;
-      }
-    }
-  }
-  std::vector<std::uint32_t> eval_order(dest.size());
-  std::iota(eval_order.begin(), eval_order.end(), 0u);
-  std::sort(eval_order.begin(), eval_order.end(), [&](std::uint32_t a, std::uint32_t b) {
-    return std::pair{std::min(dest[a].u, dest[a].v), a} <
-           std::pair{std::min(dest[b].u, dest[b].v), b};
-  });
-  std::vector<std::vector<Row>> rows(n);
-  std::vector<std::int64_t> unreachable(n, 0);
-  const int t = static_cast<int>(std::min<std::int64_t>(detail::resolve_threads(threads), n));
-  std::vector<std::unique_ptr<Workspace>> spaces(std::max(t, 1));
-
-  detail::parallel_dynamic(n, t, [&](std::int64_t i, int worker) {
-    const Place& o = orig[i];
-    if (o.edge < 0) return;
-    auto& ws_ptr = spaces[worker];
-    if (!ws_ptr) ws_ptr = std::make_unique<Workspace>(g);
-    Workspace& ws = *ws_ptr;
-    if (o.min_u < kInf) ws.relax_seed(o.u, o.snap_min + o.min_u, o.snap_km + o.km_u);
-    if (o.min_v < kInf) ws.relax_seed(o.v, o.snap_min + o.min_v, o.snap_km + o.km_v);
-
-    // Dijkstra over the CSR graph (lazy deletion: stale heap entries are skipped).
-    bool exhausted = true;
-    std::int64_t targets_left = n_targets;
-    const detail::Arc* arcs = g.arcs.data();
-    const double* arc_km = g.arc_km.data();
-    Label* label = ws.label.data();
-    double* km = ws.km.data();
-    while (!ws.heap.empty()) {
-      if (ws.heap.top_key() > bound) {
-        exhausted = false;
-        break;
-      }
-      const RadixHeap::Entry top = ws.heap.pop();
-      const Label lx = label[top.node];
-      const double kx = km[top.node];
-      if (std::bit_cast<std::uint64_t>(lx.minutes) != top.key) continue;  // stale
-      if (is_target[top.node] && --targets_left == 0) {
-        exhausted = false;
-        break;  // every destination's nodes are final
-      }
-      for (std::uint32_t k = lx.arc_begin; k < lx.arc_end; ++k) {
-        const detail::Arc& a = arcs[k];
-        const double nd = lx.minutes + a.minutes;
-        Label& lh = label[a.head];
-        if (nd < lh.minutes) {
-          if (lh.minutes == kInf) ws.touched.push_back(a.head);
-          lh.minutes = nd;
-          km[a.head] = kx + arc_km[k];
-          ws.heap.push(nd, a.head);
-          // The node is popped much later; its arcs then come from cache, not memory
-          // (the frontier's arcs fit in L2). This hides the search's main cache misses.
-          __builtin_prefetch(arcs + lh.arc_begin);
-          __builtin_prefetch(arc_km + lh.arc_begin);
-        }
-      }
-    }
-
-    // Which strongly connected components the origin reaches (only needed to tell
-    // "unreachable" from "beyond the limits" when the search stopped early).
-    bool reach_done = false;
-    auto reachable = [&](const Place& d) {
-      if (!reach_done) {
-        reach_done = true;
-        if (++ws.stamp == 0) {
-          std::fill(ws.scc_mark.begin(), ws.scc_mark.end(), 0);
-          ws.stamp = 1;
-        }
-        ws.dag_stack.clear();
-        auto seed = [&](std::uint32_t node) {
-          const std::uint32_t c = g.scc[node];
-          if (ws.scc_mark[c] != ws.stamp) {
-            ws.scc_mark[c] = ws.stamp;
-            ws.dag_stack.push_back(c);
-          }
-        };
-        if (o.min_u < kInf) seed(o.u);
-        if (o.min_v < kInf) seed(o.v);
-        while (!ws.dag_stack.empty()) {
-          const std::uint32_t c = ws.dag_stack.back();
-          ws.dag_stack.pop_back();
-          for (std::int64_t k = g.dag_offsets[c]; k < g.dag_offsets[c + 1]; ++k) {
-            const std::uint32_t h = g.dag_head[k];
-            if (ws.scc_mark[h] != ws.stamp) {
-              ws.scc_mark[h] = ws.stamp;
-              ws.dag_stack.push_back(h);
-            }
-          }
-        }
-      }
-      return (d.min_u < kInf && ws.scc_mark[g.scc[d.u]] == ws.stamp) ||
-             (d.min_v < kInf && ws.scc_mark[g.scc[d.v]] == ws.stamp);
-    };
-
-    // Evaluate destinations in node order (labels read in memory order), emit in input order.
-    ws.best_min.resize(dest.size());
-    ws.best_km.resize(dest.size());
-    for (const std::uint32_t jj : eval_order) {
-      const Place& d = dest[jj];
-      double best = kInf, best_km = kInf;
-      if (d.min_u < kInf && label[d.u].minutes < kInf) {
-        best = (label[d.u].minutes + d.min_u) + d.snap_min;
-        best_km = (km[d.u] + d.km_u) + d.snap_km;
-      }
-      if (d.min_v < kInf && label[d.v].minutes < kInf) {
-        const double c = (label[d.v].minutes + d.min_v) + d.snap_min;
-        if (c < best) {
-          best = c;
-          best_km = (km[d.v] + d.km_v) + d.snap_km;
-        }
-      }
-      if (d.edge == o.edge) {  // along the shared edge, if its direction allows
-        const std::int64_t e = d.edge;
-        const double geom = g.edge_geom_m[e];
-        const double delta = d.along - o.along;
-        const bool ok = delta == 0 || (delta > 0 ? g.edge_oneway[e] != OneWay::Reverse
-                                                 : g.edge_oneway[e] != OneWay::Forward);
-        if (ok) {
-          const double f = geom > 0 ? std::abs(delta) / geom : 0.0;
-          const double c = (o.snap_min + f * g.edge_minutes[e]) + d.snap_min;
-          if (c < best) {
-            best = c;
-            best_km = (o.snap_km + f * (g.edge_length_m[e] / 1000.0)) + d.snap_km;
-          }
-        }
-      }
-      ws.best_min[jj] = best;
-      ws.best_km[jj] = best_km;
-    }
-    auto& out_rows = rows[i];
-    for (std::size_t jj = 0; jj < dest.size(); ++jj) {
-      const double best = ws.best_min[jj], best_km = ws.best_km[jj];
-      if (best == kInf) {
-        if (exhausted || !reachable(dest[jj])) ++unreachable[i];
-      } else if (best <= max_minutes && best_km <= max_km) {
-        out_rows.push_back({dest_ids[jj], best, best_km});
-      }
-    }
-    ws.reset();
-  });
-
-  std::size_t total = 0;
-  for (const auto& r : rows) total += r.size();
-  out.origin.reserve(total);
-  out.destination.reserve(total);
-  out.minutes.reserve(total);
-  out.km.reserve(total);
-  for (std::int64_t i = 0; i < n; ++i) {
-    for (const Row& r : rows[i]) {
-      out.origin.push_back(i);
-      out.destination.push_back(r.destination);
-      out.minutes.push_back(r.minutes);
-      out.km.push_back(r.km);
-    }
-    std::vector<Row>().swap(rows[i]);
-    out.unreachable_pairs += unreachable[i];
-  }
+  TravelPairs out = collect(q);
+  out.unsnapped_origins = std::move(head.unsnapped_origins);
+  out.unsnapped_destinations = std::move(head.unsnapped_destinations);
   return out;
 }
 

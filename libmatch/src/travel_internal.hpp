@@ -17,6 +17,7 @@
 #include "parallel.hpp"
 
 namespace libmatch::detail {
+struct Hierarchy;
 
 inline std::int64_t floor_to_i64(double v) {
   constexpr double lim = 4.0e18;
@@ -53,10 +54,49 @@ class SegmentGrid {
 /// holds a typical node's four arcs). Its length sits in a parallel array, read only when
 /// the arc improves a label.
 struct Arc {
-  double minutes;
+  std::uint64_t ticks;  ///< travel time in ticks (RoadNetwork::Impl::tick_exp)
   std::uint32_t head;
   std::uint32_t pad = 0;
 };
+
+/// A path's cost as one number: ticks in the high 64 bits, km units in the low ones, so that
+/// adding costs adds both parts and comparing them is "faster, then shorter" (both parts stay
+/// below 2^53, no carry between them). Integer: sums do not depend on their order.
+__extension__ typedef unsigned __int128 Cost;
+constexpr Cost kCostInf = Cost{1} << 126;  ///< unreachable; kCostInf + any arc >= kCostInf
+inline Cost make_cost(std::uint64_t ticks, std::uint64_t units) {
+  return (Cost{ticks} << 64) | units;
+}
+inline std::uint64_t cost_ticks(Cost c) { return static_cast<std::uint64_t>(c >> 64); }
+inline std::uint64_t cost_units(Cost c) { return static_cast<std::uint64_t>(c); }
+
+/// An arc of the contraction hierarchy (an original arc or a shortcut): the other end and
+/// the cost. 24 bytes.
+struct ChArc {
+  std::uint64_t ticks, units;
+  std::uint32_t node;
+  std::uint32_t pad = 0;
+  Cost cost() const { return make_cost(ticks, units); }
+};
+
+/// A contraction hierarchy over the internal node ids of a RoadNetwork (road_network_ch.cpp).
+/// rank: contraction order (0 first). up: per node x, arcs x -> y with rank[y] > rank[x];
+/// down: per node y, arcs x -> y with rank[x] > rank[y] (`node` = x). Every shortest path
+/// (lexicographic on ticks, then km units) is an up part followed by a down part.
+struct Hierarchy {
+  std::vector<std::uint32_t> rank;
+  std::vector<std::int64_t> up_offsets, down_offsets;  // node_count + 1 each
+  std::vector<ChArc> up, down;
+  std::int64_t shortcuts = 0;
+  double seconds = 0;                ///< preparation wall time
+  std::uint64_t graph_checksum = 0;  ///< of the arcs it was built on (stale check)
+};
+
+/// Checksum of a network's search graph (CSR, ticks and units): a saved hierarchy belongs
+/// to a graph only when this matches.
+std::uint64_t graph_checksum(const RoadNetwork::Impl& g);
+/// Builds the hierarchy of g's search graph; deterministic whatever `threads`.
+std::shared_ptr<const Hierarchy> build_hierarchy(const RoadNetwork::Impl& g, int threads);
 
 /// One polyline with its speed, before noding (working CRS).
 struct LineInput {
@@ -92,6 +132,7 @@ struct RoadNetwork::Impl {
   RoadNetworkOptions options;
   std::string source;  ///< for describe()
   std::int64_t skipped = 0;
+  std::int64_t turn_restrictions = 0;  ///< OSM restriction relations seen (not applied)
 
   std::vector<double> node_xy;
   std::vector<std::int64_t> edge_from, edge_to;
@@ -113,8 +154,24 @@ struct RoadNetwork::Impl {
 
   std::vector<std::int64_t> offsets;  ///< CSR (internal ids), node_count + 1
   std::vector<detail::Arc> arcs;
-  std::vector<double> arc_km;  ///< parallel to arcs
-  double min_speed_kmh = 0;    ///< slowest edge or snap speed (for the km bound)
+  std::vector<std::uint64_t> arc_units;  ///< km units, parallel to arcs
+  /// Exact integer times and lengths: 1 tick = 2^-tick_exp minutes, 1 unit = 2^-unit_exp km,
+  /// chosen per network so that the sum over all arcs stays below 2^52 (so every path's
+  /// ticks and units convert to double exactly). Each arc and edge part is rounded once.
+  int tick_exp = 40, unit_exp = 40;
+  std::uint64_t to_ticks(double minutes) const {
+    return static_cast<std::uint64_t>(std::llround(std::ldexp(minutes, tick_exp)));
+  }
+  std::uint64_t to_units(double km) const {
+    return static_cast<std::uint64_t>(std::llround(std::ldexp(km, unit_exp)));
+  }
+  double minutes_of(std::uint64_t ticks) const {
+    return std::ldexp(static_cast<double>(ticks), -tick_exp);
+  }
+  double km_of(std::uint64_t units) const {
+    return std::ldexp(static_cast<double>(units), -unit_exp);
+  }
+  double min_speed_kmh = 0;  ///< slowest edge or snap speed (for the km bound)
 
   std::int64_t n_weak = 0;  ///< weakly connected components
   // Strongly connected components and their condensation (a DAG), for exact reachability.
@@ -126,6 +183,14 @@ struct RoadNetwork::Impl {
   /// Builds segments, grid, CSR and components from the filled node/edge arrays plus each
   /// edge's polyline (CSR `poly_offsets` into `poly_xy`, first/last = the end nodes).
   void finish(const std::vector<std::int64_t>& poly_offsets, const std::vector<double>& poly_xy);
+  // Phases of finish().
+  void build_segments(const std::vector<std::int64_t>& poly_offsets,
+                      const std::vector<double>& poly_xy);
+  void choose_units();
+  void build_internal_order();
+  void build_arcs();
+  void build_components();
+  void build_scc();
 
   static std::shared_ptr<const Impl> build_from_lines(detail::LineInput lines,
                                                       const RoadNetworkOptions& options,

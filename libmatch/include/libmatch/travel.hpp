@@ -19,6 +19,10 @@
 
 namespace libmatch {
 
+namespace detail {
+struct Hierarchy;
+}
+
 /// Sparse many-to-many result: only (origin, destination) pairs within the limits.
 /// Sorted by origin, then destination. Unreachable pairs are absent.
 struct TravelPairs {
@@ -129,22 +133,35 @@ struct SnapResult {
 
 /// A road graph with travel times: nodes, road edges (polylines between nodes, each with a
 /// speed and a one-way flag) and a compact CSR graph of directed arcs (parallel arcs reduced
-/// to the fastest). Arc minutes = length_m / 1000 / speed_kmh * 60.
+/// to the fastest, then shortest). Arc minutes = length_m / 1000 / speed_kmh * 60.
+///
+/// Exact integer arithmetic: every arc's minutes and km are rounded once to integer ticks
+/// (2^-k minutes, k chosen per network so that all arcs together stay below 2^52 ticks; for
+/// a national network ~1e-9 minutes) and km units (likewise), and paths add integers, so a
+/// path's cost does not depend on the order of the additions. arc_minutes() / arc_km()
+/// return the rounded values (a double sum of them is exact).
 ///
 /// Travel from point P to point Q: P and Q are snapped to their nearest edge (ties: lowest
 /// edge index); minutes = P's snap leg at snap_speed_kmh + the part of P's edge to a node +
 /// the network time + the part of Q's edge from a node + Q's snap leg; km likewise (snap legs
 /// as straight metres). A point exactly on a node may leave/enter it in every direction; a
-/// point on a one-way edge only in that edge's direction. km is the length of the fastest
-/// path (the first one found among equally fast paths, deterministic).
+/// point on a one-way edge only in that edge's direction. The path chosen is the fastest in
+/// ticks and, among equally fast paths, the shortest in km units (a unique pair of values,
+/// so km is well defined and the same whatever the search method).
 ///
-/// pairs(): one shortest-path search per origin (Dijkstra over the CSR graph with a radix
-/// heap, seeded at both ends of the origin's edge), origins spread over threads; a search
-/// stops once it passes max_minutes (or the time beyond which every path is longer than
-/// max_km at the network's slowest speed), or once every destination's edge ends are final.
+/// pairs() without prepare(): one shortest-path search per origin (Dijkstra over the CSR
+/// graph with a radix heap, seeded at both ends of the origin's edge), origins spread over
+/// threads; a search stops once it passes max_minutes (or the time beyond which every path is
+/// longer than max_km at the network's slowest speed), or once every destination's edge ends
+/// are final. Cost: about one full Dijkstra per origin when unlimited; memory per thread ~24
+/// bytes/node.
+///
+/// pairs() after prepare() (a contraction hierarchy): the nodes the destinations are reached
+/// from (their upward cone in the hierarchy) are selected once per call; then per batch of 16
+/// origins an upward search from each origin and one linear sweep over the selection in rank
+/// order (RPHAST). Minutes and km are exactly those of the Dijkstra path, pair by pair.
 /// Unreachable pairs are absent and counted exactly in TravelPairs::unreachable_pairs
 /// (directed reachability, from the strongly connected components).
-/// Cost: about one full Dijkstra per origin when unlimited; memory per thread ~24 bytes/node.
 class RoadNetwork final : public TravelModel {
  public:
   /// Reads a GDAL line layer (LineString / MultiLineString; curves are linearised).
@@ -205,11 +222,45 @@ class RoadNetwork final : public TravelModel {
   std::vector<double> arc_minutes() const;
   std::vector<double> arc_km() const;
 
+  /// Builds the contraction hierarchy used by pairs() from now on: nodes contracted in order
+  /// of edge difference (shortcuts added minus arcs removed, plus contracted neighbours; lazy
+  /// updates, ties by node), witness searches bounded to 100 settled nodes (a missed witness
+  /// only adds a redundant shortcut). Same graph -> same hierarchy whatever `threads` (only the
+  /// initial priorities are computed in parallel). Honours cancellation. Not to be called
+  /// while another thread uses this object. Cost: seconds for ~1 M arcs, memory ~24 bytes per
+  /// hierarchy arc.
+  void prepare(int threads = 0);
+  bool is_prepared() const { return ch_ != nullptr; }
+  struct HierarchyInfo {
+    bool prepared = false;
+    std::int64_t up_arcs = 0, down_arcs = 0;  ///< hierarchy arcs (original + shortcuts)
+    std::int64_t shortcuts = 0;
+    std::int64_t bytes = 0;      ///< memory of the hierarchy arrays
+    double seconds = 0;          ///< preparation wall time (as measured when it was built)
+    std::uint64_t checksum = 0;  ///< of the node order and arcs (equal = same hierarchy)
+  };
+  HierarchyInfo hierarchy_info() const;
+
+  /// Writes the network (nodes, edges, geometry, options) and its hierarchy, if prepared, to
+  /// a binary file: magic "LMROADNET", format version, payload, 64-bit checksum. Throws
+  /// FileError naming the path when it cannot be written.
+  void save(const std::string& path) const;
+  /// Reads a file written by save(). Throws FileMissing, or FileError naming the path when
+  /// it is not such a file (foreign), was written in another format version or with other
+  /// graph rules (stale), or is truncated or corrupt (checksum).
+  static RoadNetwork load(const std::string& path);
+
+  /// OpenStreetMap `restriction` relations (turn restrictions) found in the source by
+  /// from_file: they are not applied (the graph has no turn costs), only counted here.
+  std::int64_t ignored_turn_restrictions() const;
+
   struct Impl;
 
  private:
-  explicit RoadNetwork(std::shared_ptr<const Impl> impl);
+  explicit RoadNetwork(std::shared_ptr<const Impl> impl,
+                       std::shared_ptr<const detail::Hierarchy> ch = nullptr);
   std::shared_ptr<const Impl> impl_;
+  std::shared_ptr<const detail::Hierarchy> ch_;
 };
 
 }  // namespace libmatch

@@ -1,0 +1,279 @@
+// RoadNetwork::prepare(): a contraction hierarchy over the search graph. Nodes are contracted
+// one at a time in order of priority (edge difference + contracted neighbours, lazily
+// updated); contracting v adds a shortcut u -> w for each pair of neighbours whose best path
+// runs through v (no witness path of cost <= found by a bounded search). Costs are exact
+// integers (ticks, then km units), so the hierarchy answers the same lexicographic shortest
+// paths as Dijkstra does.
+#include <algorithm>
+#include <chrono>
+#include <queue>
+
+#include "libmatch/cancel.hpp"
+#include "libmatch/error.hpp"
+#include "travel_internal.hpp"
+
+namespace libmatch {
+
+namespace detail {
+
+namespace {
+
+constexpr int kWitnessSettle = 100;  // settled nodes per witness search
+
+struct Nb {
+  Cost cost;
+  std::uint32_t node;
+};
+
+/// The remaining (not yet contracted) graph: per node its arcs out and in.
+struct DynGraph {
+  std::vector<std::vector<Nb>> out, in;
+
+  void add_or_lower(std::uint32_t u, std::uint32_t w, Cost c) {
+    for (Nb& a : out[u]) {
+      if (a.node == w) {
+        if (c < a.cost) {
+          a.cost = c;
+          for (Nb& b : in[w]) {
+            if (b.node == u) b.cost = c;
+          }
+        }
+        return;
+      }
+    }
+    out[u].push_back({c, w});
+    in[w].push_back({c, u});
+  }
+  static void erase(std::vector<Nb>& list, std::uint32_t node) {
+    list.erase(
+        std::remove_if(list.begin(), list.end(), [&](const Nb& a) { return a.node == node; }),
+        list.end());
+  }
+};
+
+struct Shortcut {
+  std::uint32_t from, to;
+  Cost cost;
+};
+
+/// Bounded Dijkstra in the remaining graph, one per in-neighbour of the node simulated.
+struct Witness {
+  explicit Witness(std::size_t n) : dist(n, kCostInf), target(n, 0) {}
+  std::vector<Cost> dist;
+  std::vector<std::uint8_t> target;  // out-neighbours of the node simulated
+  int n_targets = 0;
+  std::vector<std::uint32_t> touched;
+  std::vector<std::pair<Cost, std::uint32_t>> heap;
+
+  void run(const DynGraph& g, std::uint32_t source, std::uint32_t avoid, Cost bound) {
+    clear();
+    auto greater = [](const auto& a, const auto& b) { return a > b; };
+    dist[source] = 0;
+    touched.push_back(source);
+    heap.emplace_back(Cost{0}, source);
+    int settled = 0, targets_left = n_targets;
+    while (!heap.empty() && settled < kWitnessSettle) {
+      std::pop_heap(heap.begin(), heap.end(), greater);
+      const auto [c, x] = heap.back();
+      heap.pop_back();
+      if (c != dist[x]) continue;
+      if (c > bound) break;
+      ++settled;
+      if (target[x] && --targets_left == 0) break;  // every target's distance is final
+      for (const Nb& a : g.out[x]) {
+        if (a.node == avoid) continue;
+        const Cost nc = c + a.cost;
+        if (nc < dist[a.node]) {
+          if (dist[a.node] == kCostInf) touched.push_back(a.node);
+          dist[a.node] = nc;
+          heap.emplace_back(nc, a.node);
+          std::push_heap(heap.begin(), heap.end(), greater);
+        }
+      }
+    }
+  }
+  void clear() {
+    for (auto x : touched) dist[x] = kCostInf;
+    touched.clear();
+    heap.clear();
+  }
+};
+
+/// Shortcuts that contracting v would add (in the order in-neighbour, out-neighbour).
+void simulate(const DynGraph& g, std::uint32_t v, Witness& w, std::vector<Shortcut>& out) {
+  out.clear();
+  if (g.out[v].empty()) return;
+  Cost max_out = 0;
+  for (const Nb& b : g.out[v]) {
+    max_out = std::max(max_out, b.cost);
+    w.target[b.node] = 1;
+  }
+  w.n_targets = static_cast<int>(g.out[v].size());
+  for (const Nb& a : g.in[v]) {
+    w.run(g, a.node, v, a.cost + max_out);
+    for (const Nb& b : g.out[v]) {
+      if (b.node == a.node) continue;
+      const Cost via = a.cost + b.cost;
+      if (w.dist[b.node] > via) out.push_back({a.node, b.node, via});
+    }
+  }
+  for (const Nb& b : g.out[v]) w.target[b.node] = 0;
+  w.clear();
+}
+
+std::int64_t priority(const DynGraph& g, std::uint32_t v, std::int64_t contracted_nbs,
+                      std::size_t shortcuts, std::int64_t depth) {
+  const std::int64_t removed = static_cast<std::int64_t>(g.in[v].size() + g.out[v].size());
+  return 2 * (static_cast<std::int64_t>(shortcuts) - removed) + contracted_nbs + 2 * depth;
+}
+
+DynGraph dyn_graph(const RoadNetwork::Impl& g) {
+  const std::size_t n = g.node_xy.size() / 2;
+  DynGraph d;
+  d.out.resize(n);
+  d.in.resize(n);
+  for (std::size_t x = 0; x < n; ++x) {
+    for (std::int64_t k = g.offsets[x]; k < g.offsets[x + 1]; ++k) {
+      const Cost c = make_cost(g.arcs[k].ticks, g.arc_units[k]);
+      d.out[x].push_back({c, g.arcs[k].head});
+      d.in[g.arcs[k].head].push_back({c, static_cast<std::uint32_t>(x)});
+    }
+  }
+  return d;
+}
+
+/// CSR of per-node arc lists (sorted by node, for a canonical layout).
+void to_csr(std::vector<std::vector<ChArc>>& lists, std::vector<std::int64_t>& offsets,
+            std::vector<ChArc>& arcs) {
+  offsets.assign(1, 0);
+  arcs.clear();
+  for (auto& l : lists) {
+    std::sort(l.begin(), l.end(), [](const ChArc& a, const ChArc& b) { return a.node < b.node; });
+    arcs.insert(arcs.end(), l.begin(), l.end());
+    offsets.push_back(static_cast<std::int64_t>(arcs.size()));
+    std::vector<ChArc>().swap(l);
+  }
+}
+
+ChArc ch_arc(const Nb& a) { return {cost_ticks(a.cost), cost_units(a.cost), a.node}; }
+
+}  // namespace
+
+std::uint64_t graph_checksum(const RoadNetwork::Impl& g) {
+  std::uint64_t h = 0x243F6A8885A308D3ULL;
+  auto mix = [&](std::uint64_t v) {
+    h ^= v + 0x9E3779B97F4A7C15ULL + (h << 6) + (h >> 2);
+    h *= 0xBF58476D1CE4E5B9ULL;
+  };
+  mix(static_cast<std::uint64_t>(g.tick_exp));
+  mix(static_cast<std::uint64_t>(g.unit_exp));
+  for (auto o : g.offsets) mix(static_cast<std::uint64_t>(o));
+  for (std::size_t k = 0; k < g.arcs.size(); ++k) {
+    mix(g.arcs[k].ticks);
+    mix(g.arcs[k].head);
+    mix(g.arc_units[k]);
+  }
+  return h;
+}
+
+std::shared_ptr<const Hierarchy> build_hierarchy(const RoadNetwork::Impl& g, int threads) {
+  const auto t0 = std::chrono::steady_clock::now();
+  const std::uint32_t n = static_cast<std::uint32_t>(g.node_xy.size() / 2);
+  DynGraph d = dyn_graph(g);
+  std::vector<std::int64_t> contracted_nbs(n, 0);
+  std::vector<std::int64_t> depth(n, 0);  // 1 + deepest contracted neighbour
+  std::vector<std::uint8_t> contracted(n, 0);
+
+  // Initial priorities: independent per node, so computed in parallel.
+  std::vector<std::int64_t> prio(n);
+  parallel_for(n, threads, 4096, [&](std::int64_t b, std::int64_t e) {
+    Witness w(n);
+    std::vector<Shortcut> sc;
+    for (std::int64_t v = b; v < e; ++v) {
+      if ((v & 1023) == 0) throw_if_cancelled("road-network preparation");
+      simulate(d, static_cast<std::uint32_t>(v), w, sc);
+      prio[v] = priority(d, static_cast<std::uint32_t>(v), 0, sc.size(), 0);
+    }
+  });
+  using Item = std::pair<std::int64_t, std::uint32_t>;
+  std::priority_queue<Item, std::vector<Item>, std::greater<Item>> queue;
+  for (std::uint32_t v = 0; v < n; ++v) queue.emplace(prio[v], v);
+
+  auto h = std::make_shared<Hierarchy>();
+  h->rank.assign(n, 0);
+  std::vector<std::vector<ChArc>> up(n), down(n);
+  Witness w(n);
+  std::vector<Shortcut> sc;
+  std::uint32_t next_rank = 0;
+  while (!queue.empty()) {
+    const auto [p, v] = queue.top();
+    queue.pop();
+    if (contracted[v]) continue;
+    if ((next_rank & 1023) == 0) throw_if_cancelled("road-network preparation");
+    // Lazy update: contract v only if its current priority is still the smallest.
+    simulate(d, v, w, sc);
+    const std::int64_t now = priority(d, v, contracted_nbs[v], sc.size(), depth[v]);
+    if (!queue.empty() && Item{now, v} > queue.top()) {
+      queue.emplace(now, v);
+      continue;
+    }
+    for (const Shortcut& s : sc) d.add_or_lower(s.from, s.to, s.cost);
+    h->shortcuts += static_cast<std::int64_t>(sc.size());
+    contracted[v] = 1;
+    h->rank[v] = next_rank++;
+    for (const Nb& a : d.out[v]) {
+      up[v].push_back(ch_arc(a));
+      DynGraph::erase(d.in[a.node], v);
+      ++contracted_nbs[a.node];
+      depth[a.node] = std::max(depth[a.node], depth[v] + 1);
+    }
+    for (const Nb& a : d.in[v]) {
+      down[v].push_back(ch_arc(a));
+      DynGraph::erase(d.out[a.node], v);
+      ++contracted_nbs[a.node];
+      depth[a.node] = std::max(depth[a.node], depth[v] + 1);
+    }
+    std::vector<Nb>().swap(d.out[v]);
+    std::vector<Nb>().swap(d.in[v]);
+  }
+  to_csr(up, h->up_offsets, h->up);
+  to_csr(down, h->down_offsets, h->down);
+  h->graph_checksum = graph_checksum(g);
+  h->seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+  return h;
+}
+
+}  // namespace detail
+
+void RoadNetwork::prepare(int threads) { ch_ = detail::build_hierarchy(*impl_, threads); }
+
+RoadNetwork::HierarchyInfo RoadNetwork::hierarchy_info() const {
+  HierarchyInfo info;
+  if (!ch_) return info;
+  info.prepared = true;
+  info.up_arcs = static_cast<std::int64_t>(ch_->up.size());
+  info.down_arcs = static_cast<std::int64_t>(ch_->down.size());
+  info.shortcuts = ch_->shortcuts;
+  info.bytes = static_cast<std::int64_t>(
+      (ch_->up.size() + ch_->down.size()) * sizeof(detail::ChArc) +
+      (ch_->up_offsets.size() + ch_->down_offsets.size()) * sizeof(std::int64_t) +
+      ch_->rank.size() * sizeof(std::uint32_t));
+  info.seconds = ch_->seconds;
+  std::uint64_t h = 0x9E3779B97F4A7C15ULL;
+  auto mix = [&](std::uint64_t v) {
+    h ^= v + 0x9E3779B97F4A7C15ULL + (h << 6) + (h >> 2);
+    h *= 0xBF58476D1CE4E5B9ULL;
+  };
+  for (auto r : ch_->rank) mix(r);
+  for (const auto* arcs : {&ch_->up, &ch_->down}) {
+    for (const auto& a : *arcs) {
+      mix(a.node);
+      mix(a.ticks);
+      mix(a.units);
+    }
+  }
+  info.checksum = h;
+  return info;
+}
+
+}  // namespace libmatch

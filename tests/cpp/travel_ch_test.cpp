@@ -1,0 +1,194 @@
+// Contraction hierarchy tables (RoadNetwork::prepare) against the Dijkstra tables pair by
+// pair (exact minutes and km), determinism over thread counts, and save/load with its errors.
+#include <gtest/gtest.h>
+#include <unistd.h>
+
+#include <filesystem>
+#include <fstream>
+#include <random>
+#include <string>
+#include <vector>
+
+#include "libmatch/error.hpp"
+#include "libmatch/travel.hpp"
+
+namespace fs = std::filesystem;
+using namespace libmatch;
+
+namespace {
+
+constexpr double kInf = std::numeric_limits<double>::infinity();
+
+/// A random planar-ish graph: nodes on a jittered grid, random edges between near nodes,
+/// random speeds and one-ways, some zero-length edges (duplicate nodes) and parallel edges.
+RoadNetwork random_network(std::uint32_t seed, int side) {
+  std::mt19937_64 rng(seed);
+  std::uniform_real_distribution<double> u01(0, 1);
+  std::vector<double> xy;
+  for (int y = 0; y < side; ++y) {
+    for (int x = 0; x < side; ++x) {
+      xy.push_back(x * 100.0 + 30 * u01(rng));
+      xy.push_back(y * 100.0 + 30 * u01(rng));
+    }
+  }
+  const std::int64_t n = side * side;
+  // Two nodes at the very same place (a zero-length edge joins them).
+  xy.push_back(xy[0]);
+  xy.push_back(xy[1]);
+  std::vector<std::int64_t> from, to;
+  std::vector<double> speed;
+  std::vector<OneWay> ow;
+  const double speeds[] = {30, 50, 50, 80, 100};
+  auto add = [&](std::int64_t a, std::int64_t b) {
+    from.push_back(a);
+    to.push_back(b);
+    speed.push_back(speeds[rng() % 5]);
+    const double r = u01(rng);
+    ow.push_back(r < 0.1 ? OneWay::Forward : (r < 0.2 ? OneWay::Reverse : OneWay::Both));
+  };
+  for (std::int64_t i = 0; i < n; ++i) {
+    const int x = static_cast<int>(i % side), y = static_cast<int>(i / side);
+    if (x + 1 < side && u01(rng) > 0.1) add(i, i + 1);
+    if (y + 1 < side && u01(rng) > 0.1) add(i, i + side);
+    if (x + 1 < side && y + 1 < side && u01(rng) < 0.15) add(i, i + side + 1);
+    if (u01(rng) < 0.02) add(i, static_cast<std::int64_t>(rng() % n));  // long links
+  }
+  add(0, n);  // the zero-length edge
+  add(0, 1);  // a parallel edge
+  return RoadNetwork::from_edges(xy, from, to, speed, {}, ow);
+}
+
+std::vector<double> random_points(std::uint32_t seed, int count, double extent) {
+  std::mt19937_64 rng(seed);
+  std::uniform_real_distribution<double> u(-50, extent + 50);
+  std::vector<double> p;
+  for (int i = 0; i < 2 * count; ++i) p.push_back(u(rng));
+  return p;
+}
+
+void expect_same(const TravelPairs& a, const TravelPairs& b) {
+  ASSERT_EQ(a.origin.size(), b.origin.size());
+  EXPECT_EQ(a.origin, b.origin);
+  EXPECT_EQ(a.destination, b.destination);
+  EXPECT_EQ(a.minutes, b.minutes);  // exactly, not within a tolerance
+  EXPECT_EQ(a.km, b.km);
+  EXPECT_EQ(a.unreachable_pairs, b.unreachable_pairs);
+  EXPECT_EQ(a.unsnapped_origins, b.unsnapped_origins);
+  EXPECT_EQ(a.unsnapped_destinations, b.unsnapped_destinations);
+}
+
+fs::path temp_file(const std::string& name) {
+  return fs::temp_directory_path() /
+         ("libmatch_ch_" + name + "_" + std::to_string(::getpid()) + ".lmnet");
+}
+
+std::string read_bytes(const fs::path& p) {
+  std::ifstream f(p, std::ios::binary);
+  return {std::istreambuf_iterator<char>(f), std::istreambuf_iterator<char>()};
+}
+
+void write_bytes(const fs::path& p, const std::string& s) {
+  std::ofstream f(p, std::ios::binary | std::ios::trunc);
+  f << s;
+}
+
+}  // namespace
+
+TEST(TravelHierarchy, EqualsDijkstraExactlyOnRandomGraphs) {
+  for (std::uint32_t seed : {1u, 2u, 3u, 4u}) {
+    const int side = 12 + 3 * static_cast<int>(seed);
+    RoadNetwork plain = random_network(seed, side);
+    RoadNetwork ch = plain;
+    ch.prepare(2);
+    ASSERT_TRUE(ch.is_prepared());
+    ASSERT_FALSE(plain.is_prepared());
+    const auto o = random_points(seed * 7, 37, side * 100.0);
+    const auto d = random_points(seed * 11, 150, side * 100.0);
+    for (double lim : {kInf, 4.0, 0.5}) {
+      SCOPED_TRACE("seed " + std::to_string(seed) + " max_minutes " + std::to_string(lim));
+      const TravelPairs a = plain.pairs(o, d, lim, kInf, 2);
+      const TravelPairs b = ch.pairs(o, d, lim, kInf, 2);
+      expect_same(a, b);
+      if (lim == kInf) EXPECT_GT(a.origin.size(), 1000u);
+    }
+    expect_same(plain.pairs(o, d, kInf, 1.5, 1), ch.pairs(o, d, kInf, 1.5, 1));
+    // Origins and destinations on the very nodes (points exactly at edge ends).
+    std::vector<double> nodes(plain.node_xy().begin(), plain.node_xy().begin() + 2 * 60);
+    expect_same(plain.pairs(nodes, nodes), ch.pairs(nodes, nodes));
+  }
+}
+
+TEST(TravelHierarchy, SameHierarchyAndTablesWhateverTheThreadCount) {
+  RoadNetwork a = random_network(9, 25), b = a;
+  a.prepare(1);
+  b.prepare(2);
+  const auto ia = a.hierarchy_info(), ib = b.hierarchy_info();
+  EXPECT_EQ(ia.checksum, ib.checksum);
+  EXPECT_EQ(ia.up_arcs, ib.up_arcs);
+  EXPECT_EQ(ia.shortcuts, ib.shortcuts);
+  EXPECT_GT(ia.up_arcs + ia.down_arcs, a.arc_count() / 2);
+  EXPECT_GT(ia.bytes, 0);
+  const auto o = random_points(5, 40, 2500), d = random_points(6, 90, 2500);
+  expect_same(a.pairs(o, d, kInf, kInf, 1), b.pairs(o, d, kInf, kInf, 2));
+  EXPECT_FALSE(random_network(9, 25).hierarchy_info().prepared);
+}
+
+TEST(TravelHierarchy, SaveLoadRoundTrip) {
+  RoadNetwork net = random_network(5, 20);
+  const auto o = random_points(1, 30, 2000), d = random_points(2, 80, 2000);
+  const TravelPairs plain = net.pairs(o, d);
+  const fs::path p0 = temp_file("plain");
+  net.save(p0.string());
+  RoadNetwork back0 = RoadNetwork::load(p0.string());
+  EXPECT_FALSE(back0.is_prepared());
+  EXPECT_EQ(back0.node_xy(), net.node_xy());
+  EXPECT_EQ(back0.arc_minutes(), net.arc_minutes());
+  expect_same(back0.pairs(o, d), plain);
+
+  net.prepare();
+  const fs::path p1 = temp_file("prepared");
+  net.save(p1.string());
+  RoadNetwork back1 = RoadNetwork::load(p1.string());
+  ASSERT_TRUE(back1.is_prepared());
+  EXPECT_EQ(back1.hierarchy_info().checksum, net.hierarchy_info().checksum);
+  EXPECT_EQ(back1.hierarchy_info().seconds, net.hierarchy_info().seconds);
+  EXPECT_EQ(back1.options().snap_max_m, net.options().snap_max_m);
+  expect_same(back1.pairs(o, d), plain);
+  fs::remove(p0);
+  fs::remove(p1);
+}
+
+TEST(TravelHierarchy, BadFilesRaiseClearErrorsNamingTheFile) {
+  RoadNetwork net = random_network(6, 10);
+  net.prepare(1);
+  const fs::path p = temp_file("bad");
+  net.save(p.string());
+  const std::string good = read_bytes(p);
+  auto expect_file_error = [&](const std::string& bytes, const std::string& why) {
+    write_bytes(p, bytes);
+    try {
+      RoadNetwork::load(p.string());
+      ADD_FAILURE() << "no error for " << why;
+    } catch (const FileMissing&) {
+      ADD_FAILURE() << "FileMissing for " << why;
+    } catch (const FileError& e) {
+      const std::string msg = e.what();
+      EXPECT_NE(msg.find(p.string()), std::string::npos) << msg;
+      EXPECT_NE(msg.find(why), std::string::npos) << msg;
+    }
+  };
+  expect_file_error("{\"type\": \"FeatureCollection\"}", "header");  // foreign
+  expect_file_error(good.substr(0, good.size() / 2), "truncated");
+  expect_file_error(good.substr(0, 12), "truncated");
+  std::string flipped = good;
+  flipped[flipped.size() / 2] ^= 0x20;
+  expect_file_error(flipped, "checksum");
+  std::string version = good;
+  version[10] = 99;  // the format version follows the 10-byte magic
+  expect_file_error(version, "version");
+  write_bytes(p, good);
+  EXPECT_NO_THROW(RoadNetwork::load(p.string()));
+  fs::remove(p);
+  EXPECT_THROW(RoadNetwork::load(p.string()), FileMissing);
+  EXPECT_THROW(net.save((p / "no" / "dir").string()), FileError);
+}
