@@ -53,6 +53,11 @@ Scenario JSON (paths relative to the file; ``data/scenario.json`` is an example)
 Durations: a number (fixed weeks) or ``{"dist": "fixed", "weeks": w}``,
 ``{"dist": "uniform", "min": a, "max": b}`` (whole weeks) or ``{"dist": "gamma", "mean": m,
 "sd": s}``; draws are rounded to whole weeks, at least 1.
+
+Limits (checked when the scenario is built, InvalidInputError naming the field):
+``horizon_weeks`` 1..100000; each stream's ``rate_per_week`` 0..10000
+(:data:`MAX_RATE_PER_WEEK`); at most 10 million expected arrivals over the horizon, summed
+over the streams (:data:`MAX_EXPECTED_ARRIVALS`).
 """
 
 from __future__ import annotations
@@ -90,6 +95,11 @@ __all__ = [
 CaseStatus = _core.CaseStatus
 StintEnd = _core.StintEnd
 AdvisorStatus = _core.AdvisorStatus
+
+#: Largest ``rate_per_week`` of one arrival stream (libmatch::kMaxArrivalRatePerWeek).
+MAX_RATE_PER_WEEK = 10_000.0
+#: Largest expected number of arrivals over the horizon, all streams together.
+MAX_EXPECTED_ARRIVALS = 10_000_000.0
 
 _TOP_KEYS = (
     "name",
