@@ -164,7 +164,7 @@ def _check_keys(d: Mapping, allowed: Sequence[str], what: str) -> None:
 
 def _number(value: Any, what: str) -> float:
     if isinstance(value, bool) or not isinstance(value, (int, float, np.integer, np.floating)):
-        raise InvalidTypeError(f"scenario: {what} must be a number, got {value!r}")
+        raise InvalidTypeError(f"scenario: {what} must be a number, got {type(value).__name__}")
     return float(value)
 
 
@@ -952,6 +952,7 @@ def _normalise(scenarios: Any) -> tuple[list[str], list[Scenario]]:
 
 def _frames(names, scenarios, seeds, n_jobs, progress, weekly):
     total = len(scenarios) * len(seeds)
+    n_threads = _threads(n_jobs, "n_jobs")  # before the progress bar: no bar for bad input
     bar = None
     callback = None
     if progress and total:
@@ -965,7 +966,6 @@ def _frames(names, scenarios, seeds, n_jobs, progress, weekly):
             state["done"] = done
 
     try:
-        n_threads = _threads(n_jobs, "n_jobs")
         raw = _core.simulate_many(
             [s._simulator for s in scenarios], seeds, n_threads, callback, bool(weekly)
         )

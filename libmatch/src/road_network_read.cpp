@@ -215,8 +215,8 @@ RoadNetwork RoadNetwork::from_file(const std::string& source,
       }
       if (v) {
         if (!(std::isfinite(*v) && *v > 0)) {
-          throw InvalidInput("speed " + format_number(*v) + " (field '" + options.speed_field +
-                             "') of " + feature_name(*f) + " must be > 0 km/h");
+          throw InvalidInput("speed (field '" + options.speed_field + "') of " + feature_name(*f) +
+                             " must be > 0 km/h");
         }
         speed = *v;
       }

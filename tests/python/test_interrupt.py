@@ -121,7 +121,7 @@ def test_the_flag_is_clear_after_an_interrupt():
     code = textwrap.dedent(
         """
         import signal, threading, os, numpy as np, libmatch
-        sc = libmatch.Scenario(%r).replace(horizon_weeks=100000)
+        sc = libmatch.Scenario(SCENARIO).replace(horizon_weeks=100000)
         threading.Timer(0.5, lambda: os.kill(os.getpid(), signal.SIGINT)).start()
         try:
             libmatch.simulate(sc, seed=1, details=False)
@@ -130,8 +130,7 @@ def test_the_flag_is_clear_after_an_interrupt():
         r = libmatch.simulate(sc.replace(horizon_weeks=4), seed=1, details=False)
         print("weeks", r.summary["weeks"])
         """
-        % str(DATA / "scenario.json")
-    )
+    ).replace("SCENARIO", repr(str(DATA / "scenario.json")))
     env = dict(os.environ)
     env.setdefault("PYTHONPATH", os.pathsep.join(sys.path))
     res = subprocess.run(
