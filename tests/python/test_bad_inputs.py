@@ -1116,6 +1116,30 @@ add(
     "travel_per_minute",
 )
 
+add(
+    "round_negative_duplicate_tolerance",
+    match(rules={"duplicate_tolerance_m": -5.0}),
+    InvalidInputError,
+    ValueError,
+    "duplicate_tolerance_m",
+)
+add(
+    "round_negative_threads_rule",
+    match(rules={"threads": -2}),
+    InvalidInputError,
+    ValueError,
+    "threads",
+)
+add(
+    "round_capacity_beyond_exact_integers",
+    match(adv=advisors_df(capacity=[2**63 - 1, 4])),
+    InvalidInputError,
+    ValueError,
+    "'A1'",
+    "capacity",
+)
+
+
 # ---- solver --------------------------------------------------------------------------------
 
 add("solve_float_costs", solve(costs=np.array([P_NUM, 5.0])), InvalidTypeError, TypeError, "costs")
