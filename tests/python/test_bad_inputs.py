@@ -1928,6 +1928,18 @@ CLI_CASES: list[tuple[str, Callable[[Path], list[str]], int, tuple[str, ...]]] =
         ("libmatch run-demo: error:", "nodata"),
     ),
     (
+        "cli_verify_missing_directory",
+        lambda t: ["verify", str(t / "no_round")],
+        1,
+        ("libmatch verify: error:", "no_round"),
+    ),
+    (
+        "cli_verify_not_a_round",
+        lambda t: ["verify", _points_csv(t, P_NAME, "f") and str(t)],
+        1,
+        ("libmatch verify: error:", "audit.json"),
+    ),
+    (
         "cli_simulate_missing_scenario",
         lambda t: ["simulate", "--scenario", str(t / "s.json"), "--out", str(t / "out")],
         1,
