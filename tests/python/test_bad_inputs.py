@@ -949,8 +949,8 @@ add(
     ),
     UnknownIdError,
     KeyError,
-    "'north'",
     "'A2'",
+    "areas",
 )
 add(
     "round_bad_pinned",
@@ -1816,7 +1816,7 @@ CLI_CASES: list[tuple[str, Callable[[Path], list[str]], int, tuple[str, ...]]] =
         "cli_locate_points_directory",
         lambda t: _locate(str(t), str(t / "o.csv")),
         1,
-        ("libmatch locate: error:", "directory"),
+        ("libmatch locate: error:", "--points", "cannot read"),
     ),
     (
         "cli_locate_empty_points",
@@ -1848,7 +1848,7 @@ CLI_CASES: list[tuple[str, Callable[[Path], list[str]], int, tuple[str, ...]]] =
         "cli_locate_text_coordinate",
         lambda t: _locate(_points_csv(t, f"x,y\n{P_NUM},1\n{P_NAME},2\n"), str(t / "o.csv")),
         1,
-        ("libmatch locate: error:", "'x'", "[1]"),
+        ("libmatch locate: error:", "points.csv", "x in row 1"),
     ),
     (
         "cli_locate_out_is_directory",
@@ -2082,14 +2082,16 @@ CLI_CASES: list[tuple[str, Callable[[Path], list[str]], int, tuple[str, ...]]] =
             "--id-field",
             "id",
             "--demand-points",
-            _points_csv(t, f"x,y\n{P_NUM},1\n"),
+            str(DATA / "farms.csv"),
             "--k",
             "2",
+            "--starts",
+            "1",
             "--out",
             str(t),
         ],
         1,
-        ("libmatch design: error:", "directory"),
+        ("libmatch design: error:", "output format"),
     ),
     (
         "cli_study_missing_locations",
@@ -2139,7 +2141,7 @@ CLI_CASES: list[tuple[str, Callable[[Path], list[str]], int, tuple[str, ...]]] =
             _points_csv(t, P_NAME, "f") + "/s.csv",
         ],
         1,
-        ("libmatch study: error:", "s.csv"),
+        ("libmatch study: error:", "study --out", "not a directory"),
     ),
     (
         "cli_study_bad_class_speeds",
