@@ -1140,6 +1140,56 @@ add(
 )
 
 
+@case("round_table_empty_csv", InvalidInputError, ValueError, "empty.csv", "empty")
+def _(tmp):
+    (tmp / "empty.csv").write_text("")
+    libmatch.match(tmp / "empty.csv", advisors_df())
+
+
+@case("round_table_directory", FileError, OSError, "applicants", "{tmp}")
+def _(tmp):
+    libmatch.match(tmp, advisors_df())
+
+
+@case("round_table_not_utf8", InvalidInputError, ValueError, "bin.csv", "UTF-8")
+def _(tmp):
+    (tmp / "bin.csv").write_bytes(
+        b"applicant_id,x,y,service\n\xff\xfe" + P_NAME.encode() + b",1,2,v\n"
+    )
+    libmatch.match(tmp / "bin.csv", advisors_df())
+
+
+@case("round_table_broken_geojson", FileError, OSError, "broken.geojson")
+def _(tmp):
+    (tmp / "broken.geojson").write_text(
+        '{"type": "FeatureCollection", "features": [{"name": "' + P_NAME
+    )
+    libmatch.match(tmp / "broken.geojson", advisors_df())
+
+
+add(
+    "round_weight_text",
+    match(weights={"load": P_NAME}),
+    InvalidTypeError,
+    TypeError,
+    "load",
+)
+add(
+    "round_rule_text",
+    match(rules={"radius_hard": P_NAME}),
+    InvalidTypeError,
+    TypeError,
+    "radius_hard",
+)
+add(
+    "round_rule_integer_out_of_range",
+    match(rules={"alternatives": 2**70}),
+    InvalidInputError,
+    ValueError,
+    "alternatives",
+)
+
+
 # ---- solver --------------------------------------------------------------------------------
 
 add("solve_float_costs", solve(costs=np.array([P_NUM, 5.0])), InvalidTypeError, TypeError, "costs")

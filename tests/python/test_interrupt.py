@@ -90,7 +90,7 @@ report(lambda: libmatch.simulate_many(sc, "0-100000", n_jobs=1, progress=False))
 def test_ctrl_c_stops_the_call(case):
     code = textwrap.dedent(_PRELUDE) + textwrap.dedent(CASES[case])
     env = dict(os.environ)
-    env.setdefault("PYTHONPATH", os.pathsep.join(sys.path))
+    env["PYTHONPATH"] = os.pathsep.join(sys.path)
     proc = subprocess.Popen(
         [sys.executable, "-c", code],
         stdout=subprocess.PIPE,
@@ -132,7 +132,7 @@ def test_the_flag_is_clear_after_an_interrupt():
         """
     ).replace("SCENARIO", repr(str(DATA / "scenario.json")))
     env = dict(os.environ)
-    env.setdefault("PYTHONPATH", os.pathsep.join(sys.path))
+    env["PYTHONPATH"] = os.pathsep.join(sys.path)
     res = subprocess.run(
         [sys.executable, "-c", code], capture_output=True, text=True, env=env, timeout=120
     )
