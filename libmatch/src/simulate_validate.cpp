@@ -237,8 +237,9 @@ void validate(const Scenario& s) {
     if (last >= st.first_week)
       expected_arrivals += st.rate_per_week * static_cast<double>(last - st.first_week + 1);
     if (expected_arrivals > kMaxExpectedArrivals)
-      bad(f + ".rate_per_week", "brings the expected arrivals over the horizon above the maximum of " +
-                                    num(kMaxExpectedArrivals) + " in all");
+      bad(f + ".rate_per_week",
+          "brings the expected arrivals over the horizon above the maximum of " +
+              num(kMaxExpectedArrivals) + " in all");
   }
   check_replay(s, n);
   check_events(s, n);
