@@ -8,6 +8,7 @@ must already be in that CRS; use :func:`transform` to convert.
 from __future__ import annotations
 
 import math
+import numbers
 import os
 from collections.abc import Iterable, Sequence
 from typing import TYPE_CHECKING, Any
@@ -136,9 +137,23 @@ def _threads(threads: int | None, name: str = "threads") -> int:
     """A thread-count argument for the core: None -> 0 (all cores), else an int >= 1."""
     if threads is None:
         return 0
+    if isinstance(threads, bool) or not isinstance(threads, numbers.Integral):
+        raise InvalidTypeError(
+            f"{name} must be an integer >= 1 (or None for all cores), got {type(threads).__name__}"
+        )
     if int(threads) < 1:
         raise InvalidInputError(f"{name} must be >= 1 (or None for all cores), got {threads}")
     return int(threads)
+
+
+def _distance(value: Any, name: str) -> float:
+    """A distance argument in metres: a number >= 0 (inf allowed), else a typed error."""
+    if isinstance(value, bool) or not isinstance(value, numbers.Real):
+        raise InvalidTypeError(f"{name} must be a number (metres), got {type(value).__name__}")
+    v = float(value)
+    if math.isnan(v) or v < 0:
+        raise InvalidInputError(f"{name} must be >= 0 metres, got {v}")
+    return v
 
 
 class AreaSet:
@@ -218,7 +233,7 @@ class AreaSet:
                 f"id field {id_field!r} not in the GeoDataFrame (columns: {list(gdf.columns)})"
             )
         if gdf.crs is None:
-            raise InvalidInputError("the GeoDataFrame has no CRS; set one with gdf.set_crs()")
+            raise CrsError("the GeoDataFrame has no CRS; set one with gdf.set_crs()")
         wkbs = gdf.geometry.to_wkb()
         out = cls.from_wkb(
             wkbs, gdf[id_field].astype(str), crs=crs, source_crs=gdf.crs, repair=repair
@@ -320,11 +335,7 @@ class AreaSet:
         Beyond ``max_distance`` (metres) the index is -1 and the distance NaN. A point
         equally near two areas gets the lower index.
         """
-        if max_distance is None:
-            max_distance = math.inf
-        max_distance = float(max_distance)
-        if math.isnan(max_distance) or max_distance < 0:
-            raise InvalidInputError(f"max_distance must be >= 0, got {max_distance}")
+        max_distance = math.inf if max_distance is None else _distance(max_distance, "max_distance")
         pts = points_xy(xy, "xy", crs=self.crs)
         return self._impl.nearest(pts, max_distance, _threads(threads))
 
@@ -334,7 +345,7 @@ class AreaSet:
         Columns ``a``, ``b`` (indices, a < b), ``a_id``, ``b_id``, ``border_m``.
         Borders count where boundary segments overlap within 1 cm.
         """
-        a, b, length = self._impl.adjacency(float(min_border_m))
+        a, b, length = self._impl.adjacency(_distance(min_border_m, "min_border_m"))
         ids = np.array(self.ids, dtype=object)
         return pd.DataFrame(
             {
@@ -365,6 +376,10 @@ class AreaSet:
 
     def wkb(self, i: int) -> bytes:
         """WKB MultiPolygon of area ``i``."""
+        if isinstance(i, bool) or not isinstance(i, numbers.Integral):
+            raise InvalidTypeError(f"area index must be an integer, got {type(i).__name__}")
+        if not 0 <= int(i) < len(self):
+            raise InvalidInputError(f"area index {int(i)} is out of range [0, {len(self)})")
         return self._impl.wkb(int(i))
 
     def dissolve(

@@ -1,23 +1,44 @@
 """The ``libmatch`` command line. Each domain module registers its own subcommands
-through a ``_register_cli(subparsers)`` function."""
+through a ``_register_cli(subparsers)`` function.
+
+Every failure is one line on stderr, ``libmatch <command>: error: ...`` naming the file,
+column or id at fault (never a cell value), and a non-zero exit status: 2 for a bad command
+line, 1 for bad input or an unreadable / unwritable file, 130 after Ctrl-C, 70 for an
+internal error (its traceback only with ``--debug``)."""
 
 from __future__ import annotations
 
 import argparse
 import sys
+from typing import NoReturn
 
 from . import __version__, areas, audit, design, matching, simulation, study
 from .errors import Error
 
 _MODULES = (areas, study, matching, audit, simulation, design)
 
+EXIT_INPUT = 1
+EXIT_USAGE = 2
+EXIT_INTERNAL = 70
+EXIT_INTERRUPTED = 130
+
+
+class _Parser(argparse.ArgumentParser):
+    """Usage errors as one line (``libmatch <command>: error: ...``), exit status 2."""
+
+    def error(self, message: str) -> NoReturn:
+        self.exit(EXIT_USAGE, f"{self.prog}: error: {message} (see --help)\n")
+
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
+    parser = _Parser(
         prog="libmatch",
         description="Geospatial matching of entrepreneurs' requests to advisors.",
     )
     parser.add_argument("--version", action="version", version=f"libmatch {__version__}")
+    parser.add_argument(
+        "--debug", action="store_true", help="show the traceback of an internal error"
+    )
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     for module in _MODULES:
         register = getattr(module, "_register_cli", None)
@@ -26,17 +47,41 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _os_message(exc: OSError) -> str:
+    what = exc.strerror or type(exc).__name__
+    name = exc.filename
+    return f"{name!r}: {what}" if name is not None else what
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
     if not getattr(args, "func", None):
         parser.print_help()
-        return 2
+        return EXIT_USAGE
+    prefix = f"libmatch {args.command}: error:"
     try:
         return int(args.func(args) or 0)
+    except KeyboardInterrupt:
+        print(f"libmatch {args.command}: interrupted", file=sys.stderr)
+        return EXIT_INTERRUPTED
     except Error as exc:
-        print(f"libmatch {args.command}: error: {exc}", file=sys.stderr)
-        return 1
+        text = " ".join(str(exc).split())  # one line
+        print(f"{prefix} {text}", file=sys.stderr)
+        return EXIT_INPUT
+    except OSError as exc:  # a file the command writes or reads outside libmatch's checks
+        print(f"{prefix} {_os_message(exc)}", file=sys.stderr)
+        return EXIT_INPUT
+    except Exception as exc:
+        if args.debug:
+            raise
+        # The message of an unexpected exception may quote data: only its type is shown.
+        print(
+            f"{prefix} internal error ({type(exc).__name__}); run 'libmatch --debug "
+            f"{args.command} ...' for the traceback and report it",
+            file=sys.stderr,
+        )
+        return EXIT_INTERNAL
 
 
 if __name__ == "__main__":

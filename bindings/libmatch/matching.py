@@ -23,7 +23,7 @@ import pandas as pd
 
 from . import _core, _io, schema
 from .areas import AreaSet, read_areas
-from .errors import CrsError, InvalidInputError, InvalidTypeError, UnknownIdError
+from .errors import CrsError, FileMissingError, InvalidInputError, InvalidTypeError, UnknownIdError
 
 __all__ = [
     "Weights",
@@ -917,6 +917,8 @@ def _cmd_run_demo(args) -> int:
         from .datasets import directory
 
         data = str(directory())
+    if not os.path.isdir(data):
+        raise FileMissingError(f"run-demo --data: directory {data!r} does not exist")
     _io.output_dir(out, "run-demo --out")
     muni = read_areas(os.path.join(data, "municipalities.geojson"), "id")
     farms = farms_per_municipality(os.path.join(data, "farms.csv"), muni)

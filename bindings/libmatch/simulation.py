@@ -53,6 +53,11 @@ Scenario JSON (paths relative to the file; ``data/scenario.json`` is an example)
 Durations: a number (fixed weeks) or ``{"dist": "fixed", "weeks": w}``,
 ``{"dist": "uniform", "min": a, "max": b}`` (whole weeks) or ``{"dist": "gamma", "mean": m,
 "sd": s}``; draws are rounded to whole weeks, at least 1.
+
+Limits (checked when the scenario is built, InvalidInputError naming the field):
+``horizon_weeks`` 1..100000; each stream's ``rate_per_week`` 0..10000
+(:data:`MAX_RATE_PER_WEEK`); at most 10 million expected arrivals over the horizon, summed
+over the streams (:data:`MAX_EXPECTED_ARRIVALS`).
 """
 
 from __future__ import annotations
@@ -90,6 +95,11 @@ __all__ = [
 CaseStatus = _core.CaseStatus
 StintEnd = _core.StintEnd
 AdvisorStatus = _core.AdvisorStatus
+
+#: Largest ``rate_per_week`` of one arrival stream (libmatch::kMaxArrivalRatePerWeek).
+MAX_RATE_PER_WEEK = 10_000.0
+#: Largest expected number of arrivals over the horizon, all streams together.
+MAX_EXPECTED_ARRIVALS = 10_000_000.0
 
 _TOP_KEYS = (
     "name",
@@ -154,7 +164,7 @@ def _check_keys(d: Mapping, allowed: Sequence[str], what: str) -> None:
 
 def _number(value: Any, what: str) -> float:
     if isinstance(value, bool) or not isinstance(value, (int, float, np.integer, np.floating)):
-        raise InvalidTypeError(f"scenario: {what} must be a number, got {value!r}")
+        raise InvalidTypeError(f"scenario: {what} must be a number, got {type(value).__name__}")
     return float(value)
 
 
@@ -942,6 +952,7 @@ def _normalise(scenarios: Any) -> tuple[list[str], list[Scenario]]:
 
 def _frames(names, scenarios, seeds, n_jobs, progress, weekly):
     total = len(scenarios) * len(seeds)
+    n_threads = _threads(n_jobs, "n_jobs")  # before the progress bar: no bar for bad input
     bar = None
     callback = None
     if progress and total:
@@ -955,7 +966,6 @@ def _frames(names, scenarios, seeds, n_jobs, progress, weekly):
             state["done"] = done
 
     try:
-        n_threads = _threads(n_jobs, "n_jobs")
         raw = _core.simulate_many(
             [s._simulator for s in scenarios], seeds, n_threads, callback, bool(weekly)
         )

@@ -15,6 +15,7 @@ An advisor's action radius (*actieradius*) is a maximum in km and/or minutes; de
 from __future__ import annotations
 
 import math
+import numbers
 import os
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
@@ -162,6 +163,9 @@ class StraightLine(TravelModel):
     __slots__ = ()
 
     def __init__(self, detour: float = 1.3, speed_kmh: float = 60.0):
+        for name, v in (("detour", detour), ("speed_kmh", speed_kmh)):
+            if isinstance(v, bool) or not isinstance(v, numbers.Real):
+                raise InvalidTypeError(f"{name} must be a number, got {type(v).__name__}")
         self._impl = _core.StraightLine(float(detour), float(speed_kmh))
 
     @property
@@ -348,6 +352,15 @@ class RoadNetwork(TravelModel):
             if arr.ndim != 2 or arr.shape[1] < 2:
                 raise InvalidInputError(f"line {i} must be a (k, 2) coordinate array")
             coords.append(arr[:, :2])
+        speeds = np.asarray(speed_kmh, dtype=float)
+        if speeds.ndim != 1 or len(speeds) != len(coords):
+            raise InvalidInputError(
+                f"speed_kmh must have one value per line ({len(coords)}), got shape {speeds.shape}"
+            )
+        if oneway is not None and np.shape(oneway) != (len(coords),):
+            raise InvalidInputError(
+                f"oneway must have one value per line ({len(coords)}), got shape {np.shape(oneway)}"
+            )
         offsets = np.zeros(len(coords) + 1, dtype=np.int64)
         offsets[1:] = np.cumsum([len(c) for c in coords])
         xy = np.ascontiguousarray(np.vstack(coords) if coords else np.empty((0, 2)))
@@ -356,7 +369,7 @@ class RoadNetwork(TravelModel):
             _core.RoadNetwork.from_lines(
                 offsets,
                 xy,
-                np.asarray(speed_kmh, dtype=float),
+                speeds,
                 None if oneway is None else np.asarray(oneway),
                 o,
             )

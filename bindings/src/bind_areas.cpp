@@ -1,6 +1,7 @@
 #include <pybind11/stl.h>
 
 #include "bindings.hpp"
+#include "interrupt.hpp"
 #include "libmatch/areas.hpp"
 #include "numpy_util.hpp"
 
@@ -42,10 +43,7 @@ void bind_areas(py::module_& m) {
             XYArray xy = as_xy(xy_obj, "xy");
             py::array_t<std::int64_t> out(xy.shape(0));
             std::span<std::int64_t> o(out.mutable_data(), static_cast<std::size_t>(xy.shape(0)));
-            {
-              py::gil_scoped_release nogil;
-              self.locate(xy_span(xy), o, threads);
-            }
+            run_interruptible([&] { self.locate(xy_span(xy), o, threads); });
             return out;
           },
           py::arg("xy"), py::arg("threads") = 0)
@@ -56,11 +54,10 @@ void bind_areas(py::module_& m) {
             auto n = static_cast<std::size_t>(xy.shape(0));
             py::array_t<std::int64_t> idx(n);
             py::array_t<double> dist(n);
-            {
-              py::gil_scoped_release nogil;
+            run_interruptible([&] {
               self.nearest(xy_span(xy), {idx.mutable_data(), n}, {dist.mutable_data(), n},
                            max_distance, threads);
-            }
+            });
             return py::make_tuple(idx, dist);
           },
           py::arg("xy"), py::arg("max_distance"), py::arg("threads") = 0)

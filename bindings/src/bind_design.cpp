@@ -7,6 +7,7 @@
 #include <limits>
 
 #include "bindings.hpp"
+#include "interrupt.hpp"
 #include "libmatch/areas.hpp"
 #include "libmatch/design.hpp"
 #include "libmatch/error.hpp"
@@ -186,11 +187,7 @@ void bind_design(py::module_& m) {
           F64Array f = as_float64(fixed, "fixed", n);
           for (py::ssize_t i = 0; i < n; ++i) o.fixed.push_back(f.data()[i] != 0.0 ? 1 : 0);
         }
-        DesignResult r;
-        {
-          py::gil_scoped_release nogil;
-          r = design_areas(problem, o);
-        }
+        DesignResult r = run_interruptible([&] { return design_areas(problem, o); });
         py::dict out;
         out["labels"] = arr(r.labels);
         out["objective"] = r.objective;

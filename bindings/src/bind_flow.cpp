@@ -75,6 +75,38 @@ std::span<const i64> span_of(const py::array& a) {
   return {static_cast<const i64*>(a.data()), static_cast<std::size_t>(a.size())};
 }
 
+// Shapes and ranges, named by the Python arguments (the core names its own fields and values).
+void check_arcs(i64 n_rows, i64 n_cols, const py::array& rows, const py::array& cols,
+                const py::array& costs, const py::array& caps, const py::array& unassigned) {
+  if (cols.size() != rows.size())
+    throw InvalidInput("cols has " + std::to_string(cols.size()) + " entries, rows " +
+                       std::to_string(rows.size()) + " (one per arc)");
+  if (costs.size() != rows.size())
+    throw InvalidInput("costs has " + std::to_string(costs.size()) + " entries, rows " +
+                       std::to_string(rows.size()) + " (one per arc)");
+  if (unassigned.size() != n_rows)
+    throw InvalidInput("unassigned_cost has " + std::to_string(unassigned.size()) +
+                       " entries, expected n_rows = " + std::to_string(n_rows));
+  auto in_range = [](const py::array& a, i64 n, const char* name, const char* bound) {
+    const i64* v = static_cast<const i64*>(a.data());
+    for (py::ssize_t k = 0; k < a.size(); ++k)
+      if (v[k] < 0 || v[k] >= n)
+        throw InvalidInput(std::string(name) + "[" + std::to_string(k) + "] is out of range [0, " +
+                           bound + " = " + std::to_string(n) + ")");
+  };
+  in_range(rows, n_rows, "rows", "n_rows");
+  in_range(cols, n_cols, "cols", "n_cols");
+  auto nonneg = [](const py::array& a, const char* name) {
+    const i64* v = static_cast<const i64*>(a.data());
+    for (py::ssize_t k = 0; k < a.size(); ++k)
+      if (v[k] < 0)
+        throw InvalidInput(std::string(name) + "[" + std::to_string(k) +
+                           "] is negative (allowed: >= 0)");
+  };
+  nonneg(caps, "capacities");
+  nonneg(unassigned, "unassigned_cost");
+}
+
 AssignmentResult solve_assignment(const py::object& n_rows_obj, const py::object& n_cols_obj,
                                   const py::object& rows_obj, const py::object& cols_obj,
                                   const py::object& costs_obj, const py::object& caps_obj,
@@ -116,12 +148,15 @@ AssignmentResult solve_assignment(const py::object& n_rows_obj, const py::object
     const i64* cap = static_cast<const i64*>(caps.data());
     auto add_column = [&](i64 j, const i64* data, i64 len) {
       if (cap[j] < 0)
-        throw InvalidInput("capacities[" + std::to_string(j) + "] = " + std::to_string(cap[j]) +
-                           " is negative (allowed: >= 0)");
+        throw InvalidInput("capacities[" + std::to_string(j) + "] is negative (allowed: >= 0)");
       if (len < cap[j])
         throw InvalidInput("load_costs: column " + std::to_string(j) + " has capacity " +
                            std::to_string(cap[j]) + " but only " + std::to_string(len) +
                            " load costs");
+      for (i64 k = 1; k < cap[j]; ++k)
+        if (data[k] < data[k - 1])
+          throw InvalidInput("load_costs[" + std::to_string(j) + "] decreases at entry " +
+                             std::to_string(k) + "; marginal load costs must be non-decreasing");
       load_cost.insert(load_cost.end(), data, data + cap[j]);
       load_offset.push_back(static_cast<i64>(load_cost.size()));
     };
@@ -151,6 +186,8 @@ AssignmentResult solve_assignment(const py::object& n_rows_obj, const py::object
       }
     }
   }
+
+  check_arcs(n_rows, n_cols, rows, cols, costs, caps, unassigned);
 
   TransportProblem p;
   p.n_rows = n_rows;

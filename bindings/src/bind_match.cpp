@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "bindings.hpp"
+#include "interrupt.hpp"
 #include "libmatch/areas.hpp"
 #include "libmatch/error.hpp"
 #include "libmatch/match.hpp"
@@ -268,10 +269,7 @@ void bind_match(py::module_& m) {
             a.areas = std::move(ar[i]);
           }
         }
-        {
-          py::gil_scoped_release nogil;
-          s->result = run_round(in);
-        }
+        s->result = run_interruptible([&] { return run_round(in); });
         return s;
       },
       py::arg("req_ids"), py::arg("loc_offsets"), py::arg("loc_xy"), py::arg("req_service"),

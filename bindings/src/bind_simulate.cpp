@@ -14,6 +14,7 @@
 #include <vector>
 
 #include "bindings.hpp"
+#include "interrupt.hpp"
 #include "libmatch/areas.hpp"
 #include "libmatch/error.hpp"
 #include "libmatch/simulate.hpp"
@@ -457,11 +458,7 @@ void bind_simulate(py::module_& m) {
       .def(
           "run",
           [](const Simulator& self, std::uint64_t seed, bool details) {
-            SimulationResult r;
-            {
-              py::gil_scoped_release release;
-              r = self.run(seed, details);
-            }
+            SimulationResult r = run_interruptible([&] { return self.run(seed, details); });
             return result_dict(std::move(r), details);
           },
           py::arg("seed"), py::arg("details") = true);
@@ -481,11 +478,8 @@ void bind_simulate(py::module_& m) {
             progress(done);
             if (PyErr_CheckSignals() != 0) throw py::error_already_set();
           };
-        std::vector<SimulationResult> results;
-        {
-          py::gil_scoped_release release;
-          results = simulate_many(sims, seeds, threads, cb);
-        }
+        std::vector<SimulationResult> results =
+            run_interruptible([&] { return simulate_many(sims, seeds, threads, cb); });
         std::vector<const SimulationSummary*> sums;
         for (const auto& r : results) sums.push_back(&r.summary);
         py::dict out;

@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "bindings.hpp"
+#include "interrupt.hpp"
 #include "libmatch/error.hpp"
 #include "libmatch/study.hpp"
 #include "libmatch/travel.hpp"
@@ -71,11 +72,8 @@ py::dict run_pairs(const TravelModel& model, const py::object& origins, const py
                    double max_minutes, double max_km, int threads) {
   XYArray o = as_xy(origins, "origins_xy");
   XYArray d = as_xy(dests, "destinations_xy");
-  TravelPairs p;
-  {
-    py::gil_scoped_release nogil;
-    p = model.pairs(xy_span(o), xy_span(d), max_minutes, max_km, threads);
-  }
+  TravelPairs p = run_interruptible(
+      [&] { return model.pairs(xy_span(o), xy_span(d), max_minutes, max_km, threads); });
   return pairs_dict(std::move(p));
 }
 
@@ -218,11 +216,8 @@ void bind_travel(py::module_& m) {
           "snap_arrays",
           [](const RoadNetwork& self, const py::object& xy_obj, int threads) {
             XYArray xy = as_xy(xy_obj, "xy");
-            std::vector<SnapResult> r;
-            {
-              py::gil_scoped_release nogil;
-              r = self.snap(xy_span(xy), threads);
-            }
+            std::vector<SnapResult> r =
+                run_interruptible([&] { return self.snap(xy_span(xy), threads); });
             std::vector<std::int64_t> edge(r.size());
             std::vector<double> along(r.size()), dist(r.size());
             for (std::size_t i = 0; i < r.size(); ++i) {

@@ -119,8 +119,8 @@ void check_units(Model& m, const DesignProblem& p) {
       throw InvalidInput("demand of unit " + m.id(ii) + " is NaN; demand must be finite and >= 0");
     }
     if (!finite_nonneg(m.d[i])) {
-      throw InvalidInput("demand of unit " + m.id(ii) + " is " + format_number(m.d[i]) +
-                         "; demand must be finite and >= 0");
+      throw InvalidInput("demand of unit " + m.id(ii) +
+                         " is negative or infinite; demand must be finite and >= 0");
     }
     if (!std::isfinite(m.c[i].x) || !std::isfinite(m.c[i].y)) {
       throw InvalidInput("centroid of unit " + m.id(ii) + " is not finite");

@@ -86,11 +86,9 @@ void validate_input(const RoundInput& in) {
   };
   for (const auto& a : in.advisors) {
     const std::string who = "advisor " + quoted(a.id);
-    if (a.capacity < 0)
-      throw InvalidInput(who + ": capacity " + std::to_string(a.capacity) + " is negative");
+    if (a.capacity < 0) throw InvalidInput(who + ": capacity is negative");
     if (a.caseload < 0 || a.caseload > a.capacity)
-      throw InvalidInput(who + ": caseload " + std::to_string(a.caseload) +
-                         " outside [0, capacity = " + std::to_string(a.capacity) + "]");
+      throw InvalidInput(who + ": caseload is outside [0, capacity]");
     if (!std::isfinite(a.base.x) || !std::isfinite(a.base.y))
       throw InvalidInput(who + ": base coordinates are not finite");
     if (std::isnan(a.radius_km) || a.radius_km < 0 || std::isnan(a.radius_minutes) ||

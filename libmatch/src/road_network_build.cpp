@@ -340,8 +340,7 @@ void check_lines(const detail::LineInput& in) {
     }
     const double v = in.speed_kmh[l];
     if (!(std::isfinite(v) && v > 0)) {
-      throw InvalidInput("speed of " + line_name(in, l) +
-                         " must be a finite number > 0 km/h (got " + format_number(v) + ")");
+      throw InvalidInput("speed of " + line_name(in, l) + " must be a finite number > 0 km/h");
     }
     if (!in.oneway.empty()) {
       auto o = static_cast<int>(in.oneway[l]);
@@ -715,13 +714,10 @@ RoadNetwork RoadNetwork::from_edges(std::span<const double> node_xy,
     }
     if (!(std::isfinite(speed_kmh[e]) && speed_kmh[e] > 0)) {
       throw InvalidInput("speed of edge " + std::to_string(e) +
-                         " must be a finite number > 0 km/h (got " + format_number(speed_kmh[e]) +
-                         ")");
+                         " must be a finite number > 0 km/h");
     }
     if (!length_m.empty() && !(std::isfinite(length_m[e]) && length_m[e] >= 0)) {
-      throw InvalidInput("length of edge " + std::to_string(e) +
-                         " must be a finite number >= 0 m (got " + format_number(length_m[e]) +
-                         ")");
+      throw InvalidInput("length of edge " + std::to_string(e) + " must be a finite number >= 0 m");
     }
     if (!oneway.empty() && (static_cast<int>(oneway[e]) < -1 || static_cast<int>(oneway[e]) > 1)) {
       throw InvalidInput("oneway of edge " + std::to_string(e) + " must be -1, 0 or 1");

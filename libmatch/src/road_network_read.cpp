@@ -277,8 +277,8 @@ class LayerReader {
       }
       if (v) {
         if (!(std::isfinite(*v) && *v > 0)) {
-          throw InvalidInput("speed " + format_number(*v) + " (field '" + options_.speed_field +
-                             "') of " + feature_name(f) + " must be > 0 km/h");
+          throw InvalidInput("speed (field '" + options_.speed_field + "') of " + feature_name(f) +
+                             " must be > 0 km/h");
         }
         speed = *v;
       }

@@ -117,6 +117,7 @@ void validate(const Weights& w, const RuleOptions& r) {
     throw InvalidInput("weight 'unassigned_base' must be finite (< 0 = automatic)");
   if (std::isnan(r.duplicate_tolerance_m) || r.duplicate_tolerance_m < 0.0)
     throw InvalidInput("rule 'duplicate_tolerance_m' must be >= 0 m (0 = no duplicate check)");
+  if (r.threads < 0) throw InvalidInput("rule 'threads' must be >= 0 (0 = all cores)");
   if (std::isnan(r.max_travel_minutes) || r.max_travel_minutes < 0.0)
     throw InvalidInput("rule 'max_travel_minutes' must be >= 0 (infinity = no cap)");
   if (r.alternatives < 0) throw InvalidInput("rule 'alternatives' must be >= 0");

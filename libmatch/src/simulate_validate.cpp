@@ -121,6 +121,9 @@ void check_stream(const Scenario& s, const Sizes& n, const ArrivalStream& st,
                   const std::string& f) {
   check_index(st.service, n.services, f + ".service", "service");
   check_nonneg(st.rate_per_week, f + ".rate_per_week");
+  if (st.rate_per_week > kMaxArrivalRatePerWeek)
+    bad(f + ".rate_per_week", "= " + num(st.rate_per_week) + " exceeds the maximum of " +
+                                  num(kMaxArrivalRatePerWeek) + " per week");
   for (auto l : st.locations) check_index(l, n.locations, f + ".locations", "location");
   if (!st.location_weights.empty() && st.location_weights.size() != st.locations.size())
     bad(f + ".location_weights", "has " + std::to_string(st.location_weights.size()) +
@@ -225,9 +228,18 @@ void validate(const Scenario& s) {
   for (i64 k = 0; k < n.locations; ++k)
     if (!std::isfinite(s.locations[k].x) || !std::isfinite(s.locations[k].y))
       bad("locations[" + std::to_string(k) + "]", "coordinates are not finite");
+  double expected_arrivals = 0.0;  // every case is kept in memory for the run
   for (std::size_t k = 0; k < s.arrivals.size(); ++k) {
     const auto& st = s.arrivals[k];
-    check_stream(s, n, st, st.label.empty() ? "arrivals[" + std::to_string(k) + "]" : st.label);
+    const std::string f = st.label.empty() ? "arrivals[" + std::to_string(k) + "]" : st.label;
+    check_stream(s, n, st, f);
+    const i64 last = std::min<i64>(st.last_week, s.horizon_weeks - 1);
+    if (last >= st.first_week)
+      expected_arrivals += st.rate_per_week * static_cast<double>(last - st.first_week + 1);
+    if (expected_arrivals > kMaxExpectedArrivals)
+      bad(f + ".rate_per_week",
+          "brings the expected arrivals over the horizon above the maximum of " +
+              num(kMaxExpectedArrivals) + " in all");
   }
   check_replay(s, n);
   check_events(s, n);

@@ -122,7 +122,7 @@ struct RuleOptions {
   /// Global cap on candidate travel (also when radius_hard = false); infinity = none.
   double max_travel_minutes = std::numeric_limits<double>::infinity();
   std::int64_t alternatives = 3;  ///< runner-up advisors reported per assignment
-  int threads = 0;                ///< <= 0: all cores; results never depend on it
+  int threads = 0;                ///< 0: all cores (>= 0); results never depend on it
 };
 
 }  // namespace libmatch

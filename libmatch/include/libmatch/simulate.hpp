@@ -88,11 +88,18 @@ struct PriorityChance {
   double probability = 0.0;  ///< relative weight (>= 0; normalised over the list)
 };
 
+/// Largest Poisson mean per week of one arrival stream that validate() accepts (the sampler
+/// costs O(rate) per draw; larger rates would hang rather than fail).
+inline constexpr double kMaxArrivalRatePerWeek = 10000.0;
+/// Largest expected number of arrivals over the horizon, summed over the streams (every case
+/// is kept in memory for the run).
+inline constexpr double kMaxExpectedArrivals = 10000000.0;
+
 /// Poisson arrivals of one service (optionally of one area, municipality or farm-type mix).
 struct ArrivalStream {
   std::string label;           ///< names the stream in errors, e.g. "arrivals[2]"
   std::int32_t service = 0;    ///< index into Scenario::services
-  double rate_per_week = 0.0;  ///< Poisson mean per week (>= 0)
+  double rate_per_week = 0.0;  ///< Poisson mean per week (0 .. kMaxArrivalRatePerWeek)
   /// Candidate locations (indices into Scenario::locations); empty = all locations.
   std::vector<std::int64_t> locations;
   /// Relative weight per candidate (same length as `locations`, or empty = uniform).
@@ -158,9 +165,10 @@ struct Scenario {
 };
 
 /// Throws InvalidInput / UnknownId naming the field (e.g. "arrivals[2].rate_per_week") and the
-/// allowed range: horizon < 1, negative or non-finite rates, probabilities outside [0, 1],
-/// bad durations, indices out of range, duplicate advisor ids, inconsistent events (a join of
-/// an advisor already in the pool, a leave of one that is not).
+/// allowed range: horizon < 1, negative or non-finite rates, a rate above
+/// kMaxArrivalRatePerWeek or more than kMaxExpectedArrivals expected arrivals in all, probabilities
+/// outside [0, 1], bad durations, indices out of range, duplicate advisor ids, inconsistent events
+/// (a join of an advisor already in the pool, a leave of one that is not).
 void validate(const Scenario& scenario);
 
 /// KPIs of one week (after its round). Means and percentiles are NaN when nothing to measure.
