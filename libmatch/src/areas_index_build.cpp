@@ -218,7 +218,12 @@ bool IndexBuilder::choose_grid() {
   c = std::max({c, std::max(w, h) * 1e-7, mag * 1e-9, 1e-200});
   double nxd = 0, nyd = 0;
   // Sub-cell coordinates must fit 31 bits (the query casts them to uint32).
-  const auto cap = static_cast<double>(std::min<std::size_t>(lim.max_top_cells, 1u << 26));
+  // A grid much finer than the edges buys nothing (per-area tests on few edges are cheap)
+  // and costs build time on degenerate input such as one long sliver: at most 64 top cells
+  // per edge, at least 4096.
+  const std::size_t by_edges = std::max<std::size_t>(4096, 64 * ep.size());
+  const auto cap = static_cast<double>(
+      std::min<std::size_t>({lim.max_top_cells, std::size_t{1} << 26, by_edges}));
   for (;;) {
     nxd = std::floor(w / (8.0 * c)) + 1.0;
     nyd = std::floor(h / (8.0 * c)) + 1.0;

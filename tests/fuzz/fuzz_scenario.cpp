@@ -27,7 +27,8 @@ std::int64_t integer(fuzz::Bytes& in) {
 
 Scenario decode(fuzz::Bytes& in) {
   Scenario s;
-  s.horizon_weeks = integer(in) + 2;
+  const std::int64_t horizon = integer(in);  // any value, without overflowing the harness
+  s.horizon_weeks = horizon > INT64_MAX - 2 ? horizon : horizon + 2;
   const int ns = in.below(3), nt = in.below(4), na = in.below(4), nl = in.below(5);
   for (int k = 0; k < ns; ++k) {
     ServiceSpec sv;
