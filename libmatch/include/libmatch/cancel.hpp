@@ -6,15 +6,17 @@
 // reset_cancel(), so every call started after a request also stops at its first check.
 // Front ends (the Python bindings) reset it when a call starts.
 
+#include "libmatch/export.hpp"
+
 namespace libmatch {
 
 /// Asks every running libmatch call to stop. Async-signal-safe (one atomic store).
-void request_cancel() noexcept;
+LIBMATCH_EXPORT void request_cancel() noexcept;
 /// Clears a pending request.
-void reset_cancel() noexcept;
+LIBMATCH_EXPORT void reset_cancel() noexcept;
 /// True when a request is pending.
-bool cancel_requested() noexcept;
+LIBMATCH_EXPORT bool cancel_requested() noexcept;
 /// Throws Cancelled (naming `what`, e.g. "road-network table") when a request is pending.
-void throw_if_cancelled(const char* what);
+LIBMATCH_EXPORT void throw_if_cancelled(const char* what);
 
 }  // namespace libmatch

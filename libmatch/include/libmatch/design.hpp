@@ -56,6 +56,7 @@
 #include <vector>
 
 #include "libmatch/areas.hpp"
+#include "libmatch/export.hpp"
 
 namespace libmatch {
 
@@ -68,7 +69,7 @@ enum class IslandRule {
 };
 
 /// Parses "error" / "attach"; InvalidInput otherwise.
-IslandRule parse_island_rule(const std::string& name);
+LIBMATCH_EXPORT IslandRule parse_island_rule(const std::string& name);
 
 struct DesignWeights {
   double balance = 1.0;       ///< per unit of imbalance (a fraction)
@@ -108,19 +109,20 @@ struct DesignProblem {
 
 /// Fills ids, centroids, areas, perimeters and adjacency (borders longer than `min_border_m`)
 /// from an AreaSet, with one demand value per area. Demand is validated later.
-DesignProblem make_design_problem(const AreaSet& units, std::span<const double> demand,
-                                  double min_border_m = 0.0);
+LIBMATCH_EXPORT DesignProblem make_design_problem(const AreaSet& units,
+                                                  std::span<const double> demand,
+                                                  double min_border_m = 0.0);
 
 /// Sets advisors: `xy` holds m bases (x0,y0,x1,y1,...), `capacity` m values (or empty).
 /// A base belongs to the unit containing it, else to the nearest unit (within `max_snap_m`;
 /// beyond it InvalidInput naming the advisor's index).
-void set_advisors(DesignProblem& problem, const AreaSet& units, std::span<const double> xy,
-                  std::span<const double> capacity,
-                  double max_snap_m = std::numeric_limits<double>::infinity());
+LIBMATCH_EXPORT void set_advisors(DesignProblem& problem, const AreaSet& units,
+                                  std::span<const double> xy, std::span<const double> capacity,
+                                  double max_snap_m = std::numeric_limits<double>::infinity());
 
 /// Fills travel_km / travel_minutes from a travel model: advisor bases (or, without advisors,
 /// unit centroids) as origins, unit centroids as destinations. Memory: n x m doubles twice.
-void set_travel(DesignProblem& problem, const TravelModel& model, int threads = 0);
+LIBMATCH_EXPORT void set_travel(DesignProblem& problem, const TravelModel& model, int threads = 0);
 
 /// Plan-level figures of evaluate_plan.
 struct PlanSummary {
@@ -162,7 +164,8 @@ struct PlanEvaluation {
 
 /// Evaluates a plan: labels[i] in 0..k-1 with k = max label + 1, every label used.
 /// Never fails on a non-contiguous plan (see `contiguous`); InvalidInput on bad data.
-PlanEvaluation evaluate_plan(const DesignProblem& problem, std::span<const std::int64_t> labels);
+LIBMATCH_EXPORT PlanEvaluation evaluate_plan(const DesignProblem& problem,
+                                             std::span<const std::int64_t> labels);
 
 struct DesignOptions {
   std::int64_t k = 0;  ///< number of areas, 1..n (with advisors: at most the number
@@ -203,13 +206,14 @@ struct DesignResult {
 /// start). Cost per start O(iterations x area size); memory O(n + edges). Throws InvalidInput for k
 /// out of range, NaN or negative demand, an unconnected unit graph under IslandRule::Error, a bad
 /// initial plan.
-DesignResult design_areas(const DesignProblem& problem, const DesignOptions& options);
+LIBMATCH_EXPORT DesignResult design_areas(const DesignProblem& problem,
+                                          const DesignOptions& options);
 
 /// Reads one numeric attribute per feature of a vector layer, with the feature ids from
 /// `id_field` (as strings), in layer order. Null values become NaN. Throws FileMissing,
 /// FileError, UnknownId (layer or field).
-void read_numeric_field(const std::string& source, const std::string& layer,
-                        const std::string& id_field, const std::string& field,
-                        std::vector<std::string>& ids, std::vector<double>& values);
+LIBMATCH_EXPORT void read_numeric_field(const std::string& source, const std::string& layer,
+                                        const std::string& id_field, const std::string& field,
+                                        std::vector<std::string>& ids, std::vector<double>& values);
 
 }  // namespace libmatch

@@ -41,6 +41,8 @@
 #include <span>
 #include <vector>
 
+#include "libmatch/export.hpp"
+
 namespace libmatch {
 
 struct TransportProblem {
@@ -72,7 +74,7 @@ struct TransportSolution {
 
 /// Largest |cost| solved with 64-bit prices when m columns have capacity > 0 (see
 /// "Overflow bounds"); larger costs are still solved exactly, with 128-bit prices.
-std::int64_t max_transport_cost(std::int64_t m);
+LIBMATCH_EXPORT std::int64_t max_transport_cost(std::int64_t m);
 
 /// Solves the problem exactly. Ties between equal-cost optima are broken deterministically
 /// for a given input order (the same input always yields the same assignment).
@@ -80,6 +82,6 @@ std::int64_t max_transport_cost(std::int64_t m);
 /// load costs not non-decreasing or of the wrong CSR length, n_rows or n_cols beyond
 /// 2^31 - 2) or Overflow (costs whose sums could exceed int64, see above).
 /// n_rows == 0 gives an empty col_of_row, objective 0 and all-zero col_load.
-TransportSolution solve_transport(const TransportProblem& problem);
+LIBMATCH_EXPORT TransportSolution solve_transport(const TransportProblem& problem);
 
 }  // namespace libmatch

@@ -17,13 +17,14 @@
 #include <vector>
 
 #include "libmatch/areas.hpp"
+#include "libmatch/export.hpp"
 
 namespace libmatch {
 
 /// Interns strings (service names, expertise tags) as dense ints 0, 1, 2, ...
 /// in first-seen order. Call intern() in a canonical (e.g. sorted) order for results that
 /// do not depend on input row order.
-class Vocabulary {
+class LIBMATCH_EXPORT Vocabulary {
  public:
   std::int32_t intern(std::string_view name);
   /// -1 when unknown.
@@ -39,7 +40,7 @@ class Vocabulary {
 
 /// Splits "a; b;c" on ';', trims blanks, drops empty parts and interns each part.
 /// The result is sorted and free of duplicates.
-std::vector<std::int32_t> parse_tags(std::string_view text, Vocabulary& vocabulary);
+LIBMATCH_EXPORT std::vector<std::int32_t> parse_tags(std::string_view text, Vocabulary& vocabulary);
 
 /// No calendar date given (Request::registered).
 inline constexpr std::int64_t kNoDate = std::numeric_limits<std::int64_t>::min();

@@ -1,0 +1,500 @@
+// The C ABI (libmatch/libmatch.h) over the public C++ API. Every entry point runs its body
+// inside guarded(), which turns each exception into a status code and a per-thread message.
+#include "libmatch/libmatch.h"
+
+#include <cmath>
+#include <exception>
+#include <limits>
+#include <new>
+#include <span>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "libmatch/areas.hpp"
+#include "libmatch/cancel.hpp"
+#include "libmatch/error.hpp"
+#include "libmatch/match.hpp"
+#include "libmatch/model.hpp"
+#include "libmatch/travel.hpp"
+#include "libmatch/version.hpp"
+
+struct lm_areas {
+  libmatch::AreaSet set;
+};
+
+struct lm_round {
+  libmatch::RoundResult result;
+  std::int64_t n_requests = 0;
+  std::int64_t n_advisors = 0;
+};
+
+namespace {
+
+using libmatch::Escalation;
+
+static_assert(LM_COST_SCALE == libmatch::kCostScale);
+static_assert(LM_NO_DATE == libmatch::kNoDate);
+static_assert(LM_ESCALATION_NONE == static_cast<int>(Escalation::None));
+static_assert(LM_ESCALATION_NO_ADVISOR_FOR_SERVICE ==
+              static_cast<int>(Escalation::NoAdvisorForService));
+static_assert(LM_ESCALATION_NO_EXPERTISE == static_cast<int>(Escalation::NoExpertise));
+static_assert(LM_ESCALATION_ALL_EXCLUDED == static_cast<int>(Escalation::AllExcluded));
+static_assert(LM_ESCALATION_ALL_OUT_OF_RADIUS == static_cast<int>(Escalation::AllOutOfRadius));
+static_assert(LM_ESCALATION_NO_CAPACITY == static_cast<int>(Escalation::NoCapacity));
+static_assert(LM_ESCALATION_DUPLICATE_REQUEST == static_cast<int>(Escalation::DuplicateRequest));
+static_assert(LM_ESCALATION_PINNED_ADVISOR_UNAVAILABLE ==
+              static_cast<int>(Escalation::PinnedAdvisorUnavailable));
+constexpr int kLastEscalation = LM_ESCALATION_PINNED_ADVISOR_UNAVAILABLE;
+
+thread_local std::string t_last_error;
+
+/// A bad argument of the C call itself (NULL pointer, negative length, bad CSR offsets).
+struct ArgumentError : std::exception {
+  explicit ArgumentError(std::string m) : message(std::move(m)) {}
+  const char* what() const noexcept override { return message.c_str(); }
+  std::string message;
+};
+
+lm_status fail(lm_status status, const char* function, const char* message) noexcept {
+  try {
+    t_last_error = std::string(function) + ": " + message;
+  } catch (...) {
+    t_last_error.clear();  // out of memory for the message itself: leave it empty
+  }
+  return status;
+}
+
+/// Runs `body`, mapping every exception to its status code (most derived classes first).
+template <class Body>
+lm_status guarded(const char* function, Body&& body) noexcept {
+  try {
+    body();
+    return LM_OK;
+  } catch (const ArgumentError& e) {
+    return fail(LM_ERR_ARGUMENT, function, e.what());
+  } catch (const libmatch::FileMissing& e) {
+    return fail(LM_ERR_FILE_MISSING, function, e.what());
+  } catch (const libmatch::FileError& e) {
+    return fail(LM_ERR_FILE, function, e.what());
+  } catch (const libmatch::GeometryError& e) {
+    return fail(LM_ERR_GEOMETRY, function, e.what());
+  } catch (const libmatch::CrsError& e) {
+    return fail(LM_ERR_CRS, function, e.what());
+  } catch (const libmatch::UnknownId& e) {
+    return fail(LM_ERR_UNKNOWN_ID, function, e.what());
+  } catch (const libmatch::Overflow& e) {
+    return fail(LM_ERR_OVERFLOW, function, e.what());
+  } catch (const libmatch::InvalidInput& e) {
+    return fail(LM_ERR_INVALID_INPUT, function, e.what());
+  } catch (const libmatch::InvalidType& e) {
+    return fail(LM_ERR_INVALID_TYPE, function, e.what());
+  } catch (const libmatch::Cancelled& e) {
+    return fail(LM_ERR_CANCELLED, function, e.what());
+  } catch (const std::bad_alloc&) {
+    return fail(LM_ERR_OUT_OF_MEMORY, function, "out of memory");
+  } catch (const std::exception& e) {
+    return fail(LM_ERR_INTERNAL, function, e.what());
+  } catch (...) {
+    return fail(LM_ERR_INTERNAL, function, "unknown exception");
+  }
+}
+
+template <class T>
+const T& deref(const T* p, const char* what) {
+  if (!p) throw ArgumentError(std::string(what) + " is NULL");
+  return *p;
+}
+
+template <class T>
+void require(const T* p, const char* what) {
+  if (!p) throw ArgumentError(std::string(what) + " is NULL");
+}
+
+void check_count(std::int64_t n, const char* what) {
+  if (n < 0) throw ArgumentError(std::string(what) + " is negative");
+}
+
+/// An input array of n items; NULL is allowed only when n == 0 or `optional`.
+template <class T>
+std::span<const T> in_array(const T* p, std::int64_t n, const char* what, bool optional) {
+  if (!p) {
+    if (n > 0 && !optional) throw ArgumentError(std::string(what) + " is NULL");
+    return {};
+  }
+  return {p, static_cast<std::size_t>(n)};
+}
+
+std::string text_or(const char* s, const char* fallback) {
+  return (s && *s) ? std::string(s) : std::string(fallback);
+}
+
+/// Entries of item i of a CSR list (empty when the offsets are NULL). Offsets were checked.
+template <class T>
+std::vector<T> csr_item(const std::int64_t* offset, const T* values, std::int64_t i) {
+  if (!offset) return {};
+  return std::vector<T>(values + offset[i], values + offset[i + 1]);
+}
+
+/// CSR offsets: n + 1 entries, starting at 0, non-decreasing; values present when non-empty.
+template <class T>
+void check_csr(const std::int64_t* offset, const T* values, std::int64_t n, const char* what) {
+  if (!offset) return;
+  const std::string name(what);
+  if (offset[0] != 0) throw ArgumentError(name + "_offset[0] is not 0");
+  for (std::int64_t i = 0; i < n; ++i)
+    if (offset[i + 1] < offset[i])
+      throw ArgumentError(name + "_offset decreases at item " + std::to_string(i));
+  if (offset[n] > 0 && !values) throw ArgumentError(name + " is NULL");
+}
+
+std::string item_id(const char* const* ids, std::int64_t i, const char* what) {
+  if (!ids[i]) throw ArgumentError(std::string(what) + ".id[" + std::to_string(i) + "] is NULL");
+  return ids[i];
+}
+
+// ---- round input phases -------------------------------------------------------------------
+
+std::vector<libmatch::Request> convert_requests(const lm_requests& r) {
+  check_count(r.n, "requests.n");
+  require(r.id, "requests.id");
+  require(r.x, "requests.x");
+  require(r.y, "requests.y");
+  require(r.service, "requests.service");
+  check_csr(r.needs_offset, r.needs, r.n, "requests.needs");
+  check_csr(r.exclude_offset, r.exclude, r.n, "requests.exclude");
+  std::vector<libmatch::Request> out(static_cast<std::size_t>(r.n));
+  for (std::int64_t i = 0; i < r.n; ++i) {
+    libmatch::Request& q = out[static_cast<std::size_t>(i)];
+    q.id = item_id(r.id, i, "requests");
+    q.locations = {libmatch::XY{r.x[i], r.y[i]}};
+    q.service = r.service[i];
+    q.priority = r.priority ? r.priority[i] : 0;
+    q.needs = csr_item(r.needs_offset, r.needs, i);
+    q.exclude = csr_item(r.exclude_offset, r.exclude, i);
+    q.current_advisor = r.current_advisor ? r.current_advisor[i] : -1;
+    q.pinned = r.pinned ? r.pinned[i] != 0 : false;
+    q.registered = r.registered ? r.registered[i] : libmatch::kNoDate;
+  }
+  return out;
+}
+
+std::vector<libmatch::Advisor> convert_advisors(const lm_advisors& a) {
+  check_count(a.n, "advisors.n");
+  require(a.id, "advisors.id");
+  require(a.x, "advisors.x");
+  require(a.y, "advisors.y");
+  require(a.service, "advisors.service");
+  require(a.capacity, "advisors.capacity");
+  check_csr(a.expertise_offset, a.expertise, a.n, "advisors.expertise");
+  check_csr(a.areas_offset, a.areas, a.n, "advisors.areas");
+  constexpr double kInf = std::numeric_limits<double>::infinity();
+  std::vector<libmatch::Advisor> out(static_cast<std::size_t>(a.n));
+  for (std::int64_t i = 0; i < a.n; ++i) {
+    libmatch::Advisor& v = out[static_cast<std::size_t>(i)];
+    v.id = item_id(a.id, i, "advisors");
+    v.base = libmatch::XY{a.x[i], a.y[i]};
+    v.service = a.service[i];
+    v.capacity = a.capacity[i];
+    v.caseload = a.caseload ? a.caseload[i] : 0;
+    v.radius_km = a.radius_km ? a.radius_km[i] : kInf;
+    v.radius_minutes = a.radius_minutes ? a.radius_minutes[i] : kInf;
+    v.expertise = csr_item(a.expertise_offset, a.expertise, i);
+    v.areas = csr_item(a.areas_offset, a.areas, i);
+  }
+  return out;
+}
+
+libmatch::Weights convert_weights(const lm_weights& w) {
+  libmatch::Weights out;
+  out.travel_per_minute = w.travel_per_minute;
+  out.outside_area = w.outside_area;
+  out.partial_expertise_per_tag = w.partial_expertise_per_tag;
+  out.load = w.load;
+  out.continuity = w.continuity;
+  out.radius_penalty = w.radius_penalty;
+  out.radius_penalty_per_minute = w.radius_penalty_per_minute;
+  out.radius_penalty_per_km = w.radius_penalty_per_km;
+  out.unassigned_base = w.unassigned_base;
+  out.unassigned_per_priority = w.unassigned_per_priority;
+  return out;
+}
+
+libmatch::RuleOptions convert_rules(const lm_rules& r) {
+  libmatch::RuleOptions out;
+  out.radius_hard = r.radius_hard != 0;
+  out.allow_partial_expertise = r.allow_partial_expertise != 0;
+  out.duplicate_tolerance_m = r.duplicate_tolerance_m;
+  out.max_travel_minutes = r.max_travel_minutes;
+  out.alternatives = r.alternatives;
+  out.threads = r.threads;
+  return out;
+}
+
+libmatch::TravelPairs convert_pairs(const lm_travel& t) {
+  auto advisor = in_array(t.pair_advisor, t.n_pairs, "travel.pair_advisor", false);
+  auto request = in_array(t.pair_request, t.n_pairs, "travel.pair_request", false);
+  auto minutes = in_array(t.pair_minutes, t.n_pairs, "travel.pair_minutes", false);
+  auto km = in_array(t.pair_km, t.n_pairs, "travel.pair_km", false);
+  libmatch::TravelPairs out;
+  out.origin.assign(advisor.begin(), advisor.end());
+  out.destination.assign(request.begin(), request.end());
+  out.minutes.assign(minutes.begin(), minutes.end());
+  out.km.assign(km.begin(), km.end());
+  return out;
+}
+
+}  // namespace
+
+// ---- errors, version, cancellation ----------------------------------------------------------
+
+extern "C" {
+
+const char* lm_last_error(void) { return t_last_error.c_str(); }
+
+const char* lm_status_name(lm_status status) {
+  switch (status) {
+    case LM_OK:
+      return "ok";
+    case LM_ERR_ARGUMENT:
+      return "argument";
+    case LM_ERR_INVALID_INPUT:
+      return "invalid_input";
+    case LM_ERR_INVALID_TYPE:
+      return "invalid_type";
+    case LM_ERR_GEOMETRY:
+      return "geometry";
+    case LM_ERR_CRS:
+      return "crs";
+    case LM_ERR_UNKNOWN_ID:
+      return "unknown_id";
+    case LM_ERR_OVERFLOW:
+      return "overflow";
+    case LM_ERR_FILE:
+      return "file";
+    case LM_ERR_FILE_MISSING:
+      return "file_missing";
+    case LM_ERR_CANCELLED:
+      return "cancelled";
+    case LM_ERR_OUT_OF_MEMORY:
+      return "out_of_memory";
+    case LM_ERR_INTERNAL:
+      return "internal";
+    default:
+      return "unknown";
+  }
+}
+
+lm_status lm_version(int32_t* major, int32_t* minor, int32_t* patch, const char** text) {
+  if (major) *major = LIBMATCH_VERSION_MAJOR;
+  if (minor) *minor = LIBMATCH_VERSION_MINOR;
+  if (patch) *patch = LIBMATCH_VERSION_PATCH;
+  if (text) *text = LIBMATCH_VERSION_STRING;
+  return LM_OK;
+}
+
+void lm_request_cancel(void) { libmatch::request_cancel(); }
+void lm_reset_cancel(void) { libmatch::reset_cancel(); }
+
+// ---- areas -----------------------------------------------------------------------------------
+
+lm_status lm_areas_read(const char* path, const char* id_field, const char* layer,
+                        const char* crs, const char* source_crs, lm_areas** out) {
+  return guarded("lm_areas_read", [&] {
+    require(path, "path");
+    require(id_field, "id_field");
+    require(out, "out");
+    libmatch::ReadOptions options;
+    options.layer = text_or(layer, "");
+    options.crs = text_or(crs, "EPSG:28992");
+    options.source_crs = text_or(source_crs, "");
+    auto* handle = new lm_areas{libmatch::AreaSet::from_file(path, id_field, options)};
+    *out = handle;
+  });
+}
+
+void lm_areas_free(lm_areas* areas) { delete areas; }
+
+lm_status lm_areas_size(const lm_areas* areas, int64_t* n) {
+  return guarded("lm_areas_size", [&] {
+    const auto& a = deref(areas, "areas");
+    require(n, "n");
+    *n = static_cast<int64_t>(a.set.size());
+  });
+}
+
+lm_status lm_areas_id(const lm_areas* areas, int64_t index, const char** id) {
+  return guarded("lm_areas_id", [&] {
+    const auto& a = deref(areas, "areas");
+    require(id, "id");
+    if (index < 0 || index >= static_cast<int64_t>(a.set.size()))
+      throw ArgumentError("index " + std::to_string(index) + " out of range [0, " +
+                          std::to_string(a.set.size()) + ")");
+    *id = a.set.ids()[static_cast<std::size_t>(index)].c_str();
+  });
+}
+
+lm_status lm_areas_index_of(const lm_areas* areas, const char* id, int64_t* index) {
+  return guarded("lm_areas_index_of", [&] {
+    const auto& a = deref(areas, "areas");
+    require(id, "id");
+    require(index, "index");
+    *index = a.set.index_of(id);
+  });
+}
+
+lm_status lm_areas_crs(const lm_areas* areas, const char** crs) {
+  return guarded("lm_areas_crs", [&] {
+    const auto& a = deref(areas, "areas");
+    require(crs, "crs");
+    *crs = a.set.crs().c_str();
+  });
+}
+
+lm_status lm_areas_locate(const lm_areas* areas, const double* xy, int64_t n, int64_t* out,
+                          int32_t threads) {
+  return guarded("lm_areas_locate", [&] {
+    const auto& a = deref(areas, "areas");
+    check_count(n, "n");
+    auto points = in_array(xy, 2 * n, "xy", false);
+    if (n > 0) require(out, "out");
+    a.set.locate(points, {out, static_cast<std::size_t>(n)}, threads);
+  });
+}
+
+lm_status lm_areas_nearest(const lm_areas* areas, const double* xy, int64_t n,
+                           double max_distance_m, int64_t* index, double* distance_m,
+                           int32_t threads) {
+  return guarded("lm_areas_nearest", [&] {
+    const auto& a = deref(areas, "areas");
+    check_count(n, "n");
+    auto points = in_array(xy, 2 * n, "xy", false);
+    if (n > 0) {
+      require(index, "index");
+      require(distance_m, "distance_m");
+    }
+    const auto m = static_cast<std::size_t>(n);
+    a.set.nearest(points, {index, m}, {distance_m, m}, max_distance_m, threads);
+  });
+}
+
+lm_status lm_transform_points(double* xy, int64_t n, const char* from_crs, const char* to_crs) {
+  return guarded("lm_transform_points", [&] {
+    check_count(n, "n");
+    require(from_crs, "from_crs");
+    require(to_crs, "to_crs");
+    if (n > 0) require(xy, "xy");
+    libmatch::transform_points({xy, static_cast<std::size_t>(2 * n)}, from_crs, to_crs);
+  });
+}
+
+// ---- one matching round ----------------------------------------------------------------------
+
+lm_status lm_escalation_name(int32_t code, const char** name) {
+  return guarded("lm_escalation_name", [&] {
+    require(name, "name");
+    if (code < 0 || code > kLastEscalation)
+      throw ArgumentError("unknown escalation code " + std::to_string(code));
+    *name = libmatch::to_string(static_cast<Escalation>(code));
+  });
+}
+
+lm_status lm_round_defaults(lm_weights* weights, lm_rules* rules, lm_travel* travel) {
+  return guarded("lm_round_defaults", [&] {
+    const libmatch::Weights w;
+    if (weights)
+      *weights = lm_weights{w.travel_per_minute,       w.outside_area,
+                            w.partial_expertise_per_tag, w.load,
+                            w.continuity,              w.radius_penalty,
+                            w.radius_penalty_per_minute, w.radius_penalty_per_km,
+                            w.unassigned_base,         w.unassigned_per_priority};
+    const libmatch::RuleOptions r;
+    if (rules)
+      *rules = lm_rules{r.radius_hard ? 1 : 0, r.allow_partial_expertise ? 1 : 0,
+                        r.duplicate_tolerance_m, r.max_travel_minutes, r.alternatives,
+                        r.threads};
+    const libmatch::StraightLine s;
+    if (travel) *travel = lm_travel{s.detour(), s.speed_kmh(), -1, nullptr, nullptr, nullptr, nullptr};
+  });
+}
+
+lm_status lm_round_run(const lm_requests* requests, const lm_advisors* advisors,
+                       const lm_areas* areas, const lm_travel* travel, const lm_weights* weights,
+                       const lm_rules* rules, lm_round** out) {
+  return guarded("lm_round_run", [&] {
+    require(out, "out");
+    libmatch::RoundInput input;
+    input.requests = convert_requests(deref(requests, "requests"));
+    input.advisors = convert_advisors(deref(advisors, "advisors"));
+    input.areas = areas ? &areas->set : nullptr;
+    if (weights) input.weights = convert_weights(*weights);
+    if (rules) input.rules = convert_rules(*rules);
+    lm_travel t;
+    lm_round_defaults(nullptr, nullptr, &t);
+    if (travel) t = *travel;
+    libmatch::StraightLine straight(t.detour, t.speed_kmh);
+    libmatch::TravelPairs pairs;
+    if (t.n_pairs >= 0) {
+      pairs = convert_pairs(t);
+      input.travel_pairs = &pairs;
+    }
+    input.travel = &straight;
+    auto* handle = new lm_round{libmatch::run_round(input),
+                                static_cast<std::int64_t>(input.requests.size()),
+                                static_cast<std::int64_t>(input.advisors.size())};
+    *out = handle;
+  });
+}
+
+void lm_round_free(lm_round* round) { delete round; }
+
+lm_status lm_round_summary_get(const lm_round* round, lm_round_summary* out) {
+  return guarded("lm_round_summary_get", [&] {
+    const auto& r = deref(round, "round");
+    require(out, "out");
+    *out = lm_round_summary{r.n_requests,         r.n_advisors,
+                            r.result.assigned,    r.result.escalated,
+                            r.result.objective,   r.result.unassigned_base,
+                            r.result.candidate_pairs};
+  });
+}
+
+lm_status lm_round_requests(const lm_round* round, int64_t n, int64_t* advisor, int32_t* reason,
+                            int64_t* duplicate_of, uint8_t* pinned, int64_t* cost,
+                            double* minutes, double* km) {
+  return guarded("lm_round_requests", [&] {
+    const auto& r = deref(round, "round");
+    if (n != r.n_requests)
+      throw ArgumentError("n is " + std::to_string(n) + ", the round has " +
+                          std::to_string(r.n_requests) + " requests");
+    for (std::int64_t i = 0; i < n; ++i) {
+      const libmatch::RequestOutcome& o = r.result.requests[static_cast<std::size_t>(i)];
+      const bool assigned = o.advisor >= 0;
+      if (advisor) advisor[i] = o.advisor;
+      if (reason) reason[i] = static_cast<int32_t>(o.reason);
+      if (duplicate_of) duplicate_of[i] = o.duplicate_of;
+      if (pinned) pinned[i] = o.pinned ? 1 : 0;
+      if (cost) cost[i] = assigned ? o.cost.total() : 0;
+      if (minutes) minutes[i] = assigned ? o.minutes : 0.0;
+      if (km) km[i] = assigned ? o.km : 0.0;
+    }
+  });
+}
+
+lm_status lm_round_advisors(const lm_round* round, int64_t n, int64_t* assigned,
+                            int64_t* caseload_after, int64_t* load_cost) {
+  return guarded("lm_round_advisors", [&] {
+    const auto& r = deref(round, "round");
+    if (n != r.n_advisors)
+      throw ArgumentError("n is " + std::to_string(n) + ", the round has " +
+                          std::to_string(r.n_advisors) + " advisors");
+    for (std::int64_t j = 0; j < n; ++j) {
+      const libmatch::AdvisorLoad& a = r.result.advisors[static_cast<std::size_t>(j)];
+      if (assigned) assigned[j] = a.assigned;
+      if (caseload_after) caseload_after[j] = a.caseload_after;
+      if (load_cost) load_cost[j] = a.load_cost;
+    }
+  });
+}
+
+}  // extern "C"
