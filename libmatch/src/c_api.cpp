@@ -1,7 +1,5 @@
 // The C ABI (libmatch/libmatch.h) over the public C++ API. Every entry point runs its body
 // inside guarded(), which turns each exception into a status code and a per-thread message.
-#include "libmatch/libmatch.h"
-
 #include <cmath>
 #include <exception>
 #include <limits>
@@ -14,6 +12,7 @@
 #include "libmatch/areas.hpp"
 #include "libmatch/cancel.hpp"
 #include "libmatch/error.hpp"
+#include "libmatch/libmatch.h"
 #include "libmatch/match.hpp"
 #include "libmatch/model.hpp"
 #include "libmatch/travel.hpp"
@@ -298,8 +297,8 @@ void lm_reset_cancel(void) { libmatch::reset_cancel(); }
 
 // ---- areas -----------------------------------------------------------------------------------
 
-lm_status lm_areas_read(const char* path, const char* id_field, const char* layer,
-                        const char* crs, const char* source_crs, lm_areas** out) {
+lm_status lm_areas_read(const char* path, const char* id_field, const char* layer, const char* crs,
+                        const char* source_crs, lm_areas** out) {
   return guarded("lm_areas_read", [&] {
     require(path, "path");
     require(id_field, "id_field");
@@ -403,18 +402,24 @@ lm_status lm_round_defaults(lm_weights* weights, lm_rules* rules, lm_travel* tra
   return guarded("lm_round_defaults", [&] {
     const libmatch::Weights w;
     if (weights)
-      *weights = lm_weights{w.travel_per_minute,       w.outside_area,
-                            w.partial_expertise_per_tag, w.load,
-                            w.continuity,              w.radius_penalty,
-                            w.radius_penalty_per_minute, w.radius_penalty_per_km,
-                            w.unassigned_base,         w.unassigned_per_priority};
+      *weights = lm_weights{w.travel_per_minute,
+                            w.outside_area,
+                            w.partial_expertise_per_tag,
+                            w.load,
+                            w.continuity,
+                            w.radius_penalty,
+                            w.radius_penalty_per_minute,
+                            w.radius_penalty_per_km,
+                            w.unassigned_base,
+                            w.unassigned_per_priority};
     const libmatch::RuleOptions r;
     if (rules)
-      *rules = lm_rules{r.radius_hard ? 1 : 0, r.allow_partial_expertise ? 1 : 0,
-                        r.duplicate_tolerance_m, r.max_travel_minutes, r.alternatives,
-                        r.threads};
+      *rules = lm_rules{r.radius_hard ? 1 : 0,   r.allow_partial_expertise ? 1 : 0,
+                        r.duplicate_tolerance_m, r.max_travel_minutes,
+                        r.alternatives,          r.threads};
     const libmatch::StraightLine s;
-    if (travel) *travel = lm_travel{s.detour(), s.speed_kmh(), -1, nullptr, nullptr, nullptr, nullptr};
+    if (travel)
+      *travel = lm_travel{s.detour(), s.speed_kmh(), -1, nullptr, nullptr, nullptr, nullptr};
   });
 }
 
@@ -439,9 +444,9 @@ lm_status lm_round_run(const lm_requests* requests, const lm_advisors* advisors,
       input.travel_pairs = &pairs;
     }
     input.travel = &straight;
-    auto* handle = new lm_round{libmatch::run_round(input),
-                                static_cast<std::int64_t>(input.requests.size()),
-                                static_cast<std::int64_t>(input.advisors.size())};
+    auto* handle =
+        new lm_round{libmatch::run_round(input), static_cast<std::int64_t>(input.requests.size()),
+                     static_cast<std::int64_t>(input.advisors.size())};
     *out = handle;
   });
 }
@@ -452,16 +457,19 @@ lm_status lm_round_summary_get(const lm_round* round, lm_round_summary* out) {
   return guarded("lm_round_summary_get", [&] {
     const auto& r = deref(round, "round");
     require(out, "out");
-    *out = lm_round_summary{r.n_requests,         r.n_advisors,
-                            r.result.assigned,    r.result.escalated,
-                            r.result.objective,   r.result.unassigned_base,
+    *out = lm_round_summary{r.n_requests,
+                            r.n_advisors,
+                            r.result.assigned,
+                            r.result.escalated,
+                            r.result.objective,
+                            r.result.unassigned_base,
                             r.result.candidate_pairs};
   });
 }
 
 lm_status lm_round_requests(const lm_round* round, int64_t n, int64_t* advisor, int32_t* reason,
-                            int64_t* duplicate_of, uint8_t* pinned, int64_t* cost,
-                            double* minutes, double* km) {
+                            int64_t* duplicate_of, uint8_t* pinned, int64_t* cost, double* minutes,
+                            double* km) {
   return guarded("lm_round_requests", [&] {
     const auto& r = deref(round, "round");
     if (n != r.n_requests)

@@ -1,7 +1,5 @@
 // The C ABI (libmatch.h) against the C++ API it wraps: the same areas, locations and round
 // outcomes, the defaults, and a distinct status plus a message for each kind of bad input.
-#include "libmatch/libmatch.h"
-
 #include <gtest/gtest.h>
 
 #include <cmath>
@@ -13,6 +11,7 @@
 
 #include "libmatch/areas.hpp"
 #include "libmatch/cancel.hpp"
+#include "libmatch/libmatch.h"
 #include "libmatch/match.hpp"
 #include "libmatch/travel.hpp"
 
@@ -20,7 +19,8 @@ using namespace libmatch;
 
 namespace {
 
-const std::string kMunicipalities = std::string(LIBMATCH_SOURCE_DIR) + "/data/municipalities.geojson";
+const std::string kMunicipalities =
+    std::string(LIBMATCH_SOURCE_DIR) + "/data/municipalities.geojson";
 
 /// Owns a C handle for the duration of a test.
 struct AreasHandle {
@@ -43,15 +43,33 @@ struct ArrayRound {
   std::vector<std::int64_t> capacity, caseload, exp_off{0}, areas_off{0}, areas;
 
   lm_requests requests() const {
-    return lm_requests{static_cast<int64_t>(rx.size()), req_id.data(), rx.data(), ry.data(),
-                       rservice.data(), priority.data(), needs_off.data(), needs.data(),
-                       exclude_off.data(), exclude.data(), current.data(), pinned.data(),
+    return lm_requests{static_cast<int64_t>(rx.size()),
+                       req_id.data(),
+                       rx.data(),
+                       ry.data(),
+                       rservice.data(),
+                       priority.data(),
+                       needs_off.data(),
+                       needs.data(),
+                       exclude_off.data(),
+                       exclude.data(),
+                       current.data(),
+                       pinned.data(),
                        registered.data()};
   }
   lm_advisors advisors() const {
-    return lm_advisors{static_cast<int64_t>(ax.size()), adv_id.data(), ax.data(), ay.data(),
-                       aservice.data(), capacity.data(), caseload.data(), radius_km.data(),
-                       radius_min.data(), exp_off.data(), expertise.data(), areas_off.data(),
+    return lm_advisors{static_cast<int64_t>(ax.size()),
+                       adv_id.data(),
+                       ax.data(),
+                       ay.data(),
+                       aservice.data(),
+                       capacity.data(),
+                       caseload.data(),
+                       radius_km.data(),
+                       radius_min.data(),
+                       exp_off.data(),
+                       expertise.data(),
+                       areas_off.data(),
                        areas.data()};
   }
 };
@@ -92,7 +110,8 @@ ArrayRound random_round(std::uint32_t seed, const AreaSet* set, int n_req, int n
     Request q;
     q.id = "R" + std::to_string(5000 - 7 * i);
     if (i > 0 && u01(rng) < 0.1) {
-      q.locations = {{a.input.requests[i - 1].locations[0].x + 3, a.input.requests[i - 1].locations[0].y}};
+      q.locations = {
+          {a.input.requests[i - 1].locations[0].x + 3, a.input.requests[i - 1].locations[0].y}};
     } else {
       q.locations = {{ux(rng), uy(rng)}};
     }
@@ -250,8 +269,8 @@ TEST(CApi, AreasReadLocateNearestAsAreaSet) {
   std::vector<std::int64_t> want_i(points), got_i(points);
   std::vector<double> want_d(points), got_d(points);
   set.nearest(xy, want_i, want_d, 2000.0, 1);
-  ASSERT_EQ(lm_areas_nearest(areas.h, xy.data(), static_cast<int64_t>(points), 2000.0,
-                             got_i.data(), got_d.data(), 2),
+  ASSERT_EQ(lm_areas_nearest(areas.h, xy.data(), static_cast<int64_t>(points), 2000.0, got_i.data(),
+                             got_d.data(), 2),
             LM_OK);
   EXPECT_EQ(got_i, want_i);
   for (std::size_t k = 0; k < points; ++k)
@@ -379,16 +398,16 @@ TEST(CApi, ReadErrorsHaveTheirStatusAndMessage) {
   EXPECT_NE(std::strstr(lm_last_error(), "/nonexistent/areas.gpkg"), nullptr) << lm_last_error();
   EXPECT_EQ(std::strncmp(lm_last_error(), "lm_areas_read: ", 15), 0) << lm_last_error();
   EXPECT_EQ(areas.h, nullptr);
-  EXPECT_EQ(lm_areas_read(kMunicipalities.c_str(), "no_such_field", nullptr, nullptr, nullptr,
-                          &areas.h),
-            LM_ERR_UNKNOWN_ID);
+  EXPECT_EQ(
+      lm_areas_read(kMunicipalities.c_str(), "no_such_field", nullptr, nullptr, nullptr, &areas.h),
+      LM_ERR_UNKNOWN_ID);
   EXPECT_NE(std::strstr(lm_last_error(), "no_such_field"), nullptr) << lm_last_error();
-  EXPECT_EQ(lm_areas_read(kMunicipalities.c_str(), "id", "no_such_layer", nullptr, nullptr,
-                          &areas.h),
-            LM_ERR_UNKNOWN_ID);
-  EXPECT_EQ(lm_areas_read(kMunicipalities.c_str(), "id", nullptr, "EPSG:not-a-crs", nullptr,
-                          &areas.h),
-            LM_ERR_CRS);
+  EXPECT_EQ(
+      lm_areas_read(kMunicipalities.c_str(), "id", "no_such_layer", nullptr, nullptr, &areas.h),
+      LM_ERR_UNKNOWN_ID);
+  EXPECT_EQ(
+      lm_areas_read(kMunicipalities.c_str(), "id", nullptr, "EPSG:not-a-crs", nullptr, &areas.h),
+      LM_ERR_CRS);
   EXPECT_EQ(lm_areas_read(nullptr, "id", nullptr, nullptr, nullptr, &areas.h), LM_ERR_ARGUMENT);
   EXPECT_STREQ(lm_last_error(), "lm_areas_read: path is NULL");
   EXPECT_EQ(areas.h, nullptr);

@@ -91,9 +91,8 @@ typedef struct lm_areas lm_areas;
  *  On success *out is a new handle: free it with lm_areas_free().
  *  Errors: LM_ERR_FILE_MISSING, LM_ERR_FILE, LM_ERR_UNKNOWN_ID (field or layer),
  *  LM_ERR_GEOMETRY, LM_ERR_CRS, LM_ERR_INVALID_INPUT (duplicate ids), LM_ERR_ARGUMENT. */
-LIBMATCH_EXPORT lm_status lm_areas_read(const char* path, const char* id_field,
-                                        const char* layer, const char* crs,
-                                        const char* source_crs, lm_areas** out);
+LIBMATCH_EXPORT lm_status lm_areas_read(const char* path, const char* id_field, const char* layer,
+                                        const char* crs, const char* source_crs, lm_areas** out);
 
 /** Releases the handle (NULL is ignored). Strings obtained from it become invalid. */
 LIBMATCH_EXPORT void lm_areas_free(lm_areas* areas);
@@ -106,8 +105,7 @@ LIBMATCH_EXPORT lm_status lm_areas_size(const lm_areas* areas, int64_t* n);
 LIBMATCH_EXPORT lm_status lm_areas_id(const lm_areas* areas, int64_t index, const char** id);
 
 /** Index of the area with this id; LM_ERR_UNKNOWN_ID when there is none. */
-LIBMATCH_EXPORT lm_status lm_areas_index_of(const lm_areas* areas, const char* id,
-                                            int64_t* index);
+LIBMATCH_EXPORT lm_status lm_areas_index_of(const lm_areas* areas, const char* id, int64_t* index);
 
 /** Working CRS as given when reading (e.g. "EPSG:28992"); valid until lm_areas_free(). */
 LIBMATCH_EXPORT lm_status lm_areas_crs(const lm_areas* areas, const char** crs);
@@ -159,15 +157,15 @@ LIBMATCH_EXPORT lm_status lm_escalation_name(int32_t code, const char** name);
  *  offset has n + 1 entries starting at 0, non-decreasing; values has offset[n] entries. */
 typedef struct lm_requests {
   int64_t n;
-  const char* const* id;        /**< n unique ids (required); ties are broken by id */
-  const double* x;              /**< n primary locations, metres (required) */
-  const double* y;              /**< (required) */
-  const int32_t* service;       /**< n service codes (required) */
-  const int64_t* priority;      /**< optional, default 0; higher = more urgent */
-  const int64_t* needs_offset;  /**< optional CSR (n + 1) of needed expertise tags */
-  const int32_t* needs;         /**< tag codes, needs_offset[n] entries */
-  const int64_t* exclude_offset; /**< optional CSR (n + 1) of excluded advisors */
-  const int64_t* exclude;        /**< advisor indices (conflict of interest) */
+  const char* const* id;          /**< n unique ids (required); ties are broken by id */
+  const double* x;                /**< n primary locations, metres (required) */
+  const double* y;                /**< (required) */
+  const int32_t* service;         /**< n service codes (required) */
+  const int64_t* priority;        /**< optional, default 0; higher = more urgent */
+  const int64_t* needs_offset;    /**< optional CSR (n + 1) of needed expertise tags */
+  const int32_t* needs;           /**< tag codes, needs_offset[n] entries */
+  const int64_t* exclude_offset;  /**< optional CSR (n + 1) of excluded advisors */
+  const int64_t* exclude;         /**< advisor indices (conflict of interest) */
   const int64_t* current_advisor; /**< optional advisor index for reassignments, -1 = none */
   const uint8_t* pinned;          /**< optional 0/1: keep current_advisor or escalate */
   const int64_t* registered;      /**< optional registration day, LM_NO_DATE = none */
@@ -176,14 +174,14 @@ typedef struct lm_requests {
 /** The advisor pool, as parallel arrays of n items. */
 typedef struct lm_advisors {
   int64_t n;
-  const char* const* id;          /**< n unique ids (required) */
-  const double* x;                /**< n base locations, metres (required) */
-  const double* y;                /**< (required) */
-  const int32_t* service;         /**< n service codes (required) */
-  const int64_t* capacity;        /**< n maximum simultaneous cases, >= 0 (required) */
-  const int64_t* caseload;        /**< optional current cases, 0 <= caseload <= capacity */
-  const double* radius_km;        /**< optional action radius in km, default INFINITY */
-  const double* radius_minutes;   /**< optional action radius in minutes, default INFINITY */
+  const char* const* id;           /**< n unique ids (required) */
+  const double* x;                 /**< n base locations, metres (required) */
+  const double* y;                 /**< (required) */
+  const int32_t* service;          /**< n service codes (required) */
+  const int64_t* capacity;         /**< n maximum simultaneous cases, >= 0 (required) */
+  const int64_t* caseload;         /**< optional current cases, 0 <= caseload <= capacity */
+  const double* radius_km;         /**< optional action radius in km, default INFINITY */
+  const double* radius_minutes;    /**< optional action radius in minutes, default INFINITY */
   const int64_t* expertise_offset; /**< optional CSR (n + 1) of expertise tags */
   const int32_t* expertise;        /**< tag codes */
   const int64_t* areas_offset;     /**< optional CSR (n + 1) of orientation areas */
@@ -218,9 +216,9 @@ typedef struct lm_rules {
  *  n_pairs >= 0, precomputed travel for candidate pairs (advisor, request), which must hold
  *  every pair the rules can use; absent pairs count as out of reach. */
 typedef struct lm_travel {
-  double detour;    /**< straight line detour factor, > 0 */
-  double speed_kmh; /**< straight line speed, > 0 */
-  int64_t n_pairs;  /**< -1 = straight line; else the length of the four arrays below */
+  double detour;               /**< straight line detour factor, > 0 */
+  double speed_kmh;            /**< straight line speed, > 0 */
+  int64_t n_pairs;             /**< -1 = straight line; else the length of the four arrays below */
   const int64_t* pair_advisor; /**< advisor index per pair */
   const int64_t* pair_request; /**< request index per pair */
   const double* pair_minutes;  /**< travel minutes per pair */
@@ -270,9 +268,8 @@ LIBMATCH_EXPORT lm_status lm_round_summary_get(const lm_round* round, lm_round_s
  *  pinned advisor; cost: total cost of the assignment in units (0 when escalated);
  *  minutes, km: travel to the chosen advisor (0 when escalated). */
 LIBMATCH_EXPORT lm_status lm_round_requests(const lm_round* round, int64_t n, int64_t* advisor,
-                                            int32_t* reason, int64_t* duplicate_of,
-                                            uint8_t* pinned, int64_t* cost, double* minutes,
-                                            double* km);
+                                            int32_t* reason, int64_t* duplicate_of, uint8_t* pinned,
+                                            int64_t* cost, double* minutes, double* km);
 
 /** Per advisor, in input order; arrays of n_advisors entries, each may be NULL. */
 LIBMATCH_EXPORT lm_status lm_round_advisors(const lm_round* round, int64_t n, int64_t* assigned,
