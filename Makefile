@@ -59,7 +59,7 @@ test-python: install
 	PATH=$(CURDIR)/$(VENV)/bin:$$PATH $(VPY) -m pytest -q tests/python
 
 # Format and lint checks (fast, no build): clang-format over the C++, ruff over the Python.
-CPP_FILES = $(shell git ls-files '*.cpp' '*.hpp' '*.h' 2>/dev/null)
+CPP_FILES = $(shell git ls-files '*.cpp' '*.hpp' '*.h' '*.c' 2>/dev/null)
 PY_DIRS := bindings tests benchmarks tools notebooks/src examples
 lint: setup
 	clang-format --dry-run -Werror $(CPP_FILES)

@@ -5,6 +5,7 @@
 #include <cmath>
 #include <cstring>
 #include <random>
+#include <set>
 #include <string>
 #include <thread>
 #include <vector>
@@ -90,6 +91,7 @@ ArrayRound random_round(std::uint32_t seed, const AreaSet* set, int n_req, int n
   }
   std::uniform_real_distribution<double> ux(lo.x, hi.x), uy(lo.y, hi.y), u01(0, 1);
   std::uniform_int_distribution<int> service(0, 2), tag(0, 4);
+  std::uniform_int_distribution<int> request_service(0, 3);  // 3: no advisor works for it
   ArrayRound a;
   a.input.areas = set;
   for (int j = 0; j < n_adv; ++j) {
@@ -115,7 +117,7 @@ ArrayRound random_round(std::uint32_t seed, const AreaSet* set, int n_req, int n
     } else {
       q.locations = {{ux(rng), uy(rng)}};
     }
-    q.service = service(rng);
+    q.service = request_service(rng);
     if (u01(rng) < 0.5) q.needs.push_back(tag(rng));
     q.priority = std::uniform_int_distribution<int>(0, 2)(rng);
     if (n_adv > 0 && u01(rng) < 0.2) q.exclude.push_back(rng() % n_adv);
@@ -316,11 +318,25 @@ TEST(CApi, DefaultsAreTheCppDefaults) {
 }
 
 TEST(CApi, RoundOutcomesAsRunRound) {
+  std::set<Escalation> reasons;  // the rounds must exercise the outcomes being compared
+  std::int64_t assigned = 0, pinned = 0;
   for (std::uint32_t seed = 1; seed <= 12; ++seed) {
     SCOPED_TRACE(seed);
     ArrayRound a = random_round(seed, nullptr, 40, 12);
     expect_same_round(a, nullptr, nullptr, nullptr, nullptr);
+    const RoundResult r = run_round(a.input);
+    assigned += r.assigned;
+    for (const RequestOutcome& o : r.requests) {
+      reasons.insert(o.reason);
+      pinned += o.pinned;
+    }
   }
+  EXPECT_GT(assigned, 0);
+  EXPECT_GT(pinned, 0);
+  for (Escalation e :
+       {Escalation::NoAdvisorForService, Escalation::NoExpertise, Escalation::NoCapacity,
+        Escalation::DuplicateRequest, Escalation::PinnedAdvisorUnavailable})
+    EXPECT_TRUE(reasons.count(e)) << to_string(e);
 }
 
 TEST(CApi, RoundWithAreasWeightsRulesAndTravel) {

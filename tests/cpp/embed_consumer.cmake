@@ -38,7 +38,12 @@ if(STEP STREQUAL "install")
         -G Ninja -DBUILD_SHARED_LIBS=${shared} -DCMAKE_BUILD_TYPE=${BUILD_TYPE}
         -DCMAKE_CXX_COMPILER=${CXX_COMPILER} -DLIBMATCH_BUILD_TESTS=OFF
         -DLIBMATCH_BUILD_PYTHON=OFF -DLIBMATCH_INSTALL=ON ${extra})
-    run("building the ${VARIANT} library" ${CMAKE_COMMAND} --build "${lib_build}")
+    # At most CMAKE_BUILD_PARALLEL_LEVEL jobs (default 2): the test may share the machine.
+    set(jobs 2)
+    if(DEFINED ENV{CMAKE_BUILD_PARALLEL_LEVEL})
+      set(jobs $ENV{CMAKE_BUILD_PARALLEL_LEVEL})
+    endif()
+    run("building the ${VARIANT} library" ${CMAKE_COMMAND} --build "${lib_build}" --parallel ${jobs})
   endif()
   file(REMOVE_RECURSE "${prefix}")
   run("installing the ${VARIANT} library" ${CMAKE_COMMAND} --install "${lib_build}"
@@ -60,7 +65,7 @@ file(REMOVE_RECURSE "${app}")
 run("configuring examples/${STEP} against the installed package" ${CMAKE_COMMAND}
     -S "${SOURCE_DIR}/examples/${STEP}" -B "${app}" -G Ninja "-DCMAKE_PREFIX_PATH=${prefix};${PREFIX_PATH}"
     -DCMAKE_BUILD_TYPE=${BUILD_TYPE})
-run("building examples/${STEP}" ${CMAKE_COMMAND} --build "${app}")
+run("building examples/${STEP}" ${CMAKE_COMMAND} --build "${app}" --parallel 1)
 if(STEP STREQUAL "embed_cpp")
   run("embed_libmatch" "${app}/embed_libmatch")
 else()

@@ -24,6 +24,8 @@
  *   travel in minutes and km; costs in integer units of 1/LM_COST_SCALE point (one point is
  *   one minute of travel at the default weights).
  * - Indices are int64, 0-based; -1 means "none".
+ * - The layout of the structs below is part of the ABI: it changes only with the major
+ *   version (before 1.0: the minor version, like the shared library's SONAME).
  */
 #ifndef LIBMATCH_LIBMATCH_H
 #define LIBMATCH_LIBMATCH_H
@@ -166,7 +168,7 @@ typedef struct lm_requests {
   const int32_t* needs;           /**< tag codes, needs_offset[n] entries */
   const int64_t* exclude_offset;  /**< optional CSR (n + 1) of excluded advisors */
   const int64_t* exclude;         /**< advisor indices (conflict of interest) */
-  const int64_t* current_advisor; /**< optional advisor index for reassignments, -1 = none */
+  const int64_t* current_advisor; /**< optional: advisor index, -1 = none, -2 = gone */
   const uint8_t* pinned;          /**< optional 0/1: keep current_advisor or escalate */
   const int64_t* registered;      /**< optional registration day, LM_NO_DATE = none */
 } lm_requests;
@@ -188,18 +190,19 @@ typedef struct lm_advisors {
   const int64_t* areas;            /**< area indices into the round's lm_areas */
 } lm_advisors;
 
-/** Cost weights in points (libmatch::Weights; meanings in libmatch/model.hpp). */
+/** Cost weights in points, all finite and >= 0 except unassigned_base (libmatch::Weights;
+ *  full meanings in libmatch/model.hpp). Get the defaults from lm_round_defaults(). */
 typedef struct lm_weights {
-  double travel_per_minute;
-  double outside_area;
-  double partial_expertise_per_tag;
-  double load;
-  double continuity;
-  double radius_penalty;
-  double radius_penalty_per_minute;
-  double radius_penalty_per_km;
-  double unassigned_base; /**< < 0 = automatic */
-  double unassigned_per_priority;
+  double travel_per_minute;         /**< points per minute of travel */
+  double outside_area;              /**< location outside all of the advisor's areas */
+  double partial_expertise_per_tag; /**< per missing tag (allow_partial_expertise) */
+  double load;                      /**< load * utilisation^2 for the case reaching it */
+  double continuity;                /**< any advisor other than current_advisor */
+  double radius_penalty;            /**< soft radius (radius_hard = 0): beyond the radius */
+  double radius_penalty_per_minute; /**< ... plus per minute beyond radius_minutes */
+  double radius_penalty_per_km;     /**< ... plus per km beyond radius_km */
+  double unassigned_base;           /**< escalating a request; < 0 = automatic */
+  double unassigned_per_priority;   /**< ... plus this per priority level */
 } lm_weights;
 
 /** Rule switches (libmatch::RuleOptions). */
