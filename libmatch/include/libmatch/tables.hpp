@@ -9,6 +9,8 @@
 #include <string>
 #include <vector>
 
+#include "libmatch/export.hpp"
+
 namespace libmatch {
 
 /// One column: `type` decides which of the value vectors is used (all have `rows` entries).
@@ -41,7 +43,7 @@ struct ReadTableOptions {
 /// when the source cannot be read (or a read fails mid-layer: never a silent short table),
 /// UnknownId for an unknown layer, CrsError when reprojection is impossible. Field values
 /// are never echoed in messages. Cost: one pass over the layer.
-Table read_table(const std::string& source, const ReadTableOptions& options = {});
+LIBMATCH_EXPORT Table read_table(const std::string& source, const ReadTableOptions& options = {});
 
 struct WriteTableOptions {
   std::string layer;      ///< layer (table) name, required
@@ -53,6 +55,7 @@ struct WriteTableOptions {
 /// GeoPackage is opened for update (other layers are kept), a new file is created with the
 /// driver its extension names (.gpkg, .geojson, .shp, .fgb, .csv). Throws FileError naming
 /// the destination and layer. Connection strings are not echoed beyond their "PG:" prefix.
-void write_table(const std::string& dest, const Table& table, const WriteTableOptions& options);
+LIBMATCH_EXPORT void write_table(const std::string& dest, const Table& table,
+                                 const WriteTableOptions& options);
 
 }  // namespace libmatch
