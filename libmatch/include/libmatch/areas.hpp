@@ -15,6 +15,7 @@
 #include <string>
 #include <vector>
 
+#include "libmatch/export.hpp"
 #include "libmatch/geometry.hpp"
 
 namespace libmatch {
@@ -43,7 +44,7 @@ struct AreaStats {
   XY min, max;  ///< bounding box
 };
 
-class AreaSet {
+class LIBMATCH_EXPORT AreaSet {
  public:
   AreaSet();
 
@@ -114,6 +115,7 @@ class AreaSet {
 };
 
 /// Transforms n points (x0,y0,...) in place from one CRS to another (EPSG:4326 as lon, lat).
-void transform_points(std::span<double> xy, const std::string& from_crs, const std::string& to_crs);
+LIBMATCH_EXPORT void transform_points(std::span<double> xy, const std::string& from_crs,
+                                      const std::string& to_crs);
 
 }  // namespace libmatch

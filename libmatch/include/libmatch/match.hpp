@@ -26,6 +26,7 @@
 #include <vector>
 
 #include "libmatch/areas.hpp"
+#include "libmatch/export.hpp"
 #include "libmatch/model.hpp"
 #include "libmatch/outcome.hpp"
 #include "libmatch/travel.hpp"
@@ -105,7 +106,7 @@ struct RoundResult {
 /// caseload outside [0, capacity], non-finite coordinates, a request without locations,
 /// advisor/area indices out of range, negative radius; Overflow when costs cannot fit int64.
 /// Empty requests or advisors give an empty (or all-escalated) result.
-RoundResult run_round(const RoundInput& input);
+LIBMATCH_EXPORT RoundResult run_round(const RoundInput& input);
 
 /// One advisor's verdict for one request (explain()).
 struct ExplainRow {
@@ -123,7 +124,7 @@ struct ExplainRow {
 /// Every advisor of the pool (in input order) with its verdict for request `request`
 /// (index into input.requests), given the round's result. `input` must be the one the
 /// result came from. Throws UnknownId when the index is out of range.
-std::vector<ExplainRow> explain(const RoundInput& input, const RoundResult& result,
-                                std::int64_t request);
+LIBMATCH_EXPORT std::vector<ExplainRow> explain(const RoundInput& input, const RoundResult& result,
+                                                std::int64_t request);
 
 }  // namespace libmatch

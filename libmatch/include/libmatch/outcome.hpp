@@ -4,6 +4,8 @@
 // is not eligible, and the integer cost components of a pair (kCostScale units per point).
 #include <cstdint>
 
+#include "libmatch/export.hpp"
+
 namespace libmatch {
 
 enum class Escalation : std::int8_t {
@@ -17,7 +19,7 @@ enum class Escalation : std::int8_t {
   PinnedAdvisorUnavailable,
 };
 /// "no_advisor_for_service", ..., "" for None.
-const char* to_string(Escalation reason);
+LIBMATCH_EXPORT const char* to_string(Escalation reason);
 
 /// Verdict of one advisor for one request: the first hard rule that fails, in this order.
 enum class Verdict : std::int8_t {
@@ -29,7 +31,7 @@ enum class Verdict : std::int8_t {
   Capacity,   ///< no free capacity before the round (caseload >= capacity)
 };
 /// "eligible", "service", "expertise", "excluded", "radius", "capacity".
-const char* to_string(Verdict verdict);
+LIBMATCH_EXPORT const char* to_string(Verdict verdict);
 
 /// Cost components of one (request, advisor) pair in integer units (kCostScale per point).
 struct CostParts {

@@ -8,6 +8,7 @@
 #include <span>
 #include <vector>
 
+#include "libmatch/export.hpp"
 #include "libmatch/model.hpp"
 #include "libmatch/outcome.hpp"
 
@@ -18,16 +19,16 @@ inline constexpr std::int64_t kMaxCostUnits = std::int64_t{1} << 50;
 
 /// Points -> integer units (round to nearest). Throws Overflow when not finite, negative
 /// or above kMaxCostUnits; `what` names the quantity in the message.
-std::int64_t to_units(double points, const char* what);
+LIBMATCH_EXPORT std::int64_t to_units(double points, const char* what);
 
 /// Expertise tags as a bitset: bit t set = tag t present. Empty span = no tags.
 using TagBits = std::span<const std::uint64_t>;
 /// Sets the bits of `tags` (each >= 0) in `out`, which must hold words_for(max tag).
-void set_tag_bits(std::span<const std::int32_t> tags, std::span<std::uint64_t> out);
+LIBMATCH_EXPORT void set_tag_bits(std::span<const std::int32_t> tags, std::span<std::uint64_t> out);
 /// Needed tags the advisor lacks: popcount(needs & ~expertise).
-std::int64_t missing_tags(TagBits needs, TagBits expertise);
+LIBMATCH_EXPORT std::int64_t missing_tags(TagBits needs, TagBits expertise);
 /// Needed tags the advisor has: popcount(needs & expertise).
-std::int64_t matching_tags(TagBits needs, TagBits expertise);
+LIBMATCH_EXPORT std::int64_t matching_tags(TagBits needs, TagBits expertise);
 
 /// The static part of a pair, prepared once per round.
 struct PairFacts {
@@ -44,26 +45,27 @@ struct PairFacts {
 };
 
 /// First failing hard rule (service, expertise, excluded, radius, capacity) or Eligible.
-Verdict hard_verdict(const PairFacts& pair, const Advisor& advisor, const RuleOptions& rules);
+LIBMATCH_EXPORT Verdict hard_verdict(const PairFacts& pair, const Advisor& advisor,
+                                     const RuleOptions& rules);
 
 /// True when travel is within the advisor's radius (both radius_km and radius_minutes).
-bool within_radius(double minutes, double km, const Advisor& advisor);
+LIBMATCH_EXPORT bool within_radius(double minutes, double km, const Advisor& advisor);
 
 /// Cost components of an eligible pair except `load` (left 0), in units.
-CostParts pair_cost(const PairFacts& pair, const Advisor& advisor, const Weights& weights,
-                    const RuleOptions& rules);
+LIBMATCH_EXPORT CostParts pair_cost(const PairFacts& pair, const Advisor& advisor,
+                                    const Weights& weights, const RuleOptions& rules);
 
 /// Marginal load cost (units) of the case that brings an advisor of `capacity` to
 /// `caseload_after` cases: load * (caseload_after / capacity)^2 points. 0 when capacity <= 0.
 /// Non-decreasing in caseload_after (so the load cost per advisor is convex).
-std::int64_t load_marginal(const Weights& weights, std::int64_t caseload_after,
-                           std::int64_t capacity);
+LIBMATCH_EXPORT std::int64_t load_marginal(const Weights& weights, std::int64_t caseload_after,
+                                           std::int64_t capacity);
 
 /// Unassigned cost (units) of a request: base_units + unassigned_per_priority * max(priority, 0).
-std::int64_t unassigned_cost(const Weights& weights, std::int64_t base_units,
-                             std::int64_t priority);
+LIBMATCH_EXPORT std::int64_t unassigned_cost(const Weights& weights, std::int64_t base_units,
+                                             std::int64_t priority);
 
 /// Checks weights and rule options (finite, >= 0, ...); throws InvalidInput naming the field.
-void validate(const Weights& weights, const RuleOptions& rules);
+LIBMATCH_EXPORT void validate(const Weights& weights, const RuleOptions& rules);
 
 }  // namespace libmatch
