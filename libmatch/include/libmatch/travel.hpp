@@ -17,6 +17,8 @@
 #include <utility>
 #include <vector>
 
+#include "libmatch/export.hpp"
+
 namespace libmatch {
 
 namespace detail {
@@ -38,7 +40,7 @@ struct TravelPairs {
   std::int64_t unreachable_pairs = 0;
 };
 
-class TravelModel {
+class LIBMATCH_EXPORT TravelModel {
  public:
   virtual ~TravelModel() = default;
   /// Pairs within `max_minutes` and `max_km` (infinity = no limit), for n origins and m
@@ -59,7 +61,7 @@ class TravelModel {
 /// A pair is kept when km <= max_km and minutes <= max_minutes.
 /// Points with a non-finite coordinate are reported as unsnapped. Limits must be >= 0 (NaN
 /// or negative: InvalidInput); an odd-length coordinate span is InvalidInput.
-class StraightLine final : public TravelModel {
+class LIBMATCH_EXPORT StraightLine final : public TravelModel {
  public:
   explicit StraightLine(double detour = 1.3, double speed_kmh = 60.0);  // InvalidInput if <= 0
   double detour() const { return detour_; }
@@ -83,7 +85,7 @@ enum class OneWay : std::int8_t {
 };
 
 /// How a road network is built and how points are placed on it.
-struct RoadNetworkOptions {
+struct LIBMATCH_EXPORT RoadNetworkOptions {
   // --- reading (RoadNetwork::from_file) ---
   /// Layer name; empty = the first layer, or "lines" for an OpenStreetMap source.
   std::string layer;
@@ -162,7 +164,7 @@ struct SnapResult {
 /// order (RPHAST). Minutes and km are exactly those of the Dijkstra path, pair by pair.
 /// Unreachable pairs are absent and counted exactly in TravelPairs::unreachable_pairs
 /// (directed reachability, from the strongly connected components).
-class RoadNetwork final : public TravelModel {
+class LIBMATCH_EXPORT RoadNetwork final : public TravelModel {
  public:
   /// Reads a GDAL line layer (LineString / MultiLineString; curves are linearised).
   /// Throws FileMissing, FileError, UnknownId (layer/field), CrsError (no or geographic
