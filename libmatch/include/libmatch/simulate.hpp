@@ -50,6 +50,7 @@
 #include <vector>
 
 #include "libmatch/areas.hpp"
+#include "libmatch/export.hpp"
 #include "libmatch/match.hpp"
 #include "libmatch/model.hpp"
 #include "libmatch/travel.hpp"
@@ -169,7 +170,7 @@ struct Scenario {
 /// kMaxArrivalRatePerWeek or more than kMaxExpectedArrivals expected arrivals in all, probabilities
 /// outside [0, 1], bad durations, indices out of range, duplicate advisor ids, inconsistent events
 /// (a join of an advisor already in the pool, a leave of one that is not).
-void validate(const Scenario& scenario);
+LIBMATCH_EXPORT void validate(const Scenario& scenario);
 
 /// KPIs of one week (after its round). Means and percentiles are NaN when nothing to measure.
 /// Percentiles use the nearest-rank rule: p90 = the ceil(0.9 n)-th smallest value.
@@ -282,7 +283,7 @@ struct SimulationResult {
 /// A scenario prepared for many runs: validated, travel from every advisor base to every
 /// location computed once, location areas located once. Immutable and thread-safe; run()
 /// can be called from several threads at once. Copies share the prepared data.
-class Simulator {
+class LIBMATCH_EXPORT Simulator {
  public:
   /// Validates (see validate()) and precomputes. threads <= 0: all cores (precomputation
   /// only; results never depend on it).
@@ -299,7 +300,8 @@ class Simulator {
 };
 
 /// Convenience: Simulator(scenario, 1).run(seed, details).
-SimulationResult simulate(const Scenario& scenario, std::uint64_t seed, bool details = false);
+LIBMATCH_EXPORT SimulationResult simulate(const Scenario& scenario, std::uint64_t seed,
+                                          bool details = false);
 
 /// Runs every (simulator, seed) pair, scenario-major: result k = (k / seeds.size(),
 /// seeds[k % seeds.size()]), each exactly as run(seed, false) would give it, whatever the
@@ -308,9 +310,8 @@ SimulationResult simulate(const Scenario& scenario, std::uint64_t seed, bool det
 /// once per run; the last call reports all runs). If `progress` throws (e.g. an interrupt),
 /// no further run starts and the exception is rethrown once the running ones have finished.
 /// Otherwise the error of the first failed run (by task order) is rethrown at the end.
-std::vector<SimulationResult> simulate_many(const std::vector<const Simulator*>& simulators,
-                                            const std::vector<std::uint64_t>& seeds,
-                                            int threads = 0,
-                                            const std::function<void(std::int64_t)>& progress = {});
+LIBMATCH_EXPORT std::vector<SimulationResult> simulate_many(
+    const std::vector<const Simulator*>& simulators, const std::vector<std::uint64_t>& seeds,
+    int threads = 0, const std::function<void(std::int64_t)>& progress = {});
 
 }  // namespace libmatch
