@@ -151,9 +151,53 @@ class TravelModel:
            origin  destination  minutes   km
         0       0            0      6.5  6.5
         """
-        return self.pairs_arrays(
-            origins_xy, destinations_xy, max_minutes, max_km, threads
-        ).to_frame()
+        o = points_xy(origins_xy, "origins_xy", crs=self.crs)
+        d = points_xy(destinations_xy, "destinations_xy", crs=self.crs)
+        tp = self.pairs_arrays(o, d, max_minutes, max_km, threads)
+        if (
+            len(o) + len(d) >= 10
+            and len(tp.unsnapped_origins) == len(o)
+            and len(tp.unsnapped_destinations) == len(d)
+        ):  # nothing placed at all: usually points in another CRS
+            _warn_unplaced(tp, "pairs")
+        return tp.to_frame()
+
+    def matrix(
+        self,
+        origins_xy: Any,
+        destinations_xy: Any,
+        max_minutes: float | None = None,
+        threads: int | None = None,
+    ) -> tuple[np.ndarray, np.ndarray]:
+        """Full travel matrices ``(minutes, km)``, each ``(n_origins, n_destinations)``
+        float64, NaN where a pair is unreachable, unplaced (unsnapped) or beyond
+        ``max_minutes``; next to the long :meth:`pairs` table. Warns
+        :class:`libmatch.OutsideWarning` when points are unplaced or pairs unreachable."""
+        o = points_xy(origins_xy, "origins_xy", crs=self.crs)
+        d = points_xy(destinations_xy, "destinations_xy", crs=self.crs)
+        tp = self.pairs_arrays(o, d, max_minutes, None, threads)
+        _warn_unplaced(tp, "matrix")
+        minutes = np.full((len(o), len(d)), np.nan)
+        km = np.full((len(o), len(d)), np.nan)
+        minutes[tp.origin, tp.destination] = tp.minutes
+        km[tp.origin, tp.destination] = tp.km
+        return minutes, km
+
+
+def _warn_unplaced(tp: TravelPairs, what: str) -> None:
+    """One warning naming how many points were unplaced and pairs unreachable (counts only)."""
+    no, nd, nu = len(tp.unsnapped_origins), len(tp.unsnapped_destinations), tp.unreachable_pairs
+    if no or nd or nu:
+        import warnings
+
+        from .areas import OutsideWarning
+
+        warnings.warn(
+            f"{what}: {no} origin(s) and {nd} destination(s) could not be placed on the "
+            f"travel model, {nu} placed pair(s) are unreachable (see attrs / NaN)",
+            OutsideWarning,
+            stacklevel=3,
+        )
 
 
 class StraightLine(TravelModel):

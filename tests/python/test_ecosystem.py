@@ -190,3 +190,25 @@ def test_attributes_kept_from_file_and_geodataframe(muni):
     # Sets without a source have no attributes, but a frame aligned with their ids.
     merged = muni.dissolve(np.zeros(len(muni), dtype=np.int64), ["all"])
     assert merged.attributes.shape == (1, 0)
+
+
+def test_road_matrix_full_array_with_nan():
+    roads = libmatch.RoadNetwork.from_file(
+        DATA / "roads.geojson", speed_field="maxspeed", default_speed_kmh=50, snap_max_m=500
+    )
+    adv = pd.read_csv(DATA / "advisors.csv")[["x", "y"]].to_numpy(float)[:3]
+    dst = pd.read_csv(DATA / "farms.csv")[["x", "y"]].to_numpy(float)[:40]
+    dst = np.vstack([dst, [[0.0, 0.0]]])  # far from every road: unplaced
+    with pytest.warns(libmatch.OutsideWarning, match="1 destination"):
+        minutes, km = roads.matrix(adv, dst, max_minutes=45)
+    assert minutes.shape == km.shape == (3, 41)
+    assert np.isnan(minutes[:, -1]).all()
+    pairs = roads.pairs(adv, dst, max_minutes=45)
+    np.testing.assert_array_equal(
+        minutes[pairs["origin"], pairs["destination"]], pairs["minutes"].to_numpy()
+    )
+    assert np.isfinite(minutes).sum() == len(pairs)
+    # A lon/lat array by mistake: nothing placed, one warning from pairs too.
+    lonlat = libmatch.transform(dst[:-1], "EPSG:28992", "EPSG:4326")
+    with pytest.warns(libmatch.OutsideWarning):
+        assert len(roads.pairs(lonlat[:5], lonlat)) == 0
