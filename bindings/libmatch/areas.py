@@ -516,8 +516,11 @@ def transform(xy: Any, from_crs: Any, to_crs: Any = "EPSG:28992") -> np.ndarray:
 
 # command line ---------------------------------------------------------------------------
 def _cmd_locate(args) -> int:
-    areas = read_areas(args.areas, args.id_field, layer=args.layer, crs=args.crs)
     from . import _io, schema
+    from ._cliargs import layer_spec
+
+    path, layer, id_field = layer_spec(args.areas, "--areas", args.id_field)
+    areas = read_areas(path, id_field, layer=layer or args.layer, crs=args.crs)
 
     pts = _io.read_table(args.points, f"--points {args.points}")
     coords = pts[[c for c in (args.x, args.y) if c in pts.columns]].rename(
@@ -544,9 +547,11 @@ def _register_cli(sub) -> None:
         help="which area each point lies in",
         description="Locate points (CSV with x/y in the working CRS) in areas.",
     )
-    p.add_argument("--areas", required=True, help="polygon layer (any GDAL vector source)")
-    p.add_argument("--id-field", required=True, help="unique id attribute of the areas")
-    p.add_argument("--layer", default=None, help="layer name (default: first)")
+    p.add_argument(
+        "--areas", required=True, metavar="FILE[@LAYER]:ID_FIELD", help="polygon layer and id field"
+    )
+    p.add_argument("--id-field", default=None, help="id field (instead of :ID_FIELD)")
+    p.add_argument("--layer", default=None, help="layer name (instead of @LAYER)")
     p.add_argument("--crs", default="EPSG:28992", help="working CRS (default EPSG:28992)")
     p.add_argument("--points", required=True, help="CSV with point coordinates")
     p.add_argument("--x", default="x", help="x column (default x)")

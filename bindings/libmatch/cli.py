@@ -44,7 +44,32 @@ def build_parser() -> argparse.ArgumentParser:
         register = getattr(module, "_register_cli", None)
         if register is not None:
             register(sub)
+    for name, sp in sub.choices.items():
+        example = EXAMPLES.get(name)
+        if example:
+            sp.formatter_class = argparse.RawDescriptionHelpFormatter
+            sp.epilog = "example:\n  " + example
     return parser
+
+
+#: One working example per subcommand, shown at the end of its --help (run from a clone).
+EXAMPLES = {
+    "locate": "libmatch locate --areas data/municipalities.geojson:id --points data/farms.csv "
+    "--out out/located.csv --counts",
+    "study": "libmatch study --areas data/orientation_areas.geojson:id "
+    "--layer gemeente=data/municipalities.geojson:id "
+    "--layer natura2000=data/nature_areas.geojson:id --locations data/requests.csv "
+    "--advisors data/advisors.csv --out out/study.csv",
+    "round": "libmatch round --applicants data/requests.csv --advisors data/advisors.csv "
+    "--areas data/orientation_areas.geojson:id --roads data/roads.geojson "
+    "--speed-field maxspeed --default-speed-kmh 50 --weights '{\"outside_area\": 60}' "
+    "--out out/round --report out/round/weekoverzicht.html",
+    "run-demo": "libmatch run-demo --out out",
+    "verify": "libmatch verify out/round",
+    "simulate": "libmatch simulate --scenario data/scenario.json --seeds 0-9 --out out/sim",
+    "design": "libmatch design --units data/municipalities.geojson:id --demand-points "
+    "data/farms.csv --k 6 --out out/plan.gpkg",
+}
 
 
 def _os_message(exc: OSError) -> str:

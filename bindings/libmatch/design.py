@@ -553,10 +553,14 @@ def design_areas(
 
 # command line -----------------------------------------------------------------------------
 def _cmd_design(args) -> int:
-    units = read_areas(args.units, args.id_field, layer=args.layer, crs=args.crs)
+    from ._cliargs import layer_spec
+
+    path, layer, id_field = layer_spec(args.units, "--units", args.id_field)
+    layer = layer or args.layer
+    units = read_areas(path, id_field, layer=layer, crs=args.crs)
     if args.demand_field:
         fids, values = _core.read_numeric_field(
-            os.fspath(args.units), args.layer or "", args.id_field, args.demand_field
+            os.fspath(path), layer or "", id_field, args.demand_field
         )
         demand = pd.Series(values, index=fids)
     else:
@@ -603,8 +607,13 @@ def _register_cli(sub) -> None:
         description="Group units (e.g. municipalities) into k contiguous areas "
         "balancing demand and travel; writes the dissolved areas.",
     )
-    p.add_argument("--units", required=True, help="polygon layer of the units (GDAL source)")
-    p.add_argument("--id-field", required=True, help="unique id attribute of the units")
+    p.add_argument(
+        "--units",
+        required=True,
+        metavar="FILE[@LAYER]:ID_FIELD",
+        help="polygon layer of the units and its id field",
+    )
+    p.add_argument("--id-field", default=None, help="id field (instead of :ID_FIELD)")
     p.add_argument("--layer", default=None, help="layer name (default: first)")
     p.add_argument("--crs", default="EPSG:28992", help="working CRS (default EPSG:28992)")
     src = p.add_mutually_exclusive_group(required=True)

@@ -883,11 +883,21 @@ def _context_layers(specs: list[str] | None) -> dict:
 
 
 def _cmd_round(args) -> int:
+    from ._cliargs import layer_spec, options_json, travel_from_args
+
+    areas = None
+    if args.areas:
+        path, layer, id_field = layer_spec(args.areas, "--areas", "id")
+        areas = path if (layer is None and id_field == "id") else read_areas(path, id_field, layer)
+    crs = areas.crs if isinstance(areas, AreaSet) else "EPSG:28992"
     _run_and_write(
         args.applicants,
         args.advisors,
-        args.areas,
+        areas,
         args.out,
+        travel=travel_from_args(args, crs=crs) if args.roads else None,
+        weights=options_json(args.weights, "--weights"),
+        rules=options_json(args.rules, "--rules"),
         map_png=not args.no_map,
         report=args.report,
         rounded=args.rounded,
@@ -951,7 +961,11 @@ def _register_cli(sub) -> None:
         "assignments/alternatives/escalations/loads CSVs and "
         "round_map.png.",
     )
-    p.add_argument("--areas", help="orientation areas (any GDAL vector file, id field 'id')")
+    p.add_argument(
+        "--areas",
+        metavar="FILE[@LAYER][:ID_FIELD]",
+        help="orientation areas (any GDAL vector source; id field default 'id')",
+    )
     p.add_argument("--advisors", required=True, help="advisors CSV")
     p.add_argument("--applicants", required=True, help="requests CSV")
     p.add_argument("--out", required=True, help="output directory")
@@ -964,6 +978,15 @@ def _register_cli(sub) -> None:
         metavar="NAME=FILE",
         help="location-study layer for the report (gemeente=..., natura2000=...); repeatable",
     )
+    p.add_argument(
+        "--weights",
+        metavar="JSON",
+        help="Weights fields as a JSON object or file, e.g. '{\"load\": 90}'",
+    )
+    p.add_argument("--rules", metavar="JSON", help="Rules fields as a JSON object or file")
+    from ._cliargs import add_travel_args
+
+    add_travel_args(p)
     p.add_argument("--rounded", action="store_true", help="round numbers for people in CSVs")
     p.add_argument(
         "--excel", action="store_true", help="CSV for Excel: ';' separator, decimal comma"

@@ -22,9 +22,10 @@ import numpy as np
 import pandas as pd
 
 from . import _core, _io, schema
+from ._cliargs import add_travel_args, travel_from_args
 from .areas import _threads, read_areas
 from .errors import CrsError, InvalidInputError, InvalidTypeError
-from .travel import RoadNetwork, StraightLine, TravelModel
+from .travel import StraightLine, TravelModel
 
 __all__ = ["location_study", "location_study_summary", "close_locations"]
 
@@ -407,21 +408,6 @@ def _parse_layer(spec: str, default_name: str | None = None) -> tuple[str, str, 
     return name, path, layer, id_field
 
 
-def _parse_speeds(text: str | None) -> dict[str, float] | None:
-    if not text:
-        return None
-    out = {}
-    for part in text.split(","):
-        if "=" not in part:
-            raise InvalidInputError(f"--class-speeds {text!r}: expected CLASS=KMH,CLASS=KMH")
-        k, v = part.split("=", 1)
-        try:
-            out[k.strip()] = float(v)
-        except ValueError:
-            raise InvalidInputError(f"--class-speeds: {v!r} is not a number") from None
-    return out
-
-
 def _cmd_study(args) -> int:
     specs = []
     if args.areas:
@@ -440,19 +426,7 @@ def _cmd_study(args) -> int:
         if args.advisors
         else None
     )
-    if args.roads:
-        travel = RoadNetwork.from_file(
-            args.roads,
-            speed_field=args.speed_field,
-            class_field=args.class_field,
-            class_speeds=_parse_speeds(args.class_speeds),
-            oneway_field=args.oneway_field,
-            default_speed_kmh=args.default_speed_kmh,
-            crs=args.crs,
-            snap_max_m=args.snap_max_m,
-        )
-    else:
-        travel = StraightLine(detour=args.detour, speed_kmh=args.speed_kmh)
+    travel = travel_from_args(args, crs=args.crs)
     study = location_study(
         locations,
         layers,
@@ -513,19 +487,5 @@ def _register_cli(sub) -> None:
         default=25.0,
         help="flag locations this close to another request's (default 25)",
     )
-    g = p.add_argument_group("travel (default: straight line)")
-    g.add_argument("--detour", type=float, default=1.3, help="straight-line detour factor")
-    g.add_argument("--speed-kmh", type=float, default=60.0, help="straight-line speed")
-    g.add_argument("--roads", help="road line layer (GeoPackage, GeoJSON, Shapefile, .osm/.pbf)")
-    g.add_argument("--speed-field", help="road speed field (km/h)")
-    g.add_argument("--class-field", help="road class field")
-    g.add_argument("--class-speeds", help="CLASS=KMH,... speeds per road class")
-    g.add_argument("--oneway-field", help="one-way field (yes/1/true, -1)")
-    g.add_argument("--default-speed-kmh", type=float, help="speed of roads without one")
-    g.add_argument(
-        "--snap-max-m",
-        type=float,
-        default=500.0,
-        help="max distance from a point to its road (default 500)",
-    )
+    add_travel_args(p)
     p.set_defaults(func=_cmd_study)

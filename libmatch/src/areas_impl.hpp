@@ -21,7 +21,9 @@ namespace libmatch::detail {
 /// evaluates exactly the global crossing rule (see areas_index_build.cpp for the argument).
 /// Memory is bounded (Limits); geometry whose coordinates could overflow the crossing
 /// products, or whose leaf lists would not fit the limit, falls back to per-area y-band tests.
-class MembershipIndex {
+// Exported (like the public API) only so that the GoogleTest suite can test the index
+// directly against a shared build; not part of the installed API.
+class LIBMATCH_EXPORT MembershipIndex {
  public:
   struct Limits {
     std::size_t max_top_cells = std::size_t{1} << 18;   ///< 1 MiB of top-level cells

@@ -14,6 +14,8 @@
 #include <string>
 #include <vector>
 
+#include "libmatch/export.hpp"
+
 namespace libmatch::detail {
 
 struct DatasetCloser {
@@ -107,8 +109,9 @@ void transform_xy(OGRCoordinateTransformation* ct, std::span<double> xy);
 
 /// Largest geometry (vertices, estimated from its WKB size) that repair=True hands to GEOS,
 /// and the wall-clock limit of one repair in seconds. Variables so that tests can lower them.
-extern std::int64_t repair_vertex_limit;  // 1,000,000
-extern double repair_seconds_limit;       // 10 s
+// Exported so that the test suite can lower them against a shared build (not installed API).
+extern LIBMATCH_EXPORT std::int64_t repair_vertex_limit;  // 1,000,000
+extern LIBMATCH_EXPORT double repair_seconds_limit;       // 10 s
 
 /// GEOS MakeValid (through OGR) with bounds: throws GeometryError naming `what` when the
 /// geometry has more than repair_vertex_limit vertices, when the repair runs longer than

@@ -1821,8 +1821,8 @@ CLI_CASES: list[tuple[str, Callable[[Path], list[str]], int, tuple[str, ...]]] =
     (
         "cli_locate_missing_argument",
         lambda t: ["locate", "--areas", A, "--points", "p.csv", "--out", "o.csv"],
-        2,
-        ("libmatch locate: error:", "--id-field"),
+        1,
+        ("libmatch locate: error:", "--areas", "ID_FIELD"),
     ),
     (
         "cli_locate_missing_points",

@@ -212,3 +212,106 @@ def test_road_matrix_full_array_with_nan():
     lonlat = libmatch.transform(dst[:-1], "EPSG:28992", "EPSG:4326")
     with pytest.warns(libmatch.OutsideWarning):
         assert len(roads.pairs(lonlat[:5], lonlat)) == 0
+
+
+CLI_EXAMPLES = sorted(__import__("libmatch.cli", fromlist=["EXAMPLES"]).EXAMPLES.items())
+
+
+@pytest.mark.parametrize("name,example", CLI_EXAMPLES, ids=[n for n, _ in CLI_EXAMPLES])
+def test_every_cli_help_has_an_example_that_runs(name, example, tmp_path):
+    import shlex
+    import subprocess
+    import sys
+
+    cmd = [sys.executable, "-m", "libmatch.cli", *shlex.split(example)[1:]]
+    helptext = subprocess.run(cmd[:4] + ["--help"], capture_output=True, text=True).stdout
+    assert "example:" in helptext and example.split()[1] in helptext
+    # The example itself works (outputs redirected into tmp_path).
+    args = [a.replace("out/", f"{tmp_path}/") if a.startswith("out/") else a for a in cmd]
+    args = [str(tmp_path) if a == "out" else a for a in args]
+    if name == "verify":
+        first = subprocess.run(
+            [
+                *cmd[:3],
+                "round",
+                "--applicants",
+                str(DATA / "requests.csv"),
+                "--advisors",
+                str(DATA / "advisors.csv"),
+                "--out",
+                f"{tmp_path}/round",
+                "--no-map",
+            ],
+            capture_output=True,
+            text=True,
+            cwd=ROOT,
+        )
+        assert first.returncode == 0, first.stderr
+    r = subprocess.run(args, capture_output=True, text=True, cwd=ROOT)
+    assert r.returncode == 0, r.stderr
+
+
+def test_one_layer_syntax_everywhere(tmp_path):
+    import subprocess
+    import sys
+
+    base = [sys.executable, "-m", "libmatch.cli"]
+    r = subprocess.run(
+        [
+            *base,
+            "locate",
+            "--areas",
+            f"{DATA / 'municipalities.geojson'}:nope",
+            "--points",
+            str(DATA / "farms.csv"),
+            "--out",
+            str(tmp_path / "x.csv"),
+        ],
+        capture_output=True,
+        text=True,
+    )
+    assert r.returncode == 1 and "nope" in r.stderr and "Traceback" not in r.stderr
+    r = subprocess.run(
+        [
+            *base,
+            "round",
+            "--applicants",
+            str(DATA / "requests.csv"),
+            "--advisors",
+            str(DATA / "advisors.csv"),
+            "--areas",
+            f"{DATA / 'orientation_areas.geojson'}:id",
+            "--rules",
+            '{"radius_hard": false}',
+            "--out",
+            str(tmp_path / "r"),
+            "--no-map",
+        ],
+        capture_output=True,
+        text=True,
+    )
+    assert r.returncode == 0, r.stderr
+    soft = pd.read_csv(tmp_path / "r" / "escalations.csv")
+    hard = libmatch.match(
+        DATA / "requests.csv",
+        DATA / "advisors.csv",
+        libmatch.read_areas(DATA / "orientation_areas.geojson", "id"),
+    )
+    assert len(soft) <= len(hard.escalations)
+    r = subprocess.run(
+        [
+            *base,
+            "round",
+            "--applicants",
+            str(DATA / "requests.csv"),
+            "--advisors",
+            str(DATA / "advisors.csv"),
+            "--weights",
+            "{bad json",
+            "--out",
+            str(tmp_path / "q"),
+        ],
+        capture_output=True,
+        text=True,
+    )
+    assert r.returncode == 1 and "--weights" in r.stderr
