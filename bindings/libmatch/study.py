@@ -332,6 +332,12 @@ def location_study(
     df.attrs["max_distance_m"] = max_d
     df.attrs["duplicate_tolerance_m"] = tol
     df.attrs["id_column"] = id_column
+    if hasattr(locations, "crs") and hasattr(locations, "geometry") and "x" not in locations:
+        import geopandas as gpd  # given a GeoDataFrame: return one, same geometry and CRS
+
+        attrs = dict(df.attrs)
+        df = gpd.GeoDataFrame(df, geometry=locations.geometry.values, crs=locations.crs)
+        df.attrs.update(attrs)
     return df
 
 

@@ -315,3 +315,17 @@ def test_one_layer_syntax_everywhere(tmp_path):
         text=True,
     )
     assert r.returncode == 1 and "--weights" in r.stderr
+
+
+def test_location_study_returns_a_geodataframe_when_given_one(farms, farms_lonlat, muni):
+    pts = farms_lonlat.iloc[:30].rename(columns={"farm_id": "applicant_id"})
+    st = libmatch.location_study(pts, {"gemeente": muni})
+    assert isinstance(st, gpd.GeoDataFrame) and st.crs.to_epsg() == 4326
+    assert list(st.index) == list(pts.index) and st.attrs["layers"] == ("gemeente",)
+    plain = libmatch.location_study(
+        farms.iloc[:30].rename(columns={"farm_id": "applicant_id"})[["applicant_id", "x", "y"]],
+        {"gemeente": muni},
+    )
+    assert not isinstance(plain, gpd.GeoDataFrame)
+    assert list(st["gemeente_id"]) == list(muni.locate_ids(pts))
+    assert list(st["gemeente_id"]) == list(plain["gemeente_id"])
