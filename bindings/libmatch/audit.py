@@ -12,6 +12,16 @@ was made on) and recorded by that relative path.
 
 :func:`verify` re-runs the round from the recorded inputs and compares every output byte
 for byte; it names the first input whose hash changed or the first output that differs.
+
+Examples
+--------
+>>> import tempfile, libmatch, libmatch.datasets as ds
+>>> from libmatch.audit import verify
+>>> res = libmatch.match(ds.path("requests"), ds.path("advisors"))
+>>> out = tempfile.mkdtemp()
+>>> _ = res.to_csv(out)
+>>> verify(out)["counts"]["requests"]
+150
 """
 
 from __future__ import annotations

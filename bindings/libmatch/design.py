@@ -34,6 +34,16 @@ distance between two parts, and a link counts as a border (of length 0).
 
 Advisors bases are placed in the unit containing them (else the nearest unit); every
 area of a designed plan holds at least one advisor base.
+
+Examples
+--------
+>>> import numpy as np, shapely, libmatch
+>>> cells = [shapely.box(x, y, x + 1000, y + 1000)
+...          for y in range(0, 3000, 1000) for x in range(0, 4000, 1000)]
+>>> units = libmatch.AreaSet.from_wkb(shapely.to_wkb(cells), [f"u{i:02d}" for i in range(12)])
+>>> plan = libmatch.design_areas(units, np.ones(12), k=2, seed=0)
+>>> plan.k, len(plan.assignment), int(plan.to_geodataframe()["units"].sum())
+(2, 12, 12)
 """
 
 from __future__ import annotations

@@ -1,5 +1,18 @@
 """Exception classes. Every libmatch error subclasses :class:`Error` and the builtin
-that fits, so ``except ValueError`` keeps working for callers who do not know libmatch."""
+that fits, so ``except ValueError`` keeps working for callers who do not know libmatch.
+
+
+Examples
+--------
+>>> import libmatch
+>>> issubclass(libmatch.UnknownIdError, KeyError)
+True
+>>> try:
+...     libmatch.Weights(nope=1)
+... except KeyError as exc:
+...     print(type(exc).__name__)
+UnknownIdError
+"""
 
 __all__ = [
     "Error",

@@ -4,6 +4,12 @@
 :data:`WEEKLY` and :data:`SUMMARY` map each column to ``(unit, meaning)``;
 :func:`markdown` renders them for ``docs/kpis.md`` (a test keeps the file and the columns the
 engine returns in step).
+
+Examples
+--------
+>>> import libmatch.kpis as kpis
+>>> kpis.WEEKLY["wait_mean"][0], kpis.SUMMARY["util_gini_mean"][0]
+('weeks', 'index 0-1')
 """
 
 from __future__ import annotations

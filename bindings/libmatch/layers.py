@@ -10,6 +10,14 @@ GDAL, so the database driver is the system's. :func:`read_areas` takes the same
 ``AreaPlan.to_layer`` write results back.
 
 Connection strings never appear in messages (they may hold a password).
+
+Examples
+--------
+>>> import os, tempfile, pandas as pd, libmatch
+>>> path = os.path.join(tempfile.mkdtemp(), "tabellen.gpkg")
+>>> libmatch.write_layer(pd.DataFrame({"id": ["a", "b"], "n": [1, 2]}), path, "tabel")
+>>> libmatch.read_layer(path, "tabel")["n"].tolist()
+[1, 2]
 """
 
 from __future__ import annotations

@@ -7,6 +7,15 @@ returns a :class:`RoundResult`: assignments with their cost components, runner-u
 alternatives, escalations with a reason, advisor loads, and ``explain(applicant_id)``.
 
 The input schema is documented in ``docs/input_schema.md``.
+
+Examples
+--------
+>>> import pandas as pd, libmatch
+>>> req = pd.DataFrame({"applicant_id": ["R1"], "x": [0.0], "y": [0.0], "service": ["coach"]})
+>>> adv = pd.DataFrame({"advisor_id": ["A1", "A2"], "x": [1000.0, 9000.0], "y": [0.0, 0.0],
+...                     "service": ["coach", "coach"], "capacity": [1, 1]})
+>>> libmatch.match(req, adv).assignments[["applicant_id", "advisor_id"]].values.tolist()
+[['R1', 'A1']]
 """
 
 from __future__ import annotations

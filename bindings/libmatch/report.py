@@ -10,6 +10,16 @@ request with its location context, the chosen advisor and a plain-language reaso
 runner-ups with what they would have cost in travel minutes and why they lost; then the
 escalations with their reason in words and a suggested next step, and the referrals with
 their destination. Labels come from :mod:`libmatch.terms` (Dutch by default).
+
+Examples
+--------
+>>> import os, tempfile, libmatch, libmatch.datasets as ds
+>>> res = libmatch.match(ds.path("requests"), ds.path("advisors"))
+>>> path = res.report(os.path.join(tempfile.mkdtemp(), "weekoverzicht.html"))
+>>> from pathlib import Path
+>>> text = Path(path).read_text(encoding="utf-8")
+>>> "toegewezen" in text, "https://" in text
+(True, False)
 """
 
 from __future__ import annotations

@@ -20,6 +20,12 @@ Kinds: ``id`` (non-empty string, stripped), ``text`` (string, "" when empty), ``
 (``;``-separated strings, blanks dropped, duplicates removed, order kept), ``float``,
 ``int`` (whole numbers), ``bool`` (true/false, 1/0, yes/no), ``date`` (days since
 1970-01-01).
+
+Examples
+--------
+>>> from libmatch import schema
+>>> "capacity" in schema.ADVISORS.names and "applicant_id" in schema.REQUESTS.names
+True
 """
 
 from __future__ import annotations

@@ -58,6 +58,13 @@ Limits (checked when the scenario is built, InvalidInputError naming the field):
 ``horizon_weeks`` 1..100000; each stream's ``rate_per_week`` 0..10000
 (:data:`MAX_RATE_PER_WEEK`); at most 10 million expected arrivals over the horizon, summed
 over the streams (:data:`MAX_EXPECTED_ARRIVALS`).
+
+Examples
+--------
+>>> import libmatch, libmatch.datasets as ds
+>>> year = libmatch.simulate(ds.path("scenario"), seed=0, details=False)
+>>> len(year.weekly), int(year.summary["arrivals"]) == int(year.weekly["arrivals"].sum())
+(52, True)
 """
 
 from __future__ import annotations

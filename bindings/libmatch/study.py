@@ -9,6 +9,15 @@ nearest advisor, and whether a location of *another* request lies within a few m
 that per request.
 
 All coordinates are projected metres in the layers' working CRS (default EPSG:28992).
+
+Examples
+--------
+>>> import numpy as np, pandas as pd, shapely, libmatch
+>>> oa = libmatch.AreaSet.from_wkb(shapely.to_wkb([shapely.box(0, 0, 10_000, 10_000)]), ["OA1"])
+>>> loc = pd.DataFrame({"applicant_id": ["R1", "R2"], "x": [5000.0, 20_000.0], "y": [5000.0, 5000.0]})
+>>> st = libmatch.location_study(loc, {"oa": oa})
+>>> st["oa_id"].fillna("-").tolist(), st["oa_distance_m"].tolist()
+(['OA1', '-'], [0.0, 10000.0])
 """
 
 from __future__ import annotations

@@ -5,6 +5,12 @@ Every label a report or map shows comes from :data:`TERMS` (Dutch ``nl`` first, 
 :func:`fmt_minutes`, :func:`fmt_km`, :func:`fmt_pct` and :func:`fmt_eur` round numbers for
 people (whole minutes, km to one decimal, whole percent, whole euros) with the language's
 decimal separator.
+
+Examples
+--------
+>>> from libmatch.terms import term, fmt_km
+>>> term("no_capacity", "nl"), fmt_km(12.34, "nl")
+('alle geschikte begeleiders vol', '12,3 km')
 """
 
 from __future__ import annotations

@@ -78,3 +78,29 @@ def test_kpi_columns_documented_with_units():
     for unit, meaning in [*kpis.WEEKLY.values(), *kpis.SUMMARY.values()]:
         assert unit and meaning
     assert (ROOT / "docs" / "kpis.md").read_text() == kpis.markdown() + "\n"
+
+
+PUBLIC_MODULES = [
+    "areas",
+    "audit",
+    "datasets",
+    "design",
+    "errors",
+    "flow",
+    "kpis",
+    "layers",
+    "matching",
+    "report",
+    "schema",
+    "simulation",
+    "study",
+    "terms",
+    "travel",
+]
+
+
+@pytest.mark.parametrize("name", PUBLIC_MODULES)
+def test_every_public_module_has_examples(name):
+    mod = importlib.import_module(f"libmatch.{name}")
+    examples = sum(len(t.examples) for t in doctest.DocTestFinder().find(mod))
+    assert examples > 0, f"libmatch.{name} has no docstring example"
