@@ -174,7 +174,7 @@ class AreaSet:
     [0, 1, -1]
     """
 
-    __slots__ = ("_impl", "_source", "_attributes")
+    __slots__ = ("_impl", "_source", "_attributes", "_bbox")
 
     def __init__(self, impl: _core.AreaSet):
         if not isinstance(impl, _core.AreaSet):
@@ -182,6 +182,7 @@ class AreaSet:
         self._impl = impl
         self._source = None  # (source, layer, id field) when read from a GDAL source
         self._attributes = None
+        self._bbox = None  # (min_x, min_y, max_x, max_y), computed on first use
 
     # construction -------------------------------------------------------------------
     @classmethod
@@ -295,9 +296,10 @@ class AreaSet:
         pts = points_xy(xy, "xy", crs=self.crs)
         found = self._impl.locate(pts, _threads(threads))
         if len(found) >= _WARN_MIN_POINTS and len(self):
-            st = self._impl.stats_arrays()
-            bbox = (st[:, 4].min(), st[:, 5].min(), st[:, 6].max(), st[:, 7].max())
-            _warn_if_all_outside(found, pts, bbox, self.crs)
+            if self._bbox is None:
+                st = self._impl.stats_arrays()
+                self._bbox = (st[:, 4].min(), st[:, 5].min(), st[:, 6].max(), st[:, 7].max())
+            _warn_if_all_outside(found, pts, self._bbox, self.crs)
         return found
 
     def locate_ids(

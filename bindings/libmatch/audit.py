@@ -121,9 +121,15 @@ def _travel_record(travel: Any) -> dict:
     return {"kind": type(travel).__name__}
 
 
-def write_audit(result: Any, out_dir: str | os.PathLike, outputs: list[str]) -> str:
+def write_audit(
+    result: Any,
+    out_dir: str | os.PathLike,
+    outputs: list[str],
+    csv_options: dict | None = None,
+) -> str:
     """Writes ``audit.json`` for ``result`` into ``out_dir``; ``outputs`` are the files the
-    round wrote there (hashed). Returns the path."""
+    round wrote there (hashed), ``csv_options`` how they were written (``rounded``,
+    ``excel``; ``verify`` writes its re-run the same way). Returns the path."""
     out_dir = os.fspath(out_dir)
     src = getattr(result, "_sources", {}) or {}
     inputs = []
@@ -152,6 +158,7 @@ def write_audit(result: Any, out_dir: str | os.PathLike, outputs: list[str]) -> 
             "candidate_pairs": result.candidate_pairs,
         },
         "counts": counts,
+        "csv_options": dict(csv_options or {"rounded": False, "excel": False}),
         "outputs": {
             os.path.basename(p): sha256_file(p) for p in sorted(outputs) if os.path.isfile(p)
         },

@@ -478,12 +478,8 @@ class RoundResult:
 
         paths = self._write_tables(out_dir, rounded=rounded, excel=excel)
         if audit:
-            write_audit(self, out_dir, paths)
-            from .audit import AUDIT_FILE
-
-            record = os.path.join(os.fspath(out_dir), AUDIT_FILE)
-            _add_csv_options(record, rounded, excel)
-            paths.append(record)
+            options = {"rounded": bool(rounded), "excel": bool(excel)}
+            paths.append(write_audit(self, out_dir, paths, options))
         return paths
 
     def _write_tables(
@@ -692,17 +688,6 @@ def _rounded(df: pd.DataFrame) -> pd.DataFrame:
             if digits == 0:
                 out[col] = out[col].astype("Int64")
     return out
-
-
-def _add_csv_options(record_path: str, rounded: bool, excel: bool) -> None:
-    import json
-
-    with open(record_path, encoding="utf-8") as fh:
-        record = json.load(fh)
-    record["csv_options"] = {"rounded": bool(rounded), "excel": bool(excel)}
-    with open(record_path, "w", encoding="utf-8") as fh:
-        json.dump(record, fh, indent=2, sort_keys=True)
-        fh.write("\n")
 
 
 def _num(v: Any) -> float | None:

@@ -58,6 +58,8 @@ class _Facts:
     requests: pd.DataFrame  # one row per request: id, service, outcome, x, y, context...
     advisors: pd.DataFrame  # advisor_id, service, x, y, capacity, caseload_after, areas
     referrals: pd.DataFrame
+    by_applicant: dict  # table name -> that result table indexed by applicant_id
+    alternatives: dict  # applicant_id -> its runner-up rows
 
 
 def _facts(result: Any, areas: AreaSet | None, context: Mapping[str, AreaSet]) -> _Facts:
@@ -91,7 +93,7 @@ def _facts(result: Any, areas: AreaSet | None, context: Mapping[str, AreaSet]) -
         elif r is not None and k in r.index:
             outcome.append("referred")
         else:
-            outcome.append("escalated" if k in e.index else "escalated")
+            outcome.append("escalated")
     req["outcome"] = outcome
     if len(req):
         pts = req[["x", "y"]].to_numpy(float)
@@ -116,7 +118,14 @@ def _facts(result: Any, areas: AreaSet | None, context: Mapping[str, AreaSet]) -
     )
     ad["areas"] = adv["areas"].to_numpy() if "areas" in adv else ""
     ad = ad.join(loads[["capacity", "caseload_before", "caseload_after"]], on="advisor_id")
-    return _Facts(req, ad, refs)
+    by_applicant = {
+        "assignments": a,
+        "escalations": e,
+        "referrals": r if r is not None else refs,
+    }
+    alternatives = dict(iter(result.alternatives.groupby("applicant_id", sort=False)))
+    ad.index = pd.Index(ad["advisor_id"].to_numpy(object))  # lookups by id, column kept
+    return _Facts(req, ad, refs, by_applicant, alternatives)
 
 
 def _week_label(req: pd.DataFrame, week: Any) -> str:
@@ -134,7 +143,7 @@ def _week_label(req: pd.DataFrame, week: Any) -> str:
 
 
 def _chosen_reason(row: Any, result: Any, facts: _Facts, current: str, lang: str) -> str:
-    adv = facts.advisors.set_index("advisor_id").loc[row.advisor_id]
+    adv = facts.advisors.loc[row.advisor_id]
     parts = []
     if bool(row.pinned):
         parts.append(term("pinned", lang))
@@ -258,7 +267,7 @@ def _svg_map(facts: _Facts, areas: AreaSet | None, lang: str, width: int = 900) 
     # Assignment lines coloured per service.
     services = sorted(set(req["service"]) | set(adv["service"]))
     svc_colour = {s: colour_of(k) for k, s in enumerate(services)}
-    axy = adv.set_index("advisor_id")[["x", "y"]]
+    axy = adv[["x", "y"]]
     for row in req.itertuples(index=False):
         aid = getattr(row, "advisor_id", None)
         if row.outcome == "assigned" and isinstance(aid, str) and aid in axy.index:
@@ -400,7 +409,7 @@ def _request_card(row: Any, result: Any, facts: _Facts, portfolio: str, lang: st
     )
     body = []
     if row.outcome == "assigned":
-        a = result.assignments.set_index("applicant_id").loc[row.applicant_id]
+        a = facts.by_applicant["assignments"].loc[row.applicant_id]
         a = pd.Series(a).rename(row.applicant_id)
         cur = getattr(row, "current_advisor", "")
         cur = cur if isinstance(cur, str) else ""
@@ -409,8 +418,8 @@ def _request_card(row: Any, result: Any, facts: _Facts, portfolio: str, lang: st
             f'<div class="kv"><b>{_e(term("chosen", lang))}: {_e(a["advisor_id"])}</b>'
             f" - {_e(reason)}</div>"
         )
-        alts = result.alternatives[result.alternatives["applicant_id"] == row.applicant_id]
-        if len(alts):
+        alts = facts.alternatives.get(row.applicant_id)
+        if alts is not None and len(alts):
             li = []
             for alt in alts.itertuples(index=False):
                 li.append(
@@ -421,7 +430,7 @@ def _request_card(row: Any, result: Any, facts: _Facts, portfolio: str, lang: st
                 f'<div class="kv">{_e(term("runner_ups", lang))}:<ul>{"".join(li)}</ul></div>'
             )
     elif row.outcome == "escalated":
-        esc = result.escalations.set_index("applicant_id").loc[row.applicant_id]
+        esc = facts.by_applicant["escalations"].loc[row.applicant_id]
         esc = _AsRow(pd.Series(esc), applicant_id=row.applicant_id)
         body.append(
             f'<div class="kv"><b>{_e(term("reason", lang))}:</b> {_e(term(esc.reason, lang))}'
@@ -430,7 +439,7 @@ def _request_card(row: Any, result: Any, facts: _Facts, portfolio: str, lang: st
             f"{_e(_next_step(esc, result, portfolio, lang))}</div>"
         )
     else:
-        ref = facts.referrals.set_index("applicant_id").loc[row.applicant_id]
+        ref = facts.by_applicant["referrals"].loc[row.applicant_id]
         body.append(
             f'<div class="kv"><b>{_e(term("destination", lang))}:</b> '
             f"{_e(ref.get('refer_to', ''))} ({_e(term(str(ref.get('reason', '')), lang))})</div>"
@@ -531,10 +540,10 @@ def round_report(
     context = dict(context or {})
     facts = _facts(result, areas, context)
     req = facts.requests
-    a = result.assignments.set_index("applicant_id")
+    a = facts.by_applicant["assignments"]
     for col in ("advisor_id", "minutes"):
         req[col] = [a[col].get(k) if k in a.index else None for k in req["applicant_id"]]
-    e = result.escalations.set_index("applicant_id")
+    e = facts.by_applicant["escalations"]
     req["reason"] = [e["reason"].get(k) if k in e.index else None for k in req["applicant_id"]]
     portfolios = _portfolio_of(result)
     wk = _week_label(req, week)

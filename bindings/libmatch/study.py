@@ -23,7 +23,6 @@ Examples
 from __future__ import annotations
 
 import math
-import os
 from collections.abc import Mapping
 from typing import Any
 
@@ -31,7 +30,7 @@ import numpy as np
 import pandas as pd
 
 from . import _core, _io, schema
-from ._cliargs import add_travel_args, travel_from_args
+from ._cliargs import add_travel_args, layer_spec, travel_from_args
 from .areas import _threads, read_areas
 from .errors import CrsError, InvalidInputError, InvalidTypeError
 from .travel import StraightLine, TravelModel
@@ -408,18 +407,12 @@ def location_study_summary(study: pd.DataFrame) -> pd.DataFrame:
 # ------------------------------------------------------------------------ command line
 def _parse_layer(spec: str, default_name: str | None = None) -> tuple[str, str, str | None, str]:
     """``NAME=FILE[@LAYER]:ID_FIELD`` (or ``FILE[@LAYER]:ID_FIELD`` with a default name)."""
-    name = default_name
-    rest = spec
+    name, rest = default_name, spec
     if "=" in spec and (default_name is None or spec.split("=", 1)[0].isidentifier()):
         name, rest = spec.split("=", 1)
-    if not name or ":" not in rest:
+    if not name:
         raise InvalidInputError(f"layer spec {spec!r}: expected NAME=FILE[@LAYER]:ID_FIELD")
-    path, id_field = rest.rsplit(":", 1)
-    layer = None
-    if "@" in os.path.basename(path):
-        path, layer = path.rsplit("@", 1)
-    if not path or not id_field:
-        raise InvalidInputError(f"layer spec {spec!r}: expected NAME=FILE[@LAYER]:ID_FIELD")
+    path, layer, id_field = layer_spec(rest, f"layer spec {spec!r}")
     return name, path, layer, id_field
 
 
