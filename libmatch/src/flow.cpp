@@ -667,4 +667,8 @@ TransportSolution solve_transport(const TransportProblem& problem) {
   return sol;
 }
 
+const char* to_string(SolveStatus status) {
+  return status == SolveStatus::TimeLimit ? "time_limit" : "optimal";
+}
+
 }  // namespace libmatch

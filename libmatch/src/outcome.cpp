@@ -21,6 +21,32 @@ const char* to_string(Escalation reason) {
       return "duplicate_request";
     case Escalation::PinnedAdvisorUnavailable:
       return "pinned_advisor_unavailable";
+    case Escalation::NoHours:
+      return "no_hours";
+    case Escalation::SlotsExhausted:
+      return "slots_exhausted";
+    case Escalation::BudgetExhausted:
+      return "budget_exhausted";
+    case Escalation::ReservedForPriority:
+      return "reserved_for_priority";
+    case Escalation::AlreadyInGuidance:
+      return "already_in_guidance";
+    case Escalation::NoOpenCase:
+      return "no_open_case";
+    case Escalation::UnfilledPosition:
+      return "unfilled_position";
+  }
+  return "?";
+}
+
+const char* to_string(Referral reason) {
+  switch (reason) {
+    case Referral::None:
+      return "";
+    case Referral::OutOfScope:
+      return "out_of_scope";
+    case Referral::NotInModule:
+      return "not_in_module";
   }
   return "?";
 }

@@ -63,7 +63,12 @@ struct TransportProblem {
   std::span<const std::int64_t> load_cost;
 };
 
-enum class SolveStatus { Optimal = 0 };
+/// How a solve ended. Optimal: proven optimum (the transportation solver always ends so).
+/// TimeLimit: a time limit was reached; the solution is the best feasible one found, with a
+/// proven bound and gap (the exact programme round, match.hpp).
+enum class SolveStatus : std::int8_t { Optimal = 0, TimeLimit = 1 };
+/// "optimal", "time_limit".
+LIBMATCH_EXPORT const char* to_string(SolveStatus status);
 
 struct TransportSolution {
   SolveStatus status = SolveStatus::Optimal;

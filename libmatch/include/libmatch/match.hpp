@@ -27,6 +27,7 @@
 
 #include "libmatch/areas.hpp"
 #include "libmatch/export.hpp"
+#include "libmatch/flow.hpp"  // SolveStatus
 #include "libmatch/model.hpp"
 #include "libmatch/outcome.hpp"
 #include "libmatch/travel.hpp"
@@ -45,6 +46,16 @@ struct RoundInput {
   const TravelPairs* travel_pairs = nullptr;
   Weights weights;
   RuleOptions rules;
+  // ---- programme model ----------------------------------------------------------------
+  /// Service catalogue indexed by interned service id; empty = no catalogue (Service{} for
+  /// all). When given it must cover every service used by requests, advisors and running.
+  std::vector<Service> services;
+  /// Money available in this round over all services, EUR; infinity = unlimited.
+  double budget_eur = std::numeric_limits<double>::infinity();
+  /// Membership layer for Service::offered_in (e.g. municipalities); null = use `areas`.
+  const AreaSet* service_areas = nullptr;
+  /// Register of running cases (already_in_guidance, via_case).
+  std::vector<RunningCase> running;
 };
 
 /// Outcome per request (RoundResult::requests, in input order).
@@ -60,6 +71,14 @@ struct RequestOutcome {
   /// (service, expertise, not excluded, radius, free capacity before the round), the
   /// funnel behind the reason. Zero for everything else.
   std::int64_t funnel[5] = {0, 0, 0, 0, 0};
+  // ---- programme model ----------------------------------------------------------------
+  Referral referral = Referral::None;  ///< referred elsewhere (then advisor = -1, reason None)
+  double hours = 0.0;     ///< effort of the assigned case, hours (incl. travel_in_hours)
+  double cost_eur = 0.0;  ///< price of the assigned case, EUR
+  /// already_in_guidance: index into RoundInput::running of the running case; else -1.
+  std::int64_t running_case = -1;
+  /// budget_exhausted: EUR missing to pay the case from the money left; else 0.
+  double missing_eur = 0.0;
 };
 
 /// A runner-up for an assigned request (RoundResult::alternatives).
@@ -81,6 +100,9 @@ struct AdvisorLoad {
   std::int64_t assigned = 0;  ///< new cases this round (incl. pinned)
   std::int64_t caseload_after = 0;
   std::int64_t load_cost = 0;  ///< sum of marginal load costs of the new cases
+  double hours_capacity = std::numeric_limits<double>::infinity();  ///< Advisor::capacity_hours
+  double hours_before = 0.0;  ///< Advisor::hours_booked
+  double hours_after = 0.0;   ///< hours_before + hours of the new cases
 };
 
 /// Result of a round. Load costs are marginal: a request assigned to advisor j reports the
@@ -100,6 +122,16 @@ struct RoundResult {
   std::int64_t candidate_pairs = 0;  ///< eligible (request, advisor) pairs handed to the solver
   std::int64_t assigned = 0;
   std::int64_t escalated = 0;
+  // ---- programme model ----------------------------------------------------------------
+  std::int64_t referred = 0;
+  SolveStatus status = SolveStatus::Optimal;  ///< TimeLimit only for a capped MIP solve
+  /// Proven lower bound on `objective` (units); equal to it when optimal.
+  double bound = 0.0;
+  /// (objective - bound) / max(1, |objective|); 0 when optimal.
+  double gap = 0.0;
+  double spend_eur = 0.0;                 ///< total price of the new cases, EUR
+  std::vector<double> spend_by_service;   ///< EUR per interned service (services.size())
+  std::vector<std::int64_t> slots_used;   ///< new cases per interned service
 };
 
 /// Runs one round. Throws InvalidInput (naming the id) for duplicate ids, negative capacity,

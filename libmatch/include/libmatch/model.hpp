@@ -64,6 +64,18 @@ struct Request {
   /// Orientation area index of locations[0] in RoundInput::areas; -1 = outside all;
   /// kAreaUnknown = let run_round locate it (set it yourself to skip point-in-polygon).
   std::int64_t area = kAreaUnknown;
+  // ---- programme model (catalogue, hours, money) --------------------------------------
+  /// Effort of this case in hours, >= 0; NaN = the service's Service::hours.
+  double hours = std::numeric_limits<double>::quiet_NaN();
+  /// Price of this case in EUR, >= 0; NaN = the service's Service::cost_eur.
+  double cost_eur = std::numeric_limits<double>::quiet_NaN();
+  // ---- register, applicant key, specialists -------------------------------------------
+  /// Opaque applicant key (e.g. KvK or NWA number); empty = none. Matched against the
+  /// register of running cases and other requests; never printed in messages.
+  std::string applicant_key;
+  /// For services with Service::via_advisor_only: the applicant_key of the running case
+  /// (RoundInput::running) this specialist request belongs to; empty = none.
+  std::string via_case;
 };
 
 /// One advisor (begeleider) of the pool.
@@ -77,6 +89,59 @@ struct Advisor {
   double radius_km = std::numeric_limits<double>::infinity();       ///< action radius
   double radius_minutes = std::numeric_limits<double>::infinity();  ///< action radius
   std::vector<std::int64_t> areas;  ///< orientation area indices; empty = works anywhere
+  // ---- programme model (hours) --------------------------------------------------------
+  /// Hours available in total (running and new cases), >= 0; infinity = no hour limit
+  /// (only `capacity` in cases applies). Both limits apply when both are given.
+  double capacity_hours = std::numeric_limits<double>::infinity();
+  /// Hours taken by running cases, 0 <= hours_booked <= capacity_hours.
+  double hours_booked = 0.0;
+};
+
+/// No limit on slots (Service::max_cases).
+inline constexpr std::int64_t kUnlimited = std::numeric_limits<std::int64_t>::max();
+
+/// One entry of the service catalogue (RoundInput::services, indexed by the interned
+/// service id). A round without a catalogue treats every service as Service{}: one hour
+/// per case, free, unlimited, offered everywhere.
+struct Service {
+  double hours = 1.0;     ///< effort per case, hours >= 0 (Request::hours overrides)
+  double cost_eur = 0.0;  ///< price per case, EUR >= 0 (Request::cost_eur overrides)
+  std::int64_t max_cases = kUnlimited;  ///< slots left for new cases of this service, >= 0
+  /// Money left for this service, EUR >= 0; infinity = unlimited.
+  double budget_eur = std::numeric_limits<double>::infinity();
+  /// true: the effort of a case includes `visits` round trips (advisor base <-> primary
+  /// location, travel minutes x 2 / 60 hours each) on top of `hours`.
+  bool travel_in_hours = false;
+  double visits = 1.0;  ///< visits per case (travel_in_hours), >= 0
+  // ---- referrals and modules ----------------------------------------------------------
+  /// Never served by this pool: requests are referred (Referral::OutOfScope) to refer_to.
+  bool referral_only = false;
+  /// Destination of referrals (out_of_scope, not_in_module); informative text.
+  std::string refer_to;
+  /// Where the service is offered: indices into RoundInput::service_areas (or, without it,
+  /// RoundInput::areas); empty = everywhere. Requests whose primary location lies outside
+  /// are referred (Referral::NotInModule).
+  std::vector<std::int64_t> offered_in;
+  /// Specialists: only engaged through a running case (Request::via_case); requests
+  /// without one are escalated no_open_case.
+  bool via_advisor_only = false;
+};
+
+/// Rules::reserve entry: `slots` of `service`'s max_cases in this round can only go to
+/// requests with priority >= min_priority.
+struct Reservation {
+  std::int32_t service = 0;
+  std::int64_t slots = 0;  ///< >= 0
+  std::int64_t min_priority = 0;
+};
+
+/// A running case of the register (RoundInput::running).
+struct RunningCase {
+  std::string applicant_key;  ///< opaque key, empty = none (then only the location counts)
+  std::string advisor_id;     ///< the advisor guiding it (need not be in this pool)
+  std::int32_t service = 0;   ///< interned service
+  /// Location of the case; NaN = unknown (matched by key only).
+  XY location{std::numeric_limits<double>::quiet_NaN(), std::numeric_limits<double>::quiet_NaN()};
 };
 
 /// Cost weights. All costs are in *points*; one point is one minute of travel at the default
@@ -124,6 +189,11 @@ struct RuleOptions {
   double max_travel_minutes = std::numeric_limits<double>::infinity();
   std::int64_t alternatives = 3;  ///< runner-up advisors reported per assignment
   int threads = 0;                ///< 0: all cores (>= 0); results never depend on it
+  /// Slots held back for priority requests (see Reservation); at most one per service.
+  std::vector<Reservation> reserve;
+  /// Wall-clock cap on the exact programme solve (MIP), seconds > 0; infinity = none. The
+  /// flow solve is never capped. With the cap reached the result says SolveStatus::TimeLimit.
+  double time_limit_s = std::numeric_limits<double>::infinity();
 };
 
 }  // namespace libmatch

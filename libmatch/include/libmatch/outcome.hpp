@@ -17,9 +17,26 @@ enum class Escalation : std::int8_t {
   NoCapacity,
   DuplicateRequest,
   PinnedAdvisorUnavailable,
+  // Programme model (catalogue, hours, money, slots; register of running cases).
+  NoHours,              ///< eligible advisors exist, none has the free hours
+  SlotsExhausted,       ///< the service's max_cases are used up
+  BudgetExhausted,      ///< the round's or the service's budget_eur cannot pay the case
+  ReservedForPriority,  ///< the remaining slots are reserved for higher priority
+  AlreadyInGuidance,    ///< the applicant (key or location) has a running case
+  NoOpenCase,           ///< a via_advisor_only service without a running case (via_case)
+  UnfilledPosition,     ///< a request with quantity > 1 got fewer matches than positions
 };
 /// "no_advisor_for_service", ..., "" for None.
 LIBMATCH_EXPORT const char* to_string(Escalation reason);
+
+/// Why a request was referred elsewhere (a third outcome next to assigned and escalated).
+enum class Referral : std::int8_t {
+  None = 0,
+  OutOfScope,   ///< the catalogue marks the service referral_only
+  NotInModule,  ///< the primary location lies outside the areas where the service is offered
+};
+/// "out_of_scope", "not_in_module", "" for None.
+LIBMATCH_EXPORT const char* to_string(Referral reason);
 
 /// Verdict of one advisor for one request: the first hard rule that fails, in this order.
 enum class Verdict : std::int8_t {
