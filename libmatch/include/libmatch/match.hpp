@@ -101,8 +101,8 @@ struct AdvisorLoad {
   std::int64_t caseload_after = 0;
   std::int64_t load_cost = 0;  ///< sum of marginal load costs of the new cases
   double hours_capacity = std::numeric_limits<double>::infinity();  ///< Advisor::capacity_hours
-  double hours_before = 0.0;  ///< Advisor::hours_booked
-  double hours_after = 0.0;   ///< hours_before + hours of the new cases
+  double hours_before = 0.0;                                        ///< Advisor::hours_booked
+  double hours_after = 0.0;  ///< hours_before + hours of the new cases
 };
 
 /// Result of a round. Load costs are marginal: a request assigned to advisor j reports the
@@ -129,9 +129,9 @@ struct RoundResult {
   double bound = 0.0;
   /// (objective - bound) / max(1, |objective|); 0 when optimal.
   double gap = 0.0;
-  double spend_eur = 0.0;                 ///< total price of the new cases, EUR
-  std::vector<double> spend_by_service;   ///< EUR per interned service (services.size())
-  std::vector<std::int64_t> slots_used;   ///< new cases per interned service
+  double spend_eur = 0.0;                ///< total price of the new cases, EUR
+  std::vector<double> spend_by_service;  ///< EUR per interned service (services.size())
+  std::vector<std::int64_t> slots_used;  ///< new cases per interned service
 };
 
 /// Runs one round. Throws InvalidInput (naming the id) for duplicate ids, negative capacity,

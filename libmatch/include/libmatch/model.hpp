@@ -104,8 +104,8 @@ inline constexpr std::int64_t kUnlimited = std::numeric_limits<std::int64_t>::ma
 /// service id). A round without a catalogue treats every service as Service{}: one hour
 /// per case, free, unlimited, offered everywhere.
 struct Service {
-  double hours = 1.0;     ///< effort per case, hours >= 0 (Request::hours overrides)
-  double cost_eur = 0.0;  ///< price per case, EUR >= 0 (Request::cost_eur overrides)
+  double hours = 1.0;                   ///< effort per case, hours >= 0 (Request::hours overrides)
+  double cost_eur = 0.0;                ///< price per case, EUR >= 0 (Request::cost_eur overrides)
   std::int64_t max_cases = kUnlimited;  ///< slots left for new cases of this service, >= 0
   /// Money left for this service, EUR >= 0; infinity = unlimited.
   double budget_eur = std::numeric_limits<double>::infinity();
