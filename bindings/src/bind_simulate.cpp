@@ -104,7 +104,8 @@ Scenario scenario_from_spec(const py::dict& spec) {
   check_keys(spec,
              {"name", "horizon_weeks", "services", "tags", "advisors", "locations", "arrivals",
               "replay", "events", "areas", "travel", "weights", "rules", "no_klik_probability",
-              "escalate_after_weeks", "reassign_absence_weeks", "initial_cases"},
+              "escalate_after_weeks", "reassign_absence_weeks", "initial_cases", "segments",
+              "budget_eur", "reserve"},
              "scenario spec");
   Scenario s;
   s.name = get<std::string>(spec, "name", s.name);
@@ -114,6 +115,18 @@ Scenario scenario_from_spec(const py::dict& spec) {
   s.reassign_absence_weeks = get<i64>(spec, "reassign_absence_weeks", 0);
   s.initial_cases = get<bool>(spec, "initial_cases", true);
   if (spec.contains("tags")) s.tags = list_of<std::string>(spec["tags"]);
+  if (spec.contains("segments")) s.segments = list_of<std::string>(spec["segments"]);
+  s.budget_eur = get<double>(spec, "budget_eur", s.budget_eur);
+  if (spec.contains("reserve"))
+    for (auto item : spec["reserve"]) {
+      py::dict d = item.cast<py::dict>();
+      ReservePolicy r;
+      r.service = get<std::int32_t>(d, "service", 0);
+      r.slots = get<i64>(d, "slots", 0);
+      r.min_priority = get<i64>(d, "min_priority", 0);
+      r.until_week = get<i64>(d, "until_week", r.until_week);
+      s.reserve.push_back(r);
+    }
 
   if (spec.contains("services"))
     for (auto item : spec["services"]) {
@@ -127,6 +140,18 @@ Scenario scenario_from_spec(const py::dict& spec) {
       sv.duration.min_weeks = get<double>(d, "min_weeks", 1.0);
       sv.duration.max_weeks = get<double>(d, "max_weeks", sv.duration.min_weeks);
       sv.hours_per_case = get<double>(d, "hours_per_case", 0.0);
+      sv.cost_eur = get<double>(d, "cost_eur", 0.0);
+      sv.max_cases = get<i64>(d, "max_cases", kUnlimited);
+      sv.budget_eur = get<double>(d, "budget_eur", sv.budget_eur);
+      sv.referral_only = get<bool>(d, "referral_only", false);
+      sv.refer_to = get<std::string>(d, "refer_to", "");
+      if (d.contains("offered_in")) sv.offered_in = list_of<i64>(d["offered_in"]);
+      if (d.contains("next"))
+        for (auto p : d["next"]) {
+          py::dict n = p.cast<py::dict>();
+          sv.next.push_back({get<std::int32_t>(n, "service", 0), get<double>(n, "probability", 0.0),
+                             get<i64>(n, "delay_weeks", 0)});
+        }
       s.services.push_back(sv);
     }
 
@@ -175,6 +200,8 @@ Scenario scenario_from_spec(const py::dict& spec) {
       st.label = get<std::string>(d, "label", "");
       st.service = get<std::int32_t>(d, "service", 0);
       st.rate_per_week = get<double>(d, "rate_per_week", 0.0);
+      st.count = get<i64>(d, "count", -1);
+      st.segment = get<std::int32_t>(d, "segment", -1);
       if (d.contains("locations") && !d["locations"].is_none())
         st.locations = int64_vector(d["locations"], "arrival locations");
       if (d.contains("location_weights") && !d["location_weights"].is_none())
@@ -210,6 +237,28 @@ Scenario scenario_from_spec(const py::dict& spec) {
     need_len(duration.size(), n, "replay duration_weeks");
     need_len(referred.size(), n, "replay referred");
     need_len(needs.size(), n, "replay needs");
+    auto list_col = [&](const char* key) {
+      std::vector<std::vector<i64>> v(n);
+      if (r.contains(key)) v = r[key].cast<std::vector<std::vector<i64>>>();
+      need_len(v.size(), n, std::string("replay ") + key);
+      return v;
+    };
+    auto int_col = [&](const char* key, i64 fallback) {
+      std::vector<i64> v(n, fallback);
+      if (r.contains(key)) v = int64_vector(r[key], (std::string("replay ") + key).c_str());
+      need_len(v.size(), n, std::string("replay ") + key);
+      return v;
+    };
+    auto float_col = [&](const char* key) {
+      std::vector<double> v(n, std::numeric_limits<double>::quiet_NaN());
+      if (r.contains(key)) v = float64_vector(r[key], (std::string("replay ") + key).c_str());
+      need_len(v.size(), n, std::string("replay ") + key);
+      return v;
+    };
+    auto more = list_col("more_locations"), exclude = list_col("exclude");
+    auto current = int_col("current_advisor", -1), pinned = int_col("pinned", 0);
+    auto day = int_col("day", -1), segment = int_col("segment", -1);
+    auto hours = float_col("hours"), cost = float_col("cost_eur");
     for (std::size_t k = 0; k < n; ++k) {
       ReplayArrival a;
       a.week = week[k];
@@ -219,6 +268,14 @@ Scenario scenario_from_spec(const py::dict& spec) {
       a.priority = priority[k];
       a.duration_weeks = duration[k];
       a.referred = referred[k] != 0;
+      a.more_locations = more[k];
+      a.exclude = exclude[k];
+      a.current_advisor = current[k];
+      a.pinned = pinned[k] != 0;
+      a.day = day[k];
+      a.segment = static_cast<std::int32_t>(segment[k]);
+      a.hours = hours[k];
+      a.cost_eur = cost[k];
       s.replay.push_back(std::move(a));
     }
   }
@@ -311,6 +368,19 @@ py::dict weekly_columns(const std::vector<WeekKpis>& w) {
   d["util_max"] = column(w, &WeekKpis::util_max);
   d["util_gini"] = column(w, &WeekKpis::util_gini);
   d["hours_started"] = column(w, &WeekKpis::hours_started);
+  d["followups"] = column(w, &WeekKpis::followups);
+  d["followups_total"] = column(w, &WeekKpis::followups_total);
+  d["spend_eur"] = column(w, &WeekKpis::spend_eur);
+  d["spend_eur_total"] = column(w, &WeekKpis::spend_eur_total);
+  d["budget_left_eur"] = column(w, &WeekKpis::budget_left_eur);
+  // slots left: one (weeks x services) int64 matrix, kUnlimited = no cap
+  const std::size_t n_svc = w.empty() ? 0 : w.front().slots_left.size();
+  py::array_t<i64> slots({static_cast<py::ssize_t>(w.size()), static_cast<py::ssize_t>(n_svc)});
+  auto sl = slots.mutable_unchecked<2>();
+  for (std::size_t k = 0; k < w.size(); ++k)
+    for (std::size_t v = 0; v < n_svc; ++v)
+      sl(static_cast<py::ssize_t>(k), static_cast<py::ssize_t>(v)) = w[k].slots_left[v];
+  d["slots_left"] = slots;
   return d;
 }
 
@@ -359,6 +429,48 @@ py::dict summary_columns(const std::vector<const SimulationSummary*>& s) {
   d["util_gini_mean"] = fc(&S::util_gini_mean);
   d["escalated_share"] = fc(&S::escalated_share);
   d["hours_started"] = fc(&S::hours_started);
+  for (int code = 1; code < kEscalationCodes; ++code) {
+    py::array_t<i64> out(static_cast<py::ssize_t>(s.size()));
+    for (std::size_t k = 0; k < s.size(); ++k) out.mutable_data()[k] = s[k]->escalated_by_code[code];
+    d[py::str(std::string("by_code_") + to_string(static_cast<Escalation>(code)))] = out;
+  }
+  d["followups"] = ic(&S::followups);
+  d["spend_eur"] = fc(&S::spend_eur);
+  d["budget_left_eur"] = fc(&S::budget_left_eur);
+  d["budget_out_week"] = ic(&S::budget_out_week);
+  // per group (service / segment): (runs x groups) matrices per field
+  auto groups = [&](std::vector<GroupTotals> S::*member) {
+    const std::size_t g = s.empty() ? 0 : (s.front()->*member).size();
+    py::dict out;
+    auto mat_i = [&](i64 GroupTotals::*f) {
+      py::array_t<i64> a({static_cast<py::ssize_t>(s.size()), static_cast<py::ssize_t>(g)});
+      auto v = a.mutable_unchecked<2>();
+      for (std::size_t k = 0; k < s.size(); ++k)
+        for (std::size_t j = 0; j < g; ++j)
+          v(static_cast<py::ssize_t>(k), static_cast<py::ssize_t>(j)) = (s[k]->*member)[j].*f;
+      return a;
+    };
+    auto mat_f = [&](double GroupTotals::*f) {
+      py::array_t<double> a({static_cast<py::ssize_t>(s.size()), static_cast<py::ssize_t>(g)});
+      auto v = a.mutable_unchecked<2>();
+      for (std::size_t k = 0; k < s.size(); ++k)
+        for (std::size_t j = 0; j < g; ++j)
+          v(static_cast<py::ssize_t>(k), static_cast<py::ssize_t>(j)) = (s[k]->*member)[j].*f;
+      return a;
+    };
+    out["started"] = mat_i(&GroupTotals::started);
+    out["completed"] = mat_i(&GroupTotals::completed);
+    out["referred"] = mat_i(&GroupTotals::referred);
+    out["escalated"] = mat_i(&GroupTotals::escalated);
+    out["spend_eur"] = mat_f(&GroupTotals::spend_eur);
+    out["lead_days_mean"] = mat_f(&GroupTotals::lead_days_mean);
+    out["lead_days_p90"] = mat_f(&GroupTotals::lead_days_p90);
+    out["slots_left"] = mat_i(&GroupTotals::slots_left);
+    out["out_week"] = mat_i(&GroupTotals::out_week);
+    return out;
+  };
+  d["by_service"] = groups(&S::by_service);
+  d["by_segment"] = groups(&S::by_segment);
   return d;
 }
 
@@ -368,6 +480,12 @@ py::dict result_dict(SimulationResult&& r, bool details) {
   out["weekly"] = weekly_columns(r.weeks);
   py::dict summary;
   for (auto item : summary_columns({&r.summary})) {
+    if (py::isinstance<py::dict>(item.second)) {  // by_service / by_segment: first row
+      py::dict g;
+      for (auto f : item.second.cast<py::dict>()) g[f.first] = f.second.attr("__getitem__")(0);
+      summary[item.first] = g;
+      continue;
+    }
     py::array a = item.second.cast<py::array>();
     summary[item.first] = a.attr("item")(0);
   }
@@ -389,6 +507,13 @@ py::dict result_dict(SimulationResult&& r, bool details) {
   cases["reason"] = column_fn<CaseRecord, std::int8_t>(
       c, [](const CaseRecord& x) { return static_cast<std::int8_t>(x.reason); });
   cases["matches"] = column(c, &CaseRecord::matches);
+  cases["segment"] = column(c, &CaseRecord::segment);
+  cases["parent_case"] = column(c, &CaseRecord::parent_case);
+  cases["registered_day"] = column(c, &CaseRecord::registered_day);
+  cases["start_day"] = column(c, &CaseRecord::start_day);
+  cases["cost_eur"] = column(c, &CaseRecord::cost_eur);
+  cases["referral"] = column_fn<CaseRecord, std::int8_t>(
+      c, [](const CaseRecord& x) { return static_cast<std::int8_t>(x.referral); });
   out["cases"] = cases;
   const auto& a = r.assignments;
   py::dict asg;

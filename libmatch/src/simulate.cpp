@@ -6,6 +6,7 @@
 #include <cmath>
 #include <cstdio>
 #include <numeric>
+#include <tuple>
 
 #include "libmatch/cancel.hpp"
 #include "libmatch/error.hpp"
@@ -22,7 +23,26 @@ using detail::Rng;
 constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
 
 // Random streams (first key of every draw).
-enum Stream : std::uint64_t { kArrivals = 1, kReplay = 2, kNoKlik = 3, kInitial = 4 };
+enum Stream : std::uint64_t {
+  kArrivals = 1,
+  kReplay = 2,
+  kNoKlik = 3,
+  kInitial = 4,
+  kDay = 5,
+  kPathway = 6,
+  kFollowUp = 7,
+  kApproach = 8
+};
+
+// Money comparisons tolerate rounding of sums of prices (EUR).
+constexpr double kEurTolerance = 1e-9;
+
+// FNV-1a of an id: random keys of an advisor depend on its id, never on its row.
+std::uint64_t id_key(const std::string& id) {
+  std::uint64_t h = 1469598103934665603ULL;
+  for (unsigned char ch : id) h = (h ^ ch) * 1099511628211ULL;
+  return h;
+}
 
 enum CaseStatus : std::int8_t {
   kWaiting = 0,
@@ -90,6 +110,8 @@ double gini_sorted(const std::vector<double>& v) {
   return 2.0 * weighted / (n * sum) - (n + 1.0) / n;
 }
 
+// Slot of the five classic reasons in SimulationSummary::escalated_by_reason; -1 otherwise
+// (every code is counted in escalated_by_code).
 int reason_slot(Escalation r) {
   switch (r) {
     case Escalation::NoAdvisorForService:
@@ -100,8 +122,10 @@ int reason_slot(Escalation r) {
       return 2;
     case Escalation::AllOutOfRadius:
       return 3;
+    case Escalation::NoCapacity:
+      return 4;
     default:
-      return 4;  // no_capacity (duplicates / pins cannot occur here)
+      return -1;
   }
 }
 
@@ -115,9 +139,21 @@ struct Case {
   i64 location = 0;
   i64 priority = 0;
   std::vector<std::int32_t> needs;
-  std::vector<i64> exclude;  // global advisor indices
+  std::vector<i64> exclude;         // global advisor indices
+  std::vector<i64> more_locations;  // further business locations (replay)
   i64 duration = 1, remaining = 1;
   i64 advisor = -1;
+  i64 last_advisor = -1;     // advisor of the last stint (pathway continuity)
+  i64 current_advisor = -1;  // continuity / pin for the next match (global, or kAdvisorNotInPool)
+  bool pinned = false;
+  bool started = false;  // paid and took its slot (first match; initial cases: always)
+  std::int32_t segment = -1;
+  i64 parent = -1;
+  i64 root_day = 0;    // registration day of the entrepreneur
+  i64 start_day = -1;  // day the product started
+  double hours = kNaN, cost = kNaN;  // overrides of the service's (replay)
+  double paid = 0.0;
+  Referral referral = Referral::None;
   i64 matched_week = -1, first_matched = -1, entered = 0, ended = -1;
   i64 matches = 0;
   i64 stint = -1;  // index into the assignment records (details only)
@@ -125,6 +161,35 @@ struct Case {
   Escalation reason = Escalation::None;
   bool no_klik = false;
 };
+
+// Priorities of an approach list: the largest-remainder split of `count` over the weights
+// (ties to the earlier entry), highest priority first.
+std::vector<i64> approach_list(const ArrivalStream& st) {
+  std::vector<i64> out;
+  if (st.count <= 0) return out;
+  if (st.priorities.empty()) return std::vector<i64>(static_cast<std::size_t>(st.count), 0);
+  double total = 0;
+  for (const auto& p : st.priorities) total += p.probability;
+  const std::size_t n = st.priorities.size();
+  std::vector<i64> take(n);
+  std::vector<double> rest(n);
+  i64 given = 0;
+  for (std::size_t k = 0; k < n; ++k) {
+    const double share = static_cast<double>(st.count) * st.priorities[k].probability / total;
+    take[k] = static_cast<i64>(std::floor(share));
+    rest[k] = share - static_cast<double>(take[k]);
+    given += take[k];
+  }
+  std::vector<std::size_t> order(n);
+  std::iota(order.begin(), order.end(), std::size_t{0});
+  std::stable_sort(order.begin(), order.end(),
+                   [&](std::size_t a, std::size_t b) { return rest[a] > rest[b]; });
+  for (std::size_t k = 0; given < st.count; k = (k + 1) % n, ++given) ++take[order[k]];
+  for (std::size_t k = 0; k < n; ++k)
+    out.insert(out.end(), static_cast<std::size_t>(take[k]), st.priorities[k].priority);
+  std::stable_sort(out.begin(), out.end(), std::greater<>());
+  return out;
+}
 
 }  // namespace
 
@@ -139,7 +204,27 @@ struct Simulator::Impl {
   std::vector<std::vector<i64>> events_by_week;  // event indices per week (< horizon)
   std::vector<std::vector<i64>> replay_by_week;  // replay rows per week (< horizon)
   std::vector<char> joins_later;                 // advisor has a Join event
+  std::vector<i64> by_id;                        // advisor indices sorted by id
+  std::vector<std::vector<i64>> approach_priority;  // per stream: the list, highest first
+  double min_price = kNaN;                          // cheapest positive price (NaN = none)
   RuleOptions rules;
+
+  double cost_of(const Case& c) const {
+    return std::isnan(c.cost) ? sc.services[c.service].cost_eur : c.cost;
+  }
+  double hours_of(const Case& c) const {
+    return std::isnan(c.hours) ? sc.services[c.service].hours_per_case : c.hours;
+  }
+  // Referred at once: out of scope (referral_only) or outside the areas offering the service.
+  Referral referral_of(const Case& c) const {
+    const auto& sv = sc.services[c.service];
+    if (sv.referral_only) return Referral::OutOfScope;
+    if (!sv.offered_in.empty() &&
+        std::find(sv.offered_in.begin(), sv.offered_in.end(), loc_area[c.location]) ==
+            sv.offered_in.end())
+      return Referral::NotInModule;
+    return Referral::None;
+  }
 
   bool usable(i64 a, i64 l) const {
     const double m = minutes[a * n_loc + l];
@@ -224,6 +309,13 @@ Simulator::Simulator(Scenario scenario, int threads) {
     if (e.kind == EventKind::Join) m.joins_later[e.advisor] = 1;
     if (e.week < s.horizon_weeks) m.events_by_week[e.week].push_back(static_cast<i64>(k));
   }
+  m.by_id.resize(static_cast<std::size_t>(m.n_adv));
+  std::iota(m.by_id.begin(), m.by_id.end(), i64{0});
+  std::sort(m.by_id.begin(), m.by_id.end(),
+            [&](i64 a, i64 b) { return s.advisors[a].id < s.advisors[b].id; });
+  for (const auto& sv : s.services)
+    if (sv.cost_eur > 0 && !(sv.cost_eur >= m.min_price)) m.min_price = sv.cost_eur;
+  for (const auto& st : s.arrivals) m.approach_priority.push_back(approach_list(st));
   m.replay_by_week.resize(static_cast<std::size_t>(s.horizon_weeks));
   for (std::size_t k = 0; k < s.replay.size(); ++k)
     if (s.replay[k].week < s.horizon_weeks)
@@ -258,11 +350,24 @@ struct Simulator::Impl::WeekState {
   std::vector<i64> absent_from, absent_to;  // [from, to)
   i64 initial_cases = 0;
 
+  // Programme: money and slots left over the horizon, follow-ups due.
+  struct FollowUp {
+    i64 week = 0, parent = 0;
+    std::int32_t service = 0;
+  };
+  std::vector<FollowUp> due;  // in creation order
+  std::vector<i64> slots_left, service_out_week;
+  std::vector<double> service_money;
+  double money = 0, spend_total = 0;
+  i64 followups_total = 0, budget_out_week = kNever;
+
   // Round buffers reused across weeks.
   RoundInput input;
   TravelPairs pairs;
   std::vector<i64> pool;      // round advisor index -> global
   std::vector<i64> round_of;  // global -> round index (-1 = not in the pool)
+  std::vector<i64> in_round;  // queue positions handed to the round
+  std::vector<Escalation> blocked;  // per queue position: refused before the round
 
   // Measures: of the week, and accumulated over the year.
   std::vector<double> week_waits, week_minutes, year_waits, year_minutes, utils;
@@ -284,6 +389,10 @@ struct Simulator::Impl::WeekState {
   void compact();
   void move_cases(i64 a, i64 how_many, i64 t, WeekKpis& k);
   void admit(Case& c, bool referred, i64 t, WeekKpis& k);
+  void draw_request(Case& c, const ArrivalStream& st, std::size_t si, Rng& rng);
+  void follow_up(const Case& parent, i64 t);  // at completion: draw the pathway step
+  Escalation refusal(const Case& c, i64 t) const;  // slots / money / reservation
+  void pay(Case& c, WeekKpis& k);
 
   void initial();                         // cases running at the start
   void progress(i64 t, WeekKpis& k);      // 1. progress, 'no klik' returns, completions
@@ -299,6 +408,8 @@ struct Simulator::Impl::WeekState {
   void apply_round(const RoundResult& rr, i64 t, WeekKpis& k);
   void check_invariants(i64 t, const WeekKpis& k) const;
   void advisor_kpis(i64 t, WeekKpis& k);
+  void programme_kpis(i64 t, WeekKpis& k);
+  void group_totals();
 };
 
 Simulator::Impl::WeekState::WeekState(const Impl& impl, std::uint64_t seed_, bool details_)
@@ -321,6 +432,20 @@ Simulator::Impl::WeekState::WeekState(const Impl& impl, std::uint64_t seed_, boo
   input.rules = m.rules;
   input.travel_pairs = &pairs;
   round_of.resize(n_adv);
+  const std::size_t n_svc = s.services.size();
+  slots_left.resize(n_svc);
+  service_money.resize(n_svc);
+  service_out_week.assign(n_svc, kNever);
+  input.services.resize(n_svc);
+  for (std::size_t v = 0; v < n_svc; ++v) {
+    slots_left[v] = s.services[v].max_cases;
+    service_money[v] = s.services[v].budget_eur;
+    Service& cat = input.services[v];
+    cat.hours = s.services[v].hours_per_case;
+    cat.cost_eur = s.services[v].cost_eur;
+    cat.refer_to = s.services[v].refer_to;
+  }
+  money = s.budget_eur;
 }
 
 Case& Simulator::Impl::WeekState::new_case(i64 registered, std::uint64_t key) {
@@ -340,6 +465,8 @@ void Simulator::Impl::WeekState::start_stint(Case& c, i64 a, i64 week, double mi
   c.advisor = a;
   c.matched_week = week;
   c.status = kInService;
+  c.pinned = false;  // a pin and a replay's current advisor apply to the first match only
+  c.current_advisor = -1;
   ++caseload[a];
   in_service.push_back(c.id);
   if (details) {
@@ -360,6 +487,7 @@ void Simulator::Impl::WeekState::end_stint(Case& c, i64 week, StintEnd how) {
     res.assignments[c.stint].week_end = week;
     res.assignments[c.stint].end = how;
   }
+  c.last_advisor = c.advisor;
   c.advisor = -1;
   c.stint = -1;
 }
@@ -378,12 +506,13 @@ void Simulator::Impl::WeekState::compact() {
 
 void Simulator::Impl::WeekState::initial() {
   // Each advisor of the initial pool starts with `caseload` running cases.
-  const i64 n_adv = m.n_adv, n_loc = m.n_loc;
+  const i64 n_loc = m.n_loc;
   std::vector<i64> cand;
-  for (i64 a = 0; a < n_adv; ++a) {
+  for (i64 a : m.by_id) {  // canonical order, keys by id: row order never matters
     if (!joined[a] || s.advisors[a].caseload == 0) continue;
     const auto& adv = s.advisors[a];
-    Rng rng(hash_keys({seed, kInitial, static_cast<std::uint64_t>(a)}));
+    const std::uint64_t akey = id_key(adv.id);
+    Rng rng(hash_keys({seed, kInitial, akey}));
     cand.clear();
     for (i64 l = 0; l < n_loc; ++l)
       if (m.usable(a, l) && !m.outside_area(a, l)) cand.push_back(l);
@@ -399,9 +528,10 @@ void Simulator::Impl::WeekState::initial() {
       }
     }
     for (i64 k = 0; k < adv.caseload; ++k) {
-      Case& c = new_case(-1, hash_keys({seed, kInitial, static_cast<std::uint64_t>(a),
-                                        static_cast<std::uint64_t>(k)}));
+      Case& c = new_case(-1, hash_keys({seed, kInitial, akey, static_cast<std::uint64_t>(k)}));
       c.service = adv.service;
+      c.started = true;
+      c.root_day = -7;
       c.location = !cand.empty()  ? cand[rng.below(cand.size())]
                    : nearest >= 0 ? nearest
                                   : static_cast<i64>(rng.below(static_cast<std::uint64_t>(n_loc)));
@@ -436,6 +566,7 @@ void Simulator::Impl::WeekState::progress(i64 t, WeekKpis& k) {
         c.status = kCompleted;
         c.ended = t;
         ++k.completed;
+        if (c.registered >= 0) follow_up(c, t);  // initial cases follow no pathway
       }
     }
   }
@@ -486,11 +617,13 @@ void Simulator::Impl::WeekState::apply_events(i64 t, WeekKpis& k) {
   compact();
 }
 
-// A new request of week t: referred out of scope at once, or queued.
+// A new request of week t: referred at once (out of scope, or not offered where it lies), or
+// queued.
 void Simulator::Impl::WeekState::admit(Case& c, bool referred, i64 t, WeekKpis& k) {
-  ++k.arrivals;
-  if (referred) {
+  const Referral why = referred ? Referral::OutOfScope : m.referral_of(c);
+  if (why != Referral::None) {
     c.status = kReferred;
+    c.referral = why;
     c.ended = t;
     ++k.referred;
   } else {
@@ -498,32 +631,108 @@ void Simulator::Impl::WeekState::admit(Case& c, bool referred, i64 t, WeekKpis& 
   }
 }
 
+// Location, needs, priority (Poisson streams) and duration of a stream's new request.
+void Simulator::Impl::WeekState::draw_request(Case& c, const ArrivalStream& st, std::size_t si,
+                                              Rng& rng) {
+  c.service = st.service;
+  c.segment = st.segment;
+  if (st.locations.empty()) {
+    c.location = static_cast<i64>(rng.below(static_cast<std::uint64_t>(m.n_loc)));
+  } else if (m.stream_cumulative[si].empty()) {
+    c.location = st.locations[rng.below(st.locations.size())];
+  } else {
+    c.location = st.locations[detail::pick_cumulative(rng, m.stream_cumulative[si])];
+  }
+  for (const auto& tc : st.needs)
+    if (rng.uniform() < tc.probability) c.needs.push_back(tc.tag);
+  std::sort(c.needs.begin(), c.needs.end());
+  c.needs.erase(std::unique(c.needs.begin(), c.needs.end()), c.needs.end());
+  if (!st.priorities.empty() && st.count < 0)
+    c.priority = st.priorities[detail::pick_cumulative(rng, m.stream_priority_cum[si])].priority;
+  c.duration = c.remaining = draw_duration(rng, s.services[st.service].duration);
+}
+
+// Registration day of an arrival of week t: drawn from its own stream (other draws unchanged).
+static i64 registration_day(std::uint64_t seed, std::uint64_t key, i64 t, i64 given) {
+  if (given >= 0) return 7 * t + given;
+  Rng rng(hash_keys({seed, kDay, key}));
+  return 7 * t + static_cast<i64>(rng.below(7));
+}
+
+void Simulator::Impl::WeekState::follow_up(const Case& parent, i64 t) {
+  const auto& next = s.services[parent.service].next;
+  if (next.empty()) return;
+  const double u = detail::to_unit(hash_keys({seed, kPathway, parent.key}));
+  double cum = 0;
+  for (const auto& step : next) {
+    cum += step.probability;
+    if (u < cum) {
+      due.push_back({t + step.delay_weeks, parent.id, step.service});
+      return;
+    }
+  }
+}
+
 void Simulator::Impl::WeekState::arrivals(i64 t, WeekKpis& k) {
+  // Pathway follow-ups due this week, in the order their predecessors ended.
+  std::size_t kept = 0;
+  for (std::size_t d = 0; d < due.size(); ++d) {
+    const FollowUp f = due[d];
+    if (f.week != t) {
+      due[kept++] = f;
+      continue;
+    }
+    const std::uint64_t pkey = cases[f.parent].key;
+    Case& c = new_case(t, hash_keys({seed, kFollowUp, pkey}));
+    const Case& p = cases[f.parent];  // after new_case: cases may have moved
+    c.service = f.service;
+    c.location = p.location;
+    c.more_locations = p.more_locations;
+    c.priority = p.priority;
+    c.exclude = p.exclude;  // conflicts of interest belong to the entrepreneur
+    c.segment = p.segment;
+    c.parent = p.id;
+    c.root_day = p.root_day;
+    // continuity: the entrepreneur keeps the advisor when it works for the follow-up's service
+    if (p.last_advisor >= 0 && s.advisors[p.last_advisor].service == f.service)
+      c.current_advisor = p.last_advisor;
+    Rng rng(c.key);
+    c.duration = c.remaining = draw_duration(rng, s.services[f.service].duration);
+    ++k.followups;
+    admit(c, false, t, k);
+  }
+  due.resize(kept);
   for (std::size_t si = 0; si < s.arrivals.size(); ++si) {
     const auto& st = s.arrivals[si];
-    if (t < st.first_week || t > st.last_week || !(st.rate_per_week > 0)) continue;
+    if (t < st.first_week || t > st.last_week) continue;
+    if (st.count >= 0) {  // approach list: this week's part, highest priority first
+      const auto& list = m.approach_priority[si];
+      const i64 weeks = std::min(st.last_week, s.horizon_weeks - 1) - st.first_week + 1;
+      const i64 w = t - st.first_week, base = st.count / weeks, rem = st.count % weeks;
+      const i64 from = w * base + std::min(w, rem), n = base + (w < rem ? 1 : 0);
+      for (i64 j = from; j < from + n; ++j) {
+        const std::uint64_t key = hash_keys({seed, kApproach, si, static_cast<std::uint64_t>(j)});
+        Case& c = new_case(t, key);
+        Rng rng(key);
+        const bool referred = rng.uniform() < st.refer_probability;
+        draw_request(c, st, si, rng);
+        c.priority = list[static_cast<std::size_t>(j)];
+        c.root_day = registration_day(seed, key, t, -1);
+        ++k.arrivals;
+        admit(c, referred, t, k);
+      }
+      continue;
+    }
+    if (!(st.rate_per_week > 0)) continue;
     Rng rng(hash_keys({seed, kArrivals, static_cast<std::uint64_t>(t), si}));
     const i64 n = detail::poisson(rng, st.rate_per_week);
     for (i64 j = 0; j < n; ++j) {
       Case& c = new_case(t, hash_keys({seed, kArrivals, static_cast<std::uint64_t>(t), si,
                                        static_cast<std::uint64_t>(j)}));
-      c.service = st.service;
       const bool referred = rng.uniform() < st.refer_probability;
-      if (st.locations.empty()) {
-        c.location = static_cast<i64>(rng.below(static_cast<std::uint64_t>(m.n_loc)));
-      } else if (m.stream_cumulative[si].empty()) {
-        c.location = st.locations[rng.below(st.locations.size())];
-      } else {
-        c.location = st.locations[detail::pick_cumulative(rng, m.stream_cumulative[si])];
-      }
-      for (const auto& tc : st.needs)
-        if (rng.uniform() < tc.probability) c.needs.push_back(tc.tag);
-      std::sort(c.needs.begin(), c.needs.end());
-      c.needs.erase(std::unique(c.needs.begin(), c.needs.end()), c.needs.end());
-      if (!st.priorities.empty())
-        c.priority =
-            st.priorities[detail::pick_cumulative(rng, m.stream_priority_cum[si])].priority;
-      c.duration = c.remaining = draw_duration(rng, s.services[st.service].duration);
+      draw_request(c, st, si, rng);
+      c.root_day = registration_day(seed, c.key, t, -1);
+      ++k.arrivals;
       admit(c, referred, t, k);
     }
   }
@@ -532,10 +741,18 @@ void Simulator::Impl::WeekState::arrivals(i64 t, WeekKpis& k) {
     Case& c = new_case(t, hash_keys({seed, kReplay, static_cast<std::uint64_t>(row)}));
     c.service = r.service;
     c.location = r.location;
+    c.more_locations = r.more_locations;
     c.needs = r.needs;
     std::sort(c.needs.begin(), c.needs.end());
     c.needs.erase(std::unique(c.needs.begin(), c.needs.end()), c.needs.end());
     c.priority = r.priority;
+    c.exclude = r.exclude;
+    c.current_advisor = r.current_advisor;
+    c.pinned = r.pinned && r.current_advisor != -1;
+    c.hours = r.hours;
+    c.cost = r.cost_eur;
+    c.segment = r.segment;
+    c.root_day = registration_day(seed, c.key, t, r.day);
     if (std::isnan(r.duration_weeks)) {
       Rng rng(c.key);
       c.duration = draw_duration(rng, s.services[r.service].duration);
@@ -543,11 +760,44 @@ void Simulator::Impl::WeekState::arrivals(i64 t, WeekKpis& k) {
       c.duration = std::max<i64>(1, std::llround(r.duration_weeks));
     }
     c.remaining = c.duration;
+    ++k.arrivals;
     admit(c, r.referred, t, k);
   }
 }
 
-// The round's advisors (current caseload, no room while absent), requests and travel pairs.
+// Why a case that has not started yet cannot start now: no slot left, a slot held for higher
+// priority, or not enough money (programme or service); None when it can. Cases that already
+// started (re-matches after 'no klik' or reassignment) are free.
+Escalation Simulator::Impl::WeekState::refusal(const Case& c, i64 t) const {
+  if (c.started) return Escalation::None;
+  const auto v = static_cast<std::size_t>(c.service);
+  if (slots_left[v] <= 0) return Escalation::SlotsExhausted;
+  for (const auto& r : s.reserve)
+    if (r.service == c.service && t <= r.until_week && c.priority < r.min_priority &&
+        slots_left[v] <= r.slots)
+      return Escalation::ReservedForPriority;
+  const double cost = m.cost_of(c);
+  if (cost > money + kEurTolerance || cost > service_money[v] + kEurTolerance)
+    return Escalation::BudgetExhausted;
+  return Escalation::None;
+}
+
+void Simulator::Impl::WeekState::pay(Case& c, WeekKpis& k) {
+  if (c.started) return;
+  const auto v = static_cast<std::size_t>(c.service);
+  const double cost = m.cost_of(c);
+  c.started = true;
+  c.paid = cost;
+  if (slots_left[v] != kUnlimited) --slots_left[v];
+  money -= cost;
+  service_money[v] -= cost;
+  spend_total += cost;
+  k.spend_eur += cost;
+}
+
+// The round's advisors (current caseload, no room while absent), catalogue with the money and
+// slots left, requests and travel pairs. Queue entries refused before the round (slots,
+// money, reservation) are not handed to it.
 void Simulator::Impl::WeekState::fill_round(i64 t) {
   const i64 n_adv = m.n_adv, n_loc = m.n_loc;
   pool.clear();
@@ -562,23 +812,46 @@ void Simulator::Impl::WeekState::fill_round(i64 t) {
     adv.capacity = absent(a, t) ? caseload[a] : capacity[a];
     input.advisors.push_back(std::move(adv));
   }
-  const std::size_t q = queue.size();
+  for (std::size_t v = 0; v < input.services.size(); ++v) {
+    input.services[v].max_cases = slots_left[v];
+    input.services[v].budget_eur = std::max(0.0, service_money[v]);
+  }
+  input.budget_eur = std::max(0.0, money);
+  input.rules.reserve.clear();
+  for (const auto& r : s.reserve)
+    if (t <= r.until_week)
+      input.rules.reserve.push_back(
+          {r.service, std::min(r.slots, slots_left[static_cast<std::size_t>(r.service)]),
+           r.min_priority});
+  blocked.assign(queue.size(), Escalation::None);
+  in_round.clear();
+  for (std::size_t r = 0; r < queue.size(); ++r) {
+    blocked[r] = refusal(cases[queue[r]], t);
+    if (blocked[r] == Escalation::None) in_round.push_back(static_cast<i64>(r));
+  }
+  const std::size_t q = in_round.size();
   input.requests.resize(q);
   for (std::size_t r = 0; r < q; ++r) {
-    const Case& c = cases[queue[r]];
+    const Case& c = cases[queue[in_round[r]]];
     Request& req = input.requests[r];
     req.id = c.round_id;
     req.locations.assign(1, s.locations[c.location]);
+    for (i64 l : c.more_locations) req.locations.push_back(s.locations[l]);
     req.service = c.service;
     req.needs = c.needs;
     req.priority = c.priority;
     req.exclude.clear();
     for (i64 a : c.exclude)
       if (round_of[a] >= 0) req.exclude.push_back(round_of[a]);
-    req.current_advisor = -1;
-    req.pinned = false;
-    req.registered = c.registered;
+    req.current_advisor = c.current_advisor >= 0 && round_of[c.current_advisor] >= 0
+                              ? round_of[c.current_advisor]
+                          : c.current_advisor == -1 ? -1
+                                                    : kAdvisorNotInPool;
+    req.pinned = c.pinned;
+    req.registered = c.root_day;
     req.area = input.areas ? m.loc_area[c.location] : kAreaUnknown;
+    req.hours = c.hours;
+    req.cost_eur = c.cost;
   }
   pairs.origin.clear();
   pairs.destination.clear();
@@ -588,7 +861,7 @@ void Simulator::Impl::WeekState::fill_round(i64 t) {
     const i64 a = pool[ra];
     const auto svc = s.advisors[a].service;
     for (std::size_t r = 0; r < q; ++r) {
-      const Case& c = cases[queue[r]];
+      const Case& c = cases[queue[in_round[r]]];
       if (c.service != svc || !m.usable(a, c.location)) continue;
       const std::size_t cell = static_cast<std::size_t>(a * n_loc + c.location);
       pairs.origin.push_back(static_cast<i64>(ra));
@@ -600,34 +873,68 @@ void Simulator::Impl::WeekState::fill_round(i64 t) {
 }
 
 // Matched cases start a stint (and may turn out 'no klik'); unmatched ones wait or escalate.
+// The simulation keeps the horizon's books itself: matches are paid in order of priority
+// (then registration day, case id), and one the money or slots left cannot carry waits with
+// that reason (whether or not the round already honoured the catalogue).
 void Simulator::Impl::WeekState::apply_round(const RoundResult& rr, i64 t, WeekKpis& k) {
+  std::vector<i64> advisor_of(queue.size(), -1);
+  std::vector<Escalation> reason = blocked;
+  std::vector<double> minutes(queue.size(), 0.0);
+  std::vector<i64> matched;
+  for (std::size_t r = 0; r < in_round.size(); ++r) {
+    const auto& o = rr.requests[r];
+    const auto qpos = static_cast<std::size_t>(in_round[r]);
+    if (o.advisor >= 0) {
+      advisor_of[qpos] = pool[o.advisor];
+      minutes[qpos] = o.minutes;
+      matched.push_back(static_cast<i64>(qpos));
+    } else {
+      reason[qpos] = o.reason;
+    }
+  }
+  std::sort(matched.begin(), matched.end(), [&](i64 x, i64 y) {
+    const Case &a = cases[queue[x]], &b = cases[queue[y]];
+    return std::tuple(-a.priority, a.root_day, a.id) < std::tuple(-b.priority, b.root_day, b.id);
+  });
+  for (i64 qpos : matched) {
+    Case& c = cases[queue[qpos]];
+    const Escalation why = refusal(c, t);
+    if (why != Escalation::None) {
+      advisor_of[qpos] = -1;
+      reason[qpos] = why;
+    } else {
+      pay(c, k);
+    }
+  }
   std::vector<i64> still;
   for (std::size_t r = 0; r < queue.size(); ++r) {
     Case& c = cases[queue[r]];
-    const auto& o = rr.requests[r];
-    if (o.advisor >= 0) {
-      const i64 a = pool[o.advisor];
-      start_stint(c, a, t, o.minutes);
+    if (advisor_of[r] >= 0) {
+      const i64 a = advisor_of[r];
+      start_stint(c, a, t, minutes[r]);
       ++c.matches;
       ++k.matched;
-      week_minutes.push_back(o.minutes);
+      week_minutes.push_back(minutes[r]);
       if (m.outside_area(a, c.location)) ++week_outside;
       if (c.first_matched < 0 && c.registered >= 0) {
         c.first_matched = t;
+        c.start_day = 7 * t + 6;
         ++k.matched_first;
         week_waits.push_back(static_cast<double>(t - c.registered));
-        k.hours_started += s.services[c.service].hours_per_case;
+        k.hours_started += m.hours_of(c);
       }
       const double u =
           detail::to_unit(hash_keys({seed, kNoKlik, c.key, static_cast<std::uint64_t>(c.matches)}));
       c.no_klik = u < s.no_klik_probability;
     } else {
-      c.reason = o.reason;
+      c.reason = reason[r];
       if (t - c.entered >= s.escalate_after_weeks) {
         c.status = kEscalated;
         c.ended = t;
         ++k.escalated;
-        ++res.summary.escalated_by_reason[reason_slot(o.reason)];
+        const int slot = reason_slot(c.reason);
+        if (slot >= 0) ++res.summary.escalated_by_reason[slot];
+        ++res.summary.escalated_by_code[static_cast<int>(c.reason)];
       } else {
         still.push_back(c.id);
       }
@@ -644,14 +951,22 @@ void Simulator::Impl::WeekState::round(i64 t, WeekKpis& k) {
   week_outside = 0;
   if (queue.empty()) return;
   fill_round(t);
-  apply_round(run_round(input), t, k);
+  RoundResult rr;
+  if (!in_round.empty()) rr = run_round(input);
+  apply_round(rr, t, k);
 }
 
 void Simulator::Impl::WeekState::check_invariants(i64 t, const WeekKpis& k) const {
-  if (initial_cases + arrivals_total !=
+  if (initial_cases + arrivals_total + followups_total !=
       k.in_service + completed_total + k.waiting + escalated_total + referred_total)
     throw Error("simulation: internal error, case conservation violated in week " +
                 std::to_string(t));
+  if (std::isfinite(s.budget_eur) && spend_total > s.budget_eur + 1e-6)
+    throw Error("simulation: internal error, spend above the budget in week " + std::to_string(t));
+  for (std::size_t v = 0; v < slots_left.size(); ++v)
+    if (slots_left[v] < 0 || service_money[v] < -1e-6)
+      throw Error("simulation: internal error, slots or money of service '" + s.services[v].name +
+                  "' overdrawn in week " + std::to_string(t));
   std::vector<i64> count(m.n_adv, 0);
   for (i64 id : in_service) ++count[cases[id].advisor];
   for (i64 a = 0; a < m.n_adv; ++a)
@@ -694,7 +1009,26 @@ void Simulator::Impl::WeekState::advisor_kpis(i64 t, WeekKpis& k) {
     }
 }
 
+// Money and slots after the round, and the weeks they run out.
+void Simulator::Impl::WeekState::programme_kpis(i64 t, WeekKpis& k) {
+  followups_total += k.followups;
+  k.followups_total = followups_total;
+  k.spend_eur_total = spend_total;
+  k.budget_left_eur = money;
+  k.slots_left = slots_left;
+  if (budget_out_week == kNever && std::isfinite(s.budget_eur) &&
+      (money <= kEurTolerance || (!std::isnan(m.min_price) && money < m.min_price - kEurTolerance)))
+    budget_out_week = t;
+  for (std::size_t v = 0; v < slots_left.size(); ++v) {
+    const double price = s.services[v].cost_eur;
+    const bool broke = price > 0 && (service_money[v] < price - kEurTolerance ||
+                                     money < price - kEurTolerance);
+    if (service_out_week[v] == kNever && (slots_left[v] <= 0 || broke)) service_out_week[v] = t;
+  }
+}
+
 void Simulator::Impl::WeekState::measure(i64 t, WeekKpis& k) {
+  programme_kpis(t, k);
   arrivals_total += k.arrivals;
   referred_total += k.referred;
   completed_total += k.completed;
@@ -758,6 +1092,51 @@ void Simulator::Impl::WeekState::summarize() {
   sm.escalated_share =
       in_scope > 0 ? static_cast<double>(escalated_total) / static_cast<double>(in_scope) : kNaN;
   sm.hours_started = hours_sum;
+  sm.followups = followups_total;
+  sm.spend_eur = spend_total;
+  sm.budget_left_eur = money;
+  sm.budget_out_week = budget_out_week;
+  group_totals();
+}
+
+// Per service and per segment: flows, spend and lead days (initial cases excluded).
+void Simulator::Impl::WeekState::group_totals() {
+  auto& sm = res.summary;
+  const std::size_t n_svc = s.services.size(), n_seg = s.segments.size() + 1;
+  sm.by_service.assign(n_svc, GroupTotals{});
+  sm.by_segment.assign(n_seg, GroupTotals{});
+  std::vector<std::vector<double>> lead_svc(n_svc), lead_seg(n_seg);
+  for (const Case& c : cases) {
+    if (c.registered < 0) continue;
+    const auto seg = static_cast<std::size_t>(c.segment >= 0 ? c.segment : n_seg - 1);
+    for (int g = 0; g < 2; ++g) {
+      GroupTotals& gt = g == 0 ? sm.by_service[static_cast<std::size_t>(c.service)]
+                               : sm.by_segment[seg];
+      auto& lead = g == 0 ? lead_svc[static_cast<std::size_t>(c.service)] : lead_seg[seg];
+      if (c.first_matched >= 0) {
+        ++gt.started;
+        gt.spend_eur += c.paid;
+        lead.push_back(static_cast<double>(c.start_day - c.root_day));
+      }
+      gt.completed += c.status == kCompleted;
+      gt.referred += c.status == kReferred;
+      gt.escalated += c.status == kEscalated;
+    }
+  }
+  auto finish = [](GroupTotals& gt, std::vector<double>& lead) {
+    std::sort(lead.begin(), lead.end());
+    gt.lead_days_mean = mean_of(lead);
+    gt.lead_days_p90 = percentile_sorted(lead, 9);
+  };
+  for (std::size_t v = 0; v < n_svc; ++v) {
+    finish(sm.by_service[v], lead_svc[v]);
+    sm.by_service[v].slots_left = slots_left[v];
+    sm.by_service[v].out_week = service_out_week[v];
+  }
+  for (std::size_t g = 0; g < n_seg; ++g) {
+    finish(sm.by_segment[g], lead_seg[g]);
+    sm.by_segment[g].slots_left = kUnlimited;
+  }
 }
 
 void Simulator::Impl::WeekState::case_records() {
@@ -777,6 +1156,12 @@ void Simulator::Impl::WeekState::case_records() {
     r.status = c.status;
     r.reason = c.status == kEscalated ? c.reason : Escalation::None;
     r.matches = c.matches;
+    r.segment = c.segment;
+    r.parent_case = c.parent;
+    r.registered_day = c.root_day;
+    r.start_day = c.start_day;
+    r.cost_eur = c.paid;
+    r.referral = c.referral;
     res.cases.push_back(r);
   }
 }

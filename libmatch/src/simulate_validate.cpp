@@ -74,7 +74,7 @@ const char* event_name(EventKind k) {
 }
 
 struct Sizes {
-  i64 services, tags, advisors, locations, areas;
+  i64 services, tags, advisors, locations, areas, segments;
 };
 
 void check_services(const Scenario& s, const Sizes& n) {
@@ -86,7 +86,47 @@ void check_services(const Scenario& s, const Sizes& n) {
     if (!names.insert(sv.name).second) bad(f, "is defined twice");
     check_duration(sv.duration, f + ".duration_weeks");
     check_nonneg(sv.hours_per_case, f + ".hours_per_case");
+    check_nonneg(sv.cost_eur, f + ".cost_eur");
+    if (sv.max_cases < 0)
+      bad(f + ".max_cases", "= " + std::to_string(sv.max_cases) + " must be >= 0");
+    if (std::isnan(sv.budget_eur) || sv.budget_eur < 0)
+      bad(f + ".budget_eur", "= " + num(sv.budget_eur) + " must be >= 0 (inf = none)");
+    if (!sv.offered_in.empty() && !s.areas)
+      bad(f + ".offered_in", "is given but the scenario has no orientation areas");
+    for (auto a : sv.offered_in) check_index(a, n.areas, f + ".offered_in", "orientation-area");
+    double psum = 0;
+    for (std::size_t j = 0; j < sv.next.size(); ++j) {
+      const auto& st = sv.next[j];
+      const std::string g = f + ".next[" + std::to_string(j) + "]";
+      check_index(st.service, n.services, g + ".service", "service");
+      check_probability(st.probability, g + ".probability");
+      if (st.delay_weeks < 0)
+        bad(g + ".delay_weeks", "= " + std::to_string(st.delay_weeks) + " must be >= 0");
+      psum += st.probability;
+    }
+    if (psum > 1.0 + 1e-9)
+      bad(f + ".next", "probabilities sum to " + num(psum) + " > 1 (the steps are exclusive)");
   }
+}
+
+void check_programme(const Scenario& s, const Sizes& n) {
+  if (std::isnan(s.budget_eur) || s.budget_eur < 0)
+    bad("budget_eur", "= " + num(s.budget_eur) + " must be >= 0 (inf = none)");
+  std::set<i64> seen;
+  for (std::size_t k = 0; k < s.reserve.size(); ++k) {
+    const auto& r = s.reserve[k];
+    const std::string f = "reserve[" + std::to_string(k) + "]";
+    check_index(r.service, n.services, f + ".service", "service");
+    if (!seen.insert(r.service).second)
+      bad(f + ".service", "'" + s.services[r.service].name + "' has a second reservation");
+    if (r.slots < 0) bad(f + ".slots", "= " + std::to_string(r.slots) + " must be >= 0");
+    if (r.until_week < 0)
+      bad(f + ".until_week", "= " + std::to_string(r.until_week) + " must be >= 0");
+  }
+  std::set<std::string> names;
+  for (std::size_t k = 0; k < s.segments.size(); ++k)
+    if (s.segments[k].empty() || !names.insert(s.segments[k]).second)
+      bad("segments[" + std::to_string(k) + "]", "is empty or defined twice");
 }
 
 void check_advisors(const Scenario& s, const Sizes& n) {
@@ -121,6 +161,16 @@ void check_stream(const Scenario& s, const Sizes& n, const ArrivalStream& st,
                   const std::string& f) {
   check_index(st.service, n.services, f + ".service", "service");
   check_nonneg(st.rate_per_week, f + ".rate_per_week");
+  if (st.segment != -1) check_index(st.segment, n.segments, f + ".segment", "segment");
+  if (st.count < -1)
+    bad(f + ".count", "= " + std::to_string(st.count) + " must be >= 0 (-1 = Poisson stream)");
+  if (st.count >= 0 && st.rate_per_week != 0)
+    bad(f, "has both count (an approach list) and rate_per_week (a Poisson stream)");
+  if (static_cast<double>(st.count) > kMaxExpectedArrivals)
+    bad(f + ".count", "= " + std::to_string(st.count) + " exceeds the maximum of " +
+                          num(kMaxExpectedArrivals));
+  if (st.count > 0 && st.locations.empty() && n.locations == 0)
+    bad(f, "has a count > 0 but there are no locations");
   if (st.rate_per_week > kMaxArrivalRatePerWeek)
     bad(f + ".rate_per_week", "= " + num(st.rate_per_week) + " exceeds the maximum of " +
                                   num(kMaxArrivalRatePerWeek) + " per week");
@@ -162,6 +212,15 @@ void check_replay(const Scenario& s, const Sizes& n) {
     const std::string f = "replay[" + std::to_string(k) + "]";
     if (r.week < 0) bad(f + ".week", "= " + std::to_string(r.week) + " must be >= 0");
     check_index(r.location, n.locations, f + ".location", "location");
+    for (auto l : r.more_locations) check_index(l, n.locations, f + ".locations", "location");
+    for (auto a : r.exclude) check_index(a, n.advisors, f + ".exclude", "advisor");
+    if (r.current_advisor != -1 && r.current_advisor != kAdvisorNotInPool)
+      check_index(r.current_advisor, n.advisors, f + ".current_advisor", "advisor");
+    if (r.day < -1 || r.day > 6)
+      bad(f + ".day", "= " + std::to_string(r.day) + " must be a day of the week 0..6");
+    if (!std::isnan(r.hours)) check_nonneg(r.hours, f + ".hours");
+    if (!std::isnan(r.cost_eur)) check_nonneg(r.cost_eur, f + ".cost_eur");
+    if (r.segment != -1) check_index(r.segment, n.segments, f + ".segment", "segment");
     check_index(r.service, n.services, f + ".service", "service");
     for (auto t : r.needs) check_index(t, n.tags, f + ".needs", "tag");
     if (!std::isnan(r.duration_weeks) && !(std::isfinite(r.duration_weeks) && r.duration_weeks > 0))
@@ -222,7 +281,8 @@ void validate(const Scenario& s) {
     bad("horizon_weeks", "= " + std::to_string(s.horizon_weeks) + " must be <= 100000");
   const Sizes n{static_cast<i64>(s.services.size()), static_cast<i64>(s.tags.size()),
                 static_cast<i64>(s.advisors.size()), static_cast<i64>(s.locations.size()),
-                s.areas ? static_cast<i64>(s.areas->size()) : 0};
+                s.areas ? static_cast<i64>(s.areas->size()) : 0,
+                static_cast<i64>(s.segments.size())};
   check_services(s, n);
   check_advisors(s, n);
   for (i64 k = 0; k < n.locations; ++k)
@@ -234,7 +294,9 @@ void validate(const Scenario& s) {
     const std::string f = st.label.empty() ? "arrivals[" + std::to_string(k) + "]" : st.label;
     check_stream(s, n, st, f);
     const i64 last = std::min<i64>(st.last_week, s.horizon_weeks - 1);
-    if (last >= st.first_week)
+    if (st.count >= 0)
+      expected_arrivals += static_cast<double>(st.count);
+    else if (last >= st.first_week)
       expected_arrivals += st.rate_per_week * static_cast<double>(last - st.first_week + 1);
     if (expected_arrivals > kMaxExpectedArrivals)
       bad(f + ".rate_per_week",
@@ -243,6 +305,7 @@ void validate(const Scenario& s) {
   }
   check_replay(s, n);
   check_events(s, n);
+  check_programme(s, n);
   check_probability(s.no_klik_probability, "no_klik_probability");
   if (s.escalate_after_weeks < 0)
     bad("escalate_after_weeks", "= " + std::to_string(s.escalate_after_weeks) + " must be >= 0");

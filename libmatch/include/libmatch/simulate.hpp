@@ -28,7 +28,7 @@
 //   5. KPIs of week t (WeekKpis), measured after the round.
 //
 // Conservation (checked every week, an internal error otherwise):
-//   initial_cases + arrivals_total
+//   initial_cases + arrivals_total + followups_total
 //     == in_service + completed_total + waiting + escalated_total + referred_total,
 // where matched_total = in_service + completed_total. Capacity is never exceeded and a case
 // never has two advisors (also checked every week).
@@ -72,11 +72,44 @@ struct DurationSpec {
   double max_weeks = 1.0;   ///< Uniform (>= min_weeks)
 };
 
-/// A service (dienst) of the catalogue; Advisor::service and stream services index these.
+/// One step of a pathway (ServiceSpec::next): when a case of the service ends (completed),
+/// a follow-up case of `service` enters the queue `delay_weeks` weeks later (0 = the same
+/// week's round) with this probability. The steps of one service are mutually exclusive
+/// (one uniform draw picks at most one; probabilities sum to <= 1, the rest = no follow-up).
+struct PathwayStep {
+  std::int32_t service = 0;      ///< index into Scenario::services
+  double probability = 0.0;      ///< in [0, 1]
+  std::int64_t delay_weeks = 0;  ///< >= 0
+};
+
+/// A service (dienst, product) of the catalogue; Advisor::service and stream services index
+/// these. Money and slots are consumed over the whole horizon: a case pays `cost_eur` and
+/// takes one of `max_cases` slots when it starts (its first match; 'no klik' re-matches and
+/// reassignments are free).
 struct ServiceSpec {
   std::string name;
   DurationSpec duration;
-  double hours_per_case = 0.0;  ///< e.g. 36 for VABIMPULS (incl. travel); 0 = not given
+  double hours_per_case = 0.0;          ///< e.g. 36 for VABIMPULS (incl. travel); 0 = not given
+  double cost_eur = 0.0;                ///< price per case, EUR >= 0
+  std::int64_t max_cases = kUnlimited;  ///< slots over the horizon, >= 0
+  /// Money for this service over the horizon, EUR >= 0; infinity = only the programme budget.
+  double budget_eur = std::numeric_limits<double>::infinity();
+  /// Orientation areas (Scenario::areas) where the service is offered; empty = everywhere.
+  /// Arrivals located elsewhere are referred at once (not_in_module).
+  std::vector<std::int64_t> offered_in;
+  /// Never served by the pool: every case of it is referred at once (to refer_to).
+  bool referral_only = false;
+  std::string refer_to;           ///< destination of its referrals (informative)
+  std::vector<PathwayStep> next;  ///< pathway: follow-ups after a case of this service ends
+};
+
+/// Scenario::reserve entry: while week <= until_week, the last `slots` slots of `service`
+/// (of its max_cases still left) only go to cases with priority >= min_priority.
+struct ReservePolicy {
+  std::int32_t service = 0;
+  std::int64_t slots = 0;  ///< >= 0
+  std::int64_t min_priority = 0;
+  std::int64_t until_week = std::numeric_limits<std::int64_t>::max();  ///< inclusive, >= 0
 };
 
 struct TagChance {
@@ -89,18 +122,25 @@ struct PriorityChance {
   double probability = 0.0;  ///< relative weight (>= 0; normalised over the list)
 };
 
-/// Largest Poisson mean per week of one arrival stream that validate() accepts (the sampler
-/// costs O(rate) per draw; larger rates would hang rather than fail).
-inline constexpr double kMaxArrivalRatePerWeek = 10000.0;
+/// Largest Poisson mean per week of one arrival stream that validate() accepts. The sampler
+/// takes constant expected time for any rate; the bound keeps counts exact in doubles and,
+/// with kMaxExpectedArrivals, memory bounded.
+inline constexpr double kMaxArrivalRatePerWeek = 1000000.0;
 /// Largest expected number of arrivals over the horizon, summed over the streams (every case
 /// is kept in memory for the run).
 inline constexpr double kMaxExpectedArrivals = 10000000.0;
 
-/// Poisson arrivals of one service (optionally of one area, municipality or farm-type mix).
+/// Arrivals of one service (optionally of one area, municipality or farm-type mix): a Poisson
+/// stream (count < 0), or an approach list (count >= 0): exactly `count` entrepreneurs
+/// approached over weeks first_week .. last_week (capped at the horizon), spread evenly
+/// (the earlier weeks take the remainder), highest priority first. The list's priorities are
+/// the exact largest-remainder split of `count` over the `priorities` weights.
 struct ArrivalStream {
   std::string label;           ///< names the stream in errors, e.g. "arrivals[2]"
   std::int32_t service = 0;    ///< index into Scenario::services
   double rate_per_week = 0.0;  ///< Poisson mean per week (0 .. kMaxArrivalRatePerWeek)
+  std::int64_t count = -1;     ///< approach list size (>= 0); -1 = Poisson stream
+  std::int32_t segment = -1;   ///< index into Scenario::segments; -1 = none
   /// Candidate locations (indices into Scenario::locations); empty = all locations.
   std::vector<std::int64_t> locations;
   /// Relative weight per candidate (same length as `locations`, or empty = uniform).
@@ -112,15 +152,28 @@ struct ArrivalStream {
   std::int64_t last_week = std::numeric_limits<std::int64_t>::max();  ///< ... to this (incl.)
 };
 
-/// A dated request (replay table); its location must be in Scenario::locations.
+/// A dated request (replay table); its locations must be in Scenario::locations. Every rule
+/// column the round honours is honoured: exclude, current_advisor, pinned (first match only;
+/// a pinned case whose advisor is unavailable waits and escalates as
+/// pinned_advisor_unavailable) and further business locations.
 struct ReplayArrival {
   std::int64_t week = 0;
-  std::int64_t location = 0;  ///< index into Scenario::locations
+  std::int64_t location = 0;                 ///< index into Scenario::locations (primary)
+  std::vector<std::int64_t> more_locations;  ///< further business locations (same pool)
   std::int32_t service = 0;
   std::vector<std::int32_t> needs;  ///< indices into Scenario::tags
   std::int64_t priority = 0;
   double duration_weeks = std::numeric_limits<double>::quiet_NaN();  ///< NaN = draw
   bool referred = false;                                             ///< out of scope
+  std::vector<std::int64_t> exclude;  ///< advisor indices (Scenario::advisors): conflicts
+  /// Advisor index guiding the entrepreneur (continuity, see pinned); -1 = none;
+  /// kAdvisorNotInPool = named but not in the scenario.
+  std::int64_t current_advisor = -1;
+  bool pinned = false;    ///< keep current_advisor for the first match (or escalate)
+  std::int64_t day = -1;  ///< registration day in the week, 0..6; -1 = drawn
+  double hours = std::numeric_limits<double>::quiet_NaN();     ///< NaN = the service's
+  double cost_eur = std::numeric_limits<double>::quiet_NaN();  ///< NaN = the service's
+  std::int32_t segment = -1;  ///< index into Scenario::segments; -1 = none
 };
 
 enum class EventKind : std::int8_t {
@@ -151,6 +204,10 @@ struct Scenario {
   std::vector<XY> locations;  ///< business-location pool (working CRS, metres)
   std::vector<ArrivalStream> arrivals;
   std::vector<ReplayArrival> replay;
+  std::vector<std::string> segments;  ///< arrival segment labels (e.g. "tozo")
+  /// Programme budget over the horizon, EUR >= 0; infinity = unlimited.
+  double budget_eur = std::numeric_limits<double>::infinity();
+  std::vector<ReservePolicy> reserve;  ///< at most one per service
   std::vector<AdvisorEvent> events;
   std::optional<AreaSet> areas;               ///< orientation areas (Advisor::areas index them)
   std::shared_ptr<const TravelModel> travel;  ///< null = StraightLine() (x1.3 at 60 km/h)
@@ -164,6 +221,11 @@ struct Scenario {
   /// duration); false: everyone starts empty (caseload ignored).
   bool initial_cases = true;
 };
+
+/// Number of Escalation codes (SimulationSummary::escalated_by_code is indexed by code).
+inline constexpr int kEscalationCodes = 16;
+/// No such week (SimulationSummary::budget_out_week, GroupTotals::out_week).
+inline constexpr std::int64_t kNever = -1;
 
 /// Throws InvalidInput / UnknownId naming the field (e.g. "arrivals[2].rate_per_week") and the
 /// allowed range: horizon < 1, negative or non-finite rates, a rate above
@@ -204,6 +266,14 @@ struct WeekKpis {
   double outside_area_share = 0;  ///< of the week's matches: location outside the advisor's areas
   double util_mean = 0, util_max = 0, util_gini = 0;  ///< caseload / capacity, capacity > 0
   double hours_started = 0;  ///< hours_per_case of the week's first matches
+  // programme
+  std::int64_t followups = 0;        ///< pathway follow-ups entering the queue this week
+  std::int64_t followups_total = 0;  ///< cumulative (conservation)
+  double spend_eur = 0;              ///< price of the cases started this week
+  double spend_eur_total = 0;        ///< cumulative
+  double budget_left_eur = 0;        ///< Scenario::budget_eur - spend_eur_total (inf = none)
+  /// Slots left per service (ServiceSpec::max_cases - started; kUnlimited = no cap).
+  std::vector<std::int64_t> slots_left;
 };
 
 /// Codes of AssignmentRecord::end (how a stint ended).
@@ -239,6 +309,25 @@ struct CaseRecord {
   std::int8_t status = 0;                ///< a CaseStatusCode (0 waiting, 1 in service, ...)
   Escalation reason = Escalation::None;  ///< escalated: the reason of the last round
   std::int64_t matches = 0;              ///< matches made for this case
+  // programme
+  std::int32_t segment = -1;            ///< index into Scenario::segments
+  std::int64_t parent_case = -1;        ///< pathway predecessor (case_id); -1 = none
+  std::int64_t registered_day = 0;      ///< registration day of the entrepreneur (root case)
+  std::int64_t start_day = -1;          ///< day the product started (7 week + 6); -1 = never
+  double cost_eur = 0.0;                ///< paid at the start (0 until started)
+  Referral referral = Referral::None;   ///< referred: why
+};
+
+/// Totals of one service or segment over the horizon (initial cases excluded). Lead days run
+/// from the entrepreneur's registration day to the product's start day.
+struct GroupTotals {
+  std::int64_t started = 0, completed = 0, referred = 0, escalated = 0;
+  double spend_eur = 0.0;
+  double lead_days_mean = 0, lead_days_p90 = 0;  ///< NaN when nothing started
+  std::int64_t slots_left = kUnlimited;          ///< services only
+  /// Services only: first week after whose round no slot is left or the money left (service
+  /// or programme budget) cannot pay one more case; kNever.
+  std::int64_t out_week = kNever;
 };
 
 /// Year totals (SimulationResult::summary).
@@ -251,6 +340,8 @@ struct SimulationSummary {
   /// escalated by reason: no_advisor_for_service, no_expertise, all_excluded,
   /// all_out_of_radius, no_capacity
   std::int64_t escalated_by_reason[5] = {0, 0, 0, 0, 0};
+  /// escalated by Escalation code (all codes; [0] unused).
+  std::int64_t escalated_by_code[kEscalationCodes] = {};
   double wait_mean = 0, wait_p90 = 0, wait_max = 0;  ///< over all first matches
   double travel_mean = 0, travel_p90 = 0;            ///< over all matches
   double outside_area_share = 0;                     ///< over all matches
@@ -259,6 +350,14 @@ struct SimulationSummary {
   double util_gini_mean = 0;                         ///< mean over weeks of WeekKpis::util_gini
   double escalated_share = 0;  ///< escalated / (arrivals - referred); NaN when 0
   double hours_started = 0;
+  // programme
+  std::int64_t followups = 0;
+  double spend_eur = 0, budget_left_eur = 0;
+  /// First week after whose round the money left is below the cheapest positive price (or
+  /// 0); kNever.
+  std::int64_t budget_out_week = kNever;
+  std::vector<GroupTotals> by_service;  ///< per Scenario::services
+  std::vector<GroupTotals> by_segment;  ///< per Scenario::segments, then one for "no segment"
 };
 
 /// Per advisor and week (SimulationResult::advisor_weeks, week-major).
