@@ -14,7 +14,7 @@ Examples
 
 from __future__ import annotations
 
-__all__ = ["WEEKLY", "SUMMARY", "markdown"]
+__all__ = ["WEEKLY", "SUMMARY", "WEEKLY_PER_SERVICE", "SUMMARY_PER_GROUP", "markdown"]
 
 _FLOW = "requests"
 
@@ -56,7 +56,14 @@ WEEKLY: dict[str, tuple[str, str]] = {
     "util_max": ("fraction 0-1", "highest caseload / capacity"),
     "util_gini": ("index 0-1", "Gini coefficient of utilisation (0 = even workload)"),
     "hours_started": ("hours", "hours_per_case of the week's first matches"),
+    "followups": (_FLOW, "pathway follow-ups entering the queue this week"),
+    "followups_total": (_FLOW, "follow-ups since the start (cumulative)"),
+    "spend_eur": ("EUR", "price of the cases started this week"),
+    "spend_eur_total": ("EUR", "spend since the start (cumulative)"),
+    "budget_left_eur": ("EUR", "programme budget_eur minus spend_eur_total (inf = no budget)"),
 }
+#: further weekly columns, one per service with a slot cap (``max_cases``)
+WEEKLY_PER_SERVICE = {"slots_left_<service>": ("cases", "slots of the service left")}
 
 #: summary column -> (unit, meaning)
 SUMMARY: dict[str, tuple[str, str]] = {
@@ -72,6 +79,16 @@ SUMMARY: dict[str, tuple[str, str]] = {
     "escalated_all_excluded": (_FLOW, "escalations: every candidate excluded"),
     "escalated_all_out_of_radius": (_FLOW, "escalations: every candidate beyond radius"),
     "escalated_no_capacity": (_FLOW, "escalations: every candidate full"),
+    "escalated_pinned_advisor_unavailable": (
+        _FLOW,
+        "escalations: pinned (replay) but the current advisor is unavailable",
+    ),
+    "escalated_slots_exhausted": (_FLOW, "escalations: the service's max_cases were used up"),
+    "escalated_budget_exhausted": (_FLOW, "escalations: the money left could not pay the case"),
+    "escalated_reserved_for_priority": (
+        _FLOW,
+        "escalations: the slots left were reserved for higher priority",
+    ),
     "no_klik_returns": (_FLOW, "first conversations without 'klik'"),
     "reassigned": ("cases", "cases moved because their advisor left"),
     "completed": ("cases", "cases completed"),
@@ -91,6 +108,32 @@ SUMMARY: dict[str, tuple[str, str]] = {
     "util_gini_mean": ("index 0-1", "mean weekly Gini coefficient of utilisation"),
     "escalated_share": ("fraction 0-1", "escalations / arrivals"),
     "hours_started": ("hours", "hours_per_case summed over first matches"),
+    "followups": (_FLOW, "pathway follow-ups that entered the queue"),
+    "spend_eur": ("EUR", "price of all cases started (initial cases are free)"),
+    "budget_left_eur": ("EUR", "programme budget left at the end (inf = no budget)"),
+    "budget_out_week": (
+        "week",
+        "first week after whose round the money left is below the cheapest positive price; "
+        "-1 = never",
+    ),
+}
+#: further columns of :func:`libmatch.simulate_many` rows, per service and per segment
+SUMMARY_PER_GROUP = {
+    "<service>_started": ("cases", "cases of the service started (first match)"),
+    "<service>_completed": ("cases", "cases of the service completed"),
+    "<service>_referred": (_FLOW, "requests of the service referred (out of scope / module)"),
+    "<service>_escalated": (_FLOW, "requests of the service escalated"),
+    "<service>_spend_eur": ("EUR", "money spent on the service"),
+    "<service>_lead_days_mean": ("days", "mean days from registration to the product's start"),
+    "<service>_lead_days_p90": ("days", "90th percentile of those lead days"),
+    "<service>_slots_left": ("cases", "capped or priced services: slots left (int64 max = none)"),
+    "<service>_out_week": ("week", "capped or priced services: week slots or money ran out; -1"),
+    "<service>_target": ("cases", "the scenario's target, when given"),
+    "segment_<label>_started": ("cases", "cases of the segment started"),
+    "segment_<label>_completed": ("cases", "cases of the segment completed"),
+    "segment_<label>_escalated": (_FLOW, "requests of the segment escalated"),
+    "segment_<label>_spend_eur": ("EUR", "money spent on the segment"),
+    "segment_<label>_lead_days_mean": ("days", "mean lead days of the segment"),
 }
 
 
@@ -105,7 +148,9 @@ def markdown() -> str:
     ]
     for title, table in (
         ("Weekly (`SimulationResult.weekly`)", WEEKLY),
+        ("Weekly, per capped service", WEEKLY_PER_SERVICE),
         ("Horizon (`SimulationResult.summary`, `simulate_many` rows)", SUMMARY),
+        ("`simulate_many` rows, per service and segment", SUMMARY_PER_GROUP),
     ):
         out += [f"## {title}", "", "| column | unit | meaning |", "|---|---|---|"]
         out += [f"| `{k}` | {u} | {m} |" for k, (u, m) in table.items()]

@@ -496,7 +496,9 @@ REPLAY = Table(
         Column(
             "applicant_id",
             "text",
-            meaning="several rows with the same id: only the first (primary location) is used.",
+            meaning="several rows with the same id are one request with several business "
+            "locations (the first row is the primary one and gives the other columns), as in "
+            "the round.",
         ),
         _X,
         _Y,
@@ -519,6 +521,44 @@ REPLAY = Table(
             meaning="case duration; empty = drawn from the service's distribution.",
         ),
         Column("referred", "bool", default=False, meaning="referred elsewhere on arrival."),
+        Column(
+            "exclude",
+            "list",
+            meaning="advisor ids with a conflict of interest, honoured as in the round (ids "
+            "not in the scenario are ignored).",
+        ),
+        Column(
+            "current_advisor",
+            "text",
+            meaning="the advisor already guiding the entrepreneur: continuity preference for "
+            "the first match (and the advisor to keep with `pinned`).",
+        ),
+        Column(
+            "pinned",
+            "bool",
+            default=False,
+            meaning="the first match must be `current_advisor`; unavailable: the request "
+            "waits and escalates as `pinned_advisor_unavailable`.",
+        ),
+        Column(
+            "hours",
+            "float",
+            default=math.nan,
+            unit="h",
+            meaning="effort of this case; empty = the service's `hours_per_case`.",
+        ),
+        Column(
+            "cost_eur",
+            "float",
+            default=math.nan,
+            unit="EUR",
+            meaning="price of this case; empty = the service's `cost_eur`.",
+        ),
+        Column("segment", "text", meaning="segment label (KPIs by segment)."),
+    ),
+    notes=(
+        "`applicant_key`, `via_case` and `location_of` (rules of the round's register) are "
+        "refused with an error: the simulation keeps its own register of running cases.",
     ),
 )
 

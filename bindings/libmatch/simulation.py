@@ -130,6 +130,8 @@ _TOP_KEYS = (
     "travel",
     "weights",
     "rules",
+    "budget_eur",
+    "reserve",
 )
 _ARRIVAL_KEYS = (
     "service",
@@ -142,7 +144,26 @@ _ARRIVAL_KEYS = (
     "refer_probability",
     "first_week",
     "last_week",
+    "segment",
+    "count",
 )
+_SERVICE_KEYS = (
+    "duration_weeks",
+    "hours_per_case",
+    "cost_eur",
+    "max_cases",
+    "budget_eur",
+    "offered_in",
+    "referral_only",
+    "refer_to",
+    "next",
+    "target",
+)
+_STEP_KEYS = ("service", "probability", "delay_weeks")
+_RESERVE_KEYS = ("service", "slots", "min_priority", "until_week")
+#: replay columns of the round that the simulation cannot honour (no register of keys)
+_REPLAY_REFUSED = ("applicant_key", "via_case", "location_of")
+_INT64_MAX = int(np.iinfo(np.int64).max)
 _EVENT_KEYS = ("week", "type", "advisor_id", "advisor", "weeks", "capacity")
 _STATUS = tuple(enum_names(_core.CaseStatus))
 _STINT_END = tuple(enum_names(_core.StintEnd))
@@ -345,6 +366,8 @@ class Scenario:
         self.areas = self._area_set(cfg)
         area_ids = self.areas.ids if self.areas is not None else []
         area_index = {a: k for k, a in enumerate(area_ids)}
+        for sv in svc_specs:
+            self._offered_in(sv, area_index)
         events_cfg, joiners = self._event_configs(cfg)
         adv = self._advisors(cfg, joiners, svc_index, service_names, area_index)
         tags: set[str] = {t for ts in adv["expertise"] for t in ts}
@@ -354,6 +377,15 @@ class Scenario:
         tag_index = {t: k for k, t in enumerate(tag_names)}
         for st in streams:
             st["needs"] = [(tag_index[t], p) for t, p in st["needs"]]
+        segments = sorted(
+            {st["segment"] for st in streams if st.get("segment")}
+            | set(replay["segment"] if replay is not None and "segment" in replay else [])
+            - {""}
+        )
+        seg_index = {g: k for k, g in enumerate(segments)}
+        for st in streams:
+            st["segment"] = seg_index.get(st.pop("segment", ""), -1)
+        self.segment_names = segments
         adv["expertise"] = [[tag_index[t] for t in ts] for ts in adv["expertise"]]
         spec = {
             "name": self.name,
@@ -363,7 +395,10 @@ class Scenario:
             "advisors": adv,
             "locations": xy,
             "arrivals": streams,
-            "replay": self._replay_spec(replay, n_pool, svc_index, tag_index),
+            "replay": self._replay_spec(replay, n_pool, svc_index, tag_index, seg_index),
+            "segments": segments,
+            "budget_eur": _number(cfg.get("budget_eur", math.inf), "budget_eur"),
+            "reserve": self._reserve(cfg.get("reserve"), svc_index, service_names),
             "events": self._events(events_cfg, self._advisor_index),
             "areas": self.areas,
             "travel": self._travel(cfg.get("travel")),
@@ -406,7 +441,31 @@ class Scenario:
                 "scenario: 'services' must be a non-empty object "
                 "{name: {duration_weeks: ..., hours_per_case: ...}}"
             )
-        return [str(s) for s in services], [self._service(n, services[n]) for n in services]
+        names = [str(s) for s in services]
+        specs = [self._service(n, services[n]) for n in services]
+        index = {n: k for k, n in enumerate(names)}
+        self.targets = {}
+        for n, sp in zip(names, specs):
+            for j, step in enumerate(sp.pop("_next")):
+                w = f"services[{n!r}].next[{j}]"
+                _check_keys(step, _STEP_KEYS, w)
+                tgt = str(step.get("service"))
+                if tgt not in index:
+                    raise UnknownIdError(
+                        f"scenario: {w}.service {step.get('service')!r} is not in 'services'"
+                        f"{_suggest(tgt, names)}"
+                    )
+                sp["next"].append(
+                    {
+                        "service": index[tgt],
+                        "probability": _number(step.get("probability"), f"{w}.probability"),
+                        "delay_weeks": _integer(step.get("delay_weeks", 0), f"{w}.delay_weeks"),
+                    }
+                )
+            target = sp.pop("_target")
+            if target is not None:
+                self.targets[n] = _integer(target, f"services[{n!r}].target")
+        return names, specs
 
     def _area_set(self, cfg: Mapping) -> AreaSet | None:
         areas = cfg.get("areas")
@@ -555,14 +614,29 @@ class Scenario:
         what = f"services[{name!r}]"
         if isinstance(s, (int, float)) and not isinstance(s, bool):
             s = {"duration_weeks": s}
-        _check_keys(s, ("duration_weeks", "hours_per_case"), what)
+        _check_keys(s, _SERVICE_KEYS, what)
         d = s.get("duration_weeks")
         out = {
             "name": name,
             "hours_per_case": _number(
                 s.get("hours_per_case", 0.0) or 0.0, f"{what}.hours_per_case"
             ),
+            "cost_eur": _number(s.get("cost_eur", 0.0), f"{what}.cost_eur"),
+            "budget_eur": _number(s.get("budget_eur", math.inf), f"{what}.budget_eur"),
+            "max_cases": (
+                _INT64_MAX
+                if s.get("max_cases") is None
+                else _integer(s["max_cases"], f"{what}.max_cases")
+            ),
+            "referral_only": bool(s.get("referral_only", False)),
+            "refer_to": str(s.get("refer_to") or ""),
+            "_offered_in": s.get("offered_in"),
+            "next": [],
+            "_next": list(s.get("next") or []),
+            "_target": s.get("target"),
         }
+        if not isinstance(out["_next"], list):
+            raise InvalidTypeError(f"scenario: {what}.next must be a list of steps")
         if d is None:
             raise InvalidInputError(f"scenario: {what}.duration_weeks is required")
         if not isinstance(d, Mapping):
@@ -595,6 +669,46 @@ class Scenario:
             )
         return out
 
+    def _offered_in(self, sv: dict, area_index: Mapping[str, int]) -> None:
+        """Resolves a service's ``offered_in`` area ids to indices (in place)."""
+        ids = sv.pop("_offered_in")
+        if ids is None:
+            return
+        what = f"services[{sv['name']!r}].offered_in"
+        ids = ids if isinstance(ids, list) else [ids]
+        if ids and self.areas is None:
+            raise InvalidInputError(f"scenario: {what} needs the scenario's 'areas' layer")
+        for a in ids:
+            if str(a) not in area_index:
+                raise UnknownIdError(f"scenario: {what} names an area that is not in the layer")
+        sv["offered_in"] = sorted({area_index[str(a)] for a in ids})
+
+    @staticmethod
+    def _reserve(value: Any, svc_index: Mapping[str, int], names: Sequence[str]) -> list[dict]:
+        if value is None:
+            return []
+        if not isinstance(value, list):
+            raise InvalidTypeError("scenario: 'reserve' must be a list of policies")
+        out = []
+        for k, r in enumerate(value):
+            w = f"reserve[{k}]"
+            _check_keys(r, _RESERVE_KEYS, w)
+            svc = str(r.get("service"))
+            if svc not in svc_index:
+                raise UnknownIdError(
+                    f"scenario: {w}.service {r.get('service')!r} is not in 'services'"
+                    f"{_suggest(svc, names)}"
+                )
+            pol = {
+                "service": svc_index[svc],
+                "slots": _integer(r.get("slots"), f"{w}.slots"),
+                "min_priority": _integer(r.get("min_priority", 0), f"{w}.min_priority"),
+            }
+            if r.get("until_week") is not None:
+                pol["until_week"] = _integer(r["until_week"], f"{w}.until_week")
+            out.append(pol)
+        return out
+
     def _stream(self, k, a, svc_index, service_names, tags, loc, pool_area, area_index) -> dict:
         _check_keys(a, _ARRIVAL_KEYS, f"arrivals[{k}]")
         svc = a.get("service")
@@ -604,11 +718,21 @@ class Scenario:
                 f"({', '.join(service_names)}){_suggest(str(svc), service_names)}"
             )
         label = f"arrivals[{k}] ({svc})"
-        st: dict[str, Any] = {
-            "label": label,
-            "service": svc_index[str(svc)],
-            "rate_per_week": _number(a.get("rate_per_week"), f"{label}.rate_per_week"),
-        }
+        st: dict[str, Any] = {"label": label, "service": svc_index[str(svc)]}
+        if a.get("count") is not None:  # an approach list
+            if a.get("rate_per_week") is not None:
+                raise InvalidInputError(
+                    f"scenario: {label} has both 'count' (an approach list) and "
+                    "'rate_per_week' (a Poisson stream); give one"
+                )
+            st["count"] = _integer(a["count"], f"{label}.count")
+            st["rate_per_week"] = 0.0
+        else:
+            st["rate_per_week"] = _number(a.get("rate_per_week"), f"{label}.rate_per_week")
+        seg = a.get("segment")
+        if seg is not None and not isinstance(seg, str):
+            raise InvalidTypeError(f"scenario: {label}.segment must be a text label")
+        st["segment"] = (seg or "").strip()
         needs = a.get("needs") or {}
         if isinstance(needs, (list, str)):  # tags that are always needed
             needs = dict.fromkeys(_tags(needs), 1.0)
@@ -695,9 +819,31 @@ class Scenario:
                 "scenario: the replay table needs a 'week' column, or "
                 "'registered' dates and a scenario 'start_date'"
             )
-        if "applicant_id" in df.columns:  # several rows per applicant: keep the primary one
-            df = df.drop_duplicates("applicant_id", keep="first").reset_index(drop=True)
+        refused = [c for c in _REPLAY_REFUSED if c in df.columns]
+        if refused:
+            raise InvalidInputError(
+                f"scenario: replay: column '{refused[0]}' is a rule of the round that the "
+                "simulation cannot honour (its register of running cases is the simulation's "
+                "own); remove the column"
+            )
+        more: list[list[int]] = []
+        extra_xy = np.empty((0, 2))
+        if "applicant_id" in df.columns:  # several rows per applicant: further locations
+            ids = df["applicant_id"].astype(str).str.strip()
+            first = ~ids.duplicated(keep="first")
+            extra = df[~first.to_numpy()]
+            df = df[first.to_numpy()].reset_index(drop=True)
+            row_of = {a: k for k, a in enumerate(ids[first.to_numpy()])}
+            more = [[] for _ in range(len(df))]
+            if len(extra):
+                ex = schema.REPLAY.select(("x", "y"), "replay", "further locations").parse(
+                    extra[["x", "y"]].reset_index(drop=True), "scenario: replay"
+                )
+                extra_xy = ex.xy()
+                for j, a in enumerate(ids[~first.to_numpy()]):
+                    more[row_of[a]].append(j)  # offset added in _replay_spec
         rep = schema.REPLAY.parse(df, "scenario: replay")
+        rep.values["_more"] = more or [[] for _ in range(len(df))]
         if "week" not in df.columns:
             reg = rep["registered"]
             if (reg == schema.NO_DATE).any():
@@ -705,26 +851,38 @@ class Scenario:
                 raise InvalidInputError(f"scenario: replay: registered in row {k} is empty")
             start = (pd.Timestamp(cfg["start_date"]) - pd.Timestamp("1970-01-01")).days
             rep.values["week"] = np.floor_divide(reg - start, 7).astype(np.int64)
+            rep.values["_day"] = np.mod(reg - start, 7).astype(np.int64)
         for k, s in enumerate(rep["service"]):
             if s not in svc_index:
                 raise UnknownIdError(f"scenario: replay: service in row {k} is not in 'services'")
         for lst in rep["needs"]:
             tags.update(lst)
-        return rep, rep.xy()
+        return rep, np.vstack([rep.xy(), extra_xy])
 
-    @staticmethod
-    def _replay_spec(rep, n_pool, svc_index, tag_index):
+    def _replay_spec(self, rep, n_pool, svc_index, tag_index, seg_index):
         if rep is None:
             return None
         n = len(rep)
+        idx = self._advisor_index  # unknown ids: ignored (exclude) / not in pool, as the round
+
         return {
             "week": rep["week"],
             "location": np.arange(n_pool, n_pool + n, dtype=np.int64),
+            "more_locations": [[n_pool + n + j for j in lst] for lst in rep["_more"]],
             "service": np.asarray([svc_index[s] for s in rep["service"]], dtype=np.int64),
             "needs": [sorted(tag_index[t] for t in lst) for lst in rep["needs"]],
             "priority": rep["priority"],
             "duration_weeks": rep["duration_weeks"],
             "referred": rep["referred"].astype(np.int64),
+            "exclude": [sorted({idx[a] for a in lst if a in idx}) for lst in rep["exclude"]],
+            "current_advisor": np.asarray(
+                [idx.get(a, -2) if a else -1 for a in rep["current_advisor"]], dtype=np.int64
+            ),
+            "pinned": rep["pinned"].astype(np.int64),
+            "day": rep.values.get("_day", np.full(n, -1, dtype=np.int64)),
+            "hours": rep["hours"],
+            "cost_eur": rep["cost_eur"],
+            "segment": np.asarray([seg_index.get(g, -1) for g in rep["segment"]], dtype=np.int64),
         }
 
     def _travel(self, t: Any):
@@ -809,6 +967,85 @@ class Scenario:
 
 # ---- results -------------------------------------------------------------------------------
 
+#: escalation codes beyond the classic five that the simulation itself can give
+_EXTRA_REASONS = (
+    "pinned_advisor_unavailable",
+    "slots_exhausted",
+    "budget_exhausted",
+    "reserved_for_priority",
+)
+_GROUP_FIELDS = (
+    "started",
+    "completed",
+    "referred",
+    "escalated",
+    "spend_eur",
+    "lead_days_mean",
+    "lead_days_p90",
+)
+_REFERRALS = ("", "out_of_scope", "not_in_module")
+
+
+def _capped(scenario: Scenario) -> list[int]:
+    """Services with a slot cap (their slots left are reported)."""
+    return [k for k, sv in enumerate(scenario._spec["services"]) if sv["max_cases"] < _INT64_MAX]
+
+
+def _weekly_frame(cols: dict, scenario: Scenario) -> pd.DataFrame:
+    cols = dict(cols)
+    slots = np.asarray(cols.pop("slots_left"))
+    w = pd.DataFrame(cols)
+    for k in _capped(scenario):
+        w[f"slots_left_{scenario.service_names[k]}"] = slots[:, k]
+    return w
+
+
+def _summary_columns(cols: dict, scenario: Scenario, groups: bool) -> dict:
+    """The C++ summary columns (one entry per run) in their published order; `groups` adds
+    the per-service and per-segment totals (``<service>_started``, ...)."""
+    cols = dict(cols)
+    by_service, by_segment = cols.pop("by_service"), cols.pop("by_segment")
+    codes = {k[len("by_code_") :]: cols.pop(k) for k in list(cols) if k.startswith("by_code_")}
+    out = {}
+    for k, v in cols.items():
+        out[k] = v
+        if k == "escalated_no_capacity":
+            for r in _EXTRA_REASONS:
+                out[f"escalated_{r}"] = codes[r]
+    if not groups:
+        return out
+    capped = set(_capped(scenario))
+    for j, name in enumerate(scenario.service_names):
+        for f in _GROUP_FIELDS:
+            out[f"{name}_{f}"] = np.asarray(by_service[f])[:, j]
+        sv = scenario._spec["services"][j]
+        if j in capped or sv["cost_eur"] > 0:
+            out[f"{name}_slots_left"] = np.asarray(by_service["slots_left"])[:, j]
+            out[f"{name}_out_week"] = np.asarray(by_service["out_week"])[:, j]
+        if name in scenario.targets:
+            out[f"{name}_target"] = np.full(len(out[f"{name}_started"]), scenario.targets[name])
+    for j, name in enumerate(scenario.segment_names):
+        for f in ("started", "completed", "escalated", "spend_eur", "lead_days_mean"):
+            out[f"segment_{name}_{f}"] = np.asarray(by_segment[f])[:, j]
+    return out
+
+
+def _group_frame(raw: Mapping, names: Sequence[str], scenario: Scenario | None) -> pd.DataFrame:
+    """by_service / by_segment of one run as a DataFrame indexed by name."""
+    df = pd.DataFrame({f: np.asarray(raw[f])[: len(names)] for f in _GROUP_FIELDS}, index=names)
+    if scenario is not None:  # services: slots, run-out week, targets
+        df.index.name = "service"
+        slots = np.asarray(raw["slots_left"]).astype(float)
+        df["slots_left"] = np.where(slots >= _INT64_MAX, np.nan, slots)
+        out = np.asarray(raw["out_week"]).astype(float)
+        df["out_week"] = np.where(out < 0, np.nan, out)
+        df["target"] = [scenario.targets.get(n, np.nan) for n in names]
+        with np.errstate(divide="ignore", invalid="ignore"):
+            df["achieved"] = df["started"].to_numpy(float) / df["target"].to_numpy(float)
+    else:
+        df.index.name = "segment"
+    return df
+
 
 class SimulationResult:
     """One simulated horizon.
@@ -841,8 +1078,16 @@ class SimulationResult:
     def __init__(self, scenario: Scenario, raw: dict):
         self.scenario = scenario.name
         self.seed = int(raw["seed"])
-        self.weekly = pd.DataFrame(raw["weekly"])
-        self.summary = dict(raw["summary"])
+        self.weekly = _weekly_frame(raw["weekly"], scenario)
+        summ = dict(raw["summary"])
+        self.by_service = _group_frame(summ["by_service"], scenario.service_names, scenario)
+        segs = list(scenario.segment_names)
+        by_seg = _group_frame(summ["by_segment"], [*segs, ""], None)
+        if not by_seg.iloc[-1][["started", "referred", "escalated"]].any() and segs:
+            by_seg = by_seg.iloc[:-1]  # no case without a segment
+        self.by_segment = by_seg
+        one = {k: v if isinstance(v, Mapping) else np.asarray([v]) for k, v in summ.items()}
+        self.summary = {k: v[0].item() for k, v in _summary_columns(one, scenario, False).items()}
         if "cases" in raw:
             c = pd.DataFrame(raw["cases"])
             c["service"] = np.asarray(scenario.service_names, dtype=object)[c["service"].to_numpy()]
@@ -855,6 +1100,15 @@ class SimulationResult:
             c["area"] = [area_ids[a] if a >= 0 else None for a in c["area"]]
             c["status"] = pd.Categorical.from_codes(c["status"].to_numpy(), _STATUS)
             c["reason"] = [_REASONS[r] for r in c["reason"]]
+            seg_names = np.asarray([*scenario.segment_names, ""], dtype=object)
+            c["segment"] = seg_names[c["segment"].to_numpy()]
+            started = c["start_day"].to_numpy() >= 0
+            c["lead_days"] = np.where(
+                started & (c["registered"].to_numpy() >= 0),
+                (c["start_day"] - c["registered_day"]).to_numpy(float),
+                np.nan,
+            )
+            c["referral"] = [_REFERRALS[r] for r in c["referral"]]
             self.cases = c
             a = pd.DataFrame(raw["assignments"])
             ids = np.asarray(scenario.advisor_ids, dtype=object)
@@ -986,10 +1240,24 @@ def _frames(names, scenarios, seeds, n_jobs, progress, weekly):
             "seed": np.tile(np.asarray(seeds, dtype=seed_dtype), len(scenarios)),
         }
     )
-    summary = pd.concat([keys, pd.DataFrame(raw["summary"])], axis=1)
+    per = [len(seeds)] * len(scenarios)
+    parts, start = [], 0
+    for sc, n in zip(scenarios, per):  # each scenario's own services and segments
+        cols = {
+            k: (
+                {f: np.asarray(m)[start : start + n] for f, m in v.items()}
+                if isinstance(v, Mapping)
+                else np.asarray(v)[start : start + n]
+            )
+            for k, v in raw["summary"].items()
+        }
+        parts.append(pd.DataFrame(_summary_columns(cols, sc, True)))
+        start += n
+    body = pd.concat(parts, ignore_index=True) if parts else pd.DataFrame()
+    summary = pd.concat([keys, body], axis=1)
     weekly_df = None
     if weekly:
-        w = pd.DataFrame(raw["weekly"])
+        w = _weekly_frame(raw["weekly"], scenarios[0])
         run = w.pop("run").to_numpy()
         w.insert(0, "scenario", keys["scenario"].to_numpy()[run])
         w.insert(1, "seed", summary["seed"].to_numpy()[run])

@@ -5,6 +5,7 @@
 #include <pybind11/numpy.h>
 #include <pybind11/stl.h>
 
+#include <algorithm>
 #include <cmath>
 #include <limits>
 #include <memory>
@@ -374,12 +375,14 @@ py::dict weekly_columns(const std::vector<WeekKpis>& w) {
   d["spend_eur_total"] = column(w, &WeekKpis::spend_eur_total);
   d["budget_left_eur"] = column(w, &WeekKpis::budget_left_eur);
   // slots left: one (weeks x services) int64 matrix, kUnlimited = no cap
-  const std::size_t n_svc = w.empty() ? 0 : w.front().slots_left.size();
+  std::size_t n_svc = 0;  // runs of several scenarios: the widest, kUnlimited padding
+  for (const auto& x : w) n_svc = std::max(n_svc, x.slots_left.size());
   py::array_t<i64> slots({static_cast<py::ssize_t>(w.size()), static_cast<py::ssize_t>(n_svc)});
   auto sl = slots.mutable_unchecked<2>();
   for (std::size_t k = 0; k < w.size(); ++k)
     for (std::size_t v = 0; v < n_svc; ++v)
-      sl(static_cast<py::ssize_t>(k), static_cast<py::ssize_t>(v)) = w[k].slots_left[v];
+      sl(static_cast<py::ssize_t>(k), static_cast<py::ssize_t>(v)) =
+          v < w[k].slots_left.size() ? w[k].slots_left[v] : kUnlimited;
   d["slots_left"] = slots;
   return d;
 }
@@ -440,14 +443,19 @@ py::dict summary_columns(const std::vector<const SimulationSummary*>& s) {
   d["budget_out_week"] = ic(&S::budget_out_week);
   // per group (service / segment): (runs x groups) matrices per field
   auto groups = [&](std::vector<GroupTotals> S::*member) {
-    const std::size_t g = s.empty() ? 0 : (s.front()->*member).size();
+    std::size_t g = 0;  // runs of several scenarios: the widest, padded with defaults
+    for (const auto* x : s) g = std::max(g, (x->*member).size());
+    const GroupTotals pad;
+    auto at = [&](std::size_t k, std::size_t j) -> const GroupTotals& {
+      return j < (s[k]->*member).size() ? (s[k]->*member)[j] : pad;
+    };
     py::dict out;
     auto mat_i = [&](i64 GroupTotals::*f) {
       py::array_t<i64> a({static_cast<py::ssize_t>(s.size()), static_cast<py::ssize_t>(g)});
       auto v = a.mutable_unchecked<2>();
       for (std::size_t k = 0; k < s.size(); ++k)
         for (std::size_t j = 0; j < g; ++j)
-          v(static_cast<py::ssize_t>(k), static_cast<py::ssize_t>(j)) = (s[k]->*member)[j].*f;
+          v(static_cast<py::ssize_t>(k), static_cast<py::ssize_t>(j)) = at(k, j).*f;
       return a;
     };
     auto mat_f = [&](double GroupTotals::*f) {
@@ -455,7 +463,7 @@ py::dict summary_columns(const std::vector<const SimulationSummary*>& s) {
       auto v = a.mutable_unchecked<2>();
       for (std::size_t k = 0; k < s.size(); ++k)
         for (std::size_t j = 0; j < g; ++j)
-          v(static_cast<py::ssize_t>(k), static_cast<py::ssize_t>(j)) = (s[k]->*member)[j].*f;
+          v(static_cast<py::ssize_t>(k), static_cast<py::ssize_t>(j)) = at(k, j).*f;
       return a;
     };
     out["started"] = mat_i(&GroupTotals::started);
