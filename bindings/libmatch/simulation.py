@@ -168,7 +168,16 @@ _EVENT_KEYS = ("week", "type", "advisor_id", "advisor", "weeks", "capacity")
 _STATUS = tuple(enum_names(_core.CaseStatus))
 _STINT_END = tuple(enum_names(_core.StintEnd))
 _ADVISOR_STATUS = tuple(enum_names(_core.AdvisorStatus))
-_REASONS = tuple(_REASON_NAMES)
+# Escalation codes of libmatch/outcome.hpp, in code order (the bound enum may lag behind).
+_REASONS = tuple(_REASON_NAMES) + (
+    "no_hours",
+    "slots_exhausted",
+    "budget_exhausted",
+    "reserved_for_priority",
+    "already_in_guidance",
+    "no_open_case",
+    "unfilled_position",
+)[max(0, len(_REASON_NAMES) - 8) :]
 
 
 # ---- small helpers -------------------------------------------------------------------------
