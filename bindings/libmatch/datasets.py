@@ -27,6 +27,7 @@ _FILES = {
     "requests": "requests.csv",
     "advisors": "advisors.csv",
     "scenario": "scenario.json",
+    "programme": "programme/scenario.json",
     "readme": "README.md",
 }
 

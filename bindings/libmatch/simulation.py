@@ -50,14 +50,71 @@ Scenario JSON (paths relative to the file; ``data/scenario.json`` is an example)
       "weights": {...}, "rules": {...}            # libmatch.Weights / libmatch.Rules fields
     }
 
+Programmes (seed 003: products with hours and prices, pathways, a budget, scarce slots)::
+
+      "budget_eur": 200000,                       # programme budget over the horizon
+      "services": {
+        "intake": {"duration_weeks": 1, "hours_per_case": 1.5, "cost_eur": 112.5,
+                   "next": [{"service": "f_scan", "probability": 0.4, "delay_weeks": 1},
+                            {"service": "coaching", "probability": 0.5},
+                            {"service": "bad", "probability": 0.1}]},
+        "imk": {"duration_weeks": 6, "cost_eur": 2095, "max_cases": 30,   # slots over the horizon
+                "budget_eur": 62850, "target": 30},                      # own budget, KPI target
+        "bad": {"duration_weeks": 1, "referral_only": true, "refer_to": "BAD"},
+        "local": {"duration_weeks": 2, "offered_in": ["OA01", "OA02"]}}, # elsewhere: referred
+      "reserve": [{"service": "imk", "slots": 10, "min_priority": 2, "until_week": 26}],
+      "arrivals": [{"service": "intake", "count": 350, "first_week": 9, "last_week": 16,
+                    "priority": {"2": 0.2, "1": 0.3, "0": 0.5}, "segment": "tozo"},
+                   {"service": "intake", "rate_per_week": 1.5, "segment": "zonder_tozo"}]
+
+- ``next``: when a case ends (completed), at most one step is drawn (probabilities of a
+  service's steps sum to <= 1; the rest = no follow-up); the follow-up enters the queue
+  ``delay_weeks`` (default 0) weeks later, with ``parent_case`` set, the entrepreneur's
+  location, priority, segment, registration day and conflicts of interest, and the last
+  advisor as continuity preference when that advisor works for the follow-up's service.
+  Initial cases follow no pathway.
+- Money and slots are spent when a case starts (its first match): ``cost_eur`` from the
+  programme's ``budget_eur`` and the service's own ``budget_eur``, one of ``max_cases``
+  slots. A case the money or slots left cannot carry waits (``budget_exhausted``,
+  ``slots_exhausted``) and escalates like any other after ``escalate_after_weeks``. The
+  simulation keeps these books itself (matches paid in priority order, then registration
+  day) and also hands the money and slots left to each round.
+- ``reserve``: while ``week <= until_week``, the last ``slots`` slots left of the service only
+  go to priority >= ``min_priority`` (others wait as ``reserved_for_priority``).
+- ``referral_only`` services and arrivals outside a service's ``offered_in`` areas are
+  referred at once (``referral`` = ``out_of_scope`` / ``not_in_module``).
+- ``count``: an approach list, exactly ``count`` entrepreneurs over ``first_week`` ..
+  ``last_week``, spread evenly, highest priority first (the priorities are the exact
+  split of ``count`` over the ``priority`` weights); without it a Poisson stream of
+  ``rate_per_week``. ``segment`` labels every case of the stream (and its follow-ups).
+- Every arrival registers on a day of its week (drawn; replay: from ``registered``), and the
+  week's round starts products on the week's last day (``7 week + 6``): lead days in
+  ``cases["lead_days"]`` and ``by_service`` run from registration to the product's start.
+
+Results of a programme: ``result.by_service`` (started, completed, referred, escalated,
+spend_eur, lead_days_mean / p90, slots_left, out_week, target, achieved) and
+``result.by_segment``; weekly ``spend_eur``, ``spend_eur_total``, ``budget_left_eur`` and
+``slots_left_<service>`` per capped service; summary ``spend_eur``, ``budget_left_eur`` and
+``budget_out_week`` (-1 = never); :func:`simulate_many` rows add ``<service>_started``,
+``<service>_spend_eur``, ``<service>_lead_days_mean``, ``<service>_out_week``, ... and
+``segment_<label>_...`` columns.
+
+Replay tables honour every rule column of the round: ``exclude``, ``current_advisor``,
+``pinned`` (the first match; a pinned request whose advisor is unavailable waits and
+escalates as ``pinned_advisor_unavailable``) and several rows per ``applicant_id`` (further
+business locations); ``hours`` and ``cost_eur`` override the service's per case; the
+register columns ``applicant_key``, ``via_case`` and ``location_of`` are refused with an error.
+Results never depend on the row order of the advisors table (only on ids).
+
 Durations: a number (fixed weeks) or ``{"dist": "fixed", "weeks": w}``,
 ``{"dist": "uniform", "min": a, "max": b}`` (whole weeks) or ``{"dist": "gamma", "mean": m,
 "sd": s}``; draws are rounded to whole weeks, at least 1.
 
 Limits (checked when the scenario is built, InvalidInputError naming the field):
-``horizon_weeks`` 1..100000; each stream's ``rate_per_week`` 0..10000
-(:data:`MAX_RATE_PER_WEEK`); at most 10 million expected arrivals over the horizon, summed
-over the streams (:data:`MAX_EXPECTED_ARRIVALS`).
+``horizon_weeks`` 1..100000; each stream's ``rate_per_week`` 0..1,000,000
+(:data:`MAX_RATE_PER_WEEK`; arrivals are drawn in constant time whatever the rate); at most
+10 million expected arrivals (or approach-list entries) over the horizon, summed over the
+streams (:data:`MAX_EXPECTED_ARRIVALS`).
 
 Examples
 --------
@@ -65,6 +122,9 @@ Examples
 >>> year = libmatch.simulate(ds.path("scenario"), seed=0, details=False)
 >>> len(year.weekly), int(year.summary["arrivals"]) == int(year.weekly["arrivals"].sum())
 (52, True)
+>>> prog = libmatch.simulate(ds.path("programme"), seed=0)
+>>> bool(prog.summary["spend_eur"] <= 200_000), "imk" in prog.by_service.index
+(True, True)
 """
 
 from __future__ import annotations
@@ -104,7 +164,7 @@ StintEnd = _core.StintEnd
 AdvisorStatus = _core.AdvisorStatus
 
 #: Largest ``rate_per_week`` of one arrival stream (libmatch::kMaxArrivalRatePerWeek).
-MAX_RATE_PER_WEEK = 10_000.0
+MAX_RATE_PER_WEEK = 1_000_000.0
 #: Largest expected number of arrivals over the horizon, all streams together.
 MAX_EXPECTED_ARRIVALS = 10_000_000.0
 
@@ -1142,7 +1202,8 @@ class SimulationResult:
 
     def plot(self, axes=None):
         """Weekly KPIs: queue, waiting time, escalations, travel, utilisation and its Gini
-        (a 2 x 3 matplotlib axes array)."""
+        (a 2 x 3 matplotlib axes array); a programme with a budget or slot caps adds a
+        budget panel (money left and spent) and a slots-left panel (2 x 4)."""
         return _plot_weekly(
             self.weekly.assign(seed=self.seed),
             axes=axes,
@@ -1311,15 +1372,28 @@ _PLOT_KPIS = (
 )
 
 
+def _has_budget(weekly: pd.DataFrame) -> bool:
+    slots = [c for c in weekly.columns if c.startswith("slots_left_")]
+    return bool(slots) or bool(np.isfinite(weekly.get("budget_left_eur", pd.Series([]))).any())
+
+
 def _plot_weekly(weekly: pd.DataFrame, axes=None, title: str | None = None):
     import matplotlib.pyplot as plt
 
+    budget = _has_budget(weekly)
     if axes is None:
-        fig, axes = plt.subplots(2, 3, figsize=(13, 6.5), sharex=True, constrained_layout=True)
+        cols = 4 if budget else 3
+        fig, axes = plt.subplots(
+            2, cols, figsize=(4.4 * cols, 6.5), sharex=True, constrained_layout=True
+        )
     else:
         fig = np.ravel(axes)[0].figure
+    flat = list(np.ravel(axes))
+    if budget and len(flat) >= 8:  # the budget panels take the last column
+        flat = flat[:3] + flat[4:7] + [flat[3], flat[7]]
     groups = list(weekly.groupby("scenario")) if "scenario" in weekly.columns else [("", weekly)]
-    for ax, (col, label) in zip(np.ravel(axes), _PLOT_KPIS):
+    panels = list(_PLOT_KPIS)
+    for ax, (col, label) in zip(flat, panels):
         for name, g in groups:
             by_week = g.groupby("week")[col]
             mean = by_week.mean()
@@ -1336,13 +1410,36 @@ def _plot_weekly(weekly: pd.DataFrame, axes=None, title: str | None = None):
                 )
         ax.set_title(label, fontsize=10)
         ax.grid(alpha=0.3)
-    for ax in np.ravel(axes)[3:]:
+    if budget and len(flat) >= 8:
+        _plot_budget(flat[6], flat[7], weekly, groups)
+    for ax in np.ravel(axes)[np.ravel(axes).size // 2 :]:
         ax.set_xlabel("week")
     if len(groups) > 1:
         np.ravel(axes)[0].legend(fontsize=8)
     if title:
         fig.suptitle(title)
     return axes
+
+
+def _plot_budget(ax_money, ax_slots, weekly: pd.DataFrame, groups) -> None:
+    """Budget panel (money left, EUR) and slot panel (slots left per capped service)."""
+    slot_cols = [c for c in weekly.columns if c.startswith("slots_left_")]
+    for name, g in groups:
+        by_week = g.groupby("week")
+        left = by_week["budget_left_eur"].mean()
+        if np.isfinite(left.to_numpy()).any():
+            ax_money.plot(left.index, left.to_numpy(), label=f"{name} left".strip())
+            spent = by_week["spend_eur_total"].mean()
+            ax_money.plot(spent.index, spent.to_numpy(), linestyle="--", label=f"{name} spent".strip())
+        for c in slot_cols:
+            mean = by_week[c].mean()
+            ax_slots.plot(mean.index, mean.to_numpy(), label=f"{name} {c[11:]}".strip())
+    ax_money.set_title("budget (EUR): left, spent (dashed)", fontsize=10)
+    ax_slots.set_title("slots left", fontsize=10)
+    for ax in (ax_money, ax_slots):
+        ax.grid(alpha=0.3)
+        if ax.get_lines():
+            ax.legend(fontsize=7)
 
 
 def _cmd_simulate(args) -> int:
