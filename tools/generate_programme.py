@@ -42,12 +42,23 @@ PRODUCTS = {
         1.5,
         112.50,
         None,
-        [("f_scan", 0.35, 0), ("coaching", 0.30, 1), ("e_scan", 0.10, 0), ("referral", 0.15, 0),
-         ("bad", 0.05, 0)],
+        [
+            ("f_scan", 0.35, 0),
+            ("coaching", 0.30, 1),
+            ("e_scan", 0.10, 0),
+            ("referral", 0.15, 0),
+            ("bad", 0.05, 0),
+        ],
     ),
     "f_scan": (1, 3.0, 275.00, None, [("coaching", 0.40, 1), ("imk", 0.30, 1), ("bad", 0.10, 0)]),
     "e_scan": (1, 0.5, 50.00, None, [("coaching", 0.30, 1)]),
-    "coaching": ({"dist": "gamma", "mean": 6, "sd": 2}, 10.0, 750.00, None, [("referral", 0.15, 0)]),
+    "coaching": (
+        {"dist": "gamma", "mean": 6, "sd": 2},
+        10.0,
+        750.00,
+        None,
+        [("referral", 0.15, 0)],
+    ),
     "referral": (1, 1.0, 75.00, None, [("leerwerkloket", 0.4, 1), ("konnected", 0.6, 1)]),
     "imk": ({"dist": "uniform", "min": 4, "max": 8}, 0.0, 2095.00, 30, []),
     "bad": ({"dist": "gamma", "mean": 10, "sd": 3}, 0.0, 0.0, None, []),
@@ -70,7 +81,9 @@ STAFF = [
 
 def municipality(path: Path) -> tuple[str, str, shapely.Geometry]:
     doc = json.loads(path.read_text(encoding="utf-8"))
-    feats = sorted(doc["features"], key=lambda f: (-f["properties"]["population"], f["properties"]["id"]))
+    feats = sorted(
+        doc["features"], key=lambda f: (-f["properties"]["population"], f["properties"]["id"])
+    )
     f = feats[0]
     return f["properties"]["id"], f["properties"]["name"], shapely.geometry.shape(f["geometry"])
 
@@ -91,8 +104,9 @@ def locations(rng: np.random.Generator, geom) -> list[dict]:
         if math.hypot(dx, dy) < 1500:
             district = "Centrum"
         else:
-            district = ("Oost", "Noord", "West", "Zuid")[int(((math.atan2(dy, dx) + math.pi / 4)
-                                                              % (2 * math.pi)) // (math.pi / 2))]
+            district = ("Oost", "Noord", "West", "Zuid")[
+                int(((math.atan2(dy, dx) + math.pi / 4) % (2 * math.pi)) // (math.pi / 2))
+            ]
         out.append({"x": round(x), "y": round(y), "district": district})
     return out
 
@@ -146,8 +160,12 @@ def scenario(muni_name: str) -> dict:
                 "priority": {"2": 0.2, "1": 0.3, "0": 0.5},
                 "segment": "tozo",
             },
-            {"service": "intake", "rate_per_week": 1.0, "segment": "zonder_tozo",
-             "priority": {"1": 0.3, "0": 0.7}},
+            {
+                "service": "intake",
+                "rate_per_week": 1.0,
+                "segment": "zonder_tozo",
+                "priority": {"1": 0.3, "0": 0.7},
+            },
         ],
         "initial_cases": False,
         "escalate_after_weeks": 6,

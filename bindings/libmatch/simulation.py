@@ -229,15 +229,18 @@ _STATUS = tuple(enum_names(_core.CaseStatus))
 _STINT_END = tuple(enum_names(_core.StintEnd))
 _ADVISOR_STATUS = tuple(enum_names(_core.AdvisorStatus))
 # Escalation codes of libmatch/outcome.hpp, in code order (the bound enum may lag behind).
-_REASONS = tuple(_REASON_NAMES) + (
-    "no_hours",
-    "slots_exhausted",
-    "budget_exhausted",
-    "reserved_for_priority",
-    "already_in_guidance",
-    "no_open_case",
-    "unfilled_position",
-)[max(0, len(_REASON_NAMES) - 8) :]
+_REASONS = (
+    tuple(_REASON_NAMES)
+    + (
+        "no_hours",
+        "slots_exhausted",
+        "budget_exhausted",
+        "reserved_for_priority",
+        "already_in_guidance",
+        "no_open_case",
+        "unfilled_position",
+    )[max(0, len(_REASON_NAMES) - 8) :]
+)
 
 
 # ---- small helpers -------------------------------------------------------------------------
@@ -448,8 +451,7 @@ class Scenario:
             st["needs"] = [(tag_index[t], p) for t, p in st["needs"]]
         segments = sorted(
             {st["segment"] for st in streams if st.get("segment")}
-            | set(replay["segment"] if replay is not None and "segment" in replay else [])
-            - {""}
+            | set(replay["segment"] if replay is not None and "segment" in replay else []) - {""}
         )
         seg_index = {g: k for k, g in enumerate(segments)}
         for st in streams:
@@ -466,7 +468,11 @@ class Scenario:
             "arrivals": streams,
             "replay": self._replay_spec(replay, n_pool, svc_index, tag_index, seg_index),
             "segments": segments,
-            "budget_eur": _number(cfg.get("budget_eur", math.inf), "budget_eur"),
+            "budget_eur": (
+                math.inf
+                if cfg.get("budget_eur") is None
+                else _number(cfg["budget_eur"], "budget_eur")
+            ),
             "reserve": self._reserve(cfg.get("reserve"), svc_index, service_names),
             "events": self._events(events_cfg, self._advisor_index),
             "areas": self.areas,
@@ -691,7 +697,11 @@ class Scenario:
                 s.get("hours_per_case", 0.0) or 0.0, f"{what}.hours_per_case"
             ),
             "cost_eur": _number(s.get("cost_eur", 0.0), f"{what}.cost_eur"),
-            "budget_eur": _number(s.get("budget_eur", math.inf), f"{what}.budget_eur"),
+            "budget_eur": (
+                math.inf
+                if s.get("budget_eur") is None
+                else _number(s["budget_eur"], f"{what}.budget_eur")
+            ),
             "max_cases": (
                 _INT64_MAX
                 if s.get("max_cases") is None
@@ -1430,7 +1440,9 @@ def _plot_budget(ax_money, ax_slots, weekly: pd.DataFrame, groups) -> None:
         if np.isfinite(left.to_numpy()).any():
             ax_money.plot(left.index, left.to_numpy(), label=f"{name} left".strip())
             spent = by_week["spend_eur_total"].mean()
-            ax_money.plot(spent.index, spent.to_numpy(), linestyle="--", label=f"{name} spent".strip())
+            ax_money.plot(
+                spent.index, spent.to_numpy(), linestyle="--", label=f"{name} spent".strip()
+            )
         for c in slot_cols:
             mean = by_week[c].mean()
             ax_slots.plot(mean.index, mean.to_numpy(), label=f"{name} {c[11:]}".strip())
@@ -1476,6 +1488,10 @@ def _cmd_simulate(args) -> int:
         "util_mean",
         "util_gini_mean",
     ]
+    spec = scenario._spec
+    if math.isfinite(spec["budget_eur"]) or any(sv["cost_eur"] > 0 for sv in spec["services"]):
+        cols += ["followups", "spend_eur", "budget_left_eur"]
+        cols += [f"{scenario.service_names[k]}_started" for k in _capped(scenario)]
     desc = summary[cols].describe().loc[["mean", "min", "max"]].T
     print(f"{scenario!r}, {len(seeds)} seed(s)")
     print(desc.to_string(float_format=lambda v: f"{v:.3f}"))

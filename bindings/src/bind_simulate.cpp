@@ -103,10 +103,26 @@ RuleOptions rules_from(const py::handle& obj) {
 
 Scenario scenario_from_spec(const py::dict& spec) {
   check_keys(spec,
-             {"name", "horizon_weeks", "services", "tags", "advisors", "locations", "arrivals",
-              "replay", "events", "areas", "travel", "weights", "rules", "no_klik_probability",
-              "escalate_after_weeks", "reassign_absence_weeks", "initial_cases", "segments",
-              "budget_eur", "reserve"},
+             {"name",
+              "horizon_weeks",
+              "services",
+              "tags",
+              "advisors",
+              "locations",
+              "arrivals",
+              "replay",
+              "events",
+              "areas",
+              "travel",
+              "weights",
+              "rules",
+              "no_klik_probability",
+              "escalate_after_weeks",
+              "reassign_absence_weeks",
+              "initial_cases",
+              "segments",
+              "budget_eur",
+              "reserve"},
              "scenario spec");
   Scenario s;
   s.name = get<std::string>(spec, "name", s.name);
@@ -434,7 +450,8 @@ py::dict summary_columns(const std::vector<const SimulationSummary*>& s) {
   d["hours_started"] = fc(&S::hours_started);
   for (int code = 1; code < kEscalationCodes; ++code) {
     py::array_t<i64> out(static_cast<py::ssize_t>(s.size()));
-    for (std::size_t k = 0; k < s.size(); ++k) out.mutable_data()[k] = s[k]->escalated_by_code[code];
+    for (std::size_t k = 0; k < s.size(); ++k)
+      out.mutable_data()[k] = s[k]->escalated_by_code[code];
     d[py::str(std::string("by_code_") + to_string(static_cast<Escalation>(code)))] = out;
   }
   d["followups"] = ic(&S::followups);

@@ -149,8 +149,8 @@ struct Case {
   bool started = false;  // paid and took its slot (first match; initial cases: always)
   std::int32_t segment = -1;
   i64 parent = -1;
-  i64 root_day = 0;    // registration day of the entrepreneur
-  i64 start_day = -1;  // day the product started
+  i64 root_day = 0;                  // registration day of the entrepreneur
+  i64 start_day = -1;                // day the product started
   double hours = kNaN, cost = kNaN;  // overrides of the service's (replay)
   double paid = 0.0;
   Referral referral = Referral::None;
@@ -201,10 +201,10 @@ struct Simulator::Impl {
   std::vector<std::vector<double>>
       stream_cumulative;  // per stream: location weights (running sums)
   std::vector<std::vector<double>> stream_priority_cum;
-  std::vector<std::vector<i64>> events_by_week;  // event indices per week (< horizon)
-  std::vector<std::vector<i64>> replay_by_week;  // replay rows per week (< horizon)
-  std::vector<char> joins_later;                 // advisor has a Join event
-  std::vector<i64> by_id;                        // advisor indices sorted by id
+  std::vector<std::vector<i64>> events_by_week;     // event indices per week (< horizon)
+  std::vector<std::vector<i64>> replay_by_week;     // replay rows per week (< horizon)
+  std::vector<char> joins_later;                    // advisor has a Join event
+  std::vector<i64> by_id;                           // advisor indices sorted by id
   std::vector<std::vector<i64>> approach_priority;  // per stream: the list, highest first
   double min_price = kNaN;                          // cheapest positive price (NaN = none)
   RuleOptions rules;
@@ -219,9 +219,8 @@ struct Simulator::Impl {
   Referral referral_of(const Case& c) const {
     const auto& sv = sc.services[c.service];
     if (sv.referral_only) return Referral::OutOfScope;
-    if (!sv.offered_in.empty() &&
-        std::find(sv.offered_in.begin(), sv.offered_in.end(), loc_area[c.location]) ==
-            sv.offered_in.end())
+    if (!sv.offered_in.empty() && std::find(sv.offered_in.begin(), sv.offered_in.end(),
+                                            loc_area[c.location]) == sv.offered_in.end())
       return Referral::NotInModule;
     return Referral::None;
   }
@@ -364,9 +363,9 @@ struct Simulator::Impl::WeekState {
   // Round buffers reused across weeks.
   RoundInput input;
   TravelPairs pairs;
-  std::vector<i64> pool;      // round advisor index -> global
-  std::vector<i64> round_of;  // global -> round index (-1 = not in the pool)
-  std::vector<i64> in_round;  // queue positions handed to the round
+  std::vector<i64> pool;            // round advisor index -> global
+  std::vector<i64> round_of;        // global -> round index (-1 = not in the pool)
+  std::vector<i64> in_round;        // queue positions handed to the round
   std::vector<Escalation> blocked;  // per queue position: refused before the round
 
   // Measures: of the week, and accumulated over the year.
@@ -390,7 +389,7 @@ struct Simulator::Impl::WeekState {
   void move_cases(i64 a, i64 how_many, i64 t, WeekKpis& k);
   void admit(Case& c, bool referred, i64 t, WeekKpis& k);
   void draw_request(Case& c, const ArrivalStream& st, std::size_t si, Rng& rng);
-  void follow_up(const Case& parent, i64 t);  // at completion: draw the pathway step
+  void follow_up(const Case& parent, i64 t);       // at completion: draw the pathway step
   Escalation refusal(const Case& c, i64 t) const;  // slots / money / reservation
   void pay(Case& c, WeekKpis& k);
 
@@ -1021,8 +1020,8 @@ void Simulator::Impl::WeekState::programme_kpis(i64 t, WeekKpis& k) {
     budget_out_week = t;
   for (std::size_t v = 0; v < slots_left.size(); ++v) {
     const double price = s.services[v].cost_eur;
-    const bool broke = price > 0 && (service_money[v] < price - kEurTolerance ||
-                                     money < price - kEurTolerance);
+    const bool broke =
+        price > 0 && (service_money[v] < price - kEurTolerance || money < price - kEurTolerance);
     if (service_out_week[v] == kNever && (slots_left[v] <= 0 || broke)) service_out_week[v] = t;
   }
 }
@@ -1110,8 +1109,8 @@ void Simulator::Impl::WeekState::group_totals() {
     if (c.registered < 0) continue;
     const auto seg = static_cast<std::size_t>(c.segment >= 0 ? c.segment : n_seg - 1);
     for (int g = 0; g < 2; ++g) {
-      GroupTotals& gt = g == 0 ? sm.by_service[static_cast<std::size_t>(c.service)]
-                               : sm.by_segment[seg];
+      GroupTotals& gt =
+          g == 0 ? sm.by_service[static_cast<std::size_t>(c.service)] : sm.by_segment[seg];
       auto& lead = g == 0 ? lead_svc[static_cast<std::size_t>(c.service)] : lead_seg[seg];
       if (c.first_matched >= 0) {
         ++gt.started;

@@ -167,8 +167,8 @@ void check_stream(const Scenario& s, const Sizes& n, const ArrivalStream& st,
   if (st.count >= 0 && st.rate_per_week != 0)
     bad(f, "has both count (an approach list) and rate_per_week (a Poisson stream)");
   if (static_cast<double>(st.count) > kMaxExpectedArrivals)
-    bad(f + ".count", "= " + std::to_string(st.count) + " exceeds the maximum of " +
-                          num(kMaxExpectedArrivals));
+    bad(f + ".count",
+        "= " + std::to_string(st.count) + " exceeds the maximum of " + num(kMaxExpectedArrivals));
   if (st.count > 0 && st.locations.empty() && n.locations == 0)
     bad(f, "has a count > 0 but there are no locations");
   if (st.rate_per_week > kMaxArrivalRatePerWeek)
@@ -279,8 +279,10 @@ void validate(const Scenario& s) {
     bad("horizon_weeks", "= " + std::to_string(s.horizon_weeks) + " must be >= 1");
   if (s.horizon_weeks > 100000)
     bad("horizon_weeks", "= " + std::to_string(s.horizon_weeks) + " must be <= 100000");
-  const Sizes n{static_cast<i64>(s.services.size()), static_cast<i64>(s.tags.size()),
-                static_cast<i64>(s.advisors.size()), static_cast<i64>(s.locations.size()),
+  const Sizes n{static_cast<i64>(s.services.size()),
+                static_cast<i64>(s.tags.size()),
+                static_cast<i64>(s.advisors.size()),
+                static_cast<i64>(s.locations.size()),
                 s.areas ? static_cast<i64>(s.areas->size()) : 0,
                 static_cast<i64>(s.segments.size())};
   check_services(s, n);

@@ -252,8 +252,8 @@ Scenario random_programme() {
   Scenario s;
   s.horizon_weeks = 30;
   s.segments = {"tozo", "zonder_tozo"};
-  s.services = {service("intake", 1, 112.5), service("coaching", 4, 750),
-                service("imk", 3, 2095), service("bad", 1, 0)};
+  s.services = {service("intake", 1, 112.5), service("coaching", 4, 750), service("imk", 3, 2095),
+                service("bad", 1, 0)};
   s.services[0].duration = {DurationKind::Uniform, 1, 0, 1, 2};
   s.services[0].next = {{1, 0.5, 1}, {2, 0.3, 0}, {3, 0.1, 2}};
   s.services[1].next = {{1, 0.2, 0}};

@@ -21,7 +21,7 @@ ROOT = Path(__file__).resolve().parents[2]
 def test_every_bundled_file_is_installed_and_identical(name):
     p = ds.path(name)
     assert p.is_file()
-    assert p.read_bytes() == (ROOT / "data" / p.name).read_bytes()
+    assert p.read_bytes() == (ROOT / "data" / p.relative_to(ds.directory())).read_bytes()
 
 
 def test_bundled_data_is_the_package_copy():

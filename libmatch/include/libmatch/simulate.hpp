@@ -5,7 +5,8 @@
 //
 // The week (t = 0 .. horizon_weeks - 1), in this order:
 //   1. Progress: every case in service whose advisor was not absent in week t - 1 advances one
-//      week; a case whose remaining duration reaches 0 completes and frees its capacity.
+//      week; a case whose remaining duration reaches 0 completes and frees its capacity, and
+//      draws its pathway step (ServiceSpec::next): a follow-up due delay_weeks later.
 //      A case matched in week s with duration d (and no absence) thus completes at the start
 //      of week s + d, and its place is free for that week's round. 'No klik' cases (see 4)
 //      return to the queue here instead, with their advisor excluded from then on.
@@ -14,13 +15,22 @@
 //      case number) go back to the queue: minimum disruption, no other case moves. Absent
 //      advisors take no new cases; their cases pause (do not progress) unless the absence
 //      lasts at least reassign_absence_weeks (> 0), in which case they are reassigned.
-//   3. Arrivals: per arrival stream a Poisson number of new requests, each with a location
-//      drawn from the stream's location pool, needs, priority and a case duration; a share
-//      is out of scope and referred at once. Replay arrivals of week t are added after them.
+//   3. Arrivals: the follow-ups due this week first (parent_case set), then per arrival
+//      stream a Poisson number of new requests (or an approach list's part of the week), each
+//      with a location drawn from the stream's location pool, needs, priority, a case duration
+//      and a registration day 7 t + 0..6; a share is out of scope and referred at once, as are
+//      requests of referral_only services or outside a service's offered_in areas. Replay
+//      arrivals of week t are added after them.
 //   4. One run_round() over the queue (new, returned and still waiting requests) and the
 //      advisors currently in the pool, with precomputed travel pairs and known areas.
 //      Cases in service are not in the round: they keep their advisor (as if pinned), so
-//      nothing moves that need not move. A match is rejected after the first conversation
+//      nothing moves that need not move. Money and slots: requests the money or slots left (or
+//      a reservation) cannot carry are refused before the round; the round gets the catalogue
+//      with what is left; its matches are then paid in order of priority (higher first),
+//      registration day and case id, and a match the books cannot carry is refused (waits
+//      with reason slots_exhausted / budget_exhausted / reserved_for_priority). A product
+//      starts on the week's last day, 7 t + 6 (lead days = start day - registration day). A match
+//      is rejected after the first conversation
 //      ('no klik') with no_klik_probability, drawn per (case, match); it returns in step 1 of
 //      the next week. An unmatched request that has been in the queue for
 //      escalate_after_weeks weeks or more after this round (t - entered >= escalate_after_weeks)
@@ -310,12 +320,12 @@ struct CaseRecord {
   Escalation reason = Escalation::None;  ///< escalated: the reason of the last round
   std::int64_t matches = 0;              ///< matches made for this case
   // programme
-  std::int32_t segment = -1;            ///< index into Scenario::segments
-  std::int64_t parent_case = -1;        ///< pathway predecessor (case_id); -1 = none
-  std::int64_t registered_day = 0;      ///< registration day of the entrepreneur (root case)
-  std::int64_t start_day = -1;          ///< day the product started (7 week + 6); -1 = never
-  double cost_eur = 0.0;                ///< paid at the start (0 until started)
-  Referral referral = Referral::None;   ///< referred: why
+  std::int32_t segment = -1;           ///< index into Scenario::segments
+  std::int64_t parent_case = -1;       ///< pathway predecessor (case_id); -1 = none
+  std::int64_t registered_day = 0;     ///< registration day of the entrepreneur (root case)
+  std::int64_t start_day = -1;         ///< day the product started (7 week + 6); -1 = never
+  double cost_eur = 0.0;               ///< paid at the start (0 until started)
+  Referral referral = Referral::None;  ///< referred: why
 };
 
 /// Totals of one service or segment over the horizon (initial cases excluded). Lead days run
