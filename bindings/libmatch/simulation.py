@@ -1013,9 +1013,11 @@ class Scenario:
         if s is None:
             return "Scenario(<not built>)"
         rate = sum(a["rate_per_week"] for a in s["arrivals"])
+        listed = sum(a.get("count", 0) for a in s["arrivals"])
+        approach = f", {listed} approached" if listed else ""
         return (
             f"Scenario({self.name!r}: {s['horizon_weeks']} weeks, {len(self.advisor_ids)} advisors, "
-            f"{len(self.service_names)} services, {rate:g} arrivals/week, "
+            f"{len(self.service_names)} services, {rate:g} arrivals/week{approach}, "
             f"{len(s['events'])} events)"
         )
 
