@@ -98,7 +98,8 @@ def reference_year(sc: libmatch.Scenario, cases: pd.DataFrame, lib_choice: dict,
     queue = []  # [case, entered]
     weekly = []
     assignments = []
-    arrivals = {k: g for k, g in cases[cases["registered"] >= 0].groupby("registered")}
+    # iter(): a GroupBy has a `keys` attribute, so dict() would take it for a mapping
+    arrivals = dict(iter(cases[cases["registered"] >= 0].groupby("registered")))
     for t in range(sc.horizon_weeks):
         completed = 0
         if t > 0:
