@@ -21,6 +21,7 @@ using i64 = std::int64_t;
 using detail::hash_keys;
 using detail::Rng;
 constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
+constexpr double kInf = std::numeric_limits<double>::infinity();
 
 // Random streams (first key of every draw).
 enum Stream : std::uint64_t {
@@ -404,6 +405,7 @@ struct Simulator::Impl::WeekState {
 
  private:
   void fill_round(i64 t);
+  void catalogue(i64 t);
   void apply_round(const RoundResult& rr, i64 t, WeekKpis& k);
   void check_invariants(i64 t, const WeekKpis& k) const;
   void advisor_kpis(i64 t, WeekKpis& k);
@@ -794,6 +796,45 @@ void Simulator::Impl::WeekState::pay(Case& c, WeekKpis& k) {
   k.spend_eur += cost;
 }
 
+// The round's catalogue: the money and slots left, but only where this round's requests could
+// exceed them (limits that cannot bind are passed as unlimited, so the round keeps its plain
+// flow solve). Started cases (re-matches) need neither money nor a new slot.
+void Simulator::Impl::WeekState::catalogue(i64 t) {
+  const std::size_t n_svc = input.services.size();
+  std::vector<i64> fresh(n_svc, 0), again(n_svc, 0), low(n_svc, 0);
+  std::vector<double> cost(n_svc, 0.0);
+  double total = 0;
+  for (i64 r : in_round) {
+    const Case& c = cases[queue[r]];
+    const auto v = static_cast<std::size_t>(c.service);
+    if (c.started) {
+      ++again[v];
+      continue;
+    }
+    ++fresh[v];
+    cost[v] += m.cost_of(c);
+    total += m.cost_of(c);
+    for (const auto& rp : s.reserve)
+      if (rp.service == c.service && c.priority < rp.min_priority) ++low[v];
+  }
+  input.rules.reserve.clear();
+  for (std::size_t v = 0; v < n_svc; ++v) {
+    Service& cat = input.services[v];
+    cat.max_cases = fresh[v] > slots_left[v] ? slots_left[v] + again[v] : kUnlimited;
+    cat.budget_eur =
+        cost[v] > service_money[v] + kEurTolerance ? std::max(0.0, service_money[v]) : kInf;
+  }
+  for (const auto& rp : s.reserve) {
+    const auto v = static_cast<std::size_t>(rp.service);
+    const i64 held = std::min(rp.slots, slots_left[v]);
+    if (t <= rp.until_week && low[v] > slots_left[v] - held) {
+      input.services[v].max_cases = slots_left[v] + again[v];
+      input.rules.reserve.push_back({rp.service, held, rp.min_priority});
+    }
+  }
+  input.budget_eur = total > money + kEurTolerance ? std::max(0.0, money) : kInf;
+}
+
 // The round's advisors (current caseload, no room while absent), catalogue with the money and
 // slots left, requests and travel pairs. Queue entries refused before the round (slots,
 // money, reservation) are not handed to it.
@@ -811,23 +852,13 @@ void Simulator::Impl::WeekState::fill_round(i64 t) {
     adv.capacity = absent(a, t) ? caseload[a] : capacity[a];
     input.advisors.push_back(std::move(adv));
   }
-  for (std::size_t v = 0; v < input.services.size(); ++v) {
-    input.services[v].max_cases = slots_left[v];
-    input.services[v].budget_eur = std::max(0.0, service_money[v]);
-  }
-  input.budget_eur = std::max(0.0, money);
-  input.rules.reserve.clear();
-  for (const auto& r : s.reserve)
-    if (t <= r.until_week)
-      input.rules.reserve.push_back(
-          {r.service, std::min(r.slots, slots_left[static_cast<std::size_t>(r.service)]),
-           r.min_priority});
   blocked.assign(queue.size(), Escalation::None);
   in_round.clear();
   for (std::size_t r = 0; r < queue.size(); ++r) {
     blocked[r] = refusal(cases[queue[r]], t);
     if (blocked[r] == Escalation::None) in_round.push_back(static_cast<i64>(r));
   }
+  catalogue(t);
   const std::size_t q = in_round.size();
   input.requests.resize(q);
   for (std::size_t r = 0; r < q; ++r) {
@@ -850,7 +881,7 @@ void Simulator::Impl::WeekState::fill_round(i64 t) {
     req.registered = c.root_day;
     req.area = input.areas ? m.loc_area[c.location] : kAreaUnknown;
     req.hours = c.hours;
-    req.cost_eur = c.cost;
+    req.cost_eur = c.started ? 0.0 : c.cost;  // re-matches are free
   }
   pairs.origin.clear();
   pairs.destination.clear();
