@@ -1447,11 +1447,11 @@ add(
 )
 add(
     "scenario_rate_just_above_maximum",
-    scenario(arrivals=[{"service": "s", "rate_per_week": 10000.5}]),
+    scenario(arrivals=[{"service": "s", "rate_per_week": 1000000.5}]),
     InvalidInputError,
     ValueError,
     "rate_per_week",
-    "10000",
+    "1e+06",
 )
 add(
     "scenario_too_many_expected_arrivals",
