@@ -425,3 +425,33 @@ TEST(SimulateProgramme, RatesAndProgrammeFieldsAreValidated) {
   s.services[0].cost_eur = std::nan("");
   expect_msg(s, "cost_eur");
 }
+
+TEST(SimulateProgramme, BooksDecideWithinAWeek) {
+  // Two advisors with room, two requests in the same week, money or a slot for one only:
+  // whether or not the round honours the catalogue, exactly the more urgent one starts and
+  // the other waits with the reason, then escalates.
+  Scenario s;
+  s.horizon_weeks = 2;
+  s.services = {service("f_scan", 3, 275)};
+  s.advisors = {advisor("A", 0, 0, 1), advisor("B", 0, 0, 1)};
+  s.locations = {{1000, 0}, {2000, 0}};
+  s.replay = {arrival(0, 0, 0, 0), arrival(0, 1, 0, 5)};
+  s.escalate_after_weeks = 1;
+  s.initial_cases = false;
+  for (int variant = 0; variant < 2; ++variant) {
+    Scenario x = s;
+    if (variant == 0) x.budget_eur = 400;  // one case of 275
+    if (variant == 1) x.services[0].max_cases = 1;
+    const auto r = simulate(x, 0, true);
+    SCOPED_TRACE(variant == 0 ? "money" : "slots");
+    EXPECT_EQ(r.weeks[0].matched, 1);
+    EXPECT_EQ(r.weeks[0].waiting, 1);
+    EXPECT_EQ(r.cases[1].first_matched, 0);  // priority 5 first
+    EXPECT_EQ(r.cases[0].first_matched, -1);
+    EXPECT_EQ(r.cases[0].status, static_cast<std::int8_t>(CaseStatusCode::Escalated));
+    EXPECT_EQ(r.cases[0].reason,
+              variant == 0 ? Escalation::BudgetExhausted : Escalation::SlotsExhausted);
+    EXPECT_DOUBLE_EQ(r.summary.spend_eur, 275);
+    expect_books(x, r);
+  }
+}
