@@ -496,9 +496,8 @@ REPLAY = Table(
         Column(
             "applicant_id",
             "text",
-            meaning="several rows with the same id are one request with several business "
-            "locations (the first row is the primary one and gives the other columns), as in "
-            "the round.",
+            meaning="a request; rows with `location_of` (or, without that column, repeated "
+            "ids) are further business locations of it.",
         ),
         _X,
         _Y,
@@ -555,10 +554,17 @@ REPLAY = Table(
             meaning="price of this case; empty = the service's `cost_eur`.",
         ),
         Column("segment", "text", meaning="segment label (KPIs by segment)."),
+        Column(
+            "location_of",
+            "text",
+            meaning="this row is a further business location of the request with this "
+            "`applicant_id` (as in the round); without the column, repeated ids are further "
+            "locations of their first row.",
+        ),
     ),
     notes=(
-        "`applicant_key`, `via_case` and `location_of` (rules of the round's register) are "
-        "refused with an error: the simulation keeps its own register of running cases.",
+        "`applicant_key` and `via_case` (rules of the round's register) are refused with an "
+        "error: the simulation keeps its own register of running cases.",
     ),
 )
 

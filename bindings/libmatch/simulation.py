@@ -103,7 +103,9 @@ Replay tables honour every rule column of the round: ``exclude``, ``current_advi
 ``pinned`` (the first match; a pinned request whose advisor is unavailable waits and
 escalates as ``pinned_advisor_unavailable``) and several rows per ``applicant_id`` (further
 business locations); ``hours`` and ``cost_eur`` override the service's per case; the
-register columns ``applicant_key``, ``via_case`` and ``location_of`` are refused with an error.
+register columns ``applicant_key`` and ``via_case`` are refused with an error; ``location_of``
+marks further business locations as in the round (without that column, repeated
+``applicant_id`` rows are further locations of the first).
 Results never depend on the row order of the advisors table (only on ids).
 
 Durations: a number (fixed weeks) or ``{"dist": "fixed", "weeks": w}``,
@@ -222,7 +224,7 @@ _SERVICE_KEYS = (
 _STEP_KEYS = ("service", "probability", "delay_weeks")
 _RESERVE_KEYS = ("service", "slots", "min_priority", "until_week")
 #: replay columns of the round that the simulation cannot honour (no register of keys)
-_REPLAY_REFUSED = ("applicant_key", "via_case", "location_of")
+_REPLAY_REFUSED = ("applicant_key", "via_case")
 _INT64_MAX = int(np.iinfo(np.int64).max)
 _EVENT_KEYS = ("week", "type", "advisor_id", "advisor", "weeks", "capacity")
 _STATUS = tuple(enum_names(_core.CaseStatus))
@@ -905,24 +907,20 @@ class Scenario:
                 "simulation cannot honour (its register of running cases is the simulation's "
                 "own); remove the column"
             )
-        more: list[list[int]] = []
-        extra_xy = np.empty((0, 2))
-        if "applicant_id" in df.columns:  # several rows per applicant: further locations
-            ids = df["applicant_id"].astype(str).str.strip()
-            first = ~ids.duplicated(keep="first")
-            extra = df[~first.to_numpy()]
-            df = df[first.to_numpy()].reset_index(drop=True)
-            row_of = {a: k for k, a in enumerate(ids[first.to_numpy()])}
-            more = [[] for _ in range(len(df))]
-            if len(extra):
-                ex = schema.REPLAY.select(("x", "y"), "replay", "further locations").parse(
-                    extra[["x", "y"]].reset_index(drop=True), "scenario: replay"
-                )
-                extra_xy = ex.xy()
-                for j, a in enumerate(ids[~first.to_numpy()]):
-                    more[row_of[a]].append(j)  # offset added in _replay_spec
-        rep = schema.REPLAY.parse(df, "scenario: replay")
-        rep.values["_more"] = more or [[] for _ in range(len(df))]
+        primary, owner = self._replay_rows(df)
+        rows = np.flatnonzero(primary)
+        xy = (  # every row's location, rows named as in the file
+            schema.REPLAY.select(("x", "y"), "replay", "locations")
+            .parse(df[["x", "y"]], "scenario: replay")
+            .xy()
+        )
+        rep = schema.REPLAY.parse(df.iloc[rows].reset_index(drop=True), "scenario: replay")
+        extra = np.flatnonzero(~primary)
+        extra_xy = xy[extra]
+        more: list[list[int]] = [[] for _ in range(len(rows))]
+        for j, k in enumerate(extra):
+            more[owner[k]].append(j)  # offset added in _replay_spec
+        rep.values["_more"] = more
         if "week" not in df.columns:
             reg = rep["registered"]
             if (reg == schema.NO_DATE).any():
@@ -937,6 +935,45 @@ class Scenario:
         for lst in rep["needs"]:
             tags.update(lst)
         return rep, np.vstack([rep.xy(), extra_xy])
+
+    @staticmethod
+    def _replay_rows(df: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
+        """Which rows are requests (the others are further business locations) and, for those
+        others, the request's position. As in the round: rows with ``location_of`` belong to
+        the request with that ``applicant_id``; without a ``location_of`` column, repeated
+        ids are further locations of their first row."""
+        n = len(df)
+        primary = np.ones(n, dtype=bool)
+        owner = np.full(n, -1, dtype=np.int64)
+        if "applicant_id" not in df.columns:
+            return primary, owner
+        ids = [schema._text(v) for v in df["applicant_id"]]
+        if "location_of" in df.columns:
+            of = [schema._text(v) for v in df["location_of"]]
+            primary = np.array([not o for o in of], dtype=bool)
+        else:
+            of = [""] * n
+            seen: set[str] = set()
+            for k, a in enumerate(ids):
+                if a in seen:
+                    primary[k] = False
+                    of[k] = a
+                seen.add(a)
+        pos: dict[str, int] = {}
+        for k in np.flatnonzero(primary):
+            if ids[k] in pos:
+                raise InvalidInputError(
+                    f"scenario: replay: applicant_id '{ids[k]}' in row {k} appears twice "
+                    "(further business locations need 'location_of')"
+                )
+            pos[ids[k]] = len(pos)
+        for k in np.flatnonzero(~primary):
+            if of[k] not in pos:
+                raise UnknownIdError(
+                    f"scenario: replay: location_of in row {k} names no request of the table"
+                )
+            owner[k] = pos[of[k]]
+        return primary, owner
 
     def _replay_spec(self, rep, n_pool, svc_index, tag_index, seg_index):
         if rep is None:

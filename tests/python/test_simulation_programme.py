@@ -361,3 +361,43 @@ def test_large_rates_are_sampled_in_constant_time():
     n = r.weekly["arrivals"].to_numpy()
     assert (np.abs(n - 50_000) < 5 * math.sqrt(50_000)).all()
     assert (r.weekly["referred"] == r.weekly["arrivals"]).all()
+
+
+def test_replay_location_of_as_in_the_round():
+    adv = pd.DataFrame(
+        {
+            "advisor_id": ["A", "B"],
+            "x": [0.0, 20000.0],
+            "y": [0.0, 0.0],
+            "service": "s",
+            "capacity": [3, 3],
+        }
+    )
+    rep = pd.DataFrame(
+        {
+            "applicant_id": ["p", "p-2", "q"],
+            "location_of": ["", "p", ""],
+            "week": [0, None, 0],
+            "x": [19000.0, 1000.0, 2000.0],
+            "y": [0.0] * 3,
+            "service": ["s", "", "s"],
+        }
+    )
+    cfg = {
+        "horizon_weeks": 2,
+        "advisors": adv,
+        "services": {"s": 2},
+        "replay": rep,
+        "initial_cases": False,
+    }
+    r = libmatch.simulate(cfg, 0)
+    assert r.summary["arrivals"] == 2  # the location row is not a request
+    assert r.assignments["advisor_id"].tolist() == ["B", "A"]  # travel from the primary row
+    bad = rep.assign(location_of=["", "nobody", ""])
+    with pytest.raises(libmatch.UnknownIdError, match="row 1"):
+        libmatch.Scenario(dict(cfg, replay=bad))
+    twice = rep.assign(applicant_id=["p", "p-2", "p"])
+    with pytest.raises(libmatch.InvalidInputError, match="'p' in row 2"):
+        libmatch.Scenario(dict(cfg, replay=twice))
+    with pytest.raises(libmatch.InvalidInputError, match="replay"):
+        libmatch.Scenario(dict(cfg, replay=rep.assign(x=[0.0, "oops", 1.0])))
