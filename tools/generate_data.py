@@ -2252,6 +2252,12 @@ def main(argv=None):
     ap.add_argument("--quiet", action="store_true", help="no progress or summary output")
     args = ap.parse_args(argv)
     stats = generate(args.seed, args.out, args.quiet)
+    # the simulation's programme example, from the province just written (its own file)
+    import generate_programme
+
+    generate_programme.generate(
+        args.seed, args.out / "programme", args.out / "municipalities.geojson"
+    )
     if not args.quiet:
         print(
             json.dumps(
