@@ -618,7 +618,12 @@ def test_generator_reproduces_bundled_files(tmp_path):
         timeout=120,
         cwd=tmp_path,
     )
-    produced = sorted(p.name for p in out.iterdir())
+    produced = sorted(p.name for p in out.iterdir() if p.is_file())
     assert produced == sorted(FILES)
     for name in FILES:
         assert (out / name).read_bytes() == (DATA / name).read_bytes(), name
+    # the simulation's programme example (tools/generate_programme.py)
+    programme = sorted(p.name for p in (out / "programme").iterdir())
+    assert programme == sorted(p.name for p in (DATA / "programme").iterdir())
+    for name in programme:
+        assert (out / "programme" / name).read_bytes() == (DATA / "programme" / name).read_bytes()
