@@ -631,6 +631,13 @@ class Scenario:
             "radius_km": adv["radius_km"],
             "radius_minutes": adv["radius_minutes"],
             "areas": areas,
+            # hours (the round's schema column, when present): the running cases' hours
+            # are booked by the simulation itself
+            "capacity_hours": (
+                np.asarray(adv["capacity_hours"], dtype=np.float64)
+                if "capacity_hours" in adv
+                else None
+            ),
         }
 
     def _locations(self, cfg, svc_index, tags):

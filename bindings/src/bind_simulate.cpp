@@ -192,6 +192,10 @@ Scenario scenario_from_spec(const py::dict& spec) {
     need_len(rmin.size(), n, "advisors radius_minutes");
     need_len(expertise.size(), n, "advisors expertise");
     need_len(areas.size(), n, "advisors areas");
+    std::vector<double> hours(n, std::numeric_limits<double>::infinity());
+    if (a.contains("capacity_hours") && !a["capacity_hours"].is_none())
+      hours = float64_vector(a["capacity_hours"], "advisors capacity_hours");
+    need_len(hours.size(), n, "advisors capacity_hours");
     for (std::size_t k = 0; k < n; ++k) {
       Advisor adv;
       adv.id = ids[k];
@@ -203,6 +207,7 @@ Scenario scenario_from_spec(const py::dict& spec) {
       adv.radius_km = rkm[k];
       adv.radius_minutes = rmin[k];
       adv.areas = areas[k];
+      adv.capacity_hours = hours[k];
       s.advisors.push_back(std::move(adv));
     }
   }

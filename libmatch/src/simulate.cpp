@@ -346,6 +346,7 @@ struct Simulator::Impl::WeekState {
   std::vector<i64> queue;       // waiting case ids
   std::vector<i64> in_service;  // case ids with an advisor (compacted weekly)
   std::vector<i64> capacity, caseload;
+  std::vector<double> booked;  // hours of the running cases per advisor
   std::vector<char> joined, left;
   std::vector<i64> absent_from, absent_to;  // [from, to)
   i64 initial_cases = 0;
@@ -420,6 +421,7 @@ Simulator::Impl::WeekState::WeekState(const Impl& impl, std::uint64_t seed_, boo
   res.weeks.reserve(static_cast<std::size_t>(s.horizon_weeks));
   capacity.resize(n_adv);
   caseload.assign(n_adv, 0);
+  booked.assign(n_adv, 0.0);
   joined.resize(n_adv);
   left.assign(n_adv, 0);
   absent_from.assign(n_adv, -1);
@@ -469,6 +471,7 @@ void Simulator::Impl::WeekState::start_stint(Case& c, i64 a, i64 week, double mi
   c.pinned = false;  // a pin and a replay's current advisor apply to the first match only
   c.current_advisor = -1;
   ++caseload[a];
+  booked[a] += m.hours_of(c);
   in_service.push_back(c.id);
   if (details) {
     AssignmentRecord r;
@@ -484,6 +487,7 @@ void Simulator::Impl::WeekState::start_stint(Case& c, i64 a, i64 week, double mi
 
 void Simulator::Impl::WeekState::end_stint(Case& c, i64 week, StintEnd how) {
   --caseload[c.advisor];
+  booked[c.advisor] = caseload[c.advisor] ? booked[c.advisor] - m.hours_of(c) : 0.0;
   if (details && c.stint >= 0) {
     res.assignments[c.stint].week_end = week;
     res.assignments[c.stint].end = how;
@@ -850,6 +854,9 @@ void Simulator::Impl::WeekState::fill_round(i64 t) {
     Advisor adv = s.advisors[a];
     adv.caseload = caseload[a];
     adv.capacity = absent(a, t) ? caseload[a] : capacity[a];
+    // hours: what the running cases take (initial cases may exceed the limit: then no room)
+    adv.hours_booked = std::min(booked[a], adv.capacity_hours);
+    if (absent(a, t)) adv.capacity_hours = adv.hours_booked;
     input.advisors.push_back(std::move(adv));
   }
   blocked.assign(queue.size(), Escalation::None);

@@ -148,6 +148,9 @@ void check_advisors(const Scenario& s, const Sizes& n) {
       bad(f + " radius_km", "= " + num(adv.radius_km) + " must be >= 0 (inf = none)");
     if (std::isnan(adv.radius_minutes) || adv.radius_minutes < 0)
       bad(f + " radius_minutes", "= " + num(adv.radius_minutes) + " must be >= 0 (inf = none)");
+    if (std::isnan(adv.capacity_hours) || adv.capacity_hours < 0)
+      bad(f + " capacity_hours",
+          "= " + num(adv.capacity_hours) + " must be >= 0 (inf = no hour limit)");
     if (!adv.areas.empty() && !s.areas)
       bad(f + " areas", "are given but the scenario has no orientation areas");
     for (auto k : adv.areas) check_index(k, n.areas, f + " area", "orientation-area");

@@ -265,6 +265,10 @@ Scenario random_programme() {
     s.advisors.push_back(advisor("C" + std::to_string(k), 4000.0 * k, k % 2, 2 + k % 3));
   s.advisors.push_back(advisor("IMK", 10000, 2, 3));
   s.advisors[0].caseload = 1;
+  s.services[0].hours_per_case = 1.5;
+  s.services[1].hours_per_case = 10;
+  s.advisors[0].capacity_hours = 1;   // its initial case (1.5 h) is already above
+  s.advisors[1].capacity_hours = 25;  // two coachings at a time when the round counts hours
   for (int k = 0; k < 40; ++k) s.locations.push_back({500.0 * k, 300.0 * (k % 7)});
   ArrivalStream list;
   list.service = 0;

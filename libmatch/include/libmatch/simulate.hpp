@@ -210,6 +210,8 @@ struct Scenario {
   std::vector<std::string> tags;  ///< expertise / needs tag names
   /// The whole staff over the horizon, joiners included (they get a Join event). Advisor
   /// ids are unique; `caseload` is the initial number of running cases (see initial_cases).
+  /// `capacity_hours` (>= 0, inf = none) goes to every round with the hours of the advisor's
+  /// running cases (hours_per_case, or the replay's hours) as hours_booked (capped at it).
   std::vector<Advisor> advisors;
   std::vector<XY> locations;  ///< business-location pool (working CRS, metres)
   std::vector<ArrivalStream> arrivals;
