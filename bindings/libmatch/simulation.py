@@ -635,7 +635,7 @@ class Scenario:
             # are booked by the simulation itself
             "capacity_hours": (
                 np.asarray(adv["capacity_hours"], dtype=np.float64)
-                if "capacity_hours" in adv
+                if "capacity_hours" in adv.values
                 else None
             ),
         }
