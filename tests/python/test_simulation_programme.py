@@ -401,3 +401,36 @@ def test_replay_location_of_as_in_the_round():
         libmatch.Scenario(dict(cfg, replay=twice))
     with pytest.raises(libmatch.InvalidInputError, match="replay"):
         libmatch.Scenario(dict(cfg, replay=rep.assign(x=[0.0, "oops", 1.0])))
+
+
+def test_advisor_hours_go_to_every_round():
+    """capacity_hours with the hours of the running cases booked: a 20 h coach takes two
+    10 h coachings at a time when the round counts hours (the programme round), otherwise
+    its case capacity (5) decides."""
+    from libmatch import schema
+
+    adv = pd.DataFrame(
+        {
+            "advisor_id": ["C"],
+            "x": [0.0],
+            "y": [0.0],
+            "service": ["coaching"],
+            "capacity": [5],
+            "capacity_hours": [20.0],
+        }
+    )
+    rep = pd.DataFrame(
+        {"week": [0] * 4, "x": [100.0] * 4, "y": [0.0] * 4, "service": ["coaching"] * 4}
+    )
+    cfg = {
+        "horizon_weeks": 3,
+        "advisors": adv,
+        "services": {"coaching": {"duration_weeks": 2, "hours_per_case": 10}},
+        "replay": rep,
+        "initial_cases": False,
+        "escalate_after_weeks": 3,
+    }
+    r = libmatch.simulate(cfg, 0)
+    hours_rule = "capacity_hours" in schema.ADVISORS.names
+    assert r.weekly["matched"].tolist() == ([2, 0, 2] if hours_rule else [4, 0, 0])
+    assert r.weekly["hours_started"].sum() == 40
