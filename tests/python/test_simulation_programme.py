@@ -434,3 +434,19 @@ def test_advisor_hours_go_to_every_round():
     hours_rule = "capacity_hours" in schema.ADVISORS.names
     assert r.weekly["matched"].tolist() == ([2, 0, 2] if hours_rule else [4, 0, 0])
     assert r.weekly["hours_started"].sum() == 40
+
+
+def test_sweep_over_scenarios_with_other_services():
+    """Rows of scenarios with different catalogues: each row has its own services' columns
+    (NaN for the others) and equals simulate() of that pair."""
+    a = libmatch.Scenario(programme(), name="tiny")
+    b = libmatch.Scenario(DATA / "scenario.json")
+    df = libmatch.simulate_many([a, b], [0, 1], n_jobs=2, progress=False)
+    assert df["scenario"].tolist() == ["tiny", "tiny", "scenario", "scenario"]
+    assert (
+        df.loc[:1, "coaching_started"].notna().all() and df.loc[2:, "coaching_started"].isna().all()
+    )
+    assert df.loc[2:, "vabimpuls_started"].notna().all()
+    for k, (sc, seed) in enumerate([(a, 0), (a, 1), (b, 0), (b, 1)]):
+        s = libmatch.simulate(sc, seed, details=False).summary
+        assert {c: df.loc[k, c] for c in s} == pytest.approx(s, nan_ok=True)
