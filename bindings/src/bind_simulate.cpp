@@ -101,6 +101,173 @@ RuleOptions rules_from(const py::handle& obj) {
   return r;
 }
 
+// Service specs: durations, catalogue fields and pathway steps.
+std::vector<ServiceSpec> services_from(const py::handle& obj) {
+  std::vector<ServiceSpec> out;
+  for (auto item : obj) {
+    py::dict d = item.cast<py::dict>();
+    ServiceSpec sv;
+    sv.name = get<std::string>(d, "name", "");
+    const std::string where = "services['" + sv.name + "'].duration_weeks";
+    sv.duration.kind = duration_kind(get<std::string>(d, "dist", "fixed"), where);
+    sv.duration.mean_weeks = get<double>(d, "mean_weeks", 1.0);
+    sv.duration.sd_weeks = get<double>(d, "sd_weeks", 0.0);
+    sv.duration.min_weeks = get<double>(d, "min_weeks", 1.0);
+    sv.duration.max_weeks = get<double>(d, "max_weeks", sv.duration.min_weeks);
+    sv.hours_per_case = get<double>(d, "hours_per_case", 0.0);
+    sv.cost_eur = get<double>(d, "cost_eur", 0.0);
+    sv.max_cases = get<i64>(d, "max_cases", kUnlimited);
+    sv.budget_eur = get<double>(d, "budget_eur", sv.budget_eur);
+    sv.referral_only = get<bool>(d, "referral_only", false);
+    sv.refer_to = get<std::string>(d, "refer_to", "");
+    if (d.contains("offered_in")) sv.offered_in = list_of<i64>(d["offered_in"]);
+    if (d.contains("next"))
+      for (auto p : d["next"]) {
+        py::dict n = p.cast<py::dict>();
+        sv.next.push_back({get<std::int32_t>(n, "service", 0), get<double>(n, "probability", 0.0),
+                           get<i64>(n, "delay_weeks", 0)});
+      }
+    out.push_back(sv);
+  }
+  return out;
+}
+
+// Replay rows (columns of equal length; the rule columns are optional).
+std::vector<ReplayArrival> replay_from(const py::dict& r) {
+  std::vector<ReplayArrival> out;
+  auto week = int64_vector(r["week"], "replay week");
+  const std::size_t n = week.size();
+  auto loc = int64_vector(r["location"], "replay location");
+  auto service = int64_vector(r["service"], "replay service");
+  auto priority = int64_vector(r["priority"], "replay priority");
+  auto duration = float64_vector(r["duration_weeks"], "replay duration_weeks");
+  auto referred = int64_vector(r["referred"], "replay referred");
+  auto needs = r["needs"].cast<std::vector<std::vector<std::int32_t>>>();
+  need_len(loc.size(), n, "replay location");
+  need_len(service.size(), n, "replay service");
+  need_len(priority.size(), n, "replay priority");
+  need_len(duration.size(), n, "replay duration_weeks");
+  need_len(referred.size(), n, "replay referred");
+  need_len(needs.size(), n, "replay needs");
+  auto list_col = [&](const char* key) {
+    std::vector<std::vector<i64>> v(n);
+    if (r.contains(key)) v = r[key].cast<std::vector<std::vector<i64>>>();
+    need_len(v.size(), n, std::string("replay ") + key);
+    return v;
+  };
+  auto int_col = [&](const char* key, i64 fallback) {
+    std::vector<i64> v(n, fallback);
+    if (r.contains(key)) v = int64_vector(r[key], (std::string("replay ") + key).c_str());
+    need_len(v.size(), n, std::string("replay ") + key);
+    return v;
+  };
+  auto float_col = [&](const char* key) {
+    std::vector<double> v(n, std::numeric_limits<double>::quiet_NaN());
+    if (r.contains(key)) v = float64_vector(r[key], (std::string("replay ") + key).c_str());
+    need_len(v.size(), n, std::string("replay ") + key);
+    return v;
+  };
+  auto more = list_col("more_locations"), exclude = list_col("exclude");
+  auto current = int_col("current_advisor", -1), pinned = int_col("pinned", 0);
+  auto day = int_col("day", -1), segment = int_col("segment", -1);
+  auto hours = float_col("hours"), cost = float_col("cost_eur");
+  for (std::size_t k = 0; k < n; ++k) {
+    ReplayArrival a;
+    a.week = week[k];
+    a.location = loc[k];
+    a.service = static_cast<std::int32_t>(service[k]);
+    a.needs = needs[k];
+    a.priority = priority[k];
+    a.duration_weeks = duration[k];
+    a.referred = referred[k] != 0;
+    a.more_locations = more[k];
+    a.exclude = exclude[k];
+    a.current_advisor = current[k];
+    a.pinned = pinned[k] != 0;
+    a.day = day[k];
+    a.segment = static_cast<std::int32_t>(segment[k]);
+    a.hours = hours[k];
+    a.cost_eur = cost[k];
+    out.push_back(std::move(a));
+  }
+  return out;
+}
+
+// Arrival streams (Poisson or approach lists).
+std::vector<ArrivalStream> arrivals_from(const py::handle& obj) {
+  std::vector<ArrivalStream> out;
+  for (auto item : obj) {
+    py::dict d = item.cast<py::dict>();
+    ArrivalStream st;
+    st.label = get<std::string>(d, "label", "");
+    st.service = get<std::int32_t>(d, "service", 0);
+    st.rate_per_week = get<double>(d, "rate_per_week", 0.0);
+    st.count = get<i64>(d, "count", -1);
+    st.segment = get<std::int32_t>(d, "segment", -1);
+    if (d.contains("locations") && !d["locations"].is_none())
+      st.locations = int64_vector(d["locations"], "arrival locations");
+    if (d.contains("location_weights") && !d["location_weights"].is_none())
+      st.location_weights = float64_vector(d["location_weights"], "arrival location_weights");
+    if (d.contains("needs"))
+      for (auto p : d["needs"]) {
+        auto t = p.cast<py::tuple>();
+        st.needs.push_back({t[0].cast<std::int32_t>(), t[1].cast<double>()});
+      }
+    if (d.contains("priorities"))
+      for (auto p : d["priorities"]) {
+        auto t = p.cast<py::tuple>();
+        st.priorities.push_back({t[0].cast<i64>(), t[1].cast<double>()});
+      }
+    st.refer_probability = get<double>(d, "refer_probability", 0.0);
+    st.first_week = get<i64>(d, "first_week", 0);
+    st.last_week = get<i64>(d, "last_week", std::numeric_limits<i64>::max());
+    out.push_back(std::move(st));
+  }
+  return out;
+}
+
+// The advisors' columns (capacity_hours optional).
+std::vector<Advisor> advisors_from(const py::dict& a) {
+  std::vector<Advisor> out;
+  auto ids = list_of<std::string>(a["advisor_id"]);
+  const std::size_t n = ids.size();
+  auto xy = as_xy(a["xy"], "advisors xy");
+  need_len(static_cast<std::size_t>(xy.shape(0)), n, "advisors xy");
+  auto service = int64_vector(a["service"], "advisors service");
+  auto capacity = int64_vector(a["capacity"], "advisors capacity");
+  auto caseload = int64_vector(a["caseload"], "advisors caseload");
+  auto rkm = float64_vector(a["radius_km"], "advisors radius_km");
+  auto rmin = float64_vector(a["radius_minutes"], "advisors radius_minutes");
+  auto expertise = a["expertise"].cast<std::vector<std::vector<std::int32_t>>>();
+  auto areas = a["areas"].cast<std::vector<std::vector<i64>>>();
+  need_len(service.size(), n, "advisors service");
+  need_len(capacity.size(), n, "advisors capacity");
+  need_len(caseload.size(), n, "advisors caseload");
+  need_len(rkm.size(), n, "advisors radius_km");
+  need_len(rmin.size(), n, "advisors radius_minutes");
+  need_len(expertise.size(), n, "advisors expertise");
+  need_len(areas.size(), n, "advisors areas");
+  std::vector<double> hours(n, std::numeric_limits<double>::infinity());
+  if (a.contains("capacity_hours") && !a["capacity_hours"].is_none())
+    hours = float64_vector(a["capacity_hours"], "advisors capacity_hours");
+  need_len(hours.size(), n, "advisors capacity_hours");
+  for (std::size_t k = 0; k < n; ++k) {
+    Advisor adv;
+    adv.id = ids[k];
+    adv.base = {xy.at(k, 0), xy.at(k, 1)};
+    adv.service = static_cast<std::int32_t>(service[k]);
+    adv.expertise = expertise[k];
+    adv.capacity = capacity[k];
+    adv.caseload = caseload[k];
+    adv.radius_km = rkm[k];
+    adv.radius_minutes = rmin[k];
+    adv.areas = areas[k];
+    adv.capacity_hours = hours[k];
+    out.push_back(std::move(adv));
+  }
+  return out;
+}
+
 Scenario scenario_from_spec(const py::dict& spec) {
   check_keys(spec,
              {"name",
@@ -145,162 +312,16 @@ Scenario scenario_from_spec(const py::dict& spec) {
       s.reserve.push_back(r);
     }
 
-  if (spec.contains("services"))
-    for (auto item : spec["services"]) {
-      py::dict d = item.cast<py::dict>();
-      ServiceSpec sv;
-      sv.name = get<std::string>(d, "name", "");
-      const std::string where = "services['" + sv.name + "'].duration_weeks";
-      sv.duration.kind = duration_kind(get<std::string>(d, "dist", "fixed"), where);
-      sv.duration.mean_weeks = get<double>(d, "mean_weeks", 1.0);
-      sv.duration.sd_weeks = get<double>(d, "sd_weeks", 0.0);
-      sv.duration.min_weeks = get<double>(d, "min_weeks", 1.0);
-      sv.duration.max_weeks = get<double>(d, "max_weeks", sv.duration.min_weeks);
-      sv.hours_per_case = get<double>(d, "hours_per_case", 0.0);
-      sv.cost_eur = get<double>(d, "cost_eur", 0.0);
-      sv.max_cases = get<i64>(d, "max_cases", kUnlimited);
-      sv.budget_eur = get<double>(d, "budget_eur", sv.budget_eur);
-      sv.referral_only = get<bool>(d, "referral_only", false);
-      sv.refer_to = get<std::string>(d, "refer_to", "");
-      if (d.contains("offered_in")) sv.offered_in = list_of<i64>(d["offered_in"]);
-      if (d.contains("next"))
-        for (auto p : d["next"]) {
-          py::dict n = p.cast<py::dict>();
-          sv.next.push_back({get<std::int32_t>(n, "service", 0), get<double>(n, "probability", 0.0),
-                             get<i64>(n, "delay_weeks", 0)});
-        }
-      s.services.push_back(sv);
-    }
-
-  if (spec.contains("advisors") && !spec["advisors"].is_none()) {
-    py::dict a = spec["advisors"].cast<py::dict>();
-    auto ids = list_of<std::string>(a["advisor_id"]);
-    const std::size_t n = ids.size();
-    auto xy = as_xy(a["xy"], "advisors xy");
-    need_len(static_cast<std::size_t>(xy.shape(0)), n, "advisors xy");
-    auto service = int64_vector(a["service"], "advisors service");
-    auto capacity = int64_vector(a["capacity"], "advisors capacity");
-    auto caseload = int64_vector(a["caseload"], "advisors caseload");
-    auto rkm = float64_vector(a["radius_km"], "advisors radius_km");
-    auto rmin = float64_vector(a["radius_minutes"], "advisors radius_minutes");
-    auto expertise = a["expertise"].cast<std::vector<std::vector<std::int32_t>>>();
-    auto areas = a["areas"].cast<std::vector<std::vector<i64>>>();
-    need_len(service.size(), n, "advisors service");
-    need_len(capacity.size(), n, "advisors capacity");
-    need_len(caseload.size(), n, "advisors caseload");
-    need_len(rkm.size(), n, "advisors radius_km");
-    need_len(rmin.size(), n, "advisors radius_minutes");
-    need_len(expertise.size(), n, "advisors expertise");
-    need_len(areas.size(), n, "advisors areas");
-    std::vector<double> hours(n, std::numeric_limits<double>::infinity());
-    if (a.contains("capacity_hours") && !a["capacity_hours"].is_none())
-      hours = float64_vector(a["capacity_hours"], "advisors capacity_hours");
-    need_len(hours.size(), n, "advisors capacity_hours");
-    for (std::size_t k = 0; k < n; ++k) {
-      Advisor adv;
-      adv.id = ids[k];
-      adv.base = {xy.at(k, 0), xy.at(k, 1)};
-      adv.service = static_cast<std::int32_t>(service[k]);
-      adv.expertise = expertise[k];
-      adv.capacity = capacity[k];
-      adv.caseload = caseload[k];
-      adv.radius_km = rkm[k];
-      adv.radius_minutes = rmin[k];
-      adv.areas = areas[k];
-      adv.capacity_hours = hours[k];
-      s.advisors.push_back(std::move(adv));
-    }
-  }
+  if (spec.contains("services")) s.services = services_from(spec["services"]);
+  if (spec.contains("advisors") && !spec["advisors"].is_none())
+    s.advisors = advisors_from(spec["advisors"].cast<py::dict>());
   if (spec.contains("locations") && !spec["locations"].is_none()) {
     auto xy = as_xy(spec["locations"], "locations");
     for (py::ssize_t k = 0; k < xy.shape(0); ++k) s.locations.push_back({xy.at(k, 0), xy.at(k, 1)});
   }
-  if (spec.contains("arrivals"))
-    for (auto item : spec["arrivals"]) {
-      py::dict d = item.cast<py::dict>();
-      ArrivalStream st;
-      st.label = get<std::string>(d, "label", "");
-      st.service = get<std::int32_t>(d, "service", 0);
-      st.rate_per_week = get<double>(d, "rate_per_week", 0.0);
-      st.count = get<i64>(d, "count", -1);
-      st.segment = get<std::int32_t>(d, "segment", -1);
-      if (d.contains("locations") && !d["locations"].is_none())
-        st.locations = int64_vector(d["locations"], "arrival locations");
-      if (d.contains("location_weights") && !d["location_weights"].is_none())
-        st.location_weights = float64_vector(d["location_weights"], "arrival location_weights");
-      if (d.contains("needs"))
-        for (auto p : d["needs"]) {
-          auto t = p.cast<py::tuple>();
-          st.needs.push_back({t[0].cast<std::int32_t>(), t[1].cast<double>()});
-        }
-      if (d.contains("priorities"))
-        for (auto p : d["priorities"]) {
-          auto t = p.cast<py::tuple>();
-          st.priorities.push_back({t[0].cast<i64>(), t[1].cast<double>()});
-        }
-      st.refer_probability = get<double>(d, "refer_probability", 0.0);
-      st.first_week = get<i64>(d, "first_week", 0);
-      st.last_week = get<i64>(d, "last_week", std::numeric_limits<i64>::max());
-      s.arrivals.push_back(std::move(st));
-    }
-  if (spec.contains("replay") && !spec["replay"].is_none()) {
-    py::dict r = spec["replay"].cast<py::dict>();
-    auto week = int64_vector(r["week"], "replay week");
-    const std::size_t n = week.size();
-    auto loc = int64_vector(r["location"], "replay location");
-    auto service = int64_vector(r["service"], "replay service");
-    auto priority = int64_vector(r["priority"], "replay priority");
-    auto duration = float64_vector(r["duration_weeks"], "replay duration_weeks");
-    auto referred = int64_vector(r["referred"], "replay referred");
-    auto needs = r["needs"].cast<std::vector<std::vector<std::int32_t>>>();
-    need_len(loc.size(), n, "replay location");
-    need_len(service.size(), n, "replay service");
-    need_len(priority.size(), n, "replay priority");
-    need_len(duration.size(), n, "replay duration_weeks");
-    need_len(referred.size(), n, "replay referred");
-    need_len(needs.size(), n, "replay needs");
-    auto list_col = [&](const char* key) {
-      std::vector<std::vector<i64>> v(n);
-      if (r.contains(key)) v = r[key].cast<std::vector<std::vector<i64>>>();
-      need_len(v.size(), n, std::string("replay ") + key);
-      return v;
-    };
-    auto int_col = [&](const char* key, i64 fallback) {
-      std::vector<i64> v(n, fallback);
-      if (r.contains(key)) v = int64_vector(r[key], (std::string("replay ") + key).c_str());
-      need_len(v.size(), n, std::string("replay ") + key);
-      return v;
-    };
-    auto float_col = [&](const char* key) {
-      std::vector<double> v(n, std::numeric_limits<double>::quiet_NaN());
-      if (r.contains(key)) v = float64_vector(r[key], (std::string("replay ") + key).c_str());
-      need_len(v.size(), n, std::string("replay ") + key);
-      return v;
-    };
-    auto more = list_col("more_locations"), exclude = list_col("exclude");
-    auto current = int_col("current_advisor", -1), pinned = int_col("pinned", 0);
-    auto day = int_col("day", -1), segment = int_col("segment", -1);
-    auto hours = float_col("hours"), cost = float_col("cost_eur");
-    for (std::size_t k = 0; k < n; ++k) {
-      ReplayArrival a;
-      a.week = week[k];
-      a.location = loc[k];
-      a.service = static_cast<std::int32_t>(service[k]);
-      a.needs = needs[k];
-      a.priority = priority[k];
-      a.duration_weeks = duration[k];
-      a.referred = referred[k] != 0;
-      a.more_locations = more[k];
-      a.exclude = exclude[k];
-      a.current_advisor = current[k];
-      a.pinned = pinned[k] != 0;
-      a.day = day[k];
-      a.segment = static_cast<std::int32_t>(segment[k]);
-      a.hours = hours[k];
-      a.cost_eur = cost[k];
-      s.replay.push_back(std::move(a));
-    }
-  }
+  if (spec.contains("arrivals")) s.arrivals = arrivals_from(spec["arrivals"]);
+  if (spec.contains("replay") && !spec["replay"].is_none())
+    s.replay = replay_from(spec["replay"].cast<py::dict>());
   if (spec.contains("events")) {
     std::size_t k = 0;
     for (auto item : spec["events"]) {
