@@ -6,6 +6,7 @@
 // paths as Dijkstra does.
 #include <algorithm>
 #include <chrono>
+#include <limits>
 #include <queue>
 
 #include "libmatch/cancel.hpp"
@@ -176,6 +177,50 @@ std::uint64_t graph_checksum(const RoadNetwork::Impl& g) {
   return h;
 }
 
+bool finish_hierarchy(Hierarchy& h) {
+  const std::size_t n = h.rank.size();
+  std::vector<std::uint32_t> by_rank(n, std::numeric_limits<std::uint32_t>::max());
+  for (std::size_t x = 0; x < n; ++x) {
+    if (h.rank[x] >= n || by_rank[h.rank[x]] < n) return false;
+    by_rank[h.rank[x]] = static_cast<std::uint32_t>(x);
+  }
+  // Levels bottom-up: every neighbour in the hierarchy is higher, so visiting nodes by
+  // ascending rank sees a node's level final before it raises its neighbours'.
+  std::vector<std::uint32_t> level(n, 0);
+  for (const std::uint32_t y : by_rank) {
+    for (const auto* arcs : {&h.up, &h.down}) {
+      const auto& off = arcs == &h.up ? h.up_offsets : h.down_offsets;
+      for (std::int64_t k = off[y]; k < off[y + 1]; ++k) {
+        const std::uint32_t x = (*arcs)[k].node;
+        if (h.rank[x] <= h.rank[y]) return false;
+        level[x] = std::max(level[x], level[y] + 1);
+      }
+    }
+  }
+  // Counting sort by descending level, ascending id within a level.
+  const std::uint32_t top = n ? *std::max_element(level.begin(), level.end()) : 0;
+  std::vector<std::size_t> start(top + 2, 0);
+  for (const std::uint32_t l : level) ++start[top - l + 1];
+  for (std::size_t i = 1; i < start.size(); ++i) start[i] += start[i - 1];
+  h.sweep_order.assign(n, 0);
+  for (std::size_t x = 0; x < n; ++x)
+    h.sweep_order[start[top - level[x]]++] = static_cast<std::uint32_t>(x);
+  std::vector<std::uint32_t> pos(n);
+  for (std::size_t p = 0; p < n; ++p) pos[h.sweep_order[p]] = static_cast<std::uint32_t>(p);
+  h.sweep_offsets.assign(1, 0);
+  h.sweep_offsets.reserve(n + 1);
+  h.sweep_arcs.clear();
+  h.sweep_arcs.reserve(h.down.size());
+  for (const std::uint32_t y : h.sweep_order) {
+    for (std::int64_t k = h.down_offsets[y]; k < h.down_offsets[y + 1]; ++k) {
+      const ChArc& a = h.down[k];
+      h.sweep_arcs.push_back({a.ticks, a.units, pos[a.node], 0});
+    }
+    h.sweep_offsets.push_back(static_cast<std::int64_t>(h.sweep_arcs.size()));
+  }
+  return true;
+}
+
 std::shared_ptr<const Hierarchy> build_hierarchy(const RoadNetwork::Impl& g, int threads) {
   const auto t0 = std::chrono::steady_clock::now();
   const std::uint32_t n = static_cast<std::uint32_t>(g.node_xy.size() / 2);
@@ -238,6 +283,7 @@ std::shared_ptr<const Hierarchy> build_hierarchy(const RoadNetwork::Impl& g, int
   }
   to_csr(up, h->up_offsets, h->up);
   to_csr(down, h->down_offsets, h->down);
+  finish_hierarchy(*h);
   h->graph_checksum = graph_checksum(g);
   h->seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
   return h;
