@@ -5,6 +5,10 @@
 #include <limits>
 #include <numeric>
 
+#ifdef __linux__
+#include <sys/mman.h>
+#endif
+
 #include "libmatch/cancel.hpp"
 #include "libmatch/error.hpp"
 #include "travel_internal.hpp"
@@ -497,24 +501,44 @@ Selection select_cone(const Query& q, const detail::Hierarchy& ch) {
   return s;
 }
 
+/// Asks the kernel to back a large fresh allocation with huge pages (fewer page faults on
+/// first touch); a hint only.
+void advise_huge(void* p, std::size_t bytes) {
+#ifdef __linux__
+  constexpr std::uintptr_t kHuge = std::uintptr_t{1} << 21;
+  if (bytes < 4 * kHuge) return;
+  const std::uintptr_t b = (reinterpret_cast<std::uintptr_t>(p) + kHuge - 1) & ~(kHuge - 1);
+  const std::uintptr_t e = (reinterpret_cast<std::uintptr_t>(p) + bytes) & ~(kHuge - 1);
+  if (e > b) ::madvise(reinterpret_cast<void*>(b), e - b, MADV_HUGEPAGE);
+#else
+  (void)p;
+  (void)bytes;
+#endif
+}
+
 /// Per-thread scratch of the hierarchy engine.
 struct ChSpace {
   ChSpace(std::size_t n, std::int64_t selected, std::size_t n_dest)
       : dist(n, kCostInf),
-        d(static_cast<std::size_t>(selected) * 2 * kLanes),
+        d_size(static_cast<std::size_t>(selected) * 2 * kLanes),
+        d(new std::int64_t[d_size]),  // every block is written before it is read
         seeded(selected, 0),
-        best(n_dest * kLanes) {}
+        best(n_dest * kLanes) {
+    advise_huge(d.get(), d_size * sizeof(std::int64_t));
+  }
   std::vector<Cost> dist;  // upward search labels
   std::vector<std::uint32_t> touched;
   std::vector<std::pair<Cost, std::uint32_t>> heap;
   // Sweep labels: per selected node kLanes ticks, then kLanes units.
-  std::vector<std::int64_t> d;
+  std::size_t d_size;
+  std::unique_ptr<std::int64_t[]> d;
   std::vector<std::uint32_t> seeded;  // == stamp: d of this node was set by an upward search
   std::uint32_t stamp = 0;
   Reach reach;
-  std::vector<Cost> best;  // per lane, per destination
+  std::vector<Cost> best;                      // per destination, kLanes lanes
+  std::vector<std::uint32_t> pending[kLanes];  // unreached destinations to classify, per lane
 
-  std::int64_t* block(std::uint32_t pos) { return d.data() + std::size_t{pos} * 2 * kLanes; }
+  std::int64_t* block(std::uint32_t pos) { return d.get() + std::size_t{pos} * 2 * kLanes; }
 };
 
 /// Upward search from origin o with stall-on-demand; writes its labels at selected nodes
@@ -622,33 +646,76 @@ void sweep_generic(const Selection& s, std::int64_t* d, const std::uint32_t* see
 
 void sweep(const Selection& s, ChSpace& w) {
   static const bool avx2 = __builtin_cpu_supports("avx2");
-  (avx2 ? sweep_avx2 : sweep_generic)(s, w.d.data(), w.seeded.data(), w.stamp);
+  (avx2 ? sweep_avx2 : sweep_generic)(s, w.d.get(), w.seeded.data(), w.stamp);
 }
 
-/// Best cost per lane and destination from the swept labels (lanes [0, lanes)).
+/// Best cost per destination and lane (lanes [0, lanes)) from the swept labels, into
+/// w.best (destination-major).
 void batch_best(const Query& q, const Selection& s, const Place* orig, int lanes, ChSpace& w) {
-  const std::size_t nd = q.dest.size();
   Cost* best = w.best.data();
   for (const std::uint32_t jj : s.eval_order) {
     const Place& d = q.dest[jj];
-    Cost b[kLanes];
-    for (int l = 0; l < kLanes; ++l) b[l] = kCostInf;
+    alignas(64) std::int64_t bt[kLanes], bu[kLanes];
+    for (int l = 0; l < kLanes; ++l) bt[l] = kTicksInf, bu[l] = 0;
     for (auto [pos, c] : {std::pair{s.pos_u[jj], d.cost_u}, std::pair{s.pos_v[jj], d.cost_v}}) {
       if (pos == kNone) continue;
       const std::int64_t* blk = w.block(pos);
-      for (int l = 0; l < lanes; ++l) {
-        if (blk[l] < kTicksInf) {
-          const Cost x = make_cost(static_cast<std::uint64_t>(blk[l]),
-                                   static_cast<std::uint64_t>(blk[kLanes + l])) +
-                         c;
-          b[l] = std::min(b[l], x);
-        }
+      const auto ct = static_cast<std::int64_t>(cost_ticks(c));
+      const auto cu = static_cast<std::int64_t>(cost_units(c));
+      for (int l = 0; l < kLanes; ++l) {
+        const std::int64_t nt = blk[l] + ct, nu = blk[kLanes + l] + cu;
+        const bool better = (nt < bt[l]) | ((nt == bt[l]) & (nu < bu[l]));
+        bt[l] = better ? nt : bt[l];
+        bu[l] = better ? nu : bu[l];
       }
     }
+    Cost* out = best + std::size_t{jj} * kLanes;
     for (int l = 0; l < lanes; ++l) {
-      if (orig[l].edge == d.edge) b[l] = std::min(b[l], same_edge_cost(q.g, orig[l], d));
-      best[l * nd + jj] = b[l];
+      Cost b = bt[l] < kTicksInf
+                   ? make_cost(static_cast<std::uint64_t>(bt[l]), static_cast<std::uint64_t>(bu[l]))
+                   : kCostInf;
+      if (orig[l].edge == d.edge) b = std::min(b, same_edge_cost(q.g, orig[l], d));
+      out[l] = b;
     }
+  }
+}
+
+/// Rows of the batch's origins [i0, i0 + lanes) from w.best, destinations in input order.
+void batch_rows(Query& q, std::int64_t i0, int lanes, const bool* exhausted, ChSpace& w) {
+  const RoadNetwork::Impl& g = q.g;
+  const std::size_t nd = q.dest.size();
+  for (int l = 0; l < lanes; ++l) {
+    w.pending[l].clear();
+    if (q.orig[i0 + l].edge >= 0) q.rows[i0 + l].reserve(nd);
+  }
+  const Cost* best = w.best.data();
+  for (std::size_t jj = 0; jj < nd; ++jj) {
+    const Place& d = q.dest[jj];
+    const Cost* b = best + jj * kLanes;
+    for (int l = 0; l < lanes; ++l) {
+      const Place& o = q.orig[i0 + l];
+      if (o.edge < 0) continue;
+      if (b[l] >= kCostInf) {
+        if (exhausted[l]) {
+          ++q.unreachable[i0 + l];
+        } else {
+          w.pending[l].push_back(static_cast<std::uint32_t>(jj));
+        }
+        continue;
+      }
+      const double minutes = (o.snap_min + g.minutes_of(cost_ticks(b[l]))) + d.snap_min;
+      const double km = (o.snap_km + g.km_of(cost_units(b[l]))) + d.snap_km;
+      if (minutes <= q.max_minutes && km <= q.max_km)
+        q.rows[i0 + l].push_back({q.dest_ids[jj], minutes, km});
+    }
+  }
+  // Not reached within the limit: unreachable only if no path exists at all.
+  for (int l = 0; l < lanes; ++l) {
+    if (w.pending[l].empty()) continue;
+    const Place& o = q.orig[i0 + l];
+    w.reach.start();
+    for (const std::uint32_t jj : w.pending[l])
+      if (!w.reach.reachable(g, o, q.dest[jj])) ++q.unreachable[i0 + l];
   }
 }
 
@@ -676,11 +743,7 @@ void run_hierarchy(Query& q, const detail::Hierarchy& ch, int threads) {
       }
       sweep(s, w);
       batch_best(q, s, q.orig.data() + i0, static_cast<int>(i1 - i0), w);
-      for (std::int64_t i = i0; i < i1; ++i) {
-        if (q.orig[i].edge < 0) continue;
-        const int lane = static_cast<int>(i - i0);
-        emit_rows(q, i, w.best.data() + lane * nd, exhausted[lane], w.reach);
-      }
+      batch_rows(q, i0, static_cast<int>(i1 - i0), exhausted, w);
     }
   });
 }
@@ -694,10 +757,20 @@ TravelPairs collect(Query& q, int threads) {
     out.unreachable_pairs += q.unreachable[i];
   }
   const std::size_t total = start[n];
-  out.origin.resize(total);
-  out.destination.resize(total);
-  out.minutes.resize(total);
-  out.km.resize(total);
+  // The four columns are allocated (and their pages first touched) side by side.
+  detail::parallel_for(4, threads, 1, [&](std::int64_t b, std::int64_t e) {
+    for (std::int64_t c = b; c < e; ++c) {
+      auto fresh = [&](auto& v) {
+        v.reserve(total);
+        advise_huge(v.data(), total * sizeof(v[0]));
+        v.resize(total);
+      };
+      if (c == 0) fresh(out.origin);
+      if (c == 1) fresh(out.destination);
+      if (c == 2) fresh(out.minutes);
+      if (c == 3) fresh(out.km);
+    }
+  });
   detail::parallel_for(n, threads, 8, [&](std::int64_t b, std::int64_t e) {
     for (std::int64_t i = b; i < e; ++i) {
       std::size_t k = start[i];
