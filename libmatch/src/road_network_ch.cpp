@@ -115,7 +115,8 @@ void simulate(const DynGraph& g, std::uint32_t v, Witness& w, std::vector<Shortc
     for (const Nb& b : g.out[v]) {
       if (b.node == a.node) continue;
       const Cost via = a.cost + b.cost;
-      if (w.dist[b.node] > via) out.push_back({a.node, b.node, via});
+      // Only a strictly cheaper witness makes the shortcut unnecessary (see build_hierarchy).
+      if (!(w.dist[b.node] < via)) out.push_back({a.node, b.node, via});
     }
   }
   for (const Nb& b : g.out[v]) w.target[b.node] = 0;
@@ -240,46 +241,98 @@ std::shared_ptr<const Hierarchy> build_hierarchy(const RoadNetwork::Impl& g, int
       prio[v] = priority(d, static_cast<std::uint32_t>(v), 0, sc.size(), 0);
     }
   });
-  using Item = std::pair<std::int64_t, std::uint32_t>;
-  std::priority_queue<Item, std::vector<Item>, std::greater<Item>> queue;
-  for (std::uint32_t v = 0; v < n; ++v) queue.emplace(prio[v], v);
-
   auto h = std::make_shared<Hierarchy>();
   h->rank.assign(n, 0);
   std::vector<std::vector<ChArc>> up(n), down(n);
-  Witness w(n);
-  std::vector<Shortcut> sc;
+
+  // Contraction in rounds. Each round takes the nodes whose (priority, id) is smaller than
+  // every remaining neighbour's: an independent set, so they can be contracted at once.
+  // Their shortcuts are simulated in parallel on the same graph (a pure function of it,
+  // hence the same hierarchy whatever the thread count) and applied in (priority, id)
+  // order. Lazy updates: a node whose neighbourhood changed since its priority was computed
+  // is contracted only if its fresh priority still beats its neighbours', else it keeps
+  // the fresh priority and waits. Simultaneous contraction is exact because a witness must
+  // be strictly cheaper than the path through the node (simulate): every shortest path
+  // through a contracted node then gets its shortcut, whatever else the round contracts.
+  std::vector<std::uint8_t> dirty(n, 0);
+  std::vector<std::uint32_t> alive(n), cand, accepted;
+  for (std::uint32_t v = 0; v < n; ++v) alive[v] = v;
+  std::vector<std::vector<Shortcut>> cand_sc;
+  std::vector<std::int64_t> cand_prio;
+  std::vector<std::uint8_t> cand_ok;
+  const int workers = resolve_threads(threads);
+  std::vector<std::unique_ptr<Witness>> witness(std::max(workers, 1));
+  auto smaller = [&](std::uint32_t v, std::int64_t pv, std::uint32_t u) {
+    return std::pair{pv, v} < std::pair{prio[u], u};
+  };
+  auto local_min = [&](std::uint32_t v, std::int64_t pv) {
+    for (const Nb& a : d.out[v])
+      if (!smaller(v, pv, a.node)) return false;
+    for (const Nb& a : d.in[v])
+      if (!smaller(v, pv, a.node)) return false;
+    return true;
+  };
   std::uint32_t next_rank = 0;
-  while (!queue.empty()) {
-    const auto [p, v] = queue.top();
-    queue.pop();
-    if (contracted[v]) continue;
-    if ((next_rank & 1023) == 0) throw_if_cancelled("road-network preparation");
-    // Lazy update: contract v only if its current priority is still the smallest.
-    simulate(d, v, w, sc);
-    const std::int64_t now = priority(d, v, contracted_nbs[v], sc.size(), depth[v]);
-    if (!queue.empty() && Item{now, v} > queue.top()) {
-      queue.emplace(now, v);
-      continue;
+  while (!alive.empty()) {
+    throw_if_cancelled("road-network preparation");
+    cand.clear();
+    for (const std::uint32_t v : alive)
+      if (local_min(v, prio[v])) cand.push_back(v);
+    const std::int64_t nc = static_cast<std::int64_t>(cand.size());
+    cand_sc.resize(cand.size());
+    cand_prio.resize(cand.size());
+    cand_ok.assign(cand.size(), 0);
+    detail::parallel_dynamic(nc, nc < 2 ? 1 : workers, [&](std::int64_t i, int worker) {
+      if (!witness[worker]) witness[worker] = std::make_unique<Witness>(n);
+      const std::uint32_t v = cand[i];
+      simulate(d, v, *witness[worker], cand_sc[i]);
+      cand_prio[i] = priority(d, v, contracted_nbs[v], cand_sc[i].size(), depth[v]);
+      cand_ok[i] = !dirty[v] || local_min(v, cand_prio[i]);
+    });
+    accepted.clear();
+    for (std::int64_t i = 0; i < nc; ++i) {
+      const std::uint32_t v = cand[i];
+      dirty[v] = 0;
+      if (cand_ok[i]) {
+        accepted.push_back(static_cast<std::uint32_t>(i));
+      } else {
+        prio[v] = cand_prio[i];
+      }
     }
-    for (const Shortcut& s : sc) d.add_or_lower(s.from, s.to, s.cost);
-    h->shortcuts += static_cast<std::int64_t>(sc.size());
-    contracted[v] = 1;
-    h->rank[v] = next_rank++;
-    for (const Nb& a : d.out[v]) {
-      up[v].push_back(ch_arc(a));
-      DynGraph::erase(d.in[a.node], v);
-      ++contracted_nbs[a.node];
-      depth[a.node] = std::max(depth[a.node], depth[v] + 1);
+    std::sort(accepted.begin(), accepted.end(), [&](std::uint32_t a, std::uint32_t b) {
+      return std::pair{cand_prio[a], cand[a]} < std::pair{cand_prio[b], cand[b]};
+    });
+    for (const std::uint32_t i : accepted) {
+      const std::uint32_t v = cand[i];
+      for (const Shortcut& sct : cand_sc[i]) d.add_or_lower(sct.from, sct.to, sct.cost);
+      h->shortcuts += static_cast<std::int64_t>(cand_sc[i].size());
+      contracted[v] = 1;
+      h->rank[v] = next_rank++;
     }
-    for (const Nb& a : d.in[v]) {
-      down[v].push_back(ch_arc(a));
-      DynGraph::erase(d.out[a.node], v);
-      ++contracted_nbs[a.node];
-      depth[a.node] = std::max(depth[a.node], depth[v] + 1);
+    // Detach the contracted nodes (no two are adjacent) and record their arcs.
+    for (const std::uint32_t i : accepted) {
+      const std::uint32_t v = cand[i];
+      for (const Nb& a : d.out[v]) {
+        up[v].push_back(ch_arc(a));
+        DynGraph::erase(d.in[a.node], v);
+        ++contracted_nbs[a.node];
+        depth[a.node] = std::max(depth[a.node], depth[v] + 1);
+        dirty[a.node] = 1;
+      }
+      for (const Nb& a : d.in[v]) {
+        down[v].push_back(ch_arc(a));
+        DynGraph::erase(d.out[a.node], v);
+        ++contracted_nbs[a.node];
+        depth[a.node] = std::max(depth[a.node], depth[v] + 1);
+        dirty[a.node] = 1;
+      }
+      std::vector<Nb>().swap(d.out[v]);
+      std::vector<Nb>().swap(d.in[v]);
+      std::vector<Shortcut>().swap(cand_sc[i]);
     }
-    std::vector<Nb>().swap(d.out[v]);
-    std::vector<Nb>().swap(d.in[v]);
+    alive.erase(std::remove_if(alive.begin(), alive.end(),
+                               [&](std::uint32_t v) { return contracted[v] != 0; }),
+                alive.end());
   }
   to_csr(up, h->up_offsets, h->up);
   to_csr(down, h->down_offsets, h->down);
@@ -303,7 +356,10 @@ RoadNetwork::HierarchyInfo RoadNetwork::hierarchy_info() const {
   info.bytes = static_cast<std::int64_t>(
       (ch_->up.size() + ch_->down.size()) * sizeof(detail::ChArc) +
       (ch_->up_offsets.size() + ch_->down_offsets.size()) * sizeof(std::int64_t) +
-      ch_->rank.size() * sizeof(std::uint32_t));
+      ch_->rank.size() * sizeof(std::uint32_t) +
+      ch_->sweep_arcs.size() * sizeof(detail::Hierarchy::SweepArc) +
+      ch_->sweep_offsets.size() * sizeof(std::int64_t) +
+      ch_->sweep_order.size() * sizeof(std::uint32_t));
   info.seconds = ch_->seconds;
   std::uint64_t h = 0x9E3779B97F4A7C15ULL;
   auto mix = [&](std::uint64_t v) {

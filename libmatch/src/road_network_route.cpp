@@ -451,7 +451,7 @@ struct Selection {
   std::vector<std::uint32_t> pos_u, pos_v, eval_order;
 };
 
-Selection select_cone(const Query& q, const detail::Hierarchy& ch) {
+Selection select_cone(const Query& q, const detail::Hierarchy& ch, int threads) {
   const std::size_t n = ch.rank.size();
   Selection s;
   // Mark by sweep position, bottom-up: a node is in the cone when it is a target's node or
@@ -463,27 +463,29 @@ Selection select_cone(const Query& q, const detail::Hierarchy& ch) {
     for (std::int64_t k = ch.sweep_offsets[p]; k < ch.sweep_offsets[p + 1]; ++k)
       at[ch.sweep_arcs[k].tail] = 0;
   }
-  std::size_t count = 0, n_arcs = 0;
+  std::vector<std::uint32_t> nodes;  // selected sweep positions, in order
+  s.offsets.assign(1, 0);
   for (std::size_t p = 0; p < n; ++p) {
     if (at[p] == kNone) continue;
-    at[p] = static_cast<std::uint32_t>(count++);
-    n_arcs += static_cast<std::size_t>(ch.sweep_offsets[p + 1] - ch.sweep_offsets[p]);
+    at[p] = static_cast<std::uint32_t>(nodes.size());
+    nodes.push_back(static_cast<std::uint32_t>(p));
+    s.offsets.push_back(s.offsets.back() + ch.sweep_offsets[p + 1] - ch.sweep_offsets[p]);
   }
-  s.size = static_cast<std::int64_t>(count);
+  s.size = static_cast<std::int64_t>(nodes.size());
   s.local.assign(n, kNone);
-  s.offsets.reserve(count + 1);
-  s.offsets.push_back(0);
-  s.arcs.reserve(n_arcs);
-  for (std::size_t p = 0; p < n; ++p) {
-    if (at[p] == kNone) continue;
-    s.local[ch.sweep_order[p]] = at[p];
-    for (std::int64_t k = ch.sweep_offsets[p]; k < ch.sweep_offsets[p + 1]; ++k) {
-      const auto& a = ch.sweep_arcs[k];
-      s.arcs.push_back(
-          {static_cast<std::int64_t>(a.ticks), static_cast<std::int64_t>(a.units), at[a.tail], 0});
+  s.arcs.resize(static_cast<std::size_t>(s.offsets.back()));
+  detail::parallel_for(s.size, threads, 4096, [&](std::int64_t b, std::int64_t e) {
+    for (std::int64_t i = b; i < e; ++i) {
+      const std::uint32_t p = nodes[i];
+      s.local[ch.sweep_order[p]] = static_cast<std::uint32_t>(i);
+      SelArc* out = s.arcs.data() + s.offsets[i];
+      for (std::int64_t k = ch.sweep_offsets[p]; k < ch.sweep_offsets[p + 1]; ++k, ++out) {
+        const auto& a = ch.sweep_arcs[k];
+        *out = {static_cast<std::int64_t>(a.ticks), static_cast<std::int64_t>(a.units), at[a.tail],
+                0};
+      }
     }
-    s.offsets.push_back(static_cast<std::int64_t>(s.arcs.size()));
-  }
+  });
   const std::size_t nd = q.dest.size();
   s.pos_u.resize(nd);
   s.pos_v.resize(nd);
@@ -720,7 +722,7 @@ void batch_rows(Query& q, std::int64_t i0, int lanes, const bool* exhausted, ChS
 }
 
 void run_hierarchy(Query& q, const detail::Hierarchy& ch, int threads) {
-  const Selection s = select_cone(q, ch);
+  const Selection s = select_cone(q, ch, threads);
   const std::int64_t n = static_cast<std::int64_t>(q.orig.size());
   const std::int64_t batches = (n + kLanes - 1) / kLanes;
   const std::size_t nd = q.dest.size();
