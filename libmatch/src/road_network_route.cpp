@@ -637,12 +637,15 @@ template <int L>
   }
 }
 
-[[gnu::target("avx2")]] void sweep_avx2(const Selection& s, std::int64_t* d,
-                                        const std::uint32_t* seeded, std::uint32_t stamp) {
-  sweep_body<kLanes>(s, d, seeded, stamp);
-}
 void sweep_generic(const Selection& s, std::int64_t* d, const std::uint32_t* seeded,
                    std::uint32_t stamp) {
+  sweep_body<kLanes>(s, d, seeded, stamp);
+}
+
+#if defined(__x86_64__) || defined(__i386__)
+// The same loop compiled for AVX2 (4 lanes per instruction), picked at run time.
+[[gnu::target("avx2")]] void sweep_avx2(const Selection& s, std::int64_t* d,
+                                        const std::uint32_t* seeded, std::uint32_t stamp) {
   sweep_body<kLanes>(s, d, seeded, stamp);
 }
 
@@ -650,6 +653,11 @@ void sweep(const Selection& s, ChSpace& w) {
   static const bool avx2 = __builtin_cpu_supports("avx2");
   (avx2 ? sweep_avx2 : sweep_generic)(s, w.d.get(), w.seeded.data(), w.stamp);
 }
+#else
+void sweep(const Selection& s, ChSpace& w) {
+  sweep_generic(s, w.d.get(), w.seeded.data(), w.stamp);
+}
+#endif
 
 /// Best cost per destination and lane (lanes [0, lanes)) from the swept labels, into
 /// w.best (destination-major).
