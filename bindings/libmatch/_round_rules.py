@@ -186,3 +186,42 @@ def escalation_detail(result: Any, k: int, reason: str, outcome: dict) -> str:
         f"service '{service}' is engaged only through a running case: via_case matches no "
         "running case of the register and no request of this round"
     )
+
+
+#: Columns of ``RoundResult.specialists``.
+SPECIALIST_COLUMNS = ("advisor_id", "service", "cases", "hours")
+
+
+def specialists(result: Any) -> pd.DataFrame:
+    """``RoundResult.specialists``: hours of the specialists assigned this round per
+    requesting advisor (the advisor guiding the case of ``via_case``: its assignment in this
+    round, else its running case in the register) and specialist service."""
+    prep, cat = result._prep, result.catalogue
+    empty = pd.DataFrame({c: pd.Series(dtype=object) for c in SPECIALIST_COLUMNS})
+    if cat is None or "via_advisor_only" not in cat or not cat["via_advisor_only"].any():
+        return empty
+    spec = set(cat["service"][cat["via_advisor_only"].astype(bool)])
+    prog = prep.programme
+    keys = prog.get("req_applicant_key") or [""] * len(prep.req_ids)
+    via = prog.get("req_via_case") or [""] * len(prep.req_ids)
+    guide: dict[str, str] = {}
+    for rc in sorted(prog.get("running") or [], key=lambda c: c.advisor_id, reverse=True):
+        if rc.applicant_key:
+            guide[rc.applicant_key] = rc.advisor_id  # the lowest advisor id wins
+    a = result.assignments
+    for aid, adv, svc in zip(a["applicant_id"], a["advisor_id"], a["service"]):
+        k = result._index[aid]
+        if svc not in spec and keys[k]:
+            guide[keys[k]] = adv  # a case started (or reassigned) this round
+    rows = [
+        (guide.get(via[result._index[aid]], ""), svc, h)
+        for aid, svc, h in zip(a["applicant_id"], a["service"], a["hours"])
+        if svc in spec
+    ]
+    if not rows:
+        return empty
+    df = pd.DataFrame(rows, columns=["advisor_id", "service", "hours"])
+    out = df.groupby(["advisor_id", "service"], sort=True).agg(
+        cases=("hours", "size"), hours=("hours", "sum")
+    )
+    return out.reset_index()[list(SPECIALIST_COLUMNS)]

@@ -292,6 +292,10 @@ class RoundResult:
         applicant_id, service, reason (see ``REFERRAL_REASONS``: ``out_of_scope``,
         ``not_in_module``), refer_to (the catalogue's destination), detail. Referred
         requests are neither assigned nor escalated.
+    specialists : DataFrame
+        advisor_id (the advisor guiding the case a specialist was engaged for, via
+        ``via_case``), service (a ``via_advisor_only`` service), cases, hours: specialist
+        effort per requesting advisor this round (empty without such services).
     loads : DataFrame
         advisor_id, service, capacity, caseload_before, assigned, caseload_after,
         utilisation (after), load_cost.
@@ -315,6 +319,7 @@ class RoundResult:
         self.budget_eur = float(prep.programme.get("budget_eur", math.inf))
         self._build()
         self._build_spend()
+        self.specialists = _round_rules.specialists(self)
 
     def _build(self) -> None:
         prep, core = self._prep, self._core
@@ -627,6 +632,8 @@ class RoundResult:
             names.insert(3, "referrals")
         if self.catalogue is not None:
             names.append("spend_by_service")
+            if self.catalogue["via_advisor_only"].astype(bool).any():
+                names.append("specialists")
         for name in names:
             p = os.path.join(out_dir, f"{name}.csv")
             df = getattr(self, name)
@@ -691,8 +698,9 @@ class RoundResult:
     def to_layers(self, dest: str | os.PathLike, prefix: str = "", overwrite: bool = True):
         """Writes the round as layers of ``dest`` (a ``"PG:..."`` PostGIS database, a
         GeoPackage, ...): ``<prefix>requests`` (points with outcome), ``<prefix>assignments``
-        (lines request -> advisor base), ``<prefix>advisors`` (bases with loads) and
-        ``<prefix>escalations`` (a table). Returns the layer names written."""
+        (lines request -> advisor base), ``<prefix>advisors`` (bases with loads),
+        ``<prefix>escalations`` and ``<prefix>referrals`` (tables). Returns the layer names
+        written."""
         from .layers import write_layer
 
         names = []

@@ -178,6 +178,16 @@ def test_duplicates_by_applicant_key_and_specialists_need_an_open_case():
     assert outcome_of(res, "sp_round") == "assigned"
     assert outcome_of(res, "sp_register") == "assigned"
     assert esc.loc["sp_none", "reason"] == "no_open_case"
+    # specialist hours per requesting advisor: r1's new advisor, the register's advisor
+    spec = res.specialists
+    assert list(spec.columns) == list(_round_rules.SPECIALIST_COLUMNS)
+    assert spec[["advisor_id", "service", "cases"]].values.tolist() == [
+        ["A1", "specialist", 1],
+        ["A9", "specialist", 1],
+    ]
+    asg = res.assignments.set_index("applicant_id")
+    assert spec["hours"].sum() == pytest.approx(asg.loc[["sp_round", "sp_register"], "hours"].sum())
+    assert len(libmatch.match(req.iloc[:2], adv).specialists) == 0  # no catalogue
 
 
 def test_applicant_keys_never_printed(tmp_path):
