@@ -87,8 +87,8 @@ MipResult solve_mip(const MipProblem& p, const MipOptions& opt) {
   Cbc_setLogLevel(c, 0);
   Cbc_setParameter(c, "log", "0");
   Cbc_setParameter(c, "slogLevel", "0");
-  Cbc_loadProblem(c, p.n_cols, m, start.data(), rows.data(), vals.data(), p.lb.data(),
-                  p.ub.data(), p.obj.data(), p.row_lb.data(), p.row_ub.data());
+  Cbc_loadProblem(c, p.n_cols, m, start.data(), rows.data(), vals.data(), p.lb.data(), p.ub.data(),
+                  p.obj.data(), p.row_lb.data(), p.row_ub.data());
   Cbc_setObjSense(c, 1.0);
   for (std::int32_t j = 0; j < p.n_cols; ++j)
     if (p.integer[j]) Cbc_setInteger(c, j);

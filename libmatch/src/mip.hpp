@@ -47,7 +47,7 @@ struct MipProblem {
 
 struct MipOptions {
   double time_limit_s = std::numeric_limits<double>::infinity();  ///< > 0; inf = none
-  std::vector<double> start;     ///< feasible start, n_cols values, or empty
+  std::vector<double> start;        ///< feasible start, n_cols values, or empty
   bool integral_objective = false;  ///< see "Exactness"
 };
 
@@ -57,7 +57,7 @@ struct MipResult {
   MipStatus status = MipStatus::NoSolution;
   std::vector<double> x;  ///< best solution (n_cols), empty when none
   double objective = std::numeric_limits<double>::quiet_NaN();  ///< incl. offset
-  double bound = -std::numeric_limits<double>::infinity();      ///< proven lower bound, incl. offset
+  double bound = -std::numeric_limits<double>::infinity();  ///< proven lower bound, incl. offset
 };
 
 /// Solves the problem with CBC (serialised, see above). Throws libmatch::Error when CBC

@@ -21,7 +21,7 @@ double tolerance(double cap) { return 1e-6 * std::max(1.0, std::abs(cap)); }
 // Views of the problem by row, by column, and arc -> knapsack rows.
 struct Index {
   const ProgrammeProblem& p;
-  std::vector<i64> row_begin, row_arcs;  // arcs per row (CSR, in arc order)
+  std::vector<i64> row_begin, row_arcs;      // arcs per row (CSR, in arc order)
   std::vector<i64> kn_begin, kn_of, kn_pos;  // knapsack rows per arc (CSR): row, entry
 
   explicit Index(const ProgrammeProblem& prob) : p(prob) {
@@ -141,7 +141,8 @@ void repair(const Index& ix, std::vector<i64>& arc_of_row) {
       bool fits = true;
       for (i64 q = ix.kn_begin[k]; q < ix.kn_begin[k + 1] && fits; ++q) {
         const auto& row = p.rows[ix.kn_of[q]];
-        fits = usage[ix.kn_of[q]] + row.weight[ix.kn_pos[q]] <= row.capacity + tolerance(row.capacity);
+        fits =
+            usage[ix.kn_of[q]] + row.weight[ix.kn_pos[q]] <= row.capacity + tolerance(row.capacity);
       }
       if (fits) {
         best = k;
@@ -269,8 +270,9 @@ ProgrammeSolution solve_programme(const ProgrammeProblem& p, double time_limit_s
   MipResult res = solve_mip(m.prob, opt);
   out.used_mip = true;
   if (res.status == MipStatus::Infeasible)
-    throw Error("internal error: the programme MIP is infeasible (leaving requests unassigned "
-                "is always feasible)");
+    throw Error(
+        "internal error: the programme MIP is infeasible (leaving requests unassigned "
+        "is always feasible)");
   std::vector<i64> mip_arcs(p.flow.n_rows, -1);
   if (!res.x.empty()) {
     for (std::size_t k = 0; k < m.arc_var.size(); ++k)
