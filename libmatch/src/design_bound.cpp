@@ -6,6 +6,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <limits>
 #include <mutex>
 #include <numbers>
 
@@ -24,26 +25,61 @@ std::mutex& cbc_mutex() {
 
 double dist_km(XY a, XY b) { return std::hypot(a.x - b.x, a.y - b.y) / 1000.0; }
 
+// Collects columns and rows, then loads the whole matrix at once (column-major): adding rows
+// one by one to CBC copies the matrix every time.
 class Builder {
  public:
-  Builder() : model_(Cbc_newModel()) {}
-  ~Builder() { Cbc_deleteModel(model_); }
-  Builder(const Builder&) = delete;
-  Builder& operator=(const Builder&) = delete;
-
   int col(double lb, double ub, double obj, bool integer) {
-    Cbc_addCol(model_, "", lb, ub, obj, integer ? 1 : 0, 0, nullptr, nullptr);
-    return cols_++;
+    lb_.push_back(lb);
+    ub_.push_back(ub);
+    obj_.push_back(obj);
+    integer_.push_back(integer ? 1 : 0);
+    return static_cast<int>(lb_.size()) - 1;
   }
   void row(const std::vector<int>& idx, const std::vector<double>& val, char sense, double rhs) {
-    Cbc_addRow(model_, "", static_cast<int>(idx.size()), idx.data(), val.data(), sense, rhs);
+    const int r = static_cast<int>(rlo_.size());
+    for (std::size_t t = 0; t < idx.size(); ++t) entries_.push_back({idx[t], r, val[t]});
+    const double inf = std::numeric_limits<double>::infinity();
+    rlo_.push_back(sense == 'L' ? -inf : rhs);
+    rhi_.push_back(sense == 'G' ? inf : rhs);
   }
-  Cbc_Model* get() { return model_; }
-  int cols() const { return cols_; }
+  /// A CBC model holding everything added (the caller deletes it).
+  Cbc_Model* load() const {
+    const auto ncol = static_cast<int>(lb_.size());
+    std::vector<CoinBigIndex> start(static_cast<std::size_t>(ncol) + 1, 0);
+    for (const Entry& e : entries_) ++start[static_cast<std::size_t>(e.col) + 1];
+    for (int c = 0; c < ncol; ++c) start[c + 1] += start[c];
+    std::vector<CoinBigIndex> fill(start.begin(), start.end() - 1);
+    std::vector<int> index(entries_.size());
+    std::vector<double> value(entries_.size());
+    for (const Entry& e : entries_) {
+      const auto k = static_cast<std::size_t>(fill[e.col]++);
+      index[k] = e.row;
+      value[k] = e.val;
+    }
+    Cbc_Model* model = Cbc_newModel();
+    Cbc_loadProblem(model, ncol, static_cast<int>(rlo_.size()), start.data(), index.data(),
+                    value.data(), lb_.data(), ub_.data(), obj_.data(), rlo_.data(), rhi_.data());
+    for (int c = 0; c < ncol; ++c) {
+      if (integer_[c]) Cbc_setInteger(model, c);
+    }
+    return model;
+  }
 
  private:
-  Cbc_Model* model_;
-  int cols_ = 0;
+  struct Entry {
+    int col, row;
+    double val;
+  };
+  std::vector<double> lb_, ub_, obj_, rlo_, rhi_;
+  std::vector<char> integer_;
+  std::vector<Entry> entries_;
+};
+
+// Owns a Cbc_Model.
+struct ModelPtr {
+  Cbc_Model* m;
+  ~ModelPtr() { Cbc_deleteModel(m); }
 };
 
 }  // namespace
@@ -281,7 +317,8 @@ MipOutcome solve_design_mip(const Model& m, std::int64_t k, const HardBounds& hb
     }
     b.row(sum_idx, sum_val, 'G', 0.0);
   }
-  Cbc_Model* model = b.get();
+  const ModelPtr owner{b.load()};
+  Cbc_Model* model = owner.m;
   Cbc_setLogLevel(model, 0);
   Cbc_setMaximumSeconds(model, goal.time_limit_s);
   Cbc_setAllowableFractionGap(model, 1e-5);

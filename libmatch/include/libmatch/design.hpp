@@ -200,7 +200,7 @@ LIBMATCH_EXPORT PlanEvaluation evaluate_plan(const DesignProblem& problem,
                                              std::span<const std::int64_t> labels);
 
 /// Hard bounds on every area (see HARD BOUNDS). Defaults: no bound.
-struct DesignBounds {
+struct LIBMATCH_EXPORT DesignBounds {
   double demand_lo = 0.0;                                      ///< fraction of the fair share, >= 0
   double demand_hi = std::numeric_limits<double>::infinity();  ///< fraction, >= lo
   double max_travel_km = std::numeric_limits<double>::infinity();  ///< per unit, km
