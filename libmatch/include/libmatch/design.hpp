@@ -289,9 +289,12 @@ struct DesignResult {
 /// contiguity-preserving moves: a unit joins a neighbouring area, optionally followed by a
 /// unit of that area moving back (keeps balance while a border shifts); articulation points
 /// of an area never move. Then a greedy descent. The best of `starts` runs wins (ties: lowest
-/// start). Cost per start O(iterations x area size); memory O(n + edges). Throws InvalidInput for k
-/// out of range, NaN or negative demand, an unconnected unit graph under IslandRule::Error, a bad
-/// initial plan.
+/// start). Hard bounds enter the annealing as a penalty (State::kPenalty per unit of
+/// normalised violation) and plans are ranked feasible-first; fixed units seed their areas and
+/// never move. When no start ends feasible, the exact model finds a feasible start or the call
+/// throws InfeasibleBounds. Cost per start O(iterations x area size); memory O(n + edges). Throws
+/// InvalidInput for k out of range, NaN or negative demand, an unconnected unit graph under
+/// IslandRule::Error, a bad initial plan.
 LIBMATCH_EXPORT DesignResult design_areas(const DesignProblem& problem,
                                           const DesignOptions& options);
 
