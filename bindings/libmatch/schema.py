@@ -766,6 +766,21 @@ DESIGN_ADVISORS = Table(
             meaning="capacity of the advisor, > 0 (areas are balanced against the summed "
             "capacity); without the column every advisor counts 1.",
         ),
+        Column(
+            "capacity_hours",
+            "float",
+            unit="hours",
+            meaning="advisor hours per year, > 0; when present it is the capacity (instead "
+            "of `capacity`) and demand is read as expected hours (see `demand_hours`).",
+        ),
+        Column(
+            "radius_km",
+            "float",
+            unit="km",
+            meaning="action radius, > 0 (empty: no limit); `evaluate_plan` reports the share of each area's "
+            "demand farther (straight line, or the travel model's km) than every radius of "
+            "the area's advisors.",
+        ),
     ),
 )
 
