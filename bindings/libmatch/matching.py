@@ -239,13 +239,19 @@ def _prepare(
         "area_values": area_val,
     }
     offered = service_areas if service_areas is not None else area_set
-    programme = {
-        "req_hours": np.ascontiguousarray(firsts("hours"), dtype=np.float64),
-        "req_cost_eur": np.ascontiguousarray(firsts("cost_eur"), dtype=np.float64),
-        "req_applicant_key": list(firsts("applicant_key")),
-        "req_via_case": list(firsts("via_case")),
-        "adv_capacity_hours": np.ascontiguousarray(adv["capacity_hours"], dtype=np.float64),
-        "adv_hours_booked": np.ascontiguousarray(adv["hours_booked"], dtype=np.float64),
+    # Programme columns go to C++ only when given (absent columns keep the C++ defaults, so a
+    # round without them costs nothing extra).
+    programme: dict[str, Any] = {}
+    if "hours" in req or "cost_eur" in req:
+        programme["req_hours"] = np.ascontiguousarray(firsts("hours"), dtype=np.float64)
+        programme["req_cost_eur"] = np.ascontiguousarray(firsts("cost_eur"), dtype=np.float64)
+    if "applicant_key" in req or "via_case" in req:
+        programme["req_applicant_key"] = list(firsts("applicant_key"))
+        programme["req_via_case"] = list(firsts("via_case"))
+    if "capacity_hours" in adv or "hours_booked" in adv:
+        programme["adv_capacity_hours"] = np.ascontiguousarray(adv["capacity_hours"], np.float64)
+        programme["adv_hours_booked"] = np.ascontiguousarray(adv["hours_booked"], np.float64)
+    programme |= {
         "services": catalogue.services_for(cat, services, offered),
         "service_names": services,
         "budget_eur": _budget(budget_eur),
@@ -407,20 +413,21 @@ class RoundResult:
     def _build_spend(self) -> None:
         """spend_by_service (one row per service of the round) and slots_used."""
         core, services = self._core, self._prep.services
-        spend = list(core.spend_by_service) or [0.0] * len(services)
-        used = list(core.slots_used) or [0] * len(services)
+        spend = list(core.spend_by_service)[: len(services)]
+        used = list(core.slots_used)[: len(services)]
+        spend += [0.0] * (len(services) - len(spend))
+        used += [0] * (len(services) - len(used))
         cat = self.catalogue
         rows = {} if cat is None else {s: k for k, s in enumerate(cat["service"])}
 
         def cat_value(s: str, col: str, default: Any) -> Any:
             return cat[col].iloc[rows[s]] if s in rows else default
 
-        cases = self.assignments.groupby("service").size()
         self.spend_by_service = pd.DataFrame(
             {
                 "service": services,
                 "portfolio": [cat_value(s, "portfolio", "") for s in services],
-                "cases": [int(cases.get(s, 0)) for s in services],
+                "cases": [int(u) for u in used],
                 "spend_eur": spend,
                 "slots_used": used,
                 "max_cases": [float(cat_value(s, "max_cases", math.inf)) for s in services],

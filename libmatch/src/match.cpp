@@ -906,12 +906,13 @@ class Round {
   }
 
   // Outputs per interned service: the catalogue's size, else 1 + the largest service id of
-  // requests and advisors (ids beyond 2^16 without a catalogue: none).
+  // requests, advisors and running cases (ids beyond 2^16 without a catalogue: none).
   i64 output_services() const {
     if (!in.services.empty()) return static_cast<i64>(in.services.size());
     i64 n = 0;
     for (const auto& r : in.requests) n = std::max<i64>(n, i64{r.service} + 1);
     for (const auto& a : in.advisors) n = std::max<i64>(n, i64{a.service} + 1);
+    for (const auto& c : in.running) n = std::max<i64>(n, i64{c.service} + 1);
     return n > (i64{1} << 16) ? 0 : n;
   }
 

@@ -147,8 +147,10 @@ struct RoundResult {
   double bound = 0.0;
   /// (objective - bound) / max(1, |objective|); 0 when optimal.
   double gap = 0.0;
-  double spend_eur = 0.0;                ///< total price of the new cases, EUR
-  std::vector<double> spend_by_service;  ///< EUR per interned service (services.size())
+  double spend_eur = 0.0;  ///< total price of the new cases, EUR
+  /// EUR per interned service: services.size() entries, or without a catalogue 1 + the
+  /// largest service id of requests, advisors and running cases (none beyond 2^16).
+  std::vector<double> spend_by_service;
   std::vector<std::int64_t> slots_used;  ///< new cases per interned service
 };
 
