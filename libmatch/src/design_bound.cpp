@@ -12,16 +12,11 @@
 
 #include "design_model.hpp"
 #include "libmatch/error.hpp"
+#include "mip.hpp"  // cbc_mutex
 
 namespace libmatch::detail {
 
 namespace {
-
-// CBC 2.10's solve (CbcMain1) keeps global state: one solve at a time in the process.
-std::mutex& cbc_mutex() {
-  static std::mutex mu;
-  return mu;
-}
 
 double dist_km(XY a, XY b) { return std::hypot(a.x - b.x, a.y - b.y) / 1000.0; }
 
@@ -317,52 +312,24 @@ MipOutcome solve_design_mip(const Model& m, std::int64_t k, const HardBounds& hb
     }
     b.row(sum_idx, sum_val, 'G', 0.0);
   }
+  // One CBC user at a time in the process (CbcMain1 keeps file-static state); the lock is
+  // taken before the model exists and released after it is deleted.
+  const std::lock_guard<std::mutex> lock(cbc_mutex());
   const ModelPtr owner{b.load()};
   Cbc_Model* model = owner.m;
   Cbc_setLogLevel(model, 0);
-  Cbc_setMaximumSeconds(model, goal.time_limit_s);
+  Cbc_setParameter(model, "log", "0");
+  Cbc_setParameter(model, "slogLevel", "0");
+  if (std::isfinite(goal.time_limit_s)) {
+    Cbc_setParameter(model, "timeMode", "elapsed");  // wall clock, not CPU time
+    Cbc_setMaximumSeconds(model, goal.time_limit_s);
+  }
   Cbc_setAllowableFractionGap(model, 1e-5);
-  if (start != nullptr) {
-    // Centres of the start plan: the medoid (least demand-weighted travel) among candidates.
-    std::vector<int> si;
-    std::vector<double> sv;
-    for (std::int32_t r = 0; r < k; ++r) {
-      std::int32_t best = -1;
-      double best_t = inf;
-      for (std::int32_t j = 0; j < n; ++j) {
-        if ((*start)[j] != r || X(j, j) < 0) continue;
-        double t = 0.0;
-        bool ok = true;
-        for (std::int32_t i = 0; i < n; ++i) {
-          if ((*start)[i] != r) continue;
-          if (X(i, j) < 0) {
-            ok = false;
-            break;
-          }
-          t += m.mode == TravelMode::Medoid ? m.d[i] * m.tt[i * nq + j] : 0.0;
-        }
-        if (ok && t < best_t) {
-          best = j;
-          best_t = t;
-        }
-      }
-      if (best < 0) continue;
-      for (std::int32_t i = 0; i < n; ++i) {
-        if ((*start)[i] == r) {
-          si.push_back(X(i, best));
-          sv.push_back(1.0);
-        }
-      }
-    }
-    if (static_cast<std::int32_t>(si.size()) == n) {
-      Cbc_setMIPStartI(model, static_cast<int>(si.size()), si.data(), sv.data());
-    }
-  }
+  // No MIP start: CBC 2.10's Cbc_setMIPStartI fails or crashes inside Cgl (see mip.cpp); the
+  // caller compares the model's plan with the search's plan (`start`) and keeps the better.
+  (void)start;
   MipOutcome out;
-  {
-    std::lock_guard<std::mutex> lock(cbc_mutex());
-    Cbc_solve(model);
-  }
+  Cbc_solve(model);
   out.time_limit = Cbc_isSecondsLimitReached(model) != 0;
   if (Cbc_isProvenInfeasible(model)) {
     out.kind = MipOutcome::Kind::Infeasible;

@@ -86,6 +86,8 @@ struct MipOutcome {
   double value = std::numeric_limits<double>::infinity();  ///< model objective of `labels`
   std::vector<std::int32_t> labels;                        ///< a plan, when one was found
 };
+/// `start` (a plan of the search, or null) is not handed to CBC (its 2.10 MIP start is
+/// unreliable, see mip.cpp); callers keep the better of it and the returned plan.
 MipOutcome solve_design_mip(const Model& m, std::int64_t k, const HardBounds& hb,
                             const MipGoal& goal, const std::vector<std::int32_t>* start);
 

@@ -31,12 +31,12 @@ void MipProblem::add_row(const std::vector<std::int32_t>& idx, const std::vector
   row_ub.push_back(hi);
 }
 
-namespace {
-
 std::mutex& cbc_mutex() {
   static std::mutex m;
   return m;
 }
+
+namespace {
 
 void check(const MipProblem& p) {
   const auto n = static_cast<std::size_t>(p.n_cols);

@@ -21,6 +21,7 @@
 // gap is set just below 1, so "optimal" means no solution better by a whole unit exists.
 #include <cstdint>
 #include <limits>
+#include <mutex>
 #include <vector>
 
 #include "libmatch/export.hpp"
@@ -62,6 +63,10 @@ struct MipResult {
   double objective = std::numeric_limits<double>::quiet_NaN();  ///< incl. offset
   double bound = -std::numeric_limits<double>::infinity();  ///< proven lower bound, incl. offset
 };
+
+/// The one process-wide lock around every use of CBC (solve_mip and the design model,
+/// design_bound.cpp): hold it from Cbc_newModel to Cbc_deleteModel.
+LIBMATCH_EXPORT std::mutex& cbc_mutex();
 
 /// Solves the problem with CBC (serialised, see above). Throws libmatch::Error when CBC
 /// abandons the solve or the problem is malformed (sizes, indices out of range).

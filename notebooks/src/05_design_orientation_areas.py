@@ -217,7 +217,7 @@ if have_real:
     t = time.perf_counter()
     plans = {
         "default weights": libmatch.design_areas(
-            nb_units, nb_demand, k=6, travel=line, seed=0, bound=True, bound_time_limit_s=15
+            nb_units, nb_demand, k=6, travel=line, seed=0, bound=True, bound_time_limit_s=8
         ),
         "travel x3": libmatch.design_areas(
             nb_units,
@@ -227,7 +227,7 @@ if have_real:
             seed=0,
             weights={"travel": 3.0},
             bound=True,
-            bound_time_limit_s=15,
+            bound_time_limit_s=8,
         ),
     }
     print(f"two plans with their bounds in {time.perf_counter() - t:.1f} s")
@@ -262,7 +262,7 @@ if have_real:
         "area_of": {"GM0855": 0},
     }
     bounded = libmatch.design_areas(
-        nb_units, nb_demand, k=6, travel=line, seed=0, bound=True, bound_time_limit_s=15, **hard
+        nb_units, nb_demand, k=6, travel=line, seed=0, bound=True, bound_time_limit_s=8, **hard
     )
     check = libmatch.evaluate_plan(nb_units, bounded.labels, nb_demand, travel=line, **hard)
     print(bounded, f"| gap {100 * bounded.gap:.1f} % ({bounded.status})")
