@@ -24,14 +24,20 @@ __all__: list[str] = [
     "DesignWeights",
     "Escalation",
     "MatchRound",
+    "Referral",
+    "Reservation",
     "RoadNetwork",
     "RoadNetworkOptions",
     "Rules",
+    "RunningCase",
     "SIMULATION_ESCALATION_KEYS",
+    "Service",
     "Simulator",
+    "SolveStatus",
     "StintEnd",
     "StraightLine",
     "TravelModel",
+    "UNLIMITED",
     "Verdict",
     "Weights",
     "close_pairs",
@@ -168,6 +174,8 @@ class Rules:
         "max_travel_minutes",
         "alternatives",
         "threads",
+        "reserve",
+        "time_limit_s",
     )
     def __eq__(self, arg0: typing.Any) -> typing.Any: ...
     def __getstate__(self) -> dict: ...
@@ -218,12 +226,26 @@ class Rules:
     @radius_hard.setter
     def radius_hard(self, arg1: typing.Any) -> None: ...
     @property
+    def reserve(self) -> list:
+        """
+        Slots held back for priority requests: a list of (service, slots, min_priority); that many of the service's max_cases can only go to requests with priority >= min_priority this round. One entry per service. Unit: (name, cases, priority level).
+        """
+    @reserve.setter
+    def reserve(self, arg1: typing.Any) -> None: ...
+    @property
     def threads(self) -> int:
         """
         Worker threads (<= 0: all cores); results never depend on it. Unit: count.
         """
     @threads.setter
     def threads(self, arg1: typing.Any) -> None: ...
+    @property
+    def time_limit_s(self) -> float:
+        """
+        Wall-clock cap on the exact MIP solve of a programme round (hours, money, slots); inf = none. With the cap reached the result's status is 'time_limit' with a proven bound and gap. The min-cost flow solve is never capped. Unit: seconds.
+        """
+    @time_limit_s.setter
+    def time_limit_s(self, arg1: typing.Any) -> None: ...
 
 class DesignWeights:
     """
@@ -468,6 +490,8 @@ class RoadNetwork(TravelModel):
         oneway: typing.Any,
         options: RoadNetworkOptions,
     ) -> RoadNetwork: ...
+    @staticmethod
+    def load(path: str) -> RoadNetwork: ...
     def csr_arrays(
         self,
     ) -> tuple[
@@ -485,6 +509,9 @@ class RoadNetwork(TravelModel):
         numpy.typing.NDArray[numpy.float64],
         numpy.typing.NDArray[numpy.int8],
     ]: ...
+    def hierarchy_info(self) -> dict: ...
+    def prepare(self, threads: typing.SupportsInt | typing.SupportsIndex = 0) -> None: ...
+    def save(self, path: str) -> None: ...
     def snap_arrays(
         self, xy: typing.Any, threads: typing.SupportsInt | typing.SupportsIndex = 0
     ) -> tuple[
@@ -501,6 +528,10 @@ class RoadNetwork(TravelModel):
     @property
     def edge_count(self) -> int: ...
     @property
+    def ignored_turn_restrictions(self) -> int: ...
+    @property
+    def is_prepared(self) -> bool: ...
+    @property
     def node_count(self) -> int: ...
     @property
     def node_xy(self) -> numpy.ndarray: ...
@@ -508,15 +539,6 @@ class RoadNetwork(TravelModel):
     def options(self) -> RoadNetworkOptions: ...
     @property
     def skipped_features(self) -> int: ...
-    def prepare(self, threads: typing.SupportsInt | typing.SupportsIndex = 0) -> None: ...
-    @property
-    def is_prepared(self) -> bool: ...
-    def hierarchy_info(self) -> dict: ...
-    def save(self, path: str) -> None: ...
-    @staticmethod
-    def load(path: str) -> RoadNetwork: ...
-    @property
-    def ignored_turn_restrictions(self) -> int: ...
 
 class AssignmentResult:
     """
@@ -544,6 +566,202 @@ class AssignmentResult:
         'optimal'.
         """
 
+class Referral:
+    """
+    Why a request was referred elsewhere.
+
+    Members:
+
+      none : not referred
+
+      out_of_scope : the catalogue marks the service referral_only
+
+      not_in_module : the primary location lies outside the areas where the service is offered
+    """
+
+    __members__: typing.ClassVar[dict[str, Referral]]
+    none: typing.ClassVar[Referral]
+    not_in_module: typing.ClassVar[Referral]
+    out_of_scope: typing.ClassVar[Referral]
+    @typing.overload
+    def __eq__(self, other: Referral) -> bool: ...
+    @typing.overload
+    def __eq__(self, other: typing.Any) -> bool: ...
+    def __getstate__(self) -> int: ...
+    def __hash__(self) -> int: ...
+    def __index__(self) -> int: ...
+    def __init__(self, value: typing.SupportsInt | typing.SupportsIndex) -> None: ...
+    def __int__(self) -> int: ...
+    @typing.overload
+    def __ne__(self, other: Referral) -> bool: ...
+    @typing.overload
+    def __ne__(self, other: typing.Any) -> bool: ...
+    def __repr__(self) -> str: ...
+    def __setstate__(self, state: typing.SupportsInt | typing.SupportsIndex) -> None: ...
+    def __str__(self) -> str: ...
+    @property
+    def name(self) -> str: ...
+    @property
+    def value(self) -> int: ...
+
+class SolveStatus:
+    """
+    How the exact solve of a round ended.
+
+    Members:
+
+      optimal : proven optimum
+
+      time_limit : time limit reached: best solution found, with a proven bound
+    """
+
+    __members__: typing.ClassVar[dict[str, SolveStatus]]
+    optimal: typing.ClassVar[SolveStatus]
+    time_limit: typing.ClassVar[SolveStatus]
+    @typing.overload
+    def __eq__(self, other: SolveStatus) -> bool: ...
+    @typing.overload
+    def __eq__(self, other: typing.Any) -> bool: ...
+    def __getstate__(self) -> int: ...
+    def __hash__(self) -> int: ...
+    def __index__(self) -> int: ...
+    def __init__(self, value: typing.SupportsInt | typing.SupportsIndex) -> None: ...
+    def __int__(self) -> int: ...
+    @typing.overload
+    def __ne__(self, other: SolveStatus) -> bool: ...
+    @typing.overload
+    def __ne__(self, other: typing.Any) -> bool: ...
+    def __repr__(self) -> str: ...
+    def __setstate__(self, state: typing.SupportsInt | typing.SupportsIndex) -> None: ...
+    def __str__(self) -> str: ...
+    @property
+    def name(self) -> str: ...
+    @property
+    def value(self) -> int: ...
+
+class Service:
+    """
+    One entry of the service catalogue (C++ libmatch::Service); libmatch.catalogue builds these from the services table.
+    """
+    def __init__(self) -> None: ...
+    @property
+    def budget_eur(self) -> float:
+        """
+        money left, EUR (inf = no limit)
+        """
+    @budget_eur.setter
+    def budget_eur(self, arg0: typing.SupportsFloat | typing.SupportsIndex) -> None: ...
+    @property
+    def cost_eur(self) -> float:
+        """
+        price per case, EUR >= 0
+        """
+    @cost_eur.setter
+    def cost_eur(self, arg0: typing.SupportsFloat | typing.SupportsIndex) -> None: ...
+    @property
+    def hours(self) -> float:
+        """
+        effort per case, hours >= 0
+        """
+    @hours.setter
+    def hours(self, arg0: typing.SupportsFloat | typing.SupportsIndex) -> None: ...
+    @property
+    def max_cases(self) -> int:
+        """
+        slots left (UNLIMITED = no limit)
+        """
+    @max_cases.setter
+    def max_cases(self, arg0: typing.SupportsInt | typing.SupportsIndex) -> None: ...
+    @property
+    def offered_in(self) -> list[int]:
+        """
+        area indices where the service is offered (empty = everywhere)
+        """
+    @offered_in.setter
+    def offered_in(
+        self, arg0: collections.abc.Sequence[typing.SupportsInt | typing.SupportsIndex]
+    ) -> None: ...
+    @property
+    def refer_to(self) -> str:
+        """
+        destination of referrals
+        """
+    @refer_to.setter
+    def refer_to(self, arg0: str) -> None: ...
+    @property
+    def referral_only(self) -> bool:
+        """
+        never served: referred
+        """
+    @referral_only.setter
+    def referral_only(self, arg0: bool) -> None: ...
+    @property
+    def travel_in_hours(self) -> bool:
+        """
+        round trips of the visits are part of the effort
+        """
+    @travel_in_hours.setter
+    def travel_in_hours(self, arg0: bool) -> None: ...
+    @property
+    def via_advisor_only(self) -> bool:
+        """
+        specialists: only through a running case (via_case)
+        """
+    @via_advisor_only.setter
+    def via_advisor_only(self, arg0: bool) -> None: ...
+    @property
+    def visits(self) -> float:
+        """
+        visits per case (travel_in_hours)
+        """
+    @visits.setter
+    def visits(self, arg0: typing.SupportsFloat | typing.SupportsIndex) -> None: ...
+
+class Reservation:
+    """
+    slots of a service kept for priority requests
+    """
+    def __init__(self) -> None: ...
+    @property
+    def min_priority(self) -> int: ...
+    @min_priority.setter
+    def min_priority(self, arg0: typing.SupportsInt | typing.SupportsIndex) -> None: ...
+    @property
+    def service(self) -> int: ...
+    @service.setter
+    def service(self, arg0: typing.SupportsInt | typing.SupportsIndex) -> None: ...
+    @property
+    def slots(self) -> int: ...
+    @slots.setter
+    def slots(self, arg0: typing.SupportsInt | typing.SupportsIndex) -> None: ...
+
+class RunningCase:
+    """
+    a running case of the register
+    """
+
+    advisor_id: str
+    applicant_key: str
+    @typing.overload
+    def __init__(self) -> None: ...
+    @typing.overload
+    def __init__(
+        self,
+        applicant_key: str,
+        advisor_id: str,
+        service: typing.SupportsInt | typing.SupportsIndex,
+        x: typing.SupportsFloat | typing.SupportsIndex = ...,
+        y: typing.SupportsFloat | typing.SupportsIndex = ...,
+    ) -> None: ...
+    @property
+    def service(self) -> int: ...
+    @service.setter
+    def service(self, arg0: typing.SupportsInt | typing.SupportsIndex) -> None: ...
+    @property
+    def x(self) -> float: ...
+    @property
+    def y(self) -> float: ...
+
 class Escalation:
     """
     Why a request was escalated (code in the results).
@@ -565,17 +783,38 @@ class Escalation:
       duplicate_request : a location within duplicate_tolerance_m of an earlier request
 
       pinned_advisor_unavailable : pinned, but the current advisor is unavailable
+
+      no_hours : eligible advisors exist, none has the free hours the case needs
+
+      slots_exhausted : the service's max_cases are used up
+
+      budget_exhausted : the money left (round or service budget_eur) cannot pay the case
+
+      reserved_for_priority : the remaining slots are reserved for higher priority (Rules.reserve)
+
+      already_in_guidance : the applicant has a running case in the register
+
+      no_open_case : a via_advisor_only service without a running case (via_case)
+
+      unfilled_position : fewer matches than positions (quantity)
     """
 
     __members__: typing.ClassVar[dict[str, Escalation]]
     all_excluded: typing.ClassVar[Escalation]
     all_out_of_radius: typing.ClassVar[Escalation]
+    already_in_guidance: typing.ClassVar[Escalation]
+    budget_exhausted: typing.ClassVar[Escalation]
     duplicate_request: typing.ClassVar[Escalation]
     no_advisor_for_service: typing.ClassVar[Escalation]
     no_capacity: typing.ClassVar[Escalation]
     no_expertise: typing.ClassVar[Escalation]
+    no_hours: typing.ClassVar[Escalation]
+    no_open_case: typing.ClassVar[Escalation]
     none: typing.ClassVar[Escalation]
     pinned_advisor_unavailable: typing.ClassVar[Escalation]
+    reserved_for_priority: typing.ClassVar[Escalation]
+    slots_exhausted: typing.ClassVar[Escalation]
+    unfilled_position: typing.ClassVar[Escalation]
     @typing.overload
     def __eq__(self, other: Escalation) -> bool: ...
     @typing.overload
@@ -650,11 +889,25 @@ class MatchRound:
     def explain(self, request: typing.SupportsInt | typing.SupportsIndex) -> dict: ...
     def requests(self) -> dict: ...
     @property
+    def bound(self) -> float: ...
+    @property
     def candidate_pairs(self) -> int: ...
+    @property
+    def gap(self) -> float: ...
     @property
     def n_requests(self) -> int: ...
     @property
     def objective(self) -> int: ...
+    @property
+    def referred(self) -> int: ...
+    @property
+    def slots_used(self) -> list[int]: ...
+    @property
+    def spend_by_service(self) -> list[float]: ...
+    @property
+    def spend_eur(self) -> float: ...
+    @property
+    def status(self) -> SolveStatus: ...
     @property
     def unassigned_base(self) -> int: ...
 
@@ -839,6 +1092,7 @@ class DesignProblem:
     @property
     def n_units(self) -> int: ...
 
+def _raise_for_test(arg0: str) -> None: ...
 def close_pairs(
     xy: typing.Any, group: typing.Any, tolerance_m: typing.SupportsFloat | typing.SupportsIndex
 ) -> tuple[
@@ -885,6 +1139,7 @@ def match_round(
     travel: typing.Any,
     weights: Weights,
     rules: Rules,
+    programme: dict = {},
 ) -> MatchRound: ...
 def nearest_other_group(
     xy: typing.Any,
@@ -955,4 +1210,5 @@ SIMULATION_ESCALATION_KEYS: tuple = (
     "escalated_all_out_of_radius",
     "escalated_no_capacity",
 )
+UNLIMITED: int = 9223372036854775807
 __version__: str = "0.1.0"

@@ -121,6 +121,35 @@ def _travel_record(travel: Any) -> dict:
     return {"kind": type(travel).__name__}
 
 
+def _json_number(v: float) -> Any:
+    return v if v == v and abs(v) != float("inf") else ("inf" if v == float("inf") else None)
+
+
+def _programme_record(result: Any) -> dict:
+    """Budget of the round, the catalogue as read (no personal data) and the spend."""
+    cat = getattr(result, "catalogue", None)
+    rec: dict = {
+        "budget_eur": _json_number(float(getattr(result, "budget_eur", float("inf")))),
+        "spend_eur": float(getattr(result, "spend_eur", 0.0)),
+        "catalogue": None,
+    }
+    if isinstance(cat, pd.DataFrame):
+        rows = []
+        for row in cat.to_dict("records"):
+            rows.append(
+                {
+                    k: (
+                        _json_number(v)
+                        if isinstance(v, float)
+                        else (list(v) if isinstance(v, list) else v)
+                    )
+                    for k, v in row.items()
+                }
+            )
+        rec["catalogue"] = rows
+    return rec
+
+
 def write_audit(
     result: Any,
     out_dir: str | os.PathLike,
@@ -155,8 +184,11 @@ def write_audit(
         "solver": {
             "status": str(getattr(result, "status", "optimal")),
             "objective_points": result.objective,
+            "bound_points": getattr(result, "bound", result.objective),
+            "gap": getattr(result, "gap", 0.0),
             "candidate_pairs": result.candidate_pairs,
         },
+        "programme": _programme_record(result),
         "counts": counts,
         "csv_options": dict(csv_options or {"rounded": False, "excel": False}),
         "outputs": {
@@ -229,6 +261,9 @@ def verify(out_dir: str | os.PathLike) -> dict:
         travel = StraightLine(detour=tr["detour"], speed_kmh=tr["speed_kmh"])
     elif tr.get("kind") != "straight_line":
         raise VerifyError(f"verify: travel model '{tr.get('kind')}' cannot be rebuilt here")
+    prog = record.get("programme") or {}
+    budget = prog.get("budget_eur")
+    service_areas = read_areas(paths["service_areas"], "id") if "service_areas" in paths else None
     result = match(
         paths["applicants"],
         paths["advisors"],
@@ -236,6 +271,10 @@ def verify(out_dir: str | os.PathLike) -> dict:
         travel=travel,
         weights=_restore(record["weights"]),
         rules=_restore(record["rules"]),
+        services=paths.get("services"),
+        register=paths.get("register"),
+        service_areas=service_areas,
+        budget_eur=None if budget in (None, "inf") else float(budget),
     )
     with tempfile.TemporaryDirectory(prefix="libmatch-verify-") as tmp:
         result._write_tables(tmp, **record.get("csv_options", {}))

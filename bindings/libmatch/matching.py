@@ -30,7 +30,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from . import _core, _io, schema
+from . import _core, _io, catalogue, schema
 from .areas import AreaSet, read_areas
 from .errors import CrsError, FileMissingError, InvalidInputError, InvalidTypeError, UnknownIdError
 
@@ -49,12 +49,19 @@ __all__ = [
 #: Escalation reasons, in the order they are decided (see :func:`match`).
 ESCALATION_REASONS = (
     "duplicate_request",
+    "already_in_guidance",
+    "no_open_case",
     "pinned_advisor_unavailable",
     "no_advisor_for_service",
     "no_expertise",
     "all_excluded",
     "all_out_of_radius",
     "no_capacity",
+    "no_hours",
+    "slots_exhausted",
+    "budget_exhausted",
+    "reserved_for_priority",
+    "unfilled_position",
 )
 #: Cost components reported per (request, advisor) pair, in points; total is their sum.
 COST_COMPONENTS = ("travel", "outside_area", "partial_expertise", "radius", "continuity", "load")
@@ -80,6 +87,8 @@ def enum_names(enum: Any) -> list[str]:
 
 _REASON_NAMES = ["" if n == "none" else n for n in enum_names(_core.Escalation)]
 _VERDICT_NAMES = enum_names(_core.Verdict)
+_REFERRAL_NAMES = ["" if n == "none" else n for n in enum_names(_core.Referral)]
+_STATUS_NAMES = enum_names(_core.SolveStatus)
 
 
 # ---- input tables --------------------------------------------------------------------------
@@ -111,6 +120,8 @@ class _Prepared:
     advisors: pd.DataFrame
     services: list[str]
     args: dict = field(default_factory=dict)
+    programme: dict = field(default_factory=dict)
+    catalogue: pd.DataFrame | None = None
 
 
 def _locations(req: schema.Parsed) -> tuple[list[str], np.ndarray, np.ndarray, np.ndarray]:
@@ -148,12 +159,35 @@ def _area_lists(adv: schema.Parsed, area_set: AreaSet | None) -> list[list[int]]
     return out
 
 
-def _prepare(applicants: Any, advisors: Any, area_set: AreaSet | None) -> _Prepared:
+def _check_known_services(
+    names: list[str], known: set[str], what: str, ids: list[str] | None, rows: Any = None
+) -> None:
+    """UnknownIdError naming the first row (and id) whose service is not in the catalogue."""
+    for j, s in enumerate(names):
+        if s not in known:
+            k = int(rows[j]) if rows is not None else j
+            who = f" (id '{ids[j]}')" if ids is not None else ""
+            raise UnknownIdError(
+                f"{what}: service in row {k}{who} is not in the services catalogue"
+            )
+
+
+def _prepare(
+    applicants: Any,
+    advisors: Any,
+    area_set: AreaSet | None,
+    services: Any = None,
+    register: Any = None,
+    service_areas: AreaSet | None = None,
+    budget_eur: Any = None,
+) -> _Prepared:
     crs = area_set.crs if area_set is not None else "EPSG:28992"
     app = schema.REQUESTS.read(applicants, "applicants", crs=crs)
     adv_df = schema.ADVISORS.read(advisors, "advisors", crs=crs)
     adv = schema.ADVISORS.parse(adv_df, "advisors")
     req = schema.REQUESTS.parse(app, "applicants")
+    cat = None if services is None else catalogue.read_catalogue(services, "services")
+    reg = None if register is None else catalogue.read_register(register, "register", crs=crs)
     adv_ids = adv.ids
     seen = {a: k for k, a in reversed(list(enumerate(adv_ids)))}  # duplicates: C++ rejects
 
@@ -165,7 +199,15 @@ def _prepare(applicants: Any, advisors: Any, area_set: AreaSet | None) -> _Prepa
 
     # Interned services and tags, numbered in sorted order (row order does not matter).
     req_service, adv_service = firsts("service"), adv["service"]
-    services = sorted(set(req_service) | set(adv_service))
+    reg_service = [] if reg is None else list(reg["service"])
+    if cat is not None:
+        known = set(cat["service"])
+        _check_known_services(req_service, known, "applicants", req_ids, first)
+        _check_known_services(adv_service, known, "advisors", adv_ids)
+        _check_known_services(reg_service, known, "register", None)
+        services = sorted(known)
+    else:
+        services = sorted(set(req_service) | set(adv_service) | set(reg_service))
     svc_index = {s: k for k, s in enumerate(services)}
     needs, expertise = firsts("needs"), adv["expertise"]
     tags = sorted({t for x in needs for t in x} | {t for x in expertise for t in x})
@@ -205,9 +247,35 @@ def _prepare(applicants: Any, advisors: Any, area_set: AreaSet | None) -> _Prepa
         "area_offsets": area_off,
         "area_values": area_val,
     }
+    offered = service_areas if service_areas is not None else area_set
+    programme = {
+        "req_hours": np.ascontiguousarray(firsts("hours"), dtype=np.float64),
+        "req_cost_eur": np.ascontiguousarray(firsts("cost_eur"), dtype=np.float64),
+        "req_applicant_key": list(firsts("applicant_key")),
+        "req_via_case": list(firsts("via_case")),
+        "adv_capacity_hours": np.ascontiguousarray(adv["capacity_hours"], dtype=np.float64),
+        "adv_hours_booked": np.ascontiguousarray(adv["hours_booked"], dtype=np.float64),
+        "services": catalogue.services_for(cat, services, offered),
+        "service_names": services,
+        "budget_eur": _budget(budget_eur),
+        "service_areas": None if service_areas is None else service_areas._impl,
+        "running": catalogue.running_cases(reg, svc_index),
+    }
     rows = app.iloc[first].reset_index(drop=True).assign(service=req_service, priority=priority)
     adv_df = adv_df.assign(service=adv_service)
-    return _Prepared(req_ids, rows, adv_ids, adv_df, services, args)
+    return _Prepared(req_ids, rows, adv_ids, adv_df, services, args, programme, cat)
+
+
+def _budget(value: Any) -> float:
+    """``budget_eur=``: None = unlimited, else a number >= 0 (InvalidInputError otherwise)."""
+    if value is None:
+        return math.inf
+    if isinstance(value, (bool, np.bool_)) or not isinstance(value, (int, float, np.number)):
+        raise InvalidTypeError(f"budget_eur must be a number or None, got {type(value).__name__}")
+    v = float(value)
+    if not v >= 0:
+        raise InvalidInputError("budget_eur must be >= 0 (None = unlimited)")
+    return v
 
 
 # ---- the result ----------------------------------------------------------------------------
@@ -244,7 +312,14 @@ class RoundResult:
         self._index = {a: k for k, a in enumerate(prep.req_ids)}
         self.objective = core.objective / _core.COST_SCALE
         self.candidate_pairs = int(core.candidate_pairs)
+        self.status = _STATUS_NAMES[int(core.status)]
+        self.bound = core.bound / _core.COST_SCALE
+        self.gap = float(core.gap)
+        self.spend_eur = float(core.spend_eur)
+        self.catalogue = prep.catalogue
+        self.budget_eur = float(prep.programme.get("budget_eur", math.inf))
         self._build()
+        self._build_spend()
 
     def _build(self) -> None:
         prep, core = self._prep, self._core
@@ -254,6 +329,8 @@ class RoundResult:
         rows = prep.req_rows
         adv = req["advisor"]
         ok = adv >= 0
+        self._referral = req["referral"]
+        self._missing_eur = req["missing_eur"]
         comp = {c: req[c] for c in (*COST_COMPONENTS, "total")}
         a = pd.DataFrame(
             {
@@ -266,11 +343,13 @@ class RoundResult:
                 "km": req["km"][ok],
                 "total": comp["total"][ok],
                 **{c: comp[c][ok] for c in COST_COMPONENTS},
+                "hours": req["hours"][ok],
+                "cost_eur": req["cost_eur"][ok],
             }
         )
         self.assignments = a.sort_values("applicant_id", kind="stable").reset_index(drop=True)
 
-        esc = np.flatnonzero(~ok)
+        esc = np.flatnonzero(~ok & (req["referral"] == 0))  # referred: not escalated
         reasons = [_REASON_NAMES[int(r)] for r in req["reason"][esc]]
         dup = req["duplicate_of"][esc]
         self._funnel = req["funnel"]
@@ -317,9 +396,37 @@ class RoundResult:
                 "caseload_after": ld["caseload_after"],
                 "utilisation": util,
                 "load_cost": ld["load_cost"],
+                "hours_capacity": ld["hours_capacity"],
+                "hours_before": ld["hours_before"],
+                "hours_after": ld["hours_after"],
             }
         )
         self.loads = lo.sort_values("advisor_id", kind="stable").reset_index(drop=True)
+
+    def _build_spend(self) -> None:
+        """spend_by_service (one row per service of the round) and slots_used."""
+        core, services = self._core, self._prep.services
+        spend = list(core.spend_by_service) or [0.0] * len(services)
+        used = list(core.slots_used) or [0] * len(services)
+        cat = self.catalogue
+        rows = {} if cat is None else {s: k for k, s in enumerate(cat["service"])}
+
+        def cat_value(s: str, col: str, default: Any) -> Any:
+            return cat[col].iloc[rows[s]] if s in rows else default
+
+        cases = self.assignments.groupby("service").size()
+        self.spend_by_service = pd.DataFrame(
+            {
+                "service": services,
+                "portfolio": [cat_value(s, "portfolio", "") for s in services],
+                "cases": [int(cases.get(s, 0)) for s in services],
+                "spend_eur": spend,
+                "slots_used": used,
+                "max_cases": [float(cat_value(s, "max_cases", math.inf)) for s in services],
+                "budget_eur": [float(cat_value(s, "budget_eur", math.inf)) for s in services],
+            }
+        )
+        self.slots_used = dict(zip(services, (int(u) for u in used)))
 
     def _detail(self, k: int, reason: str) -> str:
         f = self._funnel[k]
@@ -339,6 +446,8 @@ class RoundResult:
             if v == "eligible":
                 return f"pinned, but current advisor '{who}' has no room for all pinned cases"
             return f"pinned, but current advisor '{who}' fails the {v} rule"
+        if reason in ("no_hours", "slots_exhausted", "budget_exhausted", "reserved_for_priority"):
+            return self._programme_detail(k, reason, service)
         parts = [f"{f[0]} advisor(s) for service '{service}'"]
         labels = ("with the expertise", "not excluded", "within radius", "with free capacity")
         for j, label in enumerate(labels, start=1):
@@ -349,6 +458,25 @@ class RoundResult:
         if reason == "no_capacity" and f[4] > 0:
             text += " (their room went to other requests this round)"
         return text
+
+    def _programme_detail(self, k: int, reason: str, service: str) -> str:
+        f = self._funnel[k]
+        if reason == "no_hours":
+            return (
+                f"{f[4]} eligible advisor(s) for service '{service}' with free capacity, none "
+                "with the free hours the case needs"
+            )
+        if reason == "slots_exhausted":
+            cat = self.catalogue
+            row = None if cat is None else cat[cat["service"] == service]
+            cap = float(row["max_cases"].iloc[0]) if row is not None and len(row) else math.inf
+            return f"the {cap:g} slot(s) of service '{service}' are used up this round"
+        if reason == "reserved_for_priority":
+            pri = [p for s, _, p in self.rules.reserve if s == service]
+            limit = f" (priority >= {pri[0]})" if pri else ""
+            return f"the remaining slot(s) of service '{service}' are reserved{limit}"
+        missing = float(self._missing_eur[k])
+        return f"EUR {missing:.2f} missing to pay the case from the money left"
 
     def __len__(self) -> int:
         return len(self._prep.req_ids)
@@ -389,6 +517,9 @@ class RoundResult:
                 "km": ex["km"],
                 "total": ex["total"],
                 **{c: ex[c] for c in COST_COMPONENTS},
+                "hours_needed": ex["hours_needed"],
+                "hours_free": ex["hours_free"],
+                "cost_eur": ex["cost_eur"],
             }
         )
         df["why"] = [self._why(k, i, r) for i, r in enumerate(df.itertuples(index=False))]
@@ -427,10 +558,15 @@ class RoundResult:
             if val:
                 parts.append(f"{c.replace('_', ' ')} +{val:g}")
         head = "chosen" if row.chosen else (f"rank {row.rank}" + ("" if row.has_room else ", full"))
+        if np.isfinite(row.hours_free) and np.isfinite(row.hours_needed):
+            parts.append(f"needs {row.hours_needed:.1f} h of {row.hours_free:.1f} h free")
+        if row.cost_eur:
+            parts.append(f"costs EUR {row.cost_eur:.2f}")
         return f"{head}: " + ", ".join(parts)
 
     def summary(self) -> pd.DataFrame:
-        """Per service: requests, assigned, escalated, mean travel minutes of assignments."""
+        """Per service: requests, assigned, escalated, mean travel minutes of assignments,
+        hours and spend (EUR) of the new cases."""
         rows = self._prep.req_rows
         a, e = self.assignments, self.escalations
         out = []
@@ -445,6 +581,8 @@ class RoundResult:
                     "mean_minutes": round(float(asg["minutes"].mean()), 1)
                     if len(asg)
                     else float("nan"),
+                    "hours": round(float(asg["hours"].sum()), 2),
+                    "spend_eur": round(float(asg["cost_eur"].sum()), 2),
                 }
             )
         out.append(
@@ -454,6 +592,8 @@ class RoundResult:
                 "assigned": len(a),
                 "escalated": len(e),
                 "mean_minutes": round(float(a["minutes"].mean()), 1) if len(a) else float("nan"),
+                "hours": round(float(a["hours"].sum()), 2),
+                "spend_eur": round(float(a["cost_eur"].sum()), 2),
             }
         )
         return pd.DataFrame(out)
@@ -490,6 +630,8 @@ class RoundResult:
         names = ["assignments", "alternatives", "escalations", "loads"]
         if isinstance(getattr(self, "referrals", None), pd.DataFrame):
             names.insert(3, "referrals")
+        if self.catalogue is not None:
+            names.append("spend_by_service")
         for name in names:
             p = os.path.join(out_dir, f"{name}.csv")
             df = getattr(self, name)
@@ -718,6 +860,11 @@ def match(
     weights: Weights | dict | None = None,
     *,
     rules: Rules | dict | None = None,
+    services: Any = None,
+    budget_eur: float | None = None,
+    time_limit_s: float | None = None,
+    service_areas: Any = None,
+    register: Any = None,
 ) -> RoundResult:
     """Runs one weekly matching round.
 
@@ -734,13 +881,36 @@ def match(
         line x1.3 at 60 km/h.
     weights : Weights or dict, optional
     rules : Rules or dict, optional
+        ``Rules.reserve`` = a list of ``(service, slots, min_priority)``.
+    services : DataFrame or path, optional
+        The service catalogue (hours, cost_eur, max_cases, budget_eur, travel_in_hours,
+        visits, portfolio, referral_only, refer_to, offered_in, via_advisor_only; see
+        :mod:`libmatch.catalogue`). With it every service of requests, advisors and the
+        register must be listed (UnknownIdError naming the row and id).
+    budget_eur : float, optional
+        Money available in this round over all services (None = unlimited).
+    time_limit_s : float, optional
+        Caps the exact MIP solve (sets ``Rules.time_limit_s``); the result's ``status`` is
+        then ``"time_limit"`` with a proven ``bound`` and ``gap``.
+    service_areas : AreaSet or path, optional
+        Membership layer for the catalogue's ``offered_in`` (default: ``areas``).
+    register : DataFrame or path, optional
+        Running cases (applicant_key, advisor_id, service, x, y).
+
+    Hours, money and slots: a case takes the request's ``hours`` (else the service's, plus the
+    visits' round trips with ``travel_in_hours``) of the advisor's free hours
+    (``capacity_hours - hours_booked``) and costs its ``cost_eur`` from the service's and the
+    round's budget. The result says ``status``, ``bound``, ``gap``, ``spend_eur``,
+    ``spend_by_service`` and ``slots_used``.
 
     Notes
     -----
     Escalation reasons are decided in this order: ``duplicate_request``,
     ``pinned_advisor_unavailable``, then over the pool narrowed rule by rule:
     ``no_advisor_for_service``, ``no_expertise``, ``all_excluded``, ``all_out_of_radius``,
-    ``no_capacity``.
+    ``no_capacity``; for requests with eligible advisors left out by the programme limits:
+    ``no_hours`` (none of those with free cases has the free hours), ``slots_exhausted``,
+    ``reserved_for_priority``, ``budget_exhausted`` (detail names the amount missing).
 
     Raises
     ------
@@ -754,15 +924,19 @@ def match(
     """
     w = options(weights, Weights, "weights")
     r = options(rules, Rules, "rules")
+    if time_limit_s is not None:
+        r = r.replace(time_limit_s=time_limit_s)
     area_set = _as_areas(areas)
+    svc_areas = _as_areas(service_areas)
     _check_travel_crs(travel, area_set)
-    prep = _prepare(applicants, advisors, area_set)
+    prep = _prepare(applicants, advisors, area_set, services, register, svc_areas, budget_eur)
     core = _core.match_round(
         **prep.args,
         areas=None if area_set is None else area_set._impl,
         travel=travel,
         weights=w,
         rules=r,
+        programme=prep.programme,
     )
     res = RoundResult(core, prep, w, r)
     res._crs = area_set.crs if area_set is not None else "EPSG:28992"
@@ -771,6 +945,9 @@ def match(
         "advisors": advisors,
         "areas": areas,
         "travel": travel,
+        "services": services,
+        "register": register,
+        "service_areas": service_areas,
     }
     return res
 
@@ -834,6 +1011,7 @@ def _run_and_write(
     excel=False,
     language="nl",
     context=None,
+    **programme: Any,
 ) -> RoundResult:
     area_set = _as_areas(areas)
     res = match(
@@ -843,6 +1021,7 @@ def _run_and_write(
         travel=travel,
         weights=weights,
         rules=rules,
+        **programme,
     )
     res.to_csv(out_dir, rounded=rounded, excel=excel)
     if report:
@@ -861,6 +1040,8 @@ def _run_and_write(
     if len(res.escalations):
         print("\nEscalations by reason")
         _print_table(res.escalations.groupby("reason").size().rename("requests").reset_index())
+    if res.catalogue is not None or math.isfinite(res.budget_eur):
+        print(f"\nSpend EUR {res.spend_eur:.2f} (solve {res.status}, gap {res.gap:.4%})")
     print(f"\nObjective {res.objective:.2f} points; results in {out_dir}")
     return res
 
@@ -898,8 +1079,23 @@ def _cmd_round(args) -> int:
         excel=args.excel,
         language=args.language,
         context=_context_layers(args.context),
+        services=args.services,
+        budget_eur=args.budget_eur,
+        time_limit_s=args.time_limit_s,
+        register=args.register,
+        service_areas=_service_areas_arg(args.service_areas),
     )
     return 0
+
+
+def _service_areas_arg(spec: str | None) -> Any:
+    """``--service-areas FILE[@LAYER][:ID_FIELD]`` -> path (plain) or AreaSet."""
+    from ._cliargs import layer_spec
+
+    if not spec:
+        return None
+    path, layer, id_field = layer_spec(spec, "--service-areas", "id")
+    return path if (layer is None and id_field == "id") else read_areas(path, id_field, layer)
 
 
 def farms_per_municipality(farms: Any, municipalities: AreaSet) -> pd.DataFrame:
@@ -978,6 +1174,25 @@ def _register_cli(sub) -> None:
         help="Weights fields as a JSON object or file, e.g. '{\"load\": 90}'",
     )
     p.add_argument("--rules", metavar="JSON", help="Rules fields as a JSON object or file")
+    p.add_argument(
+        "--services", metavar="FILE", help="service catalogue (hours, cost_eur, max_cases, ...)"
+    )
+    p.add_argument(
+        "--budget-eur", type=float, default=None, metavar="X", help="money for this round, EUR"
+    )
+    p.add_argument(
+        "--time-limit-s",
+        type=float,
+        default=None,
+        metavar="S",
+        help="cap on the exact MIP solve, seconds",
+    )
+    p.add_argument("--register", metavar="FILE", help="register of running cases")
+    p.add_argument(
+        "--service-areas",
+        metavar="FILE[@LAYER][:ID_FIELD]",
+        help="membership layer for the catalogue's offered_in (default: --areas)",
+    )
     from ._cliargs import add_travel_args
 
     add_travel_args(p)

@@ -428,6 +428,39 @@ REQUESTS = Table(
             meaning="registration date; decides which of two duplicates is the later one.",
         ),
         Column("farm_type", "text", meaning="informative only."),
+        Column(
+            "hours",
+            "float",
+            default=math.nan,
+            unit="h",
+            meaning="effort of this case, >= 0; empty = the service's `hours` in the catalogue "
+            "(a heavy case overrides it).",
+        ),
+        Column(
+            "cost_eur",
+            "float",
+            default=math.nan,
+            unit="EUR",
+            meaning="price of this case, >= 0; empty = the service's `cost_eur`.",
+        ),
+        Column(
+            "applicant_key",
+            "text",
+            meaning="opaque applicant key (e.g. KvK or NWA number): matched against the "
+            "register of running cases and other requests; never printed in messages.",
+        ),
+        Column(
+            "via_case",
+            "text",
+            meaning="specialist requests (`via_advisor_only` services): the `applicant_key` of "
+            "the running case this request belongs to.",
+        ),
+        Column(
+            "location_of",
+            "text",
+            meaning="this row is an extra business location of the request with this "
+            "`applicant_id` (not a request of its own).",
+        ),
     ),
 )
 
@@ -470,6 +503,121 @@ ADVISORS = Table(
             meaning="orientation areas (*oriëntatiegebieden*) the advisor works in: ids of the "
             "`areas` layer (an unknown id is an `UnknownIdError`). Empty = works anywhere.",
         ),
+        Column(
+            "capacity_hours",
+            "float",
+            default=math.inf,
+            unit="h",
+            meaning="hours available in total (running and new cases), >= 0; empty = no hour "
+            "limit. Both `capacity` (cases) and hours apply when both are given.",
+        ),
+        Column(
+            "hours_booked",
+            "float",
+            default=0.0,
+            unit="h",
+            meaning="hours taken by running cases, `0 <= hours_booked <= capacity_hours`.",
+        ),
+    ),
+)
+
+SERVICES = Table(
+    name="services",
+    title="Service catalogue (`match(..., services=)`, `libmatch round --services`)",
+    id_column="service",
+    intro="One row per service (*dienst*, product). With a catalogue every service named by a "
+    "request, an advisor or the register must be in it (else `UnknownIdError` naming the row "
+    "and id); without one every service counts one hour per case, free and unlimited.",
+    columns=(
+        Column("service", "id", True, meaning="the service id used in requests and advisors."),
+        Column(
+            "hours",
+            "float",
+            default=1.0,
+            unit="h",
+            meaning="effort per case, >= 0 (a request's `hours` overrides it).",
+        ),
+        Column(
+            "cost_eur",
+            "float",
+            default=0.0,
+            unit="EUR",
+            meaning="price per case, >= 0 (a request's `cost_eur` overrides it).",
+        ),
+        Column(
+            "max_cases",
+            "float",
+            default=math.inf,
+            unit="cases",
+            meaning="slots left for new cases (e.g. 30 viability studies), a whole number >= 0; "
+            "empty = unlimited.",
+        ),
+        Column(
+            "budget_eur",
+            "float",
+            default=math.inf,
+            unit="EUR",
+            meaning="money left for this service, >= 0; empty = unlimited.",
+        ),
+        Column(
+            "travel_in_hours",
+            "bool",
+            default=False,
+            meaning="the round trip of each visit (advisor base <-> primary location, travel "
+            "minutes x 2) is part of the effort (`hours` *including* travel).",
+        ),
+        Column(
+            "visits",
+            "float",
+            default=1.0,
+            unit="visits",
+            meaning="visits per case, >= 0 (with `travel_in_hours`).",
+        ),
+        Column(
+            "portfolio",
+            "text",
+            meaning="who in the working group owns the service (the report groups by it).",
+        ),
+        Column(
+            "referral_only",
+            "bool",
+            default=False,
+            meaning="never served by this pool: requests are referred (`out_of_scope`) to "
+            "`refer_to`.",
+        ),
+        Column("refer_to", "text", meaning="destination of referrals (informative text)."),
+        Column(
+            "offered_in",
+            "list",
+            meaning="ids of the membership layer (`service_areas=`, else `areas`) where the "
+            "service is offered; empty = everywhere. Requests from elsewhere are referred "
+            "(`not_in_module`).",
+        ),
+        Column(
+            "via_advisor_only",
+            "bool",
+            default=False,
+            meaning="specialists: engaged only through a running case (`via_case`); requests "
+            "without one are escalated `no_open_case`.",
+        ),
+    ),
+)
+
+REGISTER = Table(
+    name="register",
+    title="Register of running cases (`match(..., register=)`, `libmatch round --register`)",
+    intro="A request whose `applicant_key`, or whose location within `duplicate_tolerance_m`, "
+    "matches a running case is escalated `already_in_guidance` (unless it reassigns that case).",
+    columns=(
+        Column(
+            "applicant_key",
+            "text",
+            meaning="opaque applicant key of the running case; empty = match by location only.",
+        ),
+        Column("advisor_id", "text", True, meaning="the advisor guiding the case."),
+        Column("service", "text", True, meaning="the service of the running case."),
+        Column("x", "float", default=math.nan, unit="m", meaning="location, x; empty = unknown."),
+        Column("y", "float", default=math.nan, unit="m", meaning="location, y; empty = unknown."),
     ),
 )
 
@@ -623,6 +771,8 @@ DESIGN_ADVISORS = Table(
 TABLES: dict[str, Table] = {
     "requests": REQUESTS,
     "advisors": ADVISORS,
+    "services": SERVICES,
+    "register": REGISTER,
     "locations": LOCATIONS,
     "replay": REPLAY,
     "study_locations": STUDY_LOCATIONS,

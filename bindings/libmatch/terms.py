@@ -102,6 +102,25 @@ TERMS: dict[str, tuple[str, str]] = {
         "every suitable advisor beyond their action radius",
     ),
     "no_capacity": ("alle geschikte begeleiders vol", "every suitable advisor is full"),
+    "no_hours": (
+        "geen geschikte begeleider heeft de benodigde uren vrij",
+        "no suitable advisor has the hours the case needs",
+    ),
+    "slots_exhausted": ("alle plaatsen van deze dienst zijn op", "the service's slots are used up"),
+    "budget_exhausted": ("budget ontoereikend", "budget exhausted"),
+    "reserved_for_priority": (
+        "resterende plaatsen gereserveerd voor urgente aanvragen",
+        "remaining slots reserved for urgent requests",
+    ),
+    "already_in_guidance": (
+        "aanvrager is al in begeleiding",
+        "applicant is already in guidance",
+    ),
+    "no_open_case": (
+        "specialist alleen via een lopende zaak",
+        "specialist only through a running case",
+    ),
+    "unfilled_position": ("niet alle posities vervuld", "not every position filled"),
     # next steps
     "step_duplicate": (
         "samenvoegen met aanvraag {other}",

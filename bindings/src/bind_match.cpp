@@ -47,6 +47,7 @@ struct MatchRound {
   RoundInput input;
   RoundResult result;
   py::object areas_ref, travel_ref;
+  std::vector<py::object> keep;  // programme inputs the RoundInput points into
 };
 
 constexpr double kPoint = static_cast<double>(kCostScale);
@@ -95,7 +96,20 @@ void bind_match(py::module_& m) {
       .value("duplicate_request", Escalation::DuplicateRequest,
              "a location within duplicate_tolerance_m of an earlier request")
       .value("pinned_advisor_unavailable", Escalation::PinnedAdvisorUnavailable,
-             "pinned, but the current advisor is unavailable");
+             "pinned, but the current advisor is unavailable")
+      .value("no_hours", Escalation::NoHours,
+             "eligible advisors exist, none has the free hours the case needs")
+      .value("slots_exhausted", Escalation::SlotsExhausted, "the service's max_cases are used up")
+      .value("budget_exhausted", Escalation::BudgetExhausted,
+             "the money left (round or service budget_eur) cannot pay the case")
+      .value("reserved_for_priority", Escalation::ReservedForPriority,
+             "the remaining slots are reserved for higher priority (Rules.reserve)")
+      .value("already_in_guidance", Escalation::AlreadyInGuidance,
+             "the applicant has a running case in the register")
+      .value("no_open_case", Escalation::NoOpenCase,
+             "a via_advisor_only service without a running case (via_case)")
+      .value("unfilled_position", Escalation::UnfilledPosition,
+             "fewer matches than positions (quantity)");
   py::enum_<Verdict>(m, "Verdict", "One advisor's verdict for one request (explain).")
       .value("eligible", Verdict::Eligible, "passes every hard rule")
       .value("service", Verdict::Service, "works for another service")
@@ -113,6 +127,14 @@ void bind_match(py::module_& m) {
                              [](const MatchRound& s) { return s.result.candidate_pairs; })
       .def_property_readonly("n_requests",
                              [](const MatchRound& s) { return s.input.requests.size(); })
+      .def_property_readonly("referred", [](const MatchRound& s) { return s.result.referred; })
+      .def_property_readonly("status", [](const MatchRound& s) { return s.result.status; })
+      .def_property_readonly("bound", [](const MatchRound& s) { return s.result.bound; })
+      .def_property_readonly("gap", [](const MatchRound& s) { return s.result.gap; })
+      .def_property_readonly("spend_eur", [](const MatchRound& s) { return s.result.spend_eur; })
+      .def_property_readonly("spend_by_service",
+                             [](const MatchRound& s) { return s.result.spend_by_service; })
+      .def_property_readonly("slots_used", [](const MatchRound& s) { return s.result.slots_used; })
       .def("requests",
            [](const MatchRound& s) {
              const auto& o = s.result.requests;
@@ -122,6 +144,15 @@ void bind_match(py::module_& m) {
              d["duplicate_of"] =
                  column<std::int64_t>(o.size(), [&](auto i) { return o[i].duplicate_of; });
              d["pinned"] = column<bool>(o.size(), [&](auto i) { return o[i].pinned; });
+             d["referral"] = column<std::int8_t>(o.size(), [&](auto i) { return o[i].referral; });
+             d["hours"] = column<double>(
+                 o.size(), [&](auto i) { return o[i].advisor >= 0 ? o[i].hours : std::nan(""); });
+             d["cost_eur"] = column<double>(o.size(), [&](auto i) {
+               return o[i].advisor >= 0 ? o[i].cost_eur : std::nan("");
+             });
+             d["running_case"] =
+                 column<std::int64_t>(o.size(), [&](auto i) { return o[i].running_case; });
+             d["missing_eur"] = column<double>(o.size(), [&](auto i) { return o[i].missing_eur; });
              d["minutes"] = column<double>(
                  o.size(), [&](auto i) { return o[i].advisor >= 0 ? o[i].minutes : std::nan(""); });
              d["km"] = column<double>(
@@ -161,6 +192,11 @@ void bind_match(py::module_& m) {
                  column<std::int64_t>(a.size(), [&](auto i) { return a[i].caseload_after; });
              d["load_cost"] =
                  column<double>(a.size(), [&](auto i) { return a[i].load_cost / kPoint; });
+             d["hours_capacity"] =
+                 column<double>(a.size(), [&](auto i) { return a[i].hours_capacity; });
+             d["hours_before"] =
+                 column<double>(a.size(), [&](auto i) { return a[i].hours_before; });
+             d["hours_after"] = column<double>(a.size(), [&](auto i) { return a[i].hours_after; });
              return d;
            })
       .def(
@@ -181,6 +217,11 @@ void bind_match(py::module_& m) {
             d["rank"] = column<std::int64_t>(rows.size(), [&](auto i) { return rows[i].rank; });
             d["minutes"] = column<double>(rows.size(), [&](auto i) { return rows[i].minutes; });
             d["km"] = column<double>(rows.size(), [&](auto i) { return rows[i].km; });
+            d["hours_needed"] =
+                column<double>(rows.size(), [&](auto i) { return rows[i].hours_needed; });
+            d["hours_free"] =
+                column<double>(rows.size(), [&](auto i) { return rows[i].hours_free; });
+            d["cost_eur"] = column<double>(rows.size(), [&](auto i) { return rows[i].cost_eur; });
             put_costs(d, rows.size(), [&](std::size_t i) -> const CostParts* {
               return rows[i].verdict == Verdict::Eligible ? &rows[i].cost : nullptr;
             });
@@ -199,7 +240,7 @@ void bind_match(py::module_& m) {
          const py::object& capacity, const py::object& caseload, const py::object& radius_km,
          const py::object& radius_minutes, const py::object& area_offsets,
          const py::object& area_values, const py::object& areas, const py::object& travel,
-         const Weights& weights, const RuleOptions& rules) {
+         const Weights& weights, const RuleOptions& rules, const py::dict& programme) {
         auto s = std::make_shared<MatchRound>();
         auto& in = s->input;
         const auto nr = static_cast<py::ssize_t>(req_ids.size());
@@ -269,6 +310,7 @@ void bind_match(py::module_& m) {
             a.areas = std::move(ar[i]);
           }
         }
+        fill_programme(in, programme, s->keep);
         s->result = run_interruptible([&] { return run_round(in); });
         return s;
       },
@@ -278,7 +320,7 @@ void bind_match(py::module_& m) {
       py::arg("adv_ids"), py::arg("adv_xy"), py::arg("adv_service"), py::arg("exp_offsets"),
       py::arg("exp_values"), py::arg("capacity"), py::arg("caseload"), py::arg("radius_km"),
       py::arg("radius_minutes"), py::arg("area_offsets"), py::arg("area_values"), py::arg("areas"),
-      py::arg("travel"), py::arg("weights"), py::arg("rules"));
+      py::arg("travel"), py::arg("weights"), py::arg("rules"), py::arg("programme") = py::dict());
 }
 
 }  // namespace libmatch::py_bind

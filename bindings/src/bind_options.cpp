@@ -118,6 +118,16 @@ class OptionClass {
     return *this;
   }
 
+  /// A field with its own conversion: `set(t, value)` parses, `get(t)` returns Python.
+  template <class Get, class Set>
+  OptionClass& field_with(const char* name, Get get, Set set, const char* doc) {
+    setters_->names.push_back(name);
+    setters_->by_name[name] = set;
+    cls_.def_property(
+        name, get, [set](T& t, const py::object& v) { set(t, v); }, doc);
+    return *this;
+  }
+
   void finish() {
     auto s = setters_;
     const std::string cls_name = name_;
@@ -191,6 +201,44 @@ class OptionClass {
   std::shared_ptr<Setters> setters_;
 };
 
+// Rules.reserve: a list of (service name, slots, min_priority); names are interned in the
+// bindings' table (bind_programme.cpp) and remapped to the round's services per round.
+void set_reserve(RuleOptions& t, const py::handle& v) {
+  const std::string where = "Rules.reserve";
+  if (v.is_none()) {
+    t.reserve.clear();
+    return;
+  }
+  if (PyUnicode_Check(v.ptr()) || !py::isinstance<py::iterable>(v))
+    throw InvalidType(where + " must be a list of (service, slots, min_priority)");
+  std::vector<Reservation> out;
+  std::size_t k = 0;
+  for (auto item : py::reinterpret_borrow<py::iterable>(v)) {
+    const std::string at = where + "[" + std::to_string(k++) + "]";
+    if (PyUnicode_Check(item.ptr()) || !py::isinstance<py::sequence>(item) || py::len(item) != 3)
+      throw InvalidType(at + " must be a (service, slots, min_priority) triple");
+    auto seq = py::reinterpret_borrow<py::sequence>(item);
+    if (!PyUnicode_Check(seq[0].ptr())) throw InvalidType(at + ": service must be a string");
+    Reservation r;
+    r.service = intern_reserve_service(seq[0].cast<std::string>());
+    r.slots = integer_in(seq[1], at + ".slots", 0, std::numeric_limits<std::int64_t>::max());
+    r.min_priority = field_value<std::int64_t>(seq[2], at + ".min_priority");
+    for (const auto& o : out)
+      if (o.service == r.service)
+        throw InvalidInput(at + ": service '" + seq[0].cast<std::string>() +
+                           "' is reserved twice (one reservation per service)");
+    out.push_back(r);
+  }
+  t.reserve = std::move(out);
+}
+
+py::list get_reserve(const RuleOptions& t) {
+  py::list out;
+  for (const auto& r : t.reserve)
+    out.append(py::make_tuple(reserve_service_name(r.service), r.slots, r.min_priority));
+  return out;
+}
+
 }  // namespace
 
 void bind_options(py::module_& m) {
@@ -252,6 +300,16 @@ void bind_options(py::module_& m) {
              "Runner-up advisors reported per assignment. Unit: count.")
       .field("threads", &RuleOptions::threads,
              "Worker threads (<= 0: all cores); results never depend on it. Unit: count.")
+      .field_with("reserve", &get_reserve, &set_reserve,
+                  "Slots held back for priority requests: a list of (service, slots, "
+                  "min_priority); that many of the service's max_cases can only go to requests "
+                  "with priority >= min_priority this round. One entry per service. Unit: "
+                  "(name, cases, priority level).")
+      .field("time_limit_s", &RuleOptions::time_limit_s,
+             "Wall-clock cap on the exact MIP solve of a programme round (hours, money, "
+             "slots); inf = none. With the cap reached the result's status is 'time_limit' "
+             "with a proven bound and gap. The min-cost flow solve is never capped. Unit: "
+             "seconds.")
       .finish();
 
   OptionClass<DesignWeights>(m, "DesignWeights",

@@ -10,6 +10,7 @@ PYBIND11_MODULE(_core, m) {
   bind_areas(m);
   bind_travel(m);
   bind_flow(m);
+  bind_programme(m);
   bind_match(m);
   bind_simulate(m);
   bind_design(m);

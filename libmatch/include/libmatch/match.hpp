@@ -151,6 +151,14 @@ struct ExplainRow {
   CostParts cost;  ///< eligible only; load as in RoundResult
   double minutes = std::numeric_limits<double>::quiet_NaN();  ///< travel, NaN if unreachable
   double km = std::numeric_limits<double>::quiet_NaN();
+  // ---- programme model ----------------------------------------------------------------
+  /// Effort the case would take with this advisor (hours, incl. travel_in_hours); NaN
+  /// when the advisor is unreachable.
+  double hours_needed = std::numeric_limits<double>::quiet_NaN();
+  /// Advisor's free hours after the round (capacity_hours - hours_after; the chosen
+  /// advisor: before its own case); infinity = no hour limit.
+  double hours_free = std::numeric_limits<double>::infinity();
+  double cost_eur = 0.0;  ///< what the case would cost (the request's price), EUR
 };
 
 /// Every advisor of the pool (in input order) with its verdict for request `request`
