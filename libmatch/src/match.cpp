@@ -6,6 +6,7 @@
 #include <cmath>
 #include <limits>
 #include <map>
+#include <memory>
 #include <numeric>
 #include <string>
 #include <tuple>
@@ -15,6 +16,7 @@
 #include "libmatch/flow.hpp"
 #include "libmatch/scoring.hpp"
 #include "libmatch/study.hpp"
+#include "programme_solve.hpp"
 
 namespace libmatch {
 
@@ -43,6 +45,84 @@ i64 named_load(const RoundInput& in, i64 a, i64 caseload_after) {
     return load_marginal(in.weights, caseload_after, in.advisors[a].capacity);
   } catch (const Overflow& e) {
     throw Overflow(std::string(e.what()) + " (advisor " + quoted(in.advisors[a].id) + ")");
+  }
+}
+
+// ---- programme model: effort, price, money -----------------------------------------------
+
+const Service kDefaultService{};
+constexpr i64 kNoLimit = std::numeric_limits<i64>::max();
+
+const Service& service_of(const RoundInput& in, std::int32_t s) {
+  return s >= 0 && s < static_cast<i64>(in.services.size()) ? in.services[s] : kDefaultService;
+}
+// Effort of request q's case with an advisor `minutes` away (hours): the request's or the
+// service's hours, plus the visits' round trips with travel_in_hours.
+double effort_hours(const RoundInput& in, const Request& q, double minutes) {
+  const Service& s = service_of(in, q.service);
+  double h = std::isnan(q.hours) ? s.hours : q.hours;
+  if (s.travel_in_hours && std::isfinite(minutes)) h += s.visits * 2.0 * minutes / 60.0;
+  return h;
+}
+double price_eur(const RoundInput& in, const Request& q) {
+  return std::isnan(q.cost_eur) ? service_of(in, q.service).cost_eur : q.cost_eur;
+}
+// Money is exact to the cent: prices round to whole cents, budgets down to whole cents.
+i64 to_cents(double eur) { return static_cast<i64>(std::llround(eur * 100.0)); }
+i64 budget_cents(double eur) {
+  return std::isinf(eur) ? kNoLimit : static_cast<i64>(std::floor(eur * 100.0 + 1e-6));
+}
+double hours_tolerance(double cap) { return 1e-6 * std::max(1.0, std::abs(cap)); }
+// Largest money amount accepted (EUR): cents stay exact in a double.
+constexpr double kMaxEur = 1e13;
+
+void validate_programme(const RoundInput& in) {
+  const i64 n_cat = static_cast<i64>(in.services.size());
+  for (i64 k = 0; k < n_cat; ++k) {
+    const Service& s = in.services[k];
+    const std::string who = "service " + std::to_string(k);
+    if (!(s.hours >= 0) || !std::isfinite(s.hours))
+      throw InvalidInput(who + ": hours must be finite and >= 0");
+    if (!(s.cost_eur >= 0) || !(s.cost_eur <= kMaxEur))
+      throw InvalidInput(who + ": cost_eur must be in [0, 1e13]");
+    if (s.max_cases < 0) throw InvalidInput(who + ": max_cases is negative");
+    if (!(s.budget_eur >= 0)) throw InvalidInput(who + ": budget_eur must be >= 0");
+    if (!(s.visits >= 0) || !std::isfinite(s.visits))
+      throw InvalidInput(who + ": visits must be finite and >= 0");
+  }
+  auto check_service = [&](std::int32_t s, const std::string& who) {
+    if (n_cat > 0 && (s < 0 || s >= n_cat))
+      throw UnknownId(who + ": service index " + std::to_string(s) + " is not in the catalogue");
+  };
+  for (const auto& r : in.requests) {
+    const std::string who = "request " + quoted(r.id);
+    check_service(r.service, who);
+    if (!std::isnan(r.hours) && !(r.hours >= 0 && std::isfinite(r.hours)))
+      throw InvalidInput(who + ": hours must be finite and >= 0 (NaN = the service's)");
+    if (!std::isnan(r.cost_eur) && !(r.cost_eur >= 0 && r.cost_eur <= kMaxEur))
+      throw InvalidInput(who + ": cost_eur must be in [0, 1e13] (NaN = the service's)");
+  }
+  for (const auto& a : in.advisors) {
+    const std::string who = "advisor " + quoted(a.id);
+    check_service(a.service, who);
+    if (!(a.capacity_hours >= 0)) throw InvalidInput(who + ": capacity_hours must be >= 0");
+    if (!(a.hours_booked >= 0) || !std::isfinite(a.hours_booked) ||
+        a.hours_booked > a.capacity_hours)
+      throw InvalidInput(who + ": hours_booked is outside [0, capacity_hours]");
+  }
+  for (std::size_t k = 0; k < in.running.size(); ++k)
+    check_service(in.running[k].service, "running case " + std::to_string(k));
+  if (!(in.budget_eur >= 0)) throw InvalidInput("budget_eur must be >= 0 (infinity = none)");
+  if (!(in.rules.time_limit_s > 0))
+    throw InvalidInput("rule 'time_limit_s' must be > 0 (infinity = none)");
+  std::vector<std::int32_t> seen;
+  for (const auto& res : in.rules.reserve) {
+    check_service(res.service, "rule 'reserve'");
+    if (res.slots < 0) throw InvalidInput("rule 'reserve': slots must be >= 0");
+    if (std::find(seen.begin(), seen.end(), res.service) != seen.end())
+      throw InvalidInput("rule 'reserve': service index " + std::to_string(res.service) +
+                         " is reserved twice");
+    seen.push_back(res.service);
   }
 }
 
@@ -118,6 +198,7 @@ void validate_input(const RoundInput& in) {
     if (in.areas && (r.area < kAreaUnknown || r.area >= n_areas))
       throw UnknownId(who + ": area index " + std::to_string(r.area) + " out of range");
   }
+  validate_programme(in);
   if (in.travel_pairs) {
     const auto& t = *in.travel_pairs;
     const std::size_t n = t.origin.size();
@@ -374,6 +455,82 @@ struct Arc {
   i64 req, adv;
   CostParts cost;  // without load
   double minutes, km;
+  double effort;  // hours of the case with this advisor
+};
+
+// The distinct services of a round, sorted (catalogue 0..n-1, requests, advisors, register,
+// reservations), so per-service state is dense whatever ids a caller uses.
+struct ServiceIndex {
+  std::vector<std::int32_t> ids;
+  explicit ServiceIndex(const RoundInput& in) {
+    for (std::size_t k = 0; k < in.services.size(); ++k)
+      ids.push_back(static_cast<std::int32_t>(k));
+    for (const auto& r : in.requests) ids.push_back(r.service);
+    for (const auto& a : in.advisors) ids.push_back(a.service);
+    for (const auto& c : in.running) ids.push_back(c.service);
+    for (const auto& r : in.rules.reserve) ids.push_back(r.service);
+    std::sort(ids.begin(), ids.end());
+    ids.erase(std::unique(ids.begin(), ids.end()), ids.end());
+  }
+  i64 size() const { return static_cast<i64>(ids.size()); }
+  i64 of(std::int32_t s) const { return std::lower_bound(ids.begin(), ids.end(), s) - ids.begin(); }
+};
+
+// What a round has left of each programme limit: free hours per advisor, and per dense
+// service the slots, the reservation quota of lower-priority requests and the money
+// (cents); money in total. kNoLimit / infinity = unlimited.
+struct Limits {
+  std::vector<double> hours;
+  std::vector<i64> slots, low, money;
+  i64 money_total = kNoLimit;
+  std::vector<i64> reserve_of;  // dense service -> index into RuleOptions::reserve, -1 = none
+
+  Limits(const RoundInput& in, const ServiceIndex& sx) {
+    for (const auto& a : in.advisors)
+      hours.push_back(std::isinf(a.capacity_hours) ? a.capacity_hours
+                                                   : a.capacity_hours - a.hours_booked);
+    const i64 n = sx.size();
+    slots.assign(n, kNoLimit);
+    low.assign(n, kNoLimit);
+    money.assign(n, kNoLimit);
+    reserve_of.assign(n, -1);
+    for (i64 d = 0; d < n; ++d) {
+      const Service& svc = service_of(in, sx.ids[d]);
+      slots[d] = svc.max_cases;
+      money[d] = budget_cents(svc.budget_eur);
+    }
+    for (std::size_t k = 0; k < in.rules.reserve.size(); ++k) {
+      const auto& r = in.rules.reserve[k];
+      const i64 d = sx.of(r.service);
+      reserve_of[d] = static_cast<i64>(k);
+      if (slots[d] != kNoLimit) low[d] = std::max<i64>(0, slots[d] - r.slots);
+    }
+    money_total = budget_cents(in.budget_eur);
+  }
+  bool is_low(const RoundInput& in, i64 d, const Request& q) const {
+    const i64 k = reserve_of[d];
+    return k >= 0 && q.priority < in.rules.reserve[k].min_priority;
+  }
+  // Why a case (request q of dense service d, effort e, price c cents, advisor a) does not
+  // fit what is left, in the documented order; None when it fits.
+  Escalation misfit(const RoundInput& in, i64 d, const Request& q, i64 a, double e, i64 c) const {
+    if (e > hours[a] + hours_tolerance(hours[a])) return Escalation::NoHours;
+    if (slots[d] <= 0) return Escalation::SlotsExhausted;
+    if (c > money[d] || c > money_total) return Escalation::BudgetExhausted;
+    if (is_low(in, d, q) && low[d] <= 0) return Escalation::ReservedForPriority;
+    return Escalation::None;
+  }
+  void take(const RoundInput& in, i64 d, const Request& q, i64 a, double e, i64 c) {
+    hours[a] -= e;
+    auto dec = [](i64& v, i64 by) {
+      if (v != kNoLimit) v -= by;
+    };
+    dec(slots[d], 1);
+    if (is_low(in, d, q)) dec(low[d], 1);
+    dec(money[d], c);
+    dec(money_total, c);
+  }
+  i64 money_left(i64 d) const { return std::min(money[d], money_total); }
 };
 
 // One round in phases (match.hpp): duplicates, candidate pairs, pinned cases, the solver's
@@ -382,7 +539,12 @@ struct Arc {
 class Round {
  public:
   explicit Round(const RoundInput& input)
-      : p(prepare(input)), in(input), W(input.weights), R(input.rules) {}
+      : p(prepare(input)),
+        in(input),
+        W(input.weights),
+        R(input.rules),
+        sx(input),
+        left(input, sx) {}
 
   RoundResult run() {
     start();
@@ -391,7 +553,8 @@ class Round {
     keep_pinned();
     build_arcs();
     const TransportProblem prob = build_problem();
-    if (!rows.empty()) col_of_row = solve_transport(prob).col_of_row;
+    build_limits();
+    solve(prob);
     check_solution();
     apply_solution();
     explain_escalations();
@@ -404,6 +567,8 @@ class Round {
   const RoundInput& in;
   const Weights& W;
   const RuleOptions& R;
+  const ServiceIndex sx;
+  Limits left;  // programme limits left after the pinned cases
   RoundResult res;
 
   std::vector<char> active;       // request still competes in the solve
@@ -420,6 +585,12 @@ class Round {
   std::vector<i64> unassigned;              // per row
   std::vector<i64> col_of_row;              // the solution (-1 = unassigned)
   std::vector<i64> chosen_arc;              // per request (-1 = none)
+  // Programme model (hours, slots, reservations, money).
+  std::vector<i64> req_svc, req_cents;            // dense service and price (cents) per request
+  std::vector<double> eff_min, eff_max, eff_sum;  // efforts of each advisor's arcs
+  std::vector<detail::KnapsackRow> limit_rows;    // binding limits beyond case capacities
+  double gap_units = 0.0;                         // proven objective - bound of the solve
+  std::unique_ptr<Limits> after;                  // limits left after the round
 
   i64 last_marginal(i64 a) const { return named_load(in, a, res.advisors[a].caseload_after); }
   i64 next_marginal(i64 a) const {
@@ -434,6 +605,14 @@ class Round {
     for (i64 a = 0; a < p.n_adv; ++a) {
       res.advisors[a].capacity = in.advisors[a].capacity;
       res.advisors[a].caseload_before = in.advisors[a].caseload;
+      res.advisors[a].hours_capacity = in.advisors[a].capacity_hours;
+      res.advisors[a].hours_before = in.advisors[a].hours_booked;
+    }
+    req_svc.resize(p.n_req);
+    req_cents.resize(p.n_req);
+    for (i64 r = 0; r < p.n_req; ++r) {
+      req_svc[r] = sx.of(in.requests[r].service);
+      req_cents[r] = to_cents(price_eur(in, in.requests[r]));
     }
   }
 
@@ -472,13 +651,14 @@ class Round {
     });
     for (i64 r : pins) {
       active[r] = 0;
-      if (!try_pin(r)) res.requests[r].reason = Escalation::PinnedAdvisorUnavailable;
+      res.requests[r].reason = try_pin(r);
     }
   }
 
-  bool try_pin(i64 r) {
+  // None when pinned; else the reason (the programme limits name their own).
+  Escalation try_pin(i64 r) {
     const i64 a = in.requests[r].current_advisor;
-    if (a < 0) return false;
+    if (a < 0) return Escalation::PinnedAdvisorUnavailable;
     double minutes = std::numeric_limits<double>::quiet_NaN(), km = minutes;
     for (i64 k = reach_first(r); k < reach_end(r); ++k)
       if (reach[k].adv == a) {
@@ -489,29 +669,46 @@ class Round {
     const auto& adv = in.advisors[a];
     if (hard_verdict(f, adv, R) != Verdict::Eligible ||
         adv.caseload + pinned_taken[a] >= adv.capacity)
-      return false;
+      return Escalation::PinnedAdvisorUnavailable;
+    const auto& q = in.requests[r];
+    const double e = effort_hours(in, q, minutes);
+    const Escalation why = left.misfit(in, req_svc[r], q, a, e, req_cents[r]);
+    if (why == Escalation::NoHours) return Escalation::PinnedAdvisorUnavailable;
+    if (why != Escalation::None) return why;
+    left.take(in, req_svc[r], q, a, e, req_cents[r]);
     ++pinned_taken[a];
-    pinned_arcs.push_back({r, a, named_pair_cost(in, r, a, f), minutes, km});
+    pinned_arcs.push_back({r, a, named_pair_cost(in, r, a, f), minutes, km, e});
     res.requests[r].advisor = a;
     res.requests[r].pinned = true;
-    return true;
+    return Escalation::None;
   }
 
-  // 4a. Solver rows (active requests in canonical order) and eligible arcs.
+  // 4a. Solver rows (active requests in canonical order) and eligible arcs. Arcs that can
+  // never fit a programme limit left after the pinned cases (hours, slots, money) are left
+  // out; explain_escalations names the limit.
   void build_arcs() {
     for (i64 k = 0; k < p.n_req; ++k)
       if (active[p.req_order[k]]) rows.push_back(p.req_order[k]);
     col_arcs.assign(p.n_adv, 0);
+    eff_min.assign(p.n_adv, std::numeric_limits<double>::infinity());
+    eff_max.assign(p.n_adv, 0.0);
+    eff_sum.assign(p.n_adv, 0.0);
     for (std::size_t row = 0; row < rows.size(); ++row) {
       i64 r = rows[row];
+      const auto& q = in.requests[r];
       for (i64 k = reach_first(r); k < reach_end(r); ++k) {
         const Reach& x = reach[k];
         PairFacts f = facts(p, r, x.adv, x.minutes, x.km);
         const auto& adv = in.advisors[x.adv];
         if (hard_verdict(f, adv, R) != Verdict::Eligible) continue;
         if (adv.caseload + pinned_taken[x.adv] >= adv.capacity) continue;  // pinned took it
+        const double e = effort_hours(in, q, x.minutes);
+        if (left.misfit(in, req_svc[r], q, x.adv, e, req_cents[r]) != Escalation::None) continue;
+        eff_min[x.adv] = std::min(eff_min[x.adv], e);
+        eff_max[x.adv] = std::max(eff_max[x.adv], e);
+        eff_sum[x.adv] += e;
         CostParts c = named_pair_cost(in, r, x.adv, f);
-        arcs.push_back({r, x.adv, c, x.minutes, x.km});
+        arcs.push_back({r, x.adv, c, x.minutes, x.km, e});
         arc_row.push_back(static_cast<i64>(row));
         arc_col.push_back(p.adv_rank[x.adv]);
         arc_cost.push_back(c.total());
@@ -532,7 +729,7 @@ class Round {
       i64 a = p.adv_order[c];
       const auto& adv = in.advisors[a];
       i64 room = std::max<i64>(0, adv.capacity - adv.caseload - pinned_taken[a]);
-      col_cap[c] = std::min(room, col_arcs[a]);
+      col_cap[c] = std::min({room, col_arcs[a], hours_room(a)});
       for (i64 k = 0; k < col_cap[c]; ++k)
         load_cost.push_back(named_load(in, a, adv.caseload + pinned_taken[a] + k + 1));
       load_offset[c + 1] = static_cast<i64>(load_cost.size());
@@ -573,6 +770,89 @@ class Round {
     return prob;
   }
 
+  // True when every arc of advisor a takes the same hours (then hours are a case count).
+  bool uniform_effort(i64 a) const {
+    return eff_max[a] - eff_min[a] <= 1e-9 * std::max(1.0, eff_max[a]);
+  }
+  // Cases advisor a's free hours allow when its arcs share one effort; kNoLimit otherwise
+  // (mixed efforts become a knapsack row in build_limits).
+  i64 hours_room(i64 a) const {
+    const double h = left.hours[a];
+    if (std::isinf(h) || col_arcs[a] == 0 || !uniform_effort(a) || eff_max[a] <= 0) return kNoLimit;
+    const double n = std::floor((h + hours_tolerance(h)) / eff_max[a]);
+    return n <= 0 ? 0 : n >= static_cast<double>(col_arcs[a]) ? col_arcs[a] : static_cast<i64>(n);
+  }
+
+  // 4c. The programme limits a capacity cannot express, kept only where they bind: hours of
+  // advisors with mixed efforts, slots per service, the reservation quota, money.
+  void build_limits() {
+    const i64 n = sx.size();
+    std::vector<i64> cand(n, 0), low_cand(n, 0), cents(n, 0), row_arcs(rows.size(), 0);
+    for (i64 a : arc_row) ++row_arcs[a];
+    i64 total_cents = 0;
+    for (std::size_t row = 0; row < rows.size(); ++row) {
+      if (row_arcs[row] == 0) continue;
+      const i64 r = rows[row], d = req_svc[r];
+      ++cand[d];
+      low_cand[d] += left.is_low(in, d, in.requests[r]);
+      cents[d] += req_cents[r];
+      total_cents += req_cents[r];
+    }
+    std::vector<i64> hour_row(p.n_adv, -1), slot_row(n, -1), low_row(n, -1), money_row(n, -1);
+    auto open_row = [&](double cap) {
+      limit_rows.push_back({{}, {}, cap});
+      return static_cast<i64>(limit_rows.size()) - 1;
+    };
+    for (i64 a = 0; a < p.n_adv; ++a)
+      if (!std::isinf(left.hours[a]) && !uniform_effort(a) &&
+          eff_sum[a] > left.hours[a] + hours_tolerance(left.hours[a]))
+        hour_row[a] = open_row(left.hours[a]);
+    for (i64 d = 0; d < n; ++d) {
+      if (left.slots[d] != kNoLimit && cand[d] > left.slots[d])
+        slot_row[d] = open_row(static_cast<double>(left.slots[d]));
+      if (left.low[d] != kNoLimit && low_cand[d] > left.low[d])
+        low_row[d] = open_row(static_cast<double>(left.low[d]));
+      if (left.money[d] != kNoLimit && cents[d] > left.money[d])
+        money_row[d] = open_row(static_cast<double>(left.money[d]));
+    }
+    const i64 total_row = left.money_total != kNoLimit && total_cents > left.money_total
+                              ? open_row(static_cast<double>(left.money_total))
+                              : -1;
+    if (limit_rows.empty()) return;
+    auto put = [&](i64 row, i64 k, double w) {
+      if (row < 0) return;
+      limit_rows[row].arcs.push_back(k);
+      limit_rows[row].weight.push_back(w);
+    };
+    for (std::size_t k = 0; k < arcs.size(); ++k) {
+      const i64 r = arcs[k].req, d = req_svc[r], kk = static_cast<i64>(k);
+      const double c = static_cast<double>(req_cents[r]);
+      put(hour_row[arcs[k].adv], kk, arcs[k].effort);
+      put(slot_row[d], kk, 1.0);
+      if (left.is_low(in, d, in.requests[r])) put(low_row[d], kk, 1.0);
+      put(money_row[d], kk, c);
+      put(total_row, kk, c);
+    }
+  }
+
+  // 4d. The exact solve: the min-cost flow alone when every limit is a capacity, else the
+  // programme solve (relaxation on the flow, then the MIP; programme_solve.hpp).
+  void solve(const TransportProblem& prob) {
+    if (rows.empty()) return;
+    if (limit_rows.empty()) {
+      col_of_row = solve_transport(prob).col_of_row;
+      return;
+    }
+    detail::ProgrammeProblem pp;
+    pp.flow = prob;
+    pp.rows = std::move(limit_rows);
+    detail::ProgrammeSolution sol = detail::solve_programme(pp, R.time_limit_s);
+    limit_rows = std::move(pp.rows);
+    col_of_row = std::move(sol.col_of_row);
+    res.status = sol.status;
+    gap_units = static_cast<double>(sol.objective) - sol.bound;
+  }
+
   // Never trust a result that would break a guarantee (capacity, eligibility).
   void check_solution() {
     chosen_arc.assign(p.n_req, -1);
@@ -588,6 +868,22 @@ class Round {
             "assignment (request " +
             quoted(in.requests[rows[row]].id) + ")");
     }
+    // Every programme limit, recounted from the input over pinned and solved cases.
+    Limits check(in, sx);
+    auto take = [&](const Arc& arc) {
+      const auto& q = in.requests[arc.req];
+      const i64 d = req_svc[arc.req];
+      if (check.misfit(in, d, q, arc.adv, arc.effort, req_cents[arc.req]) != Escalation::None)
+        throw Error(
+            "internal error: the solve broke an hours, slots, reservation or budget "
+            "limit (request " +
+            quoted(q.id) + ")");
+      check.take(in, d, q, arc.adv, arc.effort, req_cents[arc.req]);
+    };
+    for (const auto& arc : pinned_arcs) take(arc);
+    for (i64 r = 0; r < p.n_req; ++r)
+      if (chosen_arc[r] >= 0) take(arcs[chosen_arc[r]]);
+    after = std::make_unique<Limits>(std::move(check));
   }
 
   // 5. Outcomes, loads, objective.
@@ -610,17 +906,42 @@ class Round {
       for (i64 k = 1; k <= L.assigned; ++k) L.load_cost += named_load(in, a, L.caseload_before + k);
       res.objective = checked_add(res.objective, L.load_cost);
     }
+    const i64 n_out = output_services();
+    res.spend_by_service.assign(n_out, 0.0);
+    res.slots_used.assign(n_out, 0);
     auto fill = [&](const Arc& arc) {
       auto& o = res.requests[arc.req];
       o.cost = arc.cost;
       o.cost.load = last_marginal(arc.adv);
       o.minutes = arc.minutes;
       o.km = arc.km;
+      o.hours = arc.effort;
+      o.cost_eur = price_eur(in, in.requests[arc.req]);
       res.objective = checked_add(res.objective, arc.cost.total());
+      res.advisors[arc.adv].hours_after += arc.effort;
+      res.spend_eur += o.cost_eur;
+      const std::int32_t s = in.requests[arc.req].service;
+      if (s >= 0 && s < n_out) {
+        res.spend_by_service[s] += o.cost_eur;
+        ++res.slots_used[s];
+      }
     };
+    for (auto& L : res.advisors) L.hours_after = L.hours_before;
     for (const auto& arc : pinned_arcs) fill(arc);
     for (i64 r = 0; r < p.n_req; ++r)
       if (chosen_arc[r] >= 0) fill(arcs[chosen_arc[r]]);
+    res.bound = static_cast<double>(res.objective) - gap_units;
+    res.gap = gap_units / std::max(1.0, std::abs(static_cast<double>(res.objective)));
+  }
+
+  // Outputs per interned service: the catalogue's size, else 1 + the largest service id of
+  // requests and advisors (ids beyond 2^16 without a catalogue: none).
+  i64 output_services() const {
+    if (!in.services.empty()) return static_cast<i64>(in.services.size());
+    i64 n = 0;
+    for (const auto& r : in.requests) n = std::max<i64>(n, i64{r.service} + 1);
+    for (const auto& a : in.advisors) n = std::max<i64>(n, i64{a.service} + 1);
+    return n > (i64{1} << 16) ? 0 : n;
   }
 
   // 6. Escalation reasons for the requests the solver left out: the pool narrowed rule by rule.
@@ -651,9 +972,48 @@ class Round {
                  : o.funnel[1] == 0 ? Escalation::NoExpertise
                  : o.funnel[2] == 0 ? Escalation::AllExcluded
                  : o.funnel[3] == 0 ? Escalation::AllOutOfRadius
-                                    : Escalation::NoCapacity;
+                 : o.funnel[4] == 0 ? Escalation::NoCapacity
+                                    : programme_reason(r);
     }
-    for (const auto& o : res.requests) (o.advisor >= 0 ? res.assigned : res.escalated) += 1;
+    for (const auto& o : res.requests) {
+      if (o.referral != Referral::None)
+        ++res.referred;
+      else
+        (o.advisor >= 0 ? res.assigned : res.escalated) += 1;
+    }
+  }
+
+  // Why request r, with eligible advisors that had free cases, stayed unassigned; in this
+  // order: no_hours (none of those with room for a case after the pinned ones has the free
+  // hours), slots_exhausted, budget_exhausted (missing_eur: price minus the money left),
+  // reserved_for_priority (all after the round), else no_capacity (the room went to other
+  // requests) or no_hours when the cases left fit but their hours do not.
+  Escalation programme_reason(i64 r) {
+    const auto& q = in.requests[r];
+    const i64 d = req_svc[r];
+    bool room_before = false, hours_before = false, room_after = false, hours_after = false;
+    for (i64 k = reach_first(r); k < reach_end(r); ++k) {
+      const Reach& x = reach[k];
+      const auto& adv = in.advisors[x.adv];
+      if (hard_verdict(facts(p, r, x.adv, x.minutes, x.km), adv, R) != Verdict::Eligible) continue;
+      if (adv.caseload + pinned_taken[x.adv] >= adv.capacity) continue;
+      room_before = true;
+      const double e = effort_hours(in, q, x.minutes);
+      hours_before = hours_before || e <= left.hours[x.adv] + hours_tolerance(left.hours[x.adv]);
+      if (res.advisors[x.adv].caseload_after >= adv.capacity) continue;
+      room_after = true;
+      hours_after = hours_after || e <= after->hours[x.adv] + hours_tolerance(after->hours[x.adv]);
+    }
+    if (!room_before) return Escalation::NoCapacity;
+    if (!hours_before) return Escalation::NoHours;
+    if (after->slots[d] != kNoLimit && after->slots[d] <= 0) return Escalation::SlotsExhausted;
+    const i64 money = after->money_left(d);
+    if (req_cents[r] > money) {
+      res.requests[r].missing_eur = static_cast<double>(req_cents[r] - money) / 100.0;
+      return Escalation::BudgetExhausted;
+    }
+    if (after->is_low(in, d, q) && after->low[d] <= 0) return Escalation::ReservedForPriority;
+    return room_after && !hours_after ? Escalation::NoHours : Escalation::NoCapacity;
   }
 
   // 7. Alternatives: the other eligible advisors of each assigned request, ranked like
@@ -679,7 +1039,9 @@ class Round {
         alt.cost.load = next_marginal(x.adv);
         alt.delta = alt.cost.total() - chosen_total;
         const auto& L = res.advisors[x.adv];
-        alt.has_room = L.caseload_after < L.capacity;
+        const double e = effort_hours(in, in.requests[r], x.minutes);
+        alt.has_room = L.caseload_after < L.capacity &&
+                       e <= after->hours[x.adv] + hours_tolerance(after->hours[x.adv]);
         alt.minutes = x.minutes;
         alt.km = x.km;
         alts.push_back(alt);
@@ -727,7 +1089,15 @@ std::vector<ExplainRow> explain(const RoundInput& input, const RoundResult& resu
     const auto& L = result.advisors[a];
     row.chosen = a == chosen;
     row.verdict = hard_verdict(f, adv, input.rules);
-    row.has_room = row.chosen || L.caseload_after < L.capacity;
+    row.cost_eur = price_eur(input, input.requests[r]);
+    if (std::isfinite(minutes[a]) || !service_of(input, input.requests[r].service).travel_in_hours)
+      row.hours_needed = effort_hours(input, input.requests[r], minutes[a]);
+    if (!std::isinf(adv.capacity_hours))
+      row.hours_free =
+          adv.capacity_hours - L.hours_after + (row.chosen ? result.requests[r].hours : 0.0);
+    const bool hours_fit = std::isnan(row.hours_needed) ||
+                           row.hours_needed <= row.hours_free + hours_tolerance(row.hours_free);
+    row.has_room = row.chosen || (L.caseload_after < L.capacity && hours_fit);
     if (row.verdict != Verdict::Eligible) continue;
     row.cost = row.chosen ? result.requests[r].cost : named_pair_cost(input, r, a, f);
     if (!row.chosen) row.cost.load = named_load(input, a, plus_one(L.caseload_after));

@@ -1,0 +1,67 @@
+#pragma once
+// A small private wrapper around COIN-OR CBC (Debian coinor-libcbc-dev 2.10, its C interface
+// Cbc_C_Interface.h): a sparse MIP given by rows, solved to proven optimality or until a time
+// limit, from an optional feasible start. No domain words; used by the programme round
+// (programme_solve.cpp).
+//
+//   minimise  offset + sum_j obj[j] x[j]
+//   s.t.      row_lb[i] <= sum_k value[k] x[index[k]] <= row_ub[i]   (k in row i's range)
+//             lb[j] <= x[j] <= ub[j],  x[j] integer where integer[j]
+//
+// Re-entrancy: Cbc_solve (2.10 C interface) runs the CbcMain0/CbcMain1 command-line driver of
+// CbcSolver.cpp, which is known to keep file-static state (parameter tables, message
+// flags); separate Cbc_Model objects are not documented to be safe in parallel. Not verified
+// further here (no CBC sources on this machine), so solve_mip() serialises every CBC call
+// behind one process-wide mutex: different threads may call it, they wait for each other.
+// CBC runs single-threaded (no "threads" parameter), so a solve is deterministic for a given
+// problem (the time limit aside). Verified: tests/cpp/mip_test.cpp solves from several
+// threads at once and compares with serial answers.
+// Exactness: with integral_objective (every obj coefficient integral on integer variables,
+// and the continuous part integral at every vertex the caller cares about) the allowable
+// gap is set just below 1, so "optimal" means no solution better by a whole unit exists.
+#include <cstdint>
+#include <limits>
+#include <vector>
+
+#include "libmatch/export.hpp"
+
+namespace libmatch::detail {
+
+struct MipProblem {
+  std::int32_t n_cols = 0;
+  std::vector<double> obj, lb, ub;  ///< n_cols each
+  std::vector<char> integer;        ///< n_cols; 1 = integer variable
+  double offset = 0.0;              ///< constant added to the objective
+  // Rows, CSR: row i has entries row_start[i] .. row_start[i+1] of (index, value).
+  std::vector<std::int64_t> row_start{0};
+  std::vector<std::int32_t> index;
+  std::vector<double> value;
+  std::vector<double> row_lb, row_ub;
+
+  std::int32_t add_col(double cost, double lower, double upper, bool is_integer);
+  /// Appends a row lo <= sum value * x[index] <= hi.
+  void add_row(const std::vector<std::int32_t>& idx, const std::vector<double>& val, double lo,
+               double hi);
+  std::int32_t n_rows() const { return static_cast<std::int32_t>(row_lb.size()); }
+};
+
+struct MipOptions {
+  double time_limit_s = std::numeric_limits<double>::infinity();  ///< > 0; inf = none
+  std::vector<double> start;     ///< feasible start, n_cols values, or empty
+  bool integral_objective = false;  ///< see "Exactness"
+};
+
+enum class MipStatus : std::int8_t { Optimal, TimeLimit, Infeasible, NoSolution };
+
+struct MipResult {
+  MipStatus status = MipStatus::NoSolution;
+  std::vector<double> x;  ///< best solution (n_cols), empty when none
+  double objective = std::numeric_limits<double>::quiet_NaN();  ///< incl. offset
+  double bound = -std::numeric_limits<double>::infinity();      ///< proven lower bound, incl. offset
+};
+
+/// Solves the problem with CBC (serialised, see above). Throws libmatch::Error when CBC
+/// abandons the solve or the problem is malformed (sizes, indices out of range).
+LIBMATCH_EXPORT MipResult solve_mip(const MipProblem& problem, const MipOptions& options = {});
+
+}  // namespace libmatch::detail

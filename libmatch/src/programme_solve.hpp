@@ -1,0 +1,62 @@
+#pragma once
+// The exact solve of a programme round (hours, slots, reservations, money): the
+// transportation problem of flow.hpp plus knapsack rows over its arcs,
+//
+//   sum over arcs k of row i of weight[k] * x_k <= capacity_i        (x_k = arc k chosen)
+//
+// with non-negative weights (hours of a case, one slot, cents of a price). No domain words.
+//
+// Method (exact): 1. solve the relaxation without the knapsack rows on the min-cost flow
+// (solve_transport); when its optimum satisfies every row it is optimal for the whole
+// problem (status Optimal, no MIP). 2. Otherwise repair it greedily into a feasible start
+// (drop assignments of violated rows, cheapest unassigned cost first, then refill rows by
+// unassigned cost) and solve the MIP with CBC (mip.hpp) from that start:
+//   x_k binary per arc (arcs that can never beat leaving the row unassigned are dropped, as
+//   in flow.hpp), "at most one arc per row", the convex load of each column as continuous
+//   increments y_cj in [0, 1] at the marginal costs (exact by convexity: the cheapest
+//   increments fill first), sum_k x_k <= sum_j y_cj per column, and the knapsack rows. The
+//   objective is integral (integer costs in units), so CBC stops at a gap below one unit.
+// The objective is the transport objective of flow.hpp (arcs + load + unassigned costs),
+// recomputed in int64 from the solution returned.
+//
+// Deterministic for a given input (arc order included) unless the time limit stops CBC.
+#include <cstdint>
+#include <limits>
+#include <vector>
+
+#include "libmatch/export.hpp"
+#include "libmatch/flow.hpp"
+
+namespace libmatch::detail {
+
+/// sum of weight[j] * x[arcs[j]] <= capacity; weights >= 0.
+struct KnapsackRow {
+  std::vector<std::int64_t> arcs;
+  std::vector<double> weight;
+  double capacity = 0.0;
+};
+
+struct ProgrammeProblem {
+  TransportProblem flow;  ///< rows, columns, arcs, capacities, load and unassigned costs
+  std::vector<KnapsackRow> rows;
+};
+
+struct ProgrammeSolution {
+  std::vector<std::int64_t> col_of_row;  ///< -1 = unassigned
+  SolveStatus status = SolveStatus::Optimal;
+  std::int64_t objective = 0;  ///< transport objective of the solution (units)
+  double bound = 0.0;          ///< proven lower bound on the optimum (units)
+  bool used_mip = false;       ///< false: the relaxation was already feasible
+};
+
+/// Solves the problem exactly (or to the time limit, seconds; inf = none). Throws what
+/// solve_transport throws, and libmatch::Error when the solvers fail.
+LIBMATCH_EXPORT ProgrammeSolution solve_programme(
+    const ProgrammeProblem& problem,
+    double time_limit_s = std::numeric_limits<double>::infinity());
+
+/// True when the assignment satisfies every knapsack row (tolerance 1e-6 * max(1, cap)).
+LIBMATCH_EXPORT bool rows_satisfied(const ProgrammeProblem& problem,
+                                    const std::vector<std::int64_t>& arc_of_row);
+
+}  // namespace libmatch::detail
