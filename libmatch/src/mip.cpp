@@ -5,6 +5,7 @@
 #include <coin/Cbc_C_Interface.h>
 
 #include <cmath>
+#include <limits>
 #include <memory>
 #include <mutex>
 #include <string>
@@ -87,42 +88,61 @@ MipResult solve_mip(const MipProblem& p, const MipOptions& opt) {
   Cbc_setLogLevel(c, 0);
   Cbc_setParameter(c, "log", "0");
   Cbc_setParameter(c, "slogLevel", "0");
-  Cbc_loadProblem(c, p.n_cols, m, start.data(), rows.data(), vals.data(), p.lb.data(),
-                  p.ub.data(), p.obj.data(), p.row_lb.data(), p.row_ub.data());
+  Cbc_loadProblem(c, p.n_cols, m, start.data(), rows.data(), vals.data(), p.lb.data(), p.ub.data(),
+                  p.obj.data(), p.row_lb.data(), p.row_ub.data());
   Cbc_setObjSense(c, 1.0);
   for (std::int32_t j = 0; j < p.n_cols; ++j)
     if (p.integer[j]) Cbc_setInteger(c, j);
-  if (std::isfinite(opt.time_limit_s)) Cbc_setMaximumSeconds(c, opt.time_limit_s);
+  if (std::isfinite(opt.time_limit_s)) {
+    Cbc_setParameter(c, "timeMode", "elapsed");  // wall clock, not CPU time (CBC's default)
+    Cbc_setMaximumSeconds(c, opt.time_limit_s);
+  }
   if (opt.integral_objective) Cbc_setAllowableGap(c, 1.0 - 1e-6);
   Cbc_setAllowableFractionGap(c, 0.0);
   Cbc_setAllowablePercentageGap(c, 0.0);
+  // The start is used as the incumbent through a cutoff: CBC searches only for strictly
+  // better solutions (by a whole unit with integral_objective). CBC 2.10's own MIP start
+  // (Cbc_setMIPStartI) was tried and rejected: with preprocessing it fails on column names
+  // ("ClpModel::getColumnName, Illegal index") and without preprocessing it crashed.
+  double start_obj = std::numeric_limits<double>::infinity();
   if (!opt.start.empty()) {
     if (opt.start.size() != static_cast<std::size_t>(p.n_cols))
       throw Error("internal error: MIP start has the wrong length");
-    std::vector<int> idx;
-    std::vector<double> v;
-    for (std::int32_t j = 0; j < p.n_cols; ++j)
-      if (p.integer[j]) {
-        idx.push_back(j);
-        v.push_back(opt.start[j]);
-      }
-    if (!idx.empty()) Cbc_setMIPStartI(c, static_cast<int>(idx.size()), idx.data(), v.data());
+    start_obj = 0.0;
+    for (std::int32_t j = 0; j < p.n_cols; ++j) start_obj += p.obj[j] * opt.start[j];
+    Cbc_setCutoff(c, start_obj - (opt.integral_objective ? 0.5 : 1e-9));
   }
   Cbc_solve(c);
   if (Cbc_isAbandoned(c)) throw Error("internal error: the MIP solver abandoned the solve");
-  if (Cbc_isProvenInfeasible(c)) {
+  auto use_start = [&](MipStatus status) {
+    res.status = status;
+    res.x = opt.start;
+    res.objective = start_obj + p.offset;
+    if (status == MipStatus::Optimal) res.bound = res.objective;
+    return res;
+  };
+  if (Cbc_isProvenInfeasible(c)) {  // nothing below the cutoff: the start is optimal
+    if (!opt.start.empty()) return use_start(MipStatus::Optimal);
     res.status = MipStatus::Infeasible;
     return res;
   }
   const double* x = Cbc_getColSolution(c);
-  const bool has_solution = Cbc_numberSavedSolutions(c) > 0 || Cbc_isProvenOptimal(c);
+  const bool has_solution =
+      Cbc_numberSavedSolutions(c) > 0 || (Cbc_isProvenOptimal(c) && opt.start.empty());
   if (x && has_solution) {
     res.x.assign(x, x + p.n_cols);
     for (std::int32_t j = 0; j < p.n_cols; ++j)
       if (p.integer[j]) res.x[j] = std::round(res.x[j]);
     res.objective = Cbc_getObjValue(c) + p.offset;
   }
-  res.bound = Cbc_getBestPossibleObjValue(c) + p.offset;
+  const double bound = Cbc_getBestPossibleObjValue(c) + p.offset;
+  if (res.x.empty() && !opt.start.empty()) {  // no better solution found
+    if (Cbc_isProvenOptimal(c)) return use_start(MipStatus::Optimal);
+    use_start(MipStatus::TimeLimit);
+    res.bound = std::min(bound, res.objective);
+    return res;
+  }
+  res.bound = bound;
   if (Cbc_isProvenOptimal(c) && has_solution) {
     res.status = MipStatus::Optimal;
   } else {

@@ -1,8 +1,8 @@
 #pragma once
 // A small private wrapper around COIN-OR CBC (Debian coinor-libcbc-dev 2.10, its C interface
 // Cbc_C_Interface.h): a sparse MIP given by rows, solved to proven optimality or until a time
-// limit, from an optional feasible start. No domain words; used by the programme round
-// (programme_solve.cpp).
+// limit, from an optional feasible start (an incumbent given as a cutoff). No domain words; used by
+// the programme round (programme_solve.cpp).
 //
 //   minimise  offset + sum_j obj[j] x[j]
 //   s.t.      row_lb[i] <= sum_k value[k] x[index[k]] <= row_ub[i]   (k in row i's range)
@@ -27,7 +27,7 @@
 
 namespace libmatch::detail {
 
-struct MipProblem {
+struct LIBMATCH_EXPORT MipProblem {
   std::int32_t n_cols = 0;
   std::vector<double> obj, lb, ub;  ///< n_cols each
   std::vector<char> integer;        ///< n_cols; 1 = integer variable
@@ -47,7 +47,10 @@ struct MipProblem {
 
 struct MipOptions {
   double time_limit_s = std::numeric_limits<double>::infinity();  ///< > 0; inf = none
-  std::vector<double> start;     ///< feasible start, n_cols values, or empty
+  /// A feasible solution (n_cols values) or empty. Used as the incumbent: CBC is given the
+  /// cutoff "strictly better than the start" and the start is returned when nothing better
+  /// is found (status Optimal when that is proven).
+  std::vector<double> start;
   bool integral_objective = false;  ///< see "Exactness"
 };
 
@@ -57,7 +60,7 @@ struct MipResult {
   MipStatus status = MipStatus::NoSolution;
   std::vector<double> x;  ///< best solution (n_cols), empty when none
   double objective = std::numeric_limits<double>::quiet_NaN();  ///< incl. offset
-  double bound = -std::numeric_limits<double>::infinity();      ///< proven lower bound, incl. offset
+  double bound = -std::numeric_limits<double>::infinity();  ///< proven lower bound, incl. offset
 };
 
 /// Solves the problem with CBC (serialised, see above). Throws libmatch::Error when CBC

@@ -21,7 +21,7 @@ double tolerance(double cap) { return 1e-6 * std::max(1.0, std::abs(cap)); }
 // Views of the problem by row, by column, and arc -> knapsack rows.
 struct Index {
   const ProgrammeProblem& p;
-  std::vector<i64> row_begin, row_arcs;  // arcs per row (CSR, in arc order)
+  std::vector<i64> row_begin, row_arcs;      // arcs per row (CSR, in arc order)
   std::vector<i64> kn_begin, kn_of, kn_pos;  // knapsack rows per arc (CSR): row, entry
 
   explicit Index(const ProgrammeProblem& prob) : p(prob) {
@@ -141,7 +141,8 @@ void repair(const Index& ix, std::vector<i64>& arc_of_row) {
       bool fits = true;
       for (i64 q = ix.kn_begin[k]; q < ix.kn_begin[k + 1] && fits; ++q) {
         const auto& row = p.rows[ix.kn_of[q]];
-        fits = usage[ix.kn_of[q]] + row.weight[ix.kn_pos[q]] <= row.capacity + tolerance(row.capacity);
+        fits =
+            usage[ix.kn_of[q]] + row.weight[ix.kn_pos[q]] <= row.capacity + tolerance(row.capacity);
       }
       if (fits) {
         best = k;
@@ -159,7 +160,8 @@ void repair(const Index& ix, std::vector<i64>& arc_of_row) {
 // The MIP of programme_solve.hpp; x columns are the first ones (arc_var maps arcs to them).
 struct Mip {
   MipProblem prob;
-  std::vector<i64> arc_var;  // arc -> column, -1 = dropped
+  std::vector<i64> arc_var;                          // arc -> column, -1 = dropped
+  std::vector<std::vector<std::int32_t>> load_vars;  // per column: increments, cheapest first
 };
 
 Mip build_mip(const Index& ix) {
@@ -170,6 +172,7 @@ Mip build_mip(const Index& ix) {
   m.arc_var.assign(n_arcs, -1);
   for (i64 r = 0; r < f.n_rows; ++r) m.prob.offset += static_cast<double>(f.unassigned_cost[r]);
   std::vector<std::vector<std::int32_t>> col_vars(f.n_cols);
+  m.load_vars.assign(f.n_cols, {});
   for (i64 k = 0; k < n_arcs; ++k) {
     const i64 c = f.arc_col[k], r = f.arc_row[k];
     if (f.col_capacity[c] <= 0) continue;
@@ -202,6 +205,7 @@ Mip build_mip(const Index& ix) {
       while (v < cap && ix.marginal(c, v) == ix.marginal(c, u)) ++v;
       idx.push_back(m.prob.add_col(static_cast<double>(ix.marginal(c, u)), 0.0,
                                    static_cast<double>(v - u), false));
+      m.load_vars[c].push_back(idx.back());
       val.push_back(-1.0);
       u = v;
     }
@@ -263,20 +267,39 @@ ProgrammeSolution solve_programme(const ProgrammeProblem& p, double time_limit_s
   MipOptions opt;
   opt.time_limit_s = time_limit_s;
   opt.integral_objective = true;
+  // The start in full: its arcs, and each column's load increments filled cheapest first
+  // (the cutoff of mip.hpp is computed from every variable).
   opt.start.assign(m.prob.n_cols, 0.0);
+  std::vector<double> units(p.flow.n_cols, 0.0);
   for (i64 k : arc_of_row)
-    if (k >= 0 && m.arc_var[k] >= 0) opt.start[m.arc_var[k]] = 1.0;
+    if (k >= 0) {
+      if (m.arc_var[k] < 0) throw Error("internal error: the repaired start uses a dropped arc");
+      opt.start[m.arc_var[k]] = 1.0;
+      units[p.flow.arc_col[k]] += 1.0;
+    }
+  for (i64 c = 0; c < p.flow.n_cols; ++c)
+    for (std::int32_t v : m.load_vars[c]) {
+      const double take = std::min(units[c], m.prob.ub[v]);
+      opt.start[v] = take;
+      units[c] -= take;
+    }
   MipResult res = solve_mip(m.prob, opt);
   out.used_mip = true;
   if (res.status == MipStatus::Infeasible)
-    throw Error("internal error: the programme MIP is infeasible (leaving requests unassigned "
-                "is always feasible)");
+    throw Error(
+        "internal error: the programme MIP is infeasible (leaving requests unassigned "
+        "is always feasible)");
+  // The MIP's answer, checked (one arc per row, column capacities, every row) before use.
   std::vector<i64> mip_arcs(p.flow.n_rows, -1);
-  if (!res.x.empty()) {
-    for (std::size_t k = 0; k < m.arc_var.size(); ++k)
-      if (m.arc_var[k] >= 0 && res.x[m.arc_var[k]] > 0.5) mip_arcs[p.flow.arc_row[k]] = k;
+  bool mip_ok = !res.x.empty();
+  std::vector<i64> used(p.flow.n_cols, 0);
+  for (std::size_t k = 0; k < m.arc_var.size() && mip_ok; ++k) {
+    if (m.arc_var[k] < 0 || res.x[m.arc_var[k]] < 0.5) continue;
+    const i64 r = p.flow.arc_row[k], c = p.flow.arc_col[k];
+    mip_ok = mip_arcs[r] < 0 && ++used[c] <= p.flow.col_capacity[c];
+    mip_arcs[r] = static_cast<i64>(k);
   }
-  const bool mip_ok = !res.x.empty() && rows_satisfied(p, mip_arcs);
+  mip_ok = mip_ok && rows_satisfied(p, mip_arcs);
   const std::vector<i64>& best =
       mip_ok && objective_of(ix, mip_arcs) <= objective_of(ix, arc_of_row) ? mip_arcs : arc_of_row;
   out.objective = objective_of(ix, best);

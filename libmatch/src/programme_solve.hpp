@@ -52,8 +52,7 @@ struct ProgrammeSolution {
 /// Solves the problem exactly (or to the time limit, seconds; inf = none). Throws what
 /// solve_transport throws, and libmatch::Error when the solvers fail.
 LIBMATCH_EXPORT ProgrammeSolution solve_programme(
-    const ProgrammeProblem& problem,
-    double time_limit_s = std::numeric_limits<double>::infinity());
+    const ProgrammeProblem& problem, double time_limit_s = std::numeric_limits<double>::infinity());
 
 /// True when the assignment satisfies every knapsack row (tolerance 1e-6 * max(1, cap)).
 LIBMATCH_EXPORT bool rows_satisfied(const ProgrammeProblem& problem,

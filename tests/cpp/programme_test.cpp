@@ -1,0 +1,315 @@
+// The programme round: the CBC wrapper (mip.hpp) against brute force and from several
+// threads, the programme solve (programme_solve.hpp) against brute force, and run_round's
+// hours, slots, reservations, budgets, escalation reasons and input checks (match.hpp).
+#include <gtest/gtest.h>
+
+#include <cmath>
+#include <functional>
+#include <random>
+#include <thread>
+#include <vector>
+
+#include "libmatch/error.hpp"
+#include "libmatch/match.hpp"
+#include "mip.hpp"
+#include "programme_solve.hpp"
+
+using namespace libmatch;
+using libmatch::detail::KnapsackRow;
+using libmatch::detail::MipProblem;
+using libmatch::detail::MipStatus;
+
+namespace {
+
+// A random 0/1 multi-knapsack: maximise value (minimise -value) under two weight rows.
+MipProblem random_knapsack(std::mt19937_64& rng, int n, std::vector<std::vector<int>>& w,
+                           std::vector<int>& cap, std::vector<int>& value) {
+  MipProblem p;
+  w.assign(2, std::vector<int>(n));
+  value.assign(n, 0);
+  cap.assign(2, 0);
+  std::vector<std::int32_t> idx(n);
+  for (int j = 0; j < n; ++j) {
+    value[j] = static_cast<int>(rng() % 20) + 1;
+    p.add_col(-value[j], 0, 1, true);
+    idx[j] = j;
+  }
+  for (int i = 0; i < 2; ++i) {
+    std::vector<double> v(n);
+    int total = 0;
+    for (int j = 0; j < n; ++j) total += (w[i][j] = static_cast<int>(rng() % 10) + 1);
+    for (int j = 0; j < n; ++j) v[j] = w[i][j];
+    cap[i] = total / 2;
+    p.add_row(idx, v, -1e30, cap[i]);
+  }
+  return p;
+}
+
+int knapsack_brute(int n, const std::vector<std::vector<int>>& w, const std::vector<int>& cap,
+                   const std::vector<int>& value) {
+  int best = 0;
+  for (int mask = 0; mask < (1 << n); ++mask) {
+    int v = 0;
+    bool ok = true;
+    for (int i = 0; i < 2 && ok; ++i) {
+      int s = 0;
+      for (int j = 0; j < n; ++j)
+        if (mask >> j & 1) s += w[i][j];
+      ok = s <= cap[i];
+    }
+    for (int j = 0; j < n; ++j)
+      if (mask >> j & 1) v += value[j];
+    if (ok) best = std::max(best, v);
+  }
+  return -best;
+}
+
+}  // namespace
+
+TEST(Mip, MatchesBruteForceOnRandomKnapsacks) {
+  std::mt19937_64 rng(5);
+  for (int trial = 0; trial < 40; ++trial) {
+    const int n = 3 + trial % 10;
+    std::vector<std::vector<int>> w;
+    std::vector<int> cap, value;
+    MipProblem p = random_knapsack(rng, n, w, cap, value);
+    detail::MipOptions opt;
+    opt.integral_objective = true;
+    if (trial % 2) opt.start.assign(n, 0.0);  // the empty start is feasible
+    auto r = detail::solve_mip(p, opt);
+    ASSERT_EQ(r.status, MipStatus::Optimal);
+    EXPECT_DOUBLE_EQ(r.objective, knapsack_brute(n, w, cap, value)) << trial;
+    EXPECT_DOUBLE_EQ(r.bound, r.objective);
+  }
+}
+
+TEST(Mip, ContinuousOffsetAndInfeasible) {
+  MipProblem p;
+  p.offset = 10;
+  p.add_col(1.0, 0.5, 4.0, false);  // continuous, at its lower bound
+  auto r = detail::solve_mip(p);
+  EXPECT_EQ(r.status, MipStatus::Optimal);
+  EXPECT_NEAR(r.objective, 10.5, 1e-9);
+  MipProblem q;
+  q.add_col(1.0, 0, 1, true);
+  q.add_row({0}, {1.0}, 2.0, 3.0);  // x >= 2 with x <= 1
+  EXPECT_EQ(detail::solve_mip(q).status, MipStatus::Infeasible);
+  MipProblem bad;
+  bad.add_col(1.0, 0, 1, true);
+  bad.add_row({3}, {1.0}, 0, 1);
+  EXPECT_THROW(detail::solve_mip(bad), Error);
+}
+
+TEST(Mip, SeveralThreadsGiveTheSerialAnswers) {
+  std::mt19937_64 rng(9);
+  std::vector<MipProblem> probs;
+  std::vector<double> serial;
+  for (int k = 0; k < 8; ++k) {
+    std::vector<std::vector<int>> w;
+    std::vector<int> cap, value;
+    probs.push_back(random_knapsack(rng, 12, w, cap, value));
+    serial.push_back(detail::solve_mip(probs.back()).objective);
+  }
+  std::vector<double> got(probs.size());
+  std::vector<std::thread> pool;
+  for (std::size_t k = 0; k < probs.size(); ++k)
+    pool.emplace_back([&, k] { got[k] = detail::solve_mip(probs[k]).objective; });
+  for (auto& t : pool) t.join();
+  EXPECT_EQ(got, serial);
+}
+
+// ---- solve_programme against brute force ----------------------------------------------------
+
+TEST(ProgrammeSolve, MatchesBruteForce) {
+  std::mt19937_64 rng(21);
+  int used_mip = 0;
+  for (int trial = 0; trial < 60; ++trial) {
+    const int rows = 2 + static_cast<int>(rng() % 5), cols = 1 + static_cast<int>(rng() % 3);
+    std::vector<std::int64_t> ar, ac, cost, cap(cols), unas(rows), off{0}, load;
+    std::vector<double> hours;
+    for (int r = 0; r < rows; ++r) {
+      unas[r] = 50 + static_cast<std::int64_t>(rng() % 100);
+      for (int c = 0; c < cols; ++c)
+        if (rng() % 4) {
+          ar.push_back(r);
+          ac.push_back(c);
+          cost.push_back(static_cast<std::int64_t>(rng() % 60));
+          hours.push_back(1.0 + static_cast<double>(rng() % 4));
+        }
+    }
+    for (int c = 0; c < cols; ++c) {
+      cap[c] = 1 + static_cast<std::int64_t>(rng() % 3);
+      for (std::int64_t u = 0; u < cap[c]; ++u) load.push_back(5 * u);
+      off.push_back(static_cast<std::int64_t>(load.size()));
+    }
+    detail::ProgrammeProblem pp;
+    pp.flow = {rows, cols, ar, ac, cost, cap, unas, off, load};
+    for (int c = 0; c < cols; ++c) {  // an hours row per column
+      KnapsackRow k;
+      k.capacity = 2.0 + static_cast<double>(rng() % 4);
+      for (std::size_t j = 0; j < ar.size(); ++j)
+        if (ac[j] == c) {
+          k.arcs.push_back(static_cast<std::int64_t>(j));
+          k.weight.push_back(hours[j]);
+        }
+      pp.rows.push_back(k);
+    }
+    KnapsackRow slots;  // at most rows / 2 assignments in total
+    slots.capacity = rows / 2;
+    for (std::size_t j = 0; j < ar.size(); ++j) {
+      slots.arcs.push_back(static_cast<std::int64_t>(j));
+      slots.weight.push_back(1.0);
+    }
+    pp.rows.push_back(slots);
+    auto sol = detail::solve_programme(pp);
+    used_mip += sol.used_mip;
+    // Brute force over every row's arc choice.
+    std::int64_t best = -1;
+    std::vector<std::int64_t> pick(rows, -1);
+    std::function<void(int)> go = [&](int r) {
+      if (r == rows) {
+        std::vector<std::int64_t> used(cols, 0);
+        std::int64_t obj = 0;
+        for (int q = 0; q < rows; ++q) {
+          if (pick[q] < 0) {
+            obj += unas[q];
+            continue;
+          }
+          const auto c = ac[pick[q]];
+          if (used[c] >= cap[c]) return;
+          obj += cost[pick[q]] + load[off[c] + used[c]++];
+        }
+        if (!detail::rows_satisfied(pp, pick)) return;
+        if (best < 0 || obj < best) best = obj;
+        return;
+      }
+      pick[r] = -1;
+      go(r + 1);
+      for (std::size_t j = 0; j < ar.size(); ++j)
+        if (ar[j] == r) {
+          pick[r] = static_cast<std::int64_t>(j);
+          go(r + 1);
+        }
+      pick[r] = -1;
+    };
+    go(0);
+    EXPECT_EQ(sol.objective, best) << trial;
+    EXPECT_EQ(sol.status, SolveStatus::Optimal);
+    EXPECT_DOUBLE_EQ(sol.bound, static_cast<double>(sol.objective));
+  }
+  EXPECT_GT(used_mip, 10);
+}
+
+// ---- run_round ----------------------------------------------------------------------------
+
+namespace {
+
+RoundInput programme_round() {
+  RoundInput in;
+  in.weights.unassigned_base = 1000;
+  in.rules.duplicate_tolerance_m = 0;
+  in.services.resize(2);
+  in.services[0].hours = 10;
+  in.services[0].cost_eur = 750;
+  in.services[1].hours = 3;
+  in.services[1].cost_eur = 2095;
+  in.services[1].max_cases = 2;
+  for (int k = 0; k < 6; ++k) {
+    Request r;
+    r.id = "R" + std::to_string(k);
+    r.locations = {{1000.0 * k, 0.0}};
+    r.service = k % 2;
+    r.priority = k / 2;
+    in.requests.push_back(r);
+  }
+  for (int k = 0; k < 2; ++k) {
+    Advisor a;
+    a.id = "A" + std::to_string(k);
+    a.base = {0.0, 500.0};
+    a.service = k;
+    a.capacity = 10;
+    a.capacity_hours = k == 0 ? 25.0 : 100.0;
+    a.hours_booked = k == 0 ? 4.0 : 0.0;
+    in.advisors.push_back(a);
+  }
+  return in;
+}
+
+}  // namespace
+
+TEST(ProgrammeRound, HoursSlotsAndReasons) {
+  RoundInput in = programme_round();
+  RoundResult res = run_round(in);
+  // A0: 21 free hours -> two coaching cases of 10 h (the two of higher priority).
+  EXPECT_EQ(res.advisors[0].assigned, 2);
+  EXPECT_DOUBLE_EQ(res.advisors[0].hours_after, 24.0);
+  EXPECT_EQ(res.requests[0].reason, Escalation::NoHours);  // R0: priority 0, coaching
+  EXPECT_EQ(res.advisors[1].assigned, 2);                  // two IMK slots
+  EXPECT_EQ(res.requests[1].reason, Escalation::SlotsExhausted);
+  EXPECT_DOUBLE_EQ(res.spend_eur, 2 * 750 + 2 * 2095);
+  ASSERT_EQ(res.slots_used.size(), 2u);
+  EXPECT_EQ(res.slots_used[1], 2);
+  EXPECT_DOUBLE_EQ(res.spend_by_service[0], 1500);
+  EXPECT_EQ(res.status, SolveStatus::Optimal);
+  EXPECT_DOUBLE_EQ(res.requests[2].hours, 10);
+}
+
+TEST(ProgrammeRound, BudgetAndReservation) {
+  RoundInput in = programme_round();
+  in.budget_eur = 3000;
+  RoundResult res = run_round(in);
+  EXPECT_LE(res.spend_eur, 3000);
+  bool budget_reason = false;
+  for (const auto& o : res.requests)
+    if (o.reason == Escalation::BudgetExhausted) {
+      budget_reason = true;
+      EXPECT_GT(o.missing_eur, 0);
+    }
+  EXPECT_TRUE(budget_reason);
+
+  RoundInput kept = programme_round();
+  kept.rules.reserve = {{1, 2, 2}};  // both IMK slots for priority >= 2 (only R5)
+  RoundResult r2 = run_round(kept);
+  EXPECT_EQ(r2.requests[5].advisor, 1);
+  EXPECT_EQ(r2.requests[1].reason, Escalation::ReservedForPriority);
+  EXPECT_EQ(r2.requests[3].reason, Escalation::ReservedForPriority);
+  EXPECT_EQ(r2.slots_used[1], 1);
+}
+
+TEST(ProgrammeRound, ExplainShowsHoursAndPrice) {
+  RoundInput in = programme_round();
+  RoundResult res = run_round(in);
+  auto rows = explain(in, res, 0);
+  EXPECT_DOUBLE_EQ(rows[0].hours_needed, 10);
+  EXPECT_DOUBLE_EQ(rows[0].hours_free, 1);
+  EXPECT_FALSE(rows[0].has_room);
+  EXPECT_DOUBLE_EQ(rows[0].cost_eur, 750);
+}
+
+TEST(ProgrammeRound, RejectsBadInput) {
+  auto expect_bad = [](auto change) {
+    RoundInput in = programme_round();
+    change(in);
+    EXPECT_THROW(run_round(in), InvalidInput);
+  };
+  expect_bad([](RoundInput& in) { in.requests[0].hours = -1; });
+  expect_bad([](RoundInput& in) { in.requests[0].cost_eur = INFINITY; });
+  expect_bad([](RoundInput& in) { in.services[0].hours = NAN; });
+  expect_bad([](RoundInput& in) { in.services[1].budget_eur = -1; });
+  expect_bad([](RoundInput& in) { in.services[1].max_cases = -1; });
+  expect_bad([](RoundInput& in) { in.advisors[0].capacity_hours = NAN; });
+  expect_bad([](RoundInput& in) { in.advisors[0].hours_booked = 30; });
+  expect_bad([](RoundInput& in) { in.budget_eur = NAN; });
+  expect_bad([](RoundInput& in) { in.rules.time_limit_s = 0; });
+  expect_bad([](RoundInput& in) { in.rules.reserve = {{1, -1, 0}}; });
+  expect_bad([](RoundInput& in) { in.rules.reserve = {{1, 1, 0}, {1, 2, 0}}; });
+  expect_bad([](RoundInput& in) { in.requests[0].service = 7; });  // not in the catalogue
+  try {
+    RoundInput in = programme_round();
+    in.requests[3].hours = -2;
+    run_round(in);
+    FAIL();
+  } catch (const InvalidInput& e) {
+    EXPECT_NE(std::string(e.what()).find("'R3'"), std::string::npos);
+  }
+}
