@@ -1982,13 +1982,20 @@ def build_coaching(seed, recs, towns):
     muni = next(r for r in recs if r["id"] == town["muni"])
     geom = muni["geom"]
 
-    def point(spread):
+    taken = []  # request addresses, >= 30 m apart (no duplicates at the default 25 m)
+
+    def point(spread, apart=False):
         while True:
             ang, d = rng.uniform(0, 2 * math.pi), town["r"] * spread * math.sqrt(rng.random())
             x = round(town["x"] + d * math.cos(ang), 1)
             y = round(town["y"] + d * math.sin(ang), 1)
-            if geom.contains(shapely.Point(x, y)):
-                return x, y
+            if not geom.contains(shapely.Point(x, y)):
+                continue
+            if apart and any(math.hypot(x - px, y - py) < 30.0 for px, py in taken):
+                continue
+            if apart:
+                taken.append((x, y))
+            return x, y
 
     providers = []
     for pid, org, svc, cap, load, cap_h, booked in COACHING_PROVIDERS:
@@ -2011,7 +2018,7 @@ def build_coaching(seed, recs, towns):
         rows = []
         for svc, n in counts.items():
             for _ in range(n):
-                x, y = point(1.6)
+                x, y = point(1.6, apart=True)
                 prio = int(rng.choice(3, p=COACHING_PRIORITY[svc]))
                 heavy = svc == "coaching" and rng.random() < 0.1
                 rows.append(
@@ -2039,7 +2046,7 @@ def build_coaching(seed, recs, towns):
     )
     acute = []
     for _ in range(8):  # next week's acute viability studies
-        x, y = point(1.6)
+        x, y = point(1.6, apart=True)
         acute.append(
             {
                 "x": x,
@@ -2174,7 +2181,8 @@ Coaching for self-employed entrepreneurs in the largest town of the province (fi
   `organisation`. No radius: intakes are by phone, products at the office.
 - `requests.csv` (350 rows, one product per entrepreneur this week, ids `D0001`...): {counts};
   priority 0/1/2 = {cs["prio"][0]}/{cs["prio"][1]}/{cs["prio"][2]} (2 = acute problems);
-  {cs["heavy"]} heavy coaching cases carry `hours` = 15; `sector` is informative.
+  {cs["heavy"]} heavy coaching cases carry `hours` = 15; `sector` is informative. Addresses are at
+  least 30 m apart (no duplicates).
 - `requests_next_week.csv` ({cs["n_next"]} rows): next week's requests, among them 8 acute
   (priority 2) IMK studies: {", ".join(cs["acute_imk_next"])}.
 - `programme.json`: EUR {COACHING_BUDGET_TOTAL_EUR:,.0f} in total, EUR

@@ -151,6 +151,10 @@ def test_coaching_requests(name, programme):
     assert set(r["priority"]) <= {0, 1, 2}
     heavy = r["hours"].dropna()
     assert (heavy > 0).all() and set(r.loc[r["hours"].notna(), "service"]) <= {"coaching"}
+    # different addresses: no pair within the round's default duplicate tolerance (25 m)
+    from scipy.spatial import cKDTree
+
+    assert not cKDTree(r[["x", "y"]].to_numpy(float)).query_pairs(25.0)
     areas, muni = _municipality(programme)
     inside = np.array(areas.locate_ids(r[["x", "y"]].to_numpy(float)), dtype=object)
     assert (inside == muni).all()  # all in the programme's municipality
