@@ -137,8 +137,10 @@ plt.show()
 
 # %%
 rows = []
-for b in (40_000, 60_000, 80_000, 100_000, 120_000, budget):
-    r = libmatch.match(requests, providers, services=services, budget_eur=b, rules=rules)
+for b in (70_000, 80_000, 90_000, 100_000, 110_000, 120_000, budget):
+    r = libmatch.match(
+        requests, providers, services=services, budget_eur=b, rules=rules, time_limit_s=30
+    )
     g = r.assignments
     row = {"budget_eur": b, "spend_eur": r.spend_eur, "status": r.status}
     for p in (0, 1, 2):
