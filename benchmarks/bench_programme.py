@@ -484,7 +484,7 @@ def part_c(args) -> None:
     assert o0 == o1, (o0, o1)
     print(
         f"    ratio catalogue / plain: wall {w1 / w0:.3f}, CPU {c1 / c0:.3f}; target <= 1.05: "
-        f"{'met' if min(w1 / w0, c1 / c0) <= 1.05 else 'MISSED'}"
+        f"{'met' if c1 / c0 <= 1.05 else 'MISSED'} (judged on CPU time: the machine is shared)"
     )
 
 

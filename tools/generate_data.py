@@ -1875,8 +1875,9 @@ PROVINCE_CATALOGUE = {
     "vabimpuls": (32.0, 3420.0, True, 3.0, 36.0),  # 36 h x EUR 95 incl. travel
     "nil_bio": (12.0, 1140.0, False, 1.0, 12.0),  # 12 h x EUR 95: an omschakelplan
 }
-# Money left for VABIMPULS this week: 12 cases (the week brings 53 requests).
-VABIMPULS_BUDGET_EUR = 12 * 3420.0
+# Money left for VABIMPULS this week: 30 cases (the week brings 53 requests).
+VABIMPULS_BUDGET_CASES = 30
+VABIMPULS_BUDGET_EUR = VABIMPULS_BUDGET_CASES * 3420.0
 # Which of the working group's three process managers (the lowest three procesmanager ids)
 # owns which services' portfolio.
 PORTFOLIO_OWNER = {"procesmanager": 0, "zaakbegeleider": 0, "vabimpuls": 1, "nil_bio": 2}
@@ -2162,7 +2163,7 @@ def programme_readme_text(cs, owners) -> str:
 VABIMPULS (seed 000): **36 hours per case including travel and overhead**, modelled as 32 h of
 work plus 3 visits whose round trips count as hours (36 h for a location 40 travel minutes
 away), EUR 3,420 a case (36 h x EUR 95) with EUR {VABIMPULS_BUDGET_EUR:,.0f} left this week
-(12 cases). procesmanager 24 h, zaakbegeleider 16 h (internal, no price), nil_bio 12 h at
+({VABIMPULS_BUDGET_CASES} cases). procesmanager 24 h, zaakbegeleider 16 h (internal, no price), nil_bio 12 h at
 EUR 1,140. Only VABIMPULS's 36 h come from the seeds; the other figures are fictional.
 `advisors.csv` gives every advisor `capacity_hours` (hours contracted for running and new
 cases: capacity x the service's nominal hours x 0.75-1.0) and `hours_booked` (hours still
