@@ -1722,7 +1722,7 @@ def build_requests(seed, farms, advisors, nature):
         a = apps[i]
         aid = f"R{n + 1:04d}"
         a["id"] = aid
-        for fi in a["farms"]:
+        for j, fi in enumerate(a["farms"]):
             x, y = farms[fi]["x"], farms[fi]["y"]
             if "dup_offset" in a:
                 x, y = round(x + a["dup_offset"][0], 1), round(y + a["dup_offset"][1], 1)
@@ -1739,6 +1739,7 @@ def build_requests(seed, farms, advisors, nature):
                     "pinned": "true" if a["pinned"] else "false",
                     "registered": a["registered"],
                     "farm_type": a["farm_type"],
+                    "location_of": aid if j else "",  # an extra location of the request
                 }
             )
     special["coi"] = sorted(apps[i]["id"] for i in coi)
@@ -2378,6 +2379,7 @@ def generate(seed: int, out: Path, quiet: bool = False) -> dict:
             "pinned",
             "registered",
             "farm_type",
+            "location_of",
         ],
         rows,
     )
@@ -2560,6 +2562,7 @@ advisor of every service. No `nil_bio` advisor has `verplaatsen` or `stoppen`.
 | `pinned` | `true`/`false`: keep `current_advisor` |
 | `registered` | ISO date |
 | `farm_type` | farm type of the primary location |
+| `location_of` | empty on the request's row; on the row of a second business location the request's `applicant_id` (an extra location, not a request of its own) |
 
 Deliberate special cases:
 - **Conflicts of interest** (`exclude` = the nearest 1-2 advisors of the service): {", ".join(r["coi"])}.

@@ -41,6 +41,7 @@ __all__: list[str] = [
     "Verdict",
     "Weights",
     "close_pairs",
+    "check_bounds",
     "design_areas",
     "evaluate_plan",
     "match_round",
@@ -302,12 +303,36 @@ class DesignOptions:
         "threads",
         "time_limit_s",
         "iterations",
+        "bound",
+        "bound_time_limit_s",
+        "bound_tolerance",
     )
     def __eq__(self, arg0: typing.Any) -> typing.Any: ...
     def __getstate__(self) -> dict: ...
     def __init__(self, *args, **kwargs) -> None: ...
     def __repr__(self) -> str: ...
     def __setstate__(self, arg0: dict) -> None: ...
+    @property
+    def bound(self) -> bool:
+        """
+        Also solve the exact model (CBC) for a lower bound and the gap. Unit: flag.
+        """
+    @bound.setter
+    def bound(self, arg1: typing.Any) -> None: ...
+    @property
+    def bound_time_limit_s(self) -> float:
+        """
+        Time limit of each exact-model solve. Unit: seconds.
+        """
+    @bound_time_limit_s.setter
+    def bound_time_limit_s(self, arg1: typing.Any) -> None: ...
+    @property
+    def bound_tolerance(self) -> float:
+        """
+        Relative gap counted as proven optimal. Unit: fraction.
+        """
+    @bound_tolerance.setter
+    def bound_tolerance(self, arg1: typing.Any) -> None: ...
     def replace(self, **kwargs) -> DesignOptions:
         """
         A copy with some fields changed.
@@ -1104,11 +1129,13 @@ def close_pairs(
     All pairs (a < b) of points of different groups within tolerance_m, sorted by a, b.
     """
 
+def check_bounds(problem: DesignProblem, labels: typing.Any, bounds: typing.Any) -> list[str]: ...
 def design_areas(
     problem: DesignProblem,
     options: DesignOptions,
     initial: typing.Any = None,
     fixed: typing.Any = None,
+    bounds: typing.Any = None,
 ) -> dict: ...
 def evaluate_plan(problem: DesignProblem, labels: typing.Any) -> dict: ...
 def match_round(

@@ -150,6 +150,11 @@ def _programme_record(result: Any) -> dict:
     return rec
 
 
+def _count(table: Any) -> int:
+    """Rows of an optional table (None = 0); never the truth value of a DataFrame."""
+    return 0 if table is None else len(table)
+
+
 def write_audit(
     result: Any,
     out_dir: str | os.PathLike,
@@ -170,7 +175,7 @@ def write_audit(
         "requests": len(result),
         "assigned": len(result.assignments),
         "escalated": len(result.escalations),
-        "referred": len(getattr(result, "referrals", ()) or ()),
+        "referred": _count(getattr(result, "referrals", None)),
     }
     record = {
         "format": _FORMAT,

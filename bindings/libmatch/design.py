@@ -67,6 +67,7 @@ __all__ = [
     "plot_plan",
     "DesignWeights",
     "DesignOptions",
+    "demand_hours",
 ]
 
 #: Objective weights (``weights=`` of :func:`design_areas` / :func:`evaluate_plan` also takes
@@ -122,14 +123,77 @@ def _aligned(values: Any, ids: list[str], what: str, dtype=float) -> np.ndarray:
 
 
 def _advisors(advisors: Any) -> tuple[np.ndarray, np.ndarray | None]:
-    """(m, 2) bases and optional capacities from a DataFrame (x, y[, capacity]) or array."""
+    """(m, 2) bases and optional capacities from a DataFrame (x, y[, capacity_hours or
+    capacity]) or array."""
     if isinstance(advisors, pd.DataFrame):
         xy = points_xy(advisors, "advisors")
         cap = None
-        if "capacity" in advisors.columns:
-            cap = schema.DESIGN_ADVISORS.parse_column(advisors, "capacity", "advisors")
+        for col in ("capacity_hours", "capacity"):
+            if col in advisors.columns:
+                cap = schema.DESIGN_ADVISORS.parse_column(advisors, col, "advisors")
+                break
         return xy, cap
     return points_xy(advisors, "advisors"), None
+
+
+def _radius(advisors: Any) -> np.ndarray | None:
+    if isinstance(advisors, pd.DataFrame) and "radius_km" in advisors.columns:
+        col = advisors["radius_km"].reset_index(drop=True)
+        r = pd.to_numeric(col.replace("", np.nan), errors="coerce").to_numpy(dtype=float)
+        notnum = np.flatnonzero(np.isnan(r) & col.notna().to_numpy() & (col != "").to_numpy())
+        if len(notnum):
+            raise InvalidInputError(f"advisors: radius_km in row {int(notnum[0])} is not a number")
+        r = np.where(np.isnan(r), np.inf, r)  # empty: no radius
+        bad = np.flatnonzero(~(r > 0))
+        if len(bad):
+            raise InvalidInputError(f"advisors: radius_km in row {int(bad[0])} must be > 0")
+        return r
+    return None
+
+
+def demand_hours(counts: pd.DataFrame, catalogue: pd.DataFrame) -> pd.Series:
+    """Expected hours per unit: ``counts`` (one row per unit id, one column per service:
+    expected cases per year) times the catalogue's ``hours`` per case of each service.
+
+    ``catalogue`` has columns ``service`` and ``hours`` (e.g. VABIMPULS 36 hours per case,
+    travel and overhead included). Pass the result as ``demand`` and advisors with
+    ``capacity_hours`` to balance hours against advisor hours.
+
+    Examples
+    --------
+    >>> import pandas as pd, libmatch
+    >>> counts = pd.DataFrame({"vabimpuls": [2, 0], "intake": [4, 6]}, index=["a", "b"])
+    >>> cat = pd.DataFrame({"service": ["vabimpuls", "intake"], "hours": [36.0, 1.5]})
+    >>> libmatch.demand_hours(counts, cat).tolist()
+    [78.0, 9.0]
+    """
+    from .errors import UnknownIdError
+
+    if not isinstance(counts, pd.DataFrame) or not isinstance(catalogue, pd.DataFrame):
+        raise InvalidTypeError("demand_hours needs two DataFrames: counts and catalogue")
+    for col in ("service", "hours"):
+        if col not in catalogue.columns:
+            raise InvalidInputError(f"catalogue: missing column {col!r} (service, hours)")
+    if catalogue["service"].duplicated().any():
+        row = int(np.flatnonzero(catalogue["service"].duplicated().to_numpy())[0])
+        raise InvalidInputError(f"catalogue: service in row {row} is listed twice")
+    hours = pd.to_numeric(catalogue["hours"], errors="coerce")
+    bad = np.flatnonzero(~(np.isfinite(hours.to_numpy(dtype=float)) & (hours.to_numpy() >= 0)))
+    if len(bad):
+        raise InvalidInputError(f"catalogue: hours in row {int(bad[0])} must be a number >= 0")
+    per_case = dict(zip(catalogue["service"].astype(str), hours.to_numpy(dtype=float)))
+    out = pd.Series(0.0, index=counts.index, name="hours")
+    for col in counts.columns:
+        if str(col) not in per_case:
+            raise UnknownIdError(f"counts: service column {str(col)!r} is not in the catalogue")
+        c = pd.to_numeric(counts[col], errors="coerce").to_numpy(dtype=float)
+        badc = np.flatnonzero(~(np.isfinite(c) & (c >= 0)))
+        if len(badc):
+            raise InvalidInputError(
+                f"counts: column {str(col)!r}, row {int(badc[0])}: expected cases must be >= 0"
+            )
+        out += c * per_case[str(col)]
+    return out
 
 
 def _weights(weights: Any) -> Any:
@@ -171,8 +235,13 @@ class _Problem:
             raise InvalidInputError(f"min_border_m must be finite and >= 0, got {min_border_m}")
         self.core = _core.DesignProblem.from_areas(self.units._impl, self.demand, mb)
         self.core.set_options(islands, self.weights)
+        self.radius = _radius(advisors) if advisors is not None else None
+        self.hours = isinstance(advisors, pd.DataFrame) and "capacity_hours" in advisors.columns
+        self.advisor_xy = None
+        self.reach_km = None
         if advisors is not None:
             xy, cap = _advisors(advisors)
+            self.advisor_xy = xy
             if len(xy) == 0:
                 raise InvalidInputError("advisors is empty; pass None to design without advisors")
             self.core.set_advisors(self.units._impl, xy, cap)
@@ -185,6 +254,12 @@ class _Problem:
             cent = self.core.centroids
             km, minutes = _travel_matrix(travel, cent if origins is None else origins, cent)
             self.core.set_travel(km, minutes)
+            if origins is not None:
+                self.reach_km = km  # units x advisors
+        if self.radius is not None and self.reach_km is None:
+            cent = self.core.centroids
+            d = cent[:, None, :] - self.advisor_xy[None, :, :]
+            self.reach_km = np.sqrt((d**2).sum(axis=2)) / 1000.0
 
     def evaluate(self, codes: np.ndarray, area_index: pd.Index, dissolve: bool) -> pd.DataFrame:
         res = _core.evaluate_plan(self.core, codes)
@@ -206,6 +281,20 @@ class _Problem:
         df["polsby_popper"] = 4 * math.pi * area / per**2
         df["parts"] = a["parts"]
         df["contiguous"] = a["contiguous"].astype(bool)
+        if self.hours:
+            df["demand_hours"] = df["demand"]
+            df["capacity_hours"] = df["capacity"]
+        if self.radius is not None:
+            # Share of each area's demand beyond the radius of every advisor based in it.
+            adv_area = codes[np.asarray(self.core.advisor_unit, dtype=np.int64)]
+            reach = self.reach_km <= self.radius[None, :]  # units x advisors
+            same = codes[:, None] == adv_area[None, :]
+            outside = ~(reach & same).any(axis=1)
+            d_out = np.bincount(codes, weights=self.demand * outside, minlength=len(df))
+            with np.errstate(invalid="ignore", divide="ignore"):
+                df["outside_reach_share"] = np.where(
+                    df["demand"].to_numpy() > 0, d_out / df["demand"].to_numpy(), 0.0
+                )
         s = dict(res["summary"])
         ids = np.array(self.ids, dtype=object)
         links = res["links"]
@@ -220,6 +309,79 @@ class _Problem:
         )
         df.attrs["summary"] = s
         return df
+
+
+def _bounds(
+    ids: list[str],
+    area_ids: list[str] | None,
+    demand_bounds=None,
+    max_travel_km=None,
+    min_units=None,
+    max_units=None,
+    area_of=None,
+    must_link=None,
+    cannot_link=None,
+) -> dict | None:
+    """The hard bounds as the dict the C++ layer takes (unit ids -> indices), or None."""
+    from .errors import UnknownIdError
+
+    out: dict[str, Any] = {}
+    if demand_bounds is not None:
+        try:
+            lo, hi = demand_bounds
+            lo, hi = float(lo), float(hi)
+        except (TypeError, ValueError) as exc:
+            raise InvalidTypeError(
+                "demand_bounds must be a pair (lo, hi) of fractions of the fair share"
+            ) from exc
+        out["demand_lo"], out["demand_hi"] = lo, hi
+    if max_travel_km is not None:
+        out["max_travel_km"] = float(max_travel_km)
+    for name, v in (("min_units", min_units), ("max_units", max_units)):
+        if v is None:
+            continue
+        if isinstance(v, (bool, np.bool_)) or not isinstance(v, (int, np.integer)):
+            raise InvalidTypeError(f"{name} must be an integer, got {type(v).__name__}")
+        out[name] = int(v)
+    index = {u: i for i, u in enumerate(ids)}
+
+    def unit(u, what):
+        key = str(u)
+        if key not in index:
+            raise UnknownIdError(f"{what}: unknown unit id {key!r}")
+        return index[key]
+
+    if area_of is not None:
+        if not isinstance(area_of, (Mapping, pd.Series)):
+            raise InvalidTypeError("area_of must be a mapping or Series: unit id -> area")
+        names = {a: i for i, a in enumerate(area_ids or [])}
+        arr = np.full(len(ids), -1, dtype=np.int64)
+        for u, a in dict(area_of).items():
+            i = unit(u, "area_of")
+            if str(a) in names:
+                arr[i] = names[str(a)]
+            elif isinstance(a, (int, np.integer)) and not isinstance(a, (bool, np.bool_)):
+                arr[i] = int(a)
+            else:
+                raise InvalidInputError(
+                    f"area_of of unit {str(u)!r}: unknown area; use 0..k-1 or one of the "
+                    "initial plan's area labels"
+                )
+        out["area_of"] = arr
+    for name, pairs in (("must_link", must_link), ("cannot_link", cannot_link)):
+        if pairs is None:
+            continue
+        flat = []
+        for p in pairs:
+            try:
+                a, b = p
+            except (TypeError, ValueError) as exc:
+                raise InvalidTypeError(
+                    f"{name} must be a list of (unit id, unit id) pairs"
+                ) from exc
+            flat += [unit(a, name), unit(b, name)]
+        out[name] = np.asarray(flat, dtype=np.int64)
+    return out or None
 
 
 def _factorize(labels: Any, ids: list[str], what: str) -> tuple[np.ndarray, pd.Index]:
@@ -242,6 +404,13 @@ def evaluate_plan(
     min_border_m: float = 0.0,
     weights: Mapping[str, float] | None = None,
     dissolve: bool = True,
+    demand_bounds: tuple[float, float] | None = None,
+    max_travel_km: float | None = None,
+    min_units: int | None = None,
+    max_units: int | None = None,
+    area_of: Any = None,
+    must_link: Any = None,
+    cannot_link: Any = None,
 ) -> pd.DataFrame:
     """Evaluates a plan: one row per area, the plan-level figures in ``df.attrs["summary"]``.
 
@@ -277,6 +446,10 @@ def evaluate_plan(
     (demand-weighted), ``max_travel_km``, ``mean_travel_min`` and ``max_travel_min`` (with
     a travel model), ``area_km2``, ``perimeter_km``, ``polsby_popper``, ``parts`` (pieces
     through shared borders), ``contiguous`` (under the island rule).
+    With hard bounds (``demand_bounds``, ``max_travel_km``, ``min_units``, ``max_units``,
+    ``area_of``, ``must_link``, ``cannot_link``, as in :func:`design_areas`),
+    ``summary["violations"]`` lists every violated bound ("demand_hi: area 2", ...) and
+    ``summary["feasible"]`` is True when the list is empty.
     ``df.attrs["summary"]`` holds ``objective``, ``imbalance``, ``mean_travel_km``,
     ``max_travel_km``, ``total_travel_km`` (sum of demand x travel), ``compactness``
     (mean Polsby-Popper as in the objective), ``reference_km``, ``contiguous`` (all
@@ -293,7 +466,22 @@ def evaluate_plan(
     """
     prob = _Problem(units, demand, advisors, travel, islands, min_border_m, weights)
     codes, index = _factorize(labels, prob.ids, "labels")
-    return prob.evaluate(codes, index, dissolve)
+    df = prob.evaluate(codes, index, dissolve)
+    b = _bounds(
+        prob.ids,
+        [str(x) for x in index],
+        demand_bounds,
+        max_travel_km,
+        min_units,
+        max_units,
+        area_of,
+        must_link,
+        cannot_link,
+    )
+    if b is not None:
+        v = list(_core.check_bounds(prob.core, codes, b))
+        df.attrs["summary"].update(violations=v, feasible=not v)
+    return df
 
 
 class AreaPlan:
@@ -314,6 +502,15 @@ class AreaPlan:
         self.iterations: int = int(result["iterations"])
         self.starts_completed: int = int(result["starts_completed"])
         self.time_limit_reached: bool = bool(result["time_limit_reached"])
+        #: Lower bound on the objective (``bound=True``; -inf otherwise), relative gap
+        #: ``(objective - bound) / objective`` and status ("optimal", "time_limit", "gap",
+        #: "none"). See :func:`design_areas`.
+        self.bound: float = float(result["bound"])
+        self.gap: float = float(result["gap"])
+        self.status: str = str(result["status"])
+        self.from_model: bool = bool(result["from_model"])
+        self.bound_seconds: float = float(result["bound_seconds"])
+        self.bounds: dict | None = None
         ids = np.array(problem.ids, dtype=object)
         la, lb = result["links"]["a"], result["links"]["b"]
         self.links = pd.DataFrame(
@@ -339,6 +536,54 @@ class AreaPlan:
     def evaluate(self, dissolve: bool = True) -> pd.DataFrame:
         """:func:`evaluate_plan` of this plan with the inputs it was designed with."""
         return self._problem.evaluate(self.labels, pd.Index(self.area_ids, name="area"), dissolve)
+
+    def simulate(
+        self,
+        scenario: Any,
+        seeds: Any = 0,
+        advisors: pd.DataFrame | None = None,
+        n_jobs: int | None = None,
+        progress: bool = False,
+    ) -> pd.DataFrame:
+        """Runs the year simulation on this plan: ``scenario`` (a :class:`Scenario`) with its
+        areas replaced by :meth:`to_areas` and each advisor's ``areas`` set to the plan's area
+        holding the advisor's base (x, y). ``advisors`` (default: the scenario's table, when
+        it is a DataFrame or a path readable from the current directory) is that table.
+        Returns :func:`simulate_many`'s frame (one row per seed: waiting, travel, out-of-area
+        shares, ...), so plans are compared on the same arrivals (common random numbers)."""
+        from . import simulation
+
+        if not isinstance(scenario, simulation.Scenario):
+            scenario = simulation.Scenario(scenario)
+        adv = advisors if advisors is not None else scenario.config.get("advisors")
+        if isinstance(adv, (str, os.PathLike)):
+            if not os.path.exists(adv):
+                raise InvalidInputError(
+                    "plan.simulate: pass advisors= (the scenario's advisors table is a path "
+                    "relative to the scenario file)"
+                )
+            adv = pd.read_csv(adv)
+        if not isinstance(adv, pd.DataFrame):
+            raise InvalidTypeError("plan.simulate: advisors must be a DataFrame")
+        adv = adv.copy()
+        areas = self.to_areas()
+        idx = areas.locate(points_xy(adv, "advisors"))
+        adv["areas"] = [areas.ids[i] if i >= 0 else "" for i in idx]
+        changes: dict[str, Any] = {"areas": areas, "advisors": adv}
+        events = scenario.config.get("events")
+        if isinstance(events, list):  # advisors joining later get their plan area too
+            changes["events"] = []
+            for ev in events:
+                ev = dict(ev)
+                if ev.get("type") == "join" and isinstance(ev.get("advisor"), Mapping):
+                    a = dict(ev["advisor"])
+                    if "x" in a and "y" in a:
+                        i = areas.locate(np.array([[float(a["x"]), float(a["y"])]]))[0]
+                        a["areas"] = areas.ids[i] if i >= 0 else ""
+                    ev["advisor"] = a
+                changes["events"].append(ev)
+        sc = scenario.replace(name=f"{scenario.name} / plan k={self.k}", **changes)
+        return simulation.simulate_many([sc], seeds, n_jobs=n_jobs, progress=progress)
 
     def to_areas(self) -> AreaSet:
         """The dissolved areas as an AreaSet (ids = ``area_ids``), usable in matching."""
@@ -469,6 +714,15 @@ def design_areas(
     islands: str = "error",
     min_border_m: float = 0.0,
     weights: Mapping[str, float] | None = None,
+    demand_bounds: tuple[float, float] | None = None,
+    max_travel_km: float | None = None,
+    min_units: int | None = None,
+    max_units: int | None = None,
+    area_of: Any = None,
+    must_link: Any = None,
+    cannot_link: Any = None,
+    bound: bool = False,
+    bound_time_limit_s: float = 60.0,
 ) -> AreaPlan:
     """Designs ``k`` contiguous areas from the units, minimising the objective of the
     module docs (balance, travel, compactness).
@@ -501,6 +755,31 @@ def design_areas(
     starts : int, optional
         Independent multi-starts (default ``DesignOptions().starts``, 8). ``iterations``: annealing proposals per start
         (default max(2000, 50 x units)). ``threads``: default all cores.
+    demand_bounds : (lo, hi), optional
+        Hard bounds: every area's demand within [lo, hi] x its fair share (capacity share
+        with advisors, else demand / k), e.g. ``(0.9, 1.1)``.
+    max_travel_km : float, optional
+        Hard bound on every unit's travel (as in the objective: to the medoid, the centre
+        or the area's advisors), km.
+    min_units, max_units : int, optional
+        Hard bounds on the units per area.
+    area_of : mapping or Series, optional
+        Unit id -> area (0..k-1, or an ``initial`` area label): units fixed to an area.
+    must_link, cannot_link : list of (unit id, unit id), optional
+        Pairs that must share an area, or must not.
+    bound : bool, default False
+        Also solve the exact model (a Hess MIP with flow contiguity, COIN-OR CBC) within
+        ``bound_time_limit_s`` and set ``plan.bound``, ``plan.gap``, ``plan.status``. Needs
+        ``travel`` (travel from each area's medoid unit) and no advisors. The bound is a
+        lower bound of the objective: exact travel, tangents under the imbalance's squares
+        and chords under its square root (within 0.1 %), compactness at its floor 0 (so
+        the gap includes the plan's compactness term). Status "optimal": CBC proved its
+        model and the plan's balance + travel cost is within 0.1 % of the bound. When the
+        model's own plan is better, it is returned (``plan.from_model``).
+
+    Hard bounds are always honoured: when the search finds no plan meeting them, the exact
+    model decides, and :class:`~libmatch.InfeasibleBoundsError` (a ``ValueError``) names an
+    irreducible set of conflicting bounds in ``.conflict``.
 
     Returns
     -------
@@ -557,8 +836,23 @@ def design_areas(
         if opts.iterations < 1:
             raise InvalidInputError(f"iterations must be >= 1, got {iterations}")
     opts.threads = _threads(threads)
-    res = _core.design_areas(prob.core, opts, init_codes, fixed_arr)
-    return AreaPlan(prob, res, area_ids, int(seed))
+    opts.bound = bool(bound)
+    opts.bound_time_limit_s = float(bound_time_limit_s)
+    bdict = _bounds(
+        prob.ids,
+        area_ids,
+        demand_bounds,
+        max_travel_km,
+        min_units,
+        max_units,
+        area_of,
+        must_link,
+        cannot_link,
+    )
+    res = _core.design_areas(prob.core, opts, init_codes, fixed_arr, bdict)
+    plan = AreaPlan(prob, res, area_ids, int(seed))
+    plan.bounds = bdict
+    return plan
 
 
 # command line -----------------------------------------------------------------------------

@@ -21,6 +21,7 @@ __all__ = [
     "GeometryError",
     "CrsError",
     "UnknownIdError",
+    "InfeasibleBoundsError",
     "CostOverflowError",
     "FileError",
     "FileMissingError",
@@ -54,6 +55,15 @@ class UnknownIdError(InvalidInputError, KeyError):
 
     def __str__(self) -> str:  # KeyError would quote the message
         return str(self.args[0]) if self.args else ""
+
+
+class InfeasibleBoundsError(InvalidInputError):
+    """Hard bounds of an area design that cannot all hold; ``conflict`` lists an irreducible
+    set of them (e.g. ``["demand_hi", "max_units"]``)."""
+
+    def __init__(self, message: str = "", conflict=()):
+        super().__init__(message)
+        self.conflict = list(conflict)
 
 
 class CostOverflowError(InvalidInputError, OverflowError):

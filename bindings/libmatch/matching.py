@@ -30,7 +30,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from . import _core, _io, catalogue, schema
+from . import _core, _io, _round_rules, catalogue, schema
 from .areas import AreaSet, read_areas
 from .errors import CrsError, FileMissingError, InvalidInputError, InvalidTypeError, UnknownIdError
 
@@ -43,13 +43,14 @@ __all__ = [
     "match",
     "read_table",
     "ESCALATION_REASONS",
+    "REFERRAL_REASONS",
     "COST_COMPONENTS",
 ]
 
 #: Escalation reasons, in the order they are decided (see :func:`match`).
 ESCALATION_REASONS = (
-    "duplicate_request",
     "already_in_guidance",
+    "duplicate_request",
     "no_open_case",
     "pinned_advisor_unavailable",
     "no_advisor_for_service",
@@ -63,6 +64,8 @@ ESCALATION_REASONS = (
     "reserved_for_priority",
     "unfilled_position",
 )
+#: Referral reasons, in the order they are decided (before any escalation reason).
+REFERRAL_REASONS = _round_rules.REFERRAL_REASONS
 #: Cost components reported per (request, advisor) pair, in points; total is their sum.
 COST_COMPONENTS = ("travel", "outside_area", "partial_expertise", "radius", "continuity", "load")
 
@@ -122,25 +125,13 @@ class _Prepared:
     args: dict = field(default_factory=dict)
     programme: dict = field(default_factory=dict)
     catalogue: pd.DataFrame | None = None
+    membership: AreaSet | None = None  # the layer offered_in indexes (service_areas or areas)
 
 
 def _locations(req: schema.Parsed) -> tuple[list[str], np.ndarray, np.ndarray, np.ndarray]:
-    """Several rows per applicant_id are several locations, the first primary: request ids in
-    first-seen order, the first row of each, CSR offsets and the location coordinates."""
-    row_ids = req.ids
-    first: dict[str, int] = {}
-    locs: dict[str, list[int]] = {}
-    for k, a in enumerate(row_ids):
-        first.setdefault(a, k)
-        locs.setdefault(a, []).append(k)
-    req_ids = list(first)
-    first_rows = np.fromiter((first[a] for a in req_ids), dtype=np.int64, count=len(req_ids))
-    loc_index = np.fromiter(
-        (k for a in req_ids for k in locs[a]), dtype=np.int64, count=len(row_ids)
-    )
-    loc_off = np.zeros(len(req_ids) + 1, dtype=np.int64)
-    loc_off[1:] = np.cumsum([len(locs[a]) for a in req_ids])
-    return req_ids, first_rows, loc_off, np.ascontiguousarray(req.xy()[loc_index])
+    """Request ids (row order), the row of each, CSR offsets and coordinates of the business
+    locations: extra locations are rows with ``location_of`` (see _round_rules.locations)."""
+    return _round_rules.locations(req.ids, req["location_of"], req.xy())
 
 
 def _area_lists(adv: schema.Parsed, area_set: AreaSet | None) -> list[list[int]]:
@@ -248,13 +239,19 @@ def _prepare(
         "area_values": area_val,
     }
     offered = service_areas if service_areas is not None else area_set
-    programme = {
-        "req_hours": np.ascontiguousarray(firsts("hours"), dtype=np.float64),
-        "req_cost_eur": np.ascontiguousarray(firsts("cost_eur"), dtype=np.float64),
-        "req_applicant_key": list(firsts("applicant_key")),
-        "req_via_case": list(firsts("via_case")),
-        "adv_capacity_hours": np.ascontiguousarray(adv["capacity_hours"], dtype=np.float64),
-        "adv_hours_booked": np.ascontiguousarray(adv["hours_booked"], dtype=np.float64),
+    # Programme columns go to C++ only when given (absent columns keep the C++ defaults, so a
+    # round without them costs nothing extra).
+    programme: dict[str, Any] = {}
+    if "hours" in req or "cost_eur" in req:
+        programme["req_hours"] = np.ascontiguousarray(firsts("hours"), dtype=np.float64)
+        programme["req_cost_eur"] = np.ascontiguousarray(firsts("cost_eur"), dtype=np.float64)
+    if "applicant_key" in req or "via_case" in req:
+        programme["req_applicant_key"] = list(firsts("applicant_key"))
+        programme["req_via_case"] = list(firsts("via_case"))
+    if "capacity_hours" in adv or "hours_booked" in adv:
+        programme["adv_capacity_hours"] = np.ascontiguousarray(adv["capacity_hours"], np.float64)
+        programme["adv_hours_booked"] = np.ascontiguousarray(adv["hours_booked"], np.float64)
+    programme |= {
         "services": catalogue.services_for(cat, services, offered),
         "service_names": services,
         "budget_eur": _budget(budget_eur),
@@ -263,7 +260,7 @@ def _prepare(
     }
     rows = app.iloc[first].reset_index(drop=True).assign(service=req_service, priority=priority)
     adv_df = adv_df.assign(service=adv_service)
-    return _Prepared(req_ids, rows, adv_ids, adv_df, services, args, programme, cat)
+    return _Prepared(req_ids, rows, adv_ids, adv_df, services, args, programme, cat, offered)
 
 
 def _budget(value: Any) -> float:
@@ -297,6 +294,14 @@ class RoundResult:
     escalations : DataFrame
         applicant_id, service, priority, reason (see ``ESCALATION_REASONS``), detail,
         duplicate_of.
+    referrals : DataFrame
+        applicant_id, service, reason (see ``REFERRAL_REASONS``: ``out_of_scope``,
+        ``not_in_module``), refer_to (the catalogue's destination), detail. Referred
+        requests are neither assigned nor escalated.
+    specialists : DataFrame
+        advisor_id (the advisor guiding the case a specialist was engaged for, via
+        ``via_case``), service (a ``via_advisor_only`` service), cases, hours: specialist
+        effort per requesting advisor this round (empty without such services).
     loads : DataFrame
         advisor_id, service, capacity, caseload_before, assigned, caseload_after,
         utilisation (after), load_cost.
@@ -320,10 +325,11 @@ class RoundResult:
         self.budget_eur = float(prep.programme.get("budget_eur", math.inf))
         self._build()
         self._build_spend()
+        self.specialists = _round_rules.specialists(self)
 
     def _build(self) -> None:
         prep, core = self._prep, self._core
-        req = core.requests()
+        req = self._outcome = core.requests()
         req_ids = np.array(prep.req_ids, dtype=object)
         adv_ids = np.array(prep.adv_ids, dtype=object)
         rows = prep.req_rows
@@ -364,6 +370,7 @@ class RoundResult:
             }
         )
         self.escalations = e.sort_values("applicant_id", kind="stable").reset_index(drop=True)
+        self.referrals = _round_rules.referrals(self, req["referral"])
 
         alt = core.alternatives()
         al = pd.DataFrame(
@@ -406,20 +413,21 @@ class RoundResult:
     def _build_spend(self) -> None:
         """spend_by_service (one row per service of the round) and slots_used."""
         core, services = self._core, self._prep.services
-        spend = list(core.spend_by_service) or [0.0] * len(services)
-        used = list(core.slots_used) or [0] * len(services)
+        spend = list(core.spend_by_service)[: len(services)]
+        used = list(core.slots_used)[: len(services)]
+        spend += [0.0] * (len(services) - len(spend))
+        used += [0] * (len(services) - len(used))
         cat = self.catalogue
         rows = {} if cat is None else {s: k for k, s in enumerate(cat["service"])}
 
         def cat_value(s: str, col: str, default: Any) -> Any:
             return cat[col].iloc[rows[s]] if s in rows else default
 
-        cases = self.assignments.groupby("service").size()
         self.spend_by_service = pd.DataFrame(
             {
                 "service": services,
                 "portfolio": [cat_value(s, "portfolio", "") for s in services],
-                "cases": [int(cases.get(s, 0)) for s in services],
+                "cases": [int(u) for u in used],
                 "spend_eur": spend,
                 "slots_used": used,
                 "max_cases": [float(cat_value(s, "max_cases", math.inf)) for s in services],
@@ -431,11 +439,8 @@ class RoundResult:
     def _detail(self, k: int, reason: str) -> str:
         f = self._funnel[k]
         service = self._prep.req_rows["service"].iloc[k]
-        if reason == "duplicate_request":
-            return (
-                f"a business location within {self.rules.duplicate_tolerance_m:g} m of "
-                "an earlier request"
-            )
+        if reason in _round_rules.DETAIL_REASONS:
+            return _round_rules.escalation_detail(self, k, reason, self._outcome)
         if reason == "pinned_advisor_unavailable":
             cur = self._prep.args["current"][k]
             if cur < 0:
@@ -484,7 +489,7 @@ class RoundResult:
     def __repr__(self) -> str:
         return (
             f"RoundResult({len(self.assignments)} assigned, {len(self.escalations)} "
-            f"escalated, {len(self._prep.adv_ids)} advisors)"
+            f"escalated, {len(self.referrals)} referred, {len(self._prep.adv_ids)} advisors)"
         )
 
     def explain(self, applicant_id: Any) -> pd.DataFrame:
@@ -565,10 +570,10 @@ class RoundResult:
         return f"{head}: " + ", ".join(parts)
 
     def summary(self) -> pd.DataFrame:
-        """Per service: requests, assigned, escalated, mean travel minutes of assignments,
-        hours and spend (EUR) of the new cases."""
+        """Per service: requests, assigned, escalated, referred, mean travel minutes of
+        assignments, hours and spend (EUR) of the new cases."""
         rows = self._prep.req_rows
-        a, e = self.assignments, self.escalations
+        a, e, f = self.assignments, self.escalations, self.referrals
         out = []
         for s in sorted(set(rows["service"])):
             asg = a[a["service"] == s]
@@ -578,6 +583,7 @@ class RoundResult:
                     "requests": int((rows["service"] == s).sum()),
                     "assigned": len(asg),
                     "escalated": int((e["service"] == s).sum()),
+                    "referred": int((f["service"] == s).sum()),
                     "mean_minutes": round(float(asg["minutes"].mean()), 1)
                     if len(asg)
                     else float("nan"),
@@ -591,6 +597,7 @@ class RoundResult:
                 "requests": len(rows),
                 "assigned": len(a),
                 "escalated": len(e),
+                "referred": len(f),
                 "mean_minutes": round(float(a["minutes"].mean()), 1) if len(a) else float("nan"),
                 "hours": round(float(a["hours"].sum()), 2),
                 "spend_eur": round(float(a["cost_eur"].sum()), 2),
@@ -632,6 +639,8 @@ class RoundResult:
             names.insert(3, "referrals")
         if self.catalogue is not None:
             names.append("spend_by_service")
+            if self.catalogue["via_advisor_only"].astype(bool).any():
+                names.append("specialists")
         for name in names:
             p = os.path.join(out_dir, f"{name}.csv")
             df = getattr(self, name)
@@ -665,7 +674,14 @@ class RoundResult:
             df["service"] = self._prep.req_rows["service"].to_numpy(object)
             a = self.assignments.set_index("applicant_id")
             e = self.escalations.set_index("applicant_id")
-            df["outcome"] = np.where(df["applicant_id"].isin(a.index), "assigned", "escalated")
+            df["outcome"] = np.select(
+                [
+                    df["applicant_id"].isin(a.index),
+                    df["applicant_id"].isin(self.referrals.applicant_id),
+                ],
+                ["assigned", "referred"],
+                "escalated",
+            )
             for col in ("advisor_id", "minutes", "km", "total"):
                 df[col] = df["applicant_id"].map(a[col])
             df["reason"] = df["applicant_id"].map(e["reason"])
@@ -689,8 +705,9 @@ class RoundResult:
     def to_layers(self, dest: str | os.PathLike, prefix: str = "", overwrite: bool = True):
         """Writes the round as layers of ``dest`` (a ``"PG:..."`` PostGIS database, a
         GeoPackage, ...): ``<prefix>requests`` (points with outcome), ``<prefix>assignments``
-        (lines request -> advisor base), ``<prefix>advisors`` (bases with loads) and
-        ``<prefix>escalations`` (a table). Returns the layer names written."""
+        (lines request -> advisor base), ``<prefix>advisors`` (bases with loads),
+        ``<prefix>escalations`` and ``<prefix>referrals`` (tables). Returns the layer names
+        written."""
         from .layers import write_layer
 
         names = []
@@ -872,7 +889,8 @@ def match(
     ----------
     applicants, advisors : DataFrame, GeoDataFrame (points) or CSV path
         Schema in ``docs/input_schema.md``. Several applicant rows with the same
-        ``applicant_id`` are several business locations (the first is primary).
+        ``applicant_id`` must be unique among request rows: an extra business location is
+        a row whose ``location_of`` names the request (the request's own row is primary).
     areas : AreaSet or path, optional
         Orientation areas referenced by the advisors' ``areas`` column (a path is read with
         id field ``id``). Without it no ``outside_area`` cost is charged.
@@ -905,8 +923,16 @@ def match(
 
     Notes
     -----
-    Escalation reasons are decided in this order: ``duplicate_request``,
-    ``pinned_advisor_unavailable``, then over the pool narrowed rule by rule:
+    Every request ends as exactly one of assigned (``assignments``), escalated
+    (``escalations``) or referred elsewhere (``referrals``: ``out_of_scope`` for a
+    ``referral_only`` service, ``not_in_module`` when the primary location lies outside the
+    service's ``offered_in`` areas; decided first). Escalation reasons are decided in this
+    order: ``already_in_guidance`` (the ``applicant_key`` or a business location within
+    ``duplicate_tolerance_m`` matches a running case of ``register``, unless
+    ``current_advisor`` is that case's advisor), ``duplicate_request`` (the same key or a
+    location within the tolerance of an earlier request), ``no_open_case`` (a
+    ``via_advisor_only`` service whose ``via_case`` is no running case nor a request of this
+    round), ``pinned_advisor_unavailable``, then over the pool narrowed rule by rule:
     ``no_advisor_for_service``, ``no_expertise``, ``all_excluded``, ``all_out_of_radius``,
     ``no_capacity``; for requests with eligible advisors left out by the programme limits:
     ``no_hours`` (none of those with free cases has the free hours), ``slots_exhausted``,
@@ -1040,6 +1066,9 @@ def _run_and_write(
     if len(res.escalations):
         print("\nEscalations by reason")
         _print_table(res.escalations.groupby("reason").size().rename("requests").reset_index())
+    if len(res.referrals):
+        print("\nReferrals by reason (referrals.csv)")
+        _print_table(res.referrals.groupby("reason").size().rename("requests").reset_index())
     if res.catalogue is not None or math.isfinite(res.budget_eur):
         print(f"\nSpend EUR {res.spend_eur:.2f} (solve {res.status}, gap {res.gap:.4%})")
     print(f"\nObjective {res.objective:.2f} points; results in {out_dir}")

@@ -190,12 +190,24 @@ def _runner_up_reason(alt: Any, chosen: Any, result: Any, lang: str) -> str:
     return head + (f" ({', '.join(why)})" if why else "")
 
 
+def _running_advisor(result: Any, applicant_id: str) -> str:
+    """The advisor of the running case an already_in_guidance request matched."""
+    k = result._index[applicant_id]
+    c = int(result._outcome["running_case"][k])
+    running = result._prep.programme.get("running") or []
+    return running[c].advisor_id if 0 <= c < len(running) else "?"
+
+
 def _next_step(esc: Any, result: Any, portfolio: str, lang: str) -> str:
     reason = esc.reason
     if reason == "duplicate_request":
         return term("step_duplicate", lang, other=esc.duplicate_of)
     if reason == "pinned_advisor_unavailable":
         return term("step_pinned", lang)
+    if reason == "already_in_guidance":
+        return term("step_running_case", lang, adv=_running_advisor(result, esc.applicant_id))
+    if reason == "no_open_case":
+        return term("step_open_case", lang)
     if reason in ("no_capacity", "all_out_of_radius"):
         ex = result.explain(esc.applicant_id)
         want = "capacity" if reason == "no_capacity" else "radius"

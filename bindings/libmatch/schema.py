@@ -388,9 +388,10 @@ REQUESTS = Table(
             "applicant_id",
             "id",
             True,
-            meaning="one request per id. **Several rows with the same id are several business "
-            "locations; the first row is the primary location** (travel, orientation area). "
-            "The other columns are read from the first row.",
+            meaning="one request per id: unique among the request rows (a repeated id is an "
+            "error naming it). The request's row is its primary business location (travel, "
+            "orientation area, module membership); **extra business locations are rows with "
+            "`location_of`**.",
         ),
         replace(_X, meaning="business location, x (working CRS, metres)"),
         replace(_Y, meaning="business location, y"),
@@ -459,7 +460,9 @@ REQUESTS = Table(
             "location_of",
             "text",
             meaning="this row is an extra business location of the request with this "
-            "`applicant_id` (not a request of its own).",
+            "`applicant_id` (not a request of its own; its own `applicant_id` is that id or a "
+            "label that is no request's id; its other cells are checked but not used). Extra "
+            "locations count for duplicates and the register.",
         ),
     ),
 )
@@ -762,6 +765,21 @@ DESIGN_ADVISORS = Table(
             unit="cases",
             meaning="capacity of the advisor, > 0 (areas are balanced against the summed "
             "capacity); without the column every advisor counts 1.",
+        ),
+        Column(
+            "capacity_hours",
+            "float",
+            unit="hours",
+            meaning="advisor hours per year, > 0; when present it is the capacity (instead "
+            "of `capacity`) and demand is read as expected hours (see `demand_hours`).",
+        ),
+        Column(
+            "radius_km",
+            "float",
+            unit="km",
+            meaning="action radius, > 0 (empty: no limit); `evaluate_plan` reports the share of each area's "
+            "demand farther (straight line, or the travel model's km) than every radius of "
+            "the area's advisors.",
         ),
     ),
 )

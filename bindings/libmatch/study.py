@@ -32,7 +32,7 @@ import pandas as pd
 from . import _core, _io, schema
 from ._cliargs import add_travel_args, layer_spec, travel_from_args
 from .areas import _threads, read_areas
-from .errors import CrsError, InvalidInputError, InvalidTypeError
+from .errors import CrsError, InvalidInputError, InvalidTypeError, UnknownIdError
 from .travel import StraightLine, TravelModel
 
 __all__ = ["location_study", "location_study_summary", "close_locations"]
@@ -195,6 +195,8 @@ def location_study(
     id_column: str = "applicant_id",
     duplicate_tolerance_m: float = 25.0,
     threads: int | None = None,
+    services: Any = None,
+    service_areas: Any = None,
 ) -> pd.DataFrame:
     """Brief location study, one row per business location, in input order.
 
@@ -204,7 +206,8 @@ def location_study(
         Business locations with ``applicant_id`` (``id_column``) and ``x``, ``y`` in the
         working CRS, or a GeoDataFrame of points (reprojected to the layers' CRS when it
         declares another). Rows sharing an applicant id are one request; its first row is
-        the primary location.
+        the primary location. With a ``location_of`` column (the matching round's
+        convention), a row that has it belongs to the request it names.
     layers : dict of name -> AreaSet
         Context layers, e.g. ``{"area": orientation_areas, "municipality": gm,
         "natura2000": n2k}``. All in one working CRS (else :class:`CrsError`).
@@ -220,6 +223,13 @@ def location_study(
         Locations closer than this to a location of another request are flagged.
     threads : int, optional
         Worker threads (default all cores); results do not depend on it.
+    services : DataFrame or path, optional
+        A service catalogue (:mod:`libmatch.catalogue`): adds ``offered_<service>`` per
+        service, True where the location lies in the service's ``offered_in`` areas (always
+        True without ``offered_in``, always False for ``referral_only`` services).
+    service_areas : AreaSet or str, optional
+        The membership layer ``offered_in`` lists ids of: an AreaSet, or the name of one of
+        ``layers``; default the layer named ``area``.
 
     Returns
     -------
@@ -238,7 +248,8 @@ def location_study(
           within ``duplicate_tolerance_m``) and ``duplicate_distance_m``;
         - with advisors: ``advisors_in_radius`` (count), ``advisor_ids_in_radius``
           (``;``-joined, nearest first), ``nearest_advisor_id``, ``nearest_advisor_minutes``
-          and ``nearest_advisor_km`` (over all advisors, missing when unreachable).
+          and ``nearest_advisor_km`` (over all advisors, missing when unreachable);
+        - with services: ``offered_<service>`` per service of the catalogue.
 
         ``df.attrs`` records ``layers`` (names), ``crs``, ``travel`` (description),
         ``max_distance_m`` and ``duplicate_tolerance_m``.
@@ -274,6 +285,11 @@ def location_study(
             f"{int(np.flatnonzero(ids.isna().to_numpy())[0])}"
         )
     ids = ids.astype(str).to_numpy(dtype=object)
+    if "location_of" in df_in.columns:  # extra locations of a request (matching's convention)
+        owner = df_in["location_of"].to_numpy(dtype=object)
+        has = np.array([isinstance(v, str) and bool(v.strip()) for v in owner], dtype=bool)
+        ids = np.where(has, [str(v).strip() if h else "" for v, h in zip(owner, has)], ids)
+        ids = ids.astype(object)
     codes, uniques = pd.factorize(pd.Series(ids))
     codes = codes.astype(np.int64)
 
@@ -315,6 +331,9 @@ def location_study(
     out["duplicate_of"] = dup_of
     out["duplicate_distance_m"] = dup_d
 
+    if services is not None:
+        out.update(_offered_columns(services, service_areas, layers, crs, xy, threads))
+
     model = travel
     if advisors is not None:
         if model is None:
@@ -349,6 +368,58 @@ def location_study(
     return df
 
 
+def _offered_columns(
+    services: Any, service_areas: Any, layers: dict, crs: str | None, xy: np.ndarray, threads: Any
+) -> dict[str, np.ndarray]:
+    """``offered_<service>`` per catalogue service: the location lies where it is offered."""
+    from . import catalogue
+
+    cat = catalogue.read_catalogue(services, "services")
+    layer = service_areas
+    if isinstance(layer, str):
+        if layer not in layers:
+            raise UnknownIdError(
+                f"service_areas: no layer named {layer!r} (layers: {list(layers)})"
+            )
+        layer = layers[layer]
+    elif layer is None:
+        layer = layers.get("area")
+    elif not hasattr(layer, "locate"):
+        raise InvalidTypeError("service_areas must be an AreaSet, a layer name or None")
+    wanted = any(len(o) for o in cat["offered_in"])
+    n = len(xy)
+    inside = np.full(n, -1, np.int64)
+    if wanted:
+        if layer is None:
+            raise InvalidInputError(
+                "services: offered_in needs service_areas= (an AreaSet or the name of a layer; "
+                "default the layer 'area')"
+            )
+        if crs is not None and not _same_crs(layer.crs, crs):
+            raise CrsError("service_areas: its CRS differs from the layers' working CRS")
+        if n:
+            inside = np.asarray(layer.locate(xy, threads), np.int64)
+    index = {a: k for k, a in enumerate(layer.ids)} if wanted else {}
+    out = {}
+    for k, (name, offered, referral) in enumerate(
+        zip(cat["service"], cat["offered_in"], cat["referral_only"])
+    ):
+        if referral:
+            col = np.zeros(n, dtype=bool)
+        elif not len(offered):
+            col = np.ones(n, dtype=bool)
+        else:
+            for a in offered:
+                if a not in index:
+                    raise UnknownIdError(
+                        f"services: offered_in in row {k} (service '{name}') lists an area "
+                        "that is not in the membership layer"
+                    )
+            col = np.isin(inside, [index[a] for a in offered])
+        out[f"offered_{name}"] = col
+    return out
+
+
 def location_study_summary(study: pd.DataFrame) -> pd.DataFrame:
     """One row per request (order of first appearance) from a :func:`location_study` frame.
 
@@ -358,7 +429,8 @@ def location_study_summary(study: pd.DataFrame) -> pd.DataFrame:
     ``elsewhere`` (``layer:id`` of those features, ``;``-joined); ``duplicate_of`` (other
     requests with a location within the tolerance, ``;``-joined); and, when the study had
     advisors, the primary location's ``advisors_in_radius``, ``nearest_advisor_id`` and
-    ``nearest_advisor_minutes``.
+    ``nearest_advisor_minutes``; with services, the primary location's ``offered_<service>``
+    columns (where the matching round decides module membership).
     """
     id_column = study.attrs.get("id_column", "applicant_id")
     layers = study.attrs.get("layers")
@@ -401,6 +473,8 @@ def location_study_summary(study: pd.DataFrame) -> pd.DataFrame:
     for col in ("advisors_in_radius", "nearest_advisor_id", "nearest_advisor_minutes"):
         if col in prim.columns:
             out[col] = prim[col].to_numpy()
+    for col in [c for c in prim.columns if c.startswith("offered_")]:
+        out[col] = prim[col].to_numpy(bool)
     return out
 
 
@@ -443,6 +517,8 @@ def _cmd_study(args) -> int:
         max_distance_m=args.max_distance_m,
         id_column=args.id_column,
         duplicate_tolerance_m=args.duplicate_tolerance_m,
+        services=args.services,
+        service_areas=args.service_layer,
     )
     _io.write_csv(study, args.out, "study --out")
     summary = location_study_summary(study)
@@ -479,6 +555,15 @@ def _register_cli(sub) -> None:
         help="CSV with applicant_id, x, y (one row per business location)",
     )
     p.add_argument("--advisors", help="CSV with advisor_id, x, y, radius_km and/or radius_minutes")
+    p.add_argument(
+        "--services",
+        help="service catalogue CSV: adds offered_<service> per service (module membership)",
+    )
+    p.add_argument(
+        "--service-layer",
+        metavar="NAME",
+        help="the layer offered_in lists ids of (a --layer name; default 'area')",
+    )
     p.add_argument("--out", required=True, help="output CSV, one row per location")
     p.add_argument("--summary", help="optional output CSV, one row per request")
     p.add_argument("--id-column", default="applicant_id", help="request id column")

@@ -81,8 +81,8 @@ TERMS: dict[str, tuple[str, str]] = {
     "lost_cost": ("duurder", "more expensive"),
     # escalation reasons
     "duplicate_request": (
-        "dubbele aanvraag (zelfde bedrijfslocatie als een eerdere aanvraag)",
-        "duplicate request (same business location as an earlier request)",
+        "dubbele aanvraag (zelfde aanvrager of bedrijfslocatie als een eerdere aanvraag)",
+        "duplicate request (same applicant or business location as an earlier request)",
     ),
     "pinned_advisor_unavailable": (
         "vastgezette begeleider niet beschikbaar",
@@ -121,7 +121,21 @@ TERMS: dict[str, tuple[str, str]] = {
         "specialist only through a running case",
     ),
     "unfilled_position": ("niet alle posities vervuld", "not every position filled"),
+    # referral reasons
+    "out_of_scope": ("buiten de opdracht van het team", "outside the team's scope"),
+    "not_in_module": (
+        "gemeente neemt niet deel aan deze module",
+        "municipality has not joined this module",
+    ),
     # next steps
+    "step_running_case": (
+        "overleggen met de lopende begeleider ({adv}); geen tweede begeleider",
+        "consult the running advisor ({adv}); no second advisor",
+    ),
+    "step_open_case": (
+        "laten aanvragen door de begeleider van de lopende zaak",
+        "to be requested by the advisor of the running case",
+    ),
     "step_duplicate": (
         "samenvoegen met aanvraag {other}",
         "merge with request {other}",

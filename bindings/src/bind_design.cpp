@@ -42,6 +42,43 @@ py::array_t<std::int64_t> arr_u8(const std::vector<std::uint8_t>& v) {
   return arr(w);
 }
 
+/// DesignBounds from a dict with optional keys demand_lo, demand_hi, max_travel_km,
+/// min_units, max_units, area_of (per-unit int array, -1 = free), must_link, cannot_link
+/// ((m, 2) int arrays of unit indices).
+DesignBounds bounds_from(const py::object& obj, py::ssize_t n) {
+  DesignBounds b;
+  if (obj.is_none()) return b;
+  py::dict d = obj.cast<py::dict>();
+  for (auto item : d) {
+    const std::string key = py::str(item.first);
+    py::handle v = item.second;
+    if (key == "demand_lo") {
+      b.demand_lo = v.cast<double>();
+    } else if (key == "demand_hi") {
+      b.demand_hi = v.cast<double>();
+    } else if (key == "max_travel_km") {
+      b.max_travel_km = v.cast<double>();
+    } else if (key == "min_units") {
+      b.min_units = v.cast<std::int64_t>();
+    } else if (key == "max_units") {
+      b.max_units = v.cast<std::int64_t>();
+    } else if (key == "area_of") {
+      auto a = as_int64(v, "area_of");
+      if (a.size() != n) throw InvalidInput("area_of must have one entry per unit");
+      b.area_of.assign(a.data(), a.data() + a.size());
+    } else if (key == "must_link" || key == "cannot_link") {
+      auto a = as_int64(v, key.c_str());
+      if (a.size() % 2 != 0) throw InvalidInput(key + " must be pairs of unit indices");
+      auto& out = key == "must_link" ? b.must_link : b.cannot_link;
+      for (py::ssize_t i = 0; i + 1 < a.size(); i += 2)
+        out.emplace_back(a.data()[i], a.data()[i + 1]);
+    } else {
+      throw UnknownId("unknown bound '" + key + "'");
+    }
+  }
+  return b;
+}
+
 py::dict links_dict(const std::vector<Adjacency>& links) {
   std::vector<std::int64_t> a, b;
   for (const auto& l : links) {
@@ -176,9 +213,10 @@ void bind_design(py::module_& m) {
   m.def(
       "design_areas",
       [](const DesignProblem& problem, const DesignOptions& options, const py::object& initial,
-         const py::object& fixed) {
+         const py::object& fixed, const py::object& bounds) {
         DesignOptions o = options;
         const auto n = static_cast<py::ssize_t>(problem.centroid.size());
+        o.bounds = bounds_from(bounds, n);
         if (!initial.is_none()) {
           auto a = as_int64(initial, "initial");
           o.initial.assign(a.data(), a.data() + a.size());
@@ -199,10 +237,26 @@ void bind_design(py::module_& m) {
         out["iterations"] = r.iterations;
         out["time_limit_reached"] = r.time_limit_reached;
         out["links"] = links_dict(r.links);
+        out["bound"] = r.bound;
+        out["gap"] = r.gap;
+        out["status"] = to_string(r.status);
+        out["from_model"] = r.from_model;
+        out["bound_seconds"] = r.bound_seconds;
         return out;
       },
       py::arg("problem"), py::arg("options"), py::arg("initial") = py::none(),
-      py::arg("fixed") = py::none());
+      py::arg("fixed") = py::none(), py::arg("bounds") = py::none());
+
+  m.def(
+      "check_bounds",
+      [](const DesignProblem& problem, const py::object& labels_obj, const py::object& bounds) {
+        auto labels = as_int64(labels_obj, "labels");
+        DesignBounds b = bounds_from(bounds, static_cast<py::ssize_t>(problem.centroid.size()));
+        std::span<const std::int64_t> lab(labels.data(), static_cast<std::size_t>(labels.size()));
+        py::gil_scoped_release nogil;
+        return check_bounds(problem, lab, b);
+      },
+      py::arg("problem"), py::arg("labels"), py::arg("bounds"));
 
   m.def(
       "read_numeric_field",

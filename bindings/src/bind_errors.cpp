@@ -1,8 +1,11 @@
+#include <pybind11/stl.h>
+
 #include <new>
 #include <stdexcept>
 #include <string>
 
 #include "bindings.hpp"
+#include "libmatch/design.hpp"
 #include "libmatch/error.hpp"
 
 namespace libmatch::py_bind {
@@ -25,6 +28,11 @@ void bind_errors(py::module_& m) {
       raise("FileMissingError", e.what());
     } catch (const FileError& e) {
       raise("FileError", e.what());
+    } catch (const InfeasibleBounds& e) {
+      py::gil_scoped_acquire gil;
+      py::object cls = py::module_::import("libmatch.errors").attr("InfeasibleBoundsError");
+      py::object exc = cls(e.what(), py::cast(e.conflict()));
+      PyErr_SetObject(cls.ptr(), exc.ptr());
     } catch (const UnknownId& e) {
       raise("UnknownIdError", e.what());
     } catch (const Overflow& e) {

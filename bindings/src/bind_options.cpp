@@ -336,6 +336,12 @@ void bind_options(py::module_& m) {
              "Wall-clock cap; inf = none. Unit: seconds.")
       .field("iterations", &DesignOptions::iterations,
              "Annealing proposals per start; 0 = automatic (max(2000, 50 n)). Unit: count.")
+      .field("bound", &DesignOptions::bound,
+             "Also solve the exact model (CBC) for a lower bound and the gap. Unit: flag.")
+      .field("bound_time_limit_s", &DesignOptions::bound_time_limit_s,
+             "Time limit of each exact-model solve. Unit: seconds.")
+      .field("bound_tolerance", &DesignOptions::bound_tolerance,
+             "Relative gap counted as proven optimal. Unit: fraction.")
       .finish();
 }
 

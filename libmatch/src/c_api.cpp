@@ -44,7 +44,19 @@ static_assert(LM_ESCALATION_NO_CAPACITY == static_cast<int>(Escalation::NoCapaci
 static_assert(LM_ESCALATION_DUPLICATE_REQUEST == static_cast<int>(Escalation::DuplicateRequest));
 static_assert(LM_ESCALATION_PINNED_ADVISOR_UNAVAILABLE ==
               static_cast<int>(Escalation::PinnedAdvisorUnavailable));
-constexpr int kLastEscalation = LM_ESCALATION_PINNED_ADVISOR_UNAVAILABLE;
+static_assert(LM_ESCALATION_NO_HOURS == static_cast<int>(Escalation::NoHours));
+static_assert(LM_ESCALATION_SLOTS_EXHAUSTED == static_cast<int>(Escalation::SlotsExhausted));
+static_assert(LM_ESCALATION_BUDGET_EXHAUSTED == static_cast<int>(Escalation::BudgetExhausted));
+static_assert(LM_ESCALATION_RESERVED_FOR_PRIORITY ==
+              static_cast<int>(Escalation::ReservedForPriority));
+static_assert(LM_ESCALATION_ALREADY_IN_GUIDANCE == static_cast<int>(Escalation::AlreadyInGuidance));
+static_assert(LM_ESCALATION_NO_OPEN_CASE == static_cast<int>(Escalation::NoOpenCase));
+static_assert(LM_ESCALATION_UNFILLED_POSITION == static_cast<int>(Escalation::UnfilledPosition));
+constexpr int kLastEscalation = LM_ESCALATION_UNFILLED_POSITION;
+static_assert(LM_REFERRAL_NONE == static_cast<int>(libmatch::Referral::None));
+static_assert(LM_REFERRAL_OUT_OF_SCOPE == static_cast<int>(libmatch::Referral::OutOfScope));
+static_assert(LM_REFERRAL_NOT_IN_MODULE == static_cast<int>(libmatch::Referral::NotInModule));
+constexpr int kLastReferral = LM_REFERRAL_NOT_IN_MODULE;
 
 thread_local std::string t_last_error;
 
@@ -398,6 +410,15 @@ lm_status lm_escalation_name(int32_t code, const char** name) {
   });
 }
 
+lm_status lm_referral_name(int32_t code, const char** name) {
+  return guarded("lm_referral_name", [&] {
+    require(name, "name");
+    if (code < 0 || code > kLastReferral)
+      throw ArgumentError("unknown referral code " + std::to_string(code));
+    *name = libmatch::to_string(static_cast<libmatch::Referral>(code));
+  });
+}
+
 lm_status lm_round_defaults(lm_weights* weights, lm_rules* rules, lm_travel* travel) {
   return guarded("lm_round_defaults", [&] {
     const libmatch::Weights w;
@@ -486,6 +507,20 @@ lm_status lm_round_requests(const lm_round* round, int64_t n, int64_t* advisor, 
       if (minutes) minutes[i] = assigned ? o.minutes : 0.0;
       if (km) km[i] = assigned ? o.km : 0.0;
     }
+  });
+}
+
+lm_status lm_round_referrals(const lm_round* round, int64_t n, int64_t* referred,
+                             int32_t* referral) {
+  return guarded("lm_round_referrals", [&] {
+    const auto& r = deref(round, "round");
+    if (n != r.n_requests)
+      throw ArgumentError("n is " + std::to_string(n) + ", the round has " +
+                          std::to_string(r.n_requests) + " requests");
+    if (referred) *referred = r.result.referred;
+    if (referral)
+      for (std::int64_t i = 0; i < n; ++i)
+        referral[i] = static_cast<int32_t>(r.result.requests[static_cast<std::size_t>(i)].referral);
   });
 }
 

@@ -414,6 +414,7 @@ State::State(const Model& m, std::int64_t k, const std::vector<std::int32_t>& la
       sx_(D_),
       sy_(D_),
       cut_(static_cast<std::size_t>(m.n), 0),
+      V_(static_cast<std::size_t>(k), 0.0),
       disc_(static_cast<std::size_t>(m.n), -1),
       low_(static_cast<std::size_t>(m.n), 0) {
   for (std::int32_t i = 0; i < m.n; ++i) {
@@ -521,15 +522,132 @@ void State::recompute_area(std::int32_t r) {
       break;
     }
   }
+  if (hb_ != nullptr) {
+    V_[r] = area_violation(D_[r], C_[r], static_cast<std::int64_t>(members_[r].size()),
+                           travel_excess(r, -1, -1, C_[r]));
+  }
 }
 
 void State::sums() {
-  s_imb_ = s_trav_ = s_pp_ = 0.0;
+  s_imb_ = s_trav_ = s_pp_ = s_viol_ = 0.0;
   for (std::int32_t r = 0; r < k_; ++r) {
     s_imb_ += imb_term(D_[r], C_[r]);
     s_trav_ += T_[r];
     s_pp_ += pp(A_[r], P_[r]);
+    if (hb_ != nullptr) s_viol_ += V_[r];
   }
+  link_viol_ = 0;
+  if (hb_ != nullptr) {
+    for (auto [a, b] : hb_->must_pairs) link_viol_ += label_[a] != label_[b];
+    for (auto [a, b] : hb_->cannot_pairs) link_viol_ += label_[a] == label_[b];
+  }
+}
+
+void State::set_bounds(const HardBounds* hb) {
+  hb_ = hb != nullptr && hb->active ? hb : nullptr;
+  refresh();
+}
+
+double State::fair_share(double C) const {
+  if (m_.mode != TravelMode::Advisors) return m_.total_demand / static_cast<double>(k_);
+  return m_.total_demand * C / m_.total_capacity;
+}
+
+// Normalised violation of one area: demand outside [lo, hi] x share (in shares), units
+// outside [min, max] (in units), summed travel excess (in units of max_km).
+double State::area_violation(double D, double C, std::int64_t size, double excess) const {
+  const HardBounds& b = *hb_;
+  double v = excess;
+  const double F = fair_share(C);
+  if (F > 0.0) {
+    if (D > b.hi * F) v += (D - b.hi * F) / F;
+    if (D < b.lo * F) v += (b.lo * F - D) / F;
+  } else if (b.lo > 0.0 || D > 0.0) {
+    v += 1.0;
+  }
+  if (b.max_units > 0 && size > b.max_units) v += static_cast<double>(size - b.max_units);
+  if (b.min_units > 0 && size < b.min_units) v += static_cast<double>(b.min_units - size);
+  return v;
+}
+
+// Summed (t_i - max_km) / max_km over the units of area r without `excl` and with `incl`,
+// t_i as in unit_travel (capacity C of the changed area, advisors mode).
+double State::travel_excess(std::int32_t r, std::int32_t excl, std::int32_t incl, double C) const {
+  const double cap = hb_->max_km;
+  if (!std::isfinite(cap)) return 0.0;
+  const auto nq = static_cast<std::size_t>(m_.tt_cols);
+  auto over = [cap](double t) { return t > cap ? (t - cap) / cap : 0.0; };
+  double e = 0.0;
+  auto for_members = [&](auto&& f) {
+    for (std::int32_t i : members_[r]) {
+      if (i != excl) f(i);
+    }
+    if (incl >= 0) f(incl);
+  };
+  switch (m_.mode) {
+    case TravelMode::Centre: {
+      double D = 0.0, sx = 0.0, sy = 0.0, cnt = 0.0, ux = 0.0, uy = 0.0;
+      for_members([&](std::int32_t i) {
+        D += m_.d[i];
+        sx += m_.d[i] * m_.c[i].x;
+        sy += m_.d[i] * m_.c[i].y;
+        cnt += 1.0;
+        ux += m_.c[i].x;
+        uy += m_.c[i].y;
+      });
+      const XY centre = D > 0.0 ? XY{sx / D, sy / D} : XY{ux / cnt, uy / cnt};
+      for_members([&](std::int32_t i) { e += over(dist_km(m_.c[i], centre)); });
+      break;
+    }
+    case TravelMode::Advisors: {
+      if (!(C > 0.0)) return 0.0;  // no base: counted by the demand violation
+      const std::int32_t qx = excl >= 0 ? m_.supply_of[excl] : -1;
+      const std::int32_t qi = incl >= 0 ? m_.supply_of[incl] : -1;
+      for_members([&](std::int32_t i) {
+        double t = 0.0;
+        for (std::int32_t q : supplies_[r]) {
+          if (q != qx) t += m_.tt[i * nq + q];
+        }
+        if (qi >= 0) t += m_.tt[i * nq + qi];
+        e += over(t / C);
+      });
+      break;
+    }
+    case TravelMode::Medoid: {
+      std::int32_t best = -1;
+      double best_c = 0.0;
+      auto consider = [&](std::int32_t j, double cj) {
+        if (best < 0 || cj < best_c || (cj == best_c && j < best)) {
+          best = j;
+          best_c = cj;
+        }
+      };
+      for (std::int32_t j : members_[r]) {
+        if (j == excl) continue;
+        double cj = col_[j];
+        if (excl >= 0) cj -= m_.d[excl] * m_.tt[excl * nq + j];
+        if (incl >= 0) cj += m_.d[incl] * m_.tt[incl * nq + j];
+        consider(j, cj);
+      }
+      if (incl >= 0) {
+        double cj = 0.0;
+        for_members([&](std::int32_t i) { cj += m_.d[i] * m_.tt[i * nq + incl]; });
+        consider(incl, cj);
+      }
+      for_members([&](std::int32_t i) { e += over(m_.tt[i * nq + best]); });
+      break;
+    }
+  }
+  return e;
+}
+
+// Change of the number of violated must/cannot pairs when u moves from r to s.
+std::int64_t State::link_change(std::int32_t u, std::int32_t r, std::int32_t s) const {
+  std::int64_t d = 0;
+  if (hb_->must.empty()) return 0;
+  for (std::int32_t w : hb_->must[u]) d += (label_[w] != s) - (label_[w] != r);
+  for (std::int32_t w : hb_->cannot[u]) d += (label_[w] == s) - (label_[w] == r);
+  return d;
 }
 
 void State::refresh() {
@@ -546,8 +664,9 @@ double State::travel_km() const { return s_trav_ / m_.total_demand; }
 double State::compactness() const { return s_pp_ / static_cast<double>(k_); }
 
 double State::objective() const {
-  return m_.w.balance * imbalance() + m_.w.travel * travel_km() / ref_km_ +
-         m_.w.compactness * (1.0 - compactness());
+  const double base = m_.w.balance * imbalance() + m_.w.travel * travel_km() / ref_km_ +
+                      m_.w.compactness * (1.0 - compactness());
+  return hb_ != nullptr ? base + kPenalty * violation() : base;
 }
 
 bool State::movable(std::int32_t u) const {
@@ -625,9 +744,17 @@ double State::delta(std::int32_t u, std::int32_t s) const {
                      imb_term(Ds, Cs);
   const double trav = s_trav_ - T_[r] - T_[s] + Tr + Ts;
   const double ppsum = s_pp_ - pp(A_[r], P_[r]) - pp(A_[s], P_[s]) + pp(Ar, Pr) + pp(As, Ps);
-  const double after = m_.w.balance * std::sqrt(std::max(0.0, imb)) +
-                       m_.w.travel * (trav / m_.total_demand) / ref_km_ +
-                       m_.w.compactness * (1.0 - ppsum / static_cast<double>(k_));
+  double after = m_.w.balance * std::sqrt(std::max(0.0, imb)) +
+                 m_.w.travel * (trav / m_.total_demand) / ref_km_ +
+                 m_.w.compactness * (1.0 - ppsum / static_cast<double>(k_));
+  if (hb_ != nullptr) {
+    const auto nr = static_cast<std::int64_t>(members_[r].size());
+    const auto ns = static_cast<std::int64_t>(members_[s].size());
+    const double viol = s_viol_ - V_[r] - V_[s] +
+                        area_violation(Dr, Cr, nr - 1, travel_excess(r, u, -1, Cr)) +
+                        area_violation(Ds, Cs, ns + 1, travel_excess(s, -1, u, Cs));
+    after += kPenalty * (viol + static_cast<double>(link_viol_ + link_change(u, r, s)));
+  }
   return after - objective();
 }
 
@@ -643,6 +770,7 @@ void State::move(std::int32_t u, std::int32_t s) {
     else if (l == s)
       bs += m_.border[e];
   }
+  if (hb_ != nullptr) link_viol_ += link_change(u, r, s);
   const double old_imb = imb_term(D_[r], C_[r]) + imb_term(D_[s], C_[s]);
   const double old_trav = T_[r] + T_[s];
   const double old_pp = pp(A_[r], P_[r]) + pp(A_[s], P_[s]);
@@ -715,6 +843,14 @@ void State::move(std::int32_t u, std::int32_t s) {
   s_imb_ += imb_term(D_[r], C_[r]) + imb_term(D_[s], C_[s]) - old_imb;
   s_trav_ += T_[r] + T_[s] - old_trav;
   s_pp_ += pp(A_[r], P_[r]) + pp(A_[s], P_[s]) - old_pp;
+  if (hb_ != nullptr) {
+    const double old_v = V_[r] + V_[s];
+    for (std::int32_t x : {r, s}) {
+      V_[x] = area_violation(D_[x], C_[x], static_cast<std::int64_t>(members_[x].size()),
+                             travel_excess(x, -1, -1, C_[x]));
+    }
+    s_viol_ += V_[r] + V_[s] - old_v;
+  }
   recompute_cut(r);
   recompute_cut(s);
   if (++moves_since_refresh_ >= 4096) refresh();

@@ -2,7 +2,9 @@
 // Private: the validated design model (CSR unit graph, travel tables) and the incremental
 // plan state shared by evaluate_plan and design_areas.
 #include <cstdint>
+#include <limits>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "libmatch/design.hpp"
@@ -51,6 +53,47 @@ struct Model {
   std::string id(std::int64_t i) const;
 };
 
+/// Validated hard bounds in dense form (see design.hpp HARD BOUNDS).
+struct HardBounds {
+  bool active = false;
+  double lo = 0.0, hi = std::numeric_limits<double>::infinity();
+  double max_km = std::numeric_limits<double>::infinity();
+  std::int64_t min_units = 0, max_units = 0;  ///< 0 = none
+  std::vector<std::int32_t> area_of;          ///< per unit, -1 = free (empty: none)
+  std::vector<std::pair<std::int32_t, std::int32_t>> must_pairs, cannot_pairs;
+  std::vector<std::vector<std::int32_t>> must, cannot;  ///< partners per unit (or empty)
+  bool has_links() const { return !must_pairs.empty() || !cannot_pairs.empty(); }
+};
+
+/// Validates DesignBounds for a model with k areas (InvalidInput on bad values or indices).
+HardBounds make_bounds(const Model& m, std::int64_t k, const DesignBounds& b);
+/// Bound names as in InfeasibleBounds, one per violated bound of the plan.
+std::vector<std::string> violated_bounds(const Model& m, std::int64_t k, const HardBounds& hb,
+                                         const std::vector<std::int32_t>& labels);
+
+/// One solve of the exact model (design_bound.cpp): feasibility of the hard bounds or, with
+/// `objective`, the lower-bound model of design.hpp PROVEN QUALITY.
+struct MipGoal {
+  bool objective = false;
+  double s_max = std::numeric_limits<double>::infinity();  ///< cap on the summed squares
+  double time_limit_s = 60.0;
+};
+struct MipOutcome {
+  enum class Kind { Feasible, Infeasible, Unknown } kind = Kind::Unknown;
+  bool optimal = false;     ///< CBC proved its model's optimum (or infeasibility)
+  bool time_limit = false;  ///< stopped at the time limit
+  double best_bound = -std::numeric_limits<double>::infinity();
+  double value = std::numeric_limits<double>::infinity();  ///< model objective of `labels`
+  std::vector<std::int32_t> labels;                        ///< a plan, when one was found
+};
+MipOutcome solve_design_mip(const Model& m, std::int64_t k, const HardBounds& hb,
+                            const MipGoal& goal, const std::vector<std::int32_t>* start);
+
+/// An irreducible set of conflicting bounds (names as in InfeasibleBounds) or empty when the
+/// bounds are satisfiable; `proven` false when a solve hit its time limit.
+std::vector<std::string> conflicting_bounds(const Model& m, std::int64_t k, const DesignBounds& b,
+                                            double time_limit_s, bool& proven);
+
 /// Validates and densifies. `for_design`: an unconnected graph under IslandRule::Error throws.
 Model prepare(const DesignProblem& p, bool for_design);
 
@@ -62,7 +105,13 @@ class State {
   std::int64_t k() const { return k_; }
   const std::vector<std::int32_t>& labels() const { return label_; }
   const std::vector<std::int32_t>& members(std::int32_t r) const { return members_[r]; }
+  /// Objective plus the bound penalty (kPenalty per unit of violation; 0 when feasible).
   double objective() const;
+  /// Summed normalised bound violation (0 = every hard bound holds).
+  double violation() const { return s_viol_ + static_cast<double>(link_viol_); }
+  /// Installs hard bounds (the pointer must outlive the state) and recomputes everything.
+  void set_bounds(const HardBounds* hb);
+  static constexpr double kPenalty = 1e3;
   double imbalance() const;
   double travel_km() const;  ///< demand-weighted mean
   double compactness() const;
@@ -96,6 +145,10 @@ class State {
   double centre_travel(std::int32_t r, std::int32_t excl, std::int32_t incl) const;
   std::int32_t medoid(std::int32_t r) const;
   void sums();
+  double fair_share(double C) const;
+  double area_violation(double D, double C, std::int64_t size, double excess) const;
+  double travel_excess(std::int32_t r, std::int32_t excl, std::int32_t incl, double C) const;
+  std::int64_t link_change(std::int32_t u, std::int32_t r, std::int32_t s) const;
 
   const Model& m_;
   std::int64_t k_;
@@ -107,6 +160,10 @@ class State {
   std::vector<double> W_;    ///< advisor mode: per supply, sum_{i in area} d_i tt[i, q]
   std::vector<double> col_;  ///< medoid mode: per unit j, sum_{i in area(j)} d_i tt[i, j]
   std::vector<std::uint8_t> cut_;
+  const HardBounds* hb_ = nullptr;
+  std::vector<double> V_;  ///< per area bound violation
+  double s_viol_ = 0.0;
+  std::int64_t link_viol_ = 0;
   double s_imb_ = 0.0, s_trav_ = 0.0, s_pp_ = 0.0;
   std::int64_t moves_since_refresh_ = 0;
   // Scratch for articulation points.

@@ -7,6 +7,7 @@
 #include <queue>
 
 #include "design_model.hpp"
+#include "format.hpp"
 #include "libmatch/cancel.hpp"
 #include "libmatch/design.hpp"
 #include "libmatch/error.hpp"
@@ -32,35 +33,48 @@ double dist2(XY a, XY b) {
 
 // k-means++ over the candidate units (supply units with advisors, else all), weighted by
 // capacity or demand: spread-out seeds in the busy parts of the map.
-std::vector<std::int32_t> pick_seeds(const Model& m, std::int64_t k, Rng& rng) {
+// Units already labelled (fixed to an area) are no candidates and count as seeds.
+std::vector<std::int32_t> pick_seeds(const Model& m, std::int64_t k, Rng& rng,
+                                     const std::vector<std::int32_t>& labels) {
   std::vector<std::int32_t> cand;
   std::vector<double> weight;
   if (m.mode == TravelMode::Advisors) {
     for (std::size_t q = 0; q < m.supply_unit.size(); ++q) {
+      if (labels[m.supply_unit[q]] >= 0) continue;
       cand.push_back(m.supply_unit[q]);
       weight.push_back(m.supply_cap[q]);
     }
   } else {
     const double floor = 1e-3 * m.total_demand / static_cast<double>(m.n);
     for (std::int32_t i = 0; i < m.n; ++i) {
+      if (labels[i] >= 0) continue;
       cand.push_back(i);
       weight.push_back(m.d[i] + floor);
     }
   }
   std::vector<double> d2(cand.size(), std::numeric_limits<double>::infinity());
+  bool pre = false;
+  for (std::int32_t i = 0; i < m.n; ++i) {
+    if (labels[i] < 0) continue;
+    pre = true;
+    for (std::size_t c = 0; c < cand.size(); ++c)
+      d2[c] = std::min(d2[c], dist2(m.c[cand[c]], m.c[i]));
+  }
   std::vector<std::uint8_t> taken(cand.size(), 0);
   std::vector<std::int32_t> seeds;
+  if (static_cast<std::int64_t>(cand.size()) < k) return seeds;  // caller: invalid start
   for (std::int64_t s = 0; s < k; ++s) {
+    const bool first = s == 0 && !pre;
     double total = 0.0;
     for (std::size_t c = 0; c < cand.size(); ++c) {
-      if (!taken[c]) total += weight[c] * (s == 0 ? 1.0 : d2[c]);
+      if (!taken[c]) total += weight[c] * (first ? 1.0 : d2[c]);
     }
     std::size_t pick = cand.size();
     if (total > 0.0 && std::isfinite(total)) {
       double x = rng.uniform() * total;
       for (std::size_t c = 0; c < cand.size(); ++c) {
         if (taken[c]) continue;
-        x -= weight[c] * (s == 0 ? 1.0 : d2[c]);
+        x -= weight[c] * (first ? 1.0 : d2[c]);
         pick = c;
         if (x < 0.0) break;
       }
@@ -134,9 +148,18 @@ void grow(const Model& m, std::int64_t k, std::vector<std::int32_t>& labels,
   }
 }
 
+// Feasible (violation ~0) beats infeasible; then the lower (penalised) objective.
+bool better(double va, double oa, double vb, double ob) {
+  const bool fa = va <= 1e-9, fb = vb <= 1e-9;
+  if (fa != fb) return fa;
+  return oa < ob - 1e-12 * (1.0 + std::abs(ob));
+}
+
 struct Outcome {
   std::vector<std::int32_t> labels;
   double objective = std::numeric_limits<double>::infinity();
+  double violation = std::numeric_limits<double>::infinity();
+  bool valid = false;  ///< the start was a complete contiguous plan
   std::int64_t iterations = 0;
   bool completed = false;
   bool ran = false;
@@ -151,8 +174,53 @@ struct Run {
   bool has_deadline;
   const std::vector<std::int32_t>* start_plan;  // repaired initial plan, or null
   const std::vector<std::uint8_t>* locked;
+  const HardBounds* hb;
 
   bool late() const { return has_deadline && Clock::now() >= deadline; }
+
+  // Seeds (fixed units first: they anchor their areas) and region growing. False when the
+  // grown plan is not a valid start (an area in pieces or, with advisors, without a base).
+  bool seeded_plan(Rng& rng, std::vector<std::int32_t>& labels) const {
+    labels.assign(static_cast<std::size_t>(m.n), -1);
+    const auto K = static_cast<std::size_t>(k);
+    std::vector<XY> anchor(K, XY{});
+    std::vector<double> wsum(K, 0.0);
+    if (hb != nullptr && !hb->area_of.empty()) {
+      for (std::int32_t i = 0; i < m.n; ++i) {
+        const std::int32_t a = hb->area_of[i];
+        if (a < 0) continue;
+        labels[i] = a;
+        anchor[a].x += m.c[i].x;
+        anchor[a].y += m.c[i].y;
+        wsum[a] += 1.0;
+      }
+    }
+    std::int64_t free_areas = 0;
+    for (std::size_t r = 0; r < K; ++r) free_areas += wsum[r] == 0.0;
+    const std::vector<std::int32_t> seeds = pick_seeds(m, free_areas, rng, labels);
+    if (static_cast<std::int64_t>(seeds.size()) < free_areas) return false;
+    std::size_t next = 0;
+    for (std::size_t r = 0; r < K; ++r) {
+      if (wsum[r] > 0.0) {
+        anchor[r].x /= wsum[r];
+        anchor[r].y /= wsum[r];
+        continue;
+      }
+      labels[seeds[next]] = static_cast<std::int32_t>(r);
+      anchor[r] = m.c[seeds[next++]];
+    }
+    grow(m, k, labels, anchor);
+    const std::vector<std::int64_t> pieces = area_pieces(m, labels, k, true);
+    if (std::any_of(pieces.begin(), pieces.end(), [](std::int64_t p) { return p != 1; })) {
+      return false;
+    }
+    if (m.mode == TravelMode::Advisors) {
+      std::vector<std::uint8_t> base(K, 0);
+      for (std::int32_t u : m.supply_unit) base[labels[u]] = 1;
+      if (std::find(base.begin(), base.end(), 0) != base.end()) return false;
+    }
+    return true;
+  }
 
   // A random feasible move (u -> s) or {-1, -1}.
   std::pair<std::int32_t, std::int32_t> propose(const State& st, Rng& rng) const {
@@ -206,20 +274,16 @@ struct Run {
     std::vector<std::int32_t> labels;
     if (start_plan != nullptr) {
       labels = *start_plan;
-    } else {
-      const std::vector<std::int32_t> seeds = pick_seeds(m, k, rng);
-      labels.assign(static_cast<std::size_t>(m.n), -1);
-      std::vector<XY> anchor;
-      for (std::size_t r = 0; r < seeds.size(); ++r) {
-        labels[seeds[r]] = static_cast<std::int32_t>(r);
-        anchor.push_back(m.c[seeds[r]]);
-      }
-      grow(m, k, labels, anchor);
+    } else if (!seeded_plan(rng, labels)) {
+      return out;  // fixed units left an area in pieces or without a base: no valid start
     }
+    out.valid = true;
     State st(m, k, labels);
     if (locked != nullptr) st.locked = *locked;
+    st.set_bounds(hb);
     std::vector<std::int32_t> best = st.labels();
     double best_obj = st.objective();
+    double best_viol = st.violation();
 
     // Temperature: worsening moves of average size are accepted with probability 0.3 at
     // first, 0.3^1000 at the end (geometric cooling). Gentler when repairing a given plan.
@@ -290,17 +354,30 @@ struct Run {
       }
       if (accepted) {
         const double obj = st.objective();
-        if (obj < best_obj - 1e-12 * (1.0 + std::abs(best_obj))) {
+        const double viol = st.violation();
+        if (better(viol, obj, best_viol, best_obj)) {
           best_obj = obj;
+          best_viol = viol;
           best = st.labels();
         }
       }
     }
     State fin(m, k, best);
     if (locked != nullptr) fin.locked = *locked;
+    fin.set_bounds(hb);
     descend(fin);
     out.labels = fin.labels();
-    out.objective = State(m, k, out.labels).objective();  // from scratch: comparable
+    State fresh(m, k, out.labels);  // from scratch: comparable
+    fresh.set_bounds(hb);
+    out.objective = fresh.objective();
+    out.violation = fresh.violation();
+    if (better(best_viol, best_obj, out.violation, out.objective)) {  // descent drifted
+      State again(m, k, best);
+      again.set_bounds(hb);
+      out.labels = best;
+      out.objective = again.objective();
+      out.violation = again.violation();
+    }
     out.iterations = it;
     out.completed = !cut_short && !late();
     return out;
@@ -384,6 +461,118 @@ std::vector<std::int32_t> repair(const Model& m, std::int64_t k, std::vector<std
 
 }  // namespace
 
+namespace {
+
+// The multi-start search from `start_plan` (or seeded starts when null); best outcome.
+Outcome search(const Model& m, std::int64_t k, const DesignOptions& opt, const Run& run,
+               DesignResult& res) {
+  std::vector<Outcome> outcomes(static_cast<std::size_t>(opt.starts));
+  // Starts are independent (each from its own seed), so the best one does not depend on the
+  // thread count; starts beyond the first are skipped once the time limit has passed.
+  detail::parallel_dynamic(
+      opt.starts, std::min(detail::resolve_threads(opt.threads), opt.starts),
+      [&](std::int64_t s, int) {
+        if (s > 0 && run.late()) return;  // start 0 always runs
+        outcomes[static_cast<std::size_t>(s)] = run(static_cast<int>(s));
+      },
+      {}, "area design");
+  int best = -1;
+  for (int s = 0; s < opt.starts; ++s) {
+    const Outcome& o = outcomes[static_cast<std::size_t>(s)];
+    if (!o.ran) continue;
+    res.iterations += o.iterations;
+    res.starts_completed += o.completed ? 1 : 0;
+    if (!o.valid) continue;
+    const Outcome* b = best < 0 ? nullptr : &outcomes[static_cast<std::size_t>(best)];
+    if (b == nullptr || better(o.violation, o.objective, b->violation, b->objective)) best = s;
+  }
+  res.best_start = best;
+  (void)m;
+  (void)k;
+  return best < 0 ? Outcome{} : outcomes[static_cast<std::size_t>(best)];
+}
+
+// No plan of the search honours the bounds: the exact model decides. A feasible model plan
+// becomes the start of a second search; infeasibility is reported with a conflicting set.
+std::vector<std::int32_t> feasible_start(const Model& m, std::int64_t k, const HardBounds& hb,
+                                         const DesignOptions& opt) {
+  MipGoal goal;
+  goal.time_limit_s = opt.bound_time_limit_s;
+  const MipOutcome o = solve_design_mip(m, k, hb, goal, nullptr);
+  // The model relaxes max_travel_km (any member as centre, or 2 x the bound around the
+  // centre): its plan may still miss the exact travel bound.
+  if (o.kind == MipOutcome::Kind::Feasible && violated_bounds(m, k, hb, o.labels).empty()) {
+    return o.labels;
+  }
+  if (o.kind == MipOutcome::Kind::Feasible) {
+    throw InfeasibleBounds(
+        "area design: no plan found that honours every hard bound; the exact model's plan "
+        "meets its relaxation of max_travel_km but not the bound itself (not proven "
+        "infeasible); loosen max_travel_km or pass a travel matrix",
+        {});
+  }
+  if (o.kind == MipOutcome::Kind::Unknown) {
+    throw InfeasibleBounds(
+        "area design: no plan found that honours every hard bound, and the exact model did "
+        "not decide within bound_time_limit_s = " +
+            format_number(opt.bound_time_limit_s) + " s (not proven infeasible)",
+        {});
+  }
+  bool proven = true;
+  const std::vector<std::string> conflict =
+      conflicting_bounds(m, k, opt.bounds, opt.bound_time_limit_s, proven);
+  std::string names;
+  for (const std::string& c : conflict) names += (names.empty() ? "" : "; ") + c;
+  throw InfeasibleBounds(
+      "area design: the hard bounds cannot all hold with k = " + std::to_string(k) +
+          " contiguous areas; conflicting bounds" +
+          (proven ? "" : " (irreducibility not proven: time limit)") + ": " + names,
+      conflict);
+}
+
+// DesignOptions::bound: the exact model's lower bound, gap and status; the model's plan
+// replaces the search's when it is better.
+void prove(const Model& m, std::int64_t k, const HardBounds& hb, const DesignOptions& opt,
+           std::vector<std::int32_t>& lab, DesignResult& res) {
+  if (m.n > kMaxBoundUnits) {
+    res.status = BoundStatus::TooLarge;
+    return;
+  }
+  const auto t0 = Clock::now();
+  State st(m, k, lab);
+  const double U = st.objective();
+  MipGoal goal;
+  goal.objective = true;
+  goal.time_limit_s = opt.bound_time_limit_s;
+  if (m.w.balance > 0.0) goal.s_max = (U / m.w.balance) * (U / m.w.balance) * (1.0 + 1e-9);
+  const MipOutcome o = solve_design_mip(m, k, hb, goal, &lab);
+  double bound = std::max(0.0, std::isfinite(o.best_bound) ? o.best_bound : 0.0);
+  if (o.kind == MipOutcome::Kind::Infeasible) bound = U;  // no plan below the incumbent
+  if (o.kind == MipOutcome::Kind::Feasible && !o.labels.empty()) {
+    State alt(m, k, o.labels);
+    alt.set_bounds(&hb);
+    if (alt.violation() <= 1e-9 && alt.objective() < U - 1e-12 * (1.0 + U)) {
+      lab = o.labels;
+      res.from_model = true;
+    }
+  }
+  const State fin(m, k, lab);
+  const double obj = fin.objective();
+  bound = std::min(bound, obj);
+  res.bound = bound;
+  res.gap = obj > 0.0 ? (obj - bound) / obj : 0.0;
+  const double core = obj - m.w.compactness * (1.0 - fin.compactness());
+  const bool proven = o.optimal || o.kind == MipOutcome::Kind::Infeasible;
+  if (proven && core - bound <= opt.bound_tolerance * std::max(core, 1e-12)) {
+    res.status = BoundStatus::Optimal;
+  } else {
+    res.status = o.time_limit ? BoundStatus::TimeLimit : BoundStatus::Gap;
+  }
+  res.bound_seconds = std::chrono::duration<double>(Clock::now() - t0).count();
+}
+
+}  // namespace
+
 DesignResult design_areas(const DesignProblem& problem, const DesignOptions& opt) {
   const Model m = prepare(problem, /*for_design=*/true);
   const std::int64_t k = opt.k;
@@ -401,6 +590,17 @@ DesignResult design_areas(const DesignProblem& problem, const DesignOptions& opt
   if (std::isnan(opt.time_limit_s) || opt.time_limit_s <= 0.0) {
     throw InvalidInput("time_limit_s must be > 0 (or infinite)");
   }
+  if (!(opt.bound_time_limit_s > 0.0)) throw InvalidInput("bound_time_limit_s must be > 0");
+  if (!(opt.bound_tolerance >= 0.0 && std::isfinite(opt.bound_tolerance))) {
+    throw InvalidInput("bound_tolerance must be finite and >= 0");
+  }
+  if (opt.bound && m.mode != TravelMode::Medoid) {
+    throw InvalidInput(
+        "bound=True needs a unit-to-unit travel matrix and no advisors (travel measured from "
+        "each area's medoid unit, which the exact Hess model represents exactly); pass a "
+        "travel model such as StraightLine(detour=1)");
+  }
+  const HardBounds hb = make_bounds(m, k, opt.bounds);
   std::vector<std::uint8_t> locked;
   std::vector<std::int32_t> start_plan;
   if (!opt.initial.empty()) {
@@ -413,9 +613,18 @@ DesignResult design_areas(const DesignProblem& problem, const DesignOptions& opt
       }
       locked = opt.fixed;
     }
+    if (!hb.area_of.empty()) {  // fixed areas win over the initial labels
+      for (std::int32_t i = 0; i < m.n; ++i) {
+        if (hb.area_of[i] >= 0) start_plan[i] = hb.area_of[i];
+      }
+    }
     start_plan = repair(m, k, std::move(start_plan), locked);
   } else if (!opt.fixed.empty()) {
     throw InvalidInput("fixed units need an initial plan (their labels come from it)");
+  }
+  if (!hb.area_of.empty()) {
+    locked.resize(static_cast<std::size_t>(m.n), 0);
+    for (std::int32_t i = 0; i < m.n; ++i) locked[i] |= hb.area_of[i] >= 0 ? 1 : 0;
   }
 
   const auto start_time = Clock::now();
@@ -426,39 +635,43 @@ DesignResult design_areas(const DesignProblem& problem, const DesignOptions& opt
                             : Clock::time_point::max();
   const std::int64_t iterations =
       opt.iterations > 0 ? opt.iterations : std::max<std::int64_t>(2000, 50 * m.n);
-  const Run run{m,
-                k,
-                opt.seed,
-                (k == 1 || k == m.n) ? 0 : iterations,
-                deadline,
-                has_deadline,
-                start_plan.empty() ? nullptr : &start_plan,
-                locked.empty() ? nullptr : &locked};
-
-  std::vector<Outcome> outcomes(static_cast<std::size_t>(opt.starts));
-  // Starts are independent (each from its own seed), so the best one does not depend on the
-  // thread count; starts beyond the first are skipped once the time limit has passed.
-  detail::parallel_dynamic(
-      opt.starts, std::min(detail::resolve_threads(opt.threads), opt.starts),
-      [&](std::int64_t s, int) {
-        if (s > 0 && run.late()) return;  // start 0 always runs
-        outcomes[static_cast<std::size_t>(s)] = run(static_cast<int>(s));
-      },
-      {}, "area design");
+  const bool trivial = (k == 1 || k == m.n) && !hb.active;
+  Run run{m,
+          k,
+          opt.seed,
+          trivial ? 0 : iterations,
+          deadline,
+          has_deadline,
+          start_plan.empty() ? nullptr : &start_plan,
+          locked.empty() ? nullptr : &locked,
+          hb.active ? &hb : nullptr};
 
   DesignResult res;
-  int best = -1;
-  for (int s = 0; s < opt.starts; ++s) {
-    const Outcome& o = outcomes[static_cast<std::size_t>(s)];
-    if (!o.ran) continue;
-    res.iterations += o.iterations;
-    res.starts_completed += o.completed ? 1 : 0;
-    if (best < 0 || o.objective < outcomes[static_cast<std::size_t>(best)].objective) best = s;
+  Outcome best = search(m, k, opt, run, res);
+  std::vector<std::int32_t> model_start;
+  if (hb.active && (!best.valid || best.violation > 1e-9)) {
+    if (m.n > kMaxBoundUnits) {
+      throw InfeasibleBounds("area design: no plan found that honours every hard bound (" +
+                                 std::to_string(m.n) +
+                                 " units: too many for the exact model, "
+                                 "so not proven infeasible)",
+                             {});
+    }
+    model_start = feasible_start(m, k, hb, opt);
+    run.start_plan = &model_start;
+    DesignResult again;
+    best = search(m, k, opt, run, again);
+    res.iterations += again.iterations;
+    if (!best.valid || best.violation > 1e-9) {
+      throw Error("internal: the search lost the exact model's feasible plan");
+    }
   }
-  res.best_start = best;
+  if (!best.valid) {
+    throw Error("internal: no start of the area design produced a complete plan");
+  }
   res.time_limit_reached = has_deadline && Clock::now() >= deadline;
-  std::vector<std::int32_t> lab = outcomes[static_cast<std::size_t>(best)].labels;
-  if (start_plan.empty()) {  // canonical numbering: by lowest unit index
+  std::vector<std::int32_t> lab = best.labels;
+  if (start_plan.empty() && hb.area_of.empty()) {  // canonical numbering: by lowest unit index
     std::vector<std::int32_t> remap(static_cast<std::size_t>(k), -1);
     std::int32_t next_label = 0;
     for (auto& l : lab) {
@@ -466,6 +679,7 @@ DesignResult design_areas(const DesignProblem& problem, const DesignOptions& opt
       l = remap[l];
     }
   }
+  if (opt.bound) prove(m, k, hb, opt, lab, res);
   const State st(m, k, lab);
   res.labels.assign(lab.begin(), lab.end());
   res.objective = st.objective();

@@ -17,6 +17,7 @@
 #include "libmatch/scoring.hpp"
 #include "libmatch/study.hpp"
 #include "programme_solve.hpp"
+#include "round_rules.hpp"
 
 namespace libmatch {
 
@@ -210,6 +211,7 @@ void validate_input(const RoundInput& in) {
         throw InvalidInput("travel_pairs: pair " + std::to_string(k) +
                            " refers to an advisor or request index out of range");
   }
+  detail::validate_round_rules(in);
 }
 
 Prepared prepare(const RoundInput& in) {
@@ -290,40 +292,6 @@ PairFacts facts(const Prepared& p, i64 r, i64 a, double minutes, double km) {
   f.minutes = minutes;
   f.km = km;
   return f;
-}
-
-// ---- duplicates -------------------------------------------------------------------------
-
-// True when request a counts as the duplicate of b (later registered day, else larger id).
-bool is_later(const Prepared& p, i64 a, i64 b) {
-  i64 da = p.in.requests[a].registered, db = p.in.requests[b].registered;
-  if (da != kNoDate && db != kNoDate && da != db) return da > db;
-  return p.req_rank[a] > p.req_rank[b];
-}
-
-// duplicate_of per request (-1 = not a duplicate): the earliest request it clashes with.
-// Close locations of different requests come from study.hpp's close_pairs (grid hash).
-std::vector<i64> find_duplicates(const Prepared& p) {
-  std::vector<i64> dup_of(p.n_req, -1);
-  const double tol = p.in.rules.duplicate_tolerance_m;
-  if (!(tol > 0.0) || p.n_req < 2) return dup_of;
-  if (!std::isfinite(tol)) throw InvalidInput("rule 'duplicate_tolerance_m' must be finite");
-  std::vector<double> xy;
-  std::vector<i64> group;
-  for (i64 r = 0; r < p.n_req; ++r)
-    for (const auto& l : p.in.requests[r].locations) {
-      xy.push_back(l.x);
-      xy.push_back(l.y);
-      group.push_back(r);
-    }
-  ClosePairs close = close_pairs(xy, group, tol);
-  for (std::size_t k = 0; k < close.a.size(); ++k) {
-    i64 x = group[close.a[k]], y = group[close.b[k]];
-    i64 later = is_later(p, x, y) ? x : y, earlier = later == x ? y : x;
-    i64& d = dup_of[later];  // keep the earliest partner
-    if (d < 0 || is_later(p, d, earlier)) d = earlier;
-  }
-  return dup_of;
 }
 
 // ---- travel -----------------------------------------------------------------------------
@@ -616,15 +584,18 @@ class Round {
     }
   }
 
-  // 1. Duplicates leave the round first.
+  // 1. Referrals, the register, duplicates and open cases decide first (round_rules.cpp).
   void drop_duplicates() {
-    std::vector<i64> dup_of = find_duplicates(p);
+    const auto early = detail::decide_before_solve(in, p.req_rank, p.req_area);
     active.assign(p.n_req, 1);
     for (i64 r = 0; r < p.n_req; ++r)
-      if (dup_of[r] >= 0) {
+      if (early[r].decided()) {
         active[r] = 0;
-        res.requests[r].reason = Escalation::DuplicateRequest;
-        res.requests[r].duplicate_of = dup_of[r];
+        auto& o = res.requests[r];
+        o.referral = early[r].referral;
+        o.reason = early[r].reason;
+        o.duplicate_of = early[r].duplicate_of;
+        o.running_case = early[r].running_case;
       }
   }
 
@@ -935,12 +906,13 @@ class Round {
   }
 
   // Outputs per interned service: the catalogue's size, else 1 + the largest service id of
-  // requests and advisors (ids beyond 2^16 without a catalogue: none).
+  // requests, advisors and running cases (ids beyond 2^16 without a catalogue: none).
   i64 output_services() const {
     if (!in.services.empty()) return static_cast<i64>(in.services.size());
     i64 n = 0;
     for (const auto& r : in.requests) n = std::max<i64>(n, i64{r.service} + 1);
     for (const auto& a : in.advisors) n = std::max<i64>(n, i64{a.service} + 1);
+    for (const auto& c : in.running) n = std::max<i64>(n, i64{c.service} + 1);
     return n > (i64{1} << 16) ? 0 : n;
   }
 

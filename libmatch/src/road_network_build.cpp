@@ -515,6 +515,8 @@ void RoadNetwork::Impl::choose_units() {
   };
   tick_exp = exponent((total_min + 2 * max_min) * (1 + 1e-9) + 1.0);
   unit_exp = exponent((total_km + 2 * max_km) * (1 + 1e-9) + 1.0);
+  minutes_per_tick = std::ldexp(1.0, -tick_exp);
+  km_per_unit = std::ldexp(1.0, -unit_exp);
 }
 
 void RoadNetwork::Impl::build_internal_order() {

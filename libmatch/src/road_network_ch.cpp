@@ -6,6 +6,7 @@
 // paths as Dijkstra does.
 #include <algorithm>
 #include <chrono>
+#include <limits>
 #include <queue>
 
 #include "libmatch/cancel.hpp"
@@ -114,7 +115,8 @@ void simulate(const DynGraph& g, std::uint32_t v, Witness& w, std::vector<Shortc
     for (const Nb& b : g.out[v]) {
       if (b.node == a.node) continue;
       const Cost via = a.cost + b.cost;
-      if (w.dist[b.node] > via) out.push_back({a.node, b.node, via});
+      // Only a strictly cheaper witness makes the shortcut unnecessary (see build_hierarchy).
+      if (!(w.dist[b.node] < via)) out.push_back({a.node, b.node, via});
     }
   }
   for (const Nb& b : g.out[v]) w.target[b.node] = 0;
@@ -176,6 +178,50 @@ std::uint64_t graph_checksum(const RoadNetwork::Impl& g) {
   return h;
 }
 
+bool finish_hierarchy(Hierarchy& h) {
+  const std::size_t n = h.rank.size();
+  std::vector<std::uint32_t> by_rank(n, std::numeric_limits<std::uint32_t>::max());
+  for (std::size_t x = 0; x < n; ++x) {
+    if (h.rank[x] >= n || by_rank[h.rank[x]] < n) return false;
+    by_rank[h.rank[x]] = static_cast<std::uint32_t>(x);
+  }
+  // Levels bottom-up: every neighbour in the hierarchy is higher, so visiting nodes by
+  // ascending rank sees a node's level final before it raises its neighbours'.
+  std::vector<std::uint32_t> level(n, 0);
+  for (const std::uint32_t y : by_rank) {
+    for (const auto* arcs : {&h.up, &h.down}) {
+      const auto& off = arcs == &h.up ? h.up_offsets : h.down_offsets;
+      for (std::int64_t k = off[y]; k < off[y + 1]; ++k) {
+        const std::uint32_t x = (*arcs)[k].node;
+        if (h.rank[x] <= h.rank[y]) return false;
+        level[x] = std::max(level[x], level[y] + 1);
+      }
+    }
+  }
+  // Counting sort by descending level, ascending id within a level.
+  const std::uint32_t top = n ? *std::max_element(level.begin(), level.end()) : 0;
+  std::vector<std::size_t> start(top + 2, 0);
+  for (const std::uint32_t l : level) ++start[top - l + 1];
+  for (std::size_t i = 1; i < start.size(); ++i) start[i] += start[i - 1];
+  h.sweep_order.assign(n, 0);
+  for (std::size_t x = 0; x < n; ++x)
+    h.sweep_order[start[top - level[x]]++] = static_cast<std::uint32_t>(x);
+  std::vector<std::uint32_t> pos(n);
+  for (std::size_t p = 0; p < n; ++p) pos[h.sweep_order[p]] = static_cast<std::uint32_t>(p);
+  h.sweep_offsets.assign(1, 0);
+  h.sweep_offsets.reserve(n + 1);
+  h.sweep_arcs.clear();
+  h.sweep_arcs.reserve(h.down.size());
+  for (const std::uint32_t y : h.sweep_order) {
+    for (std::int64_t k = h.down_offsets[y]; k < h.down_offsets[y + 1]; ++k) {
+      const ChArc& a = h.down[k];
+      h.sweep_arcs.push_back({a.ticks, a.units, pos[a.node], 0});
+    }
+    h.sweep_offsets.push_back(static_cast<std::int64_t>(h.sweep_arcs.size()));
+  }
+  return true;
+}
+
 std::shared_ptr<const Hierarchy> build_hierarchy(const RoadNetwork::Impl& g, int threads) {
   const auto t0 = std::chrono::steady_clock::now();
   const std::uint32_t n = static_cast<std::uint32_t>(g.node_xy.size() / 2);
@@ -195,49 +241,102 @@ std::shared_ptr<const Hierarchy> build_hierarchy(const RoadNetwork::Impl& g, int
       prio[v] = priority(d, static_cast<std::uint32_t>(v), 0, sc.size(), 0);
     }
   });
-  using Item = std::pair<std::int64_t, std::uint32_t>;
-  std::priority_queue<Item, std::vector<Item>, std::greater<Item>> queue;
-  for (std::uint32_t v = 0; v < n; ++v) queue.emplace(prio[v], v);
-
   auto h = std::make_shared<Hierarchy>();
   h->rank.assign(n, 0);
   std::vector<std::vector<ChArc>> up(n), down(n);
-  Witness w(n);
-  std::vector<Shortcut> sc;
+
+  // Contraction in rounds. Each round takes the nodes whose (priority, id) is smaller than
+  // every remaining neighbour's: an independent set, so they can be contracted at once.
+  // Their shortcuts are simulated in parallel on the same graph (a pure function of it,
+  // hence the same hierarchy whatever the thread count) and applied in (priority, id)
+  // order. Lazy updates: a node whose neighbourhood changed since its priority was computed
+  // is contracted only if its fresh priority still beats its neighbours', else it keeps
+  // the fresh priority and waits. Simultaneous contraction is exact because a witness must
+  // be strictly cheaper than the path through the node (simulate): every shortest path
+  // through a contracted node then gets its shortcut, whatever else the round contracts.
+  std::vector<std::uint8_t> dirty(n, 0);
+  std::vector<std::uint32_t> alive(n), cand, accepted;
+  for (std::uint32_t v = 0; v < n; ++v) alive[v] = v;
+  std::vector<std::vector<Shortcut>> cand_sc;
+  std::vector<std::int64_t> cand_prio;
+  std::vector<std::uint8_t> cand_ok;
+  const int workers = resolve_threads(threads);
+  std::vector<std::unique_ptr<Witness>> witness(std::max(workers, 1));
+  auto smaller = [&](std::uint32_t v, std::int64_t pv, std::uint32_t u) {
+    return std::pair{pv, v} < std::pair{prio[u], u};
+  };
+  auto local_min = [&](std::uint32_t v, std::int64_t pv) {
+    for (const Nb& a : d.out[v])
+      if (!smaller(v, pv, a.node)) return false;
+    for (const Nb& a : d.in[v])
+      if (!smaller(v, pv, a.node)) return false;
+    return true;
+  };
   std::uint32_t next_rank = 0;
-  while (!queue.empty()) {
-    const auto [p, v] = queue.top();
-    queue.pop();
-    if (contracted[v]) continue;
-    if ((next_rank & 1023) == 0) throw_if_cancelled("road-network preparation");
-    // Lazy update: contract v only if its current priority is still the smallest.
-    simulate(d, v, w, sc);
-    const std::int64_t now = priority(d, v, contracted_nbs[v], sc.size(), depth[v]);
-    if (!queue.empty() && Item{now, v} > queue.top()) {
-      queue.emplace(now, v);
-      continue;
+  while (!alive.empty()) {
+    throw_if_cancelled("road-network preparation");
+    cand.clear();
+    for (const std::uint32_t v : alive)
+      if (local_min(v, prio[v])) cand.push_back(v);
+    const std::int64_t nc = static_cast<std::int64_t>(cand.size());
+    cand_sc.resize(cand.size());
+    cand_prio.resize(cand.size());
+    cand_ok.assign(cand.size(), 0);
+    detail::parallel_dynamic(nc, nc < 2 ? 1 : workers, [&](std::int64_t i, int worker) {
+      if (!witness[worker]) witness[worker] = std::make_unique<Witness>(n);
+      const std::uint32_t v = cand[i];
+      simulate(d, v, *witness[worker], cand_sc[i]);
+      cand_prio[i] = priority(d, v, contracted_nbs[v], cand_sc[i].size(), depth[v]);
+      cand_ok[i] = !dirty[v] || local_min(v, cand_prio[i]);
+    });
+    accepted.clear();
+    for (std::int64_t i = 0; i < nc; ++i) {
+      const std::uint32_t v = cand[i];
+      dirty[v] = 0;
+      if (cand_ok[i]) {
+        accepted.push_back(static_cast<std::uint32_t>(i));
+      } else {
+        prio[v] = cand_prio[i];
+      }
     }
-    for (const Shortcut& s : sc) d.add_or_lower(s.from, s.to, s.cost);
-    h->shortcuts += static_cast<std::int64_t>(sc.size());
-    contracted[v] = 1;
-    h->rank[v] = next_rank++;
-    for (const Nb& a : d.out[v]) {
-      up[v].push_back(ch_arc(a));
-      DynGraph::erase(d.in[a.node], v);
-      ++contracted_nbs[a.node];
-      depth[a.node] = std::max(depth[a.node], depth[v] + 1);
+    std::sort(accepted.begin(), accepted.end(), [&](std::uint32_t a, std::uint32_t b) {
+      return std::pair{cand_prio[a], cand[a]} < std::pair{cand_prio[b], cand[b]};
+    });
+    for (const std::uint32_t i : accepted) {
+      const std::uint32_t v = cand[i];
+      for (const Shortcut& sct : cand_sc[i]) d.add_or_lower(sct.from, sct.to, sct.cost);
+      h->shortcuts += static_cast<std::int64_t>(cand_sc[i].size());
+      contracted[v] = 1;
+      h->rank[v] = next_rank++;
     }
-    for (const Nb& a : d.in[v]) {
-      down[v].push_back(ch_arc(a));
-      DynGraph::erase(d.out[a.node], v);
-      ++contracted_nbs[a.node];
-      depth[a.node] = std::max(depth[a.node], depth[v] + 1);
+    // Detach the contracted nodes (no two are adjacent) and record their arcs.
+    for (const std::uint32_t i : accepted) {
+      const std::uint32_t v = cand[i];
+      for (const Nb& a : d.out[v]) {
+        up[v].push_back(ch_arc(a));
+        DynGraph::erase(d.in[a.node], v);
+        ++contracted_nbs[a.node];
+        depth[a.node] = std::max(depth[a.node], depth[v] + 1);
+        dirty[a.node] = 1;
+      }
+      for (const Nb& a : d.in[v]) {
+        down[v].push_back(ch_arc(a));
+        DynGraph::erase(d.out[a.node], v);
+        ++contracted_nbs[a.node];
+        depth[a.node] = std::max(depth[a.node], depth[v] + 1);
+        dirty[a.node] = 1;
+      }
+      std::vector<Nb>().swap(d.out[v]);
+      std::vector<Nb>().swap(d.in[v]);
+      std::vector<Shortcut>().swap(cand_sc[i]);
     }
-    std::vector<Nb>().swap(d.out[v]);
-    std::vector<Nb>().swap(d.in[v]);
+    alive.erase(std::remove_if(alive.begin(), alive.end(),
+                               [&](std::uint32_t v) { return contracted[v] != 0; }),
+                alive.end());
   }
   to_csr(up, h->up_offsets, h->up);
   to_csr(down, h->down_offsets, h->down);
+  finish_hierarchy(*h);
   h->graph_checksum = graph_checksum(g);
   h->seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
   return h;
@@ -257,7 +356,10 @@ RoadNetwork::HierarchyInfo RoadNetwork::hierarchy_info() const {
   info.bytes = static_cast<std::int64_t>(
       (ch_->up.size() + ch_->down.size()) * sizeof(detail::ChArc) +
       (ch_->up_offsets.size() + ch_->down_offsets.size()) * sizeof(std::int64_t) +
-      ch_->rank.size() * sizeof(std::uint32_t));
+      ch_->rank.size() * sizeof(std::uint32_t) +
+      ch_->sweep_arcs.size() * sizeof(detail::Hierarchy::SweepArc) +
+      ch_->sweep_offsets.size() * sizeof(std::int64_t) +
+      ch_->sweep_order.size() * sizeof(std::uint32_t));
   info.seconds = ch_->seconds;
   std::uint64_t h = 0x9E3779B97F4A7C15ULL;
   auto mix = [&](std::uint64_t v) {

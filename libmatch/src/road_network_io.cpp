@@ -189,7 +189,8 @@ std::shared_ptr<detail::Hierarchy> read_hierarchy(Reader& r, std::size_t n) {
       if (x.node >= n) return false;
     return true;
   };
-  if (h->rank.size() != n || !csr_ok(h->up_offsets, h->up) || !csr_ok(h->down_offsets, h->down)) {
+  if (h->rank.size() != n || !csr_ok(h->up_offsets, h->up) || !csr_ok(h->down_offsets, h->down) ||
+      !detail::finish_hierarchy(*h)) {
     r.bad("inconsistent hierarchy");
   }
   return h;

@@ -5,6 +5,10 @@
 #include <limits>
 #include <numeric>
 
+#ifdef __linux__
+#include <sys/mman.h>
+#endif
+
 #include "libmatch/cancel.hpp"
 #include "libmatch/error.hpp"
 #include "travel_internal.hpp"
@@ -290,12 +294,47 @@ Query make_query(const RoadNetwork::Impl& g, const std::vector<SnapResult>& so,
   return q;
 }
 
+/// Turns one origin's best cost per destination (`best[jj]`, kCostInf if not reached) into
+/// its rows. `exhausted`: the search reached everything it could.
+void emit_rows(Query& q, std::int64_t i, const Cost* best, bool exhausted, Reach& reach) {
+  const RoadNetwork::Impl& g = q.g;
+  const Place& o = q.orig[i];
+  reach.start();
+  auto& out_rows = q.rows[i];
+  out_rows.reserve(q.dest.size());
+  for (std::size_t jj = 0; jj < q.dest.size(); ++jj) {
+    const Cost b = best[jj];
+    if (b >= kCostInf) {
+      if (exhausted || !reach.reachable(g, o, q.dest[jj])) ++q.unreachable[i];
+      continue;
+    }
+    const double minutes = (o.snap_min + g.minutes_of(cost_ticks(b))) + q.dest[jj].snap_min;
+    const double km = (o.snap_km + g.km_of(cost_units(b))) + q.dest[jj].snap_km;
+    if (minutes <= q.max_minutes && km <= q.max_km)
+      out_rows.push_back({q.dest_ids[jj], minutes, km});
+  }
+}
+
+/// Cost from origin o to destination d along the edge they share (kCostInf if they do not
+/// share one or its direction forbids it).
+Cost same_edge_cost(const RoadNetwork::Impl& g, const Place& o, const Place& d) {
+  if (d.edge != o.edge) return kCostInf;
+  const std::int64_t e = d.edge;
+  const double geom = g.edge_geom_m[e];
+  const double delta = d.along - o.along;
+  const bool ok = delta == 0 || (delta > 0 ? g.edge_oneway[e] != OneWay::Reverse
+                                           : g.edge_oneway[e] != OneWay::Forward);
+  if (!ok) return kCostInf;
+  const double f = geom > 0 ? std::abs(delta) / geom : 0.0;
+  return make_cost(g.to_ticks(f * g.edge_minutes[e]),
+                   g.to_units(f * (g.edge_length_m[e] / 1000.0)));
+}
+
 /// Turns one origin's node labels (`label(x)`: cost of reaching internal node x, kCostInf
 /// if not reached) into its rows. `exhausted`: the search reached everything it could.
 template <class LabelFn>
 void emit_origin(Query& q, std::int64_t i, LabelFn&& label, bool exhausted, Reach& reach,
                  std::vector<Cost>& best) {
-  const RoadNetwork::Impl& g = q.g;
   const Place& o = q.orig[i];
   best.resize(q.dest.size());
   // Evaluate destinations in node order (labels read in memory order), emit in input order.
@@ -310,33 +349,9 @@ void emit_origin(Query& q, std::int64_t i, LabelFn&& label, bool exhausted, Reac
       const Cost l = label(d.v);
       if (l < kCostInf) b = std::min(b, l + d.cost_v);
     }
-    if (d.edge == o.edge) {  // along the shared edge, if its direction allows
-      const std::int64_t e = d.edge;
-      const double geom = g.edge_geom_m[e];
-      const double delta = d.along - o.along;
-      const bool ok = delta == 0 || (delta > 0 ? g.edge_oneway[e] != OneWay::Reverse
-                                               : g.edge_oneway[e] != OneWay::Forward);
-      if (ok) {
-        const double f = geom > 0 ? std::abs(delta) / geom : 0.0;
-        b = std::min(b, make_cost(g.to_ticks(f * g.edge_minutes[e]),
-                                  g.to_units(f * (g.edge_length_m[e] / 1000.0))));
-      }
-    }
-    best[jj] = b;
+    best[jj] = std::min(b, same_edge_cost(q.g, o, d));
   }
-  reach.start();
-  auto& out_rows = q.rows[i];
-  for (std::size_t jj = 0; jj < q.dest.size(); ++jj) {
-    const Cost b = best[jj];
-    if (b >= kCostInf) {
-      if (exhausted || !reach.reachable(g, o, q.dest[jj])) ++q.unreachable[i];
-      continue;
-    }
-    const double minutes = (o.snap_min + g.minutes_of(cost_ticks(b))) + q.dest[jj].snap_min;
-    const double km = (o.snap_km + g.km_of(cost_units(b))) + q.dest[jj].snap_km;
-    if (minutes <= q.max_minutes && km <= q.max_km)
-      out_rows.push_back({q.dest_ids[jj], minutes, km});
-  }
+  emit_rows(q, i, best.data(), exhausted, reach);
 }
 
 /// One Dijkstra search from origin o over the CSR graph (lazy deletion: stale heap entries
@@ -408,87 +423,140 @@ void run_dijkstra(Query& q, int threads) {
   });
 }
 
+// ---- Hierarchy engine (RPHAST): upward searches from kLanes origins, then one down sweep
+// over the destinations' upward cone for all of them at once. Sweep labels are two signed
+// 64-bit integers per lane (ticks, km units; both < 2^53 on real paths, kTicksInf above
+// them) so that the inner loop is plain integer SIMD on any x86-64.
+
+constexpr int kLanes = 16;                                 // origins per sweep
+constexpr std::int64_t kTicksInf = std::int64_t{1} << 62;  // + any arc stays < 2^63
+
+/// A down arc of the selection, stored at its head: tail position and cost.
+struct SelArc {
+  std::int64_t ticks, units;
+  std::uint32_t tail, pad;
+};
+
 /// The part of the hierarchy one pairs() call sweeps: the destinations' upward cone (every
-/// node from which a down path leads to a destination's node), in descending rank, with its
-/// incoming down arcs (tails are earlier in this order).
+/// node from which a down path leads to a destination's node), in the hierarchy's sweep
+/// order (a topological order of the down arcs laid out for locality), with its incoming
+/// down arcs (tails are earlier in this order).
 struct Selection {
   std::vector<std::uint32_t> local;  // internal node -> position, kNone if not selected
   std::int64_t size = 0;
-  std::vector<std::int64_t> offsets;
-  std::vector<std::uint32_t> tail;
-  std::vector<Cost> cost;
+  std::vector<std::int64_t> offsets;  // size + 1, into arcs
+  std::vector<SelArc> arcs;
+  // Per destination (input order of q.dest): position of its u / v node, kNone when that
+  // end is unusable; destinations in the order their labels are read.
+  std::vector<std::uint32_t> pos_u, pos_v, eval_order;
 };
 
-Selection select_cone(const Query& q, const detail::Hierarchy& ch) {
+Selection select_cone(const Query& q, const detail::Hierarchy& ch, int threads) {
   const std::size_t n = ch.rank.size();
   Selection s;
-  std::vector<std::uint8_t> mark(n, 0);
-  std::vector<std::uint32_t> stack;
-  for (std::size_t x = 0; x < n; ++x) {
-    if (q.is_target[x]) {
-      mark[x] = 1;
-      stack.push_back(static_cast<std::uint32_t>(x));
-    }
+  // Mark by sweep position, bottom-up: a node is in the cone when it is a target's node or
+  // the tail of a down arc into a marked node (tails come earlier in the sweep order).
+  std::vector<std::uint32_t> at(n, kNone);  // sweep position -> local position
+  for (std::size_t p = 0; p < n; ++p) at[p] = q.is_target[ch.sweep_order[p]] ? 0 : kNone;
+  for (std::size_t p = n; p-- > 0;) {
+    if (at[p] == kNone) continue;
+    for (std::int64_t k = ch.sweep_offsets[p]; k < ch.sweep_offsets[p + 1]; ++k)
+      at[ch.sweep_arcs[k].tail] = 0;
   }
-  while (!stack.empty()) {
-    const std::uint32_t y = stack.back();
-    stack.pop_back();
-    for (std::int64_t k = ch.down_offsets[y]; k < ch.down_offsets[y + 1]; ++k) {
-      const std::uint32_t x = ch.down[k].node;
-      if (!mark[x]) {
-        mark[x] = 1;
-        stack.push_back(x);
-      }
-    }
-  }
-  std::vector<std::uint32_t> by_rank(n);
-  for (std::size_t x = 0; x < n; ++x) by_rank[ch.rank[x]] = static_cast<std::uint32_t>(x);
-  s.local.assign(n, kNone);
-  std::vector<std::uint32_t> nodes;
-  for (std::size_t r = n; r-- > 0;) {
-    if (mark[by_rank[r]]) {
-      s.local[by_rank[r]] = static_cast<std::uint32_t>(nodes.size());
-      nodes.push_back(by_rank[r]);
-    }
+  std::vector<std::uint32_t> nodes;  // selected sweep positions, in order
+  s.offsets.assign(1, 0);
+  for (std::size_t p = 0; p < n; ++p) {
+    if (at[p] == kNone) continue;
+    at[p] = static_cast<std::uint32_t>(nodes.size());
+    nodes.push_back(static_cast<std::uint32_t>(p));
+    s.offsets.push_back(s.offsets.back() + ch.sweep_offsets[p + 1] - ch.sweep_offsets[p]);
   }
   s.size = static_cast<std::int64_t>(nodes.size());
-  s.offsets.assign(1, 0);
-  for (const std::uint32_t y : nodes) {
-    for (std::int64_t k = ch.down_offsets[y]; k < ch.down_offsets[y + 1]; ++k) {
-      s.tail.push_back(s.local[ch.down[k].node]);
-      s.cost.push_back(ch.down[k].cost());
+  s.local.assign(n, kNone);
+  s.arcs.resize(static_cast<std::size_t>(s.offsets.back()));
+  detail::parallel_for(s.size, threads, 4096, [&](std::int64_t b, std::int64_t e) {
+    for (std::int64_t i = b; i < e; ++i) {
+      const std::uint32_t p = nodes[i];
+      s.local[ch.sweep_order[p]] = static_cast<std::uint32_t>(i);
+      SelArc* out = s.arcs.data() + s.offsets[i];
+      for (std::int64_t k = ch.sweep_offsets[p]; k < ch.sweep_offsets[p + 1]; ++k, ++out) {
+        const auto& a = ch.sweep_arcs[k];
+        *out = {static_cast<std::int64_t>(a.ticks), static_cast<std::int64_t>(a.units), at[a.tail],
+                0};
+      }
     }
-    s.offsets.push_back(static_cast<std::int64_t>(s.tail.size()));
+  });
+  const std::size_t nd = q.dest.size();
+  s.pos_u.resize(nd);
+  s.pos_v.resize(nd);
+  for (std::size_t j = 0; j < nd; ++j) {
+    const Place& d = q.dest[j];
+    s.pos_u[j] = d.cost_u < kCostInf ? s.local[d.u] : kNone;
+    s.pos_v[j] = d.cost_v < kCostInf ? s.local[d.v] : kNone;
   }
+  s.eval_order.resize(nd);
+  std::iota(s.eval_order.begin(), s.eval_order.end(), 0u);
+  std::sort(s.eval_order.begin(), s.eval_order.end(), [&](std::uint32_t a, std::uint32_t b) {
+    return std::pair{std::min(s.pos_u[a], s.pos_v[a]), a} <
+           std::pair{std::min(s.pos_u[b], s.pos_v[b]), b};
+  });
   return s;
 }
 
-constexpr int kLanes = 16;  // origins per sweep
+/// Asks the kernel to back a large fresh allocation with huge pages (fewer page faults on
+/// first touch); a hint only.
+void advise_huge(void* p, std::size_t bytes) {
+#ifdef __linux__
+  constexpr std::uintptr_t kHuge = std::uintptr_t{1} << 21;
+  if (bytes < 4 * kHuge) return;
+  const std::uintptr_t b = (reinterpret_cast<std::uintptr_t>(p) + kHuge - 1) & ~(kHuge - 1);
+  const std::uintptr_t e = (reinterpret_cast<std::uintptr_t>(p) + bytes) & ~(kHuge - 1);
+  if (e > b) ::madvise(reinterpret_cast<void*>(b), e - b, MADV_HUGEPAGE);
+#else
+  (void)p;
+  (void)bytes;
+#endif
+}
 
 /// Per-thread scratch of the hierarchy engine.
 struct ChSpace {
-  ChSpace(std::size_t n, std::int64_t selected)
-      : dist(n, kCostInf), d(static_cast<std::size_t>(selected) * kLanes), seeded(selected, 0) {}
+  ChSpace(std::size_t n, std::int64_t selected, std::size_t n_dest)
+      : dist(n, kCostInf),
+        d_size(static_cast<std::size_t>(selected) * 2 * kLanes),
+        d(new std::int64_t[d_size]),  // every block is written before it is read
+        seeded(selected, 0),
+        best(n_dest * kLanes) {
+    advise_huge(d.get(), d_size * sizeof(std::int64_t));
+  }
   std::vector<Cost> dist;  // upward search labels
   std::vector<std::uint32_t> touched;
   std::vector<std::pair<Cost, std::uint32_t>> heap;
-  std::vector<Cost> d;                // sweep labels, kLanes per selected node
+  // Sweep labels: per selected node kLanes ticks, then kLanes units.
+  std::size_t d_size;
+  std::unique_ptr<std::int64_t[]> d;
   std::vector<std::uint32_t> seeded;  // == stamp: d of this node was set by an upward search
   std::uint32_t stamp = 0;
   Reach reach;
-  std::vector<Cost> best;
+  std::vector<Cost> best;                      // per destination, kLanes lanes
+  std::vector<std::uint32_t> pending[kLanes];  // unreached destinations to classify, per lane
+
+  std::int64_t* block(std::uint32_t pos) { return d.get() + std::size_t{pos} * 2 * kLanes; }
 };
 
-/// Upward search from origin o; writes its labels at selected nodes into lane `lane` of the
-/// sweep labels. Returns true unless it stopped at the time limit.
+/// Upward search from origin o with stall-on-demand; writes its labels at selected nodes
+/// into lane `lane` of the sweep labels. Returns true unless it stopped at the time limit.
+/// A node x is stalled (its arcs not relaxed) when a higher neighbour y already offers a
+/// strictly cheaper way in (dist[y] + cost(y -> x) < dist[x]): x's label is then not a
+/// shortest distance, and the sweep reaches x and everything beyond it through y.
 bool upward(const Query& q, const detail::Hierarchy& ch, const Selection& s, const Place& o,
             int lane, ChSpace& w) {
   auto greater = [](const std::pair<Cost, std::uint32_t>& a,
                     const std::pair<Cost, std::uint32_t>& b) { return a > b; };
+  Cost* dist = w.dist.data();
   auto push = [&](std::uint32_t x, Cost c) {
-    if (!(c < w.dist[x])) return;
-    if (w.dist[x] == kCostInf) w.touched.push_back(x);
-    w.dist[x] = c;
+    if (!(c < dist[x])) return;
+    if (dist[x] == kCostInf) w.touched.push_back(x);
+    dist[x] = c;
     w.heap.emplace_back(c, x);
     std::push_heap(w.heap.begin(), w.heap.end(), greater);
   };
@@ -500,59 +568,178 @@ bool upward(const Query& q, const detail::Hierarchy& ch, const Selection& s, con
     std::pop_heap(w.heap.begin(), w.heap.end(), greater);
     const auto [c, x] = w.heap.back();
     w.heap.pop_back();
-    if (c != w.dist[x]) continue;
+    if (c != dist[x]) continue;
     if (cost_ticks(c) > limit) {
       exhausted = false;
       break;
     }
+    bool stalled = false;
+    for (std::int64_t k = ch.down_offsets[x]; k < ch.down_offsets[x + 1]; ++k) {
+      const Cost dy = dist[ch.down[k].node];
+      if (dy < kCostInf && dy + ch.down[k].cost() < c) {
+        stalled = true;
+        break;
+      }
+    }
+    if (stalled) continue;
     const std::uint32_t l = s.local[x];
     if (l != kNone) {
-      Cost* dl = &w.d[static_cast<std::size_t>(l) * kLanes];
+      std::int64_t* b = w.block(l);
       if (w.seeded[l] != w.stamp) {
         w.seeded[l] = w.stamp;
-        std::fill(dl, dl + kLanes, kCostInf);
+        std::fill(b, b + kLanes, kTicksInf);
+        std::fill(b + kLanes, b + 2 * kLanes, 0);
       }
-      dl[lane] = c;
+      b[lane] = static_cast<std::int64_t>(cost_ticks(c));
+      b[kLanes + lane] = static_cast<std::int64_t>(cost_units(c));
     }
     for (std::int64_t k = ch.up_offsets[x]; k < ch.up_offsets[x + 1]; ++k) {
       push(ch.up[k].node, c + ch.up[k].cost());
     }
   }
-  for (auto x : w.touched) w.dist[x] = kCostInf;
+  for (auto x : w.touched) dist[x] = kCostInf;
   w.touched.clear();
   w.heap.clear();
   return exhausted;
 }
 
-/// Down sweep over the selection for all lanes at once.
-void sweep(const Selection& s, ChSpace& w) {
-  Cost* d = w.d.data();
+/// Down sweep over the selection for all lanes at once: each node takes the lexicographic
+/// minimum (ticks, then units) of its seed and of its tails' labels plus the arc. Values are
+/// either kTicksInf (unreached) or exact path sums below 2^53, so nothing overflows.
+template <int L>
+[[gnu::always_inline]] inline void sweep_body(const Selection& s, std::int64_t* d,
+                                              const std::uint32_t* seeded, std::uint32_t stamp) {
+  const std::int64_t* off = s.offsets.data();
+  const SelArc* arcs = s.arcs.data();
   for (std::int64_t v = 0; v < s.size; ++v) {
-    Cost best[kLanes];
-    if (w.seeded[v] == w.stamp) {
-      std::copy(d + v * kLanes, d + v * kLanes + kLanes, best);
+    alignas(64) std::int64_t bt[L], bu[L];
+    std::int64_t* dv = d + v * 2 * L;
+    if (seeded[v] == stamp) {
+      for (int l = 0; l < L; ++l) bt[l] = dv[l], bu[l] = dv[L + l];
     } else {
-      std::fill(best, best + kLanes, kCostInf);
+      for (int l = 0; l < L; ++l) bt[l] = kTicksInf, bu[l] = 0;
     }
-    for (std::int64_t a = s.offsets[v]; a < s.offsets[v + 1]; ++a) {
-      const Cost* du = d + static_cast<std::size_t>(s.tail[a]) * kLanes;
-      const Cost c = s.cost[a];
-      for (int l = 0; l < kLanes; ++l) {
-        const Cost x = du[l] + c;
-        best[l] = x < best[l] ? x : best[l];
+    for (std::int64_t a = off[v]; a < off[v + 1]; ++a) {
+      const std::int64_t* du = d + std::size_t{arcs[a].tail} * 2 * L;
+      const std::int64_t ct = arcs[a].ticks, cu = arcs[a].units;
+      for (int l = 0; l < L; ++l) {
+        const std::int64_t nt = du[l] + ct, nu = du[L + l] + cu;
+        const bool better = (nt < bt[l]) | ((nt == bt[l]) & (nu < bu[l]));
+        bt[l] = better ? nt : bt[l];
+        bu[l] = better ? nu : bu[l];
       }
     }
-    std::copy(best, best + kLanes, d + v * kLanes);
+    for (int l = 0; l < L; ++l) {
+      // Unreached stays exactly kTicksInf (a sum above it is not a path).
+      dv[l] = bt[l] < kTicksInf ? bt[l] : kTicksInf;
+      dv[L + l] = bu[l];
+    }
+  }
+}
+
+void sweep_generic(const Selection& s, std::int64_t* d, const std::uint32_t* seeded,
+                   std::uint32_t stamp) {
+  sweep_body<kLanes>(s, d, seeded, stamp);
+}
+
+#if defined(__x86_64__) || defined(__i386__)
+// The same loop compiled for AVX2 (4 lanes per instruction), picked at run time.
+[[gnu::target("avx2")]] void sweep_avx2(const Selection& s, std::int64_t* d,
+                                        const std::uint32_t* seeded, std::uint32_t stamp) {
+  sweep_body<kLanes>(s, d, seeded, stamp);
+}
+
+void sweep(const Selection& s, ChSpace& w) {
+  static const bool avx2 = __builtin_cpu_supports("avx2");
+  (avx2 ? sweep_avx2 : sweep_generic)(s, w.d.get(), w.seeded.data(), w.stamp);
+}
+#else
+void sweep(const Selection& s, ChSpace& w) {
+  sweep_generic(s, w.d.get(), w.seeded.data(), w.stamp);
+}
+#endif
+
+/// Best cost per destination and lane (lanes [0, lanes)) from the swept labels, into
+/// w.best (destination-major).
+void batch_best(const Query& q, const Selection& s, const Place* orig, int lanes, ChSpace& w) {
+  Cost* best = w.best.data();
+  for (const std::uint32_t jj : s.eval_order) {
+    const Place& d = q.dest[jj];
+    alignas(64) std::int64_t bt[kLanes], bu[kLanes];
+    for (int l = 0; l < kLanes; ++l) bt[l] = kTicksInf, bu[l] = 0;
+    for (auto [pos, c] : {std::pair{s.pos_u[jj], d.cost_u}, std::pair{s.pos_v[jj], d.cost_v}}) {
+      if (pos == kNone) continue;
+      const std::int64_t* blk = w.block(pos);
+      const auto ct = static_cast<std::int64_t>(cost_ticks(c));
+      const auto cu = static_cast<std::int64_t>(cost_units(c));
+      for (int l = 0; l < kLanes; ++l) {
+        const std::int64_t nt = blk[l] + ct, nu = blk[kLanes + l] + cu;
+        const bool better = (nt < bt[l]) | ((nt == bt[l]) & (nu < bu[l]));
+        bt[l] = better ? nt : bt[l];
+        bu[l] = better ? nu : bu[l];
+      }
+    }
+    Cost* out = best + std::size_t{jj} * kLanes;
+    for (int l = 0; l < lanes; ++l) {
+      Cost b = bt[l] < kTicksInf
+                   ? make_cost(static_cast<std::uint64_t>(bt[l]), static_cast<std::uint64_t>(bu[l]))
+                   : kCostInf;
+      if (orig[l].edge == d.edge) b = std::min(b, same_edge_cost(q.g, orig[l], d));
+      out[l] = b;
+    }
+  }
+}
+
+/// Rows of the batch's origins [i0, i0 + lanes) from w.best, destinations in input order.
+void batch_rows(Query& q, std::int64_t i0, int lanes, const bool* exhausted, ChSpace& w) {
+  const RoadNetwork::Impl& g = q.g;
+  const std::size_t nd = q.dest.size();
+  for (int l = 0; l < lanes; ++l) {
+    w.pending[l].clear();
+    if (q.orig[i0 + l].edge >= 0) q.rows[i0 + l].reserve(nd);
+  }
+  const Cost* best = w.best.data();
+  for (std::size_t jj = 0; jj < nd; ++jj) {
+    const Place& d = q.dest[jj];
+    const Cost* b = best + jj * kLanes;
+    for (int l = 0; l < lanes; ++l) {
+      const Place& o = q.orig[i0 + l];
+      if (o.edge < 0) continue;
+      if (b[l] >= kCostInf) {
+        if (exhausted[l]) {
+          ++q.unreachable[i0 + l];
+        } else {
+          w.pending[l].push_back(static_cast<std::uint32_t>(jj));
+        }
+        continue;
+      }
+      const double minutes = (o.snap_min + g.minutes_of(cost_ticks(b[l]))) + d.snap_min;
+      const double km = (o.snap_km + g.km_of(cost_units(b[l]))) + d.snap_km;
+      if (minutes <= q.max_minutes && km <= q.max_km)
+        q.rows[i0 + l].push_back({q.dest_ids[jj], minutes, km});
+    }
+  }
+  // Not reached within the limit: unreachable only if no path exists at all.
+  for (int l = 0; l < lanes; ++l) {
+    if (w.pending[l].empty()) continue;
+    const Place& o = q.orig[i0 + l];
+    w.reach.start();
+    for (const std::uint32_t jj : w.pending[l])
+      if (!w.reach.reachable(g, o, q.dest[jj])) ++q.unreachable[i0 + l];
   }
 }
 
 void run_hierarchy(Query& q, const detail::Hierarchy& ch, int threads) {
-  const Selection s = select_cone(q, ch);
+  const Selection s = select_cone(q, ch, threads);
   const std::int64_t n = static_cast<std::int64_t>(q.orig.size());
   const std::int64_t batches = (n + kLanes - 1) / kLanes;
-  detail::parallel_for(batches, threads, 1, [&](std::int64_t b0, std::int64_t b1) {
-    ChSpace w(ch.rank.size(), s.size);
-    for (std::int64_t b = b0; b < b1; ++b) {
+  const std::size_t nd = q.dest.size();
+  const int t = static_cast<int>(std::min<std::int64_t>(detail::resolve_threads(threads), batches));
+  std::vector<std::unique_ptr<ChSpace>> spaces(std::max(t, 1));
+  detail::parallel_dynamic(batches, t, [&](std::int64_t b, int worker) {
+    if (!spaces[worker]) spaces[worker] = std::make_unique<ChSpace>(ch.rank.size(), s.size, nd);
+    ChSpace& w = *spaces[worker];
+    {
       throw_if_cancelled("road-network table");
       if (++w.stamp == 0) {
         std::fill(w.seeded.begin(), w.seeded.end(), 0);
@@ -565,37 +752,48 @@ void run_hierarchy(Query& q, const detail::Hierarchy& ch, int threads) {
         exhausted[i - i0] = o.edge < 0 || upward(q, ch, s, o, static_cast<int>(i - i0), w);
       }
       sweep(s, w);
-      for (std::int64_t i = i0; i < i1; ++i) {
-        if (q.orig[i].edge < 0) continue;
-        const int lane = static_cast<int>(i - i0);
-        auto label = [&](std::uint32_t x) {
-          const std::uint32_t l = s.local[x];
-          return l == kNone ? kCostInf : w.d[static_cast<std::size_t>(l) * kLanes + lane];
-        };
-        emit_origin(q, i, label, exhausted[lane], w.reach, w.best);
-      }
+      batch_best(q, s, q.orig.data() + i0, static_cast<int>(i1 - i0), w);
+      batch_rows(q, i0, static_cast<int>(i1 - i0), exhausted, w);
     }
   });
 }
 
-TravelPairs collect(Query& q) {
+TravelPairs collect(Query& q, int threads) {
   TravelPairs out;
-  std::size_t total = 0;
-  for (const auto& r : q.rows) total += r.size();
-  out.origin.reserve(total);
-  out.destination.reserve(total);
-  out.minutes.reserve(total);
-  out.km.reserve(total);
-  for (std::size_t i = 0; i < q.rows.size(); ++i) {
-    for (const Row& r : q.rows[i]) {
-      out.origin.push_back(static_cast<std::int64_t>(i));
-      out.destination.push_back(r.destination);
-      out.minutes.push_back(r.minutes);
-      out.km.push_back(r.km);
-    }
-    std::vector<Row>().swap(q.rows[i]);
+  const std::int64_t n = static_cast<std::int64_t>(q.rows.size());
+  std::vector<std::size_t> start(n + 1, 0);
+  for (std::int64_t i = 0; i < n; ++i) {
+    start[i + 1] = start[i] + q.rows[i].size();
     out.unreachable_pairs += q.unreachable[i];
   }
+  const std::size_t total = start[n];
+  // The four columns are allocated (and their pages first touched) side by side.
+  detail::parallel_for(4, threads, 1, [&](std::int64_t b, std::int64_t e) {
+    for (std::int64_t c = b; c < e; ++c) {
+      auto fresh = [&](auto& v) {
+        v.reserve(total);
+        advise_huge(v.data(), total * sizeof(v[0]));
+        v.resize(total);
+      };
+      if (c == 0) fresh(out.origin);
+      if (c == 1) fresh(out.destination);
+      if (c == 2) fresh(out.minutes);
+      if (c == 3) fresh(out.km);
+    }
+  });
+  detail::parallel_for(n, threads, 8, [&](std::int64_t b, std::int64_t e) {
+    for (std::int64_t i = b; i < e; ++i) {
+      std::size_t k = start[i];
+      for (const Row& r : q.rows[i]) {
+        out.origin[k] = i;
+        out.destination[k] = r.destination;
+        out.minutes[k] = r.minutes;
+        out.km[k] = r.km;
+        ++k;
+      }
+      std::vector<Row>().swap(q.rows[i]);
+    }
+  });
   return out;
 }
 
@@ -629,7 +827,7 @@ TravelPairs RoadNetwork::pairs(std::span<const double> origins_xy,
       run_dijkstra(q, threads);
     }
   }
-  TravelPairs out = collect(q);
+  TravelPairs out = collect(q, threads);
   out.unsnapped_origins = std::move(head.unsnapped_origins);
   out.unsnapped_destinations = std::move(head.unsnapped_destinations);
   return out;

@@ -87,10 +87,26 @@ struct Hierarchy {
   std::vector<std::uint32_t> rank;
   std::vector<std::int64_t> up_offsets, down_offsets;  // node_count + 1 each
   std::vector<ChArc> up, down;
+  /// Derived (not saved; finish_hierarchy): the order the down sweep visits nodes in. Nodes
+  /// by descending level (level 0: no lower neighbour; otherwise 1 + the highest level among
+  /// lower neighbours), then by internal id, so that each level is laid out spatially.
+  std::vector<std::uint32_t> sweep_order;
+  /// Derived: the down arcs by head in sweep order (position p = head sweep_order[p]), each
+  /// with its tail's position (< p), for selecting and laying out a query's sweep.
+  struct SweepArc {
+    std::uint64_t ticks, units;
+    std::uint32_t tail, pad;
+  };
+  std::vector<std::int64_t> sweep_offsets;  // node_count + 1
+  std::vector<SweepArc> sweep_arcs;
   std::int64_t shortcuts = 0;
   double seconds = 0;                ///< preparation wall time
   std::uint64_t graph_checksum = 0;  ///< of the arcs it was built on (stale check)
 };
+
+/// Checks that rank is a permutation and that up / down arcs lead to higher-ranked nodes
+/// (returns false otherwise), then fills the derived sweep_order. O(n + arcs).
+bool finish_hierarchy(Hierarchy& h);
 
 /// Checksum of a network's search graph (CSR, ticks and units): a saved hierarchy belongs
 /// to a graph only when this matches.
@@ -165,12 +181,12 @@ struct RoadNetwork::Impl {
   std::uint64_t to_units(double km) const {
     return static_cast<std::uint64_t>(std::llround(std::ldexp(km, unit_exp)));
   }
+  // Multiplying by a power of two is exact, as ldexp would be (ticks < 2^53: exact double).
   double minutes_of(std::uint64_t ticks) const {
-    return std::ldexp(static_cast<double>(ticks), -tick_exp);
+    return static_cast<double>(ticks) * minutes_per_tick;
   }
-  double km_of(std::uint64_t units) const {
-    return std::ldexp(static_cast<double>(units), -unit_exp);
-  }
+  double km_of(std::uint64_t units) const { return static_cast<double>(units) * km_per_unit; }
+  double minutes_per_tick = 0x1p-40, km_per_unit = 0x1p-40;  ///< 2^-tick_exp, 2^-unit_exp
   double min_speed_kmh = 0;  ///< slowest edge or snap speed (for the km bound)
 
   std::int64_t n_weak = 0;  ///< weakly connected components

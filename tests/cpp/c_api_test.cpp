@@ -196,6 +196,13 @@ void expect_same_round(const ArrayRound& a, const lm_areas* areas, const lm_trav
     EXPECT_EQ(minutes[i], o.advisor >= 0 ? o.minutes : 0.0) << i;
     EXPECT_EQ(km[i], o.advisor >= 0 ? o.km : 0.0) << i;
   }
+  std::int64_t referred = -1;
+  std::vector<std::int32_t> referral(n, -1);
+  ASSERT_EQ(lm_round_referrals(round.h, req.n, &referred, referral.data()), LM_OK);
+  EXPECT_EQ(referred, want.referred);
+  EXPECT_EQ(s.assigned + s.escalated + referred, s.n_requests);
+  for (std::size_t i = 0; i < n; ++i)
+    EXPECT_EQ(referral[i], static_cast<int>(want.requests[i].referral)) << i;
   const std::size_t m = a.ax.size();
   std::vector<std::int64_t> assigned(m), after(m), load(m);
   ASSERT_EQ(lm_round_advisors(round.h, adv.n, assigned.data(), after.data(), load.data()), LM_OK);
@@ -395,13 +402,23 @@ TEST(CApi, RoundWithCandidateTravelPairs) {
 }
 
 TEST(CApi, EscalationNames) {
-  for (int code = 0; code <= 7; ++code) {
+  for (int code = 0; code <= 14; ++code) {
     const char* name = nullptr;
     ASSERT_EQ(lm_escalation_name(code, &name), LM_OK);
     EXPECT_STREQ(name, to_string(static_cast<Escalation>(code)));
   }
   const char* name = nullptr;
-  EXPECT_EQ(lm_escalation_name(8, &name), LM_ERR_ARGUMENT);
+  EXPECT_EQ(lm_escalation_name(15, &name), LM_ERR_ARGUMENT);
+  EXPECT_EQ(lm_escalation_name(-1, &name), LM_ERR_ARGUMENT);
+  EXPECT_EQ(name, nullptr);
+  for (int code = 0; code <= 2; ++code) {
+    ASSERT_EQ(lm_referral_name(code, &name), LM_OK);
+    EXPECT_STREQ(name, to_string(static_cast<Referral>(code)));
+  }
+  EXPECT_STREQ(name, "not_in_module");
+  name = nullptr;
+  EXPECT_EQ(lm_referral_name(3, &name), LM_ERR_ARGUMENT);
+  EXPECT_EQ(lm_referral_name(0, nullptr), LM_ERR_ARGUMENT);
   EXPECT_EQ(name, nullptr);
   EXPECT_STREQ(lm_status_name(LM_ERR_UNKNOWN_ID), "unknown_id");
   EXPECT_STREQ(lm_status_name(999), "unknown");
@@ -501,6 +518,8 @@ TEST(CApi, RoundErrorsHaveTheirStatusAndMessage) {
             LM_ERR_ARGUMENT);
   EXPECT_NE(std::strstr(lm_last_error(), "5 requests"), nullptr) << lm_last_error();
   EXPECT_EQ(lm_round_advisors(round.h, 3, nullptr, nullptr, nullptr), LM_ERR_ARGUMENT);
+  EXPECT_EQ(lm_round_referrals(round.h, 10, nullptr, nullptr), LM_ERR_ARGUMENT);
+  EXPECT_EQ(lm_round_referrals(nullptr, 5, nullptr, nullptr), LM_ERR_ARGUMENT);
 }
 
 TEST(CApi, LastErrorIsPerThread) {

@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 #include <unistd.h>
 
+#include <cmath>
 #include <filesystem>
 #include <fstream>
 #include <random>
@@ -115,6 +116,56 @@ TEST(TravelHierarchy, EqualsDijkstraExactlyOnRandomGraphs) {
     // Origins and destinations on the very nodes (points exactly at edge ends).
     std::vector<double> nodes(plain.node_xy().begin(), plain.node_xy().begin() + 2 * 60);
     expect_same(plain.pairs(nodes, nodes), ch.pairs(nodes, nodes));
+  }
+}
+
+TEST(TravelHierarchy, EqualsDijkstraOnAnExactGridFullOfTies) {
+  // An unjittered grid, 100 m across at 50 km/h and 150 m up at 75 km/h: every edge takes
+  // the same time, so most pairs have many equally fast paths. Some cells have a diagonal
+  // whose speed makes it as fast as the two sides it cuts (to the tick, mostly) but
+  // shorter: equal times, different km. That is where stall-on-demand and the sweep's
+  // lexicographic minimum must agree with Dijkstra's rule (fastest, then shortest).
+  // Zero-length edges join stacked nodes; a few one-ways; origins on and off the network
+  // (one unsnapped), more than one sweep of origins.
+  const int side = 14;
+  std::vector<double> xy;
+  for (int y = 0; y < side; ++y)
+    for (int x = 0; x < side; ++x) xy.insert(xy.end(), {x * 100.0, y * 150.0});
+  const std::int64_t n = side * side;
+  for (std::int64_t k = 0; k < n; k += 17) xy.insert(xy.end(), {xy[2 * k], xy[2 * k + 1]});
+  std::vector<std::int64_t> from, to;
+  std::vector<double> speed;
+  std::vector<OneWay> ow;
+  std::mt19937_64 rng(77);
+  auto add = [&](std::int64_t a, std::int64_t b, double kmh, OneWay w) {
+    from.push_back(a);
+    to.push_back(b);
+    speed.push_back(kmh);
+    ow.push_back(w);
+  };
+  const double diag_kmh = std::hypot(0.1, 0.15) / (2 * 0.1 / 50);  // as fast as two sides
+  for (std::int64_t i = 0; i < n; ++i) {
+    const int x = static_cast<int>(i % side), y = static_cast<int>(i / side);
+    const OneWay w = rng() % 10 == 0 ? OneWay::Forward : OneWay::Both;
+    if (x + 1 < side) add(i, i + 1, 50, w);
+    if (y + 1 < side) add(i, i + side, 75, OneWay::Both);
+    if (x + 1 < side && y + 1 < side && rng() % 3 == 0) add(i, i + side + 1, diag_kmh, w);
+  }
+  for (std::int64_t k = 0, extra = n; k < n; k += 17, ++extra) add(k, extra, 50, OneWay::Both);
+  RoadNetwork plain = RoadNetwork::from_edges(xy, from, to, speed, {}, ow);
+  RoadNetwork ch = plain;
+  ch.prepare(2);
+  std::vector<double> nodes(plain.node_xy().begin(), plain.node_xy().end());
+  auto o = random_points(41, 45, side * 100.0);
+  for (std::size_t k = 1; k < o.size(); k += 2) o[k] *= 1.5;
+  o.insert(o.end(), nodes.begin(), nodes.begin() + 2 * 30);
+  o.insert(o.end(), {1e6, 1e6});  // not snapped
+  auto d = random_points(43, 120, side * 100.0);
+  for (std::size_t k = 1; k < d.size(); k += 2) d[k] *= 1.5;
+  for (double lim : {kInf, 3.0}) {
+    SCOPED_TRACE("max_minutes " + std::to_string(lim));
+    expect_same(plain.pairs(o, d, lim, kInf, 2), ch.pairs(o, d, lim, kInf, 2));
+    expect_same(plain.pairs(nodes, nodes, lim, kInf, 1), ch.pairs(nodes, nodes, lim, kInf, 3));
   }
 }
 

@@ -95,6 +95,7 @@ REQUEST_COLUMNS = [
     "pinned",
     "registered",
     "farm_type",
+    "location_of",
 ]
 WEEK = {"2026-11-16", "2026-11-17", "2026-11-18", "2026-11-19", "2026-11-20"}
 
@@ -484,11 +485,15 @@ def test_requests_schema(requests_, advisors, farms):
     ids = list(dict.fromkeys(r.applicant_id))
     assert ids == [f"R{k + 1:04d}" for k in range(len(ids))]
     assert 130 <= len(ids) <= 170
-    # rows of one applicant are consecutive and repeat every column except x, y
+    # rows of one applicant are consecutive and repeat every column except x, y; the second
+    # row is an extra business location (location_of = the applicant id), the first a request
     assert r.applicant_id.ne(r.applicant_id.shift()).sum() == len(ids)
     counts = r.applicant_id.value_counts()
     assert counts.max() == 2 and 0.05 <= (counts == 2).mean() <= 0.15
-    other = [c for c in REQUEST_COLUMNS if c not in ("x", "y")]
+    second = r.applicant_id.duplicated()
+    assert (r.location_of[second] == r.applicant_id[second]).all()
+    assert (r.location_of[~second] == "").all()
+    other = [c for c in REQUEST_COLUMNS if c not in ("x", "y", "location_of")]
     assert (r.groupby("applicant_id")[other].nunique() == 1).all().all()
     assert set(r.service) == set(SERVICES)
     pr = r.priority.astype(int)

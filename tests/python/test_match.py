@@ -224,6 +224,7 @@ def test_duplicates_and_pinning():
             "current_advisor": ["B", None, None, None, "gone"],
             "pinned": ["true", "false", "false", "false", "yes"],
             "registered": ["2026-01-02", "2026-01-05", "2026-01-05", "2026-01-01", "2026-01-01"],
+            "location_of": ["", "", "d", "", ""],  # d's second business location
         }
     )
     res = libmatch.match(reqs, advs)

@@ -156,13 +156,20 @@ def test_roads_from_postgis(pg):
 def test_results_written_back_as_postgis_tables(pg, oa):
     res = libmatch.match(DATA / "requests.csv", DATA / "advisors.csv", oa)
     names = res.to_layers(pg, prefix="ronde_")
-    assert names == ["ronde_requests", "ronde_assignments", "ronde_advisors", "ronde_escalations"]
+    assert names == [
+        "ronde_requests",
+        "ronde_assignments",
+        "ronde_advisors",
+        "ronde_escalations",
+        "ronde_referrals",
+    ]
     lines = libmatch.read_layer(pg, "ronde_assignments")
     assert len(lines) == len(res.assignments)
     assert (lines.geometry.geom_type == "LineString").all()
     assert sorted(lines["applicant_id"]) == sorted(res.assignments["applicant_id"])
     esc = libmatch.read_layer(pg, "ronde_escalations")
     assert sorted(esc["reason"]) == sorted(res.escalations["reason"])
+    assert len(libmatch.read_layer(pg, "ronde_referrals")) == len(res.referrals) == 0
     # Writing again replaces the tables (no duplicates).
     res.to_layers(pg, prefix="ronde_")
     assert len(libmatch.read_layer(pg, "ronde_assignments")) == len(res.assignments)

@@ -671,3 +671,16 @@ def test_rules_reserve_round_trips():
 
     assert pickle.loads(pickle.dumps(r)) == r
     assert r.replace(reserve=None).reserve == []
+
+
+def test_register_is_passed_down_and_its_services_interned():
+    req, adv, _ = deventer()
+    reg = pd.DataFrame(
+        {"applicant_key": ["K1"], "advisor_id": ["X9"], "service": ["zz_only_in_register"]}
+    )
+    res = libmatch.match(req, adv, register=reg)
+    assert res._core.n_requests == 4
+    assert "zz_only_in_register" in set(res.spend_by_service["service"])
+    assert res.slots_used["zz_only_in_register"] == 0
+    with pytest.raises(errors.InvalidInputError, match="register: advisor_id in row 0"):
+        libmatch.match(req, adv, register=reg.assign(advisor_id=[""]))

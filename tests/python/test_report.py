@@ -206,13 +206,16 @@ def test_audit_record_contents(recorded_round):
     )
     res = pd.read_csv(out / "assignments.csv")
     assert rec["counts"]["assigned"] == len(res)
-    assert rec["counts"]["requests"] == rec["counts"]["assigned"] + rec["counts"]["escalated"]
+    counts = rec["counts"]
+    assert counts["requests"] == counts["assigned"] + counts["escalated"] + counts["referred"]
+    assert counts["referred"] == 0  # no catalogue: nothing is referred
     assert rec["weights"]["travel_per_minute"] == libmatch.Weights().travel_per_minute
     assert rec["solver"]["status"] == "optimal"
     assert set(rec["outputs"]) == {
         "assignments.csv",
         "alternatives.csv",
         "escalations.csv",
+        "referrals.csv",
         "loads.csv",
     }
     # No personal data: no request ids, coordinates or cell values in the record.

@@ -200,6 +200,101 @@ def test_free_text_advisor_cells_are_data_not_errors(col, square):
     assert len(res.loads) == 2
 
 
+# ---- privacy of the programme columns: catalogue, register, keys, location_of ----------------
+
+SERVICES_BAD = [
+    "hours",
+    "cost_eur",
+    "max_cases",
+    "budget_eur",
+    "visits",
+    "travel_in_hours",
+    "referral_only",
+    "via_advisor_only",
+    "offered_in",
+]
+REGISTER_BAD = ["x", "y"]
+
+
+def _catalogue(**changes):
+    df = pd.DataFrame(
+        {
+            "service": ["s", "t"],
+            "hours": [10.0, 3.0],
+            "cost_eur": [750.0, 275.0],
+            "max_cases": [None, 30],
+            "budget_eur": [None, 5000.0],
+            "visits": [1.0, 2.0],
+            "travel_in_hours": ["false", "true"],
+            "portfolio": ["pm1", "pm2"],
+            "referral_only": ["false", "false"],
+            "refer_to": ["", ""],
+            "offered_in": ["OA1", ""],
+            "via_advisor_only": ["false", "false"],
+        }
+    )
+    return df.assign(**changes)
+
+
+def _register(**changes):
+    df = pd.DataFrame(
+        {
+            "applicant_key": ["K1", "K2"],
+            "advisor_id": ["A", "B"],
+            "service": ["s", "s"],
+            "x": [100.0, None],
+            "y": [0.0, None],
+        }
+    )
+    return df.assign(**changes)
+
+
+@pytest.mark.parametrize("planted", PLANTED)
+@pytest.mark.parametrize("col", SERVICES_BAD)
+def test_catalogue_cells_are_never_echoed(col, planted, square):
+    cat = _object_column(_catalogue(), col, 1, planted)
+    with pytest.raises(libmatch.InvalidInputError) as info:
+        libmatch.match(_requests(), _advisors(), square, services=cat)
+    _assert_private(info, col, "row 1")
+
+
+@pytest.mark.parametrize("planted", PLANTED)
+@pytest.mark.parametrize("col", REGISTER_BAD)
+def test_register_cells_are_never_echoed(col, planted, square):
+    reg = _object_column(_register(), col, 1, planted)
+    with pytest.raises(libmatch.InvalidInputError) as info:
+        libmatch.match(_requests(), _advisors(), square, register=reg)
+    _assert_private(info, col, "row 1")
+
+
+@pytest.mark.parametrize("planted", PLANTED)
+def test_location_of_cells_are_never_echoed(planted, square):
+    reqs = _requests(location_of=[None, planted])
+    with pytest.raises(libmatch.InvalidInputError) as info:
+        libmatch.match(reqs, _advisors(), square)
+    _assert_private(info, "location_of", "row 1", "'r2'")
+
+
+@pytest.mark.parametrize("col", ["applicant_key", "via_case"])
+def test_applicant_keys_are_data_never_printed(col, square, tmp_path):
+    """Keys are opaque: planted names in the key columns of requests and register are
+    matched, and never shown in any table, message, CSV or report."""
+    reqs = _requests(**{col: [PLANTED[0], PLANTED[1]]})
+    reg = _register(applicant_key=[PLANTED[0], PLANTED[2]], advisor_id=["B", "A"])
+    res = libmatch.match(reqs, _advisors(), square, register=reg)
+    if col == "applicant_key":
+        assert set(res.escalations.reason) == {"already_in_guidance"}
+    res.to_csv(tmp_path / "out")
+    res.report(tmp_path / "report.html")
+    texts = [p.read_text(encoding="utf-8") for p in (tmp_path / "out").iterdir() if p.is_file()]
+    texts.append((tmp_path / "report.html").read_text(encoding="utf-8"))
+    texts += [getattr(res, t).to_csv() for t in ("assignments", "escalations", "referrals")]
+    texts += [repr(res), res.summary().to_csv(), res.explain("r1").to_csv()]
+    for text in texts:
+        for p in PLANTED:
+            assert p not in text
+
+
 def _scenario(**changes):
     cfg = {
         "horizon_weeks": 3,

@@ -46,6 +46,36 @@
 //    dissolved polygon's perimeter when units share their borders exactly). It is a
 //    tie-breaker with the default weight 0.01.
 //
+// HARD BOUNDS (DesignBounds; never traded against the objective). The fair share of an area
+// is D x C_r / C (with advisors) or D / k; demand_bounds (lo, hi) ask lo x share <= D_r <=
+// hi x share. max_travel_km caps every unit's travel t_i as defined under OBJECTIVE.
+// min_units / max_units cap the units per area; area_of fixes units to an area label;
+// must_link / cannot_link pairs share (or never share) an area. design_areas returns only
+// plans honouring every bound (checked once more by evaluate_plan); when none exists it throws
+// InfeasibleBounds naming an irreducible conflicting set: dropping any one of its bounds makes
+// the rest satisfiable together with contiguity and k (shown by the exact model below, or by
+// counting/union-find arguments for the simple cases).
+//
+// PROVEN QUALITY (DesignOptions::bound). The exact model (design_bound.cpp, COIN-OR CBC) is a
+// Hess-style MIP: x_ij = 1 when unit i belongs to the area centred at unit j (x_jj = 1 for
+// the k centres), contiguity by a single-commodity flow per centre (every member receives one
+// unit of flow from its centre through members only), the hard bounds as linear rows. Its
+// objective is a LOWER BOUND of the objective above, for the travel mode "medoid" (a
+// unit-to-unit travel matrix without advisors), where the area's travel is the medoid's,
+// i.e. the best centre's, exactly as the MIP's:
+//   - travel term: exact (sum of d_i x_ij t_ij);
+//   - imbalance: each squared deviation (D_r/D - 1/k)^2 under-estimated by tangents
+//     (geometric grid, ratio 1.06: at most 0.09 % below), the square root of their sum by
+//     chords of a concave piecewise-linear function (SOS2, ratio 1.05) below it;
+//   - compactness term w_c (1 - mean Polsby-Popper) by its floor 0 (Polsby-Popper <= 1).
+// So `bound` <= objective of every plan, and `gap` = (objective - bound) / objective; with
+// w_c > 0 the gap includes the whole compactness term of the plan. Status Optimal means CBC
+// proved its model's optimum and the plan's balance + travel cost is within
+// `bound_tolerance` (relative) of the bound. Sizes: n^2 binaries and n x 2|E| flows, so it
+// is meant for <= ~60 units (Noord-Brabant's 56 municipalities, k = 6); it stops at the
+// time limit with CBC's best bound (CBC may overrun the limit while it solves the root);
+// above kMaxBoundUnits units it is not built (status TooLarge).
+//
 // DETERMINISM. design_areas returns the same plan for the same input and seed whatever the
 // thread count, as long as the run is not cut short by `time_limit_s` (a time limit makes the
 // result depend on machine speed).
@@ -53,9 +83,11 @@
 #include <limits>
 #include <span>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "libmatch/areas.hpp"
+#include "libmatch/error.hpp"
 #include "libmatch/export.hpp"
 
 namespace libmatch {
@@ -167,6 +199,48 @@ struct PlanEvaluation {
 LIBMATCH_EXPORT PlanEvaluation evaluate_plan(const DesignProblem& problem,
                                              std::span<const std::int64_t> labels);
 
+/// Hard bounds on every area (see HARD BOUNDS). Defaults: no bound.
+struct LIBMATCH_EXPORT DesignBounds {
+  double demand_lo = 0.0;                                      ///< fraction of the fair share, >= 0
+  double demand_hi = std::numeric_limits<double>::infinity();  ///< fraction, >= lo
+  double max_travel_km = std::numeric_limits<double>::infinity();  ///< per unit, km
+  std::int64_t min_units = 0;                                      ///< 0 = none
+  std::int64_t max_units = 0;                                      ///< 0 = none
+  std::vector<std::int64_t> area_of;  ///< per unit: required label 0..k-1 or -1 (empty = none)
+  std::vector<std::pair<std::int64_t, std::int64_t>> must_link;    ///< unit index pairs
+  std::vector<std::pair<std::int64_t, std::int64_t>> cannot_link;  ///< unit index pairs
+  bool any() const;
+};
+
+/// A design whose hard bounds cannot all hold. `conflict()` names an irreducible set of
+/// bounds ("demand_hi", "max_units", "area_of 'GM0796' = 2", "must_link 'a' 'b'", ...).
+class LIBMATCH_EXPORT InfeasibleBounds : public InvalidInput {
+ public:
+  InfeasibleBounds(const std::string& what, std::vector<std::string> conflict)
+      : InvalidInput(what), conflict_(std::move(conflict)) {}
+  const std::vector<std::string>& conflict() const { return conflict_; }
+
+ private:
+  std::vector<std::string> conflict_;
+};
+
+/// Bound violations of a plan: one entry per violated bound, named as in InfeasibleBounds
+/// (per area: "demand_hi: area 2"). Empty = every bound holds. O(n + pairs + area sizes).
+LIBMATCH_EXPORT std::vector<std::string> check_bounds(const DesignProblem& problem,
+                                                      std::span<const std::int64_t> labels,
+                                                      const DesignBounds& bounds);
+
+enum class BoundStatus {
+  None,       ///< no bound requested
+  Optimal,    ///< proven optimal (see PROVEN QUALITY)
+  TimeLimit,  ///< CBC stopped at the time limit; bound is its best bound so far
+  Gap,        ///< model solved, but the plan is farther from the bound than the tolerance
+  TooLarge,   ///< more than kMaxBoundUnits units: the model is not built (bound -inf)
+};
+/// Largest unit count for which DesignOptions::bound builds the exact model.
+inline constexpr std::int64_t kMaxBoundUnits = 150;
+LIBMATCH_EXPORT std::string to_string(BoundStatus s);
+
 struct DesignOptions {
   std::int64_t k = 0;  ///< number of areas, 1..n (with advisors: at most the number
                        ///< of distinct units holding a base)
@@ -182,6 +256,12 @@ struct DesignOptions {
   std::vector<std::int64_t> initial;
   /// With `initial`: per unit, nonzero = the unit keeps its initial label.
   std::vector<std::uint8_t> fixed;
+  DesignBounds bounds;  ///< hard bounds, honoured by every returned plan
+  /// Also solve the exact model (see PROVEN QUALITY); needs a unit-to-unit travel matrix and
+  /// no advisors. When the model's own plan is better than the search's, it is returned.
+  bool bound = false;
+  double bound_time_limit_s = 60.0;  ///< CBC wall-clock limit, seconds
+  double bound_tolerance = 1e-3;     ///< relative gap counted as optimal
 };
 
 struct DesignResult {
@@ -196,6 +276,12 @@ struct DesignResult {
   std::int64_t iterations = 0;  ///< proposals evaluated over all starts
   bool time_limit_reached = false;
   std::vector<Adjacency> links;  ///< island links used
+  /// With DesignOptions::bound: lower bound on the objective, relative gap, status.
+  double bound = -std::numeric_limits<double>::infinity();
+  double gap = std::numeric_limits<double>::quiet_NaN();
+  BoundStatus status = BoundStatus::None;
+  bool from_model = false;  ///< the plan is the exact model's (better than the search's)
+  double bound_seconds = 0.0;
 };
 
 /// Per start: k-means++ seeds (advisor units when advisors are given) and region growing
@@ -203,9 +289,12 @@ struct DesignResult {
 /// contiguity-preserving moves: a unit joins a neighbouring area, optionally followed by a
 /// unit of that area moving back (keeps balance while a border shifts); articulation points
 /// of an area never move. Then a greedy descent. The best of `starts` runs wins (ties: lowest
-/// start). Cost per start O(iterations x area size); memory O(n + edges). Throws InvalidInput for k
-/// out of range, NaN or negative demand, an unconnected unit graph under IslandRule::Error, a bad
-/// initial plan.
+/// start). Hard bounds enter the annealing as a penalty (State::kPenalty per unit of
+/// normalised violation) and plans are ranked feasible-first; fixed units seed their areas and
+/// never move. When no start ends feasible, the exact model finds a feasible start or the call
+/// throws InfeasibleBounds. Cost per start O(iterations x area size); memory O(n + edges). Throws
+/// InvalidInput for k out of range, NaN or negative demand, an unconnected unit graph under
+/// IslandRule::Error, a bad initial plan.
 LIBMATCH_EXPORT DesignResult design_areas(const DesignProblem& problem,
                                           const DesignOptions& options);
 

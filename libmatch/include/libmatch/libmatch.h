@@ -146,7 +146,15 @@ enum {
   LM_ESCALATION_ALL_OUT_OF_RADIUS = 4,
   LM_ESCALATION_NO_CAPACITY = 5,
   LM_ESCALATION_DUPLICATE_REQUEST = 6,
-  LM_ESCALATION_PINNED_ADVISOR_UNAVAILABLE = 7
+  LM_ESCALATION_PINNED_ADVISOR_UNAVAILABLE = 7,
+  /* programme model (catalogue, hours, money, register); added in 0.x, codes never reused */
+  LM_ESCALATION_NO_HOURS = 8,
+  LM_ESCALATION_SLOTS_EXHAUSTED = 9,
+  LM_ESCALATION_BUDGET_EXHAUSTED = 10,
+  LM_ESCALATION_RESERVED_FOR_PRIORITY = 11,
+  LM_ESCALATION_ALREADY_IN_GUIDANCE = 12,
+  LM_ESCALATION_NO_OPEN_CASE = 13,
+  LM_ESCALATION_UNFILLED_POSITION = 14
 };
 
 /** "no_advisor_for_service", ... ("" for LM_ESCALATION_NONE); LM_ERR_ARGUMENT for an unknown
@@ -264,9 +272,26 @@ typedef struct lm_round_summary {
 
 LIBMATCH_EXPORT lm_status lm_round_summary_get(const lm_round* round, lm_round_summary* out);
 
+/** Referral codes (libmatch::Referral): a referred request goes elsewhere, a third outcome
+ *  next to assigned and escalated. Names via lm_referral_name(). */
+enum { LM_REFERRAL_NONE = 0, LM_REFERRAL_OUT_OF_SCOPE = 1, LM_REFERRAL_NOT_IN_MODULE = 2 };
+
+/** "out_of_scope", "not_in_module" ("" for LM_REFERRAL_NONE); LM_ERR_ARGUMENT for an unknown
+ *  code. *name: static storage. */
+LIBMATCH_EXPORT lm_status lm_referral_name(int32_t code, const char** name);
+
+/** Referrals of a round: *referred (may be NULL) = the number of referred requests (assigned
+ *  + escalated + referred = n_requests); referral (n entries, may be NULL) = the
+ *  LM_REFERRAL_* code per request, in input order (a referred request has advisor -1 and
+ *  reason LM_ESCALATION_NONE in lm_round_requests). n must equal the round's n_requests,
+ *  else LM_ERR_ARGUMENT. lm_round_run takes no service catalogue, so its rounds refer
+ *  nothing; the call exists so that front ends can tell the three outcomes apart. */
+LIBMATCH_EXPORT lm_status lm_round_referrals(const lm_round* round, int64_t n, int64_t* referred,
+                                             int32_t* referral);
+
 /** Outcome per request, in input order; each array has n_requests entries (n must equal the
  *  round's n_requests, else LM_ERR_ARGUMENT) and may be NULL when not wanted.
- *  advisor: advisor index or -1 when escalated; reason: LM_ESCALATION_* code;
+ *  advisor: advisor index or -1 when escalated or referred; reason: LM_ESCALATION_* code;
  *  duplicate_of: for duplicate_request the request kept, else -1; pinned: 1 when it kept its
  *  pinned advisor; cost: total cost of the assignment in units (0 when escalated);
  *  minutes, km: travel to the chosen advisor (0 when escalated). */

@@ -7,17 +7,34 @@
 // solved, and every tie is broken by that order, so permuting the input rows gives the same
 // assignment (up to relabelling) whatever the thread count.
 //
-// Escalation reasons are decided in this order (the first that applies wins):
-//   1. duplicate_request          a location within duplicate_tolerance_m of a location of an
-//                                 earlier request (later `registered` day, else larger id);
-//   2. pinned_advisor_unavailable pinned, but current_advisor is missing, fails a hard rule
+// Every request ends as exactly one of: assigned, escalated (reason), referred (referral).
+// Outcomes are decided in this order (the first that applies wins):
+//   referred (RequestOutcome::referral, advisor -1, reason None):
+//   a. out_of_scope               the catalogue marks the service referral_only;
+//   b. not_in_module              the service has offered_in and the primary location lies in
+//                                 none of those areas (of service_areas, else of areas);
+//   escalated, before the solve (the via_advisor_only services skip 1 and clash in 2 only
+//   with each other, on equal service and via_case):
+//   1. already_in_guidance        the applicant_key equals that of a running case, or a
+//                                 location lies within duplicate_tolerance_m of a running
+//                                 case's location; not when current_advisor is that case's
+//                                 advisor (a reassignment of that very case). running_case:
+//                                 key matches first, then the closest location;
+//   2. duplicate_request          the same applicant_key as an earlier request, or a location
+//                                 within duplicate_tolerance_m of a location of an earlier
+//                                 request (later `registered` day, else larger id); referred
+//                                 requests clash with nobody;
+//   3. no_open_case               a via_advisor_only service whose via_case is neither the
+//                                 key of a running case nor the applicant_key of another
+//                                 request of this round (not referred, not via_advisor_only);
+//   4. pinned_advisor_unavailable pinned, but current_advisor is missing, fails a hard rule
 //                                 or has no room left for the pinned cases;
 //   then over the advisor pool, narrowing it rule by rule:
-//   3. no_advisor_for_service     nobody works for the request's service;
-//   4. no_expertise               ... nobody of them covers the needed tags;
-//   5. all_excluded               ... all of those are excluded (conflict of interest);
-//   6. all_out_of_radius          ... all of those are beyond their radius (or travel cap);
-//   7. no_capacity                ... all of those are full, or their room went to requests
+//   5. no_advisor_for_service     nobody works for the request's service;
+//   6. no_expertise               ... nobody of them covers the needed tags;
+//   7. all_excluded               ... all of those are excluded (conflict of interest);
+//   8. all_out_of_radius          ... all of those are beyond their radius (or travel cap);
+//   9. no_capacity                ... all of those are full, or their room went to requests
 //                                 that the optimum preferred (priority, cost).
 #include <cstdint>
 #include <limits>
@@ -115,22 +132,25 @@ struct RoundResult {
   std::vector<Alternative> alternatives;  ///< by request id (canonical order), then rank
   std::vector<AdvisorLoad> advisors;
   /// Sum over assigned requests of their costs without load, plus every advisor's load_cost,
-  /// plus the unassigned cost of every escalated request that is neither a duplicate nor a
-  /// pinned one (units): the value the solver minimised, plus the fixed pinned cases.
+  /// plus the unassigned cost of every escalated request that is neither decided before the
+  /// solve (reasons 1-3 above) nor a pinned one (units): the value the solver minimised, plus
+  /// the fixed pinned cases. Referred requests add nothing.
   std::int64_t objective = 0;
   std::int64_t unassigned_base = 0;  ///< resolved Weights::unassigned_base (units)
   std::int64_t candidate_pairs = 0;  ///< eligible (request, advisor) pairs handed to the solver
   std::int64_t assigned = 0;
   std::int64_t escalated = 0;
   // ---- programme model ----------------------------------------------------------------
-  std::int64_t referred = 0;
+  std::int64_t referred = 0;                  ///< assigned + escalated + referred = requests.size()
   SolveStatus status = SolveStatus::Optimal;  ///< TimeLimit only for a capped MIP solve
   /// Proven lower bound on `objective` (units); equal to it when optimal.
   double bound = 0.0;
   /// (objective - bound) / max(1, |objective|); 0 when optimal.
   double gap = 0.0;
-  double spend_eur = 0.0;                ///< total price of the new cases, EUR
-  std::vector<double> spend_by_service;  ///< EUR per interned service (services.size())
+  double spend_eur = 0.0;  ///< total price of the new cases, EUR
+  /// EUR per interned service: services.size() entries, or without a catalogue 1 + the
+  /// largest service id of requests, advisors and running cases (none beyond 2^16).
+  std::vector<double> spend_by_service;
   std::vector<std::int64_t> slots_used;  ///< new cases per interned service
 };
 

@@ -1,0 +1,135 @@
+"""Hard bounds and the exact model's bound of design_areas, against enumeration."""
+
+from __future__ import annotations
+
+import itertools
+
+import numpy as np
+import pytest
+import shapely
+
+import libmatch
+
+
+def grid(rows: int, cols: int):
+    cells = [
+        shapely.box(x * 1000, y * 1000, x * 1000 + 1000, y * 1000 + 1000)
+        for y in range(rows)
+        for x in range(cols)
+    ]
+    return libmatch.AreaSet.from_wkb(shapely.to_wkb(cells), [f"u{i}" for i in range(len(cells))])
+
+
+def contiguous_plans(units, k):
+    """Every contiguous plan with k areas (labels in first-use order), by enumeration."""
+    n = len(units)
+    adj = units.adjacency()
+    nb = {i: set() for i in range(n)}
+    for a, b in zip(adj["a"], adj["b"]):
+        nb[int(a)].add(int(b))
+        nb[int(b)].add(int(a))
+
+    def connected(lab):
+        for r in range(k):
+            members = [i for i in range(n) if lab[i] == r]
+            seen, stack = {members[0]}, [members[0]]
+            while stack:
+                v = stack.pop()
+                for w in nb[v]:
+                    if lab[w] == r and w not in seen:
+                        seen.add(w)
+                        stack.append(w)
+            if len(seen) != len(members):
+                return False
+        return True
+
+    for lab in itertools.product(range(k), repeat=n):
+        used = []
+        for x in lab:
+            if x not in used:
+                used.append(x)
+        if len(used) == k and used == sorted(used) and connected(lab):
+            yield np.array(lab)
+
+
+def test_bound_proves_the_enumerated_optimum():
+    units = grid(2, 3)
+    demand = np.array([3.0, 1, 4, 1, 5, 9])
+    travel = libmatch.StraightLine(detour=1.0)
+    w = {"compactness": 0.0}
+    best = min(
+        libmatch.evaluate_plan(units, lab, demand, travel=travel, weights=w).attrs["summary"][
+            "objective"
+        ]
+        for lab in contiguous_plans(units, 2)
+    )
+    plan = libmatch.design_areas(units, demand, k=2, travel=travel, weights=w, bound=True)
+    assert plan.status == "optimal"
+    assert plan.bound <= best + 1e-9
+    assert plan.bound >= best * (1 - 2e-3)
+    assert plan.objective == pytest.approx(best, abs=1e-9)
+    assert 0 <= plan.gap <= 2e-3
+
+
+def test_bounds_are_honoured_and_reported():
+    units = grid(2, 4)
+    demand = np.array([2.0, 5, 1, 3, 4, 2, 6, 1])
+    kw = {"demand_bounds": (0.8, 1.2), "max_units": 3, "must_link": [("u0", "u4")]}
+    plan = libmatch.design_areas(units, demand, k=3, seed=1, **kw)
+    ev = libmatch.evaluate_plan(units, plan.labels, demand, **kw)
+    assert ev.attrs["summary"]["violations"] == []
+    assert plan.labels[0] == plan.labels[4]
+    share = demand.sum() / 3
+    assert ((ev["demand"] >= 0.8 * share - 1e-9) & (ev["demand"] <= 1.2 * share + 1e-9)).all()
+    assert (ev["units"] <= 3).all()
+    # A plan violating them is reported bound by bound.
+    bad = libmatch.evaluate_plan(units, [0, 0, 0, 0, 1, 1, 2, 2], demand, **kw)
+    v = bad.attrs["summary"]["violations"]
+    assert not bad.attrs["summary"]["feasible"]
+    assert "max_units: area 0" in v and "must_link 'u0' 'u4'" in v
+
+
+def test_infeasible_bounds_name_an_irreducible_conflict():
+    units = grid(1, 3)
+    demand = np.array([1.0, 1.0, 4.0])
+    with pytest.raises(libmatch.InfeasibleBoundsError) as exc:
+        libmatch.design_areas(units, demand, k=2, demand_bounds=(0.0, 1.01))
+    assert exc.value.conflict == ["demand_hi"]
+    assert isinstance(exc.value, ValueError)
+    # Enumeration agrees: no contiguous plan keeps both areas under 1.01 x the share.
+    share = demand.sum() / 2
+    for lab in contiguous_plans(units, 2):
+        assert np.bincount(lab, weights=demand).max() > 1.01 * share
+    with pytest.raises(libmatch.InfeasibleBoundsError) as exc:
+        libmatch.design_areas(
+            units, demand, k=2, must_link=[("u0", "u1"), ("u1", "u2")], cannot_link=[("u0", "u2")]
+        )
+    assert sorted(exc.value.conflict) == [
+        "cannot_link 'u0' 'u2'",
+        "must_link 'u0' 'u1'",
+        "must_link 'u1' 'u2'",
+    ]
+
+
+def test_fixed_units_keep_their_area():
+    units = grid(2, 4)
+    demand = np.ones(8)
+    plan = libmatch.design_areas(units, demand, k=2, area_of={"u0": 1, "u7": 0})
+    assert plan.labels[0] == 1 and plan.labels[7] == 0
+
+
+def test_bad_bounds_are_typed_errors():
+    units = grid(1, 3)
+    demand = np.ones(3)
+    with pytest.raises(libmatch.InvalidTypeError):
+        libmatch.design_areas(units, demand, k=2, demand_bounds="tight")
+    with pytest.raises(libmatch.InvalidInputError):
+        libmatch.design_areas(units, demand, k=2, demand_bounds=(1.2, 1.1))
+    with pytest.raises(libmatch.UnknownIdError):
+        libmatch.design_areas(units, demand, k=2, must_link=[("u0", "nope")])
+    with pytest.raises(libmatch.InvalidTypeError):
+        libmatch.design_areas(units, demand, k=2, max_units=2.5)
+    with pytest.raises(libmatch.InvalidInputError):
+        libmatch.design_areas(units, demand, k=2, area_of={"u0": 7})
+    with pytest.raises(libmatch.InvalidInputError):  # bound needs a travel matrix
+        libmatch.design_areas(units, demand, k=2, bound=True)
