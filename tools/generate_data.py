@@ -1858,6 +1858,344 @@ def build_scenario(seed, advisors, towns, recs):
     }
 
 
+# --------------------------------------------------------------------------- programme catalogue
+# Issue 10 (effort in hours, money and slots). Kept in its own functions, called from
+# generate() by write_programme_catalogue(); other programme data sets live in their own
+# functions and directories.
+
+ST_CATALOGUE, ST_COACHING = 21, 22
+
+# Province catalogue (seed 000). Only VABIMPULS's effort is in the seed: 36 hours per case
+# including travel and overhead, modelled as 32 h of work plus 3 visits whose round trips
+# (travel minutes x 2 / 60 each) are counted as effort: 36 h for a visit 40 minutes away.
+# The other hours, the prices (internal staff: no invoice) and the owners are fictional.
+PROVINCE_CATALOGUE = {
+    # service: (hours, cost_eur, travel_in_hours, visits, nominal hours per case)
+    "procesmanager": (24.0, 0.0, False, 1.0, 24.0),
+    "zaakbegeleider": (16.0, 0.0, False, 1.0, 16.0),
+    "vabimpuls": (32.0, 3420.0, True, 3.0, 36.0),  # 36 h x EUR 95 incl. travel
+    "nil_bio": (12.0, 1140.0, False, 1.0, 12.0),  # 12 h x EUR 95: an omschakelplan
+}
+# Money left for VABIMPULS this week: 30 cases (the week brings 53 requests).
+VABIMPULS_BUDGET_CASES = 30
+VABIMPULS_BUDGET_EUR = VABIMPULS_BUDGET_CASES * 3420.0
+# Which of the working group's three process managers (the lowest three procesmanager ids)
+# owns which services' portfolio.
+PORTFOLIO_OWNER = {"procesmanager": 0, "zaakbegeleider": 0, "vabimpuls": 1, "nil_bio": 2}
+CATALOGUE_COLUMNS = [
+    "service",
+    "hours",
+    "cost_eur",
+    "max_cases",
+    "budget_eur",
+    "portfolio",
+    "travel_in_hours",
+    "visits",
+]
+
+
+def _money(v) -> str:
+    return "" if v is None else f"{v:.2f}"
+
+
+def build_catalogue(advisors):
+    """data/services.csv rows: one per service of the province (fixed, no randomness)."""
+    owners = sorted(a["advisor_id"] for a in advisors if a["service"] == "procesmanager")[:3]
+    rows = []
+    for svc in SERVICES:
+        hours, cost, travel, visits, _ = PROVINCE_CATALOGUE[svc]
+        rows.append(
+            {
+                "service": svc,
+                "hours": f"{hours:g}",
+                "cost_eur": _money(cost),
+                "max_cases": "",
+                "budget_eur": _money(VABIMPULS_BUDGET_EUR) if svc == "vabimpuls" else "",
+                "portfolio": owners[PORTFOLIO_OWNER[svc]],
+                "travel_in_hours": "true" if travel else "false",
+                "visits": f"{visits:g}",
+            }
+        )
+    return rows
+
+
+def advisor_hours(seed, advisors):
+    """capacity_hours / hours_booked per advisor: capacity x nominal hours x 0.75-1.0 (contract
+    hours), running cases with 30-100 % of their hours still to go. Never tighter than one
+    hour per free case slot, so rounds without a catalogue (one hour per case) keep their
+    case-count answers."""
+    rng = rng_for(seed, ST_CATALOGUE)
+    out = {}
+    for a in advisors:
+        h = PROVINCE_CATALOGUE[a["service"]][4]
+        cap_h = float(round(a["capacity"] * h * rng.uniform(0.75, 1.0)))
+        booked = float(round(a["caseload"] * h * rng.uniform(0.3, 1.0)))
+        booked = min(booked, cap_h - (a["capacity"] - a["caseload"]))
+        out[a["advisor_id"]] = (cap_h, max(booked, 0.0))
+    return out
+
+
+# Deventer-like coaching programme (seed 003) in the largest town of the fictional province:
+# the seed's products with their hours and prices, 30 IMK viability studies, EUR 200,000.
+COACHING_PRODUCTS = {
+    # service: (hours, cost_eur, max_cases, portfolio, requests this week)
+    "intake": (1.5, 112.50, None, "OHD", 120),
+    "coaching": (10.0, 750.00, None, "OHD", 80),
+    "f_scan": (3.0, 275.00, None, "OHD", 45),
+    "e_scan": (0.5, 50.00, None, "OHD", 40),
+    "referral": (1.0, 75.00, None, "OHD", 25),
+    "imk": (12.0, 2095.00, 30, "IMK", 40),
+}
+COACHING_BUDGET_TOTAL_EUR = 200_000.0
+COACHING_COMMITTED_EUR = 60_000.0  # spent and committed in the weeks before this round
+COACHING_RESERVE = ["imk", 10, 2]  # 10 IMK slots only for acute (priority 2) cases
+# provider id, organisation, service, capacity (cases), caseload, capacity_hours, hours_booked
+COACHING_PROVIDERS = [
+    ("OHD01", "OHD", "intake", 90, 0, 80.0, 10.0),
+    ("OHD02", "OHD", "intake", 90, 0, 60.0, 6.0),
+    ("OHD03", "OHD", "coaching", 30, 8, 240.0, 40.0),
+    ("OHD04", "OHD", "coaching", 30, 6, 240.0, 25.0),
+    ("OHD05", "OHD", "coaching", 25, 10, 200.0, 60.0),
+    ("OHD06", "OHD", "f_scan", 30, 2, 70.0, 6.0),
+    ("OHD07", "OHD", "f_scan", 30, 0, 60.0, 0.0),
+    ("OHD08", "OHD", "e_scan", 60, 0, 30.0, 2.0),
+    ("LWL01", "Leerwerkloket", "referral", 12, 2, 16.0, 2.0),
+    ("KON01", "KonnecteD", "referral", 12, 4, 16.0, 4.0),
+    ("IMK01", "IMK", "imk", 20, 3, 240.0, 36.0),
+    ("IMK02", "IMK", "imk", 20, 5, 240.0, 60.0),
+]
+COACHING_PRIORITY = {  # acute problems (priority 2) first
+    "intake": [0.75, 0.2, 0.05],
+    "coaching": [0.6, 0.3, 0.1],
+    "f_scan": [0.6, 0.3, 0.1],
+    "e_scan": [0.8, 0.15, 0.05],
+    "referral": [0.7, 0.25, 0.05],
+    "imk": [0.5, 0.35, 0.15],
+}
+SECTORS_OHD = ["horeca", "detailhandel", "bouw", "zakelijke_diensten", "cultuur", "vervoer"]
+WEEK2_DAYS = ["2026-11-23", "2026-11-24", "2026-11-25", "2026-11-26", "2026-11-27"]
+
+
+def build_coaching(seed, recs, towns):
+    """The Deventer-like programme: providers, this week's 350 requests, next week's
+    requests (with acute IMK cases) and the programme's money and slots."""
+    rng = rng_for(seed, ST_COACHING)
+    town = max((t for t in towns if t["kind"] == "town"), key=lambda t: (t["pop"], t["muni"]))
+    muni = next(r for r in recs if r["id"] == town["muni"])
+    geom = muni["geom"]
+
+    taken = []  # request addresses, >= 30 m apart (no duplicates at the default 25 m)
+
+    def point(spread, apart=False):
+        while True:
+            ang, d = rng.uniform(0, 2 * math.pi), town["r"] * spread * math.sqrt(rng.random())
+            x = round(town["x"] + d * math.cos(ang), 1)
+            y = round(town["y"] + d * math.sin(ang), 1)
+            if not geom.contains(shapely.Point(x, y)):
+                continue
+            if apart and any(math.hypot(x - px, y - py) < 30.0 for px, py in taken):
+                continue
+            if apart:
+                taken.append((x, y))
+            return x, y
+
+    providers = []
+    for pid, org, svc, cap, load, cap_h, booked in COACHING_PROVIDERS:
+        x, y = point(0.15 if org == "OHD" else 0.8)
+        providers.append(
+            {
+                "advisor_id": pid,
+                "x": x,
+                "y": y,
+                "service": svc,
+                "capacity": cap,
+                "caseload": load,
+                "capacity_hours": f"{cap_h:g}",
+                "hours_booked": f"{booked:g}",
+                "organisation": org,
+            }
+        )
+
+    def requests(counts, days, first):
+        rows = []
+        for svc, n in counts.items():
+            for _ in range(n):
+                x, y = point(1.6, apart=True)
+                prio = int(rng.choice(3, p=COACHING_PRIORITY[svc]))
+                heavy = svc == "coaching" and rng.random() < 0.1
+                rows.append(
+                    {
+                        "x": x,
+                        "y": y,
+                        "service": svc,
+                        "priority": prio,
+                        "hours": "15" if heavy else "",
+                        "registered": days[int(rng.integers(len(days)))],
+                        "sector": SECTORS_OHD[int(rng.integers(len(SECTORS_OHD)))],
+                    }
+                )
+        rows = [rows[k] for k in rng.permutation(len(rows))]
+        rows.sort(key=lambda r: r["registered"])
+        for k, r in enumerate(rows):
+            r["applicant_id"] = f"D{first + k:04d}"
+        return rows
+
+    week1 = requests({s: p[4] for s, p in COACHING_PRODUCTS.items()}, WEEK_DAYS, 1)
+    week2 = requests(
+        {"intake": 30, "coaching": 15, "f_scan": 8, "e_scan": 5, "referral": 4, "imk": 0},
+        WEEK2_DAYS,
+        len(week1) + 1,
+    )
+    acute = []
+    for _ in range(8):  # next week's acute viability studies
+        x, y = point(1.6, apart=True)
+        acute.append(
+            {
+                "x": x,
+                "y": y,
+                "service": "imk",
+                "priority": 2,
+                "hours": "",
+                "registered": WEEK2_DAYS[int(rng.integers(5))],
+                "sector": SECTORS_OHD[int(rng.integers(len(SECTORS_OHD)))],
+            }
+        )
+    for k, r in enumerate(acute):
+        r["applicant_id"] = f"D{len(week1) + len(week2) + 1 + k:04d}"
+    week2 = sorted(week2 + acute, key=lambda r: (r["registered"], r["applicant_id"]))
+    services = [
+        {
+            "service": svc,
+            "hours": f"{h:g}",
+            "cost_eur": _money(c),
+            "max_cases": "" if m is None else m,
+            "budget_eur": "",
+            "portfolio": owner,
+            "travel_in_hours": "false",
+            "visits": "1",
+        }
+        for svc, (h, c, m, owner, _) in COACHING_PRODUCTS.items()
+    ]
+    programme = {
+        "description": "Fictional Deventer-like coaching programme for self-employed "
+        "entrepreneurs (after seed 003); nothing here is real.",
+        "municipality": muni["id"],
+        "municipality_name": muni["name"],
+        "budget_total_eur": COACHING_BUDGET_TOTAL_EUR,
+        "committed_eur": COACHING_COMMITTED_EUR,
+        "budget_eur": COACHING_BUDGET_TOTAL_EUR - COACHING_COMMITTED_EUR,
+        "imk_slots_total": COACHING_PRODUCTS["imk"][2],
+        "reserve": [COACHING_RESERVE],
+        "this_week": "requests.csv",
+        "next_week": "requests_next_week.csv",
+    }
+    demand = sum(COACHING_PRODUCTS[r["service"]][1] for r in week1)
+    return {
+        "providers": providers,
+        "week1": week1,
+        "week2": week2,
+        "services": services,
+        "programme": programme,
+        "stats": {
+            "muni": muni["id"],
+            "muni_name": muni["name"],
+            "demand_eur": demand,
+            "counts": {s: sum(r["service"] == s for r in week1) for s in COACHING_PRODUCTS},
+            "prio": [sum(r["priority"] == p for r in week1) for p in range(3)],
+            "n_next": len(week2),
+            "acute_imk_next": [r["applicant_id"] for r in acute],
+            "heavy": sum(r["hours"] != "" for r in week1),
+        },
+    }
+
+
+COACHING_REQUEST_COLUMNS = [
+    "applicant_id",
+    "x",
+    "y",
+    "service",
+    "priority",
+    "hours",
+    "registered",
+    "sector",
+]
+COACHING_PROVIDER_COLUMNS = [
+    "advisor_id",
+    "x",
+    "y",
+    "service",
+    "capacity",
+    "caseload",
+    "capacity_hours",
+    "hours_booked",
+    "organisation",
+]
+
+
+def write_programme_catalogue(seed, files, recs, towns, advisors):
+    """Adds the issue-10 files to `files` (name -> text): the province's services.csv and
+    the coaching/ programme. Returns the facts for the README section."""
+    files["services.csv"] = csv_text(CATALOGUE_COLUMNS, build_catalogue(advisors))
+    c = build_coaching(seed, recs, towns)
+    files["coaching/services.csv"] = csv_text(CATALOGUE_COLUMNS, c["services"])
+    files["coaching/providers.csv"] = csv_text(COACHING_PROVIDER_COLUMNS, c["providers"])
+    files["coaching/requests.csv"] = csv_text(COACHING_REQUEST_COLUMNS, c["week1"])
+    files["coaching/requests_next_week.csv"] = csv_text(COACHING_REQUEST_COLUMNS, c["week2"])
+    files["coaching/programme.json"] = json.dumps(c["programme"], indent=2) + "\n"
+    return c["stats"]
+
+
+def programme_readme_text(cs, owners) -> str:
+    counts = ", ".join(f"{s} {n}" for s, n in cs["counts"].items())
+    left = COACHING_BUDGET_TOTAL_EUR - COACHING_COMMITTED_EUR
+    return f"""
+### `services.csv` (4 rows): the service catalogue (*dienstencatalogus*)
+| column | meaning |
+|---|---|
+| `service` | the service id used in `advisors.csv` and `requests.csv` |
+| `hours` | effort per case in hours |
+| `cost_eur` | price per case (EUR); internal services (provincial staff) are free |
+| `max_cases` | slots left; empty = unlimited |
+| `budget_eur` | money left for the service (EUR); empty = unlimited |
+| `portfolio` | the process manager (advisor id) owning the service in the working group: {", ".join(owners)} |
+| `travel_in_hours` | `true`: the round trips of `visits` visits count as effort |
+| `visits` | visits per case |
+
+VABIMPULS (seed 000): **36 hours per case including travel and overhead**, modelled as 32 h of
+work plus 3 visits whose round trips count as hours (36 h for a location 40 travel minutes
+away), EUR 3,420 a case (36 h x EUR 95) with EUR {VABIMPULS_BUDGET_EUR:,.0f} left this week
+({VABIMPULS_BUDGET_CASES} cases). procesmanager 24 h, zaakbegeleider 16 h (internal, no price), nil_bio 12 h at
+EUR 1,140. Only VABIMPULS's 36 h come from the seeds; the other figures are fictional.
+`advisors.csv` gives every advisor `capacity_hours` (hours contracted for running and new
+cases: capacity x the service's nominal hours x 0.75-1.0) and `hours_booked` (hours still
+taken by running cases); free hours are never fewer than free case slots, so a round without
+the catalogue (one hour per case) gives the same answer as with case counts alone.
+
+### `coaching/`: a Deventer-like programme (seed 003) in {cs["muni_name"]} (`{cs["muni"]}`)
+Coaching for self-employed entrepreneurs in the largest town of the province (fictional):
+- `services.csv`: the seed's products: intake 1.5 h EUR 112.50, coaching 10 h EUR 750, f_scan
+  3 h EUR 275, e_scan 0.5 h EUR 50, referral (to Leerwerkloket / KonnecteD) 1 h EUR 75, imk
+  (viability study by partner IMK) EUR 2,095 with **30 slots** (`max_cases`; 12 h of IMK's
+  time, fictional). `portfolio` is the organisation owning the product.
+- `providers.csv` (12 rows, the advisors table): OHD staff (2 intake, 3 coaching, 2 f_scan,
+  1 e_scan), chain partners Leerwerkloket and KonnecteD (referral, 12 cases each) and IMK
+  (2 researchers), with `capacity`/`caseload` in cases, `capacity_hours`/`hours_booked` and
+  `organisation`. No radius: intakes are by phone, products at the office.
+- `requests.csv` (350 rows, one product per entrepreneur this week, ids `D0001`...): {counts};
+  priority 0/1/2 = {cs["prio"][0]}/{cs["prio"][1]}/{cs["prio"][2]} (2 = acute problems);
+  {cs["heavy"]} heavy coaching cases carry `hours` = 15; `sector` is informative. Addresses are at
+  least 30 m apart (no duplicates).
+- `requests_next_week.csv` ({cs["n_next"]} rows): next week's requests, among them 8 acute
+  (priority 2) IMK studies: {", ".join(cs["acute_imk_next"])}.
+- `programme.json`: EUR {COACHING_BUDGET_TOTAL_EUR:,.0f} in total, EUR
+  {COACHING_COMMITTED_EUR:,.0f} committed before this week, so **EUR {left:,.0f} left** for the
+  round (`budget_eur`); the reservation `{COACHING_RESERVE}` (10 of the 30 IMK slots only for
+  priority >= 2). This week's requests at list price ask EUR {cs["demand_eur"]:,.2f}; the
+  providers' free hours and the IMK slots cap what can be delivered (a tighter budget, e.g.
+  `benchmarks/bench_programme.py`'s EUR 100,000, binds).
+"""
+
+
 # --------------------------------------------------------------------------- writers
 
 
@@ -2000,8 +2338,16 @@ def generate(seed: int, out: Path, quiet: bool = False) -> dict:
         ],
     )
     files["farms.csv"] = csv_text(["farm_id", "x", "y", "farm_type", "municipality"], farms)
+    hours = advisor_hours(seed, advisors)
     adv_rows = [
-        dict(a, expertise=";".join(a["expertise"]), areas=";".join(a["areas"])) for a in advisors
+        dict(
+            a,
+            expertise=";".join(a["expertise"]),
+            areas=";".join(a["areas"]),
+            capacity_hours=f"{hours[a['advisor_id']][0]:g}",
+            hours_booked=f"{hours[a['advisor_id']][1]:g}",
+        )
+        for a in advisors
     ]
     files["advisors.csv"] = csv_text(
         [
@@ -2015,6 +2361,8 @@ def generate(seed: int, out: Path, quiet: bool = False) -> dict:
             "radius_km",
             "radius_minutes",
             "areas",
+            "capacity_hours",
+            "hours_booked",
         ],
         adv_rows,
     )
@@ -2036,6 +2384,7 @@ def generate(seed: int, out: Path, quiet: bool = False) -> dict:
         rows,
     )
     files["scenario.json"] = json.dumps(scenario, indent=2, ensure_ascii=False) + "\n"
+    coaching = write_programme_catalogue(seed, files, recs, towns, advisors)
 
     stats = {
         "seed": seed,
@@ -2075,9 +2424,11 @@ def generate(seed: int, out: Path, quiet: bool = False) -> dict:
         "oa_names": names,
         "rates": sum(a["rate_per_week"] for a in scenario["arrivals"]) * 52,
     }
-    files["README.md"] = readme_text(stats)
+    owners = sorted(a["advisor_id"] for a in advisors if a["service"] == "procesmanager")[:3]
+    files["README.md"] = readme_text(stats) + programme_readme_text(coaching, owners)
     out.mkdir(parents=True, exist_ok=True)
     for name, text in files.items():
+        (out / name).parent.mkdir(parents=True, exist_ok=True)
         (out / name).write_text(text, encoding="utf-8", newline="\n")
     log(f"written to {out} ({time.perf_counter() - t0:.1f}s)")
     return stats
@@ -2192,6 +2543,8 @@ the west).
 | `radius_km` | action radius in km (25-60); empty = no limit given |
 | `radius_minutes` | action radius in travel minutes (30-60); mostly empty |
 | `areas` | `;`-separated orientation-area ids the advisor works in (1-3) |
+| `capacity_hours` | hours available for running and new cases (see `services.csv` below) |
+| `hours_booked` | hours still taken by the running cases, `<= capacity_hours` |
 
 Tag vocabulary: `{";".join(VOCABULARY)}`. Every orientation area is covered by at least one
 advisor of every service. No `nil_bio` advisor has `verplaatsen` or `stoppen`.

@@ -26,6 +26,7 @@ _FILES = {
     "farms": "farms.csv",
     "requests": "requests.csv",
     "advisors": "advisors.csv",
+    "services": "services.csv",
     "scenario": "scenario.json",
     "programme": "programme/scenario.json",
     "readme": "README.md",

@@ -1158,6 +1158,9 @@ def _cmd_run_demo(args) -> int:
     )
     _print_table(farms)
     print()
+    # The service catalogue (hours, prices, budgets) when the data set has one.
+    services = os.path.join(data, "services.csv")
+    programme = {"services": services} if os.path.isfile(services) else {}
     _run_and_write(
         os.path.join(data, "requests.csv"),
         os.path.join(data, "advisors.csv"),
@@ -1168,6 +1171,7 @@ def _cmd_run_demo(args) -> int:
             "gemeente": muni,
             "natura2000": read_areas(os.path.join(data, "nature_areas.geojson"), "id"),
         },
+        **programme,
     )
     return 0
 

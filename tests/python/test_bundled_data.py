@@ -36,7 +36,18 @@ FILES = [
     "requests.csv",
     "scenario.json",
     "README.md",
+    "services.csv",
 ]
+# Programme data sets in subdirectories (each with its own test module).
+SUBDIRS = {
+    "coaching": [
+        "programme.json",
+        "providers.csv",
+        "requests.csv",
+        "requests_next_week.csv",
+        "services.csv",
+    ]
+}
 CRS_MEMBER = {"type": "name", "properties": {"name": "urn:ogc:def:crs:EPSG::28992"}}
 SERVICES = {"procesmanager": 6, "zaakbegeleider": 14, "vabimpuls": 20, "nil_bio": 20}
 VOCABULARY = {
@@ -69,6 +80,8 @@ ADVISOR_COLUMNS = [
     "radius_km",
     "radius_minutes",
     "areas",
+    "capacity_hours",
+    "hours_booked",
 ]
 REQUEST_COLUMNS = [
     "applicant_id",
@@ -603,7 +616,8 @@ def test_scenario(advisors):
         assert 1 <= ev["week"] <= sc["horizon_weeks"]
         types.add(ev["type"])
         if ev["type"] == "join":
-            assert set(ev["advisor"]) == set(ADVISOR_COLUMNS)
+            # the hour columns are optional (a joining advisor without them has no hour limit)
+            assert set(ev["advisor"]) == set(ADVISOR_COLUMNS) - {"capacity_hours", "hours_booked"}
             assert ev["advisor"]["advisor_id"] not in ids
             assert ev["advisor"]["areas"] in OA_IDS
         else:
@@ -625,7 +639,10 @@ def test_generator_reproduces_bundled_files(tmp_path):
     )
     produced = sorted(p.name for p in out.iterdir() if p.is_file())
     assert produced == sorted(FILES)
-    for name in FILES:
+    nested = [f"{d}/{n}" for d, names in SUBDIRS.items() for n in names]
+    for d, names in SUBDIRS.items():
+        assert sorted(p.name for p in (out / d).iterdir()) == sorted(names)
+    for name in FILES + nested:
         assert (out / name).read_bytes() == (DATA / name).read_bytes(), name
     # the simulation's programme example (tools/generate_programme.py)
     programme = sorted(p.name for p in (out / "programme").iterdir())
