@@ -115,6 +115,16 @@ def test_quantity_gets_different_advisors_and_escalates_the_rest():
     assert list(layer["outcome"]) == ["assigned"] and layer["advisor_id"].iloc[0] == "A"
 
 
+def test_report_of_a_round_with_positions(tmp_path):
+    adv = _adv([["A", 1000, 0, "wsp", 5], ["B", 2000, 0, "wsp", 5]])
+    req = _req([["vacancy", 0, 0, "wsp", 3, 0], ["other", 500, 0, "wsp", 1, 0]])
+    res = libmatch.match(req, adv, rules=RULES)
+    out = tmp_path / "week.html"
+    res.report(out, language="nl")
+    html = out.read_text(encoding="utf-8")
+    assert "niet alle posities vervuld" in html and "vacancy" in html
+
+
 def test_quantity_filled_by_job_seekers():
     adv = _adv([[f"J{k}", 1000 * k, 0, "wsp", 1] for k in range(1, 5)])
     req = _req([["vacancy", 0, 0, "wsp", 3, 0]])
