@@ -173,8 +173,10 @@ struct RoundResult {
   /// the fixed pinned cases. Referred requests add nothing.
   std::int64_t objective = 0;
   std::int64_t unassigned_base = 0;  ///< resolved Weights::unassigned_base (units)
-  std::int64_t candidate_pairs = 0;  ///< eligible (request, advisor) pairs handed to the solver
-  std::int64_t assigned = 0;         ///< requests with at least one match
+  /// Arcs handed to the solver: eligible (request position, advisor, shared service)
+  /// triples; the eligible (request, advisor) pairs without alternatives and positions.
+  std::int64_t candidate_pairs = 0;
+  std::int64_t assigned = 0;  ///< requests with at least one match
   std::int64_t escalated = 0;
   // ---- programme model ----------------------------------------------------------------
   std::int64_t referred = 0;                  ///< assigned + escalated + referred = requests.size()
