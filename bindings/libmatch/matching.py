@@ -163,6 +163,29 @@ def _check_known_services(
             )
 
 
+def _split_services(values: list[str]) -> list[list[str]]:
+    """``"wmo; jeugd"`` -> ``["wmo", "jeugd"]``: the services of a multi-service advisor or
+    the alternatives of a request, in the order given (the first is the primary one),
+    blanks trimmed, repeats dropped."""
+    out = []
+    for v in values:
+        parts = [p.strip() for p in str(v).split(";")]
+        out.append(list(dict.fromkeys(p for p in parts if p)))
+    return out
+
+
+def _quantity(values: Any, ids: list[str], rows: Any) -> np.ndarray:
+    """Positions per request: integers >= 1 (InvalidInputError naming row and id)."""
+    q = np.asarray(values, dtype=np.int64)
+    bad = np.flatnonzero(q < 1)
+    if len(bad):
+        j = int(bad[0])
+        raise InvalidInputError(
+            f"applicants: quantity in row {int(rows[j])} (id '{ids[j]}') must be an integer >= 1"
+        )
+    return q
+
+
 def _prepare(
     applicants: Any,
     advisors: Any,
@@ -189,16 +212,40 @@ def _prepare(
         return v[first] if isinstance(v, np.ndarray) else [v[k] for k in first]
 
     # Interned services and tags, numbered in sorted order (row order does not matter).
+    # A service cell may list several services (`wmo;jeugd`): an advisor's pool, or a
+    # request's alternatives; the first is the primary one.
     req_service, adv_service = firsts("service"), adv["service"]
+    req_lists, adv_lists = _split_services(req_service), _split_services(adv_service)
+    for lists, what, ids in ((req_lists, "applicants", req_ids), (adv_lists, "advisors", adv_ids)):
+        for k, lst in enumerate(lists):
+            if not lst:
+                row = int(first[k]) if what == "applicants" else k
+                raise InvalidInputError(f"{what}: service in row {row} (id '{ids[k]}') is empty")
+    req_primary = [lst[0] for lst in req_lists]
+    adv_primary = [lst[0] for lst in adv_lists]
     reg_service = [] if reg is None else list(reg["service"])
+    req_all = {s for lst in req_lists for s in lst}
+    adv_all = {s for lst in adv_lists for s in lst}
     if cat is not None:
         known = set(cat["service"])
-        _check_known_services(req_service, known, "applicants", req_ids, first)
-        _check_known_services(adv_service, known, "advisors", adv_ids)
+        for j in range(max((len(x) for x in req_lists), default=0)):
+            have = [k for k, x in enumerate(req_lists) if len(x) > j]
+            _check_known_services(
+                [req_lists[k][j] for k in have],
+                known,
+                "applicants",
+                [req_ids[k] for k in have],
+                [first[k] for k in have],
+            )
+        for j in range(max((len(x) for x in adv_lists), default=0)):
+            have = [k for k, x in enumerate(adv_lists) if len(x) > j]
+            _check_known_services(
+                [adv_lists[k][j] for k in have], known, "advisors", [adv_ids[k] for k in have], have
+            )
         _check_known_services(reg_service, known, "register", None)
         services = sorted(known)
     else:
-        services = sorted(set(req_service) | set(adv_service) | set(reg_service))
+        services = sorted(req_all | adv_all | set(reg_service))
     svc_index = {s: k for k, s in enumerate(services)}
     needs, expertise = firsts("needs"), adv["expertise"]
     tags = sorted({t for x in needs for t in x} | {t for x in expertise for t in x})
@@ -217,7 +264,7 @@ def _prepare(
         "req_ids": req_ids,
         "loc_offsets": loc_off,
         "loc_xy": loc_xy,
-        "req_service": np.array([svc_index[s] for s in req_service], dtype=np.int64),
+        "req_service": np.array([svc_index[s] for s in req_primary], dtype=np.int64),
         "need_offsets": need_off,
         "need_values": need_val,
         "priority": priority,
@@ -228,7 +275,7 @@ def _prepare(
         "registered": firsts("registered"),
         "adv_ids": adv_ids,
         "adv_xy": adv.xy(),
-        "adv_service": np.array([svc_index[s] for s in adv_service], dtype=np.int64),
+        "adv_service": np.array([svc_index[s] for s in adv_primary], dtype=np.int64),
         "exp_offsets": exp_off,
         "exp_values": exp_val,
         "capacity": adv["capacity"],
@@ -257,9 +304,19 @@ def _prepare(
         "budget_eur": _budget(budget_eur),
         "service_areas": None if service_areas is None else service_areas._impl,
         "running": catalogue.running_cases(reg, svc_index),
+        "req_services": [[svc_index[s] for s in lst[1:]] for lst in req_lists],
+        "req_quantity": _quantity(firsts("quantity"), req_ids, first),
+        "adv_services": [[svc_index[s] for s in lst[1:]] for lst in adv_lists],
     }
-    rows = app.iloc[first].reset_index(drop=True).assign(service=req_service, priority=priority)
-    adv_df = adv_df.assign(service=adv_service)
+    # Service cells as written, normalised ("wmo;jeugd"): the requested alternatives and the
+    # advisor's pool.
+    rows = app.iloc[first].reset_index(drop=True)
+    rows = rows.assign(
+        service=[";".join(x) for x in req_lists],
+        priority=priority,
+        quantity=programme["req_quantity"],
+    )
+    adv_df = adv_df.assign(service=[";".join(x) for x in adv_lists])
     return _Prepared(req_ids, rows, adv_ids, adv_df, services, args, programme, cat, offered)
 
 
@@ -338,11 +395,13 @@ class RoundResult:
         self._referral = req["referral"]
         self._missing_eur = req["missing_eur"]
         comp = {c: req[c] for c in (*COST_COMPONENTS, "total")}
+        names = np.array(prep.services, dtype=object)
+        self._open_positions = req["open_positions"]
         a = pd.DataFrame(
             {
                 "applicant_id": req_ids[ok],
                 "advisor_id": adv_ids[adv[ok]],
-                "service": rows["service"].to_numpy(object)[ok],
+                "service": names[req["service"][ok]],
                 "priority": rows["priority"].to_numpy(np.int64)[ok],
                 "pinned": req["pinned"][ok],
                 "minutes": req["minutes"][ok],
@@ -351,12 +410,43 @@ class RoundResult:
                 **{c: comp[c][ok] for c in COST_COMPONENTS},
                 "hours": req["hours"][ok],
                 "cost_eur": req["cost_eur"][ok],
+                "services_requested": rows["service"].to_numpy(object)[ok],
+                "position": np.ones(int(ok.sum()), dtype=np.int64),
             }
         )
-        self.assignments = a.sort_values("applicant_id", kind="stable").reset_index(drop=True)
+        pos = core.positions()
+        if len(pos["request"]):
+            k = pos["request"]
+            more = pd.DataFrame(
+                {
+                    "applicant_id": req_ids[k],
+                    "advisor_id": adv_ids[pos["advisor"]],
+                    "service": names[pos["service"]],
+                    "priority": rows["priority"].to_numpy(np.int64)[k],
+                    "pinned": np.zeros(len(k), dtype=bool),
+                    "minutes": pos["minutes"],
+                    "km": pos["km"],
+                    "total": pos["total"],
+                    **{c: pos[c] for c in COST_COMPONENTS},
+                    "hours": pos["hours"],
+                    "cost_eur": pos["cost_eur"],
+                    "services_requested": rows["service"].to_numpy(object)[k],
+                    "position": pos["position"],
+                }
+            )
+            a = pd.concat([a, more], ignore_index=True)
+        self.assignments = a.sort_values(["applicant_id", "position"], kind="stable").reset_index(
+            drop=True
+        )
 
-        esc = np.flatnonzero(~ok & (req["referral"] == 0))  # referred: not escalated
-        reasons = [_REASON_NAMES[int(r)] for r in req["reason"][esc]]
+        # Escalated: no match (referred requests are not escalated); and requests with some
+        # matches but open positions (unfilled_position).
+        unfilled = ok & (req["open_positions"] > 0)
+        esc = np.flatnonzero((~ok & (req["referral"] == 0)) | unfilled)
+        reasons = [
+            "unfilled_position" if unfilled[k] else _REASON_NAMES[int(req["reason"][k])]
+            for k in esc
+        ]
         dup = req["duplicate_of"][esc]
         self._funnel = req["funnel"]
         e = pd.DataFrame(
@@ -367,6 +457,7 @@ class RoundResult:
                 "reason": pd.Series(reasons, dtype=object),
                 "detail": [self._detail(int(k), reasons[j]) for j, k in enumerate(esc)],
                 "duplicate_of": [prep.req_ids[d] if d >= 0 else None for d in dup],
+                "positions_open": req["open_positions"][esc],
             }
         )
         self.escalations = e.sort_values("applicant_id", kind="stable").reset_index(drop=True)
@@ -384,6 +475,7 @@ class RoundResult:
                 "km": alt["km"],
                 "total": alt["total"],
                 **{c: alt[c] for c in COST_COMPONENTS},
+                "service": names[alt["service"]],
             }
         )
         self.alternatives = al.sort_values(["applicant_id", "rank"], kind="stable").reset_index(
@@ -439,6 +531,13 @@ class RoundResult:
     def _detail(self, k: int, reason: str) -> str:
         f = self._funnel[k]
         service = self._prep.req_rows["service"].iloc[k]
+        if reason == "unfilled_position":
+            q = int(self._prep.req_rows["quantity"].iloc[k])
+            n_open = int(self._open_positions[k])
+            return (
+                f"{n_open} of {q} position(s) open: {q - n_open} matched with different "
+                "advisors, no other eligible advisor with room"
+            )
         if reason in _round_rules.DETAIL_REASONS:
             return _round_rules.escalation_detail(self, k, reason, self._outcome)
         if reason == "pinned_advisor_unavailable":
@@ -525,6 +624,7 @@ class RoundResult:
                 "hours_needed": ex["hours_needed"],
                 "hours_free": ex["hours_free"],
                 "cost_eur": ex["cost_eur"],
+                "served_under": [self._prep.services[s] if s >= 0 else None for s in ex["service"]],
             }
         )
         df["why"] = [self._why(k, i, r) for i, r in enumerate(df.itertuples(index=False))]
@@ -570,39 +670,39 @@ class RoundResult:
         return f"{head}: " + ", ".join(parts)
 
     def summary(self) -> pd.DataFrame:
-        """Per service: requests, assigned, escalated, referred, mean travel minutes of
-        assignments, hours and spend (EUR) of the new cases."""
+        """Per requested service (as written, e.g. ``zaakbegeleider;vabimpuls``): requests,
+        assigned (requests with a match; requests = assigned + escalated + referred),
+        escalated, referred, open_positions (of assigned requests with ``quantity`` > 1,
+        escalated as ``unfilled_position``), mean travel minutes of the matches, hours and
+        spend (EUR) of the new cases."""
         rows = self._prep.req_rows
         a, e, f = self.assignments, self.escalations, self.referrals
-        out = []
-        for s in sorted(set(rows["service"])):
-            asg = a[a["service"] == s]
-            out.append(
-                {
-                    "service": s,
-                    "requests": int((rows["service"] == s).sum()),
-                    "assigned": len(asg),
-                    "escalated": int((e["service"] == s).sum()),
-                    "referred": int((f["service"] == s).sum()),
-                    "mean_minutes": round(float(asg["minutes"].mean()), 1)
-                    if len(asg)
-                    else float("nan"),
-                    "hours": round(float(asg["hours"].sum()), 2),
-                    "spend_eur": round(float(asg["cost_eur"].sum()), 2),
-                }
-            )
-        out.append(
-            {
-                "service": "total",
-                "requests": len(rows),
-                "assigned": len(a),
-                "escalated": len(e),
-                "referred": len(f),
-                "mean_minutes": round(float(a["minutes"].mean()), 1) if len(a) else float("nan"),
-                "hours": round(float(a["hours"].sum()), 2),
-                "spend_eur": round(float(a["cost_eur"].sum()), 2),
+
+        def line(name: str, asg: pd.DataFrame, esc: pd.DataFrame, n_req: int, n_ref: int):
+            part = esc["reason"] == "unfilled_position"
+            return {
+                "service": name,
+                "requests": n_req,
+                "assigned": int(asg["applicant_id"].nunique()),
+                "escalated": int((~part).sum()),
+                "referred": n_ref,
+                "open_positions": int(esc.loc[part, "positions_open"].sum()),
+                "mean_minutes": round(float(asg["minutes"].mean()), 1) if len(asg) else math.nan,
+                "hours": round(float(asg["hours"].sum()), 2),
+                "spend_eur": round(float(asg["cost_eur"].sum()), 2),
             }
-        )
+
+        out = [
+            line(
+                s,
+                a[a["services_requested"] == s],
+                e[e["service"] == s],
+                int((rows["service"] == s).sum()),
+                int((f["service"] == s).sum()),
+            )
+            for s in sorted(set(rows["service"]))
+        ]
+        out.append(line("total", a, e, len(rows), len(f)))
         return pd.DataFrame(out)
 
     def to_csv(
@@ -672,7 +772,7 @@ class RoundResult:
         if layer == "requests":
             df = pd.DataFrame({"applicant_id": self._prep.req_ids})
             df["service"] = self._prep.req_rows["service"].to_numpy(object)
-            a = self.assignments.set_index("applicant_id")
+            a = self.assignments.drop_duplicates("applicant_id").set_index("applicant_id")
             e = self.escalations.set_index("applicant_id")
             df["outcome"] = np.select(
                 [

@@ -81,7 +81,8 @@ def _facts(result: Any, areas: AreaSet | None, context: Mapping[str, AreaSet]) -
     for col in ("farm_type", "needs", "registered", "current_advisor"):
         if col in rows:
             req[col] = rows[col].to_numpy()
-    a = result.assignments.set_index("applicant_id")
+    # One row per request: position 1 (a vacancy's further positions stay in assignments).
+    a = result.assignments.drop_duplicates("applicant_id").set_index("applicant_id")
     e = result.escalations.set_index("applicant_id")
     refs = getattr(result, "referrals", None)
     refs = refs if isinstance(refs, pd.DataFrame) else pd.DataFrame(columns=["applicant_id"])

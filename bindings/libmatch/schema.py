@@ -400,7 +400,21 @@ REQUESTS = Table(
             "text",
             True,
             meaning="requested service (*dienst*), e.g. `procesmanager`, `zaakbegeleider`, "
-            "`vabimpuls`, `nil_bio`; compared with the advisors' `service`.",
+            "`vabimpuls`, `nil_bio`; compared with the advisors' `service`. Alternatives "
+            "separated by `;` (`zaakbegeleider;vabimpuls`) let the engine choose: the "
+            "assignment's `service` is the chosen one (`services_requested` the list), and "
+            "hours, price, slots and budgets follow the chosen service's catalogue entry. A "
+            "request is referred only when every alternative is (with the first one's reason).",
+        ),
+        Column(
+            "quantity",
+            "int",
+            default=1,
+            unit="positions",
+            meaning="positions (e.g. of a vacancy), an integer >= 1: up to this many matches, "
+            "each with a different advisor (job seeker), never the same one twice (assignments "
+            "`position` 1, 2, ...). Open positions of a request with matches are escalated as "
+            "`unfilled_position` (`positions_open`). Cannot be combined with `pinned`.",
         ),
         Column("needs", "list", meaning="expertise tags needed (*hulpvraag*); empty = none."),
         Column("priority", "int", default=0, meaning="higher = more urgent."),
@@ -475,7 +489,13 @@ ADVISORS = Table(
         Column("advisor_id", "id", True, meaning="unique; a duplicate is an error naming it."),
         replace(_X, meaning="base location, x"),
         replace(_Y, meaning="base location, y"),
-        Column("service", "text", True, meaning="the service the advisor works for."),
+        Column(
+            "service",
+            "text",
+            True,
+            meaning="the service the advisor works for; several separated by `;` (`wmo;jeugd`, "
+            "a multi-service pool): `capacity` and `capacity_hours` are shared across them.",
+        ),
         Column("expertise", "list", meaning="expertise tags."),
         Column("capacity", "int", True, unit="cases", meaning="maximum simultaneous cases, >= 0."),
         Column(

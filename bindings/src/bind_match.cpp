@@ -153,6 +153,9 @@ void bind_match(py::module_& m) {
              d["running_case"] =
                  column<std::int64_t>(o.size(), [&](auto i) { return o[i].running_case; });
              d["missing_eur"] = column<double>(o.size(), [&](auto i) { return o[i].missing_eur; });
+             d["service"] = column<std::int64_t>(o.size(), [&](auto i) { return o[i].service; });
+             d["open_positions"] =
+                 column<std::int64_t>(o.size(), [&](auto i) { return o[i].open_positions; });
              d["minutes"] = column<double>(
                  o.size(), [&](auto i) { return o[i].advisor >= 0 ? o[i].minutes : std::nan(""); });
              d["km"] = column<double>(
@@ -177,6 +180,22 @@ void bind_match(py::module_& m) {
              d["has_room"] = column<bool>(a.size(), [&](auto i) { return a[i].has_room; });
              d["minutes"] = column<double>(a.size(), [&](auto i) { return a[i].minutes; });
              d["km"] = column<double>(a.size(), [&](auto i) { return a[i].km; });
+             d["service"] = column<std::int64_t>(a.size(), [&](auto i) { return a[i].service; });
+             put_costs(d, a.size(), [&](std::size_t i) { return &a[i].cost; });
+             return d;
+           })
+      .def("positions",
+           [](const MatchRound& s) {
+             const auto& a = s.result.positions;
+             py::dict d;
+             d["request"] = column<std::int64_t>(a.size(), [&](auto i) { return a[i].request; });
+             d["position"] = column<std::int64_t>(a.size(), [&](auto i) { return a[i].position; });
+             d["advisor"] = column<std::int64_t>(a.size(), [&](auto i) { return a[i].advisor; });
+             d["service"] = column<std::int64_t>(a.size(), [&](auto i) { return a[i].service; });
+             d["minutes"] = column<double>(a.size(), [&](auto i) { return a[i].minutes; });
+             d["km"] = column<double>(a.size(), [&](auto i) { return a[i].km; });
+             d["hours"] = column<double>(a.size(), [&](auto i) { return a[i].hours; });
+             d["cost_eur"] = column<double>(a.size(), [&](auto i) { return a[i].cost_eur; });
              put_costs(d, a.size(), [&](std::size_t i) { return &a[i].cost; });
              return d;
            })
@@ -222,6 +241,8 @@ void bind_match(py::module_& m) {
             d["hours_free"] =
                 column<double>(rows.size(), [&](auto i) { return rows[i].hours_free; });
             d["cost_eur"] = column<double>(rows.size(), [&](auto i) { return rows[i].cost_eur; });
+            d["service"] =
+                column<std::int64_t>(rows.size(), [&](auto i) { return rows[i].service; });
             put_costs(d, rows.size(), [&](std::size_t i) -> const CostParts* {
               return rows[i].verdict == Verdict::Eligible ? &rows[i].cost : nullptr;
             });

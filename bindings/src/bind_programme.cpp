@@ -60,6 +60,22 @@ std::string reserve_service_name(std::int32_t id) {
 void fill_programme(RoundInput& in, const py::dict& prog, std::vector<py::object>& keep) {
   const auto nr = static_cast<py::ssize_t>(in.requests.size());
   const auto na = static_cast<py::ssize_t>(in.advisors.size());
+  // Multi-service pools, alternatives and positions (lists of further services per row).
+  if (prog.contains("req_services")) {
+    auto more = prog["req_services"].cast<std::vector<std::vector<std::int32_t>>>();
+    const auto q = int64_vector(prog["req_quantity"], "req_quantity");
+    check_len(static_cast<py::ssize_t>(more.size()), nr, "req_services");
+    check_len(static_cast<py::ssize_t>(q.size()), nr, "req_quantity");
+    for (py::ssize_t i = 0; i < nr; ++i) {
+      in.requests[i].services = std::move(more[i]);
+      in.requests[i].quantity = q[i];
+    }
+  }
+  if (prog.contains("adv_services")) {
+    auto more = prog["adv_services"].cast<std::vector<std::vector<std::int32_t>>>();
+    check_len(static_cast<py::ssize_t>(more.size()), na, "adv_services");
+    for (py::ssize_t i = 0; i < na; ++i) in.advisors[i].services = std::move(more[i]);
+  }
   if (prog.contains("req_hours")) {
     const auto h = float64_vector(prog["req_hours"], "req_hours", nr);
     const auto c = float64_vector(prog["req_cost_eur"], "req_cost_eur", nr);

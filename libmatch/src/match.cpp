@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <iterator>
 #include <limits>
 #include <map>
 #include <memory>
@@ -57,16 +58,17 @@ constexpr i64 kNoLimit = std::numeric_limits<i64>::max();
 const Service& service_of(const RoundInput& in, std::int32_t s) {
   return s >= 0 && s < static_cast<i64>(in.services.size()) ? in.services[s] : kDefaultService;
 }
-// Effort of request q's case with an advisor `minutes` away (hours): the request's or the
-// service's hours, plus the visits' round trips with travel_in_hours.
-double effort_hours(const RoundInput& in, const Request& q, double minutes) {
-  const Service& s = service_of(in, q.service);
+// Effort of request q's case served under service `svc` with an advisor `minutes` away
+// (hours): the request's or the service's hours, plus the visits' round trips with
+// travel_in_hours.
+double effort_hours(const RoundInput& in, const Request& q, std::int32_t svc, double minutes) {
+  const Service& s = service_of(in, svc);
   double h = std::isnan(q.hours) ? s.hours : q.hours;
   if (s.travel_in_hours && std::isfinite(minutes)) h += s.visits * 2.0 * minutes / 60.0;
   return h;
 }
-double price_eur(const RoundInput& in, const Request& q) {
-  return std::isnan(q.cost_eur) ? service_of(in, q.service).cost_eur : q.cost_eur;
+double price_eur(const RoundInput& in, const Request& q, std::int32_t svc) {
+  return std::isnan(q.cost_eur) ? service_of(in, svc).cost_eur : q.cost_eur;
 }
 // Money is exact to the cent: prices round to whole cents, budgets down to whole cents.
 i64 to_cents(double eur) { return static_cast<i64>(std::llround(eur * 100.0)); }
@@ -76,6 +78,8 @@ i64 budget_cents(double eur) {
 double hours_tolerance(double cap) { return 1e-6 * std::max(1.0, std::abs(cap)); }
 // Largest money amount accepted (EUR): cents stay exact in a double.
 constexpr double kMaxEur = 1e13;
+// Largest Request::quantity (every position is a solver row).
+constexpr i64 kMaxQuantity = 100000;
 
 void validate_programme(const RoundInput& in) {
   const i64 n_cat = static_cast<i64>(in.services.size());
@@ -97,7 +101,11 @@ void validate_programme(const RoundInput& in) {
   };
   for (const auto& r : in.requests) {
     const std::string who = "request " + quoted(r.id);
-    check_service(r.service, who);
+    for (std::int32_t s : service_set(r)) check_service(s, who);
+    if (r.quantity < 1 || r.quantity > kMaxQuantity)
+      throw InvalidInput(who + ": quantity must be in [1, " + std::to_string(kMaxQuantity) + "]");
+    if (r.quantity > 1 && r.pinned)
+      throw InvalidInput(who + ": a request with quantity > 1 cannot be pinned");
     if (!std::isnan(r.hours) && !(r.hours >= 0 && std::isfinite(r.hours)))
       throw InvalidInput(who + ": hours must be finite and >= 0 (NaN = the service's)");
     if (!std::isnan(r.cost_eur) && !(r.cost_eur >= 0 && r.cost_eur <= kMaxEur))
@@ -105,7 +113,7 @@ void validate_programme(const RoundInput& in) {
   }
   for (const auto& a : in.advisors) {
     const std::string who = "advisor " + quoted(a.id);
-    check_service(a.service, who);
+    for (std::int32_t s : service_set(a)) check_service(s, who);
     if (!(a.capacity_hours >= 0)) throw InvalidInput(who + ": capacity_hours must be >= 0");
     if (!(a.hours_booked >= 0) || !std::isfinite(a.hours_booked) ||
         a.hours_booked > a.capacity_hours)
@@ -137,6 +145,7 @@ struct Prepared {
   std::vector<std::uint64_t> need_bits, exp_bits;
   std::vector<i64> needed;    // number of needed tags per request
   std::vector<i64> req_area;  // orientation area of the primary location
+  std::vector<std::vector<std::int32_t>> req_svcs, adv_svcs;  // service_set of each
   StraightLine default_travel;
 
   explicit Prepared(const RoundInput& input) : in(input) {}
@@ -248,6 +257,8 @@ Prepared prepare(const RoundInput& in) {
   }
   for (i64 a = 0; a < p.n_adv; ++a)
     set_tag_bits(in.advisors[a].expertise, {p.exp_bits.data() + a * p.words, p.words});
+  for (const auto& r : in.requests) p.req_svcs.push_back(service_set(r));
+  for (const auto& a : in.advisors) p.adv_svcs.push_back(service_set(a));
 
   // Orientation area of each primary location (located in one batch where unknown).
   p.req_area.assign(p.n_req, -1);
@@ -275,12 +286,27 @@ bool contains(const std::vector<i64>& v, i64 x) {
   return std::find(v.begin(), v.end(), x) != v.end();
 }
 
+// The services both sorted sets hold, sorted.
+std::vector<std::int32_t> shared(const std::vector<std::int32_t>& x,
+                                 const std::vector<std::int32_t>& y) {
+  std::vector<std::int32_t> out;
+  std::set_intersection(x.begin(), x.end(), y.begin(), y.end(), std::back_inserter(out));
+  return out;
+}
+bool shares(const std::vector<std::int32_t>& x, const std::vector<std::int32_t>& y) {
+  for (std::size_t i = 0, j = 0; i < x.size() && j < y.size();) {
+    if (x[i] == y[j]) return true;
+    x[i] < y[j] ? ++i : ++j;
+  }
+  return false;
+}
+
 // Static facts of a pair; minutes / km NaN when unreachable.
 PairFacts facts(const Prepared& p, i64 r, i64 a, double minutes, double km) {
   const auto& q = p.in.requests[r];
   const auto& adv = p.in.advisors[a];
   PairFacts f;
-  f.same_service = q.service == adv.service;
+  f.same_service = shares(p.req_svcs[r], p.adv_svcs[a]);
   f.needed = p.needed[r];
   f.missing = missing_tags(p.needs(r), p.expertise(a));
   f.excluded = contains(q.exclude, a);
@@ -321,7 +347,7 @@ std::vector<Reach> reachable_pairs(const Prepared& p, const std::vector<char>& a
     const auto& t = *in.travel_pairs;
     for (std::size_t k = 0; k < t.origin.size(); ++k) {
       i64 a = t.origin[k], r = t.destination[k];
-      if (!active[r] || in.requests[r].service != in.advisors[a].service) continue;
+      if (!active[r] || !shares(p.req_svcs[r], p.adv_svcs[a])) continue;
       if (usable(in.advisors[a], in.rules, t.minutes[k], t.km[k]))
         out.push_back({r, a, t.minutes[k], t.km[k]});
     }
@@ -331,11 +357,12 @@ std::vector<Reach> reachable_pairs(const Prepared& p, const std::vector<char>& a
     std::map<std::int32_t, std::vector<i64>> reqs_of, advs_of;
     for (i64 k = 0; k < p.n_req; ++k) {
       i64 r = p.req_order[k];
-      if (active[r]) reqs_of[in.requests[r].service].push_back(r);
+      if (active[r])
+        for (std::int32_t s : p.req_svcs[r]) reqs_of[s].push_back(r);
     }
     for (i64 k = 0; k < p.n_adv; ++k) {
       i64 a = p.adv_order[k];
-      advs_of[in.advisors[a].service].push_back(a);
+      for (std::int32_t s : p.adv_svcs[a]) advs_of[s].push_back(a);
     }
     for (const auto& [service, reqs] : reqs_of) {
       auto it = advs_of.find(service);
@@ -378,6 +405,11 @@ std::vector<Reach> reachable_pairs(const Prepared& p, const std::vector<char>& a
     return std::pair(p.req_rank[x.req], p.adv_rank[x.adv]) <
            std::pair(p.req_rank[y.req], p.adv_rank[y.adv]);
   });
+  // A pair sharing several services was found once per service (the same travel).
+  out.erase(
+      std::unique(out.begin(), out.end(),
+                  [](const Reach& x, const Reach& y) { return x.req == y.req && x.adv == y.adv; }),
+      out.end());
   return out;
 }
 
@@ -423,7 +455,9 @@ struct Arc {
   i64 req, adv;
   CostParts cost;  // without load
   double minutes, km;
-  double effort;  // hours of the case with this advisor
+  double effort;         // hours of the case with this advisor under `service`
+  std::int32_t service;  // the service the case is served under
+  i64 svc, cents;        // its dense index and the price in cents
 };
 
 // The distinct services of a round, sorted (catalogue 0..n-1, requests, advisors, register,
@@ -433,8 +467,10 @@ struct ServiceIndex {
   explicit ServiceIndex(const RoundInput& in) {
     for (std::size_t k = 0; k < in.services.size(); ++k)
       ids.push_back(static_cast<std::int32_t>(k));
-    for (const auto& r : in.requests) ids.push_back(r.service);
-    for (const auto& a : in.advisors) ids.push_back(a.service);
+    for (const auto& r : in.requests)
+      for (std::int32_t s : service_set(r)) ids.push_back(s);
+    for (const auto& a : in.advisors)
+      for (std::int32_t s : service_set(a)) ids.push_back(s);
     for (const auto& c : in.running) ids.push_back(c.service);
     for (const auto& r : in.rules.reserve) ids.push_back(r.service);
     std::sort(ids.begin(), ids.end());
@@ -501,6 +537,27 @@ struct Limits {
   i64 money_left(i64 d) const { return std::min(money[d], money_total); }
 };
 
+// One way to serve request q with an advisor: a shared service, its effort and price.
+struct Option {
+  std::int32_t service;
+  double effort;  // hours
+  i64 cents;
+};
+// The services request q (alternatives `req`) can be served under by an advisor working for
+// `adv`, `minutes` away, in the round's preference order: cheaper price, then fewer hours,
+// then smaller service id. Ties between equal-cost assignments go to the first.
+std::vector<Option> options_for(const RoundInput& in, const Request& q,
+                                const std::vector<std::int32_t>& req,
+                                const std::vector<std::int32_t>& adv, double minutes) {
+  std::vector<Option> out;
+  for (std::int32_t s : shared(req, adv))
+    out.push_back({s, effort_hours(in, q, s, minutes), to_cents(price_eur(in, q, s))});
+  std::stable_sort(out.begin(), out.end(), [](const Option& x, const Option& y) {
+    return std::pair(x.cents, x.effort) < std::pair(y.cents, y.effort);
+  });
+  return out;
+}
+
 // One round in phases (match.hpp): duplicates, candidate pairs, pinned cases, the solver's
 // problem, its solution, escalation reasons, alternatives. Each phase reads what the earlier
 // ones left in the members.
@@ -539,22 +596,26 @@ class Round {
   Limits left;  // programme limits left after the pinned cases
   RoundResult res;
 
-  std::vector<char> active;       // request still competes in the solve
+  std::vector<char> active;                        // request still competes in the solve
+  std::vector<std::vector<std::int32_t>> allowed;  // alternatives not referred, per request
   std::vector<Reach> reach;       // candidate pairs by canonical request, then advisor
   std::vector<i64> reach_begin;   // canonical request position -> first pair in reach
   std::vector<i64> pinned_taken;  // pinned cases kept per advisor
   std::vector<Arc> pinned_arcs;
-  std::vector<i64> rows;  // solver row -> request (active requests in canonical order)
-  std::vector<Arc> arcs;  // eligible arcs, and their row, column (canonical advisor), cost
+  // Solver rows: one per position (Request::quantity) of each active request, in canonical
+  // request order (a request's rows are consecutive).
+  std::vector<i64> rows;
+  // Eligible arcs (one per row, advisor and shared service), their row, column, cost.
+  std::vector<Arc> arcs;
   std::vector<i64> arc_row, arc_col, arc_cost;
   std::vector<i64> col_arcs;                // arcs per advisor
   std::vector<i64> col_cap;                 // solver capacity per column
   std::vector<i64> load_offset, load_cost;  // marginal load costs per column (CSR)
   std::vector<i64> unassigned;              // per row
   std::vector<i64> col_of_row;              // the solution (-1 = unassigned)
-  std::vector<i64> chosen_arc;              // per request (-1 = none)
+  std::vector<i64> row_arc;                 // the arc chosen per row (-1 = none)
+  std::vector<std::vector<i64>> chosen;     // per request: chosen arcs, by position
   // Programme model (hours, slots, reservations, money).
-  std::vector<i64> req_svc, req_cents;            // dense service and price (cents) per request
   std::vector<double> eff_min, eff_max, eff_sum;  // efforts of each advisor's arcs
   std::vector<detail::KnapsackRow> limit_rows;    // binding limits beyond case capacities
   double gap_units = 0.0;                         // proven objective - bound of the solve
@@ -566,6 +627,12 @@ class Round {
   }
   i64 reach_first(i64 r) const { return reach_begin[p.req_rank[r]]; }
   i64 reach_end(i64 r) const { return reach_begin[p.req_rank[r] + 1]; }
+  std::vector<Option> options(i64 r, i64 a, double minutes) const {
+    return options_for(in, in.requests[r], allowed[r], p.adv_svcs[a], minutes);
+  }
+  bool fits_hours(const Limits& L, i64 a, double e) const {
+    return e <= L.hours[a] + hours_tolerance(L.hours[a]);
+  }
 
   void start() {
     res.requests.assign(p.n_req, RequestOutcome{});
@@ -576,19 +643,15 @@ class Round {
       res.advisors[a].hours_capacity = in.advisors[a].capacity_hours;
       res.advisors[a].hours_before = in.advisors[a].hours_booked;
     }
-    req_svc.resize(p.n_req);
-    req_cents.resize(p.n_req);
-    for (i64 r = 0; r < p.n_req; ++r) {
-      req_svc[r] = sx.of(in.requests[r].service);
-      req_cents[r] = to_cents(price_eur(in, in.requests[r]));
-    }
   }
 
   // 1. Referrals, the register, duplicates and open cases decide first (round_rules.cpp).
   void drop_duplicates() {
-    const auto early = detail::decide_before_solve(in, p.req_rank, p.req_area);
+    auto early = detail::decide_before_solve(in, p.req_rank, p.req_area);
     active.assign(p.n_req, 1);
-    for (i64 r = 0; r < p.n_req; ++r)
+    allowed.resize(p.n_req);
+    for (i64 r = 0; r < p.n_req; ++r) {
+      allowed[r] = std::move(early[r].services);
       if (early[r].decided()) {
         active[r] = 0;
         auto& o = res.requests[r];
@@ -596,7 +659,9 @@ class Round {
         o.reason = early[r].reason;
         o.duplicate_of = early[r].duplicate_of;
         o.running_case = early[r].running_case;
+        o.open_positions = o.referral == Referral::None ? in.requests[r].quantity : 0;
       }
+    }
   }
 
   // 2. Candidate pairs: travel within limits (the remaining hard rules come later).
@@ -623,10 +688,12 @@ class Round {
     for (i64 r : pins) {
       active[r] = 0;
       res.requests[r].reason = try_pin(r);
+      if (res.requests[r].reason != Escalation::None) res.requests[r].open_positions = 1;
     }
   }
 
-  // None when pinned; else the reason (the programme limits name their own).
+  // None when pinned (under the first shared service that fits); else the reason (the
+  // programme limits name their own, those of the first shared service).
   Escalation try_pin(i64 r) {
     const i64 a = in.requests[r].current_advisor;
     if (a < 0) return Escalation::PinnedAdvisorUnavailable;
@@ -638,55 +705,81 @@ class Round {
       }
     PairFacts f = facts(p, r, a, minutes, km);
     const auto& adv = in.advisors[a];
-    if (hard_verdict(f, adv, R) != Verdict::Eligible ||
+    const auto opts = options(r, a, minutes);
+    if (opts.empty() || hard_verdict(f, adv, R) != Verdict::Eligible ||
         adv.caseload + pinned_taken[a] >= adv.capacity)
       return Escalation::PinnedAdvisorUnavailable;
     const auto& q = in.requests[r];
-    const double e = effort_hours(in, q, minutes);
-    const Escalation why = left.misfit(in, req_svc[r], q, a, e, req_cents[r]);
-    if (why == Escalation::NoHours) return Escalation::PinnedAdvisorUnavailable;
-    if (why != Escalation::None) return why;
-    left.take(in, req_svc[r], q, a, e, req_cents[r]);
-    ++pinned_taken[a];
-    pinned_arcs.push_back({r, a, named_pair_cost(in, r, a, f), minutes, km, e});
-    res.requests[r].advisor = a;
-    res.requests[r].pinned = true;
-    return Escalation::None;
+    Escalation first = Escalation::None;
+    for (const Option& o : opts) {
+      const i64 d = sx.of(o.service);
+      const Escalation why = left.misfit(in, d, q, a, o.effort, o.cents);
+      if (why != Escalation::None) {
+        if (first == Escalation::None) first = why;
+        continue;
+      }
+      left.take(in, d, q, a, o.effort, o.cents);
+      ++pinned_taken[a];
+      pinned_arcs.push_back(
+          {r, a, named_pair_cost(in, r, a, f), minutes, km, o.effort, o.service, d, o.cents});
+      res.requests[r].advisor = a;
+      res.requests[r].pinned = true;
+      return Escalation::None;
+    }
+    return first == Escalation::NoHours ? Escalation::PinnedAdvisorUnavailable : first;
   }
 
-  // 4a. Solver rows (active requests in canonical order) and eligible arcs. Arcs that can
-  // never fit a programme limit left after the pinned cases (hours, slots, money) are left
-  // out; explain_escalations names the limit.
+  // 4a. Solver rows (positions of active requests in canonical order) and eligible arcs,
+  // one per shared service in preference order (options_for). Arcs that can never fit a
+  // programme limit left after the pinned cases (hours, slots, money) are left out;
+  // explain_escalations names the limit.
   void build_arcs() {
     for (i64 k = 0; k < p.n_req; ++k)
-      if (active[p.req_order[k]]) rows.push_back(p.req_order[k]);
+      if (active[p.req_order[k]])
+        for (i64 j = 0; j < in.requests[p.req_order[k]].quantity; ++j)
+          rows.push_back(p.req_order[k]);
     col_arcs.assign(p.n_adv, 0);
     eff_min.assign(p.n_adv, std::numeric_limits<double>::infinity());
     eff_max.assign(p.n_adv, 0.0);
     eff_sum.assign(p.n_adv, 0.0);
+    std::vector<Arc> of_request;  // the arcs of the current request, copied to each row
     for (std::size_t row = 0; row < rows.size(); ++row) {
-      i64 r = rows[row];
-      const auto& q = in.requests[r];
-      for (i64 k = reach_first(r); k < reach_end(r); ++k) {
-        const Reach& x = reach[k];
-        PairFacts f = facts(p, r, x.adv, x.minutes, x.km);
-        const auto& adv = in.advisors[x.adv];
-        if (hard_verdict(f, adv, R) != Verdict::Eligible) continue;
-        if (adv.caseload + pinned_taken[x.adv] >= adv.capacity) continue;  // pinned took it
-        const double e = effort_hours(in, q, x.minutes);
-        if (left.misfit(in, req_svc[r], q, x.adv, e, req_cents[r]) != Escalation::None) continue;
-        eff_min[x.adv] = std::min(eff_min[x.adv], e);
-        eff_max[x.adv] = std::max(eff_max[x.adv], e);
-        eff_sum[x.adv] += e;
-        CostParts c = named_pair_cost(in, r, x.adv, f);
-        arcs.push_back({r, x.adv, c, x.minutes, x.km, e});
+      const i64 r = rows[row];
+      if (row == 0 || rows[row - 1] != r) of_request = request_arcs(r);
+      for (const Arc& arc : of_request) {
+        eff_min[arc.adv] = std::min(eff_min[arc.adv], arc.effort);
+        eff_max[arc.adv] = std::max(eff_max[arc.adv], arc.effort);
+        eff_sum[arc.adv] += arc.effort;
+        arcs.push_back(arc);
         arc_row.push_back(static_cast<i64>(row));
-        arc_col.push_back(p.adv_rank[x.adv]);
-        arc_cost.push_back(c.total());
-        ++col_arcs[x.adv];
+        arc_col.push_back(p.adv_rank[arc.adv]);
+        arc_cost.push_back(arc.cost.total());
+        ++col_arcs[arc.adv];
       }
     }
     res.candidate_pairs = static_cast<i64>(arcs.size());
+  }
+
+  std::vector<Arc> request_arcs(i64 r) const {
+    std::vector<Arc> out;
+    const auto& q = in.requests[r];
+    for (i64 k = reach_first(r); k < reach_end(r); ++k) {
+      const Reach& x = reach[k];
+      PairFacts f = facts(p, r, x.adv, x.minutes, x.km);
+      const auto& adv = in.advisors[x.adv];
+      if (hard_verdict(f, adv, R) != Verdict::Eligible) continue;
+      if (adv.caseload + pinned_taken[x.adv] >= adv.capacity) continue;  // pinned took it
+      CostParts c{};
+      bool priced = false;
+      for (const Option& o : options(r, x.adv, x.minutes)) {
+        const i64 d = sx.of(o.service);
+        if (left.misfit(in, d, q, x.adv, o.effort, o.cents) != Escalation::None) continue;
+        if (!priced) c = named_pair_cost(in, r, x.adv, f);
+        priced = true;
+        out.push_back({r, x.adv, c, x.minutes, x.km, o.effort, o.service, d, o.cents});
+      }
+    }
+    return out;
   }
 
   // 4b. Columns in canonical advisor order; capacity bounded by the arcs that can use it, and
@@ -754,20 +847,29 @@ class Round {
     return n <= 0 ? 0 : n >= static_cast<double>(col_arcs[a]) ? col_arcs[a] : static_cast<i64>(n);
   }
 
-  // 4c. The programme limits a capacity cannot express, kept only where they bind: hours of
-  // advisors with mixed efforts, slots per service, the reservation quota, money.
+  // 4c. The limits a capacity cannot express, kept only where they bind: hours of advisors
+  // with mixed efforts, slots per service, the reservation quota, money; and for requests
+  // with several positions "at most one position per advisor" (capacity-1 rows over the
+  // arcs of the request's rows to one advisor with room for two or more of them).
   void build_limits() {
     const i64 n = sx.size();
-    std::vector<i64> cand(n, 0), low_cand(n, 0), cents(n, 0), row_arcs(rows.size(), 0);
-    for (i64 a : arc_row) ++row_arcs[a];
+    std::vector<i64> cand(n, 0), low_cand(n, 0), cents(n, 0);
     i64 total_cents = 0;
-    for (std::size_t row = 0; row < rows.size(); ++row) {
-      if (row_arcs[row] == 0) continue;
-      const i64 r = rows[row], d = req_svc[r];
-      ++cand[d];
-      low_cand[d] += left.is_low(in, d, in.requests[r]);
-      cents[d] += req_cents[r];
-      total_cents += req_cents[r];
+    for (std::size_t k = 0; k < arcs.size();) {  // per row: each service counted once
+      std::size_t e = k;
+      i64 dearest = 0;
+      std::vector<i64> seen;
+      for (; e < arcs.size() && arc_row[e] == arc_row[k]; ++e) {
+        const Arc& arc = arcs[e];
+        dearest = std::max(dearest, arc.cents);
+        if (contains(seen, arc.svc)) continue;
+        seen.push_back(arc.svc);
+        ++cand[arc.svc];
+        low_cand[arc.svc] += left.is_low(in, arc.svc, in.requests[arc.req]);
+        cents[arc.svc] += arc.cents;
+      }
+      total_cents += dearest;
+      k = e;
     }
     std::vector<i64> hour_row(p.n_adv, -1), slot_row(n, -1), low_row(n, -1), money_row(n, -1);
     auto open_row = [&](double cap) {
@@ -789,29 +891,53 @@ class Round {
     const i64 total_row = left.money_total != kNoLimit && total_cents > left.money_total
                               ? open_row(static_cast<double>(left.money_total))
                               : -1;
-    if (limit_rows.empty()) return;
     auto put = [&](i64 row, i64 k, double w) {
       if (row < 0) return;
       limit_rows[row].arcs.push_back(k);
       limit_rows[row].weight.push_back(w);
     };
     for (std::size_t k = 0; k < arcs.size(); ++k) {
-      const i64 r = arcs[k].req, d = req_svc[r], kk = static_cast<i64>(k);
-      const double c = static_cast<double>(req_cents[r]);
+      const i64 r = arcs[k].req, d = arcs[k].svc, kk = static_cast<i64>(k);
+      const double c = static_cast<double>(arcs[k].cents);
       put(hour_row[arcs[k].adv], kk, arcs[k].effort);
       put(slot_row[d], kk, 1.0);
       if (left.is_low(in, d, in.requests[r])) put(low_row[d], kk, 1.0);
       put(money_row[d], kk, c);
       put(total_row, kk, c);
     }
+    position_rows();
+  }
+
+  void position_rows() {
+    for (std::size_t k = 0; k < arcs.size();) {  // per request (its arcs are consecutive)
+      std::size_t e = k;
+      while (e < arcs.size() && arcs[e].req == arcs[k].req) ++e;
+      if (in.requests[arcs[k].req].quantity > 1) {
+        std::map<i64, std::vector<i64>> by_col;  // column -> arcs, in arc order
+        for (std::size_t j = k; j < e; ++j) by_col[arc_col[j]].push_back(static_cast<i64>(j));
+        for (auto& [c, list] : by_col) {
+          if (col_cap[c] < 2 || arc_row[list.front()] == arc_row[list.back()]) continue;
+          limit_rows.push_back({list, std::vector<double>(list.size(), 1.0), 1.0});
+        }
+      }
+      k = e;
+    }
   }
 
   // 4d. The exact solve: the min-cost flow alone when every limit is a capacity, else the
-  // programme solve (relaxation on the flow, then the MIP; programme_solve.hpp).
+  // programme solve (relaxation on the flow, then the MIP only when the relaxation breaks a
+  // limit; programme_solve.hpp).
   void solve(const TransportProblem& prob) {
+    row_arc.assign(rows.size(), -1);
     if (rows.empty()) return;
     if (limit_rows.empty()) {
       col_of_row = solve_transport(prob).col_of_row;
+      // The flow's arc of a duplicate (row, column): the cheapest, the first on equal cost.
+      for (std::size_t k = 0; k < arcs.size(); ++k) {
+        i64& best = row_arc[arc_row[k]];
+        if (col_of_row[arc_row[k]] == arc_col[k] && (best < 0 || arc_cost[k] < arc_cost[best]))
+          best = static_cast<i64>(k);
+      }
       return;
     }
     detail::ProgrammeProblem pp;
@@ -820,55 +946,57 @@ class Round {
     detail::ProgrammeSolution sol = detail::solve_programme(pp, R.time_limit_s);
     limit_rows = std::move(pp.rows);
     col_of_row = std::move(sol.col_of_row);
+    row_arc = std::move(sol.arc_of_row);
     res.status = sol.status;
     gap_units = static_cast<double>(sol.objective) - sol.bound;
   }
 
-  // Never trust a result that would break a guarantee (capacity, eligibility).
+  // Never trust a result that would break a guarantee (capacity, eligibility, one position
+  // per advisor, every programme limit).
   void check_solution() {
-    chosen_arc.assign(p.n_req, -1);
-    for (std::size_t k = 0; k < arcs.size(); ++k)
-      if (col_of_row[arc_row[k]] == arc_col[k]) chosen_arc[arcs[k].req] = static_cast<i64>(k);
+    chosen.assign(p.n_req, {});
     std::vector<i64> used(p.n_adv, 0);
     for (std::size_t row = 0; row < rows.size(); ++row) {
-      i64 c = col_of_row[row];
-      if (c < -1 || c >= p.n_adv || (c >= 0 && ++used[c] > col_cap[c]) ||
-          (c >= 0 && chosen_arc[rows[row]] < 0))
+      const i64 c = col_of_row[row], k = row_arc[row], r = rows[row];
+      bool bad = c < -1 || c >= p.n_adv || (c >= 0 && ++used[c] > col_cap[c]) ||
+                 (c >= 0) != (k >= 0) ||
+                 (k >= 0 && (arc_row[k] != static_cast<i64>(row) || arc_col[k] != c));
+      if (!bad && k >= 0) {
+        for (i64 j : chosen[r]) bad = bad || arcs[j].adv == arcs[k].adv;
+        chosen[r].push_back(k);
+      }
+      if (bad)
         throw Error(
             "internal error: the transportation solver returned an infeasible "
             "assignment (request " +
-            quoted(in.requests[rows[row]].id) + ")");
+            quoted(in.requests[r].id) + ")");
     }
     // Every programme limit, recounted from the input over pinned and solved cases.
     Limits check(in, sx);
     auto take = [&](const Arc& arc) {
       const auto& q = in.requests[arc.req];
-      const i64 d = req_svc[arc.req];
-      if (check.misfit(in, d, q, arc.adv, arc.effort, req_cents[arc.req]) != Escalation::None)
+      if (check.misfit(in, arc.svc, q, arc.adv, arc.effort, arc.cents) != Escalation::None)
         throw Error(
             "internal error: the solve broke an hours, slots, reservation or budget "
             "limit (request " +
             quoted(q.id) + ")");
-      check.take(in, d, q, arc.adv, arc.effort, req_cents[arc.req]);
+      check.take(in, arc.svc, q, arc.adv, arc.effort, arc.cents);
     };
     for (const auto& arc : pinned_arcs) take(arc);
     for (i64 r = 0; r < p.n_req; ++r)
-      if (chosen_arc[r] >= 0) take(arcs[chosen_arc[r]]);
+      for (i64 k : chosen[r]) take(arcs[k]);
     after = std::make_unique<Limits>(std::move(check));
   }
 
-  // 5. Outcomes, loads, objective.
+  // 5. Outcomes, loads, objective. A request's matches become positions 1, 2, ... by cost
+  // total, then canonical advisor order.
   void apply_solution() {
     std::vector<i64> assigned_count = pinned_taken;
     for (std::size_t row = 0; row < rows.size(); ++row) {
-      i64 r = rows[row];
-      if (col_of_row[row] >= 0) {
-        i64 a = p.adv_order[col_of_row[row]];
-        res.requests[r].advisor = a;
-        ++assigned_count[a];
-      } else {
+      if (col_of_row[row] >= 0)
+        ++assigned_count[p.adv_order[col_of_row[row]]];
+      else
         res.objective = checked_add(res.objective, unassigned[row]);
-      }
     }
     for (i64 a = 0; a < p.n_adv; ++a) {
       auto& L = res.advisors[a];
@@ -880,27 +1008,58 @@ class Round {
     const i64 n_out = output_services();
     res.spend_by_service.assign(n_out, 0.0);
     res.slots_used.assign(n_out, 0);
+    auto account = [&](const Arc& arc) {
+      res.objective = checked_add(res.objective, arc.cost.total());
+      res.advisors[arc.adv].hours_after += arc.effort;
+      const double eur = price_eur(in, in.requests[arc.req], arc.service);
+      res.spend_eur += eur;
+      if (arc.service >= 0 && arc.service < n_out) {
+        res.spend_by_service[arc.service] += eur;
+        ++res.slots_used[arc.service];
+      }
+      return eur;
+    };
     auto fill = [&](const Arc& arc) {
       auto& o = res.requests[arc.req];
+      o.advisor = arc.adv;
+      o.service = arc.service;
       o.cost = arc.cost;
       o.cost.load = last_marginal(arc.adv);
       o.minutes = arc.minutes;
       o.km = arc.km;
       o.hours = arc.effort;
-      o.cost_eur = price_eur(in, in.requests[arc.req]);
-      res.objective = checked_add(res.objective, arc.cost.total());
-      res.advisors[arc.adv].hours_after += arc.effort;
-      res.spend_eur += o.cost_eur;
-      const std::int32_t s = in.requests[arc.req].service;
-      if (s >= 0 && s < n_out) {
-        res.spend_by_service[s] += o.cost_eur;
-        ++res.slots_used[s];
-      }
+      o.cost_eur = account(arc);
     };
     for (auto& L : res.advisors) L.hours_after = L.hours_before;
     for (const auto& arc : pinned_arcs) fill(arc);
-    for (i64 r = 0; r < p.n_req; ++r)
-      if (chosen_arc[r] >= 0) fill(arcs[chosen_arc[r]]);
+    for (i64 pos = 0; pos < p.n_req; ++pos) {
+      const i64 r = p.req_order[pos];
+      auto& list = chosen[r];
+      if (!active[r]) continue;
+      std::sort(list.begin(), list.end(), [&](i64 x, i64 y) {
+        return std::pair(arc_cost[x], arc_col[x]) < std::pair(arc_cost[y], arc_col[y]);
+      });
+      res.requests[r].open_positions = in.requests[r].quantity - static_cast<i64>(list.size());
+      for (std::size_t j = 0; j < list.size(); ++j) {
+        const Arc& arc = arcs[list[j]];
+        if (j == 0) {
+          fill(arc);
+          continue;
+        }
+        PositionMatch m;
+        m.request = r;
+        m.position = static_cast<i64>(j) + 1;
+        m.advisor = arc.adv;
+        m.service = arc.service;
+        m.cost = arc.cost;
+        m.cost.load = last_marginal(arc.adv);
+        m.minutes = arc.minutes;
+        m.km = arc.km;
+        m.hours = arc.effort;
+        m.cost_eur = account(arc);
+        res.positions.push_back(m);
+      }
+    }
     res.bound = static_cast<double>(res.objective) - gap_units;
     res.gap = gap_units / std::max(1.0, std::abs(static_cast<double>(res.objective)));
   }
@@ -910,36 +1069,35 @@ class Round {
   i64 output_services() const {
     if (!in.services.empty()) return static_cast<i64>(in.services.size());
     i64 n = 0;
-    for (const auto& r : in.requests) n = std::max<i64>(n, i64{r.service} + 1);
-    for (const auto& a : in.advisors) n = std::max<i64>(n, i64{a.service} + 1);
+    for (const auto& v : p.req_svcs) n = std::max<i64>(n, i64{v.back()} + 1);
+    for (const auto& v : p.adv_svcs) n = std::max<i64>(n, i64{v.back()} + 1);
     for (const auto& c : in.running) n = std::max<i64>(n, i64{c.service} + 1);
     return n > (i64{1} << 16) ? 0 : n;
   }
 
-  // 6. Escalation reasons for the requests the solver left out: the pool narrowed rule by rule.
+  // 6. Escalation reasons for the requests the solver left without any match: the pool
+  // (advisors sharing a service left to the request) narrowed rule by rule.
   void explain_escalations() {
-    std::map<std::int32_t, std::vector<i64>> advs_of;
-    for (i64 k = 0; k < p.n_adv; ++k)
-      advs_of[in.advisors[p.adv_order[k]].service].push_back(p.adv_order[k]);
-    for (i64 r : rows) {
+    for (std::size_t row = 0; row < rows.size(); ++row) {
+      const i64 r = rows[row];
       auto& o = res.requests[r];
-      if (o.advisor >= 0) continue;
-      auto it = advs_of.find(in.requests[r].service);
-      if (it != advs_of.end())
-        for (i64 a : it->second) {
-          ++o.funnel[0];
-          PairFacts f = facts(p, r, a, 0.0, 0.0);
-          if (f.missing > 0 && !(R.allow_partial_expertise && f.missing < f.needed)) continue;
-          ++o.funnel[1];
-          if (f.excluded) continue;
-          ++o.funnel[2];
-          bool in_reach = false;
-          for (i64 k = reach_first(r); k < reach_end(r) && !in_reach; ++k)
-            in_reach = reach[k].adv == a;
-          if (!in_reach) continue;
-          ++o.funnel[3];
-          if (f.free_capacity) ++o.funnel[4];
-        }
+      if (o.advisor >= 0 || (row > 0 && rows[row - 1] == r)) continue;
+      for (i64 k = 0; k < p.n_adv; ++k) {
+        const i64 a = p.adv_order[k];
+        if (!shares(allowed[r], p.adv_svcs[a])) continue;
+        ++o.funnel[0];
+        PairFacts f = facts(p, r, a, 0.0, 0.0);
+        if (f.missing > 0 && !(R.allow_partial_expertise && f.missing < f.needed)) continue;
+        ++o.funnel[1];
+        if (f.excluded) continue;
+        ++o.funnel[2];
+        bool in_reach = false;
+        for (i64 j = reach_first(r); j < reach_end(r) && !in_reach; ++j)
+          in_reach = reach[j].adv == a;
+        if (!in_reach) continue;
+        ++o.funnel[3];
+        if (f.free_capacity) ++o.funnel[4];
+      }
       o.reason = o.funnel[0] == 0   ? Escalation::NoAdvisorForService
                  : o.funnel[1] == 0 ? Escalation::NoExpertise
                  : o.funnel[2] == 0 ? Escalation::AllExcluded
@@ -955,14 +1113,28 @@ class Round {
     }
   }
 
+  // The catalogue limit that stops a case of request r under dense service d after the
+  // round (slots, money, reservation), None when it fits; sets *missing for money.
+  Escalation service_reason(i64 r, std::int32_t s, double* missing) const {
+    const auto& q = in.requests[r];
+    const i64 d = sx.of(s);
+    const i64 cents = to_cents(price_eur(in, q, s));
+    if (after->slots[d] != kNoLimit && after->slots[d] <= 0) return Escalation::SlotsExhausted;
+    if (cents > after->money_left(d)) {
+      *missing = static_cast<double>(cents - after->money_left(d)) / 100.0;
+      return Escalation::BudgetExhausted;
+    }
+    if (after->is_low(in, d, q) && after->low[d] <= 0) return Escalation::ReservedForPriority;
+    return Escalation::None;
+  }
+
   // Why request r, with eligible advisors that had free cases, stayed unassigned; in this
   // order: no_hours (none of those with room for a case after the pinned ones has the free
   // hours), slots_exhausted, budget_exhausted (missing_eur: price minus the money left),
-  // reserved_for_priority (all after the round), else no_capacity (the room went to other
+  // reserved_for_priority (all after the round; with alternatives: when every alternative
+  // is stopped, the reason of the first one), else no_capacity (the room went to other
   // requests) or no_hours when the cases left fit but their hours do not.
   Escalation programme_reason(i64 r) {
-    const auto& q = in.requests[r];
-    const i64 d = req_svc[r];
     bool room_before = false, hours_before = false, room_after = false, hours_after = false;
     for (i64 k = reach_first(r); k < reach_end(r); ++k) {
       const Reach& x = reach[k];
@@ -970,50 +1142,69 @@ class Round {
       if (hard_verdict(facts(p, r, x.adv, x.minutes, x.km), adv, R) != Verdict::Eligible) continue;
       if (adv.caseload + pinned_taken[x.adv] >= adv.capacity) continue;
       room_before = true;
-      const double e = effort_hours(in, q, x.minutes);
-      hours_before = hours_before || e <= left.hours[x.adv] + hours_tolerance(left.hours[x.adv]);
-      if (res.advisors[x.adv].caseload_after >= adv.capacity) continue;
-      room_after = true;
-      hours_after = hours_after || e <= after->hours[x.adv] + hours_tolerance(after->hours[x.adv]);
+      const bool free_after = res.advisors[x.adv].caseload_after < adv.capacity;
+      room_after = room_after || free_after;
+      for (const Option& o : options(r, x.adv, x.minutes)) {
+        hours_before = hours_before || fits_hours(left, x.adv, o.effort);
+        hours_after = hours_after || (free_after && fits_hours(*after, x.adv, o.effort));
+      }
     }
     if (!room_before) return Escalation::NoCapacity;
     if (!hours_before) return Escalation::NoHours;
-    if (after->slots[d] != kNoLimit && after->slots[d] <= 0) return Escalation::SlotsExhausted;
-    const i64 money = after->money_left(d);
-    if (req_cents[r] > money) {
-      res.requests[r].missing_eur = static_cast<double>(req_cents[r] - money) / 100.0;
-      return Escalation::BudgetExhausted;
+    Escalation first = Escalation::None;
+    double first_missing = 0.0;
+    bool open = false;
+    for (std::int32_t s : allowed[r]) {
+      double missing = 0.0;
+      const Escalation why = service_reason(r, s, &missing);
+      open = open || why == Escalation::None;
+      if (first == Escalation::None) {
+        first = why;
+        first_missing = missing;
+      }
     }
-    if (after->is_low(in, d, q) && after->low[d] <= 0) return Escalation::ReservedForPriority;
+    if (!open && first != Escalation::None) {
+      if (first == Escalation::BudgetExhausted) res.requests[r].missing_eur = first_missing;
+      return first;
+    }
     return room_after && !hours_after ? Escalation::NoHours : Escalation::NoCapacity;
   }
 
-  // 7. Alternatives: the other eligible advisors of each assigned request, ranked like
-  // explain() (total, the chosen advisor first among equals, then canonical advisor order).
+  // 7. Alternatives: the other eligible advisors of each assigned request (not one of its
+  // matches), ranked like explain() (total, the chosen advisor first among equals, then
+  // canonical advisor order), each under its first shared service.
   void list_alternatives() {
     std::vector<Alternative> alts;
+    std::vector<i64> matched;
+    std::map<i64, std::vector<i64>> more;  // request -> advisors of positions 2, 3, ...
+    for (const auto& m : res.positions) more[m.request].push_back(m.advisor);
     for (i64 pos = 0; pos < p.n_req; ++pos) {
       const i64 r = p.req_order[pos];
       const i64 a0 = res.requests[r].advisor;
       if (a0 < 0) continue;
+      matched.assign(1, a0);
+      if (auto it = more.find(r); it != more.end())
+        matched.insert(matched.end(), it->second.begin(), it->second.end());
       const i64 chosen_total = res.requests[r].cost.total();
       alts.clear();
       for (i64 k = reach_begin[pos]; k < reach_begin[pos + 1]; ++k) {
         const Reach& x = reach[k];
-        if (x.adv == a0) continue;
+        if (contains(matched, x.adv)) continue;
         PairFacts f = facts(p, r, x.adv, x.minutes, x.km);
         const auto& adv = in.advisors[x.adv];
         if (hard_verdict(f, adv, R) != Verdict::Eligible) continue;
+        const auto opts = options(r, x.adv, x.minutes);
+        if (opts.empty()) continue;
         Alternative alt;
         alt.request = r;
         alt.advisor = x.adv;
+        alt.service = opts.front().service;
         alt.cost = named_pair_cost(in, r, x.adv, f);
         alt.cost.load = next_marginal(x.adv);
         alt.delta = alt.cost.total() - chosen_total;
         const auto& L = res.advisors[x.adv];
-        const double e = effort_hours(in, in.requests[r], x.minutes);
-        alt.has_room = L.caseload_after < L.capacity &&
-                       e <= after->hours[x.adv] + hours_tolerance(after->hours[x.adv]);
+        alt.has_room =
+            L.caseload_after < L.capacity && fits_hours(*after, x.adv, opts.front().effort);
         alt.minutes = x.minutes;
         alt.km = x.km;
         alts.push_back(alt);
@@ -1047,9 +1238,20 @@ std::vector<ExplainRow> explain(const RoundInput& input, const RoundResult& resu
     throw InvalidInput("explain: the result does not belong to this input");
   const Prepared p = prepare(input);
   const i64 r = request;
+  const auto& q = input.requests[r];
   std::vector<double> minutes, km;
   travel_to_one(p, r, minutes, km);
-  const i64 chosen = result.requests[r].advisor;
+  // The request's matches: advisor -> (cost, service, hours).
+  struct Match {
+    CostParts cost;
+    std::int32_t service;
+    double hours;
+  };
+  std::map<i64, Match> matches;
+  const auto& out = result.requests[r];
+  if (out.advisor >= 0) matches[out.advisor] = {out.cost, out.service, out.hours};
+  for (const auto& m : result.positions)
+    if (m.request == r) matches[m.advisor] = {m.cost, m.service, m.hours};
   std::vector<ExplainRow> rows(p.n_adv);
   for (i64 a = 0; a < p.n_adv; ++a) {
     auto& row = rows[a];
@@ -1059,19 +1261,27 @@ std::vector<ExplainRow> explain(const RoundInput& input, const RoundResult& resu
     PairFacts f = facts(p, r, a, minutes[a], km[a]);
     const auto& adv = input.advisors[a];
     const auto& L = result.advisors[a];
-    row.chosen = a == chosen;
+    const auto match = matches.find(a);
+    row.chosen = match != matches.end();
     row.verdict = hard_verdict(f, adv, input.rules);
-    row.cost_eur = price_eur(input, input.requests[r]);
-    if (std::isfinite(minutes[a]) || !service_of(input, input.requests[r].service).travel_in_hours)
-      row.hours_needed = effort_hours(input, input.requests[r], minutes[a]);
+    const auto opts = options_for(input, q, p.req_svcs[r], p.adv_svcs[a], minutes[a]);
+    if (row.chosen) {
+      row.service = match->second.service;
+    } else if (!opts.empty()) {
+      row.service = opts.front().service;
+    }
+    const std::int32_t s = row.service >= 0 ? row.service : q.service;
+    row.cost_eur = price_eur(input, q, s);
+    if (std::isfinite(minutes[a]) || !service_of(input, s).travel_in_hours)
+      row.hours_needed = effort_hours(input, q, s, minutes[a]);
     if (!std::isinf(adv.capacity_hours))
       row.hours_free =
-          adv.capacity_hours - L.hours_after + (row.chosen ? result.requests[r].hours : 0.0);
+          adv.capacity_hours - L.hours_after + (row.chosen ? match->second.hours : 0.0);
     const bool hours_fit = std::isnan(row.hours_needed) ||
                            row.hours_needed <= row.hours_free + hours_tolerance(row.hours_free);
     row.has_room = row.chosen || (L.caseload_after < L.capacity && hours_fit);
     if (row.verdict != Verdict::Eligible) continue;
-    row.cost = row.chosen ? result.requests[r].cost : named_pair_cost(input, r, a, f);
+    row.cost = row.chosen ? match->second.cost : named_pair_cost(input, r, a, f);
     if (!row.chosen) row.cost.load = named_load(input, a, plus_one(L.caseload_after));
   }
   std::vector<i64> eligible;

@@ -46,4 +46,21 @@ std::vector<std::int32_t> parse_tags(std::string_view text, Vocabulary& vocabula
   return out;
 }
 
+namespace {
+std::vector<std::int32_t> with_first(std::int32_t first, const std::vector<std::int32_t>& more) {
+  std::vector<std::int32_t> out(more);
+  out.push_back(first);
+  std::sort(out.begin(), out.end());
+  out.erase(std::unique(out.begin(), out.end()), out.end());
+  return out;
+}
+}  // namespace
+
+std::vector<std::int32_t> service_set(const Request& request) {
+  return with_first(request.service, request.services);
+}
+std::vector<std::int32_t> service_set(const Advisor& advisor) {
+  return with_first(advisor.service, advisor.services);
+}
+
 }  // namespace libmatch

@@ -259,6 +259,7 @@ ProgrammeSolution solve_programme(const ProgrammeProblem& p, double time_limit_s
     out.col_of_row = std::move(relaxed.col_of_row);
     out.objective = objective_of(ix, arc_of_row);
     out.bound = static_cast<double>(out.objective);
+    out.arc_of_row = std::move(arc_of_row);
     return out;
   }
   const double relaxed_bound = static_cast<double>(objective_of(ix, arc_of_row));
@@ -306,6 +307,7 @@ ProgrammeSolution solve_programme(const ProgrammeProblem& p, double time_limit_s
   out.col_of_row.assign(p.flow.n_rows, -1);
   for (i64 r = 0; r < p.flow.n_rows; ++r)
     if (best[r] >= 0) out.col_of_row[r] = p.flow.arc_col[best[r]];
+  out.arc_of_row = best;
   if (res.status == MipStatus::Optimal && mip_ok && &best == &mip_arcs) {
     out.bound = static_cast<double>(out.objective);
   } else {

@@ -43,6 +43,8 @@ struct ProgrammeProblem {
 
 struct ProgrammeSolution {
   std::vector<std::int64_t> col_of_row;  ///< -1 = unassigned
+  /// The arc chosen per row (-1 = unassigned); tells duplicate (row, column) arcs apart.
+  std::vector<std::int64_t> arc_of_row;
   SolveStatus status = SolveStatus::Optimal;
   std::int64_t objective = 0;  ///< transport objective of the solution (units)
   double bound = 0.0;          ///< proven lower bound on the optimum (units)

@@ -38,35 +38,46 @@ bool contains(const std::vector<i64>& v, i64 x) {
 
 // ---- referrals --------------------------------------------------------------------------
 
-std::vector<Referral> referrals(const RoundInput& in, std::span<const i64> req_area) {
+// Referral of each request, and the alternatives left to serve it (served[r]).
+std::vector<Referral> referrals(const RoundInput& in, std::span<const i64> req_area,
+                                std::vector<std::vector<std::int32_t>>& served) {
   const i64 n = static_cast<i64>(in.requests.size());
   std::vector<Referral> out(n, Referral::None);
   std::vector<i64> member(n, -1), todo;
   std::vector<double> xy;
+  served.assign(n, {});
   for (i64 r = 0; r < n; ++r) {
     const auto& q = in.requests[r];
-    const Service& s = service_of(in, q.service);
-    if (s.referral_only) {
-      out[r] = Referral::OutOfScope;
-    } else if (!s.offered_in.empty()) {
-      if (!in.service_areas) {
-        member[r] = req_area[r];
-        continue;
-      }
-      todo.push_back(r);
-      xy.push_back(q.locations[0].x);
-      xy.push_back(q.locations[0].y);
+    served[r] = service_set(q);
+    bool modules = false;
+    for (std::int32_t s : served[r]) modules = modules || !service_of(in, s).offered_in.empty();
+    if (!modules) continue;
+    if (!in.service_areas) {
+      member[r] = req_area[r];
+      continue;
     }
+    todo.push_back(r);
+    xy.push_back(q.locations[0].x);
+    xy.push_back(q.locations[0].y);
   }
   if (!todo.empty()) {
     std::vector<i64> found(todo.size(), -1);
     in.service_areas->locate(xy, found, in.rules.threads);
     for (std::size_t k = 0; k < todo.size(); ++k) member[todo[k]] = found[k];
   }
+  auto why = [&](i64 r, std::int32_t s) {
+    const Service& svc = service_of(in, s);
+    if (svc.referral_only) return Referral::OutOfScope;
+    if (!svc.offered_in.empty() && !contains(svc.offered_in, member[r]))
+      return Referral::NotInModule;
+    return Referral::None;
+  };
   for (i64 r = 0; r < n; ++r) {
-    const Service& s = service_of(in, in.requests[r].service);
-    if (out[r] == Referral::None && !s.offered_in.empty() && !contains(s.offered_in, member[r]))
-      out[r] = Referral::NotInModule;
+    auto& left = served[r];
+    left.erase(std::remove_if(left.begin(), left.end(),
+                              [&](std::int32_t s) { return why(r, s) != Referral::None; }),
+               left.end());
+    if (left.empty()) out[r] = why(r, in.requests[r].service);
   }
   return out;
 }
@@ -87,10 +98,12 @@ class EarlyRules {
 
   std::vector<EarlyOutcome> run() {
     out.assign(n, EarlyOutcome{});
-    const std::vector<Referral> ref = referrals(in, req_area);
+    std::vector<std::vector<std::int32_t>> served;
+    const std::vector<Referral> ref = referrals(in, req_area, served);
     kind.assign(n, Kind::Referred);
     for (i64 r = 0; r < n; ++r) {
       out[r].referral = ref[r];
+      out[r].services = std::move(served[r]);
       if (ref[r] == Referral::None)
         kind[r] = service_of(in, in.requests[r].service).via_advisor_only ? Kind::Specialist
                                                                           : Kind::Ordinary;
@@ -260,9 +273,11 @@ void validate_round_rules(const RoundInput& in) {
   const i64 n_services = static_cast<i64>(in.services.size());
   if (n_services > 0) {
     for (const auto& r : in.requests)
-      if (r.service < 0 || r.service >= n_services)
-        throw UnknownId("request '" + r.id + "': service " + std::to_string(r.service) +
-                        " is not in the catalogue of " + std::to_string(n_services) + " services");
+      for (std::int32_t s : service_set(r))
+        if (s < 0 || s >= n_services)
+          throw UnknownId("request '" + r.id + "': service " + std::to_string(s) +
+                          " is not in the catalogue of " + std::to_string(n_services) +
+                          " services");
   }
   const AreaSet* layer = membership_layer(in);
   const i64 n_members = layer ? static_cast<i64>(layer->size()) : 0;

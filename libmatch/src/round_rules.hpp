@@ -20,6 +20,10 @@ struct EarlyOutcome {
   Escalation reason = Escalation::None;  ///< AlreadyInGuidance, DuplicateRequest, NoOpenCase
   std::int64_t duplicate_of = -1;        ///< DuplicateRequest: the request kept
   std::int64_t running_case = -1;        ///< AlreadyInGuidance: index into in.running
+  /// Not referred: the request's alternatives (service_set) that are neither referral_only
+  /// nor outside their offered_in areas, sorted. A request is referred only when none is
+  /// left (with the reason of its first service, Request::service).
+  std::vector<std::int32_t> services;
   bool decided() const { return referral != Referral::None || reason != Escalation::None; }
 };
 

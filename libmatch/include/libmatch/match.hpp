@@ -8,6 +8,18 @@
 // assignment (up to relabelling) whatever the thread count.
 //
 // Every request ends as exactly one of: assigned, escalated (reason), referred (referral).
+//
+// Multi-service pools, alternatives and positions: an advisor works for service_set(advisor)
+// (model.hpp), its capacity in cases and hours shared across them; a request may be served
+// under any service of service_set(request) that the advisor also works for, the round
+// choosing (RequestOutcome::service; hours, price, slots and budgets of that service; equal
+// costs go to the cheaper price, then fewer hours, then the smaller service id). A request
+// with quantity q is q solver rows with "at most one of them per advisor" (capacity-1 rows
+// over their arcs, only where an advisor has room for two); the min-cost flow alone solves
+// the round whenever its optimum already keeps them. "Assigned" means at least one match;
+// RequestOutcome::open_positions counts the rest. A request is referred only when every
+// alternative is (rules a-b, with the reason of Request::service); referred alternatives
+// are dropped.
 // Outcomes are decided in this order (the first that applies wins):
 //   referred (RequestOutcome::referral, advisor -1, reason None):
 //   a. out_of_scope               the catalogue marks the service referral_only;
@@ -96,6 +108,29 @@ struct RequestOutcome {
   std::int64_t running_case = -1;
   /// budget_exhausted: EUR missing to pay the case from the money left; else 0.
   double missing_eur = 0.0;
+  // ---- multi-service pools, alternatives, positions ------------------------------------
+  /// The service the (first) match is served under (one of service_set(request)); -1 when
+  /// not assigned.
+  std::int32_t service = -1;
+  /// Positions of Request::quantity left unfilled. With some matches (advisor >= 0) the
+  /// open positions are an escalation of their own (Escalation::UnfilledPosition in the
+  /// Python tables); with none the request is escalated with `reason` as usual.
+  std::int64_t open_positions = 0;
+};
+
+/// A further match of a request with quantity > 1 (RoundResult::positions): position 2, 3,
+/// ...; position 1 is the RequestOutcome itself. A request's matches are numbered by pair
+/// cost (without load), then canonical advisor order.
+struct PositionMatch {
+  std::int64_t request = 0;   ///< request index
+  std::int64_t position = 2;  ///< 2, 3, ... <= quantity
+  std::int64_t advisor = 0;   ///< advisor index, never one of the request's other matches
+  std::int32_t service = 0;   ///< service the position is served under
+  CostParts cost;             ///< load = marginal cost of the advisor's last new case
+  double minutes = 0.0;
+  double km = 0.0;
+  double hours = 0.0;     ///< effort of the case, hours
+  double cost_eur = 0.0;  ///< price of the case, EUR
 };
 
 /// A runner-up for an assigned request (RoundResult::alternatives).
@@ -108,6 +143,7 @@ struct Alternative {
   bool has_room = false;     ///< the advisor still has free capacity after the round
   double minutes = 0.0;
   double km = 0.0;
+  std::int32_t service = 0;  ///< service the advisor would serve the request under
 };
 
 /// Per advisor (RoundResult::advisors, in input order).
@@ -137,8 +173,10 @@ struct RoundResult {
   /// the fixed pinned cases. Referred requests add nothing.
   std::int64_t objective = 0;
   std::int64_t unassigned_base = 0;  ///< resolved Weights::unassigned_base (units)
-  std::int64_t candidate_pairs = 0;  ///< eligible (request, advisor) pairs handed to the solver
-  std::int64_t assigned = 0;
+  /// Arcs handed to the solver: eligible (request position, advisor, shared service)
+  /// triples; the eligible (request, advisor) pairs without alternatives and positions.
+  std::int64_t candidate_pairs = 0;
+  std::int64_t assigned = 0;  ///< requests with at least one match
   std::int64_t escalated = 0;
   // ---- programme model ----------------------------------------------------------------
   std::int64_t referred = 0;                  ///< assigned + escalated + referred = requests.size()
@@ -152,9 +190,13 @@ struct RoundResult {
   /// largest service id of requests, advisors and running cases (none beyond 2^16).
   std::vector<double> spend_by_service;
   std::vector<std::int64_t> slots_used;  ///< new cases per interned service
+  /// Positions 2, 3, ... of requests with quantity > 1, by canonical request, then position.
+  std::vector<PositionMatch> positions;
 };
 
-/// Runs one round. Throws InvalidInput (naming the id) for duplicate ids, negative capacity,
+/// Runs one round. Throws InvalidInput (naming the id) for quantity outside [1, 100000] or
+/// pinned with quantity > 1, UnknownId for a service of service_set() not in the catalogue,
+/// InvalidInput for duplicate ids, negative capacity,
 /// caseload outside [0, capacity], non-finite coordinates, a request without locations,
 /// advisor/area indices out of range, negative radius; Overflow when costs cannot fit int64.
 /// Empty requests or advisors give an empty (or all-escalated) result.
@@ -164,7 +206,7 @@ LIBMATCH_EXPORT RoundResult run_round(const RoundInput& input);
 struct ExplainRow {
   std::int64_t advisor = 0;
   Verdict verdict = Verdict::Eligible;
-  bool chosen = false;
+  bool chosen = false;    ///< one of the request's matches (any position)
   bool has_room = false;  ///< free capacity after the round (the chosen one: true)
   std::int64_t rank =
       0;           ///< 1 = best among eligible (ties: chosen first, then id); 0 = not eligible
@@ -179,6 +221,9 @@ struct ExplainRow {
   /// advisor: before its own case); infinity = no hour limit.
   double hours_free = std::numeric_limits<double>::infinity();
   double cost_eur = 0.0;  ///< what the case would cost (the request's price), EUR
+  /// The service this advisor would serve the request under (the chosen one for a match;
+  /// else the first shared service by price, hours, service id); -1 = none shared.
+  std::int32_t service = -1;
 };
 
 /// Every advisor of the pool (in input order) with its verdict for request `request`

@@ -51,9 +51,18 @@ inline constexpr std::int64_t kAreaUnknown = -2;
 
 /// One request of one applicant (aanvrager) in this round.
 struct Request {
-  std::string id;                     ///< applicant_id; unique in a round; orders ties
-  std::vector<XY> locations;          ///< business locations, >= 1; [0] is the primary one
-  std::int32_t service = 0;           ///< interned service (dienst)
+  std::string id;             ///< applicant_id; unique in a round; orders ties
+  std::vector<XY> locations;  ///< business locations, >= 1; [0] is the primary one
+  std::int32_t service = 0;   ///< interned service (dienst); the first alternative
+  /// Further alternatives (`zaakbegeleider;vabimpuls`): the request may be served under
+  /// `service` or any of these, the round chooses (RequestOutcome::service). The set is
+  /// service_set(request) = {service} + services, sorted, duplicates ignored; empty = only
+  /// `service`. Hours, price, slots and budgets follow the chosen service's catalogue entry.
+  std::vector<std::int32_t> services;
+  /// Positions (e.g. of a vacancy), >= 1: up to `quantity` matches with different advisors,
+  /// never the same advisor twice; positions left open are reported
+  /// (RequestOutcome::open_positions). quantity > 1 cannot be pinned.
+  std::int64_t quantity = 1;
   std::vector<std::int32_t> needs;    ///< interned expertise tags needed (hulpvraag)
   std::int64_t priority = 0;          ///< higher = more urgent
   std::vector<std::int64_t> exclude;  ///< advisor indices with a conflict of interest
@@ -80,9 +89,12 @@ struct Request {
 
 /// One advisor (begeleider) of the pool.
 struct Advisor {
-  std::string id;                       ///< advisor_id; unique; orders ties
-  XY base;                              ///< home / office location
-  std::int32_t service = 0;             ///< interned service the advisor works for
+  std::string id;            ///< advisor_id; unique; orders ties
+  XY base;                   ///< home / office location
+  std::int32_t service = 0;  ///< interned service the advisor works for
+  /// Further services of a multi-service pool (`wmo;jeugd`): the advisor works for
+  /// service_set(advisor) = {service} + services; capacity (cases and hours) is shared.
+  std::vector<std::int32_t> services;
   std::vector<std::int32_t> expertise;  ///< interned expertise tags
   std::int64_t capacity = 0;            ///< maximum simultaneous cases, >= 0
   std::int64_t caseload = 0;            ///< current cases, 0 <= caseload <= capacity
@@ -96,6 +108,11 @@ struct Advisor {
   /// Hours taken by running cases, 0 <= hours_booked <= capacity_hours.
   double hours_booked = 0.0;
 };
+
+/// The services a request may be served under (Request::services) or an advisor works for
+/// (Advisor::services): `service` plus `services`, sorted, without duplicates. O(k log k).
+LIBMATCH_EXPORT std::vector<std::int32_t> service_set(const Request& request);
+LIBMATCH_EXPORT std::vector<std::int32_t> service_set(const Advisor& advisor);
 
 /// No limit on slots (Service::max_cases).
 inline constexpr std::int64_t kUnlimited = std::numeric_limits<std::int64_t>::max();
