@@ -339,3 +339,30 @@ def test_report_renders_offline_in_chromium(report_nl, tmp_path):
     assert len(np.unique(flat, axis=0)) > 50
     blue = np.array([0x00, 0x72, 0xB2])
     assert (np.abs(flat - blue).sum(axis=1) < 30).sum() > 50
+
+
+def test_sections_per_portfolio_holder_with_the_catalogue(context, tmp_path):
+    """With the bundled catalogue, one section per portfolio holder; each request's card sits
+    in the section of its service's holder, and every request appears exactly once."""
+    oa = libmatch.read_areas(DATA / "orientation_areas.geojson", "id")
+    cat = pd.read_csv(DATA / "services.csv")
+    res = libmatch.match(
+        DATA / "requests.csv", DATA / "advisors.csv", oa, services=DATA / "services.csv"
+    )
+    path = tmp_path / "week.html"
+    res.report(path, areas=oa, context=context)
+    text = path.read_text(encoding="utf-8")
+    parts = re.split(r'<h2 class="portfolio">[^<:]*: ([^<]+)</h2>', text)
+    holders = parts[1::2]
+    assert sorted(holders) == sorted(set(cat["portfolio"]))
+    owner = dict(zip(cat["service"], cat["portfolio"]))
+    requests = pd.read_csv(DATA / "requests.csv")
+    requests = requests[requests["location_of"].isna()] if "location_of" in requests else requests
+    service = dict(zip(requests["applicant_id"], requests["service"]))
+    seen = []
+    for holder, body in zip(holders, parts[2::2]):
+        body = body.split("<h2>")[0]  # up to the next plain section
+        for rid in re.findall(r'<div class="card \w+" id="req-([^"]+)">', body):
+            assert owner[service[rid]] == holder, rid
+            seen.append(rid)
+    assert sorted(seen) == sorted(service)
