@@ -226,3 +226,54 @@ study = libmatch.location_study(
     service_areas="gemeente",
 )
 study.groupby("gemeente_id", dropna=False)[["offered_wsp", "offered_jongeren"]].mean()
+
+# %% [markdown]
+# ## 7. Cross-border vacancies with several positions
+# The employer service point also matches **vacancies** of member municipalities' employers
+# to **job seekers** from anywhere in the province (the labour market does not stop at the
+# border). A vacancy with `quantity` 3 gets up to three different job seekers, never the same
+# one twice; a job seeker (capacity 1) takes one job. Positions that stay open are escalated
+# `unfilled_position`, with how many are open. Vacancies from non-members are referred.
+
+# %%
+vac_farms = farms[farms["municipality"].isin(region_ids)].sample(14, random_state=3)
+vacancies = pd.DataFrame(
+    {
+        "applicant_id": [f"VAC{k + 1:02d}" for k in range(len(vac_farms))],
+        "x": vac_farms["x"].to_numpy(),
+        "y": vac_farms["y"].to_numpy(),
+        "service": "vacature",
+        "quantity": rng.integers(1, 4, len(vac_farms)),
+    }
+)
+seeker_farms = farms.sample(30, random_state=4)
+seekers = pd.DataFrame(
+    {
+        "advisor_id": [f"WZ{k + 1:02d}" for k in range(len(seeker_farms))],
+        "x": seeker_farms["x"].to_numpy(),
+        "y": seeker_farms["y"].to_numpy(),
+        "service": "vacature",
+        "capacity": 1,
+        "radius_km": 25,
+    }
+)
+vacancy_catalogue = pd.DataFrame(
+    {"service": ["vacature"], "offered_in": [";".join(wsp_members)], "refer_to": ["eigen WSP"]}
+)
+jobs = libmatch.match(vacancies, seekers, services=vacancy_catalogue, service_areas=region)
+seeker_home = region.locate_ids(seekers[["x", "y"]].to_numpy(float))
+cross = jobs.assignments.merge(
+    pd.DataFrame({"advisor_id": seekers["advisor_id"], "home": seeker_home}), on="advisor_id"
+)
+print(
+    f"{int(vacancies['quantity'].sum())} positions in {len(vacancies)} vacancies: "
+    f"{len(jobs.assignments)} filled, {int(cross['home'].isna().sum())} of them by a job "
+    "seeker from outside the region"
+)
+jobs.assignments[["applicant_id", "position", "advisor_id", "minutes"]].head(12)
+
+# %%
+jobs.escalations[["applicant_id", "reason", "detail"]]
+
+# %%
+jobs.referrals[["applicant_id", "reason", "refer_to"]]
