@@ -777,13 +777,15 @@ def design_areas(
         model and the plan's balance + travel cost is within 0.1 % of the bound. When the
         model's own plan is better, it is returned (``plan.from_model``).
 
-    Hard bounds are always honoured: when the search finds no plan meeting them, the exact
-    model decides, and :class:`~libmatch.InfeasibleBoundsError` (a ``ValueError``) names an
-    irreducible set of conflicting bounds in ``.conflict``.
-
     Returns
     -------
     AreaPlan
+
+    Notes
+    -----
+    Hard bounds are always honoured: when the search finds no plan meeting them, the exact
+    model decides, and :class:`~libmatch.InfeasibleBoundsError` (a ``ValueError``) names an
+    irreducible set of conflicting bounds in ``.conflict``.
     """
     prob = _Problem(units, demand, advisors, travel, islands, min_border_m, weights)
     if isinstance(seed, (bool, np.bool_)) or not isinstance(seed, (int, np.integer)) or seed < 0:

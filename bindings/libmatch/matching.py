@@ -988,9 +988,9 @@ def match(
     Parameters
     ----------
     applicants, advisors : DataFrame, GeoDataFrame (points) or CSV path
-        Schema in ``docs/input_schema.md``. Several applicant rows with the same
-        ``applicant_id`` must be unique among request rows: an extra business location is
-        a row whose ``location_of`` names the request (the request's own row is primary).
+        Schema in ``docs/input_schema.md``. ``applicant_id`` must be unique among request
+        rows: an extra business location is a row whose ``location_of`` names the request
+        (the request's own row is primary).
     areas : AreaSet or path, optional
         Orientation areas referenced by the advisors' ``areas`` column (a path is read with
         id field ``id``). Without it no ``outside_area`` cost is charged.
@@ -1015,14 +1015,14 @@ def match(
     register : DataFrame or path, optional
         Running cases (applicant_key, advisor_id, service, x, y).
 
+    Notes
+    -----
     Hours, money and slots: a case takes the request's ``hours`` (else the service's, plus the
     visits' round trips with ``travel_in_hours``) of the advisor's free hours
     (``capacity_hours - hours_booked``) and costs its ``cost_eur`` from the service's and the
     round's budget. The result says ``status``, ``bound``, ``gap``, ``spend_eur``,
     ``spend_by_service`` and ``slots_used``.
 
-    Notes
-    -----
     Every request ends as exactly one of assigned (``assignments``), escalated
     (``escalations``) or referred elsewhere (``referrals``: ``out_of_scope`` for a
     ``referral_only`` service, ``not_in_module`` when the primary location lies outside the
