@@ -3,7 +3,9 @@
 #include "programme_solve.hpp"
 
 #include <algorithm>
+#include <chrono>
 #include <cmath>
+#include <limits>
 #include <numeric>
 #include <tuple>
 
@@ -91,7 +93,8 @@ i64 objective_of(const Index& ix, const std::vector<i64>& arc_of_row) {
 // Drops assignments until every knapsack row holds (lowest unassigned cost first, then the
 // dearest arc, then the larger row), then refills rows by unassigned cost (highest first)
 // with their cheapest arc that fits and beats leaving the row unassigned.
-void repair(const Index& ix, std::vector<i64>& arc_of_row) {
+void repair(const Index& ix, std::vector<i64>& arc_of_row,
+            const std::vector<double>* denom = nullptr) {
   const auto& p = ix.p;
   const auto& f = p.flow;
   std::vector<double> usage(p.rows.size(), 0.0);
@@ -111,10 +114,25 @@ void repair(const Index& ix, std::vector<i64>& arc_of_row) {
   std::vector<i64> order;
   for (std::size_t r = 0; r < arc_of_row.size(); ++r)
     if (arc_of_row[r] >= 0) order.push_back(static_cast<i64>(r));
-  std::sort(order.begin(), order.end(), [&](i64 a, i64 b) {
-    return std::tuple(f.unassigned_cost[a], -f.arc_cost[arc_of_row[a]], -a) <
-           std::tuple(f.unassigned_cost[b], -f.arc_cost[arc_of_row[b]], -b);
-  });
+  if (denom == nullptr) {
+    std::sort(order.begin(), order.end(), [&](i64 a, i64 b) {
+      return std::tuple(f.unassigned_cost[a], -f.arc_cost[arc_of_row[a]], -a) <
+             std::tuple(f.unassigned_cost[b], -f.arc_cost[arc_of_row[b]], -b);
+    });
+  } else {  // least gain over leaving the row unassigned per weight in violated rows first
+    std::vector<double> key(arc_of_row.size(), 0.0);
+    for (i64 r : order) {
+      const i64 k = arc_of_row[r];
+      double w = 0.0;
+      for (i64 j = ix.kn_begin[k]; j < ix.kn_begin[k + 1]; ++j)
+        if (violated(ix.kn_of[j]))
+          w += p.rows[ix.kn_of[j]].weight[ix.kn_pos[j]] / (*denom)[ix.kn_of[j]];
+      const double gain = static_cast<double>(f.unassigned_cost[r] - f.arc_cost[k]);
+      key[r] = w > 0 ? gain / w : std::numeric_limits<double>::infinity();
+    }
+    std::sort(order.begin(), order.end(),
+              [&](i64 a, i64 b) { return std::tuple(key[a], -a) < std::tuple(key[b], -b); });
+  }
   for (i64 r : order) {
     const i64 k = arc_of_row[r];
     bool drop = false;
@@ -154,6 +172,76 @@ void repair(const Index& ix, std::vector<i64>& arc_of_row) {
       apply(best, 1.0);
       ++used[f.arc_col[best]];
     }
+  }
+}
+
+// Improves a feasible assignment by swaps inside a column: an unassigned row u takes the
+// place of an assigned row r in column c when every knapsack row still holds and the
+// objective falls (the column's load, hence its load cost, is unchanged). Rows u by
+// unassigned cost (highest first); first improving swap taken; repeated while it improves.
+void swap_improve(const Index& ix, std::vector<i64>& arc_of_row) {
+  const auto& p = ix.p;
+  const auto& f = p.flow;
+  std::vector<double> usage(p.rows.size(), 0.0);
+  std::vector<std::vector<i64>> in_col(f.n_cols);
+  for (std::size_t r = 0; r < arc_of_row.size(); ++r) {
+    const i64 k = arc_of_row[r];
+    if (k < 0) continue;
+    in_col[f.arc_col[k]].push_back(static_cast<i64>(r));
+    for (i64 j = ix.kn_begin[k]; j < ix.kn_begin[k + 1]; ++j)
+      usage[ix.kn_of[j]] += p.rows[ix.kn_of[j]].weight[ix.kn_pos[j]];
+  }
+  auto w_of = [&](i64 k, i64 row) {  // weight of arc k in knapsack row `row` (0 if none)
+    double w = 0;
+    for (i64 j = ix.kn_begin[k]; j < ix.kn_begin[k + 1]; ++j)
+      if (ix.kn_of[j] == row) w += p.rows[row].weight[ix.kn_pos[j]];
+    return w;
+  };
+  auto fits = [&](i64 ku, i64 kr) {
+    for (i64 j = ix.kn_begin[ku]; j < ix.kn_begin[ku + 1]; ++j) {
+      const i64 row = ix.kn_of[j];
+      const auto& R = p.rows[row];
+      if (usage[row] + w_of(ku, row) - w_of(kr, row) > R.capacity + tolerance(R.capacity))
+        return false;
+    }
+    return true;
+  };
+  std::vector<i64> rows;
+  for (std::size_t r = 0; r < arc_of_row.size(); ++r)
+    if (arc_of_row[r] < 0) rows.push_back(static_cast<i64>(r));
+  std::stable_sort(rows.begin(), rows.end(),
+                   [&](i64 a, i64 b) { return f.unassigned_cost[a] > f.unassigned_cost[b]; });
+  for (int pass = 0; pass < 3; ++pass) {
+    bool improved = false;
+    for (i64& u : rows) {
+      if (u < 0 || arc_of_row[u] >= 0) continue;
+      i64 best_k = -1, best_r = -1, best_delta = 0;
+      for (i64 j = ix.row_begin[u]; j < ix.row_begin[u + 1]; ++j) {
+        const i64 ku = ix.row_arcs[j], c = f.arc_col[ku];
+        const i64 gain_u = f.unassigned_cost[u] - f.arc_cost[ku];
+        for (i64 r : in_col[c]) {
+          const i64 kr = arc_of_row[r];
+          const i64 delta = (f.unassigned_cost[r] - f.arc_cost[kr]) - gain_u;
+          if (delta < best_delta && fits(ku, kr)) {
+            best_delta = delta;
+            best_k = ku;
+            best_r = r;
+          }
+        }
+      }
+      if (best_k < 0) continue;
+      const i64 kr = arc_of_row[best_r], c = f.arc_col[best_k];
+      for (i64 j = ix.kn_begin[kr]; j < ix.kn_begin[kr + 1]; ++j)
+        usage[ix.kn_of[j]] -= p.rows[ix.kn_of[j]].weight[ix.kn_pos[j]];
+      for (i64 j = ix.kn_begin[best_k]; j < ix.kn_begin[best_k + 1]; ++j)
+        usage[ix.kn_of[j]] += p.rows[ix.kn_of[j]].weight[ix.kn_pos[j]];
+      arc_of_row[best_r] = -1;
+      arc_of_row[u] = best_k;
+      std::replace(in_col[c].begin(), in_col[c].end(), best_r, u);
+      u = best_r;  // the dropped row may find a place later
+      improved = true;
+    }
+    if (!improved) break;
   }
 }
 
@@ -227,6 +315,109 @@ Mip build_mip(const Index& ix) {
   return m;
 }
 
+// Lagrangian relaxation of the knapsack rows (see programme_solve.hpp): the multiplier mu_i
+// >= 0 of row i (normalised to capacity 1) is added to the cost of every arc in the row times
+// its normalised weight; the subproblem is the min-cost flow. Arc costs are scaled by kScale
+// and rounded DOWN, so the subproblem's optimum / kScale - sum mu_i is a valid lower bound.
+// Each subproblem's flow is repaired into a feasible solution; the best is kept.
+struct Lagrangian {
+  double bound = -std::numeric_limits<double>::infinity();  // best proven bound (units)
+  std::vector<i64> best;                                    // best feasible arc_of_row
+  i64 best_obj = 0;
+};
+
+constexpr i64 kScale = 16;
+
+void lagrangian(const Index& ix, Lagrangian& lg, int max_iter, double deadline_s,
+                const std::chrono::steady_clock::time_point& t0) {
+  const auto& p = ix.p;
+  const auto& f = p.flow;
+  const i64 n_arcs = static_cast<i64>(f.arc_row.size());
+  const std::size_t n_kn = p.rows.size();
+  // normalised weights: row i as sum (w / d_i) x <= cap_i / d_i with d_i = max(cap, min w > 0)
+  std::vector<double> denom(n_kn, 1.0), rhs(n_kn, 0.0);
+  for (std::size_t i = 0; i < n_kn; ++i) {
+    double minw = std::numeric_limits<double>::infinity();
+    for (double w : p.rows[i].weight)
+      if (w > 0) minw = std::min(minw, w);
+    denom[i] = std::max(p.rows[i].capacity, std::isfinite(minw) ? minw : 1.0);
+    rhs[i] = p.rows[i].capacity / denom[i];
+  }
+  std::vector<i64> cost(n_arcs), unassigned(f.n_rows), load(f.load_cost.size());
+  for (i64 r = 0; r < f.n_rows; ++r) unassigned[r] = f.unassigned_cost[r] * kScale;
+  for (std::size_t j = 0; j < load.size(); ++j) load[j] = f.load_cost[j] * kScale;
+  TransportProblem sub = f;
+  sub.arc_cost = cost;
+  sub.unassigned_cost = unassigned;
+  if (!f.load_cost.empty()) sub.load_cost = load;
+  std::vector<double> mu(n_kn, 0.0), g(n_kn, 0.0), lagc(n_arcs);
+  double theta = 2.0;
+  int since_improved = 0;
+  for (int it = 0; it < max_iter; ++it) {
+    for (i64 k = 0; k < n_arcs; ++k) lagc[k] = static_cast<double>(f.arc_cost[k]);
+    double mu_rhs = 0.0;
+    for (std::size_t i = 0; i < n_kn; ++i) {
+      mu_rhs += mu[i] * rhs[i];
+      if (mu[i] <= 0) continue;
+      const auto& row = p.rows[i];
+      for (std::size_t j = 0; j < row.arcs.size(); ++j)
+        lagc[row.arcs[j]] += mu[i] * row.weight[j] / denom[i];
+    }
+    for (i64 k = 0; k < n_arcs; ++k) {
+      const double v = std::floor(lagc[k] * static_cast<double>(kScale));
+      // beyond any unassigned cost the arc is pruned anyway: clamp (keeps int64 safe)
+      const double cap = static_cast<double>(f.unassigned_cost[f.arc_row[k]]) * kScale + 1.0;
+      cost[k] = static_cast<i64>(std::min(v, cap));
+    }
+    TransportSolution s = solve_transport(sub);
+    // the arc of each row: cheapest Lagrangian cost into the chosen column
+    std::vector<i64> arcs(f.n_rows, -1);
+    for (i64 r = 0; r < f.n_rows; ++r) {
+      const i64 c = s.col_of_row[r];
+      if (c < 0) continue;
+      for (i64 j = ix.row_begin[r]; j < ix.row_begin[r + 1]; ++j) {
+        const i64 k = ix.row_arcs[j];
+        if (f.arc_col[k] == c && (arcs[r] < 0 || cost[k] < cost[arcs[r]])) arcs[r] = k;
+      }
+    }
+    const double L = static_cast<double>(s.objective) / kScale - mu_rhs;
+    if (L > lg.bound + 1e-9) {
+      lg.bound = L;
+      since_improved = 0;
+    } else if (++since_improved >= 8) {
+      theta /= 2.0;
+      since_improved = 0;
+    }
+    std::fill(g.begin(), g.end(), 0.0);
+    for (i64 r = 0; r < f.n_rows; ++r) {
+      const i64 k = arcs[r];
+      if (k < 0) continue;
+      for (i64 j = ix.kn_begin[k]; j < ix.kn_begin[k + 1]; ++j)
+        g[ix.kn_of[j]] += p.rows[ix.kn_of[j]].weight[ix.kn_pos[j]] / denom[ix.kn_of[j]];
+    }
+    double norm2 = 0.0;
+    for (std::size_t i = 0; i < n_kn; ++i) {
+      g[i] -= rhs[i];
+      if (mu[i] <= 0 && g[i] < 0) g[i] = 0;  // projected
+      norm2 += g[i] * g[i];
+    }
+    repair(ix, arcs, &denom);
+    swap_improve(ix, arcs);
+    repair(ix, arcs);  // refill what the swaps freed
+    const i64 obj = objective_of(ix, arcs);
+    if (obj < lg.best_obj) {
+      lg.best_obj = obj;
+      lg.best = arcs;
+    }
+    if (static_cast<double>(lg.best_obj) - std::ceil(lg.bound - 1e-6) < 1.0) return;
+    if (norm2 <= 1e-18) return;  // the subproblem's flow is feasible and complementary
+    const double t = theta * std::max(1.0, static_cast<double>(lg.best_obj) - L) / norm2;
+    for (std::size_t i = 0; i < n_kn; ++i) mu[i] = std::max(0.0, mu[i] + t * g[i]);
+    if (std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count() > deadline_s)
+      return;
+  }
+}
+
 }  // namespace
 
 bool rows_satisfied(const ProgrammeProblem& p, const std::vector<i64>& arc_of_row) {
@@ -262,8 +453,30 @@ ProgrammeSolution solve_programme(const ProgrammeProblem& p, double time_limit_s
     out.arc_of_row = std::move(arc_of_row);
     return out;
   }
-  const double relaxed_bound = static_cast<double>(objective_of(ix, arc_of_row));
+  const auto t0 = std::chrono::steady_clock::now();
+  double relaxed_bound = static_cast<double>(objective_of(ix, arc_of_row));
   repair(ix, arc_of_row);
+  {
+    Lagrangian lg;
+    lg.best = arc_of_row;
+    lg.best_obj = objective_of(ix, arc_of_row);
+    lagrangian(ix, lg, 200, 0.5 * time_limit_s, t0);
+    relaxed_bound = std::max(relaxed_bound, lg.bound - 1e-6);
+    arc_of_row = std::move(lg.best);
+    const double lb = std::min(std::ceil(relaxed_bound - 1e-6), static_cast<double>(lg.best_obj));
+    if (static_cast<double>(lg.best_obj) - lb < 1.0) {
+      out.objective = lg.best_obj;
+      out.bound = static_cast<double>(out.objective);
+      out.col_of_row.assign(p.flow.n_rows, -1);
+      for (i64 r = 0; r < p.flow.n_rows; ++r)
+        if (arc_of_row[r] >= 0) out.col_of_row[r] = p.flow.arc_col[arc_of_row[r]];
+      out.arc_of_row = std::move(arc_of_row);
+      return out;
+    }
+    const double spent =
+        std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+    time_limit_s = std::max(0.05, time_limit_s - spent);
+  }
   Mip m = build_mip(ix);
   MipOptions opt;
   opt.time_limit_s = time_limit_s;
