@@ -208,17 +208,19 @@ std::vector<Item> items_of(const Model& m, const DesignBounds& b) {
            x.area_of[u] = a;
          }});
   }
-  for (auto [a, c] : b.must_link) {
+  for (const auto& pair : b.must_link) {
+    const std::int64_t a = pair.first, c = pair.second;  // (clang 14: no captured bindings)
     const auto lo = static_cast<std::int32_t>(std::min(a, c));
     const auto hi = static_cast<std::int32_t>(std::max(a, c));
     items.push_back({pair_name(m, "must_link", lo, hi),
-                     [a, c](DesignBounds& x) { x.must_link.emplace_back(a, c); }});
+                     [pair](DesignBounds& x) { x.must_link.push_back(pair); }});
   }
-  for (auto [a, c] : b.cannot_link) {
+  for (const auto& pair : b.cannot_link) {
+    const std::int64_t a = pair.first, c = pair.second;  // (clang 14: no captured bindings)
     const auto lo = static_cast<std::int32_t>(std::min(a, c));
     const auto hi = static_cast<std::int32_t>(std::max(a, c));
     items.push_back({pair_name(m, "cannot_link", lo, hi),
-                     [a, c](DesignBounds& x) { x.cannot_link.emplace_back(a, c); }});
+                     [pair](DesignBounds& x) { x.cannot_link.push_back(pair); }});
   }
   return items;
 }
