@@ -114,24 +114,30 @@ imk = runs.groupby("scenario", sort=False)[
 ].mean()
 imk.round(1)
 
+
 # %%
-fig, ax = plt.subplots(figsize=(7, 3.5))
-for name, sc in (("reserve 10 IMK", hold), ("no reservation", no_hold)):
-    left = np.array(
-        [libmatch.simulate(sc, s, details=False).weekly["slots_left_imk"] for s in SEEDS]
-    )
-    ax.plot(left.mean(axis=0), label=name)
-    ax.fill_between(
-        range(left.shape[1]),
-        np.quantile(left, 0.1, axis=0),
-        np.quantile(left, 0.9, axis=0),
-        alpha=0.2,
-    )
-ax.set_xlabel("week")
-ax.set_ylabel("IMK slots left")
-ax.legend()
-ax.grid(alpha=0.3)
-plt.show()
+def weekly_band(variants, column, ylabel):
+    """Mean of a weekly column over the seeds, with its 10-90 % band, per variant."""
+    fig, ax = plt.subplots(figsize=(7, 3.5))
+    for name, sc in variants:
+        left = np.array([libmatch.simulate(sc, s, details=False).weekly[column] for s in SEEDS])
+        ax.plot(left.mean(axis=0), label=name)
+        ax.fill_between(
+            range(left.shape[1]),
+            np.quantile(left, 0.1, axis=0),
+            np.quantile(left, 0.9, axis=0),
+            alpha=0.2,
+        )
+    ax.set_xlabel("week")
+    ax.set_ylabel(ylabel)
+    ax.legend()
+    ax.grid(alpha=0.3)
+    plt.show()
+
+
+weekly_band(
+    (("reserve 10 IMK", hold), ("no reservation", no_hold)), "slots_left_imk", "IMK slots left"
+)
 
 # %% [markdown]
 # ## 3. Lead time from registration to product
@@ -157,23 +163,7 @@ lead[[c for c in lead.columns if c.startswith("segment_")]].mean().round(1)
 
 # %% [markdown]
 # ## The budget curve
-# Money left per week, mean and 10-90% band over the seeds, for the three variants.
+# Money left per week, mean and 10-90% band over the seeds, with the reservation and with more money.
 
 # %%
-fig, ax = plt.subplots(figsize=(7, 3.5))
-for name, sc in (("reserve 10 IMK", hold), ("EUR 250,000", more_money)):
-    left = np.array(
-        [libmatch.simulate(sc, s, details=False).weekly["budget_left_eur"] for s in SEEDS]
-    )
-    ax.plot(left.mean(axis=0), label=name)
-    ax.fill_between(
-        range(left.shape[1]),
-        np.quantile(left, 0.1, axis=0),
-        np.quantile(left, 0.9, axis=0),
-        alpha=0.2,
-    )
-ax.set_xlabel("week")
-ax.set_ylabel("EUR left")
-ax.legend()
-ax.grid(alpha=0.3)
-plt.show()
+weekly_band((("reserve 10 IMK", hold), ("EUR 250,000", more_money)), "budget_left_eur", "EUR left")

@@ -338,9 +338,10 @@ void check_invariants(const RoundInput& in, const RoundResult& res) {
     std::sort(v.begin(), v.end());
     EXPECT_EQ(std::adjacent_find(v.begin(), v.end()), v.end()) << "same advisor twice";
     EXPECT_LE(static_cast<std::int64_t>(v.size()), in.requests[r].quantity);
-    if (res.requests[r].advisor >= 0)
+    if (res.requests[r].advisor >= 0) {
       EXPECT_EQ(res.requests[r].open_positions,
                 in.requests[r].quantity - static_cast<std::int64_t>(v.size()));
+    }
   }
   EXPECT_EQ(assigned, res.assigned);
   EXPECT_EQ(escalated, res.escalated);
