@@ -167,10 +167,13 @@ def _split_services(values: list[str]) -> list[list[str]]:
     """``"wmo; jeugd"`` -> ``["wmo", "jeugd"]``: the services of a multi-service advisor or
     the alternatives of a request, in the order given (the first is the primary one),
     blanks trimmed, repeats dropped."""
-    out = []
+    out, seen = [], {}  # equal cells share one (read-only) list: cells repeat a lot
     for v in values:
-        parts = [p.strip() for p in str(v).split(";")]
-        out.append(list(dict.fromkeys(p for p in parts if p)))
+        lst = seen.get(v)
+        if lst is None:
+            parts = [p.strip() for p in str(v).split(";")]
+            lst = seen[v] = list(dict.fromkeys(p for p in parts if p))
+        out.append(lst)
     return out
 
 

@@ -307,13 +307,24 @@ class _Cells:
     _id = _text
 
     def _list(self, raw: pd.Series) -> list[list[str]]:
-        return [split_list(v) for v in raw]
+        seen: dict[str, list[str]] = {}  # cells repeat a lot: split each text once
+        out = []
+        for v in raw:
+            if isinstance(v, str):
+                lst = seen.get(v)
+                if lst is None:
+                    lst = seen[v] = split_list(v)
+                out.append(list(lst))
+            else:
+                out.append(split_list(v))
+        return out
 
     def _numbers(self, raw: pd.Series) -> tuple[np.ndarray, np.ndarray]:
-        missing = self._missing_mask(raw)
-        if raw.dtype.kind in "fiu":
+        if raw.dtype.kind in "fiu":  # numeric already: missing = NaN (no per-cell loop)
             v = raw.to_numpy(float)
+            missing = np.isnan(v)
         else:
+            missing = self._missing_mask(raw)
             v = pd.to_numeric(raw.where(~missing), errors="coerce").to_numpy(float)
             v = np.where(missing, np.nan, v)
         bad = ~missing & np.isnan(v)

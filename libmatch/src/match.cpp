@@ -286,13 +286,6 @@ bool contains(const std::vector<i64>& v, i64 x) {
   return std::find(v.begin(), v.end(), x) != v.end();
 }
 
-// The services both sorted sets hold, sorted.
-std::vector<std::int32_t> shared(const std::vector<std::int32_t>& x,
-                                 const std::vector<std::int32_t>& y) {
-  std::vector<std::int32_t> out;
-  std::set_intersection(x.begin(), x.end(), y.begin(), y.end(), std::back_inserter(out));
-  return out;
-}
 bool shares(const std::vector<std::int32_t>& x, const std::vector<std::int32_t>& y) {
   for (std::size_t i = 0, j = 0; i < x.size() && j < y.size();) {
     if (x[i] == y[j]) return true;
@@ -546,15 +539,32 @@ struct Option {
 // The services request q (alternatives `req`) can be served under by an advisor working for
 // `adv`, `minutes` away, in the round's preference order: cheaper price, then fewer hours,
 // then smaller service id. Ties between equal-cost assignments go to the first.
+// Writes into `out` (cleared first; reused by callers in hot loops: no allocation per pair).
+void options_into(const RoundInput& in, const Request& q, const std::vector<std::int32_t>& req,
+                  const std::vector<std::int32_t>& adv, double minutes, std::vector<Option>& out) {
+  out.clear();
+  for (std::size_t i = 0, j = 0; i < req.size() && j < adv.size();) {  // sorted intersection
+    if (req[i] < adv[j]) {
+      ++i;
+    } else if (adv[j] < req[i]) {
+      ++j;
+    } else {
+      const std::int32_t s = req[i];
+      out.push_back({s, effort_hours(in, q, s, minutes), to_cents(price_eur(in, q, s))});
+      ++i;
+      ++j;
+    }
+  }
+  if (out.size() > 1)
+    std::stable_sort(out.begin(), out.end(), [](const Option& x, const Option& y) {
+      return std::pair(x.cents, x.effort) < std::pair(y.cents, y.effort);
+    });
+}
 std::vector<Option> options_for(const RoundInput& in, const Request& q,
                                 const std::vector<std::int32_t>& req,
                                 const std::vector<std::int32_t>& adv, double minutes) {
   std::vector<Option> out;
-  for (std::int32_t s : shared(req, adv))
-    out.push_back({s, effort_hours(in, q, s, minutes), to_cents(price_eur(in, q, s))});
-  std::stable_sort(out.begin(), out.end(), [](const Option& x, const Option& y) {
-    return std::pair(x.cents, x.effort) < std::pair(y.cents, y.effort);
-  });
+  options_into(in, q, req, adv, minutes, out);
   return out;
 }
 
@@ -742,15 +752,29 @@ class Round {
     eff_min.assign(p.n_adv, std::numeric_limits<double>::infinity());
     eff_max.assign(p.n_adv, 0.0);
     eff_sum.assign(p.n_adv, 0.0);
-    std::vector<Arc> of_request;  // the arcs of the current request, copied to each row
+    if (rows.size() == static_cast<std::size_t>(p.n_req)) {  // one position each: reach bounds
+      arcs.reserve(reach.size());
+      arc_row.reserve(reach.size());
+      arc_col.reserve(reach.size());
+      arc_cost.reserve(reach.size());
+    }
+    std::vector<Option> opts;  // scratch of request_arcs
+    std::size_t first = 0;     // the first arc of the current request (its first row)
     for (std::size_t row = 0; row < rows.size(); ++row) {
       const i64 r = rows[row];
-      if (row == 0 || rows[row - 1] != r) of_request = request_arcs(r);
-      for (const Arc& arc : of_request) {
+      const std::size_t begin = arcs.size();
+      if (row == 0 || rows[row - 1] != r) {
+        first = begin;
+        request_arcs(r, arcs, opts);
+      } else {  // a further position: the same arcs again
+        for (std::size_t k = first; k < begin; ++k) arcs.push_back(arcs[k]);
+        first = begin;
+      }
+      for (std::size_t k = begin; k < arcs.size(); ++k) {
+        const Arc& arc = arcs[k];
         eff_min[arc.adv] = std::min(eff_min[arc.adv], arc.effort);
         eff_max[arc.adv] = std::max(eff_max[arc.adv], arc.effort);
         eff_sum[arc.adv] += arc.effort;
-        arcs.push_back(arc);
         arc_row.push_back(static_cast<i64>(row));
         arc_col.push_back(p.adv_rank[arc.adv]);
         arc_cost.push_back(arc.cost.total());
@@ -760,8 +784,8 @@ class Round {
     res.candidate_pairs = static_cast<i64>(arcs.size());
   }
 
-  std::vector<Arc> request_arcs(i64 r) const {
-    std::vector<Arc> out;
+  // Appends the eligible arcs of request r to `out`; `opts` is scratch.
+  void request_arcs(i64 r, std::vector<Arc>& out, std::vector<Option>& opts) const {
     const auto& q = in.requests[r];
     for (i64 k = reach_first(r); k < reach_end(r); ++k) {
       const Reach& x = reach[k];
@@ -771,7 +795,8 @@ class Round {
       if (adv.caseload + pinned_taken[x.adv] >= adv.capacity) continue;  // pinned took it
       CostParts c{};
       bool priced = false;
-      for (const Option& o : options(r, x.adv, x.minutes)) {
+      options_into(in, q, allowed[r], p.adv_svcs[x.adv], x.minutes, opts);
+      for (const Option& o : opts) {
         const i64 d = sx.of(o.service);
         if (left.misfit(in, d, q, x.adv, o.effort, o.cents) != Escalation::None) continue;
         if (!priced) c = named_pair_cost(in, r, x.adv, f);
@@ -779,7 +804,6 @@ class Round {
         out.push_back({r, x.adv, c, x.minutes, x.km, o.effort, o.service, d, o.cents});
       }
     }
-    return out;
   }
 
   // 4b. Columns in canonical advisor order; capacity bounded by the arcs that can use it, and
@@ -853,12 +877,21 @@ class Round {
   // arcs of the request's rows to one advisor with room for two or more of them).
   void build_limits() {
     const i64 n = sx.size();
+    bool limited = left.money_total != kNoLimit;  // else no row can bind: skip the counting
+    for (i64 d = 0; d < n && !limited; ++d)
+      limited = left.slots[d] != kNoLimit || left.low[d] != kNoLimit || left.money[d] != kNoLimit;
+    for (i64 a = 0; a < p.n_adv && !limited; ++a) limited = !std::isinf(left.hours[a]);
+    if (!limited) {
+      position_rows();
+      return;
+    }
     std::vector<i64> cand(n, 0), low_cand(n, 0), cents(n, 0);
     i64 total_cents = 0;
+    std::vector<i64> seen;
     for (std::size_t k = 0; k < arcs.size();) {  // per row: each service counted once
       std::size_t e = k;
       i64 dearest = 0;
-      std::vector<i64> seen;
+      seen.clear();
       for (; e < arcs.size() && arc_row[e] == arc_row[k]; ++e) {
         const Arc& arc = arcs[e];
         dearest = std::max(dearest, arc.cents);
@@ -1078,22 +1111,34 @@ class Round {
   // 6. Escalation reasons for the requests the solver left without any match: the pool
   // (advisors sharing a service left to the request) narrowed rule by rule.
   void explain_escalations() {
+    // canonical positions of the advisors offering each service
+    std::map<std::int32_t, std::vector<i64>> ranks_of;
+    for (i64 k = 0; k < p.n_adv; ++k)
+      for (std::int32_t s : p.adv_svcs[p.adv_order[k]]) ranks_of[s].push_back(k);
+    std::vector<i64> pool;  // canonical positions of the advisors sharing a service, sorted
     for (std::size_t row = 0; row < rows.size(); ++row) {
       const i64 r = rows[row];
       auto& o = res.requests[r];
       if (o.advisor >= 0 || (row > 0 && rows[row - 1] == r)) continue;
-      for (i64 k = 0; k < p.n_adv; ++k) {
+      pool.clear();
+      for (std::int32_t s : allowed[r])
+        if (auto it = ranks_of.find(s); it != ranks_of.end())
+          pool.insert(pool.end(), it->second.begin(), it->second.end());
+      if (allowed[r].size() > 1) {
+        std::sort(pool.begin(), pool.end());
+        pool.erase(std::unique(pool.begin(), pool.end()), pool.end());
+      }
+      i64 j = reach_first(r);  // reach is in canonical advisor order too
+      for (i64 k : pool) {
         const i64 a = p.adv_order[k];
-        if (!shares(allowed[r], p.adv_svcs[a])) continue;
         ++o.funnel[0];
         PairFacts f = facts(p, r, a, 0.0, 0.0);
         if (f.missing > 0 && !(R.allow_partial_expertise && f.missing < f.needed)) continue;
         ++o.funnel[1];
         if (f.excluded) continue;
         ++o.funnel[2];
-        bool in_reach = false;
-        for (i64 j = reach_first(r); j < reach_end(r) && !in_reach; ++j)
-          in_reach = reach[j].adv == a;
+        while (j < reach_end(r) && p.adv_rank[reach[j].adv] < k) ++j;
+        const bool in_reach = j < reach_end(r) && reach[j].adv == a;
         if (!in_reach) continue;
         ++o.funnel[3];
         if (f.free_capacity) ++o.funnel[4];
