@@ -171,10 +171,13 @@ def write_audit(
         rec = _record_input(role, src.get(role), out_dir)
         if rec is not None:
             inputs.append(rec)
+    # per request: a request with quantity > 1 has one assignment row per filled position,
+    # and, when some stay open, an escalation row too (it counts as assigned, as in summary)
+    matched = set(result.assignments["applicant_id"])
     counts = {
         "requests": len(result),
-        "assigned": len(result.assignments),
-        "escalated": len(result.escalations),
+        "assigned": len(matched),
+        "escalated": int((~result.escalations["applicant_id"].isin(matched)).sum()),
         "referred": _count(getattr(result, "referrals", None)),
     }
     record = {

@@ -327,3 +327,16 @@ def test_random_rounds_independent_of_row_order():
             res2.assignments[key].sort_values(key).reset_index(drop=True),
         )
         assert res.objective == res2.objective
+
+
+def test_audit_counts_requests_not_positions(tmp_path):
+    # a vacancy with 3 positions, 2 filled (2 assignment rows + 1 escalation row) and a
+    # request nobody can take: 2 requests = 1 assigned + 1 escalated
+    adv = _adv([["A", 1000, 0, "wsp", 5], ["B", 2000, 0, "wsp", 5]])
+    req = _req([["vacancy", 0, 0, "wsp", 3, 0], ["lonely", 0, 0, "wmo", 1, 0]])
+    res = libmatch.match(req, adv, rules=RULES)
+    assert len(res.assignments) == 2 and len(res.escalations) == 2
+    res.to_csv(tmp_path / "o")
+    counts = libmatch.audit.verify(tmp_path / "o")["counts"]
+    assert (counts["requests"], counts["assigned"], counts["escalated"]) == (2, 1, 1)
+    assert counts["referred"] == 0
