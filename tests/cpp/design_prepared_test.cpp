@@ -42,9 +42,8 @@ void straight_travel(DesignProblem& p) {
   p.travel_km.resize(n * n);
   for (std::size_t i = 0; i < n; ++i) {
     for (std::size_t j = 0; j < n; ++j) {
-      p.travel_km[i * n + j] = std::hypot(p.centroid[i].x - p.centroid[j].x,
-                                          p.centroid[i].y - p.centroid[j].y) /
-                               1000.0;
+      p.travel_km[i * n + j] =
+          std::hypot(p.centroid[i].x - p.centroid[j].x, p.centroid[i].y - p.centroid[j].y) / 1000.0;
     }
   }
 }
