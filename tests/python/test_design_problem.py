@@ -46,16 +46,22 @@ def assert_same_frame(a: pd.DataFrame, b: pd.DataFrame) -> None:
 
 
 CASES = [  # (inputs of the problem, options of the designs)
-    ({}, [dict(k=3, seed=1), dict(k=4, seed=2, starts=2, iterations=800)]),
-    ({"travel": "line"}, [dict(k=3, seed=5, effort="fast"), dict(k=5, seed=0, starts=3)]),
+    ({}, [{"k": 3, "seed": 1}, {"k": 4, "seed": 2, "starts": 2, "iterations": 800}]),
+    ({"travel": "line"}, [{"k": 3, "seed": 5, "effort": "fast"}, {"k": 5, "seed": 0, "starts": 3}]),
     (
         {"advisors": "table", "weights": {"compactness": 0.1}},
-        [dict(k=3, seed=4, iterations=500), dict(k=2, seed=4, effort="fast", starts=4)],
+        [
+            {"k": 3, "seed": 4, "iterations": 500},
+            {"k": 2, "seed": 4, "effort": "fast", "starts": 4},
+        ],
     ),
-    ({"islands": "attach"}, [dict(k=3, seed=3), dict(k=4, seed=3, max_units=6)]),
+    ({"islands": "attach"}, [{"k": 3, "seed": 3}, {"k": 4, "seed": 3, "max_units": 6}]),
     (
         {"travel": "line"},
-        [dict(k=3, seed=2, demand_bounds=(0.8, 1.2)), dict(k=4, seed=6, effort="default")],
+        [
+            {"k": 3, "seed": 2, "demand_bounds": (0.8, 1.2)},
+            {"k": 4, "seed": 6, "effort": "default"},
+        ],
     ),
 ]
 
@@ -71,7 +77,11 @@ def test_design_and_evaluate_equal_the_functions(inputs, runs):
         kw["travel"] = libmatch.StraightLine(detour=1.0)
     if kw.get("advisors") == "table":
         kw["advisors"] = pd.DataFrame(
-            {"x": [500.0, 2500, 4500, 1500], "y": [500.0, 3500, 1500, 2500], "capacity": [2, 1, 1, 3]}
+            {
+                "x": [500.0, 2500, 4500, 1500],
+                "y": [500.0, 3500, 1500, 2500],
+                "capacity": [2, 1, 1, 3],
+            }
         )
     problem = libmatch.DesignProblem(units, demand, **kw)
     assert problem.n_units == n and "DesignProblem" in repr(problem)
@@ -100,8 +110,9 @@ def test_repair_mode_and_fixed_units_equal_design_areas():
     start[[3, 12]] = ["s", "n"]  # detached pieces to repair
     for fixed in (None, ["u00", "u33"]):
         a = problem.design(None, seed=1, initial=start, fixed=fixed, iterations=300)
-        b = libmatch.design_areas(units, demand, None, seed=1, initial=start, fixed=fixed,
-                                  iterations=300)
+        b = libmatch.design_areas(
+            units, demand, None, seed=1, initial=start, fixed=fixed, iterations=300
+        )
         assert_same_plan(a, b)
         assert a.area_ids == ["n", "s"]
 
