@@ -478,8 +478,11 @@ Outcome search(const Model& m, std::int64_t k, const DesignOptions& opt, const R
   std::vector<Outcome> outcomes(static_cast<std::size_t>(opt.starts));
   // Starts are independent (each from its own seed), so the best one does not depend on the
   // thread count; starts beyond the first are skipped once the time limit has passed.
+  // One start runs on the calling thread (no hardware_concurrency query: microseconds).
+  const int threads =
+      opt.starts <= 1 ? 1 : std::min(detail::resolve_threads(opt.threads), opt.starts);
   detail::parallel_dynamic(
-      opt.starts, std::min(detail::resolve_threads(opt.threads), opt.starts),
+      opt.starts, threads,
       [&](std::int64_t s, int) {
         if (s > 0 && run.late()) return;  // start 0 always runs
         outcomes[static_cast<std::size_t>(s)] = run(static_cast<int>(s));
