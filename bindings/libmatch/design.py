@@ -5,6 +5,10 @@
   compactness, contiguity) and as a whole (``df.attrs["summary"]``).
 * :func:`design_areas` proposes a plan of ``k`` contiguous areas and returns an
   :class:`AreaPlan` (``.labels``, ``.objective``, ``.to_areas()``, ``.to_file()``).
+* :class:`DesignProblem` prepares the units, demand, advisors and travel once; its
+  ``.design(k, ...)`` and ``.evaluate(labels, ...)`` give the same results as the two
+  functions, without rebuilding the graph and travel matrix for every plan
+  (``effort="fast"`` for a quick first plan).
 
 Objective (lower is better; the same in both functions)::
 
@@ -447,7 +451,13 @@ class DesignProblem:
         limit = math.inf if time_limit_s is None else float(time_limit_s)
         if not limit > 0:
             raise InvalidInputError(f"time_limit_s must be > 0, got {time_limit_s}")
-        opts = _core.DesignOptions(k=k, seed=int(seed), time_limit_s=limit)
+        # Fields are set only where they differ from the C++ defaults (a few microseconds
+        # each: effort="fast" on ~50 units takes about ten times that in all).
+        opts = _core.DesignOptions()
+        opts.k = k
+        opts.seed = int(seed)
+        if time_limit_s is not None:
+            opts.time_limit_s = limit
         if effort is not None:
             if effort not in _EFFORT:
                 raise InvalidInputError(
@@ -469,9 +479,12 @@ class DesignProblem:
             opts.iterations = iterations
             if opts.iterations < 1:
                 raise InvalidInputError(f"iterations must be >= 1, got {iterations}")
-        opts.threads = _threads(threads)
-        opts.bound = bool(bound)
-        opts.bound_time_limit_s = float(bound_time_limit_s)
+        if threads is not None:
+            opts.threads = _threads(threads)
+        if bound:
+            opts.bound = True
+        if float(bound_time_limit_s) != opts.bound_time_limit_s:
+            opts.bound_time_limit_s = float(bound_time_limit_s)
         bdict = _bounds(
             self.ids,
             area_ids,
@@ -994,10 +1007,10 @@ def design_areas(
         all cores.
     effort : {"fast", "default"}, optional
         Search preset; explicit ``starts`` override it. "fast": one start, no annealing
-        (seeded region growing and the greedy descent; about 0.05 ms for 56 units, 2 ms for
-        342 on a prepared :class:`DesignProblem`), typically 5-15 % above the default's
-        objective; ``effort="fast", starts=8`` keeps the best of 8 such starts. "default"
-        (or None): the settings above.
+        (seeded region growing and the greedy descent; about 0.04 ms for 56 units, 1 ms
+        for 342 on a prepared :class:`DesignProblem`), typically 10-20 % above the
+        default's objective; ``effort="fast", starts=8`` keeps the best of 8 such starts
+        (within 2-3 %). "default" (or None): the settings above.
     demand_bounds : (lo, hi), optional
         Hard bounds: every area's demand within [lo, hi] x its fair share (capacity share
         with advisors, else demand / k), e.g. ``(0.9, 1.1)``.
