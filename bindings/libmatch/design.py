@@ -238,8 +238,9 @@ class DesignProblem:
     ``design_areas(units, demand, k, ...)`` with the same inputs, options and seed, and
     ``.evaluate(labels, ...)`` exactly the frame of :func:`evaluate_plan`; those two
     functions build a DesignProblem on every call. Preparing costs about as much as building
-    the travel matrix (a few ms for 342 municipalities): try several ``k``, weights-free
-    options or seeds on one problem instead of calling :func:`design_areas` each time.
+    the travel matrix (a few ms for 342 municipalities): try several ``k``, options or
+    seeds on one problem instead of calling :func:`design_areas` each time (the objective
+    ``weights`` belong to the problem).
 
     Parameters are those of :func:`evaluate_plan` (``units``, ``demand``, ``advisors``,
     ``travel``, ``islands``, ``min_border_m``, ``weights``); bad input raises the same

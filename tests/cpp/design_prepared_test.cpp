@@ -180,6 +180,12 @@ TEST(PreparedDesign, UnconnectedGraphIsRejectedOnlyByDesign) {
   }
   EXPECT_NE(reused.find("'isle'"), std::string::npos) << reused;
   EXPECT_EQ(reused, fresh);
+  EXPECT_TRUE(prepared.links().empty());
+  p.islands = IslandRule::Attach;  // the island is linked once, for every design
+  const PreparedDesign linked(p);
+  ASSERT_EQ(linked.links().size(), 1u);
+  EXPECT_EQ(linked.links()[0].b, 6);
+  EXPECT_EQ(linked.design(options(2, 0, 1, 100)).links.size(), 1u);
   // Bad input is reported at construction, naming the unit.
   DesignProblem bad = grid(2, 2, 1);
   bad.demand[2] = std::nan("");
