@@ -24,6 +24,7 @@ __all__: list[str] = [
     "DesignWeights",
     "Escalation",
     "MatchRound",
+    "PreparedDesign",
     "Referral",
     "Reservation",
     "RoadNetwork",
@@ -41,9 +42,6 @@ __all__: list[str] = [
     "Verdict",
     "Weights",
     "close_pairs",
-    "check_bounds",
-    "design_areas",
-    "evaluate_plan",
     "match_round",
     "nearest_other_group",
     "read_numeric_field",
@@ -303,6 +301,7 @@ class DesignOptions:
         "threads",
         "time_limit_s",
         "iterations",
+        "anneal",
         "bound",
         "bound_time_limit_s",
         "bound_tolerance",
@@ -312,6 +311,21 @@ class DesignOptions:
     def __init__(self, *args, **kwargs) -> None: ...
     def __repr__(self) -> str: ...
     def __setstate__(self, arg0: dict) -> None: ...
+    def replace(self, **kwargs) -> DesignOptions:
+        """
+        A copy with some fields changed.
+        """
+    def to_dict(self) -> dict:
+        """
+        The fields as a dict {name: value}.
+        """
+    @property
+    def anneal(self) -> bool:
+        """
+        False: no annealing, each start is its region growing plus the greedy descent (the fastest setting). Unit: flag.
+        """
+    @anneal.setter
+    def anneal(self, arg1: typing.Any) -> None: ...
     @property
     def bound(self) -> bool:
         """
@@ -333,14 +347,6 @@ class DesignOptions:
         """
     @bound_tolerance.setter
     def bound_tolerance(self, arg1: typing.Any) -> None: ...
-    def replace(self, **kwargs) -> DesignOptions:
-        """
-        A copy with some fields changed.
-        """
-    def to_dict(self) -> dict:
-        """
-        The fields as a dict {name: value}.
-        """
     @property
     def iterations(self) -> int:
         """
@@ -912,6 +918,7 @@ class MatchRound:
     def advisors(self) -> dict: ...
     def alternatives(self) -> dict: ...
     def explain(self, request: typing.SupportsInt | typing.SupportsIndex) -> dict: ...
+    def positions(self) -> dict: ...
     def requests(self) -> dict: ...
     @property
     def bound(self) -> float: ...
@@ -1117,6 +1124,23 @@ class DesignProblem:
     @property
     def n_units(self) -> int: ...
 
+class PreparedDesign:
+    """
+    A DesignProblem validated and densified once (see design.hpp).
+    """
+    def __init__(self, problem: DesignProblem) -> None: ...
+    def check_bounds(self, labels: typing.Any, bounds: typing.Any) -> list[str]: ...
+    def design(
+        self,
+        options: DesignOptions,
+        initial: typing.Any = None,
+        fixed: typing.Any = None,
+        bounds: typing.Any = None,
+    ) -> dict: ...
+    def evaluate(self, labels: typing.Any) -> dict: ...
+    @property
+    def n_units(self) -> int: ...
+
 def _raise_for_test(arg0: str) -> None: ...
 def close_pairs(
     xy: typing.Any, group: typing.Any, tolerance_m: typing.SupportsFloat | typing.SupportsIndex
@@ -1129,15 +1153,6 @@ def close_pairs(
     All pairs (a < b) of points of different groups within tolerance_m, sorted by a, b.
     """
 
-def check_bounds(problem: DesignProblem, labels: typing.Any, bounds: typing.Any) -> list[str]: ...
-def design_areas(
-    problem: DesignProblem,
-    options: DesignOptions,
-    initial: typing.Any = None,
-    fixed: typing.Any = None,
-    bounds: typing.Any = None,
-) -> dict: ...
-def evaluate_plan(problem: DesignProblem, labels: typing.Any) -> dict: ...
 def match_round(
     req_ids: collections.abc.Sequence[str],
     loc_offsets: typing.Any,

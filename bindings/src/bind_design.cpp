@@ -3,12 +3,14 @@
 #include <pybind11/numpy.h>
 #include <pybind11/stl.h>
 
+#include <algorithm>
 #include <cmath>
 #include <limits>
 
 #include "bindings.hpp"
 #include "interrupt.hpp"
 #include "libmatch/areas.hpp"
+#include "libmatch/cancel.hpp"
 #include "libmatch/design.hpp"
 #include "libmatch/error.hpp"
 #include "numpy_util.hpp"
@@ -91,6 +93,95 @@ py::dict links_dict(const std::vector<Adjacency>& links) {
   return d;
 }
 
+/// The options with initial plan, fixed units and bounds from Python objects.
+DesignOptions full_options(const DesignOptions& options, py::ssize_t n, const py::object& initial,
+                           const py::object& fixed, const py::object& bounds) {
+  DesignOptions o = options;
+  o.bounds = bounds_from(bounds, n);
+  if (!initial.is_none()) {
+    auto a = as_int64(initial, "initial");
+    o.initial.assign(a.data(), a.data() + a.size());
+  }
+  if (!fixed.is_none()) {
+    F64Array f = as_float64(fixed, "fixed", n);
+    for (py::ssize_t i = 0; i < n; ++i) o.fixed.push_back(f.data()[i] != 0.0 ? 1 : 0);
+  }
+  return o;
+}
+
+py::dict result_dict(const DesignResult& r) {
+  py::dict out;
+  out["labels"] = arr(r.labels);
+  out["objective"] = r.objective;
+  out["imbalance"] = r.imbalance;
+  out["mean_travel_km"] = r.travel_km;
+  out["compactness"] = r.compactness;
+  out["starts_completed"] = r.starts_completed;
+  out["best_start"] = r.best_start;
+  out["iterations"] = r.iterations;
+  out["time_limit_reached"] = r.time_limit_reached;
+  out["links"] = links_dict(r.links);
+  out["bound"] = r.bound;
+  out["gap"] = r.gap;
+  out["status"] = to_string(r.status);
+  out["from_model"] = r.from_model;
+  out["bound_seconds"] = r.bound_seconds;
+  return out;
+}
+
+py::dict evaluation_dict(const PlanEvaluation& ev) {
+  py::dict areas;
+  areas["units"] = arr(ev.units);
+  areas["advisors"] = arr(ev.advisors);
+  areas["demand"] = arr(ev.demand);
+  areas["capacity"] = arr(ev.capacity);
+  areas["load_ratio"] = arr(ev.load_ratio);
+  areas["mean_travel_km"] = arr(ev.mean_travel_km);
+  areas["max_travel_km"] = arr(ev.max_travel_km);
+  areas["mean_travel_min"] = arr(ev.mean_travel_minutes);
+  areas["max_travel_min"] = arr(ev.max_travel_minutes);
+  areas["area_m2"] = arr(ev.area_m2);
+  areas["perimeter_m"] = arr(ev.perimeter_m);
+  areas["polsby_popper"] = arr(ev.polsby_popper);
+  areas["parts"] = arr(ev.parts);
+  areas["contiguous"] = arr_u8(ev.contiguous);
+  py::dict summary;
+  summary["objective"] = ev.summary.objective;
+  summary["imbalance"] = ev.summary.imbalance;
+  summary["mean_travel_km"] = ev.summary.travel_km;
+  summary["max_travel_km"] = ev.summary.max_travel_km;
+  summary["total_travel_km"] = ev.summary.total_travel_km;
+  summary["compactness"] = ev.summary.compactness;
+  summary["reference_km"] = ev.summary.reference_km;
+  summary["contiguous"] = ev.summary.all_contiguous;
+  py::dict out;
+  out["areas"] = areas;
+  out["summary"] = summary;
+  out["unit_travel_km"] = arr(ev.unit_travel_km);
+  out["unit_travel_min"] = arr(ev.unit_travel_minutes);
+  out["links"] = links_dict(ev.links);
+  return out;
+}
+
+/// Whether a design is short enough (~10 ms) to run on the calling thread: a worker thread
+/// (run_interruptible) costs tens of microseconds, as much as a whole fast design of ~50
+/// units, and Ctrl-C is only looked at every 50 ms anyway. Never with hard bounds or the
+/// exact model (CBC may run for seconds).
+bool short_design(const DesignOptions& o, std::int64_t n) {
+  if (o.bound || o.bounds.any()) return false;
+  const double iterations =
+      !o.anneal ? 0.0
+                : static_cast<double>(o.iterations > 0 ? o.iterations
+                                                       : std::max<std::int64_t>(2000, 50 * n));
+  return static_cast<double>(o.starts) * (iterations + static_cast<double>(n)) *
+             static_cast<double>(n) <=
+         1e6;
+}
+
+std::span<const std::int64_t> label_span(const I64Array& labels) {
+  return {labels.data(), static_cast<std::size_t>(labels.size())};
+}
+
 }  // namespace
 
 void bind_design(py::module_& m) {
@@ -166,97 +257,53 @@ void bind_design(py::module_& m) {
         return py::make_tuple(arr(a), arr(b), arr(len));
       });
 
-  m.def(
-      "evaluate_plan",
-      [](const DesignProblem& problem, const py::object& labels_obj) {
-        auto labels = as_int64(labels_obj, "labels");
-        std::span<const std::int64_t> lab(labels.data(), static_cast<std::size_t>(labels.size()));
-        PlanEvaluation ev;
-        {
-          py::gil_scoped_release nogil;
-          ev = evaluate_plan(problem, lab);
-        }
-        py::dict areas;
-        areas["units"] = arr(ev.units);
-        areas["advisors"] = arr(ev.advisors);
-        areas["demand"] = arr(ev.demand);
-        areas["capacity"] = arr(ev.capacity);
-        areas["load_ratio"] = arr(ev.load_ratio);
-        areas["mean_travel_km"] = arr(ev.mean_travel_km);
-        areas["max_travel_km"] = arr(ev.max_travel_km);
-        areas["mean_travel_min"] = arr(ev.mean_travel_minutes);
-        areas["max_travel_min"] = arr(ev.max_travel_minutes);
-        areas["area_m2"] = arr(ev.area_m2);
-        areas["perimeter_m"] = arr(ev.perimeter_m);
-        areas["polsby_popper"] = arr(ev.polsby_popper);
-        areas["parts"] = arr(ev.parts);
-        areas["contiguous"] = arr_u8(ev.contiguous);
-        py::dict summary;
-        summary["objective"] = ev.summary.objective;
-        summary["imbalance"] = ev.summary.imbalance;
-        summary["mean_travel_km"] = ev.summary.travel_km;
-        summary["max_travel_km"] = ev.summary.max_travel_km;
-        summary["total_travel_km"] = ev.summary.total_travel_km;
-        summary["compactness"] = ev.summary.compactness;
-        summary["reference_km"] = ev.summary.reference_km;
-        summary["contiguous"] = ev.summary.all_contiguous;
-        py::dict out;
-        out["areas"] = areas;
-        out["summary"] = summary;
-        out["unit_travel_km"] = arr(ev.unit_travel_km);
-        out["unit_travel_min"] = arr(ev.unit_travel_minutes);
-        out["links"] = links_dict(ev.links);
-        return out;
-      },
-      py::arg("problem"), py::arg("labels"));
-
-  m.def(
-      "design_areas",
-      [](const DesignProblem& problem, const DesignOptions& options, const py::object& initial,
-         const py::object& fixed, const py::object& bounds) {
-        DesignOptions o = options;
-        const auto n = static_cast<py::ssize_t>(problem.centroid.size());
-        o.bounds = bounds_from(bounds, n);
-        if (!initial.is_none()) {
-          auto a = as_int64(initial, "initial");
-          o.initial.assign(a.data(), a.data() + a.size());
-        }
-        if (!fixed.is_none()) {
-          F64Array f = as_float64(fixed, "fixed", n);
-          for (py::ssize_t i = 0; i < n; ++i) o.fixed.push_back(f.data()[i] != 0.0 ? 1 : 0);
-        }
-        DesignResult r = run_interruptible([&] { return design_areas(problem, o); });
-        py::dict out;
-        out["labels"] = arr(r.labels);
-        out["objective"] = r.objective;
-        out["imbalance"] = r.imbalance;
-        out["mean_travel_km"] = r.travel_km;
-        out["compactness"] = r.compactness;
-        out["starts_completed"] = r.starts_completed;
-        out["best_start"] = r.best_start;
-        out["iterations"] = r.iterations;
-        out["time_limit_reached"] = r.time_limit_reached;
-        out["links"] = links_dict(r.links);
-        out["bound"] = r.bound;
-        out["gap"] = r.gap;
-        out["status"] = to_string(r.status);
-        out["from_model"] = r.from_model;
-        out["bound_seconds"] = r.bound_seconds;
-        return out;
-      },
-      py::arg("problem"), py::arg("options"), py::arg("initial") = py::none(),
-      py::arg("fixed") = py::none(), py::arg("bounds") = py::none());
-
-  m.def(
-      "check_bounds",
-      [](const DesignProblem& problem, const py::object& labels_obj, const py::object& bounds) {
-        auto labels = as_int64(labels_obj, "labels");
-        DesignBounds b = bounds_from(bounds, static_cast<py::ssize_t>(problem.centroid.size()));
-        std::span<const std::int64_t> lab(labels.data(), static_cast<std::size_t>(labels.size()));
-        py::gil_scoped_release nogil;
-        return check_bounds(problem, lab, b);
-      },
-      py::arg("problem"), py::arg("labels"), py::arg("bounds"));
+  py::class_<PreparedDesign>(m, "PreparedDesign",
+                             "A DesignProblem validated and densified once (see design.hpp).")
+      .def(py::init([](const DesignProblem& problem) {
+             py::gil_scoped_release nogil;
+             return PreparedDesign(problem);
+           }),
+           py::arg("problem"))
+      .def_property_readonly("n_units", &PreparedDesign::n_units)
+      .def(
+          "design",
+          [](const PreparedDesign& self, const DesignOptions& options, const py::object& initial,
+             const py::object& fixed, const py::object& bounds) {
+            const DesignOptions o = full_options(options, self.n_units(), initial, fixed, bounds);
+            if (short_design(o, self.n_units())) {
+              reset_cancel();
+              DesignResult r;
+              {
+                py::gil_scoped_release nogil;
+                r = self.design(o);
+              }
+              return result_dict(r);
+            }
+            return result_dict(run_interruptible([&] { return self.design(o); }));
+          },
+          py::arg("options"), py::arg("initial") = py::none(), py::arg("fixed") = py::none(),
+          py::arg("bounds") = py::none())
+      .def(
+          "evaluate",
+          [](const PreparedDesign& self, const py::object& labels_obj) {
+            auto labels = as_int64(labels_obj, "labels");
+            PlanEvaluation ev;
+            {
+              py::gil_scoped_release nogil;
+              ev = self.evaluate(label_span(labels));
+            }
+            return evaluation_dict(ev);
+          },
+          py::arg("labels"))
+      .def(
+          "check_bounds",
+          [](const PreparedDesign& self, const py::object& labels_obj, const py::object& bounds) {
+            auto labels = as_int64(labels_obj, "labels");
+            DesignBounds b = bounds_from(bounds, self.n_units());
+            py::gil_scoped_release nogil;
+            return self.check_bounds(label_span(labels), b);
+          },
+          py::arg("labels"), py::arg("bounds"));
 
   m.def(
       "read_numeric_field",

@@ -336,6 +336,9 @@ void bind_options(py::module_& m) {
              "Wall-clock cap; inf = none. Unit: seconds.")
       .field("iterations", &DesignOptions::iterations,
              "Annealing proposals per start; 0 = automatic (max(2000, 50 n)). Unit: count.")
+      .field("anneal", &DesignOptions::anneal,
+             "False: no annealing, each start is its region growing plus the greedy descent "
+             "(the fastest setting). Unit: flag.")
       .field("bound", &DesignOptions::bound,
              "Also solve the exact model (CBC) for a lower bound and the gap. Unit: flag.")
       .field("bound_time_limit_s", &DesignOptions::bound_time_limit_s,

@@ -544,7 +544,10 @@ void State::sums() {
 }
 
 void State::set_bounds(const HardBounds* hb) {
-  hb_ = hb != nullptr && hb->active ? hb : nullptr;
+  const HardBounds* next = hb != nullptr && hb->active ? hb : nullptr;
+  // No bounds before or after: the sums are unchanged (a fresh state is already refreshed).
+  if (next == nullptr && hb_ == nullptr && moves_since_refresh_ == 0) return;
+  hb_ = next;
   refresh();
 }
 

@@ -4,6 +4,7 @@
 #include <chrono>
 #include <cmath>
 #include <limits>
+#include <memory>
 #include <queue>
 
 #include "design_model.hpp"
@@ -240,6 +241,7 @@ struct Run {
 
   // First-improvement descent over all single-unit moves, best target area per unit.
   void descend(State& st) const {
+    std::vector<std::int32_t> tried;  // areas already scored for the current unit
     for (int pass = 0; pass < 200; ++pass) {
       bool improved = false;
       for (std::int32_t u = 0; u < m.n; ++u) {
@@ -249,9 +251,11 @@ struct Run {
         const std::int32_t r = st.labels()[u];
         std::int32_t best_s = -1;
         double best_d = -1e-12 * (1.0 + std::abs(st.objective()));
+        tried.clear();
         for (std::int64_t e = m.off[u]; e < m.off[u + 1]; ++e) {
           const std::int32_t s = st.labels()[m.nb[e]];
-          if (s == r) continue;
+          if (s == r || std::find(tried.begin(), tried.end(), s) != tried.end()) continue;
+          tried.push_back(s);  // a second border with s would score the same move again
           const double d = st.delta(u, s);
           if (d < best_d || (d == best_d && best_s >= 0 && s < best_s)) {
             best_d = d;
@@ -289,7 +293,7 @@ struct Run {
     // first, 0.3^1000 at the end (geometric cooling). Gentler when repairing a given plan.
     double sum_pos = 0.0;
     int n_pos = 0;
-    for (int t = 0; t < 400 && n_pos < 60; ++t) {
+    for (int t = 0; iterations > 0 && t < 400 && n_pos < 60; ++t) {
       auto [u, s] = propose(st, rng);
       if (u < 0) continue;
       const double d = st.delta(u, s);
@@ -362,11 +366,16 @@ struct Run {
         }
       }
     }
-    State fin(m, k, best);
-    if (locked != nullptr) fin.locked = *locked;
-    fin.set_bounds(hb);
-    descend(fin);
-    out.labels = fin.labels();
+    if (it > 0) {  // descend from the annealing's best plan, rebuilt from scratch
+      State fin(m, k, best);
+      if (locked != nullptr) fin.locked = *locked;
+      fin.set_bounds(hb);
+      descend(fin);
+      out.labels = fin.labels();
+    } else {  // no annealing: st is still the start (and equal to a rebuilt one)
+      descend(st);
+      out.labels = st.labels();
+    }
     State fresh(m, k, out.labels);  // from scratch: comparable
     fresh.set_bounds(hb);
     out.objective = fresh.objective();
@@ -469,8 +478,11 @@ Outcome search(const Model& m, std::int64_t k, const DesignOptions& opt, const R
   std::vector<Outcome> outcomes(static_cast<std::size_t>(opt.starts));
   // Starts are independent (each from its own seed), so the best one does not depend on the
   // thread count; starts beyond the first are skipped once the time limit has passed.
+  // One start runs on the calling thread (no hardware_concurrency query: microseconds).
+  const int threads =
+      opt.starts <= 1 ? 1 : std::min(detail::resolve_threads(opt.threads), opt.starts);
   detail::parallel_dynamic(
-      opt.starts, std::min(detail::resolve_threads(opt.threads), opt.starts),
+      opt.starts, threads,
       [&](std::int64_t s, int) {
         if (s > 0 && run.late()) return;  // start 0 always runs
         outcomes[static_cast<std::size_t>(s)] = run(static_cast<int>(s));
@@ -573,8 +585,30 @@ void prove(const Model& m, std::int64_t k, const HardBounds& hb, const DesignOpt
 
 }  // namespace
 
+PreparedDesign::PreparedDesign(const DesignProblem& problem) {
+  auto m = std::make_shared<Model>(prepare(problem, /*for_design=*/false));
+  if (m->islands == IslandRule::Error && m->border_components > 1) {
+    try {  // only to word the error design() will raise (the same as design_areas')
+      (void)prepare(problem, /*for_design=*/true);
+    } catch (const InvalidInput& e) {
+      graph_error_ = e.what();
+    }
+    if (graph_error_.empty()) throw Error("internal: unconnected unit graph not reported");
+  }
+  model_ = std::move(m);
+}
+
+std::int64_t PreparedDesign::n_units() const { return model_->n; }
+
+const std::vector<Adjacency>& PreparedDesign::links() const { return model_->links; }
+
 DesignResult design_areas(const DesignProblem& problem, const DesignOptions& opt) {
-  const Model m = prepare(problem, /*for_design=*/true);
+  return PreparedDesign(problem).design(opt);
+}
+
+DesignResult PreparedDesign::design(const DesignOptions& opt) const {
+  if (!graph_error_.empty()) throw InvalidInput(graph_error_);
+  const Model& m = *model_;
   const std::int64_t k = opt.k;
   if (k < 1 || k > m.n) {
     throw InvalidInput("k = " + std::to_string(k) + " areas is out of range; k must be in 1.." +
@@ -639,7 +673,7 @@ DesignResult design_areas(const DesignProblem& problem, const DesignOptions& opt
   Run run{m,
           k,
           opt.seed,
-          trivial ? 0 : iterations,
+          trivial || !opt.anneal ? 0 : iterations,
           deadline,
           has_deadline,
           start_plan.empty() ? nullptr : &start_plan,

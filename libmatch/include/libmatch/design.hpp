@@ -81,6 +81,7 @@
 // result depend on machine speed).
 #include <cstdint>
 #include <limits>
+#include <memory>
 #include <span>
 #include <string>
 #include <utility>
@@ -249,6 +250,9 @@ struct DesignOptions {
   int threads = 0;  ///< <= 0: all cores; never changes the result
   double time_limit_s = std::numeric_limits<double>::infinity();  ///< wall-clock cap
   std::int64_t iterations = 0;  ///< annealing proposals per start; 0 = automatic (max(2000, 50 n))
+  /// false: no annealing; each start is its seeded region growing plus the greedy descent
+  /// (the fastest setting, O(starts x descent passes x edges x area size)).
+  bool anneal = true;
   /// Repair mode: a starting plan (labels 0..k-1, all used). Pieces of a non-contiguous area
   /// other than its largest (by demand, then units) are released and re-attached to
   /// neighbouring areas, then the plan is improved; the result is never worse than the
@@ -294,9 +298,45 @@ struct DesignResult {
 /// never move. When no start ends feasible, the exact model finds a feasible start or the call
 /// throws InfeasibleBounds. Cost per start O(iterations x area size); memory O(n + edges). Throws
 /// InvalidInput for k out of range, NaN or negative demand, an unconnected unit graph under
-/// IslandRule::Error, a bad initial plan.
+/// IslandRule::Error, a bad initial plan. Validates and densifies the problem on every call:
+/// PreparedDesign (below) does it once for several designs of the same units.
 LIBMATCH_EXPORT DesignResult design_areas(const DesignProblem& problem,
                                           const DesignOptions& options);
+
+namespace detail {
+struct Model;  // the validated dense form (private)
+}
+
+/// A DesignProblem validated and densified once (CSR unit graph, island links, travel
+/// tables, geometry sums) for many designs and evaluations of the same units, e.g. an
+/// analyst trying several k or options. design() and evaluate() give exactly what
+/// design_areas() and evaluate_plan() give for the same problem (they are built on it).
+/// Immutable after construction: const calls may run concurrently from several threads, and
+/// copies share the prepared data. Memory: the problem's travel tables (n x m doubles, twice
+/// with minutes) plus O(n + edges). Construction is O(n + edges + n x m) plus, under
+/// IslandRule::Attach with a disconnected graph, O(n^2) per linking round.
+class LIBMATCH_EXPORT PreparedDesign {
+ public:
+  /// Validates as evaluate_plan does (InvalidInput naming the unit, advisor or pair at fault).
+  /// An unconnected unit graph under IslandRule::Error is accepted here (evaluate() reports
+  /// such plans) and rejected by design() with the same message as design_areas().
+  explicit PreparedDesign(const DesignProblem& problem);
+
+  std::int64_t n_units() const;
+  /// Island links used (empty under IslandRule::Error).
+  const std::vector<Adjacency>& links() const;
+  /// As design_areas(problem, options).
+  DesignResult design(const DesignOptions& options) const;
+  /// As evaluate_plan(problem, labels).
+  PlanEvaluation evaluate(std::span<const std::int64_t> labels) const;
+  /// As check_bounds(problem, labels, bounds).
+  std::vector<std::string> check_bounds(std::span<const std::int64_t> labels,
+                                        const DesignBounds& bounds) const;
+
+ private:
+  std::shared_ptr<const detail::Model> model_;
+  std::string graph_error_;  ///< the unconnected-graph message under IslandRule::Error, or ""
+};
 
 /// Reads one numeric attribute per feature of a vector layer, with the feature ids from
 /// `id_field` (as strings), in layer order. Null values become NaN. Throws FileMissing,
