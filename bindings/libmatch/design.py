@@ -393,6 +393,7 @@ class DesignProblem:
         cannot_link: Any = None,
         bound: bool = False,
         bound_time_limit_s: float = 60.0,
+        bound_method: str = "auto",
     ) -> AreaPlan:
         """:func:`design_areas` on this problem: the same keywords after the problem's own,
         the same plan for the same options and seed.
@@ -486,6 +487,13 @@ class DesignProblem:
             opts.bound = True
         if float(bound_time_limit_s) != opts.bound_time_limit_s:
             opts.bound_time_limit_s = float(bound_time_limit_s)
+        if bound_method != "auto":
+            if bound_method not in ("lagrangian", "mip"):
+                raise InvalidInputError(
+                    f"bound_method must be 'auto', 'lagrangian' or 'mip', got {bound_method!r}"
+                )
+            opts.bound_lagrangian = bound_method == "lagrangian"
+            opts.bound_mip = bound_method == "mip"
         bdict = _bounds(
             self.ids,
             area_ids,
@@ -752,6 +760,9 @@ class AreaPlan:
         self.status: str = str(result["status"])
         self.from_model: bool = bool(result["from_model"])
         self.bound_seconds: float = float(result["bound_seconds"])
+        #: The bounds of the two methods (-inf when not run): banded Lagrangian, exact MIP.
+        self.bound_lagrangian: float = float(result["bound_lagrangian"])
+        self.bound_mip: float = float(result["bound_mip"])
         self.bounds: dict | None = None
         self._links = result["links"]
 
@@ -973,6 +984,7 @@ def design_areas(
     bound: bool = False,
     bound_time_limit_s: float = 60.0,
     effort: str | None = None,
+    bound_method: str = "auto",
 ) -> AreaPlan:
     """Designs ``k`` contiguous areas from the units, minimising the objective of the
     module docs (balance, travel, compactness).
@@ -1025,14 +1037,18 @@ def design_areas(
     must_link, cannot_link : list of (unit id, unit id), optional
         Pairs that must share an area, or must not.
     bound : bool, default False
-        Also solve the exact model (a Hess MIP with flow contiguity, COIN-OR CBC) within
-        ``bound_time_limit_s`` and set ``plan.bound``, ``plan.gap``, ``plan.status``. Needs
-        ``travel`` (travel from each area's medoid unit) and no advisors. The bound is a
-        lower bound of the objective: exact travel, tangents under the imbalance's squares
-        and chords under its square root (within 0.1 %), compactness at its floor 0 (so
-        the gap includes the plan's compactness term). Status "optimal": CBC proved its
-        model and the plan's balance + travel cost is within 0.1 % of the bound. When the
-        model's own plan is better, it is returned (``plan.from_model``).
+        Also compute a lower bound on the objective within ``bound_time_limit_s`` (seconds,
+        both methods together) and set ``plan.bound``, ``plan.gap``, ``plan.status``. Needs
+        ``travel`` (travel from each area's medoid unit) and no advisors. It bounds balance +
+        travel (compactness at its floor 0, so the gap includes the plan's compactness term)
+        by the larger of two methods: a banded Lagrangian relaxation without contiguity (up
+        to 3000 units; imbalance bands, a capacitated p-median per band, a 0-1 knapsack per
+        centre) and the exact model (a Hess MIP with flow contiguity on COIN-OR CBC, up to
+        150 units; tangents under the imbalance's squares). Status "optimal": the plan's
+        balance + travel cost is within 0.1 % of the bound. When the MIP's own plan is better,
+        it is returned (``plan.from_model``).
+    bound_method : {"auto", "lagrangian", "mip"}, default "auto"
+        Which bound to run: both (the MIP only up to 150 units), or one of them.
 
     Returns
     -------
@@ -1066,6 +1082,7 @@ def design_areas(
         cannot_link=cannot_link,
         bound=bound,
         bound_time_limit_s=bound_time_limit_s,
+        bound_method=bound_method,
     )
 
 

@@ -126,6 +126,8 @@ py::dict result_dict(const DesignResult& r) {
   out["status"] = to_string(r.status);
   out["from_model"] = r.from_model;
   out["bound_seconds"] = r.bound_seconds;
+  out["bound_lagrangian"] = r.bound_lagrangian;
+  out["bound_mip"] = r.bound_mip;
   return out;
 }
 

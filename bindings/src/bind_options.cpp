@@ -345,6 +345,10 @@ void bind_options(py::module_& m) {
              "Time limit of each exact-model solve. Unit: seconds.")
       .field("bound_tolerance", &DesignOptions::bound_tolerance,
              "Relative gap counted as proven optimal. Unit: fraction.")
+      .field("bound_lagrangian", &DesignOptions::bound_lagrangian,
+             "Run the banded Lagrangian bound (no contiguity). Unit: flag.")
+      .field("bound_mip", &DesignOptions::bound_mip,
+             "Run the exact MIP (at most 150 units). Unit: flag.")
       .finish();
 }
 

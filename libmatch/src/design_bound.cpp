@@ -1,18 +1,23 @@
-// The exact design model (design.hpp PROVEN QUALITY) on COIN-OR CBC's C interface:
-// Hess assignment x_ij (unit i in the area centred at j), one flow commodity per centre for
-// contiguity, hard bounds as rows; optionally the lower-bound objective (exact travel, the
-// imbalance as a norm under-estimated by tangent planes of its rotated cones).
+// Lower bounds of the area design (design.hpp PROVEN QUALITY). The exact design model on
+// COIN-OR CBC's C interface: Hess assignment x_ij (unit i in the area centred at j), one flow
+// commodity per centre for contiguity, hard bounds as rows; optionally the lower-bound
+// objective (exact travel, the imbalance as a norm under-estimated by tangent planes of its
+// rotated cones). Then the banded Lagrangian bound (no contiguity, no MIP solver).
 #include <Cbc_C_Interface.h>
 
 #include <algorithm>
+#include <chrono>
 #include <cmath>
 #include <limits>
 #include <mutex>
 #include <numbers>
+#include <numeric>
+#include <queue>
 
 #include "design_model.hpp"
 #include "libmatch/error.hpp"
 #include "mip.hpp"  // cbc_mutex
+#include "parallel.hpp"
 
 namespace libmatch::detail {
 
@@ -375,6 +380,407 @@ MipOutcome solve_design_mip(const Model& m, std::int64_t k, const HardBounds& hb
     out.kind = MipOutcome::Kind::Infeasible;  // finished without any solution
     out.optimal = true;
   }
+  return out;
+}
+
+}  // namespace libmatch::detail
+
+// ---------------------------------------------------------------------------------------------
+// Banded Lagrangian bound (design.hpp PROVEN QUALITY). For plans whose imbalance I lies in a
+// band [a, b]: every area's share deviation |D_r / D - 1/k| <= b / sqrt(k) (from k sum
+// delta_r^2 = I^2), and sqrt(u) >= a + (u - a^2) / (a + b) on u = I^2 in [a^2, b^2] (the
+// chord of the concave root), which is separable over areas. Dropping contiguity leaves a
+// capacitated p-median with a per-area convex penalty; relaxing "every unit in one area" with
+// multipliers lambda_i splits it into one 0-1 knapsack per centre (exact dynamic programme
+// over integer demand), the k best centres taken. Every lambda gives a valid bound of the
+// band; subgradient steps raise it. The bound is the minimum over bands covering [0, I_max],
+// I_max = (upper - travel bound) / w_b (plans beyond are worse than the known plan).
+namespace libmatch::detail {
+
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+// Demand on an integer grid: d_i ~ q r_i; `slack` bounds |sum_S d_i - q sum_S r_i| for any S.
+struct Grid {
+  double q = 1.0, slack = 0.0;
+  std::vector<std::int64_t> r;
+};
+
+Grid demand_grid(const Model& m, std::int64_t k) {
+  Grid g;
+  const auto n = static_cast<std::size_t>(m.n);
+  g.r.resize(n);
+  bool integral = m.total_demand <= 4e5;
+  for (std::size_t i = 0; i < n && integral; ++i) integral = m.d[i] == std::floor(m.d[i]);
+  if (!integral) {  // about 2000 states per fair share; the rounding error becomes slack
+    g.q = m.total_demand / static_cast<double>(k) / 2000.0;
+    if (!(g.q > 0.0)) g.q = 1.0;
+  }
+  for (std::size_t i = 0; i < n; ++i) {
+    g.r[i] = std::llround(m.d[i] / g.q);
+    g.slack += std::abs(m.d[i] - g.q * static_cast<double>(g.r[i]));
+  }
+  g.slack *= 1.0 + 1e-12;
+  return g;
+}
+
+struct Band {
+  Band(double lo, double hi) : a(lo), b(hi) {}
+  double a = 0.0, b = 0.0;  ///< imbalance range; b = inf: no balance information
+  double bound = -std::numeric_limits<double>::infinity();
+  std::vector<double> lambda;  ///< multipliers of the best bound (empty: not started)
+  double mu = 1.0;             ///< step factor
+  bool done = false;           ///< converged, stalled or infeasible
+};
+
+class Lagrangian {
+ public:
+  Lagrangian(const Model& m, std::int64_t k, const HardBounds& hb, int threads)
+      : m_(m),
+        k_(k),
+        n_(static_cast<std::int32_t>(m.n)),
+        threads_(threads),
+        grid_(demand_grid(m, k)) {
+    const auto n = static_cast<std::size_t>(n_);
+    const auto nq = static_cast<std::size_t>(m.tt_cols);
+    const double ref_km =
+        std::sqrt(m.total_area / (std::numbers::pi * static_cast<double>(k))) / 1000.0;
+    const double wt = m.w.travel / (m.total_demand * ref_km);
+    cost_.assign(n * n, std::numeric_limits<double>::infinity());  // [j * n + i]
+    for (std::size_t j = 0; j < n; ++j) {
+      for (std::size_t i = 0; i < n; ++i) {
+        const double t = m.tt[i * nq + j];
+        if (i != j && std::isfinite(hb.max_km) && t > hb.max_km * (1.0 + 1e-12)) continue;
+        cost_[j * n + i] = wt * m.d[i] * t;
+      }
+    }
+    for (std::int64_t r : grid_.r) total_r_ += r;
+    // Least grid demand of a path j .. i through the unit graph (both ends counted): an area
+    // holding j and i contains such a path (contiguity), so i is no member of j's area when
+    // this exceeds the band's demand cap.
+    path_.assign(n * n, std::numeric_limits<std::int64_t>::max());
+    using Item = std::pair<std::int64_t, std::int32_t>;
+    for (std::int32_t j = 0; j < n_; ++j) {
+      std::int64_t* dist = path_.data() + static_cast<std::size_t>(j) * n;
+      std::priority_queue<Item, std::vector<Item>, std::greater<>> pq;
+      dist[j] = grid_.r[j];
+      pq.push({dist[j], j});
+      while (!pq.empty()) {
+        const auto [du, u] = pq.top();
+        pq.pop();
+        if (du != dist[u]) continue;
+        for (std::int64_t e = m.off[u]; e < m.off[u + 1]; ++e) {
+          const std::int32_t v = m.nb[e];
+          const std::int64_t dv = du + grid_.r[v];
+          if (dv < dist[v]) {
+            dist[v] = dv;
+            pq.push({dv, v});
+          }
+        }
+      }
+    }
+    share_lo_ = hb.lo;
+    share_hi_ = hb.hi;
+    // Start: each unit's cheapest cost as a member of another area.
+    lambda_.assign(n, 0.0);
+    for (std::size_t i = 0; i < n; ++i) {
+      double best = std::numeric_limits<double>::infinity();
+      for (std::size_t j = 0; j < n; ++j) {
+        if (j != i) best = std::min(best, cost_[j * n + i]);
+      }
+      lambda_[i] = std::isfinite(best) ? best : 0.0;
+    }
+  }
+
+  /// Raises the band's bound by up to `max_iter` subgradient steps (continuing from its last
+  /// multipliers); stops early at `stop_at`, on stalling or at the deadline. A band no plan
+  /// can lie in gets bound +inf.
+  void solve(Band& band, double target, double stop_at, int max_iter, Clock::time_point deadline,
+             std::int64_t& iterations, bool& timed_out) {
+    if (band.done) return;
+    setup(band);
+    const double inf = std::numeric_limits<double>::infinity();
+    if (lo_s_ > hi_s_) {
+      band.bound = inf;
+      band.done = true;
+      return;
+    }
+    const auto n = static_cast<std::size_t>(n_);
+    std::vector<double> g(n);
+    std::vector<std::vector<std::int32_t>> sel(n);
+    std::vector<double> sub(n);
+    std::vector<double> lam = band.lambda.empty() ? lambda_ : band.lambda;
+    int stall = 0;
+    for (int it = 0; it < max_iter; ++it) {
+      if (Clock::now() > deadline) {
+        timed_out = true;
+        return;
+      }
+      ++iterations;
+      parallel_for(
+          n_, threads_, 8,
+          [&](std::int64_t begin, std::int64_t end) {
+            Scratch s;
+            for (std::int64_t j = begin; j < end; ++j) {
+              g[j] = centre(static_cast<std::int32_t>(j), lam, s, sel[j]);
+            }
+          },
+          "design bound");
+      std::vector<std::int32_t> order(n);
+      std::iota(order.begin(), order.end(), 0);
+      std::stable_sort(order.begin(), order.end(),
+                       [&](std::int32_t x, std::int32_t y) { return g[x] < g[y]; });
+      if (!std::isfinite(g[order[static_cast<std::size_t>(k_) - 1]])) {
+        band.bound = inf;  // fewer than k centres can hold a band-feasible area
+        band.done = true;
+        return;
+      }
+      double value = constant_;
+      for (double l : lam) value += l;
+      std::fill(sub.begin(), sub.end(), 1.0);
+      for (std::int64_t t = 0; t < k_; ++t) {
+        value += g[order[t]];
+        for (std::int32_t i : sel[order[t]]) sub[i] -= 1.0;
+      }
+      if (!std::isfinite(band.bound) || value > band.bound + 1e-9 * std::abs(band.bound)) {
+        band.bound = std::max(band.bound, value);
+        band.lambda = lam;
+        lambda_ = lam;
+        stall = 0;
+      } else if (++stall >= 5) {
+        band.mu *= 0.7;
+        stall = 0;
+      }
+      double norm = 0.0;
+      for (double v : sub) norm += v * v;
+      if (band.bound >= stop_at || band.mu < 1e-4 || norm == 0.0) {
+        band.done = true;  // above the known plan, stalled, or solved (a partition)
+        return;
+      }
+      const double step = band.mu * std::max(target - value, 1e-6 * std::abs(target)) / norm;
+      for (std::size_t i = 0; i < n; ++i) lam[i] += step * sub[i];
+    }
+  }
+
+ private:
+  struct Scratch {
+    std::vector<double> f, g;
+    std::vector<std::uint8_t> take;  ///< per item and state: item taken at that state
+    std::vector<std::int32_t> items;
+  };
+
+  void setup(const Band& band) {
+    const double D = m_.total_demand, kk = static_cast<double>(k_);
+    double lo = share_lo_ * D / kk, hi = std::isfinite(share_hi_) ? share_hi_ * D / kk : D;
+    const double wb = m_.w.balance;
+    alpha_ = 0.0;
+    constant_ = 0.0;
+    if (std::isfinite(band.b)) {
+      const double dev = band.b / std::sqrt(kk) * D;
+      lo = std::max(lo, D / kk - dev);
+      hi = std::min(hi, D / kk + dev);
+      if (band.a + band.b > 0.0) {
+        alpha_ = wb * kk / (band.a + band.b);
+        constant_ = wb * (band.a - band.a * band.a / (band.a + band.b));
+      }
+    }
+    lo_ = lo;
+    hi_ = hi;
+    lo_s_ = static_cast<std::int64_t>(std::ceil((lo - grid_.slack) / grid_.q - 1e-9));
+    lo_s_ = std::max<std::int64_t>(lo_s_, 0);
+    hi_s_ = static_cast<std::int64_t>(std::floor((hi + grid_.slack) / grid_.q + 1e-9));
+    if (lo > hi) lo_s_ = hi_s_ + 1;
+    free_ = lo_s_ <= 0 && hi_s_ >= total_r_ && alpha_ == 0.0;
+    if (free_) hi_s_ = std::numeric_limits<std::int64_t>::max() / 4;
+  }
+
+  // Penalty of a centre whose grid demand is s: alpha x the least squared share deviation of
+  // any true demand compatible with s.
+  double penalty(std::int64_t s) const {
+    if (alpha_ == 0.0) return 0.0;
+    const double D = m_.total_demand;
+    double x0 = grid_.q * static_cast<double>(s) - grid_.slack;
+    double x1 = grid_.q * static_cast<double>(s) + grid_.slack;
+    x0 = std::max(x0, lo_);
+    x1 = std::min(x1, hi_);
+    const double fair = D / static_cast<double>(k_);
+    const double x = std::clamp(fair, std::min(x0, x1), std::max(x0, x1));
+    const double dlt = x / D - 1.0 / static_cast<double>(k_);
+    return alpha_ * dlt * dlt;
+  }
+
+  // min over member sets S containing j with demand in the band of sum_{i in S} (c_ij -
+  // lambda_i) + penalty; `members` receives S.
+  double centre(std::int32_t j, const std::vector<double>& lam, Scratch& s,
+                std::vector<std::int32_t>& members) const {
+    const auto n = static_cast<std::size_t>(n_);
+    const double inf = std::numeric_limits<double>::infinity();
+    members.clear();
+    const std::int64_t W = hi_s_;
+    const std::int64_t rj = grid_.r[j];
+    if (rj > W) return inf;
+    s.f.assign(free_ ? rj + 1 : static_cast<std::size_t>(W) + 1, inf);
+    s.f[rj] = cost_[j * n + j] - lam[j];
+    double free_gain = 0.0;  // zero-demand members with a negative reduced cost
+    std::vector<std::int32_t> zero;
+    s.items.clear();
+    for (std::int32_t i = 0; i < n_; ++i) {
+      const double c = cost_[j * n + i];
+      if (i == j || !std::isfinite(c) || path_[j * n + i] > W) continue;
+      const double red = c - lam[i];
+      if (grid_.r[i] == 0 || grid_.r[i] > W) {
+        if (grid_.r[i] == 0 && red < 0.0) {
+          free_gain += red;
+          zero.push_back(i);
+        }
+        continue;
+      }
+      s.items.push_back(i);
+    }
+    if (free_) {  // no demand range: every member with a negative reduced cost
+      double v = s.f[rj] + free_gain;
+      members.push_back(j);
+      for (std::int32_t i : s.items) {
+        const double red = cost_[j * n + i] - lam[i];
+        if (red < 0.0) {
+          v += red;
+          members.push_back(i);
+        }
+      }
+      members.insert(members.end(), zero.begin(), zero.end());
+      return v;
+    }
+    const std::size_t width = static_cast<std::size_t>(W) + 1;
+    s.take.assign(s.items.size() * width, 0);
+    std::int64_t top = rj;  // highest reachable state
+    s.g.assign(s.f.size(), inf);
+    for (std::size_t t = 0; t < s.items.size(); ++t) {
+      const std::int32_t i = s.items[t];
+      const std::int64_t w = grid_.r[i];
+      const double red = cost_[j * n + i] - lam[i];
+      std::uint8_t* __restrict tk = s.take.data() + t * width;
+      const std::int64_t hi = std::min(W, top + w);
+      const double* __restrict f = s.f.data();
+      double* __restrict g = s.g.data();
+      for (std::int64_t st = 0; st < std::min(w, hi + 1); ++st) g[st] = f[st];
+      for (std::int64_t st = w; st <= hi; ++st) {  // two buffers: vectorises
+        const double v = f[st - w] + red;
+        const bool better = v < f[st];
+        g[st] = better ? v : f[st];
+        tk[st] = better;
+      }
+      s.f.swap(s.g);
+      top = hi;
+    }
+    double best = inf;
+    std::int64_t arg = -1;
+    for (std::int64_t st = std::max<std::int64_t>(lo_s_, 0); st <= std::min(W, top); ++st) {
+      if (!std::isfinite(s.f[st])) continue;
+      const double v = s.f[st] + penalty(st);
+      if (v < best) {
+        best = v;
+        arg = st;
+      }
+    }
+    if (arg < 0) return inf;
+    members.push_back(j);
+    for (std::size_t t = s.items.size(); t-- > 0;) {
+      if (s.take[t * width + static_cast<std::size_t>(arg)]) {
+        members.push_back(s.items[t]);
+        arg -= grid_.r[s.items[t]];
+      }
+    }
+    members.insert(members.end(), zero.begin(), zero.end());
+    return best + free_gain;
+  }
+
+  const Model& m_;
+  std::int64_t k_;
+  std::int32_t n_;
+  int threads_;
+  Grid grid_;
+  std::vector<double> cost_;
+  std::vector<double> lambda_;  ///< best multipliers so far (warm start of the next band)
+  double share_lo_ = 0.0, share_hi_ = std::numeric_limits<double>::infinity();
+  double lo_ = 0.0, hi_ = 0.0, alpha_ = 0.0, constant_ = 0.0;
+  bool free_ = false;               ///< the band has no demand range and no penalty
+  std::int64_t total_r_ = 0;        ///< summed grid demand
+  std::vector<std::int64_t> path_;  ///< [j * n + i]: least grid demand of a path j .. i
+  std::int64_t lo_s_ = 0, hi_s_ = 0;
+};
+
+}  // namespace
+
+LagrangeOutcome lagrangian_bound(const Model& m, std::int64_t k, const HardBounds& hb, double upper,
+                                 double time_limit_s, int threads) {
+  LagrangeOutcome out;
+  const auto t0 = Clock::now();
+  const auto deadline = std::isfinite(time_limit_s)
+                            ? t0 + std::chrono::duration_cast<Clock::duration>(
+                                       std::chrono::duration<double>(std::max(0.0, time_limit_s)))
+                            : Clock::time_point::max();
+  Lagrangian lag(m, k, hb, threads);
+  // Travel alone (no balance information): bounds every plan, and fixes I_max.
+  Band all(0.0, std::numeric_limits<double>::infinity());
+  lag.solve(all, upper, upper, 300, deadline, out.iterations, out.time_limit);
+  ++out.bands;
+  const double travel = all.bound;
+  const double wb = m.w.balance;
+  if (!(wb > 0.0) || travel >= upper) {
+    out.bound = std::min(travel, upper);
+    return out;
+  }
+  const double imax = (upper - travel) / wb;
+  // Bands [0, imax/64], then doubling up to imax. Rounds: the weakest unfinished band gets
+  // more steps; a converged weakest band is split in two (children start from its
+  // multipliers and keep its bound as a floor: their plans are among its plans).
+  std::vector<Band> bands;
+  double a = 0.0;
+  for (double b = imax / 64.0; a < imax; b = std::min(imax, 2.0 * b)) {
+    Band bd(a, b);
+    bd.bound = travel + wb * a;
+    bd.lambda = all.lambda;
+    bands.push_back(std::move(bd));
+    a = b;
+  }
+  out.bands += static_cast<int>(bands.size());
+  for (Band& bd : bands) {
+    const double floor = bd.bound;
+    bd.bound = -std::numeric_limits<double>::infinity();
+    lag.solve(bd, upper, upper, 40, deadline, out.iterations, out.time_limit);
+    bd.bound = std::max(bd.bound, floor);
+  }
+  constexpr int kMaxBands = 48;
+  while (!out.time_limit) {
+    auto weakest = std::min_element(bands.begin(), bands.end(),
+                                    [](const Band& x, const Band& y) { return x.bound < y.bound; });
+    if (weakest->bound >= upper) break;
+    if (!weakest->done) {
+      const double floor = weakest->bound;
+      lag.solve(*weakest, upper, upper, 40, deadline, out.iterations, out.time_limit);
+      weakest->bound = std::max(weakest->bound, floor);
+      continue;
+    }
+    if (static_cast<int>(bands.size()) >= kMaxBands || !std::isfinite(weakest->b)) break;
+    const Band parent = *weakest;
+    const double mid = 0.5 * (parent.a + parent.b);
+    Band lo(parent.a, mid), hi(mid, parent.b);
+    for (Band* bd : {&lo, &hi}) {
+      bd->lambda = parent.lambda;
+      bd->bound = -std::numeric_limits<double>::infinity();
+      lag.solve(*bd, upper, upper, 40, deadline, out.iterations, out.time_limit);
+      bd->bound = std::max(bd->bound, parent.bound);
+      ++out.bands;
+    }
+    const bool gain = std::min(lo.bound, hi.bound) > parent.bound + 1e-9 * std::abs(parent.bound);
+    *weakest = std::move(lo);
+    bands.push_back(std::move(hi));
+    if (!gain) break;  // the bound is flat across the band: splitting further does not pay
+  }
+  double bound = upper;
+  for (const Band& bd : bands) bound = std::min(bound, bd.bound);
+  out.bound = bound;
   return out;
 }
 

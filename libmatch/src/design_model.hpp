@@ -91,6 +91,19 @@ struct MipOutcome {
 MipOutcome solve_design_mip(const Model& m, std::int64_t k, const HardBounds& hb,
                             const MipGoal& goal, const std::vector<std::int32_t>* start);
 
+/// The banded Lagrangian lower bound (design_bound.cpp, design.hpp PROVEN QUALITY), medoid
+/// mode only: a bound on balance + travel (compactness at its floor 0) of every plan, without
+/// contiguity. `upper` is the objective of a known plan (bands above it are skipped).
+struct LagrangeOutcome {
+  double bound = 0.0;
+  int bands = 0;                ///< imbalance bands solved
+  std::int64_t iterations = 0;  ///< subgradient iterations over all bands
+  bool time_limit = false;      ///< stopped by the time limit
+};
+LIBMATCH_EXPORT LagrangeOutcome lagrangian_bound(const Model& m, std::int64_t k,
+                                                 const HardBounds& hb, double upper,
+                                                 double time_limit_s, int threads);
+
 /// An irreducible set of conflicting bounds (names as in InfeasibleBounds) or empty when the
 /// bounds are satisfiable; `proven` false when a solve hit its time limit.
 std::vector<std::string> conflicting_bounds(const Model& m, std::int64_t k, const DesignBounds& b,

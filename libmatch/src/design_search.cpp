@@ -546,26 +546,45 @@ std::vector<std::int32_t> feasible_start(const Model& m, std::int64_t k, const H
 // replaces the search's when it is better.
 void prove(const Model& m, std::int64_t k, const HardBounds& hb, const DesignOptions& opt,
            std::vector<std::int32_t>& lab, DesignResult& res) {
-  if (m.n > kMaxBoundUnits) {
+  const bool use_lag = opt.bound_lagrangian && m.n <= kMaxLagrangianUnits;
+  const bool use_mip = opt.bound_mip && m.n <= kMaxBoundUnits;
+  if (!use_lag && !use_mip) {
     res.status = BoundStatus::TooLarge;
     return;
   }
   const auto t0 = Clock::now();
-  State st(m, k, lab);
+  const State st(m, k, lab);
   const double U = st.objective();
-  MipGoal goal;
-  goal.objective = true;
-  goal.time_limit_s = opt.bound_time_limit_s;
-  if (m.w.balance > 0.0) goal.s_max = (U / m.w.balance) * (U / m.w.balance) * (1.0 + 1e-9);
-  const MipOutcome o = solve_design_mip(m, k, hb, goal, &lab);
-  double bound = std::max(0.0, std::isfinite(o.best_bound) ? o.best_bound : 0.0);
-  if (o.kind == MipOutcome::Kind::Infeasible) bound = U;  // no plan below the incumbent
-  if (o.kind == MipOutcome::Kind::Feasible && !o.labels.empty()) {
-    State alt(m, k, o.labels);
-    alt.set_bounds(&hb);
-    if (alt.violation() <= 1e-9 && alt.objective() < U - 1e-12 * (1.0 + U)) {
-      lab = o.labels;
-      res.from_model = true;
+  const double core0 = U - m.w.compactness * (1.0 - st.compactness());
+  double bound = 0.0;
+  bool time_limit = false;
+  if (use_lag) {
+    const LagrangeOutcome lo = lagrangian_bound(m, k, hb, U, opt.bound_time_limit_s, opt.threads);
+    res.bound_lagrangian = lo.bound;
+    bound = std::max(bound, lo.bound);
+    time_limit = time_limit || lo.time_limit;
+  }
+  const double spent = std::chrono::duration<double>(Clock::now() - t0).count();
+  // The MIP runs in the time left, unless the Lagrangian bound already proves the plan.
+  if (use_mip && core0 - bound > opt.bound_tolerance * std::max(core0, 1e-12) &&
+      spent < opt.bound_time_limit_s) {
+    MipGoal goal;
+    goal.objective = true;
+    goal.time_limit_s = opt.bound_time_limit_s - spent;
+    if (m.w.balance > 0.0) goal.s_max = (U / m.w.balance) * (U / m.w.balance) * (1.0 + 1e-9);
+    const MipOutcome o = solve_design_mip(m, k, hb, goal, &lab);
+    double mb = std::max(0.0, std::isfinite(o.best_bound) ? o.best_bound : 0.0);
+    if (o.kind == MipOutcome::Kind::Infeasible) mb = U;  // no plan below the incumbent
+    res.bound_mip = mb;
+    bound = std::max(bound, mb);
+    time_limit = time_limit || o.time_limit;
+    if (o.kind == MipOutcome::Kind::Feasible && !o.labels.empty()) {
+      State alt(m, k, o.labels);
+      alt.set_bounds(&hb);
+      if (alt.violation() <= 1e-9 && alt.objective() < U - 1e-12 * (1.0 + U)) {
+        lab = o.labels;
+        res.from_model = true;
+      }
     }
   }
   const State fin(m, k, lab);
@@ -573,12 +592,12 @@ void prove(const Model& m, std::int64_t k, const HardBounds& hb, const DesignOpt
   bound = std::min(bound, obj);
   res.bound = bound;
   res.gap = obj > 0.0 ? (obj - bound) / obj : 0.0;
+  // Every bound is valid, so a plan within the tolerance of it is proven (near) optimal.
   const double core = obj - m.w.compactness * (1.0 - fin.compactness());
-  const bool proven = o.optimal || o.kind == MipOutcome::Kind::Infeasible;
-  if (proven && core - bound <= opt.bound_tolerance * std::max(core, 1e-12)) {
+  if (core - bound <= opt.bound_tolerance * std::max(core, 1e-12)) {
     res.status = BoundStatus::Optimal;
   } else {
-    res.status = o.time_limit ? BoundStatus::TimeLimit : BoundStatus::Gap;
+    res.status = time_limit ? BoundStatus::TimeLimit : BoundStatus::Gap;
   }
   res.bound_seconds = std::chrono::duration<double>(Clock::now() - t0).count();
 }

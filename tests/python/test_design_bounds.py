@@ -133,3 +133,52 @@ def test_bad_bounds_are_typed_errors():
         libmatch.design_areas(units, demand, k=2, area_of={"u0": 7})
     with pytest.raises(libmatch.InvalidInputError):  # bound needs a travel matrix
         libmatch.design_areas(units, demand, k=2, bound=True)
+
+
+@pytest.mark.parametrize(
+    ("rows", "cols", "k", "seed", "scale"),
+    [(2, 4, 3, 1, 1.0), (3, 3, 3, 2, 1.0), (2, 5, 2, 3, 0.37), (3, 3, 2, 4, 0.37)],
+)
+def test_lagrangian_bound_is_below_the_enumerated_optimum(rows, cols, k, seed, scale):
+    units = grid(rows, cols)
+    rng = np.random.default_rng(seed)
+    demand = rng.integers(0, 30, rows * cols) * scale  # scale 0.37: fractional demand
+    travel = libmatch.StraightLine(detour=1.0)
+    scored = [
+        (
+            libmatch.evaluate_plan(units, lab, demand, travel=travel).attrs["summary"]["objective"],
+            lab,
+        )
+        for lab in contiguous_plans(units, k)
+    ]
+    best = min(s for s, _ in scored)
+    worst = max(scored, key=lambda t: t[0])[1]
+    # The worst plan, kept as it is: the bound is not capped by an optimal incumbent.
+    plan = libmatch.design_areas(
+        units,
+        demand,
+        k=k,
+        travel=travel,
+        initial=worst,
+        fixed=np.ones(len(worst), bool),
+        bound=True,
+        bound_method="lagrangian",
+    )
+    assert plan.objective > best + 1e-6
+    assert plan.bound == plan.bound_lagrangian
+    assert plan.bound_mip == -np.inf  # not run
+    assert plan.bound <= best + 1e-9
+    assert plan.bound >= 0.95 * best  # a useful bound, not a trivial one
+    assert plan.gap == pytest.approx((plan.objective - plan.bound) / plan.objective)
+
+
+def test_bound_method_is_checked():
+    units = grid(2, 3)
+    demand = np.array([3.0, 1, 4, 1, 5, 9])
+    travel = libmatch.StraightLine(detour=1.0)
+    with pytest.raises(libmatch.InvalidInputError):
+        libmatch.design_areas(units, demand, k=2, travel=travel, bound=True, bound_method="lp")
+    # The MIP alone leaves the Lagrangian bound unset, and proves this small optimum.
+    plan = libmatch.design_areas(units, demand, k=2, travel=travel, bound=True, bound_method="mip")
+    assert plan.bound_lagrangian == -np.inf
+    assert plan.bound == plan.bound_mip

@@ -56,25 +56,39 @@
 // the rest satisfiable together with contiguity and k (shown by the exact model below, or by
 // counting/union-find arguments for the simple cases).
 //
-// PROVEN QUALITY (DesignOptions::bound). The exact model (design_bound.cpp, COIN-OR CBC) is a
-// Hess-style MIP: x_ij = 1 when unit i belongs to the area centred at unit j (x_jj = 1 for
-// the k centres), contiguity by a single-commodity flow per centre (every member receives one
-// unit of flow from its centre through members only), the hard bounds as linear rows. Its
-// objective is a LOWER BOUND of the objective above, for the travel mode "medoid" (a
-// unit-to-unit travel matrix without advisors), where the area's travel is the medoid's,
-// i.e. the best centre's, exactly as the MIP's:
-//   - travel term: exact (sum of d_i x_ij t_ij);
-//   - imbalance: each squared deviation (D_r/D - 1/k)^2 under-estimated by tangents
-//     (geometric grid, ratio 1.06: at most 0.09 % below), the square root of their sum by
-//     chords of a concave piecewise-linear function (SOS2, ratio 1.05) below it;
-//   - compactness term w_c (1 - mean Polsby-Popper) by its floor 0 (Polsby-Popper <= 1).
-// So `bound` <= objective of every plan, and `gap` = (objective - bound) / objective; with
-// w_c > 0 the gap includes the whole compactness term of the plan. Status Optimal means CBC
-// proved its model's optimum and the plan's balance + travel cost is within
-// `bound_tolerance` (relative) of the bound. Sizes: n^2 binaries and n x 2|E| flows, so it
-// is meant for <= ~60 units (Noord-Brabant's 56 municipalities, k = 6); it stops at the
-// time limit with CBC's best bound (CBC may overrun the limit while it solves the root);
-// above kMaxBoundUnits units it is not built (status TooLarge).
+// PROVEN QUALITY (DesignOptions::bound), for the travel mode "medoid" (a unit-to-unit travel
+// matrix without advisors), where an area's travel is its medoid's, i.e. the best centre's.
+// `bound` is a LOWER BOUND of balance + travel, with the compactness term
+// w_c (1 - mean Polsby-Popper) at its floor 0 (Polsby-Popper <= 1); hence `bound` <= the
+// objective of every plan meeting the hard bounds, and `gap` = (objective - bound) /
+// objective includes the plan's whole compactness term. It is the larger of two methods,
+// run one after the other within `bound_time_limit_s` together:
+//  1. Banded Lagrangian (design_bound.cpp; n <= kMaxLagrangianUnits, O(n^2) memory). For
+//     the plans whose imbalance I lies in a band [a, b]: each area's share deviation
+//     |D_r/D - 1/k| <= b / sqrt(k) (from I^2 = k sum_r (D_r/D - 1/k)^2), and I >= a + (I^2 -
+//     a^2) / (a + b) (chord of the concave root on [a^2, b^2]), separable over areas.
+//     Contiguity is dropped except for one consequence: a unit joins a centre's area only if
+//     some path between them carries at most the band's demand cap. Relaxing "every unit in
+//     one area" with multipliers leaves one 0-1 knapsack per centre (dynamic programme over
+//     integer demand; fractional demand on a grid of ~2000 steps per fair share, the
+//     rounding error added to the demand range), the k best centres taken; subgradient
+//     steps raise it. Of the hard bounds it keeps demand_bounds and max_travel_km (the
+//     others are relaxed away). Bands cover [0, (U - travel bound) / w_b], U the plan's objective
+//     (plans beyond cost more than U); the weakest band is split while that pays. Cost per
+//     step O(n^2 x demand states of a band).
+//  2. Exact model (COIN-OR CBC; n <= kMaxBoundUnits), a Hess-style MIP: x_ij = 1 when unit i
+//     belongs to the area centred at unit j (x_jj = 1 for the k centres), contiguity by a
+//     single-commodity flow per centre (every member receives one unit of flow from its
+//     centre through members only), the hard bounds as linear rows; travel exact (sum of d_i
+//     x_ij t_ij); each squared deviation (D_r/D - 1/k)^2 under-estimated by tangents and the
+//     root of their sum by the rotated-cone tangents (a norm, so convex). It runs in the time
+//     the Lagrangian leaves, only when that bound does not already prove the plan; its
+//     n^2 binaries and n x 2|E| flows make it practical for <= ~60 units (CBC may overrun
+//     the limit while it solves the root). When its own plan is better, it is returned.
+// Status Optimal means the plan's balance + travel cost is within `bound_tolerance`
+// (relative) of `bound`; TimeLimit that a method stopped at the limit; Gap otherwise;
+// TooLarge that neither method applies (n above both caps, or the method chosen is off).
+// The bound depends on the time limit (machine speed) when a method stops there.
 //
 // DETERMINISM. design_areas returns the same plan for the same input and seed whatever the
 // thread count, as long as the run is not cut short by `time_limit_s` (a time limit makes the
@@ -234,12 +248,14 @@ LIBMATCH_EXPORT std::vector<std::string> check_bounds(const DesignProblem& probl
 enum class BoundStatus {
   None,       ///< no bound requested
   Optimal,    ///< proven optimal (see PROVEN QUALITY)
-  TimeLimit,  ///< CBC stopped at the time limit; bound is its best bound so far
+  TimeLimit,  ///< a method stopped at the time limit; bound is the best so far
   Gap,        ///< model solved, but the plan is farther from the bound than the tolerance
-  TooLarge,   ///< more than kMaxBoundUnits units: the model is not built (bound -inf)
+  TooLarge,   ///< no bound method applies at this size (bound -inf)
 };
-/// Largest unit count for which DesignOptions::bound builds the exact model.
+/// Largest unit count for which DesignOptions::bound builds the exact model (MIP).
 inline constexpr std::int64_t kMaxBoundUnits = 150;
+/// Largest unit count for the banded Lagrangian bound (n^2 costs in memory).
+inline constexpr std::int64_t kMaxLagrangianUnits = 3000;
 LIBMATCH_EXPORT std::string to_string(BoundStatus s);
 
 struct DesignOptions {
@@ -266,6 +282,8 @@ struct DesignOptions {
   bool bound = false;
   double bound_time_limit_s = 60.0;  ///< CBC wall-clock limit, seconds
   double bound_tolerance = 1e-3;     ///< relative gap counted as optimal
+  bool bound_lagrangian = true;      ///< run the banded Lagrangian bound (see PROVEN QUALITY)
+  bool bound_mip = true;             ///< run the exact MIP (n <= kMaxBoundUnits)
 };
 
 struct DesignResult {
@@ -286,6 +304,9 @@ struct DesignResult {
   BoundStatus status = BoundStatus::None;
   bool from_model = false;  ///< the plan is the exact model's (better than the search's)
   double bound_seconds = 0.0;
+  /// The two methods' own bounds (-inf when not run); `bound` is the larger.
+  double bound_lagrangian = -std::numeric_limits<double>::infinity();
+  double bound_mip = -std::numeric_limits<double>::infinity();
 };
 
 /// Per start: k-means++ seeds (advisor units when advisors are given) and region growing
