@@ -305,6 +305,8 @@ class DesignOptions:
         "bound",
         "bound_time_limit_s",
         "bound_tolerance",
+        "bound_lagrangian",
+        "bound_mip",
     )
     def __eq__(self, arg0: typing.Any) -> typing.Any: ...
     def __getstate__(self) -> dict: ...
@@ -347,6 +349,20 @@ class DesignOptions:
         """
     @bound_tolerance.setter
     def bound_tolerance(self, arg1: typing.Any) -> None: ...
+    @property
+    def bound_lagrangian(self) -> bool:
+        """
+        Run the banded Lagrangian bound (no contiguity). Unit: flag.
+        """
+    @bound_lagrangian.setter
+    def bound_lagrangian(self, arg1: typing.Any) -> None: ...
+    @property
+    def bound_mip(self) -> bool:
+        """
+        Run the exact MIP (at most 150 units). Unit: flag.
+        """
+    @bound_mip.setter
+    def bound_mip(self, arg1: typing.Any) -> None: ...
     @property
     def iterations(self) -> int:
         """

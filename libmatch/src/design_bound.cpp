@@ -558,7 +558,10 @@ class Lagrangian {
         band.done = true;  // above the known plan, stalled, or solved (a partition)
         return;
       }
-      const double step = band.mu * std::max(target - value, 1e-6 * std::abs(target)) / norm;
+      // Polyak step towards the level halfway between the best bound and the known plan
+      // (measured on the Dutch instances: better than the plan's level or 0.3 of the way).
+      const double level = band.bound + 0.5 * (target - band.bound);
+      const double step = band.mu * std::max(level - value, 1e-6 * std::abs(target)) / norm;
       for (std::size_t i = 0; i < n; ++i) lam[i] += step * sub[i];
     }
   }
