@@ -1089,6 +1089,7 @@ def design_areas(
 # command line -----------------------------------------------------------------------------
 def _cmd_design(args) -> int:
     from ._cliargs import layer_spec
+    from .travel import StraightLine
 
     path, layer, id_field = layer_spec(args.units, "--units", args.id_field)
     layer = layer or args.layer
@@ -1109,16 +1110,28 @@ def _cmd_design(args) -> int:
         if args.advisors
         else None
     )
+    hard = {
+        "demand_bounds": tuple(args.demand_bounds) if args.demand_bounds else None,
+        "max_travel_km": args.max_travel_km,
+        "min_units": args.min_units,
+        "max_units": args.max_units,
+    }
     plan = design_areas(
         units,
         demand,
         args.k,
         advisors=advisors,
+        # the bound measures travel from each area's medoid unit: straight lines, no detour
+        travel=StraightLine(detour=1.0) if args.bound else None,
         seed=args.seed,
         time_limit_s=args.time_limit,
         starts=args.starts,
+        effort=args.effort,
         islands=args.islands,
         min_border_m=args.min_border,
+        bound=args.bound,
+        bound_time_limit_s=args.bound_time_limit,
+        **{k: v for k, v in hard.items() if v is not None},
     )
     _io.output_dir(os.path.dirname(os.path.abspath(args.out)) or ".", "design --out")
     plan.to_file(args.out)
@@ -1131,6 +1144,11 @@ def _cmd_design(args) -> int:
         f"objective {s['objective']:.4f}  imbalance {s['imbalance']:.3f}  "
         f"mean travel {s['mean_travel_km']:.1f} km  compactness {s['compactness']:.3f}"
     )
+    if args.bound:
+        print(
+            f"lower bound {plan.bound:.4f}  gap {100 * plan.gap:.2f} %  status {plan.status}  "
+            f"({plan.bound_seconds:.1f} s; a bound of balance + travel, compactness at 0)"
+        )
     print(f"{plan.k} areas -> {args.out}")
     return 0
 
@@ -1157,7 +1175,35 @@ def _register_cli(sub) -> None:
     p.add_argument("--k", type=int, required=True, help="number of areas")
     p.add_argument("--advisors", default=None, help="CSV with x, y[, capacity] per advisor")
     p.add_argument("--seed", type=int, default=0)
-    p.add_argument("--starts", type=int, default=8, help="multi-starts (default 8)")
+    p.add_argument(
+        "--starts", type=int, default=None, help="multi-starts (default 8; 1 with --effort fast)"
+    )
+    p.add_argument(
+        "--effort",
+        choices=("default", "fast"),
+        default=None,
+        help="search effort: default (annealing) or fast (greedy: for quick drafts)",
+    )
+    p.add_argument(
+        "--bound",
+        action="store_true",
+        help="also prove a lower bound and the plan's gap (travel: straight lines from each "
+        "area's medoid unit; not with --advisors)",
+    )
+    p.add_argument(
+        "--bound-time-limit", type=float, default=60.0, help="seconds for the bound (default 60)"
+    )
+    p.add_argument(
+        "--demand-bounds",
+        type=float,
+        nargs=2,
+        metavar=("LO", "HI"),
+        default=None,
+        help="hard bound: every area's demand within [LO, HI] x its fair share (e.g. 0.9 1.1)",
+    )
+    p.add_argument("--max-travel-km", type=float, default=None, help="hard bound per unit (km)")
+    p.add_argument("--min-units", type=int, default=None, help="hard bound: units per area")
+    p.add_argument("--max-units", type=int, default=None, help="hard bound: units per area")
     p.add_argument("--time-limit", type=float, default=None, help="seconds (default none)")
     p.add_argument(
         "--islands",

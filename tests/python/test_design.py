@@ -325,6 +325,42 @@ def test_cli_design(tmp_path, capsys):
     assert "1..12" in capsys.readouterr().err
 
 
+def test_cli_design_fast_bound_and_hard_bounds(tmp_path, capsys):
+    from libmatch.cli import main
+
+    gdf = grid_gdf(2, 4)
+    gdf["farms"] = np.array([12, 1, 1, 1, 1, 1, 1, 1])  # balance alone would not split 4 / 4
+    src = tmp_path / "units.gpkg"
+    gdf.to_file(src, layer="units")
+    out = tmp_path / "plan.gpkg"
+    args = ["design", "--units", str(src), "--id-field", "id", "--demand-field", "farms"]
+    assign = tmp_path / "assign.csv"
+    args += ["--k", "2", "--out", str(out), "--assignment", str(assign)]
+
+    def sizes():
+        return sorted(pd.read_csv(assign).iloc[:, 1].value_counts().tolist())
+
+    # the same plan as the Python call with the same options
+    assert main(args + ["--effort", "fast"]) == 0
+    units = libmatch.read_areas(src, "id")
+    fast = libmatch.design_areas(units, gdf["farms"].to_numpy(float), 2, effort="fast")
+    assert len(gpd.read_file(out, layer="areas")) == 2 and "objective" in capsys.readouterr().out
+    got = pd.read_csv(assign).set_index(pd.read_csv(assign).columns[0]).iloc[:, 0]
+    want = fast.assignment
+    assert (got.loc[want.index].astype(str) == want.astype(str)).all()
+    assert sizes() != [4, 4]
+    # a bound on 8 units is proven: status optimal, gap printed
+    assert main(args + ["--bound", "--bound-time-limit", "20"]) == 0
+    text = capsys.readouterr().out
+    assert "lower bound" in text and "status optimal" in text
+    # hard bounds reach the design: 4 units per area; infeasible ones are an error
+    assert main(args + ["--min-units", "4", "--max-units", "4"]) == 0
+    assert sizes() == [4, 4]
+    capsys.readouterr()
+    assert main(args + ["--max-units", "3"]) == 1
+    assert "max_units" in capsys.readouterr().err
+
+
 # ----------------------------------------------------------------------------- bad input
 def test_bad_input_raises_typed_errors():
     gdf = grid_gdf(2, 3)
