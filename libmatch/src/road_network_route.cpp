@@ -2,6 +2,7 @@
 #include <algorithm>
 #include <bit>
 #include <cmath>
+#include <cstring>
 #include <limits>
 #include <numeric>
 
@@ -239,6 +240,11 @@ struct Query {
   double max_minutes = 0, max_km = 0, bound = 0;
   std::vector<std::vector<Row>> rows;
   std::vector<std::int64_t> unreachable;
+  // Direct output (hierarchy engine, small enough tables): origin i writes its rows straight
+  // into the result columns at [i * n_dest, i * n_dest + n_rows[i]), compacted at the end,
+  // instead of into rows.
+  TravelPairs* direct = nullptr;
+  std::vector<std::int64_t> n_rows;
 
   /// Largest network label (ticks, incl. the origin's edge part) still worth settling for
   /// origin o: beyond it every pair of o exceeds max_minutes or max_km.
@@ -255,7 +261,7 @@ struct Query {
 Query make_query(const RoadNetwork::Impl& g, const std::vector<SnapResult>& so,
                  const std::vector<SnapResult>& sd, double max_minutes, double max_km,
                  TravelPairs& out) {
-  Query q{g, {}, {}, {}, {}, {}, 0, max_minutes, max_km, 0, {}, {}};
+  Query q{g, {}, {}, {}, {}, {}, 0, max_minutes, max_km, 0, {}, {}, nullptr, {}};
   const std::int64_t n = static_cast<std::int64_t>(so.size());
   q.orig.resize(n);
   for (std::int64_t i = 0; i < n; ++i) {
@@ -428,7 +434,9 @@ void run_dijkstra(Query& q, int threads) {
 // 64-bit integers per lane (ticks, km units; both < 2^53 on real paths, kTicksInf above
 // them) so that the inner loop is plain integer SIMD on any x86-64.
 
-constexpr int kLanes = 16;                                 // origins per sweep
+constexpr int kLanes = 16;         // origins per sweep
+constexpr int kPrefetchArcs = 16;  // the sweep prefetches the tail label of the arc this far ahead
+constexpr int kPrefetchEnds = 32;  // and the best labels of the destination ends this far ahead
 constexpr std::int64_t kTicksInf = std::int64_t{1} << 62;  // + any arc stays < 2^63
 
 /// A down arc of the selection, stored at its head: tail position and cost.
@@ -446,9 +454,14 @@ struct Selection {
   std::int64_t size = 0;
   std::vector<std::int64_t> offsets;  // size + 1, into arcs
   std::vector<SelArc> arcs;
-  // Per destination (input order of q.dest): position of its u / v node, kNone when that
-  // end is unusable; destinations in the order their labels are read.
-  std::vector<std::uint32_t> pos_u, pos_v, eval_order;
+  // The destinations' ends at each position (ends_offsets: size + 1): the sweep finishes a
+  // node's label and at once offers it, plus the end's cost, to those destinations.
+  struct End {
+    std::int64_t ticks, units;
+    std::uint32_t dest, pad;  // index into q.dest
+  };
+  std::vector<std::int64_t> ends_offsets;
+  std::vector<End> ends;
 };
 
 Selection select_cone(const Query& q, const detail::Hierarchy& ch, int threads) {
@@ -486,19 +499,24 @@ Selection select_cone(const Query& q, const detail::Hierarchy& ch, int threads) 
       }
     }
   });
+  // Counting sort of the destinations' usable ends by position (then destination).
   const std::size_t nd = q.dest.size();
-  s.pos_u.resize(nd);
-  s.pos_v.resize(nd);
-  for (std::size_t j = 0; j < nd; ++j) {
-    const Place& d = q.dest[j];
-    s.pos_u[j] = d.cost_u < kCostInf ? s.local[d.u] : kNone;
-    s.pos_v[j] = d.cost_v < kCostInf ? s.local[d.v] : kNone;
-  }
-  s.eval_order.resize(nd);
-  std::iota(s.eval_order.begin(), s.eval_order.end(), 0u);
-  std::sort(s.eval_order.begin(), s.eval_order.end(), [&](std::uint32_t a, std::uint32_t b) {
-    return std::pair{std::min(s.pos_u[a], s.pos_v[a]), a} <
-           std::pair{std::min(s.pos_u[b], s.pos_v[b]), b};
+  s.ends_offsets.assign(static_cast<std::size_t>(s.size) + 1, 0);
+  auto each_end = [&](auto&& fn) {
+    for (std::size_t j = 0; j < nd; ++j) {
+      const Place& d = q.dest[j];
+      if (d.cost_u < kCostInf) fn(j, s.local[d.u], d.cost_u);
+      if (d.cost_v < kCostInf) fn(j, s.local[d.v], d.cost_v);
+    }
+  };
+  each_end([&](std::size_t, std::uint32_t pos, Cost) { ++s.ends_offsets[pos + 1]; });
+  for (std::int64_t i = 0; i < s.size; ++i) s.ends_offsets[i + 1] += s.ends_offsets[i];
+  s.ends.resize(static_cast<std::size_t>(s.ends_offsets.back()));
+  std::vector<std::int64_t> fill(s.ends_offsets.begin(), s.ends_offsets.end() - 1);
+  each_end([&](std::size_t j, std::uint32_t pos, Cost c) {
+    s.ends[fill[pos]++] = {static_cast<std::int64_t>(cost_ticks(c)),
+                           static_cast<std::int64_t>(cost_units(c)), static_cast<std::uint32_t>(j),
+                           0};
   });
   return s;
 }
@@ -525,7 +543,7 @@ struct ChSpace {
         d_size(static_cast<std::size_t>(selected) * 2 * kLanes),
         d(new std::int64_t[d_size]),  // every block is written before it is read
         seeded(selected, 0),
-        best(n_dest * kLanes) {
+        best(new std::int64_t[n_dest * 2 * kLanes]) {
     advise_huge(d.get(), d_size * sizeof(std::int64_t));
   }
   std::vector<Cost> dist;  // upward search labels
@@ -537,7 +555,9 @@ struct ChSpace {
   std::vector<std::uint32_t> seeded;  // == stamp: d of this node was set by an upward search
   std::uint32_t stamp = 0;
   Reach reach;
-  std::vector<Cost> best;                      // per destination, kLanes lanes
+  // Per destination kLanes ticks, then kLanes units: the best over its ends (filled by the
+  // sweep; every block is reset before).
+  std::unique_ptr<std::int64_t[]> best;
   std::vector<std::uint32_t> pending[kLanes];  // unreached destinations to classify, per lane
 
   std::int64_t* block(std::uint32_t pos) { return d.get() + std::size_t{pos} * 2 * kLanes; }
@@ -604,15 +624,29 @@ bool upward(const Query& q, const detail::Hierarchy& ch, const Selection& s, con
 }
 
 /// Down sweep over the selection for all lanes at once: each node takes the lexicographic
-/// minimum (ticks, then units) of its seed and of its tails' labels plus the arc. Values are
-/// either kTicksInf (unreached) or exact path sums below 2^53, so nothing overflows.
+/// minimum (ticks, then units) of its seed and of its tails' labels plus the arc, and offers
+/// it (plus the end's cost) to the destinations at that node (best). Values are either
+/// kTicksInf (unreached; a sum above it is no path) or exact path sums below 2^53, so
+/// nothing overflows. The tail labels of arcs a little ahead are prefetched: the sweep is
+/// bound by the latency of those reads (the labels are MBs, the tails scattered).
 template <int L>
 [[gnu::always_inline]] inline void sweep_body(const Selection& s, std::int64_t* d,
-                                              const std::uint32_t* seeded, std::uint32_t stamp) {
+                                              std::int64_t* best, const std::uint32_t* seeded,
+                                              std::uint32_t stamp) {
   const std::int64_t* off = s.offsets.data();
   const SelArc* arcs = s.arcs.data();
+  const std::int64_t n_arcs = static_cast<std::int64_t>(s.arcs.size());
+  const std::int64_t* eoff = s.ends_offsets.data();
+  const Selection::End* ends = s.ends.data();
+  const std::int64_t n_ends = static_cast<std::int64_t>(s.ends.size());
+  std::int64_t pe = 0;  // ends prefetched so far
   for (std::int64_t v = 0; v < s.size; ++v) {
     alignas(64) std::int64_t bt[L], bu[L];
+    for (const std::int64_t pe_end = std::min(n_ends, eoff[v + 1] + kPrefetchEnds); pe < pe_end;
+         ++pe) {
+      const char* pf = reinterpret_cast<const char*>(best + std::size_t{ends[pe].dest} * 2 * L);
+      for (int c = 0; c < 2 * L * 8; c += 64) __builtin_prefetch(pf + c, 1);
+    }
     std::int64_t* dv = d + v * 2 * L;
     if (seeded[v] == stamp) {
       for (int l = 0; l < L; ++l) bt[l] = dv[l], bu[l] = dv[L + l];
@@ -620,6 +654,11 @@ template <int L>
       for (int l = 0; l < L; ++l) bt[l] = kTicksInf, bu[l] = 0;
     }
     for (std::int64_t a = off[v]; a < off[v + 1]; ++a) {
+      if (a + kPrefetchArcs < n_arcs) {
+        const char* pf =
+            reinterpret_cast<const char*>(d + std::size_t{arcs[a + kPrefetchArcs].tail} * 2 * L);
+        for (int c = 0; c < 2 * L * 8; c += 64) __builtin_prefetch(pf + c);
+      }
       const std::int64_t* du = d + std::size_t{arcs[a].tail} * 2 * L;
       const std::int64_t ct = arcs[a].ticks, cu = arcs[a].units;
       for (int l = 0; l < L; ++l) {
@@ -631,63 +670,48 @@ template <int L>
     }
     for (int l = 0; l < L; ++l) {
       // Unreached stays exactly kTicksInf (a sum above it is not a path).
-      dv[l] = bt[l] < kTicksInf ? bt[l] : kTicksInf;
+      bt[l] = bt[l] < kTicksInf ? bt[l] : kTicksInf;
+      dv[l] = bt[l];
       dv[L + l] = bu[l];
+    }
+    for (std::int64_t e = eoff[v]; e < eoff[v + 1]; ++e) {
+      std::int64_t* b = best + std::size_t{ends[e].dest} * 2 * L;
+      const std::int64_t ct = ends[e].ticks, cu = ends[e].units;
+      for (int l = 0; l < L; ++l) {
+        const std::int64_t nt = bt[l] + ct, nu = bu[l] + cu;
+        const bool better = (nt < b[l]) | ((nt == b[l]) & (nu < b[L + l]));
+        b[l] = better ? nt : b[l];
+        b[L + l] = better ? nu : b[L + l];
+      }
     }
   }
 }
 
-void sweep_generic(const Selection& s, std::int64_t* d, const std::uint32_t* seeded,
-                   std::uint32_t stamp) {
-  sweep_body<kLanes>(s, d, seeded, stamp);
+void sweep_generic(const Selection& s, std::int64_t* d, std::int64_t* best,
+                   const std::uint32_t* seeded, std::uint32_t stamp) {
+  sweep_body<kLanes>(s, d, best, seeded, stamp);
 }
 
 #if defined(__x86_64__) || defined(__i386__)
 // The same loop compiled for AVX2 (4 lanes per instruction), picked at run time.
-[[gnu::target("avx2")]] void sweep_avx2(const Selection& s, std::int64_t* d,
+[[gnu::target("avx2")]] void sweep_avx2(const Selection& s, std::int64_t* d, std::int64_t* best,
                                         const std::uint32_t* seeded, std::uint32_t stamp) {
-  sweep_body<kLanes>(s, d, seeded, stamp);
-}
-
-void sweep(const Selection& s, ChSpace& w) {
-  static const bool avx2 = __builtin_cpu_supports("avx2");
-  (avx2 ? sweep_avx2 : sweep_generic)(s, w.d.get(), w.seeded.data(), w.stamp);
-}
-#else
-void sweep(const Selection& s, ChSpace& w) {
-  sweep_generic(s, w.d.get(), w.seeded.data(), w.stamp);
+  sweep_body<kLanes>(s, d, best, seeded, stamp);
 }
 #endif
 
-/// Best cost per destination and lane (lanes [0, lanes)) from the swept labels, into
-/// w.best (destination-major).
-void batch_best(const Query& q, const Selection& s, const Place* orig, int lanes, ChSpace& w) {
-  Cost* best = w.best.data();
-  for (const std::uint32_t jj : s.eval_order) {
-    const Place& d = q.dest[jj];
-    alignas(64) std::int64_t bt[kLanes], bu[kLanes];
-    for (int l = 0; l < kLanes; ++l) bt[l] = kTicksInf, bu[l] = 0;
-    for (auto [pos, c] : {std::pair{s.pos_u[jj], d.cost_u}, std::pair{s.pos_v[jj], d.cost_v}}) {
-      if (pos == kNone) continue;
-      const std::int64_t* blk = w.block(pos);
-      const auto ct = static_cast<std::int64_t>(cost_ticks(c));
-      const auto cu = static_cast<std::int64_t>(cost_units(c));
-      for (int l = 0; l < kLanes; ++l) {
-        const std::int64_t nt = blk[l] + ct, nu = blk[kLanes + l] + cu;
-        const bool better = (nt < bt[l]) | ((nt == bt[l]) & (nu < bu[l]));
-        bt[l] = better ? nt : bt[l];
-        bu[l] = better ? nu : bu[l];
-      }
-    }
-    Cost* out = best + std::size_t{jj} * kLanes;
-    for (int l = 0; l < lanes; ++l) {
-      Cost b = bt[l] < kTicksInf
-                   ? make_cost(static_cast<std::uint64_t>(bt[l]), static_cast<std::uint64_t>(bu[l]))
-                   : kCostInf;
-      if (orig[l].edge == d.edge) b = std::min(b, same_edge_cost(q.g, orig[l], d));
-      out[l] = b;
-    }
+void sweep(const Selection& s, std::size_t n_dest, ChSpace& w) {
+  std::int64_t* best = w.best.get();
+  for (std::size_t j = 0; j < n_dest; ++j) {
+    std::fill(best + j * 2 * kLanes, best + j * 2 * kLanes + kLanes, kTicksInf);
+    std::fill(best + j * 2 * kLanes + kLanes, best + (j + 1) * 2 * kLanes, 0);
   }
+#if defined(__x86_64__) || defined(__i386__)
+  static const bool avx2 = __builtin_cpu_supports("avx2");
+  (avx2 ? sweep_avx2 : sweep_generic)(s, w.d.get(), best, w.seeded.data(), w.stamp);
+#else
+  sweep_generic(s, w.d.get(), best, w.seeded.data(), w.stamp);
+#endif
 }
 
 /// Rows of the batch's origins [i0, i0 + lanes) from w.best, destinations in input order.
@@ -696,16 +720,21 @@ void batch_rows(Query& q, std::int64_t i0, int lanes, const bool* exhausted, ChS
   const std::size_t nd = q.dest.size();
   for (int l = 0; l < lanes; ++l) {
     w.pending[l].clear();
-    if (q.orig[i0 + l].edge >= 0) q.rows[i0 + l].reserve(nd);
+    if (q.orig[i0 + l].edge >= 0 && !q.direct) q.rows[i0 + l].reserve(nd);
   }
-  const Cost* best = w.best.data();
+  TravelPairs* out = q.direct;
   for (std::size_t jj = 0; jj < nd; ++jj) {
     const Place& d = q.dest[jj];
-    const Cost* b = best + jj * kLanes;
+    const std::int64_t* bt = w.best.get() + jj * 2 * kLanes;
+    const std::int64_t* bu = bt + kLanes;
     for (int l = 0; l < lanes; ++l) {
       const Place& o = q.orig[i0 + l];
       if (o.edge < 0) continue;
-      if (b[l] >= kCostInf) {
+      Cost b = bt[l] < kTicksInf
+                   ? make_cost(static_cast<std::uint64_t>(bt[l]), static_cast<std::uint64_t>(bu[l]))
+                   : kCostInf;
+      if (o.edge == d.edge) b = std::min(b, same_edge_cost(g, o, d));
+      if (b >= kCostInf) {
         if (exhausted[l]) {
           ++q.unreachable[i0 + l];
         } else {
@@ -713,10 +742,19 @@ void batch_rows(Query& q, std::int64_t i0, int lanes, const bool* exhausted, ChS
         }
         continue;
       }
-      const double minutes = (o.snap_min + g.minutes_of(cost_ticks(b[l]))) + d.snap_min;
-      const double km = (o.snap_km + g.km_of(cost_units(b[l]))) + d.snap_km;
-      if (minutes <= q.max_minutes && km <= q.max_km)
-        q.rows[i0 + l].push_back({q.dest_ids[jj], minutes, km});
+      const double minutes = (o.snap_min + g.minutes_of(cost_ticks(b))) + d.snap_min;
+      const double km = (o.snap_km + g.km_of(cost_units(b))) + d.snap_km;
+      if (minutes <= q.max_minutes && km <= q.max_km) {
+        if (out) {
+          const std::size_t k = (i0 + l) * nd + q.n_rows[i0 + l]++;
+          out->origin[k] = i0 + l;
+          out->destination[k] = q.dest_ids[jj];
+          out->minutes[k] = minutes;
+          out->km[k] = km;
+        } else {
+          q.rows[i0 + l].push_back({q.dest_ids[jj], minutes, km});
+        }
+      }
     }
   }
   // Not reached within the limit: unreachable only if no path exists at all.
@@ -751,23 +789,15 @@ void run_hierarchy(Query& q, const detail::Hierarchy& ch, int threads) {
         const Place& o = q.orig[i];
         exhausted[i - i0] = o.edge < 0 || upward(q, ch, s, o, static_cast<int>(i - i0), w);
       }
-      sweep(s, w);
-      batch_best(q, s, q.orig.data() + i0, static_cast<int>(i1 - i0), w);
+      sweep(s, nd, w);
       batch_rows(q, i0, static_cast<int>(i1 - i0), exhausted, w);
     }
   });
 }
 
-TravelPairs collect(Query& q, int threads) {
-  TravelPairs out;
-  const std::int64_t n = static_cast<std::int64_t>(q.rows.size());
-  std::vector<std::size_t> start(n + 1, 0);
-  for (std::int64_t i = 0; i < n; ++i) {
-    start[i + 1] = start[i] + q.rows[i].size();
-    out.unreachable_pairs += q.unreachable[i];
-  }
-  const std::size_t total = start[n];
-  // The four columns are allocated (and their pages first touched) side by side.
+/// The four result columns, `total` rows each, allocated (and their pages first touched)
+/// side by side.
+void allocate_columns(TravelPairs& out, std::size_t total, int threads) {
   detail::parallel_for(4, threads, 1, [&](std::int64_t b, std::int64_t e) {
     for (std::int64_t c = b; c < e; ++c) {
       auto fresh = [&](auto& v) {
@@ -781,6 +811,47 @@ TravelPairs collect(Query& q, int threads) {
       if (c == 3) fresh(out.km);
     }
   });
+}
+
+/// Moves origin i's rows from [i * n_dest, ...) down to their final place (origins in order,
+/// so no row is overwritten before it moved), column by column in parallel.
+void compact_direct(Query& q, TravelPairs& out, int threads) {
+  const std::int64_t n = static_cast<std::int64_t>(q.orig.size());
+  const std::size_t nd = q.dest.size();
+  std::size_t total = 0;
+  for (std::int64_t i = 0; i < n; ++i) {
+    total += q.n_rows[i];
+    out.unreachable_pairs += q.unreachable[i];
+  }
+  auto move_down = [&](auto& v) {
+    std::size_t at = 0;
+    for (std::int64_t i = 0; i < n; ++i) {
+      const std::size_t from = i * nd, c = q.n_rows[i];
+      if (at != from) std::memmove(v.data() + at, v.data() + from, c * sizeof(v[0]));
+      at += c;
+    }
+    v.resize(total);
+  };
+  detail::parallel_for(4, threads, 1, [&](std::int64_t b, std::int64_t e) {
+    for (std::int64_t c = b; c < e; ++c) {
+      if (c == 0) move_down(out.origin);
+      if (c == 1) move_down(out.destination);
+      if (c == 2) move_down(out.minutes);
+      if (c == 3) move_down(out.km);
+    }
+  });
+}
+
+TravelPairs collect(Query& q, int threads) {
+  TravelPairs out;
+  const std::int64_t n = static_cast<std::int64_t>(q.rows.size());
+  std::vector<std::size_t> start(n + 1, 0);
+  for (std::int64_t i = 0; i < n; ++i) {
+    start[i + 1] = start[i] + q.rows[i].size();
+    out.unreachable_pairs += q.unreachable[i];
+  }
+  const std::size_t total = start[n];
+  allocate_columns(out, total, threads);
   detail::parallel_for(n, threads, 8, [&](std::int64_t b, std::int64_t e) {
     for (std::int64_t i = b; i < e; ++i) {
       std::size_t k = start[i];
@@ -798,6 +869,10 @@ TravelPairs collect(Query& q, int threads) {
 }
 
 }  // namespace
+
+namespace detail {
+double hierarchy_direct_pairs = 1 << 24;
+}  // namespace detail
 
 std::vector<SnapResult> RoadNetwork::snap(std::span<const double> xy, int threads) const {
   detail::check_xy(xy, "point");
@@ -820,14 +895,28 @@ TravelPairs RoadNetwork::pairs(std::span<const double> origins_xy,
   Query q = make_query(*impl_, snap(origins_xy, threads), snap(destinations_xy, threads),
                        max_minutes, max_km, head);
   const std::int64_t n = static_cast<std::int64_t>(q.orig.size());
-  if (!q.dest.empty() && static_cast<std::int64_t>(head.unsnapped_origins.size()) < n) {
+  TravelPairs out;
+  const bool work = !q.dest.empty() && static_cast<std::int64_t>(head.unsnapped_origins.size()) < n;
+  // Small enough tables: rows straight into the result (no row lists, one copy less).
+  if (work && ch_ &&
+      static_cast<double>(n) * static_cast<double>(q.dest.size()) <=
+          detail::hierarchy_direct_pairs) {
+    allocate_columns(out, static_cast<std::size_t>(n) * q.dest.size(), threads);
+    q.direct = &out;
+    q.n_rows.assign(n, 0);
+  }
+  if (work) {
     if (ch_) {
       run_hierarchy(q, *ch_, threads);
     } else {
       run_dijkstra(q, threads);
     }
   }
-  TravelPairs out = collect(q, threads);
+  if (q.direct) {
+    compact_direct(q, out, threads);
+  } else {
+    out = collect(q, threads);
+  }
   out.unsnapped_origins = std::move(head.unsnapped_origins);
   out.unsnapped_destinations = std::move(head.unsnapped_destinations);
   return out;

@@ -12,6 +12,7 @@
 
 #include "libmatch/error.hpp"
 #include "libmatch/travel.hpp"
+#include "travel_internal.hpp"
 
 namespace fs = std::filesystem;
 using namespace libmatch;
@@ -113,6 +114,12 @@ TEST(TravelHierarchy, EqualsDijkstraExactlyOnRandomGraphs) {
       if (lim == kInf) EXPECT_GT(a.origin.size(), 1000u);
     }
     expect_same(plain.pairs(o, d, kInf, 1.5, 1), ch.pairs(o, d, kInf, 1.5, 1));
+    // Tables too large for rows straight into the result take the row lists.
+    const double direct = detail::hierarchy_direct_pairs;
+    detail::hierarchy_direct_pairs = 0;
+    expect_same(plain.pairs(o, d, kInf, kInf, 2), ch.pairs(o, d, kInf, kInf, 2));
+    expect_same(plain.pairs(o, d, 4.0, kInf, 2), ch.pairs(o, d, 4.0, kInf, 2));
+    detail::hierarchy_direct_pairs = direct;
     // Origins and destinations on the very nodes (points exactly at edge ends).
     std::vector<double> nodes(plain.node_xy().begin(), plain.node_xy().begin() + 2 * 60);
     expect_same(plain.pairs(nodes, nodes), ch.pairs(nodes, nodes));
