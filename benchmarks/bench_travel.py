@@ -27,7 +27,10 @@ Usage: PYTHONPATH=build/dev-travel/python .venv/bin/python benchmarks/bench_trav
        (add --simulation for one simulated year of the bundled scenario on the bundled roads;
        BENCH_TRAVEL_SIDE=200 for a quick smoke run on a smaller grid; BENCH_PANDANA=0 skips
        pandana, whose own preparation takes ~15 min here; BENCH_PANDANA_DESTS sets its
-       destination sample, default 50, its pairwise time being scaled to the full table)
+       destination sample, default 50, its pairwise time being scaled to the full table;
+       --national-round for a full national-scale libmatch.match round, 50,000 requests x
+       2,000 advisors (bench_round.py's generator) placed on the generated >= 1 M-arc road
+       graph, with the prepared network as the travel model: times only)
 The speed-up of the prepared network over SciPy (unlimited search) is printed last.
 """
 
@@ -207,6 +210,40 @@ def bench_national(net, xy, rng):
     )
 
 
+def bench_national_round():
+    """The full weekly round (libmatch.match: travel, rules, costs, exact solve) at national
+    scale on the generated road graph, prepared; requests and advisors from bench_round.py
+    inside the graph's extent. Reports the times (the solve itself is checked against
+    OR-Tools in bench_round.py)."""
+    from pathlib import Path
+
+    sys.path.insert(0, str(Path(__file__).resolve().parent))
+    import bench_round
+
+    rng = np.random.default_rng(SEED)
+    side = int(os.environ.get("BENCH_TRAVEL_SIDE", "520"))
+    xy, frm, to, speed, oneway = road_graph(rng, side=side)
+    net = libmatch.RoadNetwork.from_edges(xy, frm, to, speed, oneway=oneway)
+    _, t_prep, c_prep = timed(lambda: net.prepare())
+    print(
+        f"road graph: {net.node_count:,} nodes, {net.arc_count:,} directed arcs; prepare() "
+        f"{t_prep:.1f} s wall (cpu {c_prep:.1f} s)"
+    )
+    bench_round.BOX = (*xy.min(axis=0), *xy.max(axis=0))  # the generator's extent
+    areas = bench_round.make_areas()
+    requests, advisors = bench_round.make_round(
+        np.random.default_rng(20261123), 50_000, 2_000, areas
+    )
+    for model, label in ((net, "road network, prepared"), (None, "straight line (reference)")):
+        res, t, c = timed(lambda m=model: libmatch.match(requests, advisors, areas, travel=m))
+        print(
+            f"national round, 50,000 requests x 2,000 advisors, {label}: {t:.2f} s wall "
+            f"(cpu {c:.2f} s); candidate pairs {res.candidate_pairs:,}, assigned "
+            f"{len(res.assignments):,}, escalated {len(res.escalations):,}; load average "
+            f"{os.getloadavg()[0]:.1f}"
+        )
+
+
 def bench_simulation_year():
     """One simulated year of the bundled scenario with road travel on data/roads.geojson:
     without and with the hierarchy (the travel table is computed once per year)."""
@@ -344,6 +381,9 @@ def main():
     )
     if "--simulation" in sys.argv:
         bench_simulation_year()
+        return
+    if "--national-round" in sys.argv:
+        bench_national_round()
         return
     rng = np.random.default_rng(SEED)
     straight = bench_straight(rng)
