@@ -548,7 +548,7 @@ struct ChSpace {
   }
   std::vector<Cost> dist;  // upward search labels
   std::vector<std::uint32_t> touched;
-  std::vector<std::pair<Cost, std::uint32_t>> heap;
+  RadixHeap heap;  // on ticks
   // Sweep labels: per selected node kLanes ticks, then kLanes units.
   std::size_t d_size;
   std::unique_ptr<std::int64_t[]> d;
@@ -560,7 +560,9 @@ struct ChSpace {
   std::unique_ptr<std::int64_t[]> best;
   std::vector<std::uint32_t> pending[kLanes];  // unreached destinations to classify, per lane
 
-  std::int64_t* block(std::uint32_t pos) { return d.get() + std::size_t{pos} * 2 * kLanes; }
+  int width = kLanes;  // lanes of the current batch's labels: kLanes, or kLanes / 2 for a
+                       // last batch of at most that many origins (half the sweep's work)
+  std::int64_t* block(std::uint32_t pos) { return d.get() + std::size_t{pos} * 2 * width; }
 };
 
 /// Upward search from origin o with stall-on-demand; writes its labels at selected nodes
@@ -568,28 +570,28 @@ struct ChSpace {
 /// A node x is stalled (its arcs not relaxed) when a higher neighbour y already offers a
 /// strictly cheaper way in (dist[y] + cost(y -> x) < dist[x]): x's label is then not a
 /// shortest distance, and the sweep reaches x and everything beyond it through y.
+/// The queue orders by ticks only (a radix heap); among equal ticks a node may be expanded
+/// before a cheaper-by-km label reaches it, in which case it is pushed and expanded again,
+/// so every label ends exact (label-correcting within a tick value, which is rare).
 bool upward(const Query& q, const detail::Hierarchy& ch, const Selection& s, const Place& o,
             int lane, ChSpace& w) {
-  auto greater = [](const std::pair<Cost, std::uint32_t>& a,
-                    const std::pair<Cost, std::uint32_t>& b) { return a > b; };
   Cost* dist = w.dist.data();
   auto push = [&](std::uint32_t x, Cost c) {
     if (!(c < dist[x])) return;
     if (dist[x] == kCostInf) w.touched.push_back(x);
     dist[x] = c;
-    w.heap.emplace_back(c, x);
-    std::push_heap(w.heap.begin(), w.heap.end(), greater);
+    w.heap.push(cost_ticks(c), x);
   };
   if (o.cost_u < kCostInf) push(o.u, o.cost_u);
   if (o.cost_v < kCostInf) push(o.v, o.cost_v);
   const std::uint64_t limit = q.tick_limit(o);
   bool exhausted = true;
   while (!w.heap.empty()) {
-    std::pop_heap(w.heap.begin(), w.heap.end(), greater);
-    const auto [c, x] = w.heap.back();
-    w.heap.pop_back();
-    if (c != dist[x]) continue;
-    if (cost_ticks(c) > limit) {
+    const RadixHeap::Entry e = w.heap.pop();
+    const std::uint32_t x = e.node;
+    const Cost c = dist[x];
+    if (cost_ticks(c) != e.key) continue;  // stale: x has fewer ticks now
+    if (e.key > limit) {
       exhausted = false;
       break;
     }
@@ -607,11 +609,11 @@ bool upward(const Query& q, const detail::Hierarchy& ch, const Selection& s, con
       std::int64_t* b = w.block(l);
       if (w.seeded[l] != w.stamp) {
         w.seeded[l] = w.stamp;
-        std::fill(b, b + kLanes, kTicksInf);
-        std::fill(b + kLanes, b + 2 * kLanes, 0);
+        std::fill(b, b + w.width, kTicksInf);
+        std::fill(b + w.width, b + 2 * w.width, 0);
       }
       b[lane] = static_cast<std::int64_t>(cost_ticks(c));
-      b[kLanes + lane] = static_cast<std::int64_t>(cost_units(c));
+      b[w.width + lane] = static_cast<std::int64_t>(cost_units(c));
     }
     for (std::int64_t k = ch.up_offsets[x]; k < ch.up_offsets[x + 1]; ++k) {
       push(ch.up[k].node, c + ch.up[k].cost());
@@ -687,30 +689,40 @@ template <int L>
   }
 }
 
-void sweep_generic(const Selection& s, std::int64_t* d, std::int64_t* best,
+void sweep_generic(int width, const Selection& s, std::int64_t* d, std::int64_t* best,
                    const std::uint32_t* seeded, std::uint32_t stamp) {
-  sweep_body<kLanes>(s, d, best, seeded, stamp);
+  if (width == kLanes) {
+    sweep_body<kLanes>(s, d, best, seeded, stamp);
+  } else {
+    sweep_body<kLanes / 2>(s, d, best, seeded, stamp);
+  }
 }
 
 #if defined(__x86_64__) || defined(__i386__)
 // The same loop compiled for AVX2 (4 lanes per instruction), picked at run time.
-[[gnu::target("avx2")]] void sweep_avx2(const Selection& s, std::int64_t* d, std::int64_t* best,
-                                        const std::uint32_t* seeded, std::uint32_t stamp) {
-  sweep_body<kLanes>(s, d, best, seeded, stamp);
+[[gnu::target("avx2")]] void sweep_avx2(int width, const Selection& s, std::int64_t* d,
+                                        std::int64_t* best, const std::uint32_t* seeded,
+                                        std::uint32_t stamp) {
+  if (width == kLanes) {
+    sweep_body<kLanes>(s, d, best, seeded, stamp);
+  } else {
+    sweep_body<kLanes / 2>(s, d, best, seeded, stamp);
+  }
 }
 #endif
 
 void sweep(const Selection& s, std::size_t n_dest, ChSpace& w) {
   std::int64_t* best = w.best.get();
+  const std::size_t L = static_cast<std::size_t>(w.width);
   for (std::size_t j = 0; j < n_dest; ++j) {
-    std::fill(best + j * 2 * kLanes, best + j * 2 * kLanes + kLanes, kTicksInf);
-    std::fill(best + j * 2 * kLanes + kLanes, best + (j + 1) * 2 * kLanes, 0);
+    std::fill(best + j * 2 * L, best + j * 2 * L + L, kTicksInf);
+    std::fill(best + j * 2 * L + L, best + (j + 1) * 2 * L, 0);
   }
 #if defined(__x86_64__) || defined(__i386__)
   static const bool avx2 = __builtin_cpu_supports("avx2");
-  (avx2 ? sweep_avx2 : sweep_generic)(s, w.d.get(), best, w.seeded.data(), w.stamp);
+  (avx2 ? sweep_avx2 : sweep_generic)(w.width, s, w.d.get(), best, w.seeded.data(), w.stamp);
 #else
-  sweep_generic(s, w.d.get(), best, w.seeded.data(), w.stamp);
+  sweep_generic(w.width, s, w.d.get(), best, w.seeded.data(), w.stamp);
 #endif
 }
 
@@ -725,8 +737,8 @@ void batch_rows(Query& q, std::int64_t i0, int lanes, const bool* exhausted, ChS
   TravelPairs* out = q.direct;
   for (std::size_t jj = 0; jj < nd; ++jj) {
     const Place& d = q.dest[jj];
-    const std::int64_t* bt = w.best.get() + jj * 2 * kLanes;
-    const std::int64_t* bu = bt + kLanes;
+    const std::int64_t* bt = w.best.get() + jj * 2 * w.width;
+    const std::int64_t* bu = bt + w.width;
     for (int l = 0; l < lanes; ++l) {
       const Place& o = q.orig[i0 + l];
       if (o.edge < 0) continue;
@@ -785,6 +797,7 @@ void run_hierarchy(Query& q, const detail::Hierarchy& ch, int threads) {
       }
       bool exhausted[kLanes];
       const std::int64_t i0 = b * kLanes, i1 = std::min(n, i0 + kLanes);
+      w.width = i1 - i0 <= kLanes / 2 ? kLanes / 2 : kLanes;
       for (std::int64_t i = i0; i < i1; ++i) {
         const Place& o = q.orig[i];
         exhausted[i - i0] = o.edge < 0 || upward(q, ch, s, o, static_cast<int>(i - i0), w);
