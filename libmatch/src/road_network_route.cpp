@@ -4,6 +4,7 @@
 #include <cmath>
 #include <cstring>
 #include <limits>
+#include <mutex>
 #include <numeric>
 
 #ifdef __linux__
@@ -536,27 +537,39 @@ void advise_huge(void* p, std::size_t bytes) {
 #endif
 }
 
-/// Per-thread scratch of the hierarchy engine.
+/// Per-thread scratch of the hierarchy engine. Kept by the hierarchy between pairs() calls
+/// (Hierarchy::scratch) so that the next call does not pay for fresh pages again.
 struct ChSpace {
-  ChSpace(std::size_t n, std::int64_t selected, std::size_t n_dest)
-      : dist(n, kCostInf),
-        d_size(static_cast<std::size_t>(selected) * 2 * kLanes),
-        d(new std::int64_t[d_size]),  // every block is written before it is read
-        seeded(selected, 0),
-        best(new std::int64_t[n_dest * 2 * kLanes]) {
-    advise_huge(d.get(), d_size * sizeof(std::int64_t));
+  explicit ChSpace(std::size_t n) : dist(n, kCostInf) {}
+  /// Makes room for a query's selection and destinations (grows only).
+  void fit(std::int64_t selected, std::size_t n_dest) {
+    const std::size_t need = static_cast<std::size_t>(selected) * 2 * kLanes;
+    if (need > d_size) {
+      d.reset();
+      d_size = need;
+      d.reset(new std::int64_t[d_size]);  // every block is written before it is read
+      advise_huge(d.get(), d_size * sizeof(std::int64_t));
+    }
+    // Entries beyond the old size are 0, never the current stamp (>= 1).
+    if (seeded.size() < static_cast<std::size_t>(selected)) seeded.resize(selected, 0);
+    if (n_dest * 2 * kLanes > best_size) {
+      best.reset();
+      best_size = n_dest * 2 * kLanes;
+      best.reset(new std::int64_t[best_size]);
+    }
   }
   std::vector<Cost> dist;  // upward search labels
   std::vector<std::uint32_t> touched;
   RadixHeap heap;  // on ticks
   // Sweep labels: per selected node kLanes ticks, then kLanes units.
-  std::size_t d_size;
+  std::size_t d_size = 0;
   std::unique_ptr<std::int64_t[]> d;
   std::vector<std::uint32_t> seeded;  // == stamp: d of this node was set by an upward search
   std::uint32_t stamp = 0;
   Reach reach;
   // Per destination kLanes ticks, then kLanes units: the best over its ends (filled by the
   // sweep; every block is reset before).
+  std::size_t best_size = 0;
   std::unique_ptr<std::int64_t[]> best;
   std::vector<std::uint32_t> pending[kLanes];  // unreached destinations to classify, per lane
 
@@ -785,10 +798,20 @@ void run_hierarchy(Query& q, const detail::Hierarchy& ch, int threads) {
   const std::int64_t batches = (n + kLanes - 1) / kLanes;
   const std::size_t nd = q.dest.size();
   const int t = static_cast<int>(std::min<std::int64_t>(detail::resolve_threads(threads), batches));
-  std::vector<std::unique_ptr<ChSpace>> spaces(std::max(t, 1));
+  std::vector<std::shared_ptr<ChSpace>> spaces(std::max(t, 1));
+  {
+    // Scratch left by earlier calls (its labels are reset; seeded holds older stamps).
+    std::lock_guard<std::mutex> lock(ch.scratch_mu);
+    for (auto& sp : spaces) {
+      if (ch.scratch.empty()) break;
+      sp = std::static_pointer_cast<ChSpace>(ch.scratch.back());
+      ch.scratch.pop_back();
+    }
+  }
   detail::parallel_dynamic(batches, t, [&](std::int64_t b, int worker) {
-    if (!spaces[worker]) spaces[worker] = std::make_unique<ChSpace>(ch.rank.size(), s.size, nd);
+    if (!spaces[worker]) spaces[worker] = std::make_shared<ChSpace>(ch.rank.size());
     ChSpace& w = *spaces[worker];
+    w.fit(s.size, nd);
     {
       throw_if_cancelled("road-network table");
       if (++w.stamp == 0) {
@@ -806,6 +829,10 @@ void run_hierarchy(Query& q, const detail::Hierarchy& ch, int threads) {
       batch_rows(q, i0, static_cast<int>(i1 - i0), exhausted, w);
     }
   });
+  // Only after a complete run (an error may leave a search's labels set).
+  std::lock_guard<std::mutex> lock(ch.scratch_mu);
+  for (auto& sp : spaces)
+    if (sp) ch.scratch.push_back(std::move(sp));
 }
 
 /// The four result columns, `total` rows each, allocated (and their pages first touched)

@@ -8,6 +8,7 @@
 #include <exception>
 #include <limits>
 #include <memory>
+#include <mutex>
 #include <string>
 #include <thread>
 #include <vector>
@@ -102,6 +103,10 @@ struct Hierarchy {
   std::int64_t shortcuts = 0;
   double seconds = 0;                ///< preparation wall time
   std::uint64_t graph_checksum = 0;  ///< of the arcs it was built on (stale check)
+  /// Per-thread scratch of pairs() (road_network_route.cpp: ChSpace, ~256 bytes per node of
+  /// the destinations' cone and per destination, per thread), kept for the next call.
+  mutable std::mutex scratch_mu;
+  mutable std::vector<std::shared_ptr<void>> scratch;
 };
 
 /// Checks that rank is a permutation and that up / down arcs lead to higher-ranked nodes

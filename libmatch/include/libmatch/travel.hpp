@@ -162,8 +162,12 @@ struct SnapResult {
 /// from (their upward cone in the hierarchy) are selected once per call, laid out by level
 /// (and spatially within a level); then per batch of 16 origins an upward search from each
 /// origin (with stall-on-demand) and one linear sweep over the selection for all 16 at once
-/// (RPHAST; 16 integer lanes, SIMD where the CPU has AVX2). Minutes and km are exactly those
-/// of the Dijkstra path, pair by pair. Memory per thread ~256 bytes per selected node.
+/// (RPHAST; 16 integer lanes, SIMD where the CPU has AVX2; the labels of the arcs' tails are
+/// prefetched, and each destination takes its best label as soon as the sweep finishes its
+/// node). Minutes and km are exactly those of the Dijkstra path, pair by pair. Memory per
+/// thread ~256 bytes per selected node and per destination; the prepared network keeps this
+/// scratch after the call (until it is destroyed or prepared again) so that the next call
+/// reuses it. Tables up to 2^24 candidate pairs are written straight into the result.
 /// Unreachable pairs are absent and counted exactly in TravelPairs::unreachable_pairs
 /// (directed reachability, from the strongly connected components).
 class LIBMATCH_EXPORT RoadNetwork final : public TravelModel {
