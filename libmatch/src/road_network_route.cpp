@@ -871,6 +871,7 @@ void compact_direct(Query& q, TravelPairs& out, int threads) {
       at += c;
     }
     v.resize(total);
+    if (total < v.capacity() / 4 * 3) v.shrink_to_fit();  // many unreachable pairs
   };
   detail::parallel_for(4, threads, 1, [&](std::int64_t b, std::int64_t e) {
     for (std::int64_t c = b; c < e; ++c) {
@@ -937,8 +938,10 @@ TravelPairs RoadNetwork::pairs(std::span<const double> origins_xy,
   const std::int64_t n = static_cast<std::int64_t>(q.orig.size());
   TravelPairs out;
   const bool work = !q.dest.empty() && static_cast<std::int64_t>(head.unsnapped_origins.size()) < n;
-  // Small enough tables: rows straight into the result (no row lists, one copy less).
-  if (work && ch_ &&
+  // Unlimited, small enough tables (nearly every pair is a row): rows straight into the
+  // result (no row lists, one copy less). With limits the share of rows is unknown.
+  const bool unlimited = std::isinf(max_minutes) && std::isinf(max_km);
+  if (work && ch_ && unlimited &&
       static_cast<double>(n) * static_cast<double>(q.dest.size()) <=
           detail::hierarchy_direct_pairs) {
     allocate_columns(out, static_cast<std::size_t>(n) * q.dest.size(), threads);

@@ -120,8 +120,9 @@ std::uint64_t graph_checksum(const RoadNetwork::Impl& g);
 std::shared_ptr<const Hierarchy> build_hierarchy(const RoadNetwork::Impl& g, int threads);
 
 /// Up to this many candidate pairs (origins x destinations), a prepared network's pairs()
-/// writes rows straight into the result columns (allocated for every candidate pair, then
-/// compacted); above it, into per-origin row lists first. Default 2^24 (~0.5 GB of columns).
+/// without limits writes rows straight into the result columns (allocated for every
+/// candidate pair, then compacted); with limits or above it, into per-origin row lists
+/// first. Default 2^24 (~0.5 GB of columns).
 /// A variable so that tests can take both paths.
 extern LIBMATCH_EXPORT double hierarchy_direct_pairs;
 

@@ -167,7 +167,7 @@ struct SnapResult {
 /// node). Minutes and km are exactly those of the Dijkstra path, pair by pair. Memory per
 /// thread ~256 bytes per selected node and per destination; the prepared network keeps this
 /// scratch after the call (until it is destroyed or prepared again) so that the next call
-/// reuses it. Tables up to 2^24 candidate pairs are written straight into the result.
+/// reuses it. Unlimited tables up to 2^24 pairs are written straight into the result.
 /// Unreachable pairs are absent and counted exactly in TravelPairs::unreachable_pairs
 /// (directed reachability, from the strongly connected components).
 class LIBMATCH_EXPORT RoadNetwork final : public TravelModel {
