@@ -121,6 +121,18 @@ MipResult solve_mip(const MipProblem& p, const MipOptions& opt) {
     if (status == MipStatus::Optimal) res.bound = res.objective;
     return res;
   };
+  // CBC stopped by the clock before its first LP ends also reports "infeasible": then
+  // nothing is proven (no bound either).
+  const bool stopped = Cbc_isSecondsLimitReached(c) != 0 || Cbc_status(c) == 1;
+  if (Cbc_isProvenInfeasible(c) && stopped) {
+    if (opt.start.empty()) {
+      res.status = MipStatus::NoSolution;
+      return res;
+    }
+    use_start(MipStatus::TimeLimit);
+    res.bound = -std::numeric_limits<double>::infinity();
+    return res;
+  }
   if (Cbc_isProvenInfeasible(c)) {  // nothing below the cutoff: the start is optimal
     if (!opt.start.empty()) return use_start(MipStatus::Optimal);
     res.status = MipStatus::Infeasible;

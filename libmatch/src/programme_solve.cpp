@@ -8,6 +8,7 @@
 #include <limits>
 #include <numeric>
 #include <tuple>
+#include <utility>
 
 #include "libmatch/error.hpp"
 #include "mip.hpp"
@@ -94,7 +95,7 @@ i64 objective_of(const Index& ix, const std::vector<i64>& arc_of_row) {
 // dearest arc, then the larger row), then refills rows by unassigned cost (highest first)
 // with their cheapest arc that fits and beats leaving the row unassigned.
 void repair(const Index& ix, std::vector<i64>& arc_of_row,
-            const std::vector<double>* denom = nullptr) {
+            const std::vector<double>* denom = nullptr, const std::vector<double>* mu = nullptr) {
   const auto& p = ix.p;
   const auto& f = p.flow;
   std::vector<double> usage(p.rows.size(), 0.0);
@@ -146,15 +147,37 @@ void repair(const Index& ix, std::vector<i64>& arc_of_row,
   std::vector<i64> rows;
   for (std::size_t r = 0; r < arc_of_row.size(); ++r)
     if (arc_of_row[r] < 0) rows.push_back(static_cast<i64>(r));
-  std::stable_sort(rows.begin(), rows.end(),
-                   [&](i64 a, i64 b) { return f.unassigned_cost[a] > f.unassigned_cost[b]; });
+  // With multipliers: the price of an arc's weights (sum mu_i w / denom_i) is added to its
+  // cost, rows by their best priced gain (highest first): money and hours go where they gain
+  // most per unit. Without: rows by unassigned cost.
+  auto priced = [&](i64 k) {
+    double v = 0;
+    if (mu != nullptr)
+      for (i64 j = ix.kn_begin[k]; j < ix.kn_begin[k + 1]; ++j)
+        v += (*mu)[ix.kn_of[j]] * p.rows[ix.kn_of[j]].weight[ix.kn_pos[j]] / (*denom)[ix.kn_of[j]];
+    return v;
+  };
+  if (mu == nullptr) {
+    std::stable_sort(rows.begin(), rows.end(),
+                     [&](i64 a, i64 b) { return f.unassigned_cost[a] > f.unassigned_cost[b]; });
+  } else {
+    std::vector<double> key(arc_of_row.size(), -std::numeric_limits<double>::infinity());
+    for (i64 r : rows)
+      for (i64 j = ix.row_begin[r]; j < ix.row_begin[r + 1]; ++j) {
+        const i64 k = ix.row_arcs[j];
+        key[r] =
+            std::max(key[r], static_cast<double>(f.unassigned_cost[r] - f.arc_cost[k]) - priced(k));
+      }
+    std::stable_sort(rows.begin(), rows.end(), [&](i64 a, i64 b) { return key[a] > key[b]; });
+  }
   for (i64 r : rows) {
-    i64 best = -1, best_cost = f.unassigned_cost[r];
+    i64 best = -1;
+    double best_cost = static_cast<double>(f.unassigned_cost[r]);
     for (i64 j = ix.row_begin[r]; j < ix.row_begin[r + 1]; ++j) {
       const i64 k = ix.row_arcs[j], c = f.arc_col[k];
       if (used[c] >= f.col_capacity[c] || (!f.load_offset.empty() && used[c] >= ix.load_units(c)))
         continue;
-      const i64 cost = f.arc_cost[k] + ix.marginal(c, used[c]);
+      const double cost = static_cast<double>(f.arc_cost[k] + ix.marginal(c, used[c])) + priced(k);
       if (cost >= best_cost) continue;
       bool fits = true;
       for (i64 q = ix.kn_begin[k]; q < ix.kn_begin[k + 1] && fits; ++q) {
@@ -244,6 +267,320 @@ void swap_improve(const Index& ix, std::vector<i64>& arc_of_row) {
     if (!improved) break;
   }
 }
+
+// Local search on a feasible assignment (true objective only, every knapsack row kept):
+// insert an unassigned row; move an assigned row to a cheaper arc (other column: frees its
+// hours there); replace an assigned row by an unassigned one anywhere (frees money or hours);
+// an ejection chain (an unassigned row enters column c, a row of c moves to another
+// column). First improving move per row, rows by unassigned cost (highest first, then
+// index); passes repeat while any move improved, until `deadline` (the only time-dependent
+// choice: where it stops).
+class LocalSearch {
+ public:
+  LocalSearch(const Index& ix, std::vector<i64>& arc_of_row)
+      : ix_(ix), p_(ix.p), f_(ix.p.flow), a_(arc_of_row) {
+    usage_.assign(p_.rows.size(), 0.0);
+    used_.assign(f_.n_cols, 0);
+    in_col_.assign(f_.n_cols, {});
+    for (std::size_t r = 0; r < a_.size(); ++r)
+      if (a_[r] >= 0) add(static_cast<i64>(r), a_[r]);
+    order_.resize(a_.size());
+    std::iota(order_.begin(), order_.end(), i64{0});
+    std::stable_sort(order_.begin(), order_.end(),
+                     [&](i64 x, i64 y) { return f_.unassigned_cost[x] > f_.unassigned_cost[y]; });
+  }
+
+  // Runs passes until none improves or the clock passes the deadline.
+  void run(const std::chrono::steady_clock::time_point& deadline) {
+    for (int pass = 0; pass < 50; ++pass) {
+      bool improved = false;
+      drop_order_.clear();
+      for (std::size_t r = 0; r < a_.size(); ++r)
+        if (a_[r] >= 0)
+          drop_order_.emplace_back(f_.unassigned_cost[r] - remove_save(a_[r]), static_cast<i64>(r));
+      std::sort(drop_order_.begin(), drop_order_.end());
+      for (std::size_t q = 0; q < order_.size(); ++q) {
+        const i64 r = order_[q];
+        improved |= a_[r] < 0 ? insert_or_replace(r) : relocate(r);
+        if ((q & 63) == 0 && std::chrono::steady_clock::now() > deadline) return;
+      }
+      for (int round = 0; round < 10; ++round) {
+        bool better = false;
+        for (i64 c = 0; c < f_.n_cols; ++c) {
+          better |= reopt_column(c);
+          if ((c & 15) == 0 && std::chrono::steady_clock::now() > deadline) return;
+        }
+        improved |= better;
+        if (!better) break;
+      }
+      if (!improved) return;
+    }
+  }
+
+ private:
+  const Index& ix_;
+  const ProgrammeProblem& p_;
+  const TransportProblem& f_;
+  std::vector<i64>& a_;
+  std::vector<double> usage_;
+  std::vector<i64> used_;
+  std::vector<std::vector<i64>> in_col_;
+  std::vector<i64> order_;
+  std::vector<std::pair<i64, i64>> drop_order_;  // (loss of dropping, row), ascending
+
+  i64 col(i64 k) const { return f_.arc_col[k]; }
+  bool full(i64 c, i64 extra = 0) const {
+    const i64 u = used_[c] + extra;
+    return u >= f_.col_capacity[c] || (!f_.load_offset.empty() && u >= ix_.load_units(c));
+  }
+  i64 add_cost(i64 k) const { return f_.arc_cost[k] + ix_.marginal(col(k), used_[col(k)]); }
+  i64 remove_save(i64 k) const { return f_.arc_cost[k] + ix_.marginal(col(k), used_[col(k)] - 1); }
+  double w_in(i64 k, i64 row) const {
+    double w = 0;
+    for (i64 j = ix_.kn_begin[k]; j < ix_.kn_begin[k + 1]; ++j)
+      if (ix_.kn_of[j] == row) w += p_.rows[row].weight[ix_.kn_pos[j]];
+    return w;
+  }
+  // Every knapsack row holds after adding arc k and removing arcs out1, out2 (-1 = none).
+  bool fits(i64 k, i64 out1 = -1, i64 out2 = -1) const {
+    for (i64 j = ix_.kn_begin[k]; j < ix_.kn_begin[k + 1]; ++j) {
+      const i64 row = ix_.kn_of[j];
+      const auto& R = p_.rows[row];
+      double u = usage_[row] + R.weight[ix_.kn_pos[j]];
+      if (out1 >= 0) u -= w_in(out1, row);
+      if (out2 >= 0) u -= w_in(out2, row);
+      if (u > R.capacity + tolerance(R.capacity)) return false;
+    }
+    return true;
+  }
+  void add(i64 r, i64 k) {
+    a_[r] = k;
+    ++used_[col(k)];
+    in_col_[col(k)].push_back(r);
+    for (i64 j = ix_.kn_begin[k]; j < ix_.kn_begin[k + 1]; ++j)
+      usage_[ix_.kn_of[j]] += p_.rows[ix_.kn_of[j]].weight[ix_.kn_pos[j]];
+  }
+  void remove(i64 r) {
+    const i64 k = a_[r], c = col(k);
+    a_[r] = -1;
+    --used_[c];
+    auto& v = in_col_[c];
+    v.erase(std::find(v.begin(), v.end(), r));
+    for (i64 j = ix_.kn_begin[k]; j < ix_.kn_begin[k + 1]; ++j)
+      usage_[ix_.kn_of[j]] -= p_.rows[ix_.kn_of[j]].weight[ix_.kn_pos[j]];
+  }
+
+  static constexpr std::size_t kMaxCandidates = 40;  // per column re-optimisation
+  static constexpr i64 kNodeLimit = 50000;           // depth-first nodes per column
+  std::vector<i64> col_begin_, col_arcs_;            // arcs per column (CSR, arc order)
+  struct Cand {
+    i64 gain, row, arc;
+  };
+  std::vector<Cand> cands_;
+  std::vector<i64> load_;  // load_[n]: load cost of n units in the column
+  std::vector<char> pick_, best_pick_;
+  i64 best_val_ = 0, nodes_ = 0, cap_ = 0;
+
+  // Column c re-optimised with every other column fixed: the best subset of its rows and
+  // the unassigned rows with an arc into it (the best kMaxCandidates by gain), every knapsack
+  // row kept, by a depth-first search (node limit; bound: the next gains). Kept when better.
+  bool reopt_column(i64 c) {
+    if (col_begin_.empty()) {
+      col_begin_.assign(f_.n_cols + 1, 0);
+      for (i64 k : f_.arc_col) ++col_begin_[k + 1];
+      std::partial_sum(col_begin_.begin(), col_begin_.end(), col_begin_.begin());
+      col_arcs_.resize(f_.arc_col.size());
+      std::vector<i64> fill(col_begin_.begin(), col_begin_.end() - 1);
+      for (std::size_t k = 0; k < f_.arc_col.size(); ++k)
+        col_arcs_[fill[f_.arc_col[k]]++] = static_cast<i64>(k);
+    }
+    cap_ = f_.col_capacity[c];
+    if (!f_.load_offset.empty()) cap_ = std::min(cap_, ix_.load_units(c));
+    if (cap_ <= 0) return false;
+    const std::vector<i64> mine = in_col_[c];
+    std::vector<i64> mine_arcs;
+    for (i64 r : mine) mine_arcs.push_back(a_[r]);
+    cands_.clear();
+    for (i64 r : mine) cands_.push_back({f_.unassigned_cost[r] - f_.arc_cost[a_[r]], r, a_[r]});
+    const std::size_t n_mine = cands_.size();
+    for (i64 j = col_begin_[c]; j < col_begin_[c + 1]; ++j) {
+      const i64 k = col_arcs_[j], u = f_.arc_row[k];
+      if (a_[u] >= 0) continue;
+      const i64 g = f_.unassigned_cost[u] - f_.arc_cost[k];
+      if (g - ix_.marginal(c, 0) <= 0) continue;
+      cands_.push_back({g, u, k});
+    }
+    // one arc per row (the best; arcs of a row into c are few), best gains first
+    std::sort(cands_.begin() + static_cast<std::ptrdiff_t>(n_mine), cands_.end(),
+              [](const Cand& x, const Cand& y) {
+                return std::tie(x.row, y.gain, x.arc) < std::tie(y.row, x.gain, y.arc);
+              });
+    cands_.erase(std::unique(cands_.begin() + static_cast<std::ptrdiff_t>(n_mine), cands_.end(),
+                             [](const Cand& x, const Cand& y) { return x.row == y.row; }),
+                 cands_.end());
+    std::sort(cands_.begin() + static_cast<std::ptrdiff_t>(n_mine), cands_.end(),
+              [](const Cand& x, const Cand& y) {
+                return std::tie(y.gain, x.row) < std::tie(x.gain, y.row);
+              });
+    if (cands_.size() == n_mine) return false;  // nothing to add
+    if (cands_.size() > std::max(kMaxCandidates, n_mine))
+      cands_.resize(std::max(kMaxCandidates, n_mine));
+    std::stable_sort(cands_.begin(), cands_.end(),
+                     [](const Cand& x, const Cand& y) { return x.gain > y.gain; });
+    load_.assign(static_cast<std::size_t>(cap_) + 1, 0);
+    for (i64 n = 0; n < cap_; ++n) load_[n + 1] = load_[n] + ix_.marginal(c, n);
+    i64 cur = -load_[mine.size()];
+    for (std::size_t q = 0; q < n_mine; ++q)
+      cur += f_.unassigned_cost[mine[q]] - f_.arc_cost[a_[mine[q]]];
+    for (i64 r : mine) remove(r);
+    pick_.assign(cands_.size(), 0);
+    best_pick_.clear();
+    best_val_ = cur;
+    nodes_ = 0;
+    dfs(0, 0, 0);
+    if (best_pick_.empty()) {  // no better subset: restore
+      for (std::size_t q = 0; q < mine.size(); ++q) add(mine[q], mine_arcs[q]);
+      return false;
+    }
+    for (std::size_t q = 0; q < cands_.size(); ++q)
+      if (best_pick_[q]) add(cands_[q].row, cands_[q].arc);
+    return true;
+  }
+  void dfs(std::size_t i, i64 n, i64 val) {
+    if (val - load_[n] > best_val_) {
+      best_val_ = val - load_[n];
+      best_pick_ = pick_;
+    }
+    if (i == cands_.size() || n == cap_ || ++nodes_ > kNodeLimit) return;
+    i64 ub = val - load_[n];
+    for (std::size_t q = i; q < cands_.size() && q < i + static_cast<std::size_t>(cap_ - n); ++q)
+      ub += cands_[q].gain;
+    if (ub <= best_val_) return;
+    const Cand& x = cands_[i];
+    if (fits(x.arc)) {
+      apply(x.arc, 1.0);
+      pick_[i] = 1;
+      dfs(i + 1, n + 1, val + x.gain);
+      pick_[i] = 0;
+      apply(x.arc, -1.0);
+    }
+    dfs(i + 1, n, val);
+  }
+  void apply(i64 k, double sign) {
+    for (i64 j = ix_.kn_begin[k]; j < ix_.kn_begin[k + 1]; ++j)
+      usage_[ix_.kn_of[j]] += sign * p_.rows[ix_.kn_of[j]].weight[ix_.kn_pos[j]];
+  }
+
+  // Assigned row r: the cheapest other arc that fits (frees room in r's column).
+  bool relocate(i64 r) {
+    const i64 kr = a_[r], cr = col(kr);
+    const i64 save = remove_save(kr);
+    i64 best = -1, best_delta = 0;
+    for (i64 j = ix_.row_begin[r]; j < ix_.row_begin[r + 1]; ++j) {
+      const i64 k = ix_.row_arcs[j], c = col(k);
+      if (k == kr) continue;
+      i64 delta;
+      if (c == cr) {
+        delta = f_.arc_cost[k] - f_.arc_cost[kr];
+      } else {
+        if (full(c)) continue;
+        delta = add_cost(k) - save;
+      }
+      if (delta < best_delta && fits(k, kr)) {
+        best_delta = delta;
+        best = k;
+      }
+    }
+    if (best < 0) return false;
+    remove(r);
+    add(r, best);
+    return true;
+  }
+
+  // Unassigned row u: the best of inserting it, replacing an assigned row by it, or an
+  // ejection chain (u enters a full column c, a row of c moves to another column).
+  bool insert_or_replace(i64 u) {
+    const i64 un_u = f_.unassigned_cost[u];
+    i64 best_delta = 0, best_k = -1, best_out = -1, best_k2 = -1;
+    for (i64 j = ix_.row_begin[u]; j < ix_.row_begin[u + 1]; ++j) {
+      const i64 ku = ix_.row_arcs[j], c = col(ku);
+      if (f_.arc_cost[ku] >= un_u) continue;
+      if (!full(c)) {
+        const i64 d = add_cost(ku) - un_u;
+        if (d < best_delta && fits(ku)) {
+          best_delta = d;
+          best_k = ku;
+          best_out = -1;
+          best_k2 = -1;
+        }
+      }
+      // replace a row r of column c (load of c unchanged), or move r to another column
+      for (i64 r : in_col_[c]) {
+        const i64 kr = a_[r];
+        const i64 d = f_.arc_cost[ku] - un_u - f_.arc_cost[kr] + f_.unassigned_cost[r];
+        if (d < best_delta && fits(ku, kr)) {
+          best_delta = d;
+          best_k = ku;
+          best_out = r;
+          best_k2 = -1;
+        }
+        for (i64 j2 = ix_.row_begin[r]; j2 < ix_.row_begin[r + 1]; ++j2) {
+          const i64 k2 = ix_.row_arcs[j2], c2 = col(k2);
+          if (c2 == c || full(c2)) continue;
+          const i64 d2 = f_.arc_cost[ku] - un_u - f_.arc_cost[kr] + add_cost(k2);
+          if (d2 < best_delta && fits(ku, kr) && fits_pair(ku, kr, k2)) {
+            best_delta = d2;
+            best_k = ku;
+            best_out = r;
+            best_k2 = k2;
+          }
+        }
+      }
+    }
+    if (best_k < 0) return replace_any(u);
+    if (best_out >= 0) remove(best_out);
+    add(u, best_k);
+    if (best_k2 >= 0) add(best_out, best_k2);
+    return true;
+  }
+
+  // After u takes arc ku and r leaves arc kr, r's new arc k2 (other column) fits too.
+  bool fits_pair(i64 ku, i64 kr, i64 k2) const {
+    for (i64 j = ix_.kn_begin[k2]; j < ix_.kn_begin[k2 + 1]; ++j) {
+      const i64 row = ix_.kn_of[j];
+      const auto& R = p_.rows[row];
+      const double u = usage_[row] + w_in(ku, row) - w_in(kr, row) + R.weight[ix_.kn_pos[j]];
+      if (u > R.capacity + tolerance(R.capacity)) return false;
+    }
+    return true;
+  }
+
+  // u replaces an assigned row r of another column (frees money or slots shared by both).
+  bool replace_any(i64 u) {
+    const i64 un_u = f_.unassigned_cost[u];
+    i64 best_delta = 0, best_k = -1, best_out = -1;
+    for (i64 j = ix_.row_begin[u]; j < ix_.row_begin[u + 1]; ++j) {
+      const i64 ku = ix_.row_arcs[j], c = col(ku);
+      if (full(c)) continue;
+      const i64 d0 = add_cost(ku) - un_u;
+      if (d0 >= 0) continue;
+      for (const auto& [loss, r] : drop_order_) {  // assigned rows, cheapest to drop first
+        if (d0 + loss >= best_delta) break;        // (losses as of the pass start: a heuristic cut)
+        if (a_[r] < 0 || col(a_[r]) == c) continue;
+        const i64 d = d0 + f_.unassigned_cost[r] - remove_save(a_[r]);
+        if (d < best_delta && fits(ku, a_[r])) {
+          best_delta = d;
+          best_k = ku;
+          best_out = r;
+        }
+      }
+    }
+    if (best_k < 0) return false;
+    remove(best_out);
+    add(u, best_k);
+    return true;
+  }
+};
 
 // The MIP of programme_solve.hpp; x columns are the first ones (arc_var maps arcs to them).
 struct Mip {
@@ -401,7 +738,7 @@ void lagrangian(const Index& ix, Lagrangian& lg, int max_iter, double deadline_s
       if (mu[i] <= 0 && g[i] < 0) g[i] = 0;  // projected
       norm2 += g[i] * g[i];
     }
-    repair(ix, arcs, &denom);
+    repair(ix, arcs, &denom, &mu);  // drops by gain per weight, refills by priced gain
     swap_improve(ix, arcs);
     repair(ix, arcs);  // refill what the swaps freed
     const i64 obj = objective_of(ix, arcs);
@@ -433,7 +770,7 @@ bool rows_satisfied(const ProgrammeProblem& p, const std::vector<i64>& arc_of_ro
   return true;
 }
 
-ProgrammeSolution solve_programme(const ProgrammeProblem& p, double time_limit_s) {
+ProgrammeSolution solve_programme(const ProgrammeProblem& p, double time_limit_s, bool use_mip) {
   for (const auto& row : p.rows) {
     if (row.arcs.size() != row.weight.size() || !(row.capacity >= 0))
       throw Error("internal error: malformed knapsack row");
@@ -463,10 +800,34 @@ ProgrammeSolution solve_programme(const ProgrammeProblem& p, double time_limit_s
     lagrangian(ix, lg, 200, 0.5 * time_limit_s, t0);
     relaxed_bound = std::max(relaxed_bound, lg.bound - 1e-6);
     arc_of_row = std::move(lg.best);
+    {  // local search on the best solution, up to three quarters of the time limit
+      const auto deadline =
+          std::isfinite(time_limit_s)
+              ? t0 + std::chrono::duration_cast<std::chrono::steady_clock::duration>(
+                         std::chrono::duration<double>(0.75 * time_limit_s))
+              : std::chrono::steady_clock::time_point::max();
+      std::vector<i64> improved = arc_of_row;
+      LocalSearch(ix, improved).run(deadline);
+      const i64 obj = objective_of(ix, improved);
+      if (obj < lg.best_obj && rows_satisfied(p, improved)) {
+        lg.best_obj = obj;
+        arc_of_row = std::move(improved);
+      }
+    }
     const double lb = std::min(std::ceil(relaxed_bound - 1e-6), static_cast<double>(lg.best_obj));
     if (static_cast<double>(lg.best_obj) - lb < 1.0) {
       out.objective = lg.best_obj;
       out.bound = static_cast<double>(out.objective);
+      out.col_of_row.assign(p.flow.n_rows, -1);
+      for (i64 r = 0; r < p.flow.n_rows; ++r)
+        if (arc_of_row[r] >= 0) out.col_of_row[r] = p.flow.arc_col[arc_of_row[r]];
+      out.arc_of_row = std::move(arc_of_row);
+      return out;
+    }
+    if (!use_mip) {  // the heuristic's solution with the relaxations' bound
+      out.objective = lg.best_obj;
+      out.status = SolveStatus::TimeLimit;
+      out.bound = std::min(lb, static_cast<double>(out.objective));
       out.col_of_row.assign(p.flow.n_rows, -1);
       for (i64 r = 0; r < p.flow.n_rows; ++r)
         if (arc_of_row[r] >= 0) out.col_of_row[r] = p.flow.arc_col[arc_of_row[r]];

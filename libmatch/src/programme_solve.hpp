@@ -14,12 +14,17 @@
 // steps, and at most half the time limit): each step solves the min-cost flow with arc costs
 // + sum of multipliers x normalised weights (scaled by 16 and rounded down, so the flow
 // optimum minus the multipliers' right-hand side is a proven lower bound), repairs its flow
-// (drops by least gain per violated weight), improves it by in-column swaps and refills; the
-// best solution and the best bound are kept. When they meet (gap < one unit) the result is
-// Optimal without CBC. Its bound is the LP bound (the flow polytope is integral), which on
-// the province benchmark is ~0.3-0.5 % below the optimum, so it cannot close a 0.01 % gap
-// alone. 4. Otherwise solve the MIP with CBC (mip.hpp) from the best solution, in the time
-// left; the bound reported is the larger of CBC's and the Lagrangian one:
+// (drops by least gain per violated weight, refills by gain less the multipliers' price of
+// the arc's weights), improves it by in-column swaps and refills; the best solution and the
+// best bound are kept. 3b. A local search on the best solution (until no move improves, at
+// most until three quarters of the time limit): insert, move to another arc, replace an
+// assigned row (same or other column), ejection chains of two, and each column re-optimised
+// exactly-ish (depth-first over its rows and the best 40 unassigned candidates, node limit)
+// with every other column fixed. Only the true objective decides; every row is kept. When they meet
+// (gap < one unit) the result is Optimal without CBC. Its bound is the LP bound (the flow polytope
+// is integral), which on the province benchmark is ~0.3-0.5 % below the optimum, so it cannot close
+// a 0.01 % gap alone. 4. Otherwise solve the MIP with CBC (mip.hpp) from the best solution, in the
+// time left; the bound reported is the larger of CBC's and the Lagrangian one:
 //   x_k binary per arc (arcs that can never beat leaving the row unassigned are dropped, as
 //   in flow.hpp), "at most one arc per row", the convex load of each column as continuous
 //   increments y_cj in [0, 1] at the marginal costs (exact by convexity: the cheapest
@@ -28,7 +33,8 @@
 // The objective is the transport objective of flow.hpp (arcs + load + unassigned costs),
 // recomputed in int64 from the solution returned.
 //
-// Deterministic for a given input (arc order included) unless the time limit stops CBC.
+// Deterministic for a given input (arc order included) unless the time limit stops the
+// subgradient, the local search or CBC (the only time-dependent choice is where they stop).
 #include <cstdint>
 #include <limits>
 #include <vector>
@@ -61,9 +67,12 @@ struct ProgrammeSolution {
 };
 
 /// Solves the problem exactly (or to the time limit, seconds; inf = none). Throws what
-/// solve_transport throws, and libmatch::Error when the solvers fail.
-LIBMATCH_EXPORT ProgrammeSolution solve_programme(
-    const ProgrammeProblem& problem, double time_limit_s = std::numeric_limits<double>::infinity());
+/// solve_transport throws, and libmatch::Error when the solvers fail. use_mip = false stops
+/// before CBC (steps 1-3b only: the heuristic's solution, status TimeLimit unless the
+/// relaxation's bound already proves it, bound = the relaxations'; for tests).
+LIBMATCH_EXPORT ProgrammeSolution
+solve_programme(const ProgrammeProblem& problem,
+                double time_limit_s = std::numeric_limits<double>::infinity(), bool use_mip = true);
 
 /// True when the assignment satisfies every knapsack row (tolerance 1e-6 * max(1, cap)).
 LIBMATCH_EXPORT bool rows_satisfied(const ProgrammeProblem& problem,
