@@ -124,13 +124,14 @@ MipResult solve_mip(const MipProblem& p, const MipOptions& opt) {
   // CBC stopped by the clock before its first LP ends also reports "infeasible": then
   // nothing is proven (no bound either).
   const bool stopped = Cbc_isSecondsLimitReached(c) != 0 || Cbc_status(c) == 1;
+  constexpr double inf = std::numeric_limits<double>::infinity();
   if (Cbc_isProvenInfeasible(c) && stopped) {
     if (opt.start.empty()) {
       res.status = MipStatus::NoSolution;
       return res;
     }
     use_start(MipStatus::TimeLimit);
-    res.bound = -std::numeric_limits<double>::infinity();
+    res.bound = -inf;
     return res;
   }
   if (Cbc_isProvenInfeasible(c)) {  // nothing below the cutoff: the start is optimal
@@ -147,9 +148,14 @@ MipResult solve_mip(const MipProblem& p, const MipOptions& opt) {
       if (p.integer[j]) res.x[j] = std::round(res.x[j]);
     res.objective = Cbc_getObjValue(c) + p.offset;
   }
-  const double bound = Cbc_getBestPossibleObjValue(c) + p.offset;
+  double bound = Cbc_getBestPossibleObjValue(c) + p.offset;
+  // Stopped by the clock, CBC's "best possible" at or above the cutoff (e.g. before its
+  // root LP ended) proves nothing: a search that stopped cannot have excluded everything.
+  const double margin = opt.integral_objective ? 0.5 : 1e-9;
+  if (stopped && !opt.start.empty() && !(bound < start_obj + p.offset - margin)) bound = -inf;
+  if (stopped && !std::isfinite(bound)) bound = -inf;
   if (res.x.empty() && !opt.start.empty()) {  // no better solution found
-    if (Cbc_isProvenOptimal(c)) return use_start(MipStatus::Optimal);
+    if (Cbc_isProvenOptimal(c) && !stopped) return use_start(MipStatus::Optimal);
     use_start(MipStatus::TimeLimit);
     res.bound = std::min(bound, res.objective);
     return res;
