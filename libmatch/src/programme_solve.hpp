@@ -11,20 +11,20 @@
 // problem (status Optimal, no MIP). 2. Otherwise repair it greedily into a feasible start
 // (drop assignments of violated rows, cheapest unassigned cost first, then refill rows by
 // unassigned cost). 3. Lagrangian relaxation of the knapsack rows (at most 200 subgradient
-// steps, and at most half the time limit): each step solves the min-cost flow with arc costs
+// steps, and at most 35 % of the time limit): each step solves the min-cost flow with arc costs
 // + sum of multipliers x normalised weights (scaled by 16 and rounded down, so the flow
 // optimum minus the multipliers' right-hand side is a proven lower bound), repairs its flow
 // (drops by least gain per violated weight, refills by gain less the multipliers' price of
 // the arc's weights), improves it by in-column swaps and refills; the best solution and the
 // best bound are kept. 3b. A local search on the best solution (until no move improves, at
-// most until three quarters of the time limit): insert, move to another arc, replace an
-// assigned row (same or other column), ejection chains of two, and each column re-optimised
-// exactly-ish (depth-first over its rows and the best 40 unassigned candidates, node limit)
-// with every other column fixed. Only the true objective decides; every row is kept. When they meet
-// (gap < one unit) the result is Optimal without CBC. Its bound is the LP bound (the flow polytope
-// is integral), which on the province benchmark is ~0.3-0.5 % below the optimum, so it cannot close
-// a 0.01 % gap alone. 4. Otherwise solve the MIP with CBC (mip.hpp) from the best solution, in the
-// time left; the bound reported is the larger of CBC's and the Lagrangian one:
+// most until half of the time limit; a pass gaining < 0.1 % ends it): insert, move to another arc,
+// replace an assigned row (same or other column), ejection chains of two, and each column
+// re-optimised exactly-ish (depth-first over its rows and the best 40 unassigned candidates, node
+// limit) with every other column fixed. Only the true objective decides; every row is kept. When
+// they meet (gap < one unit) the result is Optimal without CBC. Its bound is the LP bound (the flow
+// polytope is integral), which on the province benchmark is ~0.3-0.5 % below the optimum, so it
+// cannot close a 0.01 % gap alone. 4. Otherwise solve the MIP with CBC (mip.hpp) from the best
+// solution, in the time left; the bound reported is the larger of CBC's and the Lagrangian one:
 //   x_k binary per arc (arcs that can never beat leaving the row unassigned are dropped, as
 //   in flow.hpp), "at most one arc per row", the convex load of each column as continuous
 //   increments y_cj in [0, 1] at the marginal costs (exact by convexity: the cheapest
