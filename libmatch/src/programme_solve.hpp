@@ -21,10 +21,11 @@
 // replace an assigned row (same or other column), ejection chains of two, and each column
 // re-optimised exactly-ish (depth-first over its rows and the best 40 unassigned candidates, node
 // limit) with every other column fixed. Only the true objective decides; every row is kept. When
-// they meet (gap < one unit) the result is Optimal without CBC. Its bound is the LP bound (the flow
-// polytope is integral), which on the province benchmark is ~0.3-0.5 % below the optimum, so it
-// cannot close a 0.01 % gap alone. 4. Otherwise solve the MIP with CBC (mip.hpp) from the best
-// solution, in the time left; the bound reported is the larger of CBC's and the Lagrangian one:
+// the best solution and the bound meet (gap < one unit) the result is Optimal without CBC. Its
+// bound is the LP bound (the flow polytope is integral), which on the province benchmark is
+// ~0.3-0.5 % below the optimum, so it cannot close a 0.01 % gap alone. 4. Otherwise solve the MIP
+// with CBC (mip.hpp) from the best solution, in the time left; the bound reported is the larger of
+// CBC's and the Lagrangian one:
 //   x_k binary per arc (arcs that can never beat leaving the row unassigned are dropped, as
 //   in flow.hpp), "at most one arc per row", the convex load of each column as continuous
 //   increments y_cj in [0, 1] at the marginal costs (exact by convexity: the cheapest
