@@ -1052,8 +1052,7 @@ class Round {
       }
       return eur;
     };
-    auto fill = [&](const Arc& arc) {
-      auto& o = res.requests[arc.req];
+    auto fill = [&](auto& o, const Arc& arc) {  // a RequestOutcome or a PositionMatch
       o.advisor = arc.adv;
       o.service = arc.service;
       o.cost = arc.cost;
@@ -1064,7 +1063,7 @@ class Round {
       o.cost_eur = account(arc);
     };
     for (auto& L : res.advisors) L.hours_after = L.hours_before;
-    for (const auto& arc : pinned_arcs) fill(arc);
+    for (const auto& arc : pinned_arcs) fill(res.requests[arc.req], arc);
     for (i64 pos = 0; pos < p.n_req; ++pos) {
       const i64 r = p.req_order[pos];
       auto& list = chosen[r];
@@ -1076,20 +1075,13 @@ class Round {
       for (std::size_t j = 0; j < list.size(); ++j) {
         const Arc& arc = arcs[list[j]];
         if (j == 0) {
-          fill(arc);
+          fill(res.requests[r], arc);
           continue;
         }
         PositionMatch m;
         m.request = r;
         m.position = static_cast<i64>(j) + 1;
-        m.advisor = arc.adv;
-        m.service = arc.service;
-        m.cost = arc.cost;
-        m.cost.load = last_marginal(arc.adv);
-        m.minutes = arc.minutes;
-        m.km = arc.km;
-        m.hours = arc.effort;
-        m.cost_eur = account(arc);
+        fill(m, arc);
         res.positions.push_back(m);
       }
     }

@@ -120,6 +120,69 @@ TEST(Mip, SeveralThreadsGiveTheSerialAnswers) {
   EXPECT_EQ(got, serial);
 }
 
+namespace {
+
+// Objective of a choice of arc per row (-1 = unassigned) of pp, or -1 when an arc is not its
+// row's or the choice breaks a column capacity or a knapsack row.
+std::int64_t pick_objective(const detail::ProgrammeProblem& pp,
+                            const std::vector<std::int64_t>& pick) {
+  const auto& f = pp.flow;
+  std::vector<std::int64_t> used(f.n_cols, 0);
+  std::int64_t obj = 0;
+  for (std::int64_t q = 0; q < f.n_rows; ++q) {
+    if (pick[q] < 0) {
+      obj += f.unassigned_cost[q];
+      continue;
+    }
+    if (f.arc_row[pick[q]] != q) return -1;
+    const auto c = f.arc_col[pick[q]];
+    if (used[c] >= f.col_capacity[c]) return -1;
+    obj += f.arc_cost[pick[q]] + f.load_cost[f.load_offset[c] + used[c]++];
+  }
+  return detail::rows_satisfied(pp, pick) ? obj : -1;
+}
+
+// The optimum of pp by enumerating every row's arc choice (tiny instances only).
+std::int64_t brute_force_optimum(const detail::ProgrammeProblem& pp) {
+  const auto& f = pp.flow;
+  std::int64_t best = -1;
+  std::vector<std::int64_t> pick(f.n_rows, -1);
+  std::function<void(std::int64_t)> go = [&](std::int64_t r) {
+    if (r == f.n_rows) {
+      const std::int64_t obj = pick_objective(pp, pick);
+      if (obj >= 0 && (best < 0 || obj < best)) best = obj;
+      return;
+    }
+    pick[r] = -1;
+    go(r + 1);
+    for (std::size_t j = 0; j < f.arc_row.size(); ++j)
+      if (f.arc_row[j] == r) {
+        pick[r] = static_cast<std::int64_t>(j);
+        go(r + 1);
+      }
+    pick[r] = -1;
+  };
+  go(0);
+  return best;
+}
+
+// One hours row per column of pp (capacity base + rng() % spread) over its arcs' hours.
+void add_hours_rows(detail::ProgrammeProblem& pp, const std::vector<double>& hours, int base,
+                    int spread, std::mt19937_64& rng) {
+  for (std::int64_t c = 0; c < pp.flow.n_cols; ++c) {
+    KnapsackRow k;
+    k.capacity = static_cast<double>(base) + static_cast<double>(rng() % spread);
+    for (std::size_t j = 0; j < pp.flow.arc_col.size(); ++j)
+      if (pp.flow.arc_col[j] == c) {
+        k.arcs.push_back(static_cast<std::int64_t>(j));
+        k.weight.push_back(hours[j]);
+      }
+    pp.rows.push_back(k);
+  }
+}
+
+}  // namespace
+
 // ---- solve_programme against brute force ----------------------------------------------------
 
 TEST(ProgrammeSolve, MatchesBruteForce) {
@@ -146,16 +209,7 @@ TEST(ProgrammeSolve, MatchesBruteForce) {
     }
     detail::ProgrammeProblem pp;
     pp.flow = {rows, cols, ar, ac, cost, cap, unas, off, load};
-    for (int c = 0; c < cols; ++c) {  // an hours row per column
-      KnapsackRow k;
-      k.capacity = 2.0 + static_cast<double>(rng() % 4);
-      for (std::size_t j = 0; j < ar.size(); ++j)
-        if (ac[j] == c) {
-          k.arcs.push_back(static_cast<std::int64_t>(j));
-          k.weight.push_back(hours[j]);
-        }
-      pp.rows.push_back(k);
-    }
+    add_hours_rows(pp, hours, 2, 4, rng);
     KnapsackRow slots;  // at most rows / 2 assignments in total
     slots.capacity = rows / 2;
     for (std::size_t j = 0; j < ar.size(); ++j) {
@@ -165,36 +219,7 @@ TEST(ProgrammeSolve, MatchesBruteForce) {
     pp.rows.push_back(slots);
     auto sol = detail::solve_programme(pp);
     used_mip += sol.used_mip;
-    // Brute force over every row's arc choice.
-    std::int64_t best = -1;
-    std::vector<std::int64_t> pick(rows, -1);
-    std::function<void(int)> go = [&](int r) {
-      if (r == rows) {
-        std::vector<std::int64_t> used(cols, 0);
-        std::int64_t obj = 0;
-        for (int q = 0; q < rows; ++q) {
-          if (pick[q] < 0) {
-            obj += unas[q];
-            continue;
-          }
-          const auto c = ac[pick[q]];
-          if (used[c] >= cap[c]) return;
-          obj += cost[pick[q]] + load[off[c] + used[c]++];
-        }
-        if (!detail::rows_satisfied(pp, pick)) return;
-        if (best < 0 || obj < best) best = obj;
-        return;
-      }
-      pick[r] = -1;
-      go(r + 1);
-      for (std::size_t j = 0; j < ar.size(); ++j)
-        if (ar[j] == r) {
-          pick[r] = static_cast<std::int64_t>(j);
-          go(r + 1);
-        }
-      pick[r] = -1;
-    };
-    go(0);
+    const std::int64_t best = brute_force_optimum(pp);
     EXPECT_EQ(sol.objective, best) << trial;
     EXPECT_EQ(sol.status, SolveStatus::Optimal);
     EXPECT_DOUBLE_EQ(sol.bound, static_cast<double>(sol.objective));
@@ -231,16 +256,7 @@ TEST(ProgrammeSolve, HeuristicFeasibleAndNearlyAlwaysOptimal) {
     }
     detail::ProgrammeProblem pp;
     pp.flow = {rows, cols, ar, ac, cost, cap, unas, off, load};
-    for (int c = 0; c < cols; ++c) {  // an hours row per column
-      KnapsackRow k;
-      k.capacity = 4.0 + static_cast<double>(rng() % 6);
-      for (std::size_t j = 0; j < ar.size(); ++j)
-        if (ac[j] == c) {
-          k.arcs.push_back(static_cast<std::int64_t>(j));
-          k.weight.push_back(hours[j]);
-        }
-      pp.rows.push_back(k);
-    }
+    add_hours_rows(pp, hours, 4, 6, rng);
     KnapsackRow money, slots;  // a budget of about half the prices; slots for 2/3 of the rows
     double total = 0;
     for (double v : price) total += v;
@@ -255,41 +271,9 @@ TEST(ProgrammeSolve, HeuristicFeasibleAndNearlyAlwaysOptimal) {
     pp.rows.push_back(money);
     pp.rows.push_back(slots);
     const auto sol = detail::solve_programme(pp, std::numeric_limits<double>::infinity(), false);
-    auto objective = [&](const std::vector<std::int64_t>& pick) -> std::int64_t {
-      std::vector<std::int64_t> used(cols, 0);
-      std::int64_t obj = 0;
-      for (int q = 0; q < rows; ++q) {
-        if (pick[q] < 0) {
-          obj += unas[q];
-          continue;
-        }
-        if (ar[pick[q]] != q) return -2;
-        const auto c = ac[pick[q]];
-        if (used[c] >= cap[c]) return -1;
-        obj += cost[pick[q]] + load[off[c] + used[c]++];
-      }
-      return detail::rows_satisfied(pp, pick) ? obj : -1;
-    };
     ASSERT_EQ(sol.arc_of_row.size(), static_cast<std::size_t>(rows));
-    EXPECT_EQ(objective(sol.arc_of_row), sol.objective) << trial;  // feasible, as reported
-    std::int64_t best = -1;
-    std::vector<std::int64_t> pick(rows, -1);
-    std::function<void(int)> go = [&](int r) {
-      if (r == rows) {
-        const std::int64_t obj = objective(pick);
-        if (obj >= 0 && (best < 0 || obj < best)) best = obj;
-        return;
-      }
-      pick[r] = -1;
-      go(r + 1);
-      for (std::size_t j = 0; j < ar.size(); ++j)
-        if (ar[j] == r) {
-          pick[r] = static_cast<std::int64_t>(j);
-          go(r + 1);
-        }
-      pick[r] = -1;
-    };
-    go(0);
+    EXPECT_EQ(pick_objective(pp, sol.arc_of_row), sol.objective) << trial;  // feasible, as reported
+    const std::int64_t best = brute_force_optimum(pp);
     EXPECT_GE(sol.objective, best) << trial;
     EXPECT_LE(sol.bound, static_cast<double>(best)) << trial;
     optimal += sol.objective == best;
