@@ -1,15 +1,20 @@
 // CBC behind one mutex (mip.hpp): the rows are turned into CBC's column-major matrix, the
-// start is handed over as a MIP start, and the outcome mapped to MipStatus.
+// start is handed over as a cutoff, and the outcome mapped to MipStatus. CBC is driven through
+// its C++ API (CbcMain0/CbcMain1, as its C interface's Cbc_solve does) so that an event handler
+// can stop the search when libmatch::request_cancel() is called.
 #include "mip.hpp"
 
-#include <coin/Cbc_C_Interface.h>
-
+#include <atomic>
 #include <cmath>
+#include <coin/CbcEventHandler.hpp>
+#include <coin/CbcModel.hpp>
+#include <coin/CbcSolver.hpp>
+#include <coin/OsiClpSolverInterface.hpp>
 #include <limits>
-#include <memory>
 #include <mutex>
 #include <string>
 
+#include "libmatch/cancel.hpp"
 #include "libmatch/error.hpp"
 
 namespace libmatch::detail {
@@ -31,6 +36,11 @@ void MipProblem::add_row(const std::vector<std::int32_t>& idx, const std::vector
   row_ub.push_back(hi);
 }
 
+std::atomic<std::int64_t>& cancelled_mip_searches() {
+  static std::atomic<std::int64_t> n{0};
+  return n;
+}
+
 std::mutex& cbc_mutex() {
   static std::mutex m;
   return m;
@@ -50,9 +60,23 @@ void check(const MipProblem& p) {
     if (j < 0 || j >= p.n_cols) throw Error("internal error: MIP row refers to a missing column");
 }
 
-struct ModelDeleter {
-  void operator()(Cbc_Model* m) const { Cbc_deleteModel(m); }
+// Stops the branch and bound at its next node (or tree-status report) once a cancel is
+// requested; CBC then returns as if a limit was reached, and solve_mip throws Cancelled.
+class StopOnCancel : public CbcEventHandler {
+ public:
+  CbcAction event(CbcEvent) override {
+    if (!cancel_requested()) return noAction;
+    if (!stopped_) ++cancelled_mip_searches();
+    stopped_ = true;
+    return stop;
+  }
+  CbcEventHandler* clone() const override { return new StopOnCancel(*this); }
+
+ private:
+  bool stopped_ = false;
 };
+
+int no_callback(CbcModel*, int) { return 0; }
 
 }  // namespace
 
@@ -82,27 +106,32 @@ MipResult solve_mip(const MipProblem& p, const MipOptions& opt) {
         vals[pos] = p.value[k];
       }
   }
+  throw_if_cancelled("MIP solve");
   std::lock_guard lock(cbc_mutex());
-  std::unique_ptr<Cbc_Model, ModelDeleter> model(Cbc_newModel());
-  Cbc_Model* c = model.get();
-  Cbc_setLogLevel(c, 0);
-  Cbc_setParameter(c, "log", "0");
-  Cbc_setParameter(c, "slogLevel", "0");
-  Cbc_loadProblem(c, p.n_cols, m, start.data(), rows.data(), vals.data(), p.lb.data(), p.ub.data(),
-                  p.obj.data(), p.row_lb.data(), p.row_ub.data());
-  Cbc_setObjSense(c, 1.0);
+  OsiClpSolverInterface empty;
+  CbcModel model(empty);  // clones the solver
+  CbcSolverUsefulData data;
+  CbcMain0(model, data);
+  data.noPrinting_ = true;
+  data.useSignalHandler_ = false;  // Ctrl-C stays with the caller (see StopOnCancel)
+  OsiSolverInterface* solver = model.solver();
+  solver->loadProblem(p.n_cols, m, start.data(), rows.data(), vals.data(), p.lb.data(), p.ub.data(),
+                      p.obj.data(), p.row_lb.data(), p.row_ub.data());
   for (std::int32_t j = 0; j < p.n_cols; ++j)
-    if (p.integer[j]) Cbc_setInteger(c, j);
+    if (p.integer[j]) solver->setInteger(j);
+  model.setObjSense(1.0);
+  model.setLogLevel(0);
+  std::vector<std::string> args{"libmatch", "-log", "0", "-slogLevel", "0"};
   if (std::isfinite(opt.time_limit_s)) {
-    Cbc_setParameter(c, "timeMode", "elapsed");  // wall clock, not CPU time (CBC's default)
-    Cbc_setMaximumSeconds(c, opt.time_limit_s);
+    args.insert(args.end(), {"-timeMode", "elapsed"});  // wall clock, not CPU time (CBC's default)
+    model.setMaximumSeconds(opt.time_limit_s);
   }
-  if (opt.integral_objective) Cbc_setAllowableGap(c, 1.0 - 1e-6);
-  Cbc_setAllowableFractionGap(c, 0.0);
-  Cbc_setAllowablePercentageGap(c, 0.0);
+  if (opt.integral_objective) model.setAllowableGap(1.0 - 1e-6);
+  model.setAllowableFractionGap(0.0);
+  model.setAllowablePercentageGap(0.0);
   // The start is used as the incumbent through a cutoff: CBC searches only for strictly
   // better solutions (by a whole unit with integral_objective). CBC 2.10's own MIP start
-  // (Cbc_setMIPStartI) was tried and rejected: with preprocessing it fails on column names
+  // (setMIPStart) was tried and rejected: with preprocessing it fails on column names
   // ("ClpModel::getColumnName, Illegal index") and without preprocessing it crashed.
   double start_obj = std::numeric_limits<double>::infinity();
   if (!opt.start.empty()) {
@@ -110,10 +139,20 @@ MipResult solve_mip(const MipProblem& p, const MipOptions& opt) {
       throw Error("internal error: MIP start has the wrong length");
     start_obj = 0.0;
     for (std::int32_t j = 0; j < p.n_cols; ++j) start_obj += p.obj[j] * opt.start[j];
-    Cbc_setCutoff(c, start_obj - (opt.integral_objective ? 0.5 : 1e-9));
+    model.setCutoff(start_obj - (opt.integral_objective ? 0.5 : 1e-9));
   }
-  Cbc_solve(c);
-  if (Cbc_isAbandoned(c)) throw Error("internal error: the MIP solver abandoned the solve");
+  StopOnCancel stop_on_cancel;
+  model.passInEventHandler(&stop_on_cancel);  // copied into CBC's working model
+  args.insert(args.end(), {"-solve", "-quit"});
+  std::vector<const char*> argv;
+  for (const auto& a : args) argv.push_back(a.c_str());
+  try {
+    CbcMain1(static_cast<int>(argv.size()), argv.data(), model, no_callback, data);
+  } catch (const CoinError&) {
+    throw Error("internal error: the MIP solver failed");
+  }
+  throw_if_cancelled("MIP solve");
+  if (model.isAbandoned()) throw Error("internal error: the MIP solver abandoned the solve");
   auto use_start = [&](MipStatus status) {
     res.status = status;
     res.x = opt.start;
@@ -123,9 +162,9 @@ MipResult solve_mip(const MipProblem& p, const MipOptions& opt) {
   };
   // CBC stopped by the clock before its first LP ends also reports "infeasible": then
   // nothing is proven (no bound either).
-  const bool stopped = Cbc_isSecondsLimitReached(c) != 0 || Cbc_status(c) == 1;
+  const bool stopped = model.isSecondsLimitReached() || model.status() == 1;
   constexpr double inf = std::numeric_limits<double>::infinity();
-  if (Cbc_isProvenInfeasible(c) && stopped) {
+  if (model.isProvenInfeasible() && stopped) {
     if (opt.start.empty()) {
       res.status = MipStatus::NoSolution;
       return res;
@@ -134,34 +173,34 @@ MipResult solve_mip(const MipProblem& p, const MipOptions& opt) {
     res.bound = -inf;
     return res;
   }
-  if (Cbc_isProvenInfeasible(c)) {  // nothing below the cutoff: the start is optimal
+  if (model.isProvenInfeasible()) {  // nothing below the cutoff: the start is optimal
     if (!opt.start.empty()) return use_start(MipStatus::Optimal);
     res.status = MipStatus::Infeasible;
     return res;
   }
-  const double* x = Cbc_getColSolution(c);
+  const double* x = model.getColSolution();
   const bool has_solution =
-      Cbc_numberSavedSolutions(c) > 0 || (Cbc_isProvenOptimal(c) && opt.start.empty());
+      model.numberSavedSolutions() > 0 || (model.isProvenOptimal() && opt.start.empty());
   if (x && has_solution) {
     res.x.assign(x, x + p.n_cols);
     for (std::int32_t j = 0; j < p.n_cols; ++j)
       if (p.integer[j]) res.x[j] = std::round(res.x[j]);
-    res.objective = Cbc_getObjValue(c) + p.offset;
+    res.objective = model.getObjValue() + p.offset;
   }
-  double bound = Cbc_getBestPossibleObjValue(c) + p.offset;
+  double bound = model.getBestPossibleObjValue() + p.offset;
   // Stopped by the clock, CBC's "best possible" at or above the cutoff (e.g. before its
   // root LP ended) proves nothing: a search that stopped cannot have excluded everything.
   const double margin = opt.integral_objective ? 0.5 : 1e-9;
   if (stopped && !opt.start.empty() && !(bound < start_obj + p.offset - margin)) bound = -inf;
   if (stopped && !std::isfinite(bound)) bound = -inf;
   if (res.x.empty() && !opt.start.empty()) {  // no better solution found
-    if (Cbc_isProvenOptimal(c) && !stopped) return use_start(MipStatus::Optimal);
+    if (model.isProvenOptimal() && !stopped) return use_start(MipStatus::Optimal);
     use_start(MipStatus::TimeLimit);
     res.bound = std::min(bound, res.objective);
     return res;
   }
   res.bound = bound;
-  if (Cbc_isProvenOptimal(c) && has_solution) {
+  if (model.isProvenOptimal() && has_solution) {
     res.status = MipStatus::Optimal;
   } else {
     res.status = res.x.empty() ? MipStatus::NoSolution : MipStatus::TimeLimit;

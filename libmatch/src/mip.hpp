@@ -1,14 +1,14 @@
 #pragma once
-// A small private wrapper around COIN-OR CBC (Debian coinor-libcbc-dev 2.10, its C interface
-// Cbc_C_Interface.h): a sparse MIP given by rows, solved to proven optimality or until a time
-// limit, from an optional feasible start (an incumbent given as a cutoff). No domain words; used by
-// the programme round (programme_solve.cpp).
+// A small private wrapper around COIN-OR CBC (Debian coinor-libcbc-dev 2.10, driven through
+// its C++ API as its C interface's Cbc_solve does): a sparse MIP given by rows, solved to proven
+// optimality or until a time limit, from an optional feasible start (an incumbent given as a
+// cutoff). No domain words; used by the programme round (programme_solve.cpp).
 //
 //   minimise  offset + sum_j obj[j] x[j]
 //   s.t.      row_lb[i] <= sum_k value[k] x[index[k]] <= row_ub[i]   (k in row i's range)
 //             lb[j] <= x[j] <= ub[j],  x[j] integer where integer[j]
 //
-// Re-entrancy: Cbc_solve (2.10 C interface) runs the CbcMain0/CbcMain1 command-line driver of
+// Re-entrancy: solve_mip runs the CbcMain0/CbcMain1 command-line driver of
 // CbcSolver.cpp, which is known to keep file-static state (parameter tables, message
 // flags); separate Cbc_Model objects are not documented to be safe in parallel. Not verified
 // further here (no CBC sources on this machine), so solve_mip() serialises every CBC call
@@ -19,6 +19,7 @@
 // Exactness: with integral_objective (every obj coefficient integral on integer variables,
 // and the continuous part integral at every vertex the caller cares about) the allowable
 // gap is set just below 1, so "optimal" means no solution better by a whole unit exists.
+#include <atomic>
 #include <cstdint>
 #include <limits>
 #include <mutex>
@@ -68,8 +69,14 @@ struct MipResult {
 /// design_bound.cpp): hold it from Cbc_newModel to Cbc_deleteModel.
 LIBMATCH_EXPORT std::mutex& cbc_mutex();
 
+/// Branch-and-bound searches stopped by a cancel request so far (process-wide; for tests).
+LIBMATCH_EXPORT std::atomic<std::int64_t>& cancelled_mip_searches();
+
 /// Solves the problem with CBC (serialised, see above). Throws libmatch::Error when CBC
-/// abandons the solve or the problem is malformed (sizes, indices out of range).
+/// abandons the solve or the problem is malformed (sizes, indices out of range), and
+/// libmatch::Cancelled when request_cancel() is pending before or after the solve; a request
+/// during the solve stops CBC at its next branch-and-bound node (the root's LP, cuts and
+/// heuristics run to their end first).
 LIBMATCH_EXPORT MipResult solve_mip(const MipProblem& problem, const MipOptions& options = {});
 
 }  // namespace libmatch::detail

@@ -10,6 +10,7 @@
 #include <tuple>
 #include <utility>
 
+#include "libmatch/cancel.hpp"
 #include "libmatch/error.hpp"
 #include "mip.hpp"
 
@@ -303,13 +304,19 @@ class LocalSearch {
       for (std::size_t q = 0; q < order_.size(); ++q) {
         const i64 r = order_[q];
         improved |= a_[r] < 0 ? insert_or_replace(r) : relocate(r);
-        if ((q & 63) == 0 && std::chrono::steady_clock::now() > deadline) return;
+        if ((q & 63) == 0) {
+          throw_if_cancelled("programme round");
+          if (std::chrono::steady_clock::now() > deadline) return;
+        }
       }
       for (int round = 0; round < 10; ++round) {
         bool better = false;
         for (i64 c = 0; c < f_.n_cols; ++c) {
           better |= reopt_column(c);
-          if ((c & 15) == 0 && std::chrono::steady_clock::now() > deadline) return;
+          if ((c & 15) == 0) {
+            throw_if_cancelled("programme round");
+            if (std::chrono::steady_clock::now() > deadline) return;
+          }
         }
         improved |= better;
         if (!better) break;
@@ -754,6 +761,7 @@ void lagrangian(const Index& ix, Lagrangian& lg, int max_iter, double deadline_s
     if (norm2 <= 1e-18) return;  // the subproblem's flow is feasible and complementary
     const double t = theta * std::max(1.0, static_cast<double>(lg.best_obj) - L) / norm2;
     for (std::size_t i = 0; i < n_kn; ++i) mu[i] = std::max(0.0, mu[i] + t * g[i]);
+    throw_if_cancelled("programme round");
     if (std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count() > deadline_s)
       return;
   }

@@ -3,6 +3,7 @@
 // hours, slots, reservations, budgets, escalation reasons and input checks (match.hpp).
 #include <gtest/gtest.h>
 
+#include <chrono>
 #include <cmath>
 #include <cstdio>
 #include <functional>
@@ -11,6 +12,7 @@
 #include <thread>
 #include <vector>
 
+#include "libmatch/cancel.hpp"
 #include "libmatch/error.hpp"
 #include "libmatch/match.hpp"
 #include "mip.hpp"
@@ -118,6 +120,46 @@ TEST(Mip, SeveralThreadsGiveTheSerialAnswers) {
     pool.emplace_back([&, k] { got[k] = detail::solve_mip(probs[k]).objective; });
   for (auto& t : pool) t.join();
   EXPECT_EQ(got, serial);
+}
+
+// A market-split instance (5 rows of 40 binaries, each row's target half its sum; slacks
+// priced): its LP bound is 0 and CBC cannot close the gap for a very long time, so only a
+// cancel request ends the solve before the (safety) time limit.
+TEST(Mip, CancelStopsTheSearch) {
+  std::mt19937 rng(17);
+  MipProblem p;
+  const int n = 40, m = 5;
+  for (int j = 0; j < n; ++j) p.add_col(0.0, 0, 1, true);
+  for (int i = 0; i < m; ++i) {
+    std::vector<std::int32_t> idx;
+    std::vector<double> val;
+    double sum = 0;
+    for (int j = 0; j < n; ++j) {
+      idx.push_back(j);
+      val.push_back(static_cast<double>(rng() % 100));
+      sum += val.back();
+    }
+    idx.push_back(p.add_col(1.0, 0, 1e4, true));  // over
+    val.push_back(-1.0);
+    idx.push_back(p.add_col(1.0, 0, 1e4, true));  // under
+    val.push_back(1.0);
+    const double target = std::floor(sum / 2);
+    p.add_row(idx, val, target, target);
+  }
+  detail::MipOptions opt;
+  opt.time_limit_s = 20;  // reached only when cancelling fails
+  opt.integral_objective = true;
+  reset_cancel();
+  const std::int64_t stopped_before = detail::cancelled_mip_searches();
+  std::thread stopper([] {
+    std::this_thread::sleep_for(std::chrono::milliseconds(300));
+    request_cancel();
+  });
+  EXPECT_THROW(detail::solve_mip(p, opt), Cancelled);
+  stopper.join();
+  EXPECT_EQ(detail::cancelled_mip_searches(), stopped_before + 1);  // CBC itself stopped
+  EXPECT_THROW(detail::solve_mip(p, opt), Cancelled);  // a pending request stops at once
+  reset_cancel();
 }
 
 namespace {

@@ -16,9 +16,13 @@ from pathlib import Path
 import pytest
 
 DATA = Path(__file__).resolve().parents[2] / "data"
+BENCH = Path(__file__).resolve().parents[2] / "benchmarks"
 
 # Seconds allowed between SIGINT and the process exiting (generous: a shared 2-core machine).
 STOP_WITHIN_S = 4.0
+# CBC notices a request at its next branch-and-bound node; its root (LP, cuts, heuristics)
+# runs to its end first, ~3 s on this round.
+STOP_WITHIN_S_CASE = {"programme_round": 12.0}
 
 _PRELUDE = """
 import sys, time
@@ -69,6 +73,17 @@ demand = np.ones(len(u))
 report(lambda: libmatch.design_areas(u, demand, 20, starts=2, threads=2,
                                      iterations=10**12))
 """,
+    # A programme round (mixed hours, binding budget) whose exact solve runs for minutes: the
+    # interrupt lands in the Lagrangian, the local search or CBC's branch and bound.
+    "programme_round": f"""
+sys.path.insert(0, {str(BENCH)!r})
+import bench_programme as bp
+rng = np.random.default_rng(20261123)
+areas = bp.grid_areas(bp.PROVINCE_BOX)
+req, adv, svc, budget = bp.province_round(rng, 1000, 60, areas)
+report(lambda: libmatch.match(req, adv, areas, services=svc, budget_eur=budget,
+                              rules={{"duplicate_tolerance_m": 0}}))
+""",
     "simulate": f"""
 sc = libmatch.Scenario({str(DATA / "scenario.json")!r})
 sc = sc.replace(horizon_weeks=100000)
@@ -113,7 +128,8 @@ def test_ctrl_c_stops_the_call(case):
             proc.communicate()
     assert proc.returncode == 3, f"exit {proc.returncode}\nstdout: {out}\nstderr: {err}"
     assert "INTERRUPTED KeyboardInterrupt" in out
-    assert waited < STOP_WITHIN_S, f"took {waited:.1f} s to stop after SIGINT"
+    limit = STOP_WITHIN_S_CASE.get(case, STOP_WITHIN_S)
+    assert waited < limit, f"took {waited:.1f} s to stop after SIGINT"
 
 
 def test_the_flag_is_clear_after_an_interrupt():
