@@ -1,22 +1,20 @@
 // Lower bounds of the area design (design.hpp PROVEN QUALITY). The exact design model on
-// COIN-OR CBC's C interface: Hess assignment x_ij (unit i in the area centred at j), one flow
-// commodity per centre for contiguity, hard bounds as rows; optionally the lower-bound
+// COIN-OR CBC (solve_mip, mip.hpp): Hess assignment x_ij (unit i in the area centred at j), one
+// flow commodity per centre for contiguity, hard bounds as rows; optionally the lower-bound
 // objective (exact travel, the imbalance as a norm under-estimated by tangent planes of its
 // rotated cones). Then the banded Lagrangian bound (no contiguity, no MIP solver).
-#include <Cbc_C_Interface.h>
 
 #include <algorithm>
 #include <chrono>
 #include <cmath>
 #include <limits>
-#include <mutex>
 #include <numbers>
 #include <numeric>
 #include <queue>
 
 #include "design_model.hpp"
 #include "libmatch/error.hpp"
-#include "mip.hpp"  // cbc_mutex
+#include "mip.hpp"
 #include "parallel.hpp"
 
 namespace libmatch::detail {
@@ -30,56 +28,13 @@ double dist_km(XY a, XY b) { return std::hypot(a.x - b.x, a.y - b.y) / 1000.0; }
 class Builder {
  public:
   int col(double lb, double ub, double obj, bool integer) {
-    lb_.push_back(lb);
-    ub_.push_back(ub);
-    obj_.push_back(obj);
-    integer_.push_back(integer ? 1 : 0);
-    return static_cast<int>(lb_.size()) - 1;
+    return problem.add_col(obj, lb, ub, integer);
   }
   void row(const std::vector<int>& idx, const std::vector<double>& val, char sense, double rhs) {
-    const int r = static_cast<int>(rlo_.size());
-    for (std::size_t t = 0; t < idx.size(); ++t) entries_.push_back({idx[t], r, val[t]});
     const double inf = std::numeric_limits<double>::infinity();
-    rlo_.push_back(sense == 'L' ? -inf : rhs);
-    rhi_.push_back(sense == 'G' ? inf : rhs);
+    problem.add_row(idx, val, sense == 'L' ? -inf : rhs, sense == 'G' ? inf : rhs);
   }
-  /// A CBC model holding everything added (the caller deletes it).
-  Cbc_Model* load() const {
-    const auto ncol = static_cast<int>(lb_.size());
-    std::vector<CoinBigIndex> start(static_cast<std::size_t>(ncol) + 1, 0);
-    for (const Entry& e : entries_) ++start[static_cast<std::size_t>(e.col) + 1];
-    for (int c = 0; c < ncol; ++c) start[c + 1] += start[c];
-    std::vector<CoinBigIndex> fill(start.begin(), start.end() - 1);
-    std::vector<int> index(entries_.size());
-    std::vector<double> value(entries_.size());
-    for (const Entry& e : entries_) {
-      const auto k = static_cast<std::size_t>(fill[e.col]++);
-      index[k] = e.row;
-      value[k] = e.val;
-    }
-    Cbc_Model* model = Cbc_newModel();
-    Cbc_loadProblem(model, ncol, static_cast<int>(rlo_.size()), start.data(), index.data(),
-                    value.data(), lb_.data(), ub_.data(), obj_.data(), rlo_.data(), rhi_.data());
-    for (int c = 0; c < ncol; ++c) {
-      if (integer_[c]) Cbc_setInteger(model, c);
-    }
-    return model;
-  }
-
- private:
-  struct Entry {
-    int col, row;
-    double val;
-  };
-  std::vector<double> lb_, ub_, obj_, rlo_, rhi_;
-  std::vector<char> integer_;
-  std::vector<Entry> entries_;
-};
-
-// Owns a Cbc_Model.
-struct ModelPtr {
-  Cbc_Model* m;
-  ~ModelPtr() { Cbc_deleteModel(m); }
+  MipProblem problem;
 };
 
 }  // namespace
@@ -317,36 +272,27 @@ MipOutcome solve_design_mip(const Model& m, std::int64_t k, const HardBounds& hb
     }
     b.row(sum_idx, sum_val, 'G', 0.0);
   }
-  // One CBC user at a time in the process (CbcMain1 keeps file-static state); the lock is
-  // taken before the model exists and released after it is deleted.
-  const std::lock_guard<std::mutex> lock(cbc_mutex());
-  const ModelPtr owner{b.load()};
-  Cbc_Model* model = owner.m;
-  Cbc_setLogLevel(model, 0);
-  Cbc_setParameter(model, "log", "0");
-  Cbc_setParameter(model, "slogLevel", "0");
-  if (std::isfinite(goal.time_limit_s)) {
-    Cbc_setParameter(model, "timeMode", "elapsed");  // wall clock, not CPU time
-    Cbc_setMaximumSeconds(model, goal.time_limit_s);
-  }
-  Cbc_setAllowableFractionGap(model, 1e-5);
-  // No MIP start: CBC 2.10's Cbc_setMIPStartI fails or crashes inside Cgl (see mip.cpp); the
-  // caller compares the model's plan with the search's plan (`start`) and keeps the better.
+  // solve_mip serialises CBC, stops on a cancel request and reads CBC's status with care (a
+  // clock-stopped "infeasible" proves nothing). No MIP start: CBC 2.10's is unreliable (see
+  // mip.cpp); the caller compares the model's plan with the search's plan (`start`).
   (void)start;
+  MipOptions opt;
+  opt.time_limit_s = goal.time_limit_s;
+  opt.relative_gap = 1e-5;
+  const MipResult r = solve_mip(b.problem, opt);
   MipOutcome out;
-  Cbc_solve(model);
-  out.time_limit = Cbc_isSecondsLimitReached(model) != 0;
-  if (Cbc_isProvenInfeasible(model)) {
+  out.time_limit = r.status == MipStatus::TimeLimit || r.status == MipStatus::NoSolution;
+  out.best_bound = r.bound;
+  if (r.status == MipStatus::Infeasible) {
     out.kind = MipOutcome::Kind::Infeasible;
     out.optimal = true;
     return out;
   }
-  const double* sol = Cbc_bestSolution(model);
-  out.best_bound = Cbc_getBestPossibleObjValue(model);
-  if (sol != nullptr) {
+  if (!r.x.empty()) {
+    const std::vector<double>& sol = r.x;
     out.kind = MipOutcome::Kind::Feasible;
-    out.value = Cbc_getObjValue(model);
-    out.optimal = Cbc_isProvenOptimal(model) != 0;
+    out.value = r.objective;
+    out.optimal = r.status == MipStatus::Optimal;
     if (out.optimal) out.best_bound = std::min(out.best_bound, out.value);
     // Decode: areas numbered by fixed labels first, then by their lowest unit.
     std::vector<std::int32_t> centre(static_cast<std::size_t>(n), -1);
@@ -376,9 +322,6 @@ MipOutcome solve_design_mip(const Model& m, std::int64_t k, const HardBounds& hb
       }
       out.labels[i] = l;
     }
-  } else if (!out.time_limit && Cbc_status(model) == 0) {
-    out.kind = MipOutcome::Kind::Infeasible;  // finished without any solution
-    out.optimal = true;
   }
   return out;
 }

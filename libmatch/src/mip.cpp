@@ -127,8 +127,7 @@ MipResult solve_mip(const MipProblem& p, const MipOptions& opt) {
     model.setMaximumSeconds(opt.time_limit_s);
   }
   if (opt.integral_objective) model.setAllowableGap(1.0 - 1e-6);
-  model.setAllowableFractionGap(0.0);
-  model.setAllowablePercentageGap(0.0);
+  model.setAllowableFractionGap(opt.relative_gap);  // (the percentage gap is the same value)
   // The start is used as the incumbent through a cutoff: CBC searches only for strictly
   // better solutions (by a whole unit with integral_objective). CBC 2.10's own MIP start
   // (setMIPStart) was tried and rejected: with preprocessing it fails on column names

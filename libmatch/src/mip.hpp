@@ -2,7 +2,8 @@
 // A small private wrapper around COIN-OR CBC (Debian coinor-libcbc-dev 2.10, driven through
 // its C++ API as its C interface's Cbc_solve does): a sparse MIP given by rows, solved to proven
 // optimality or until a time limit, from an optional feasible start (an incumbent given as a
-// cutoff). No domain words; used by the programme round (programme_solve.cpp).
+// cutoff). No domain words; used by the programme round (programme_solve.cpp) and the design
+// model (design_bound.cpp).
 //
 //   minimise  offset + sum_j obj[j] x[j]
 //   s.t.      row_lb[i] <= sum_k value[k] x[index[k]] <= row_ub[i]   (k in row i's range)
@@ -54,6 +55,9 @@ struct MipOptions {
   /// is found (status Optimal when that is proven).
   std::vector<double> start;
   bool integral_objective = false;  ///< see "Exactness"
+  /// Relative gap (objective - bound) / |objective| at which CBC may stop and report Optimal;
+  /// 0 = prove the optimum exactly.
+  double relative_gap = 0.0;
 };
 
 enum class MipStatus : std::int8_t { Optimal, TimeLimit, Infeasible, NoSolution };
@@ -65,8 +69,8 @@ struct MipResult {
   double bound = -std::numeric_limits<double>::infinity();  ///< proven lower bound, incl. offset
 };
 
-/// The one process-wide lock around every use of CBC (solve_mip and the design model,
-/// design_bound.cpp): hold it from Cbc_newModel to Cbc_deleteModel.
+/// The one process-wide lock around every use of CBC (taken by solve_mip, the only caller of
+/// CBC): hold it from creating a CBC model to deleting it.
 LIBMATCH_EXPORT std::mutex& cbc_mutex();
 
 /// Branch-and-bound searches stopped by a cancel request so far (process-wide; for tests).
