@@ -9,7 +9,10 @@
 #include <coin/CbcEventHandler.hpp>
 #include <coin/CbcModel.hpp>
 #include <coin/CbcSolver.hpp>
+#include <coin/CglCutGenerator.hpp>
 #include <coin/OsiClpSolverInterface.hpp>
+#include <coin/OsiCuts.hpp>
+#include <coin/OsiRowCut.hpp>
 #include <limits>
 #include <mutex>
 #include <string>
@@ -74,6 +77,29 @@ class StopOnCancel : public CbcEventHandler {
 
  private:
   bool stopped_ = false;
+};
+
+// The root's cut passes do not consult the event handler: there, once a cancel is requested,
+// this generator returns a cut no point satisfies (x_j >= upper_j + 1 on a bounded column),
+// which ends the root as infeasible at the next pass; solve_mip then throws Cancelled.
+class CancelAsCut : public CglCutGenerator {
+ public:
+  void generateCuts(const OsiSolverInterface& si, OsiCuts& cs, const CglTreeInfo) override {
+    if (!cancel_requested()) return;
+    ++cancelled_mip_searches();
+    const double* ub = si.getColUpper();
+    for (int j = 0; j < si.getNumCols(); ++j) {
+      if (!(ub[j] < 1e20)) continue;
+      OsiRowCut cut;
+      const double one = 1.0;
+      cut.setRow(1, &j, &one);
+      cut.setLb(ub[j] + 1.0);
+      cut.setUb(COIN_DBL_MAX);
+      cs.insert(cut);
+      return;
+    }
+  }
+  CglCutGenerator* clone() const override { return new CancelAsCut(*this); }
 };
 
 int no_callback(CbcModel*, int) { return 0; }
@@ -142,6 +168,8 @@ MipResult solve_mip(const MipProblem& p, const MipOptions& opt) {
   }
   StopOnCancel stop_on_cancel;
   model.passInEventHandler(&stop_on_cancel);  // copied into CBC's working model
+  CancelAsCut cancel_cut;
+  model.addCutGenerator(&cancel_cut, 1, "cancel");  // cloned
   args.insert(args.end(), {"-solve", "-quit"});
   std::vector<const char*> argv;
   for (const auto& a : args) argv.push_back(a.c_str());

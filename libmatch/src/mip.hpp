@@ -73,14 +73,15 @@ struct MipResult {
 /// CBC): hold it from creating a CBC model to deleting it.
 LIBMATCH_EXPORT std::mutex& cbc_mutex();
 
-/// Branch-and-bound searches stopped by a cancel request so far (process-wide; for tests).
+/// Times CBC itself noticed a cancel request (its event handler at a node, or the cancel cut
+/// in a root pass; process-wide, for tests).
 LIBMATCH_EXPORT std::atomic<std::int64_t>& cancelled_mip_searches();
 
 /// Solves the problem with CBC (serialised, see above). Throws libmatch::Error when CBC
 /// abandons the solve or the problem is malformed (sizes, indices out of range), and
 /// libmatch::Cancelled when request_cancel() is pending before or after the solve; a request
-/// during the solve stops CBC at its next branch-and-bound node (the root's LP, cuts and
-/// heuristics run to their end first).
+/// during the solve stops CBC at its next branch-and-bound node or root cut pass (an LP solve
+/// or a heuristic in progress runs to its end first).
 LIBMATCH_EXPORT MipResult solve_mip(const MipProblem& problem, const MipOptions& options = {});
 
 }  // namespace libmatch::detail

@@ -157,8 +157,8 @@ TEST(Mip, CancelStopsTheSearch) {
   });
   EXPECT_THROW(detail::solve_mip(p, opt), Cancelled);
   stopper.join();
-  EXPECT_EQ(detail::cancelled_mip_searches(), stopped_before + 1);  // CBC itself stopped
-  EXPECT_THROW(detail::solve_mip(p, opt), Cancelled);  // a pending request stops at once
+  EXPECT_GT(detail::cancelled_mip_searches(), stopped_before);  // CBC itself stopped
+  EXPECT_THROW(detail::solve_mip(p, opt), Cancelled);           // a pending request stops at once
   reset_cancel();
 }
 

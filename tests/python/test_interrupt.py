@@ -20,9 +20,6 @@ BENCH = Path(__file__).resolve().parents[2] / "benchmarks"
 
 # Seconds allowed between SIGINT and the process exiting (generous: a shared 2-core machine).
 STOP_WITHIN_S = 4.0
-# CBC notices a request at its next branch-and-bound node; its root (LP, cuts, heuristics)
-# runs to its end first, ~3 s on this round.
-STOP_WITHIN_S_CASE = {"programme_round": 12.0}
 
 _PRELUDE = """
 import sys, time
@@ -74,7 +71,7 @@ report(lambda: libmatch.design_areas(u, demand, 20, starts=2, threads=2,
                                      iterations=10**12))
 """,
     # A programme round (mixed hours, binding budget) whose exact solve runs for minutes: the
-    # interrupt lands in the Lagrangian, the local search or CBC's branch and bound.
+    # interrupt lands in CBC's root cut passes (~0.3-3.5 s after the start) or its tree.
     "programme_round": f"""
 sys.path.insert(0, {str(BENCH)!r})
 import bench_programme as bp
@@ -128,8 +125,7 @@ def test_ctrl_c_stops_the_call(case):
             proc.communicate()
     assert proc.returncode == 3, f"exit {proc.returncode}\nstdout: {out}\nstderr: {err}"
     assert "INTERRUPTED KeyboardInterrupt" in out
-    limit = STOP_WITHIN_S_CASE.get(case, STOP_WITHIN_S)
-    assert waited < limit, f"took {waited:.1f} s to stop after SIGINT"
+    assert waited < STOP_WITHIN_S, f"took {waited:.1f} s to stop after SIGINT"
 
 
 def test_the_flag_is_clear_after_an_interrupt():
