@@ -54,6 +54,8 @@ static_assert(LM_ESCALATION_NO_OPEN_CASE == static_cast<int>(Escalation::NoOpenC
 static_assert(LM_ESCALATION_UNFILLED_POSITION == static_cast<int>(Escalation::UnfilledPosition));
 constexpr int kLastEscalation = LM_ESCALATION_UNFILLED_POSITION;
 static_assert(LM_REFERRAL_NONE == static_cast<int>(libmatch::Referral::None));
+static_assert(LM_SOLVE_OPTIMAL == static_cast<int>(libmatch::SolveStatus::Optimal));
+static_assert(LM_SOLVE_TIME_LIMIT == static_cast<int>(libmatch::SolveStatus::TimeLimit));
 static_assert(LM_REFERRAL_OUT_OF_SCOPE == static_cast<int>(libmatch::Referral::OutOfScope));
 static_assert(LM_REFERRAL_NOT_IN_MODULE == static_cast<int>(libmatch::Referral::NotInModule));
 constexpr int kLastReferral = LM_REFERRAL_NOT_IN_MODULE;
@@ -255,6 +257,69 @@ libmatch::TravelPairs convert_pairs(const lm_travel& t) {
   return out;
 }
 
+std::vector<libmatch::Service> convert_services(const lm_services& c) {
+  check_count(c.n, "services.n");
+  std::vector<libmatch::Service> out(static_cast<std::size_t>(c.n));
+  for (std::int64_t k = 0; k < c.n; ++k) {
+    libmatch::Service& v = out[static_cast<std::size_t>(k)];
+    if (c.hours) v.hours = c.hours[k];
+    if (c.cost_eur) v.cost_eur = c.cost_eur[k];
+    if (c.max_cases && c.max_cases[k] != -1) v.max_cases = c.max_cases[k];
+    if (c.budget_eur) v.budget_eur = c.budget_eur[k];
+    if (c.travel_in_hours) v.travel_in_hours = c.travel_in_hours[k] != 0;
+    if (c.visits) v.visits = c.visits[k];
+    if (c.referral_only) v.referral_only = c.referral_only[k] != 0;
+  }
+  return out;
+}
+
+/// The programme's per-request and per-advisor fields into the converted input (the core
+/// validates the values and names the ids).
+void apply_programme(const lm_programme& p, libmatch::RoundInput& in) {
+  if (p.services) in.services = convert_services(*p.services);
+  for (std::size_t i = 0; i < in.requests.size(); ++i) {
+    if (p.request_hours) in.requests[i].hours = p.request_hours[i];
+    if (p.request_cost_eur) in.requests[i].cost_eur = p.request_cost_eur[i];
+  }
+  for (std::size_t j = 0; j < in.advisors.size(); ++j) {
+    if (p.advisor_capacity_hours) in.advisors[j].capacity_hours = p.advisor_capacity_hours[j];
+    if (p.advisor_hours_booked) in.advisors[j].hours_booked = p.advisor_hours_booked[j];
+  }
+  in.budget_eur = p.budget_eur;
+  in.rules.time_limit_s = p.time_limit_s;
+}
+
+/// One round from the C structs (programme may be NULL); throws like run_round.
+lm_round* run_c_round(const lm_requests* requests, const lm_advisors* advisors,
+                      const lm_areas* areas, const lm_travel* travel, const lm_weights* weights,
+                      const lm_rules* rules, const lm_programme* programme) {
+  libmatch::RoundInput input;
+  input.requests = convert_requests(deref(requests, "requests"));
+  input.advisors = convert_advisors(deref(advisors, "advisors"));
+  input.areas = areas ? &areas->set : nullptr;
+  if (weights) input.weights = convert_weights(*weights);
+  if (rules) input.rules = convert_rules(*rules);
+  if (programme) apply_programme(*programme, input);
+  lm_travel t;
+  lm_round_defaults(nullptr, nullptr, &t);
+  if (travel) t = *travel;
+  libmatch::StraightLine straight(t.detour, t.speed_kmh);
+  libmatch::TravelPairs pairs;
+  if (t.n_pairs >= 0) {
+    pairs = convert_pairs(t);
+    input.travel_pairs = &pairs;
+  }
+  input.travel = &straight;
+  return new lm_round{libmatch::run_round(input), static_cast<std::int64_t>(input.requests.size()),
+                      static_cast<std::int64_t>(input.advisors.size())};
+}
+
+void check_n(std::int64_t n, std::int64_t expected, const char* what) {
+  if (n != expected)
+    throw ArgumentError("n is " + std::to_string(n) + ", the round has " +
+                        std::to_string(expected) + " " + what);
+}
+
 }  // namespace
 
 // ---- errors, version, cancellation ----------------------------------------------------------
@@ -449,26 +514,59 @@ lm_status lm_round_run(const lm_requests* requests, const lm_advisors* advisors,
                        const lm_rules* rules, lm_round** out) {
   return guarded("lm_round_run", [&] {
     require(out, "out");
-    libmatch::RoundInput input;
-    input.requests = convert_requests(deref(requests, "requests"));
-    input.advisors = convert_advisors(deref(advisors, "advisors"));
-    input.areas = areas ? &areas->set : nullptr;
-    if (weights) input.weights = convert_weights(*weights);
-    if (rules) input.rules = convert_rules(*rules);
-    lm_travel t;
-    lm_round_defaults(nullptr, nullptr, &t);
-    if (travel) t = *travel;
-    libmatch::StraightLine straight(t.detour, t.speed_kmh);
-    libmatch::TravelPairs pairs;
-    if (t.n_pairs >= 0) {
-      pairs = convert_pairs(t);
-      input.travel_pairs = &pairs;
+    *out = run_c_round(requests, advisors, areas, travel, weights, rules, nullptr);
+  });
+}
+
+lm_status lm_programme_defaults(lm_programme* programme) {
+  return guarded("lm_programme_defaults", [&] {
+    require(programme, "programme");
+    constexpr double kInf = std::numeric_limits<double>::infinity();
+    *programme = lm_programme{nullptr, nullptr, nullptr, nullptr, nullptr, kInf, kInf};
+  });
+}
+
+lm_status lm_round_run_programme(const lm_requests* requests, const lm_advisors* advisors,
+                                 const lm_areas* areas, const lm_travel* travel,
+                                 const lm_weights* weights, const lm_rules* rules,
+                                 const lm_programme* programme, lm_round** out) {
+  return guarded("lm_round_run_programme", [&] {
+    require(out, "out");
+    *out = run_c_round(requests, advisors, areas, travel, weights, rules, programme);
+  });
+}
+
+lm_status lm_round_programme_get(const lm_round* round, lm_round_programme_totals* out) {
+  return guarded("lm_round_programme_get", [&] {
+    const auto& r = deref(round, "round");
+    require(out, "out");
+    *out = lm_round_programme_totals{static_cast<int32_t>(r.result.status), r.result.bound,
+                                     r.result.gap, r.result.spend_eur};
+  });
+}
+
+lm_status lm_round_request_effort(const lm_round* round, int64_t n, double* hours, double* cost_eur,
+                                  double* missing_eur) {
+  return guarded("lm_round_request_effort", [&] {
+    const auto& r = deref(round, "round");
+    check_n(n, r.n_requests, "requests");
+    for (std::int64_t i = 0; i < n; ++i) {
+      const libmatch::RequestOutcome& o = r.result.requests[static_cast<std::size_t>(i)];
+      const bool assigned = o.advisor >= 0;
+      if (hours) hours[i] = assigned ? o.hours : 0.0;
+      if (cost_eur) cost_eur[i] = assigned ? o.cost_eur : 0.0;
+      if (missing_eur) missing_eur[i] = o.missing_eur;
     }
-    input.travel = &straight;
-    auto* handle =
-        new lm_round{libmatch::run_round(input), static_cast<std::int64_t>(input.requests.size()),
-                     static_cast<std::int64_t>(input.advisors.size())};
-    *out = handle;
+  });
+}
+
+lm_status lm_round_advisor_hours(const lm_round* round, int64_t n, double* hours_after) {
+  return guarded("lm_round_advisor_hours", [&] {
+    const auto& r = deref(round, "round");
+    check_n(n, r.n_advisors, "advisors");
+    if (hours_after)
+      for (std::int64_t j = 0; j < n; ++j)
+        hours_after[j] = r.result.advisors[static_cast<std::size_t>(j)].hours_after;
   });
 }
 

@@ -4,6 +4,7 @@
 
 #include <cmath>
 #include <cstring>
+#include <limits>
 #include <random>
 #include <set>
 #include <string>
@@ -160,14 +161,24 @@ ArrayRound random_round(std::uint32_t seed, const AreaSet* set, int n_req, int n
 }
 
 /// Runs `a` through the C ABI and compares every outcome with run_round on the same input.
+/// With `programme`: through lm_round_run_programme (a.input must hold the same programme),
+/// comparing the programme outputs as well.
 void expect_same_round(const ArrayRound& a, const lm_areas* areas, const lm_travel* travel,
-                       const lm_weights* weights, const lm_rules* rules) {
+                       const lm_weights* weights, const lm_rules* rules,
+                       const lm_programme* programme = nullptr) {
   const RoundResult want = run_round(a.input);
   const lm_requests req = a.requests();
   const lm_advisors adv = a.advisors();
   RoundHandle round;
-  ASSERT_EQ(lm_round_run(&req, &adv, areas, travel, weights, rules, &round.h), LM_OK)
-      << lm_last_error();
+  if (programme) {
+    ASSERT_EQ(
+        lm_round_run_programme(&req, &adv, areas, travel, weights, rules, programme, &round.h),
+        LM_OK)
+        << lm_last_error();
+  } else {
+    ASSERT_EQ(lm_round_run(&req, &adv, areas, travel, weights, rules, &round.h), LM_OK)
+        << lm_last_error();
+  }
   lm_round_summary s{};
   ASSERT_EQ(lm_round_summary_get(round.h, &s), LM_OK);
   EXPECT_EQ(s.n_requests, req.n);
@@ -211,6 +222,23 @@ void expect_same_round(const ArrayRound& a, const lm_areas* areas, const lm_trav
     EXPECT_EQ(after[j], want.advisors[j].caseload_after) << j;
     EXPECT_EQ(load[j], want.advisors[j].load_cost) << j;
   }
+  lm_round_programme_totals totals{};
+  ASSERT_EQ(lm_round_programme_get(round.h, &totals), LM_OK);
+  EXPECT_EQ(totals.status, static_cast<int>(want.status));
+  EXPECT_EQ(totals.bound, want.bound);
+  EXPECT_EQ(totals.gap, want.gap);
+  EXPECT_EQ(totals.spend_eur, want.spend_eur);
+  std::vector<double> hours(n), price(n), missing(n), hours_after(m);
+  ASSERT_EQ(lm_round_request_effort(round.h, req.n, hours.data(), price.data(), missing.data()),
+            LM_OK);
+  for (std::size_t i = 0; i < n; ++i) {
+    const RequestOutcome& o = want.requests[i];
+    EXPECT_EQ(hours[i], o.advisor >= 0 ? o.hours : 0.0) << i;
+    EXPECT_EQ(price[i], o.advisor >= 0 ? o.cost_eur : 0.0) << i;
+    EXPECT_EQ(missing[i], o.missing_eur) << i;
+  }
+  ASSERT_EQ(lm_round_advisor_hours(round.h, adv.n, hours_after.data()), LM_OK);
+  for (std::size_t j = 0; j < m; ++j) EXPECT_EQ(hours_after[j], want.advisors[j].hours_after) << j;
 }
 
 lm_status read_municipalities(AreasHandle& areas) {
@@ -344,6 +372,104 @@ TEST(CApi, RoundOutcomesAsRunRound) {
        {Escalation::NoAdvisorForService, Escalation::NoExpertise, Escalation::NoCapacity,
         Escalation::DuplicateRequest, Escalation::PinnedAdvisorUnavailable})
     EXPECT_TRUE(reasons.count(e)) << to_string(e);
+}
+
+TEST(CApi, ProgrammeRoundAsRunRound) {
+  // Services 0-3: hours, prices, slots and budgets that bind, service 3 referral-only in odd
+  // seeds; heavy cases and advisors with hours. Both sides get the same programme.
+  const double nan = std::numeric_limits<double>::quiet_NaN();
+  const double inf = std::numeric_limits<double>::infinity();
+  std::set<Escalation> reasons;
+  std::int64_t referred = 0, time_limited = 0;
+  for (std::uint32_t seed = 1; seed <= 16; ++seed) {
+    SCOPED_TRACE(seed);
+    ArrayRound a = random_round(seed, nullptr, 40, 12);
+    std::mt19937 rng(seed * 7919);
+    std::uniform_real_distribution<double> u01(0, 1);
+    std::vector<double> hours{1.5, 10, 3, 0.5}, price{100, 800, 300, 50};
+    std::vector<std::int64_t> max_cases{-1, -1, 3, -1};
+    std::vector<double> budget{inf, 2000 + 1000 * u01(rng), inf, inf};
+    std::vector<std::uint8_t> travel_in{0, 1, 0, 0}, referral{0, 0, 0, seed % 2 == 1};
+    std::vector<double> visits{1, 2, 1, 1};
+    lm_services cat{4,
+                    hours.data(),
+                    price.data(),
+                    max_cases.data(),
+                    budget.data(),
+                    travel_in.data(),
+                    visits.data(),
+                    referral.data()};
+    std::vector<double> r_hours(a.rx.size(), nan), r_cost(a.rx.size(), nan);
+    for (std::size_t i = 0; i < r_hours.size(); ++i)
+      if (u01(rng) < 0.2) r_hours[i] = 2 + 10 * u01(rng), r_cost[i] = 400;
+    std::vector<double> cap_h(a.ax.size(), inf), booked(a.ax.size(), 0.0);
+    for (std::size_t j = 0; j < cap_h.size(); ++j)
+      if (u01(rng) < 0.7) cap_h[j] = 5 + 25 * u01(rng), booked[j] = cap_h[j] * 0.4 * u01(rng);
+    lm_programme prog;
+    ASSERT_EQ(lm_programme_defaults(&prog), LM_OK);
+    EXPECT_EQ(prog.services, nullptr);
+    EXPECT_EQ(prog.budget_eur, inf);
+    prog.services = &cat;
+    prog.request_hours = r_hours.data();
+    prog.request_cost_eur = r_cost.data();
+    prog.advisor_capacity_hours = cap_h.data();
+    prog.advisor_hours_booked = booked.data();
+    prog.budget_eur = 1200 + 1500 * u01(rng);
+    if (seed % 4 == 0) prog.time_limit_s = 5;
+    // The same programme on the C++ side.
+    for (int k = 0; k < 4; ++k) {
+      Service v;
+      v.hours = hours[k];
+      v.cost_eur = price[k];
+      if (max_cases[k] >= 0) v.max_cases = max_cases[k];
+      v.budget_eur = budget[k];
+      v.travel_in_hours = travel_in[k] != 0;
+      v.visits = visits[k];
+      v.referral_only = referral[k] != 0;
+      a.input.services.push_back(v);
+    }
+    for (std::size_t i = 0; i < r_hours.size(); ++i) {
+      a.input.requests[i].hours = r_hours[i];
+      a.input.requests[i].cost_eur = r_cost[i];
+    }
+    for (std::size_t j = 0; j < cap_h.size(); ++j) {
+      a.input.advisors[j].capacity_hours = cap_h[j];
+      a.input.advisors[j].hours_booked = booked[j];
+    }
+    a.input.budget_eur = prog.budget_eur;
+    a.input.rules.time_limit_s = prog.time_limit_s;
+    expect_same_round(a, nullptr, nullptr, nullptr, nullptr, &prog);
+    const RoundResult r = run_round(a.input);
+    for (const RequestOutcome& o : r.requests) reasons.insert(o.reason);
+    referred += r.referred;
+    time_limited += r.status == SolveStatus::TimeLimit;
+  }
+  EXPECT_GT(referred, 0);
+  for (Escalation e : {Escalation::NoHours, Escalation::SlotsExhausted, Escalation::BudgetExhausted,
+                       Escalation::NoCapacity})
+    EXPECT_TRUE(reasons.count(e)) << to_string(e);
+  EXPECT_EQ(time_limited, 0);  // rounds this small are proven optimal
+
+  // Bad programme input: a service code outside the catalogue, a negative price.
+  ArrayRound a = random_round(3, nullptr, 10, 4);
+  std::vector<double> price{1, 1};
+  lm_services cat{2, nullptr, price.data(), nullptr, nullptr, nullptr, nullptr, nullptr};
+  lm_programme prog;
+  lm_programme_defaults(&prog);
+  prog.services = &cat;
+  const lm_requests req = a.requests();
+  const lm_advisors adv = a.advisors();
+  RoundHandle round;
+  EXPECT_EQ(lm_round_run_programme(&req, &adv, nullptr, nullptr, nullptr, nullptr, &prog, &round.h),
+            LM_ERR_UNKNOWN_ID);
+  EXPECT_NE(std::strstr(lm_last_error(), "not in the catalogue"), nullptr) << lm_last_error();
+  std::vector<double> price4{1, -5, 1, 1};
+  lm_services cat4{4, nullptr, price4.data(), nullptr, nullptr, nullptr, nullptr, nullptr};
+  prog.services = &cat4;
+  EXPECT_EQ(lm_round_run_programme(&req, &adv, nullptr, nullptr, nullptr, nullptr, &prog, &round.h),
+            LM_ERR_INVALID_INPUT);
+  EXPECT_EQ(round.h, nullptr);
+  EXPECT_EQ(lm_programme_defaults(nullptr), LM_ERR_ARGUMENT);
 }
 
 TEST(CApi, RoundWithAreasWeightsRulesAndTravel) {

@@ -285,7 +285,7 @@ LIBMATCH_EXPORT lm_status lm_referral_name(int32_t code, const char** name);
  *  LM_REFERRAL_* code per request, in input order (a referred request has advisor -1 and
  *  reason LM_ESCALATION_NONE in lm_round_requests). n must equal the round's n_requests,
  *  else LM_ERR_ARGUMENT. lm_round_run takes no service catalogue, so its rounds refer
- *  nothing; the call exists so that front ends can tell the three outcomes apart. */
+ *  nothing; lm_round_run_programme refers the requests of referral-only services. */
 LIBMATCH_EXPORT lm_status lm_round_referrals(const lm_round* round, int64_t n, int64_t* referred,
                                              int32_t* referral);
 
@@ -302,6 +302,73 @@ LIBMATCH_EXPORT lm_status lm_round_requests(const lm_round* round, int64_t n, in
 /** Per advisor, in input order; arrays of n_advisors entries, each may be NULL. */
 LIBMATCH_EXPORT lm_status lm_round_advisors(const lm_round* round, int64_t n, int64_t* assigned,
                                             int64_t* caseload_after, int64_t* load_cost);
+
+/* ---- programme rounds: hours, money, slots (libmatch::Service, RoundInput::budget_eur) ---- */
+
+/** The service catalogue, parallel arrays indexed by service code 0 .. n-1 (every code the
+ *  requests and advisors use must be below n). Each array may be NULL for its default. */
+typedef struct lm_services {
+  int64_t n;
+  const double* hours;            /**< effort per case, hours >= 0; default 1 */
+  const double* cost_eur;         /**< price per case, EUR >= 0; default 0 */
+  const int64_t* max_cases;       /**< slots left for new cases, >= 0; -1 = unlimited (default) */
+  const double* budget_eur;       /**< money left for the service, EUR; INFINITY (default) */
+  const uint8_t* travel_in_hours; /**< 0/1: the effort includes `visits` round trips */
+  const double* visits;           /**< visits per case, >= 0; default 1 */
+  const uint8_t* referral_only;   /**< 0/1: requests are referred (LM_REFERRAL_OUT_OF_SCOPE) */
+} lm_services;
+
+/** The programme part of a round. Get the defaults (no catalogue, no limits) from
+ *  lm_programme_defaults(); every array may be NULL for its default. */
+typedef struct lm_programme {
+  const lm_services* services;          /**< NULL = no catalogue (one hour per case, free) */
+  const double* request_hours;          /**< n_requests: effort of the case; NaN = the service's */
+  const double* request_cost_eur;       /**< n_requests: price of the case; NaN = the service's */
+  const double* advisor_capacity_hours; /**< n_advisors: hours in total; INFINITY = no limit */
+  const double* advisor_hours_booked;   /**< n_advisors: hours of running cases; default 0 */
+  double budget_eur;                    /**< money of this round over all services; INFINITY */
+  double time_limit_s;                  /**< cap on the exact solve, seconds > 0; INFINITY */
+} lm_programme;
+
+/** Fills *programme with the defaults (all arrays NULL, budget and time limit INFINITY). */
+LIBMATCH_EXPORT lm_status lm_programme_defaults(lm_programme* programme);
+
+/** lm_round_run with a programme: hours, prices, slots and budgets bind; the solve is exact
+ *  (the min-cost flow when every limit is a capacity, else CBC; see libmatch/match.hpp),
+ *  capped by time_limit_s. programme NULL = lm_round_run. Errors as lm_round_run, and
+ *  LM_ERR_UNKNOWN_ID for a service code outside the catalogue, LM_ERR_INVALID_INPUT for
+ *  negative or NaN hours, prices and budgets (naming the field and index or id). */
+LIBMATCH_EXPORT lm_status lm_round_run_programme(const lm_requests* requests,
+                                                 const lm_advisors* advisors, const lm_areas* areas,
+                                                 const lm_travel* travel, const lm_weights* weights,
+                                                 const lm_rules* rules,
+                                                 const lm_programme* programme, lm_round** out);
+
+/** Solve status of a round (libmatch::SolveStatus). */
+enum { LM_SOLVE_OPTIMAL = 0, LM_SOLVE_TIME_LIMIT = 1 };
+
+/** The programme totals of a round: status (LM_SOLVE_*), the proven lower bound on the
+ *  objective (units) and the relative gap (0 when optimal), and the money spent (EUR). */
+typedef struct lm_round_programme_totals {
+  int32_t status;
+  double bound;
+  double gap;
+  double spend_eur;
+} lm_round_programme_totals;
+
+LIBMATCH_EXPORT lm_status lm_round_programme_get(const lm_round* round,
+                                                 lm_round_programme_totals* out);
+
+/** Per request, in input order (n must equal the round's n_requests; arrays may be NULL):
+ *  hours and cost_eur of the assigned case (0 when not assigned); missing_eur: for
+ *  LM_ESCALATION_BUDGET_EXHAUSTED the EUR missing to pay the case, else 0. */
+LIBMATCH_EXPORT lm_status lm_round_request_effort(const lm_round* round, int64_t n, double* hours,
+                                                  double* cost_eur, double* missing_eur);
+
+/** Per advisor, in input order (n must equal the round's n_advisors; arrays may be NULL):
+ *  hours booked after the round (hours_booked + the new cases' hours). */
+LIBMATCH_EXPORT lm_status lm_round_advisor_hours(const lm_round* round, int64_t n,
+                                                 double* hours_after);
 
 #ifdef __cplusplus
 } /* extern "C" */
