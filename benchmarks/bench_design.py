@@ -38,6 +38,8 @@ is still printed. Times are the best of 3 runs, or of as many runs as fit in 0.3
 Every plan is scored with ``libmatch.evaluate_plan``; the NumPy objective is checked equal
 to it for every plan, and every plan is checked contiguous. Run:
 ``PYTHONPATH=build/dev-bound2/python .venv/bin/python benchmarks/bench_design.py``
+(``--colgen``: also the experimental column-generation bound, ``bound_method="colgen"``, on
+the instances of at most 100 units, 60 s more).
 """
 
 from __future__ import annotations
@@ -234,6 +236,20 @@ def run_instance(name: str, gdf, k: int, seed: int) -> list[dict]:
         f"{100 * bplan.gap:.2f} %, bound {bplan.bound_seconds:.1f} s; whole call {t_b:.1f} s "
         f"wall, {cpu_b:.1f} s CPU; model plan better: {bplan.from_model}"
     )
+    if COLGEN and len(units) <= 100:
+        (cplan, cpu_c), t_c = timed(
+            lambda: cpu_timed(
+                lambda: libmatch.design_areas(
+                    units, demand, k, bound=True, bound_time_limit_s=60, bound_method="colgen", **kw
+                )
+            ),
+            repeat_below_s=0.0,
+        )
+        print(
+            f"[{name}] colgen bound (experimental): status {cplan.status}, bound "
+            f"{cplan.bound_colgen:.4f}, gap {100 * cplan.gap:.2f} %, bound "
+            f"{cplan.bound_seconds:.1f} s; whole call {t_c:.1f} s wall, {cpu_c:.1f} s CPU"
+        )
     links = [tuple(x) for x in plan.links.to_numpy()]
     g = Graph(units, links)
     w = g.weights()
@@ -386,6 +402,8 @@ def pygeoda_rows(g: Graph, data, k: int, seed: int, demand, score) -> list[dict]
 
 
 ANYTIME: list[dict] = []  # filled by run_instance
+#: ``--colgen``: also run the experimental column-generation bound (up to 100 units, 60 s).
+COLGEN = "--colgen" in sys.argv
 
 
 def main() -> int:

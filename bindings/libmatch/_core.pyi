@@ -307,6 +307,7 @@ class DesignOptions:
         "bound_tolerance",
         "bound_lagrangian",
         "bound_mip",
+        "bound_colgen",
     )
     def __eq__(self, arg0: typing.Any) -> typing.Any: ...
     def __getstate__(self) -> dict: ...
@@ -363,6 +364,13 @@ class DesignOptions:
         """
     @bound_mip.setter
     def bound_mip(self, arg1: typing.Any) -> None: ...
+    @property
+    def bound_colgen(self) -> bool:
+        """
+        Run the column-generation bound over connected areas (at most 100 units). Unit: flag.
+        """
+    @bound_colgen.setter
+    def bound_colgen(self, arg1: typing.Any) -> None: ...
     @property
     def iterations(self) -> int:
         """

@@ -488,12 +488,14 @@ class DesignProblem:
         if float(bound_time_limit_s) != opts.bound_time_limit_s:
             opts.bound_time_limit_s = float(bound_time_limit_s)
         if bound_method != "auto":
-            if bound_method not in ("lagrangian", "mip"):
+            if bound_method not in ("lagrangian", "mip", "colgen"):
                 raise InvalidInputError(
-                    f"bound_method must be 'auto', 'lagrangian' or 'mip', got {bound_method!r}"
+                    "bound_method must be 'auto', 'colgen', 'lagrangian' or 'mip', got "
+                    f"{bound_method!r}"
                 )
             opts.bound_lagrangian = bound_method == "lagrangian"
             opts.bound_mip = bound_method == "mip"
+            opts.bound_colgen = bound_method == "colgen"
         bdict = _bounds(
             self.ids,
             area_ids,
@@ -760,9 +762,11 @@ class AreaPlan:
         self.status: str = str(result["status"])
         self.from_model: bool = bool(result["from_model"])
         self.bound_seconds: float = float(result["bound_seconds"])
-        #: The bounds of the two methods (-inf when not run): banded Lagrangian, exact MIP.
+        #: The bounds of each method (-inf when not run): banded Lagrangian, exact MIP,
+        #: column generation (``bound_method="colgen"`` only).
         self.bound_lagrangian: float = float(result["bound_lagrangian"])
         self.bound_mip: float = float(result["bound_mip"])
+        self.bound_colgen: float = float(result["bound_colgen"])
         self.bounds: dict | None = None
         self._links = result["links"]
 
@@ -1047,8 +1051,13 @@ def design_areas(
         150 units; tangents under the imbalance's squares). Status "optimal": the plan's
         balance + travel cost is within 0.1 % of the bound. When the MIP's own plan is better,
         it is returned (``plan.from_model``).
-    bound_method : {"auto", "lagrangian", "mip"}, default "auto"
-        Which bound to run: both (the MIP only up to 150 units), or one of them.
+    bound_method : {"auto", "lagrangian", "mip", "colgen"}, default "auto"
+        Which bound to run: "auto" = the Lagrangian and the MIP (the MIP only up to 150
+        units), or one method alone. "colgen" (experimental, up to 100 units, not part of
+        "auto"): column generation over connected areas per imbalance band (set-partitioning
+        LP on COIN-OR CLP, exact pricing by enumeration of connected unit sets); it keeps
+        contiguity in the bound, but its pricing is exponential in the area size and it
+        stalls on Noord-Brabant (56 units, k = 6; see benchmarks/RESULTS.md).
 
     Returns
     -------

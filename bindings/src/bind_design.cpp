@@ -128,6 +128,7 @@ py::dict result_dict(const DesignResult& r) {
   out["bound_seconds"] = r.bound_seconds;
   out["bound_lagrangian"] = r.bound_lagrangian;
   out["bound_mip"] = r.bound_mip;
+  out["bound_colgen"] = r.bound_colgen;
   return out;
 }
 

@@ -349,6 +349,9 @@ void bind_options(py::module_& m) {
              "Run the banded Lagrangian bound (no contiguity). Unit: flag.")
       .field("bound_mip", &DesignOptions::bound_mip,
              "Run the exact MIP (at most 150 units). Unit: flag.")
+      .field("bound_colgen", &DesignOptions::bound_colgen,
+             "Run the column-generation bound over connected areas (at most 100 units). "
+             "Unit: flag.")
       .finish();
 }
 

@@ -659,7 +659,7 @@ class Lagrangian {
 }  // namespace
 
 LagrangeOutcome lagrangian_bound(const Model& m, std::int64_t k, const HardBounds& hb, double upper,
-                                 double time_limit_s, int threads) {
+                                 double time_limit_s, int threads, bool travel_only) {
   LagrangeOutcome out;
   const auto t0 = Clock::now();
   const auto deadline = std::isfinite(time_limit_s)
@@ -672,8 +672,9 @@ LagrangeOutcome lagrangian_bound(const Model& m, std::int64_t k, const HardBound
   lag.solve(all, upper, upper, 300, deadline, out.iterations, out.time_limit);
   ++out.bands;
   const double travel = all.bound;
+  out.travel = travel;
   const double wb = m.w.balance;
-  if (!(wb > 0.0) || travel >= upper) {
+  if (!(wb > 0.0) || travel >= upper || travel_only) {
     out.bound = std::min(travel, upper);
     return out;
   }

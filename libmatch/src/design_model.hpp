@@ -99,10 +99,58 @@ struct LagrangeOutcome {
   int bands = 0;                ///< imbalance bands solved
   std::int64_t iterations = 0;  ///< subgradient iterations over all bands
   bool time_limit = false;      ///< stopped by the time limit
+  double travel = 0.0;          ///< the bound of travel alone (no balance information)
 };
+/// `travel_only`: stop after the travel-alone bound (`bound` = `travel`).
 LIBMATCH_EXPORT LagrangeOutcome lagrangian_bound(const Model& m, std::int64_t k,
                                                  const HardBounds& hb, double upper,
-                                                 double time_limit_s, int threads);
+                                                 double time_limit_s, int threads,
+                                                 bool travel_only = false);
+
+/// Cost of a unit set S in the column generation (design_colgen.cpp): sum of the members'
+/// values r_i plus alpha (D_S / total - share)^2, for sets with lo <= D_S <= hi and
+/// min_units <= |S| <= max_units (0 = no cap).
+struct SetCost {
+  double alpha = 0.0, total = 1.0, share = 0.0;
+  double lo = 0.0, hi = std::numeric_limits<double>::infinity();
+  std::int64_t min_units = 0, max_units = 0;
+  double penalty(double x) const {
+    if (alpha == 0.0) return 0.0;
+    const double t = x / total - share;
+    return alpha * t * t;
+  }
+};
+struct FoundSet {
+  double value;
+  std::vector<std::int32_t> units;
+};
+/// Exact pricing primitive (exported for tests): the least cost of a connected set (graph
+/// in CSR form: neighbours of u at nb[off[u] .. off[u+1])) containing `root`, members only
+/// among units with a finite r_i; +inf when none. `best` receives it (sorted).
+/// Worst case exponential (depth-first enumeration, pruned by a convex relaxation).
+LIBMATCH_EXPORT double best_connected_set(const std::vector<std::int64_t>& off,
+                                          const std::vector<std::int32_t>& nb,
+                                          const std::vector<double>& d, std::int32_t root,
+                                          const std::vector<double>& r, const SetCost& c,
+                                          std::vector<std::int32_t>& best);
+
+/// The column-generation bound over connected areas (design_colgen.cpp, design.hpp PROVEN
+/// QUALITY), medoid mode only: a bound on balance + travel of every plan meeting
+/// demand_bounds, max_travel_km and min/max_units. `upper`: balance + travel of a known plan
+/// (`plan`, its areas seed the columns); `travel_lb`: a valid bound of travel alone.
+struct ColgenOutcome {
+  double bound = 0.0;
+  int bands = 0;
+  std::int64_t iterations = 0;    ///< master LP solves
+  std::int64_t exact_rounds = 0;  ///< exact pricing rounds
+  std::int64_t columns = 0;
+  bool time_limit = false;
+  std::vector<double> band_a, band_b, band_bound;  ///< final bands and their bounds
+};
+LIBMATCH_EXPORT ColgenOutcome colgen_bound(const Model& m, std::int64_t k, const HardBounds& hb,
+                                           double upper, double travel_lb,
+                                           const std::vector<std::int32_t>& plan,
+                                           double time_limit_s, int threads);
 
 /// An irreducible set of conflicting bounds (names as in InfeasibleBounds) or empty when the
 /// bounds are satisfiable; `proven` false when a solve hit its time limit.

@@ -546,9 +546,10 @@ std::vector<std::int32_t> feasible_start(const Model& m, std::int64_t k, const H
 // replaces the search's when it is better.
 void prove(const Model& m, std::int64_t k, const HardBounds& hb, const DesignOptions& opt,
            std::vector<std::int32_t>& lab, DesignResult& res) {
+  const bool use_cg = opt.bound_colgen && m.n <= kMaxColgenUnits;
   const bool use_lag = opt.bound_lagrangian && m.n <= kMaxLagrangianUnits;
   const bool use_mip = opt.bound_mip && m.n <= kMaxBoundUnits;
-  if (!use_lag && !use_mip) {
+  if (!use_lag && !use_mip && !use_cg) {
     res.status = BoundStatus::TooLarge;
     return;
   }
@@ -558,8 +559,25 @@ void prove(const Model& m, std::int64_t k, const HardBounds& hb, const DesignOpt
   const double core0 = U - m.w.compactness * (1.0 - st.compactness());
   double bound = 0.0;
   bool time_limit = false;
-  if (use_lag) {
-    const LagrangeOutcome lo = lagrangian_bound(m, k, hb, U, opt.bound_time_limit_s, opt.threads);
+  auto elapsed = [&] { return std::chrono::duration<double>(Clock::now() - t0).count(); };
+  auto open = [&] {
+    return core0 - bound > opt.bound_tolerance * std::max(core0, 1e-12) &&
+           elapsed() < opt.bound_time_limit_s;
+  };
+  // Column generation first (the strongest where it applies); its imbalance bands need a
+  // bound of travel alone, from the Lagrangian's first band.
+  if (use_cg) {
+    const LagrangeOutcome tr =
+        lagrangian_bound(m, k, hb, core0, opt.bound_time_limit_s, opt.threads, true);
+    const ColgenOutcome co = colgen_bound(m, k, hb, core0, tr.travel, lab,
+                                          opt.bound_time_limit_s - elapsed(), opt.threads);
+    res.bound_colgen = co.bound;
+    bound = std::max(bound, co.bound);
+    time_limit = time_limit || co.time_limit;
+  }
+  if (use_lag && open()) {
+    const LagrangeOutcome lo =
+        lagrangian_bound(m, k, hb, U, opt.bound_time_limit_s - elapsed(), opt.threads);
     res.bound_lagrangian = lo.bound;
     bound = std::max(bound, lo.bound);
     time_limit = time_limit || lo.time_limit;

@@ -12,6 +12,7 @@
 #include <numeric>
 #include <random>
 
+#include "design_model.hpp"  // best_connected_set (exported for tests)
 #include "libmatch/areas.hpp"
 #include "libmatch/error.hpp"
 #include "libmatch/travel.hpp"
@@ -792,4 +793,151 @@ TEST(DesignBounds, FixedUnitsKeepTheirLabels) {
   EXPECT_EQ(res.labels[11], 0);
   EXPECT_EQ(res.labels[3], 1);
   EXPECT_TRUE(connected_areas(p, res.labels));
+}
+
+// Column-generation bound (design_colgen.cpp): its exact pricing against enumeration of every
+// connected set, and its bound against every contiguous plan.
+TEST(DesignColgen, PricingMatchesEnumerationOfConnectedSets) {
+  std::mt19937 gen(17);
+  for (int trial = 0; trial < 60; ++trial) {
+    // A 3 x 4 grid with a few random chords, as CSR.
+    const int rows = 3, cols = 4, n = rows * cols;
+    std::vector<std::vector<std::int32_t>> adj(n);
+    auto link = [&](int a, int b) {
+      if (a == b || std::find(adj[a].begin(), adj[a].end(), b) != adj[a].end()) return;
+      adj[a].push_back(b);
+      adj[b].push_back(a);
+    };
+    for (int r = 0; r < rows; ++r) {
+      for (int c = 0; c < cols; ++c) {
+        if (c + 1 < cols && gen() % 5 != 0) link(r * cols + c, r * cols + c + 1);
+        if (r + 1 < rows && gen() % 5 != 0) link(r * cols + c, (r + 1) * cols + c);
+      }
+    }
+    for (int t = 0; t < 2; ++t) link(static_cast<int>(gen() % n), static_cast<int>(gen() % n));
+    std::vector<std::int64_t> off{0};
+    std::vector<std::int32_t> nb;
+    for (const auto& a : adj) {
+      nb.insert(nb.end(), a.begin(), a.end());
+      off.push_back(static_cast<std::int64_t>(nb.size()));
+    }
+    std::vector<double> d(n), r(n);
+    for (int i = 0; i < n; ++i) {
+      d[i] = static_cast<double>(gen() % 4 == 0 ? 0 : gen() % 10);
+      r[i] = static_cast<double>(static_cast<int>(gen() % 21) - 12) / 7.0;
+      if (gen() % 9 == 0) r[i] = std::numeric_limits<double>::infinity();  // not allowed
+    }
+    detail::SetCost c;
+    c.total = std::accumulate(d.begin(), d.end(), 0.0) + 1.0;
+    c.share = 1.0 / 3.0;
+    c.alpha = trial % 3 == 0 ? 0.0 : static_cast<double>(gen() % 40);
+    if (trial % 2 == 1) {
+      c.lo = static_cast<double>(gen() % 8);
+      c.hi = c.lo + static_cast<double>(gen() % 20);
+    }
+    if (trial % 5 == 2) c.min_units = 2;
+    if (trial % 4 == 3) c.max_units = 4;
+    const auto root = static_cast<std::int32_t>(gen() % n);
+    // Enumeration: every subset holding the root, connected, allowed, in range.
+    double truth = std::numeric_limits<double>::infinity();
+    for (std::uint32_t mask = 0; mask < (1u << n); ++mask) {
+      if (!(mask >> root & 1u)) continue;
+      double sum = 0.0, dem = 0.0;
+      int size = 0;
+      bool ok = true;
+      for (int i = 0; i < n && ok; ++i) {
+        if (!(mask >> i & 1u)) continue;
+        ok = std::isfinite(r[i]);
+        sum += r[i];
+        dem += d[i];
+        ++size;
+      }
+      if (!ok || dem < c.lo || dem > c.hi || size < c.min_units ||
+          (c.max_units > 0 && size > c.max_units)) {
+        continue;
+      }
+      std::uint32_t seen = 1u << root, frontier = seen;
+      while (frontier) {
+        std::uint32_t next = 0;
+        for (int u = 0; u < n; ++u) {
+          if (!(frontier >> u & 1u)) continue;
+          for (std::int32_t w : adj[u]) {
+            if ((mask >> w & 1u) && !(seen >> w & 1u)) next |= 1u << w;
+          }
+        }
+        seen |= next;
+        frontier = next;
+      }
+      if (seen != mask) continue;
+      truth = std::min(truth, sum + c.penalty(dem));
+    }
+    std::vector<std::int32_t> best;
+    const double got = detail::best_connected_set(off, nb, d, root, r, c, best);
+    if (!std::isfinite(truth)) {
+      EXPECT_FALSE(std::isfinite(got)) << trial;
+      continue;
+    }
+    ASSERT_NEAR(got, truth, 1e-9) << trial;
+    // The returned set has that value.
+    double sum = 0.0, dem = 0.0;
+    for (std::int32_t i : best) sum += r[i], dem += d[i];
+    EXPECT_NEAR(sum + c.penalty(dem), truth, 1e-9) << trial;
+    EXPECT_TRUE(std::find(best.begin(), best.end(), root) != best.end()) << trial;
+  }
+}
+
+TEST(DesignColgen, BoundIsBelowTheEnumeratedOptimum) {
+  // The column-generation bound alone against every contiguous plan, with the worst plan as
+  // the incumbent (the bound is not capped by an optimal plan), with and without hard bounds.
+  struct Case {
+    int rows, cols, k;
+    unsigned seed;
+    bool bounded;
+  };
+  for (const Case& c : {Case{2, 4, 3, 3, false}, Case{3, 3, 2, 4, false}, Case{3, 3, 3, 5, false},
+                        Case{2, 4, 2, 6, true}, Case{3, 3, 3, 7, true}, Case{2, 5, 3, 8, false}}) {
+    const int n = c.rows * c.cols;
+    DesignProblem p =
+        grid(c.rows, c.cols, random_demand(static_cast<std::size_t>(n), c.seed, 0, 30));
+    manhattan_travel(p);
+    DesignOptions o = opts(c.k, 1);
+    if (c.bounded) {
+      o.bounds.demand_lo = 0.5;
+      o.bounds.demand_hi = 1.6;
+      o.bounds.max_travel_km = 3.0;
+    }
+    double best = std::numeric_limits<double>::infinity(), worst_obj = -best, best_core = best;
+    std::vector<std::int64_t> worst;
+    for_each_plan(p, c.k, [&](const std::vector<std::int64_t>& lab) {
+      if (!check_bounds(p, lab, o.bounds).empty()) return;
+      const PlanSummary s = evaluate_plan(p, lab).summary;
+      best = std::min(best, s.objective);
+      best_core = std::min(best_core, s.objective - p.weights.compactness * (1.0 - s.compactness));
+      if (s.objective > worst_obj) worst_obj = s.objective, worst = lab;
+    });
+    ASSERT_FALSE(worst.empty()) << c.seed;
+    DesignOptions w = o;
+    w.initial = worst;
+    w.fixed.assign(worst.size(), 1);
+    w.bound = true;
+    w.bound_mip = false;
+    w.bound_lagrangian = false;
+    w.bound_colgen = true;
+    const DesignResult res = design_areas(p, w);
+    EXPECT_GT(res.objective, best + 1e-6) << c.seed;
+    EXPECT_LE(res.bound, best_core + 1e-9) << c.seed;
+    EXPECT_EQ(res.bound, res.bound_colgen) << c.seed;
+    EXPECT_FALSE(std::isfinite(res.bound_lagrangian)) << c.seed;  // not run
+    EXPECT_GE(res.bound, 0.95 * best_core) << c.seed;
+    // From the search's own (optimal) plan the bound proves it on these grids.
+    DesignOptions f = o;
+    f.bound = true;
+    f.bound_mip = false;
+    f.bound_lagrangian = false;
+    f.bound_colgen = true;
+    const DesignResult opt = design_areas(p, f);
+    EXPECT_NEAR(opt.objective, best, 1e-9) << c.seed;
+    EXPECT_LE(opt.bound, best_core + 1e-9) << c.seed;
+    EXPECT_EQ(opt.status, BoundStatus::Optimal) << c.seed << " gap " << opt.gap;
+  }
 }

@@ -182,3 +182,29 @@ def test_bound_method_is_checked():
     plan = libmatch.design_areas(units, demand, k=2, travel=travel, bound=True, bound_method="mip")
     assert plan.bound_lagrangian == -np.inf
     assert plan.bound == plan.bound_mip
+
+
+@pytest.mark.parametrize(
+    ("rows", "cols", "k", "seed", "scale"),
+    [(2, 4, 3, 1, 1.0), (3, 3, 3, 2, 1.0), (2, 5, 2, 3, 0.37), (3, 3, 2, 4, 0.37)],
+)
+def test_colgen_bound_is_below_the_enumerated_optimum_and_proves_it(rows, cols, k, seed, scale):
+    units = grid(rows, cols)
+    rng = np.random.default_rng(seed)
+    demand = rng.integers(0, 30, rows * cols) * scale
+    travel = libmatch.StraightLine(detour=1.0)
+    summaries = [
+        libmatch.evaluate_plan(units, lab, demand, travel=travel).attrs["summary"]
+        for lab in contiguous_plans(units, k)
+    ]
+    best = min(s["objective"] for s in summaries)
+    # The bound covers balance + travel (compactness at its floor 0).
+    core = min(s["objective"] - 0.01 * (1 - s["compactness"]) for s in summaries)
+    plan = libmatch.design_areas(
+        units, demand, k=k, travel=travel, bound=True, bound_method="colgen"
+    )
+    assert plan.bound == plan.bound_colgen
+    assert plan.bound_lagrangian == -np.inf and plan.bound_mip == -np.inf  # not run
+    assert plan.bound <= core + 1e-9
+    assert plan.objective == pytest.approx(best, abs=1e-9)
+    assert plan.status == "optimal"

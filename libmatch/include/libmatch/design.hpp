@@ -61,8 +61,8 @@
 // `bound` is a LOWER BOUND of balance + travel, with the compactness term
 // w_c (1 - mean Polsby-Popper) at its floor 0 (Polsby-Popper <= 1); hence `bound` <= the
 // objective of every plan meeting the hard bounds, and `gap` = (objective - bound) /
-// objective includes the plan's whole compactness term. It is the larger of two methods,
-// run one after the other within `bound_time_limit_s` together:
+// objective includes the plan's whole compactness term. It is the largest of the methods
+// run, one after the other within `bound_time_limit_s` together:
 //  1. Banded Lagrangian (design_bound.cpp; n <= kMaxLagrangianUnits, O(n^2) memory). For
 //     the plans whose imbalance I lies in a band [a, b]: each area's share deviation
 //     |D_r/D - 1/k| <= b / sqrt(k) (from I^2 = k sum_r (D_r/D - 1/k)^2), and I >= a + (I^2 -
@@ -85,6 +85,21 @@
 //     the Lagrangian leaves, only when that bound does not already prove the plan; its
 //     n^2 binaries and n x 2|E| flows make it practical for <= ~60 units (CBC may overrun
 //     the limit while it solves the root). When its own plan is better, it is returned.
+//  0. Column generation over connected areas (design_colgen.cpp; experimental, only with
+//     DesignOptions::bound_colgen, n <= kMaxColgenUnits; run first, the others after it in
+//     the time left when it does not prove the plan). Same bands and chord as method 1, range
+//     [0, (U0 - travel bound) / w_b] with U0 the plan's balance + travel; per band the LP
+//     relaxation of the set partitioning over columns (connected unit set S meeting the
+//     band's demand range, demand_bounds, min/max_units, centre j in S with every member
+//     within max_travel_km of j), cost = travel of S from j + the band's convex balance term
+//     of D_S; every unit covered once, exactly k columns. Master LP COIN-OR CLP; pricing per
+//     centre: greedy growth, then an exact depth-first enumeration of connected sets (each
+//     set once) pruned by a convex relaxation, with growing node budgets. Every pricing round
+//     of all centres gives the valid bound sum pi + k mu + k x (least reduced cost, or a
+//     relaxation of it where a budget cut the search off); the band keeps its best. So it
+//     is a bound of the LP relaxation of the connected set partitioning (exact LP value only
+//     when the column generation converges). Exponential pricing: on Noord-Brabant (56
+//     units, k = 6) it does not converge within 60 s (benchmarks/RESULTS.md).
 // Status Optimal means the plan's balance + travel cost is within `bound_tolerance`
 // (relative) of `bound`; TimeLimit that a method stopped at the limit; Gap otherwise;
 // TooLarge that neither method applies (n above both caps, or the method chosen is off).
@@ -254,6 +269,9 @@ enum class BoundStatus {
 };
 /// Largest unit count for which DesignOptions::bound builds the exact model (MIP).
 inline constexpr std::int64_t kMaxBoundUnits = 150;
+/// Largest unit count for the column-generation bound (its exact pricing enumerates
+/// connected unit sets: exponential in the area size, practical for small instances).
+inline constexpr std::int64_t kMaxColgenUnits = 100;
 /// Largest unit count for the banded Lagrangian bound (n^2 costs in memory).
 inline constexpr std::int64_t kMaxLagrangianUnits = 3000;
 LIBMATCH_EXPORT std::string to_string(BoundStatus s);
@@ -284,6 +302,9 @@ struct DesignOptions {
   double bound_tolerance = 1e-3;     ///< relative gap counted as optimal
   bool bound_lagrangian = true;      ///< run the banded Lagrangian bound (see PROVEN QUALITY)
   bool bound_mip = true;             ///< run the exact MIP (n <= kMaxBoundUnits)
+  /// Run the column-generation bound over connected areas first (n <= kMaxColgenUnits);
+  /// experimental, off by default (see PROVEN QUALITY, method 0).
+  bool bound_colgen = false;
 };
 
 struct DesignResult {
@@ -307,6 +328,7 @@ struct DesignResult {
   /// The two methods' own bounds (-inf when not run); `bound` is the larger.
   double bound_lagrangian = -std::numeric_limits<double>::infinity();
   double bound_mip = -std::numeric_limits<double>::infinity();
+  double bound_colgen = -std::numeric_limits<double>::infinity();
 };
 
 /// Per start: k-means++ seeds (advisor units when advisors are given) and region growing
