@@ -367,7 +367,7 @@ class DesignOptions:
     @property
     def bound_colgen(self) -> bool:
         """
-        Run the column-generation bound over connected areas (at most 100 units). Unit: flag.
+        Run the experimental column-generation bound over connected areas (at most 100 units; not part of bound_method='auto'). Unit: flag.
         """
     @bound_colgen.setter
     def bound_colgen(self, arg1: typing.Any) -> None: ...

@@ -350,8 +350,8 @@ void bind_options(py::module_& m) {
       .field("bound_mip", &DesignOptions::bound_mip,
              "Run the exact MIP (at most 150 units). Unit: flag.")
       .field("bound_colgen", &DesignOptions::bound_colgen,
-             "Run the column-generation bound over connected areas (at most 100 units). "
-             "Unit: flag.")
+             "Run the experimental column-generation bound over connected areas (at most 100 "
+             "units; not part of bound_method='auto'). Unit: flag.")
       .finish();
 }
 
