@@ -498,6 +498,27 @@ void for_each_plan(const DesignProblem& p, int k,
   rec(0, 0);
 }
 
+// Over the contiguous plans with k areas meeting the bounds: the best objective, the best
+// balance + travel (objective without its compactness term) and the worst plan.
+struct PlanExtremes {
+  double best = std::numeric_limits<double>::infinity();
+  double best_core = std::numeric_limits<double>::infinity();
+  std::vector<std::int64_t> worst;  // empty when no plan meets the bounds
+};
+PlanExtremes plan_extremes(const DesignProblem& p, int k, const DesignBounds& b) {
+  PlanExtremes e;
+  double worst_obj = -std::numeric_limits<double>::infinity();
+  for_each_plan(p, k, [&](const std::vector<std::int64_t>& lab) {
+    if (!check_bounds(p, lab, b).empty()) return;
+    const PlanSummary s = evaluate_plan(p, lab).summary;
+    e.best = std::min(e.best, s.objective);
+    e.best_core =
+        std::min(e.best_core, s.objective - p.weights.compactness * (1.0 - s.compactness));
+    if (s.objective > worst_obj) worst_obj = s.objective, e.worst = lab;
+  });
+  return e;
+}
+
 // Bounds fixing units to labels depend on the numbering: every relabelling is tried.
 bool feasible_by_enumeration(const DesignProblem& p, int k, const DesignBounds& b,
                              double* best_obj = nullptr) {
@@ -530,6 +551,27 @@ void manhattan_travel(DesignProblem& p) {
                             1000.0);
     }
   }
+}
+
+// A grid with random demand (fractional: scaled by 0.37, plus 0.01 per unit index) and
+// Manhattan unit-to-unit travel, and options for k areas, with or without hard bounds.
+DesignProblem bound_case_problem(int rows, int cols, unsigned seed, bool fractional) {
+  std::vector<double> d = random_demand(static_cast<std::size_t>(rows * cols), seed, 0, 30);
+  if (fractional) {
+    for (std::size_t i = 0; i < d.size(); ++i) d[i] = d[i] * 0.37 + 0.01 * static_cast<double>(i);
+  }
+  DesignProblem p = grid(rows, cols, d);
+  manhattan_travel(p);
+  return p;
+}
+DesignOptions bound_case_options(int k, bool bounded) {
+  DesignOptions o = opts(k, 1);
+  if (bounded) {
+    o.bounds.demand_lo = 0.5;
+    o.bounds.demand_hi = 1.6;
+    o.bounds.max_travel_km = 3.0;
+  }
+  return o;
 }
 
 }  // namespace
@@ -579,29 +621,13 @@ TEST(DesignBound, LagrangianBoundIsBelowTheEnumeratedOptimum) {
   for (const Case& c : {Case{2, 4, 3, 3, false, false}, Case{3, 3, 2, 4, false, false},
                         Case{3, 3, 3, 5, true, false}, Case{2, 4, 2, 6, true, true},
                         Case{3, 3, 3, 7, false, true}, Case{2, 5, 3, 8, false, false}}) {
-    const int n = c.rows * c.cols;
-    std::vector<double> d = random_demand(static_cast<std::size_t>(n), c.seed, 0, 30);
-    if (c.fractional) {
-      for (std::size_t i = 0; i < d.size(); ++i) d[i] = d[i] * 0.37 + 0.01 * static_cast<double>(i);
-    }
-    DesignProblem p = grid(c.rows, c.cols, d);
-    manhattan_travel(p);
-    DesignOptions o = opts(c.k, 1);
-    if (c.bounded) {
-      o.bounds.demand_lo = 0.5;
-      o.bounds.demand_hi = 1.6;
-      o.bounds.max_travel_km = 3.0;
-    }
+    const DesignProblem p = bound_case_problem(c.rows, c.cols, c.seed, c.fractional);
+    DesignOptions o = bound_case_options(c.k, c.bounded);
     // Best and worst plan meeting the bounds; the worst is kept fixed as the incumbent, so
     // the bound is not capped by an optimal plan.
-    double best = std::numeric_limits<double>::infinity(), worst_obj = -best;
-    std::vector<std::int64_t> worst;
-    for_each_plan(p, c.k, [&](const std::vector<std::int64_t>& lab) {
-      if (!check_bounds(p, lab, o.bounds).empty()) return;
-      const double v = evaluate_plan(p, lab).summary.objective;
-      best = std::min(best, v);
-      if (v > worst_obj) worst_obj = v, worst = lab;
-    });
+    const PlanExtremes e = plan_extremes(p, c.k, o.bounds);
+    const double best = e.best;
+    const std::vector<std::int64_t>& worst = e.worst;
     ASSERT_FALSE(worst.empty()) << c.seed;
     o.initial = worst;
     o.fixed.assign(worst.size(), 1);
@@ -896,25 +922,11 @@ TEST(DesignColgen, BoundIsBelowTheEnumeratedOptimum) {
   };
   for (const Case& c : {Case{2, 4, 3, 3, false}, Case{3, 3, 2, 4, false}, Case{3, 3, 3, 5, false},
                         Case{2, 4, 2, 6, true}, Case{3, 3, 3, 7, true}, Case{2, 5, 3, 8, false}}) {
-    const int n = c.rows * c.cols;
-    DesignProblem p =
-        grid(c.rows, c.cols, random_demand(static_cast<std::size_t>(n), c.seed, 0, 30));
-    manhattan_travel(p);
-    DesignOptions o = opts(c.k, 1);
-    if (c.bounded) {
-      o.bounds.demand_lo = 0.5;
-      o.bounds.demand_hi = 1.6;
-      o.bounds.max_travel_km = 3.0;
-    }
-    double best = std::numeric_limits<double>::infinity(), worst_obj = -best, best_core = best;
-    std::vector<std::int64_t> worst;
-    for_each_plan(p, c.k, [&](const std::vector<std::int64_t>& lab) {
-      if (!check_bounds(p, lab, o.bounds).empty()) return;
-      const PlanSummary s = evaluate_plan(p, lab).summary;
-      best = std::min(best, s.objective);
-      best_core = std::min(best_core, s.objective - p.weights.compactness * (1.0 - s.compactness));
-      if (s.objective > worst_obj) worst_obj = s.objective, worst = lab;
-    });
+    const DesignProblem p = bound_case_problem(c.rows, c.cols, c.seed, false);
+    const DesignOptions o = bound_case_options(c.k, c.bounded);
+    const PlanExtremes e = plan_extremes(p, c.k, o.bounds);
+    const double best = e.best, best_core = e.best_core;
+    const std::vector<std::int64_t>& worst = e.worst;
     ASSERT_FALSE(worst.empty()) << c.seed;
     DesignOptions w = o;
     w.initial = worst;

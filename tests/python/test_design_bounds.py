@@ -135,24 +135,28 @@ def test_bad_bounds_are_typed_errors():
         libmatch.design_areas(units, demand, k=2, bound=True)
 
 
-@pytest.mark.parametrize(
-    ("rows", "cols", "k", "seed", "scale"),
-    [(2, 4, 3, 1, 1.0), (3, 3, 3, 2, 1.0), (2, 5, 2, 3, 0.37), (3, 3, 2, 4, 0.37)],
-)
-def test_lagrangian_bound_is_below_the_enumerated_optimum(rows, cols, k, seed, scale):
+# Small grids (rows, cols, k, seed, demand scale; 0.37: fractional demand) for the bounds.
+SMALL_GRIDS = [(2, 4, 3, 1, 1.0), (3, 3, 3, 2, 1.0), (2, 5, 2, 3, 0.37), (3, 3, 2, 4, 0.37)]
+
+
+def enumerated(rows, cols, k, seed, scale):
+    """Grid units, random demand, straight-line travel, and (summary, labels) of every
+    contiguous plan."""
     units = grid(rows, cols)
-    rng = np.random.default_rng(seed)
-    demand = rng.integers(0, 30, rows * cols) * scale  # scale 0.37: fractional demand
+    demand = np.random.default_rng(seed).integers(0, 30, rows * cols) * scale
     travel = libmatch.StraightLine(detour=1.0)
-    scored = [
-        (
-            libmatch.evaluate_plan(units, lab, demand, travel=travel).attrs["summary"]["objective"],
-            lab,
-        )
+    plans = [
+        (libmatch.evaluate_plan(units, lab, demand, travel=travel).attrs["summary"], lab)
         for lab in contiguous_plans(units, k)
     ]
-    best = min(s for s, _ in scored)
-    worst = max(scored, key=lambda t: t[0])[1]
+    return units, demand, travel, plans
+
+
+@pytest.mark.parametrize(("rows", "cols", "k", "seed", "scale"), SMALL_GRIDS)
+def test_lagrangian_bound_is_below_the_enumerated_optimum(rows, cols, k, seed, scale):
+    units, demand, travel, plans = enumerated(rows, cols, k, seed, scale)
+    best = min(s["objective"] for s, _ in plans)
+    worst = max(plans, key=lambda t: t[0]["objective"])[1]
     # The worst plan, kept as it is: the bound is not capped by an optimal incumbent.
     plan = libmatch.design_areas(
         units,
@@ -184,19 +188,10 @@ def test_bound_method_is_checked():
     assert plan.bound == plan.bound_mip
 
 
-@pytest.mark.parametrize(
-    ("rows", "cols", "k", "seed", "scale"),
-    [(2, 4, 3, 1, 1.0), (3, 3, 3, 2, 1.0), (2, 5, 2, 3, 0.37), (3, 3, 2, 4, 0.37)],
-)
+@pytest.mark.parametrize(("rows", "cols", "k", "seed", "scale"), SMALL_GRIDS)
 def test_colgen_bound_is_below_the_enumerated_optimum_and_proves_it(rows, cols, k, seed, scale):
-    units = grid(rows, cols)
-    rng = np.random.default_rng(seed)
-    demand = rng.integers(0, 30, rows * cols) * scale
-    travel = libmatch.StraightLine(detour=1.0)
-    summaries = [
-        libmatch.evaluate_plan(units, lab, demand, travel=travel).attrs["summary"]
-        for lab in contiguous_plans(units, k)
-    ]
+    units, demand, travel, plans = enumerated(rows, cols, k, seed, scale)
+    summaries = [s for s, _ in plans]
     best = min(s["objective"] for s in summaries)
     # The bound covers balance + travel (compactness at its floor 0).
     core = min(s["objective"] - 0.01 * (1 - s["compactness"]) for s in summaries)
