@@ -210,6 +210,7 @@ struct RuleOptions {
   std::vector<Reservation> reserve;
   /// Wall-clock cap on the exact programme solve (MIP), seconds > 0; infinity = none. The
   /// flow solve is never capped. With the cap reached the result says SolveStatus::TimeLimit.
+  /// request_cancel() (Ctrl-C in Python) stops the programme solve too (throws Cancelled).
   double time_limit_s = std::numeric_limits<double>::infinity();
 };
 
