@@ -591,9 +591,7 @@ lm_status lm_round_requests(const lm_round* round, int64_t n, int64_t* advisor, 
                             double* km) {
   return guarded("lm_round_requests", [&] {
     const auto& r = deref(round, "round");
-    if (n != r.n_requests)
-      throw ArgumentError("n is " + std::to_string(n) + ", the round has " +
-                          std::to_string(r.n_requests) + " requests");
+    check_n(n, r.n_requests, "requests");
     for (std::int64_t i = 0; i < n; ++i) {
       const libmatch::RequestOutcome& o = r.result.requests[static_cast<std::size_t>(i)];
       const bool assigned = o.advisor >= 0;
@@ -612,9 +610,7 @@ lm_status lm_round_referrals(const lm_round* round, int64_t n, int64_t* referred
                              int32_t* referral) {
   return guarded("lm_round_referrals", [&] {
     const auto& r = deref(round, "round");
-    if (n != r.n_requests)
-      throw ArgumentError("n is " + std::to_string(n) + ", the round has " +
-                          std::to_string(r.n_requests) + " requests");
+    check_n(n, r.n_requests, "requests");
     if (referred) *referred = r.result.referred;
     if (referral)
       for (std::int64_t i = 0; i < n; ++i)
@@ -626,9 +622,7 @@ lm_status lm_round_advisors(const lm_round* round, int64_t n, int64_t* assigned,
                             int64_t* caseload_after, int64_t* load_cost) {
   return guarded("lm_round_advisors", [&] {
     const auto& r = deref(round, "round");
-    if (n != r.n_advisors)
-      throw ArgumentError("n is " + std::to_string(n) + ", the round has " +
-                          std::to_string(r.n_advisors) + " advisors");
+    check_n(n, r.n_advisors, "advisors");
     for (std::int64_t j = 0; j < n; ++j) {
       const libmatch::AdvisorLoad& a = r.result.advisors[static_cast<std::size_t>(j)];
       if (assigned) assigned[j] = a.assigned;

@@ -12,6 +12,7 @@
 #include <numeric>
 #include <queue>
 
+#include "deadline.hpp"
 #include "design_model.hpp"
 #include "libmatch/error.hpp"
 #include "mip.hpp"
@@ -662,10 +663,7 @@ LagrangeOutcome lagrangian_bound(const Model& m, std::int64_t k, const HardBound
                                  double time_limit_s, int threads, bool travel_only) {
   LagrangeOutcome out;
   const auto t0 = Clock::now();
-  const auto deadline = std::isfinite(time_limit_s)
-                            ? t0 + std::chrono::duration_cast<Clock::duration>(
-                                       std::chrono::duration<double>(std::max(0.0, time_limit_s)))
-                            : Clock::time_point::max();
+  const auto deadline = deadline_after(time_limit_s, t0);
   Lagrangian lag(m, k, hb, threads);
   // Travel alone (no balance information): bounds every plan, and fixes I_max.
   Band all(0.0, std::numeric_limits<double>::infinity());

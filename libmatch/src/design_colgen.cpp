@@ -16,6 +16,7 @@
 #include <numbers>
 #include <numeric>
 
+#include "deadline.hpp"
 #include "design_model.hpp"
 #include "libmatch/cancel.hpp"
 #include "libmatch/error.hpp"
@@ -558,10 +559,7 @@ ColgenOutcome colgen_bound(const Model& m, std::int64_t k, const HardBounds& hb,
                            double time_limit_s, int threads) {
   ColgenOutcome out;
   const auto t0 = Clock::now();
-  const auto deadline = std::isfinite(time_limit_s)
-                            ? t0 + std::chrono::duration_cast<Clock::duration>(
-                                       std::chrono::duration<double>(std::max(0.0, time_limit_s)))
-                            : Clock::time_point::max();
+  const auto deadline = deadline_after(time_limit_s, t0);
   Colgen cg(m, k, hb, threads);
   if (!plan.empty()) cg.add_plan(plan);
   const double wb = m.w.balance;

@@ -7,6 +7,7 @@
 #include <memory>
 #include <queue>
 
+#include "deadline.hpp"
 #include "design_model.hpp"
 #include "format.hpp"
 #include "libmatch/cancel.hpp"
@@ -700,10 +701,7 @@ DesignResult PreparedDesign::design(const DesignOptions& opt) const {
 
   const auto start_time = Clock::now();
   const bool has_deadline = std::isfinite(opt.time_limit_s);
-  const auto deadline = has_deadline
-                            ? start_time + std::chrono::duration_cast<Clock::duration>(
-                                               std::chrono::duration<double>(opt.time_limit_s))
-                            : Clock::time_point::max();
+  const auto deadline = deadline_after(opt.time_limit_s, start_time);
   const std::int64_t iterations =
       opt.iterations > 0 ? opt.iterations : std::max<std::int64_t>(2000, 50 * m.n);
   const bool trivial = (k == 1 || k == m.n) && !hb.active;

@@ -15,6 +15,7 @@
 #include <optional>
 #include <vector>
 
+#include "deadline.hpp"
 #include "libmatch/error.hpp"
 
 namespace libmatch::detail {
@@ -224,9 +225,7 @@ std::unique_ptr<OGRGeometry> make_valid_bounded(const OGRGeometry& g, const std:
   static std::once_flag once;
   std::call_once(once,
                  [] { g_previous_interrupt = GEOS_interruptRegisterCallback(repair_interrupt); });
-  const auto deadline = std::chrono::steady_clock::now() +
-                        std::chrono::duration_cast<std::chrono::steady_clock::duration>(
-                            std::chrono::duration<double>(repair_seconds_limit));
+  const auto deadline = deadline_after(repair_seconds_limit);
   GdalErrors scope;
   t_repair_deadline = &deadline;
   std::unique_ptr<OGRGeometry> out(g.MakeValid());

@@ -10,6 +10,7 @@
 #include <tuple>
 #include <utility>
 
+#include "deadline.hpp"
 #include "libmatch/cancel.hpp"
 #include "libmatch/error.hpp"
 #include "mip.hpp"
@@ -813,11 +814,7 @@ ProgrammeSolution solve_programme(const ProgrammeProblem& p, double time_limit_s
     relaxed_bound = std::max(relaxed_bound, lg.bound - 1e-6);
     arc_of_row = std::move(lg.best);
     {  // local search on the best solution, until half of the time limit (CBC keeps the other half)
-      const auto deadline =
-          std::isfinite(time_limit_s)
-              ? t0 + std::chrono::duration_cast<std::chrono::steady_clock::duration>(
-                         std::chrono::duration<double>(0.5 * time_limit_s))
-              : std::chrono::steady_clock::time_point::max();
+      const auto deadline = deadline_after(0.5 * time_limit_s, t0);
       std::vector<i64> improved = arc_of_row;
       LocalSearch(ix, improved).run(deadline);
       const i64 obj = objective_of(ix, improved);
