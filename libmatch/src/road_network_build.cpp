@@ -501,6 +501,9 @@ void RoadNetwork::Impl::build_segments(const std::vector<std::int64_t>& poly_off
 void RoadNetwork::Impl::choose_units() {
   // Both directions of every edge plus two edge parts (a path's end pieces) stay below
   // 2^52 ticks / units: every simple path and its parts then convert to double exactly.
+  // No finer than 2^-20 minutes / km (57 microseconds, under a millimetre): then paths up
+  // to 1,024 minutes and km fit the hierarchy sweep's packed 64-bit labels.
+  constexpr int kFinestExp = 20;
   double total_min = 0, total_km = 0, max_min = 0, max_km = 0;
   for (std::size_t e = 0; e < edge_minutes.size(); ++e) {
     total_min += 2 * edge_minutes[e];
@@ -513,8 +516,8 @@ void RoadNetwork::Impl::choose_units() {
     std::frexp(std::max(total, 1e-300), &e);  // total < 2^e
     return std::clamp(51 - e, -60, 48);
   };
-  tick_exp = exponent((total_min + 2 * max_min) * (1 + 1e-9) + 1.0);
-  unit_exp = exponent((total_km + 2 * max_km) * (1 + 1e-9) + 1.0);
+  tick_exp = std::min(kFinestExp, exponent((total_min + 2 * max_min) * (1 + 1e-9) + 1.0));
+  unit_exp = std::min(kFinestExp, exponent((total_km + 2 * max_km) * (1 + 1e-9) + 1.0));
   minutes_per_tick = std::ldexp(1.0, -tick_exp);
   km_per_unit = std::ldexp(1.0, -unit_exp);
 }

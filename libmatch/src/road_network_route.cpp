@@ -1,5 +1,6 @@
 // RoadNetwork routing: snapping points to edges and many-to-many shortest travel times.
 #include <algorithm>
+#include <atomic>
 #include <bit>
 #include <cmath>
 #include <cstring>
@@ -431,18 +432,53 @@ void run_dijkstra(Query& q, int threads) {
 }
 
 // ---- Hierarchy engine (RPHAST): upward searches from kLanes origins, then one down sweep
-// over the destinations' upward cone for all of them at once. Sweep labels are two signed
-// 64-bit integers per lane (ticks, km units; both < 2^53 on real paths, kTicksInf above
-// them) so that the inner loop is plain integer SIMD on any x86-64.
+// over the destinations' upward cone for all of them at once.
+//
+// Packed labels (the fast path): a lane's label is one signed 64-bit integer, ticks << 31 |
+// units, with ticks and units each below 2^30 (kPackLimit). Adding two such values adds both
+// parts without a carry between them (units < 2^31) and stays below 2^62 (kPackInf,
+// unreached), and comparing them is "fewer ticks, then fewer units", so the sweep's inner
+// loop is one add and one signed minimum per lane, on 8 bytes per lane. A label at or above
+// the limit (a path of 2^30 ticks or units: with the usual 2^-20 minutes per tick, 17 hours)
+// makes the batch repeat with wide labels: two 64-bit integers per lane (ticks, units; both
+// < 2^53 on real paths, kTicksInf above them). Either way the values are exact integers.
 
 constexpr int kLanes = 16;         // origins per sweep
 constexpr int kPrefetchArcs = 16;  // the sweep prefetches the tail label of the arc this far ahead
 constexpr int kPrefetchEnds = 32;  // and the best labels of the destination ends this far ahead
 constexpr std::int64_t kTicksInf = std::int64_t{1} << 62;  // + any arc stays < 2^63
 
-/// A down arc of the selection, stored at its head: tail position and cost.
+constexpr int kPackShift = 31;
+constexpr std::int64_t kPackUnitsMask = (std::int64_t{1} << kPackShift) - 1;
+constexpr std::uint64_t kPackLimit = std::uint64_t{1} << 30;
+constexpr std::int64_t kPackInf = std::int64_t{1} << 62;
+// Set in a finite sum of two packed values (each part < 2^31) iff a part reached the limit.
+constexpr std::int64_t kPackOver = (std::int64_t{1} << 61) | (std::int64_t{1} << 30);
+// An arc too long to pack: ticks = the limit, so any label through it overflows (and the
+// batch repeats wide, with the true cost), while losing a minimum stays correct (the true
+// cost is larger still).
+constexpr std::int64_t kPackTooLong = static_cast<std::int64_t>(kPackLimit) << kPackShift;
+
+inline bool packable(std::uint64_t ticks, std::uint64_t units) {
+  return ticks < kPackLimit && units < kPackLimit;
+}
+inline std::int64_t pack(std::uint64_t ticks, std::uint64_t units) {
+  return static_cast<std::int64_t>((ticks << kPackShift) | units);
+}
+inline Cost unpack(std::int64_t v) {
+  return v < kPackInf ? make_cost(static_cast<std::uint64_t>(v >> kPackShift),
+                                  static_cast<std::uint64_t>(v & kPackUnitsMask))
+                      : kCostInf;
+}
+
+/// A down arc of the selection, stored at its head: tail position and cost (wide: ticks and
+/// units; packed: one value).
 struct SelArc {
   std::int64_t ticks, units;
+  std::uint32_t tail, pad;
+};
+struct PackedArc {
+  std::int64_t cost;
   std::uint32_t tail, pad;
 };
 
@@ -452,22 +488,50 @@ struct SelArc {
 /// down arcs (tails are earlier in this order).
 struct Selection {
   std::vector<std::uint32_t> local;  // internal node -> position, kNone if not selected
+  std::vector<std::uint32_t> nodes;  // position -> sweep position
   std::int64_t size = 0;
   std::vector<std::int64_t> offsets;  // size + 1, into arcs
-  std::vector<SelArc> arcs;
+  std::vector<PackedArc> packed_arcs;
   // The destinations' ends at each position (ends_offsets: size + 1): the sweep finishes a
   // node's label and at once offers it, plus the end's cost, to those destinations.
   struct End {
     std::int64_t ticks, units;
     std::uint32_t dest, pad;  // index into q.dest
   };
+  struct PackedEnd {
+    std::int64_t cost;
+    std::uint32_t dest, pad;
+  };
   std::vector<std::int64_t> ends_offsets;
   std::vector<End> ends;
+  std::vector<PackedEnd> packed_ends;
+  bool pack_ends = true;  // every end's cost fits the packed form (else only wide sweeps)
+  std::atomic<bool> wide_only{false};  // a batch overflowed: the rest sweep wide at once
+
+  /// The wide arcs, made on the first wide sweep (most queries never need them).
+  const std::vector<SelArc>& wide_arcs(const detail::Hierarchy& ch) const {
+    std::call_once(wide_once_, [&] {
+      wide_arcs_.resize(packed_arcs.size());
+      for (std::int64_t i = 0; i < size; ++i) {
+        const std::uint32_t p = nodes[i];
+        SelArc* out = wide_arcs_.data() + offsets[i];
+        for (std::int64_t k = ch.sweep_offsets[p]; k < ch.sweep_offsets[p + 1]; ++k, ++out) {
+          const auto& a = ch.sweep_arcs[k];
+          *out = {static_cast<std::int64_t>(a.ticks), static_cast<std::int64_t>(a.units),
+                  packed_arcs[out - wide_arcs_.data()].tail, 0};
+        }
+      }
+    });
+    return wide_arcs_;
+  }
+
+ private:
+  mutable std::once_flag wide_once_;
+  mutable std::vector<SelArc> wide_arcs_;
 };
 
-Selection select_cone(const Query& q, const detail::Hierarchy& ch, int threads) {
+void select_cone(const Query& q, const detail::Hierarchy& ch, int threads, Selection& s) {
   const std::size_t n = ch.rank.size();
-  Selection s;
   // Mark by sweep position, bottom-up: a node is in the cone when it is a target's node or
   // the tail of a down arc into a marked node (tails come earlier in the sweep order).
   std::vector<std::uint32_t> at(n, kNone);  // sweep position -> local position
@@ -477,26 +541,24 @@ Selection select_cone(const Query& q, const detail::Hierarchy& ch, int threads) 
     for (std::int64_t k = ch.sweep_offsets[p]; k < ch.sweep_offsets[p + 1]; ++k)
       at[ch.sweep_arcs[k].tail] = 0;
   }
-  std::vector<std::uint32_t> nodes;  // selected sweep positions, in order
   s.offsets.assign(1, 0);
   for (std::size_t p = 0; p < n; ++p) {
     if (at[p] == kNone) continue;
-    at[p] = static_cast<std::uint32_t>(nodes.size());
-    nodes.push_back(static_cast<std::uint32_t>(p));
+    at[p] = static_cast<std::uint32_t>(s.nodes.size());
+    s.nodes.push_back(static_cast<std::uint32_t>(p));
     s.offsets.push_back(s.offsets.back() + ch.sweep_offsets[p + 1] - ch.sweep_offsets[p]);
   }
-  s.size = static_cast<std::int64_t>(nodes.size());
+  s.size = static_cast<std::int64_t>(s.nodes.size());
   s.local.assign(n, kNone);
-  s.arcs.resize(static_cast<std::size_t>(s.offsets.back()));
+  s.packed_arcs.resize(static_cast<std::size_t>(s.offsets.back()));
   detail::parallel_for(s.size, threads, 4096, [&](std::int64_t b, std::int64_t e) {
     for (std::int64_t i = b; i < e; ++i) {
-      const std::uint32_t p = nodes[i];
+      const std::uint32_t p = s.nodes[i];
       s.local[ch.sweep_order[p]] = static_cast<std::uint32_t>(i);
-      SelArc* out = s.arcs.data() + s.offsets[i];
+      PackedArc* out = s.packed_arcs.data() + s.offsets[i];
       for (std::int64_t k = ch.sweep_offsets[p]; k < ch.sweep_offsets[p + 1]; ++k, ++out) {
         const auto& a = ch.sweep_arcs[k];
-        *out = {static_cast<std::int64_t>(a.ticks), static_cast<std::int64_t>(a.units), at[a.tail],
-                0};
+        *out = {packable(a.ticks, a.units) ? pack(a.ticks, a.units) : kPackTooLong, at[a.tail], 0};
       }
     }
   });
@@ -513,13 +575,16 @@ Selection select_cone(const Query& q, const detail::Hierarchy& ch, int threads) 
   each_end([&](std::size_t, std::uint32_t pos, Cost) { ++s.ends_offsets[pos + 1]; });
   for (std::int64_t i = 0; i < s.size; ++i) s.ends_offsets[i + 1] += s.ends_offsets[i];
   s.ends.resize(static_cast<std::size_t>(s.ends_offsets.back()));
+  s.packed_ends.resize(s.ends.size());
   std::vector<std::int64_t> fill(s.ends_offsets.begin(), s.ends_offsets.end() - 1);
   each_end([&](std::size_t j, std::uint32_t pos, Cost c) {
-    s.ends[fill[pos]++] = {static_cast<std::int64_t>(cost_ticks(c)),
-                           static_cast<std::int64_t>(cost_units(c)), static_cast<std::uint32_t>(j),
-                           0};
+    const std::int64_t k = fill[pos]++;
+    const std::uint64_t t = cost_ticks(c), u = cost_units(c);
+    s.ends[k] = {static_cast<std::int64_t>(t), static_cast<std::int64_t>(u),
+                 static_cast<std::uint32_t>(j), 0};
+    s.pack_ends = s.pack_ends && packable(t, u);
+    s.packed_ends[k] = {packable(t, u) ? pack(t, u) : 0, static_cast<std::uint32_t>(j), 0};
   });
-  return s;
 }
 
 /// Asks the kernel to back a large fresh allocation with huge pages (fewer page faults on
@@ -558,28 +623,44 @@ struct ChSpace {
       best.reset(new std::int64_t[best_size]);
     }
   }
+  /// A new stamp: no node's label counts as seeded any more.
+  void next_stamp() {
+    if (++stamp == 0) {
+      std::fill(seeded.begin(), seeded.end(), 0);
+      stamp = 1;
+    }
+  }
   std::vector<Cost> dist;  // upward search labels
   std::vector<std::uint32_t> touched;
   RadixHeap heap;  // on ticks
-  // Sweep labels: per selected node kLanes ticks, then kLanes units.
+  /// The upward searches' labels at selected nodes, in the order they were set (a later one
+  /// of the same node and lane replaces an earlier one).
+  struct Seed {
+    std::uint32_t pos;
+    std::int32_t lane;
+    Cost cost;
+  };
+  std::vector<Seed> seeds;
+  // Sweep labels: per selected node `width` values (packed) or `width` ticks, then `width`
+  // units (wide).
   std::size_t d_size = 0;
   std::unique_ptr<std::int64_t[]> d;
   std::vector<std::uint32_t> seeded;  // == stamp: d of this node was set by an upward search
   std::uint32_t stamp = 0;
   Reach reach;
-  // Per destination kLanes ticks, then kLanes units: the best over its ends (filled by the
-  // sweep; every block is reset before).
+  // Per destination the best over its ends, laid out like the labels (filled by the sweep;
+  // every block is reset before).
   std::size_t best_size = 0;
   std::unique_ptr<std::int64_t[]> best;
+  bool packed = true;                          // the layout of the current batch's labels and best
   std::vector<std::uint32_t> pending[kLanes];  // unreached destinations to classify, per lane
 
   int width = kLanes;  // lanes of the current batch's labels: kLanes, or kLanes / 2 for a
                        // last batch of at most that many origins (half the sweep's work)
-  std::int64_t* block(std::uint32_t pos) { return d.get() + std::size_t{pos} * 2 * width; }
 };
 
-/// Upward search from origin o with stall-on-demand; writes its labels at selected nodes
-/// into lane `lane` of the sweep labels. Returns true unless it stopped at the time limit.
+/// Upward search from origin o with stall-on-demand; records its labels at selected nodes
+/// as seeds of lane `lane`. Returns true unless it stopped at the time limit.
 /// A node x is stalled (its arcs not relaxed) when a higher neighbour y already offers a
 /// strictly cheaper way in (dist[y] + cost(y -> x) < dist[x]): x's label is then not a
 /// shortest distance, and the sweep reaches x and everything beyond it through y.
@@ -618,16 +699,7 @@ bool upward(const Query& q, const detail::Hierarchy& ch, const Selection& s, con
     }
     if (stalled) continue;
     const std::uint32_t l = s.local[x];
-    if (l != kNone) {
-      std::int64_t* b = w.block(l);
-      if (w.seeded[l] != w.stamp) {
-        w.seeded[l] = w.stamp;
-        std::fill(b, b + w.width, kTicksInf);
-        std::fill(b + w.width, b + 2 * w.width, 0);
-      }
-      b[lane] = static_cast<std::int64_t>(cost_ticks(c));
-      b[w.width + lane] = static_cast<std::int64_t>(cost_units(c));
-    }
+    if (l != kNone) w.seeds.push_back({l, lane, c});
     for (std::int64_t k = ch.up_offsets[x]; k < ch.up_offsets[x + 1]; ++k) {
       push(ch.up[k].node, c + ch.up[k].cost());
     }
@@ -638,19 +710,121 @@ bool upward(const Query& q, const detail::Hierarchy& ch, const Selection& s, con
   return exhausted;
 }
 
-/// Down sweep over the selection for all lanes at once: each node takes the lexicographic
-/// minimum (ticks, then units) of its seed and of its tails' labels plus the arc, and offers
-/// it (plus the end's cost) to the destinations at that node (best). Values are either
-/// kTicksInf (unreached; a sum above it is no path) or exact path sums below 2^53, so
-/// nothing overflows. The tail labels of arcs a little ahead are prefetched: the sweep is
-/// bound by the latency of those reads (the labels are MBs, the tails scattered).
+/// Writes the batch's seeds into the labels (packed or wide layout) under a new stamp; false
+/// (nothing written) when packed and a seed does not fit the packed form.
+bool plant_seeds(ChSpace& w, bool packed) {
+  if (packed) {
+    for (const auto& sd : w.seeds)
+      if (!packable(cost_ticks(sd.cost), cost_units(sd.cost))) return false;
+  }
+  w.next_stamp();
+  const std::size_t W = static_cast<std::size_t>(w.width);
+  for (const auto& sd : w.seeds) {
+    std::int64_t* b = w.d.get() + std::size_t{sd.pos} * (packed ? W : 2 * W);
+    if (w.seeded[sd.pos] != w.stamp) {
+      w.seeded[sd.pos] = w.stamp;
+      std::fill(b, b + W, packed ? kPackInf : kTicksInf);
+      if (!packed) std::fill(b + W, b + 2 * W, 0);
+    }
+    if (packed) {
+      b[sd.lane] = pack(cost_ticks(sd.cost), cost_units(sd.cost));
+    } else {
+      b[sd.lane] = static_cast<std::int64_t>(cost_ticks(sd.cost));
+      b[W + sd.lane] = static_cast<std::int64_t>(cost_units(sd.cost));
+    }
+  }
+  return true;
+}
+
+/// Packed down sweep over the selection for all lanes at once: each node takes the minimum
+/// of its seed and of its tails' labels plus the arc, and offers it (plus the end's cost) to
+/// the destinations at that node (best). Returns non-zero when some label reached the packed
+/// limit (that label is set unreached, so values stay bounded; the batch must be repeated
+/// wide). The tail labels of arcs a little ahead are prefetched: the sweep is bound by the
+/// latency of those reads (the labels are MBs, the tails scattered).
+// Four lanes of packed labels (GCC vector extension: one AVX2 register where compiled for
+// it; comparisons give lane masks, ?: selects per lane).
+// Only inside the sweep bodies (no Lanes4 crosses a call, whose ABI would depend on AVX).
+typedef std::int64_t Lanes4 __attribute__((vector_size(32)));
+// The same for loads and stores at any 8-byte aligned address (like __m256i_u).
+typedef std::int64_t Lanes4u __attribute__((vector_size(32), aligned(8), may_alias));
+
 template <int L>
-[[gnu::always_inline]] inline void sweep_body(const Selection& s, std::int64_t* d,
-                                              std::int64_t* best, const std::uint32_t* seeded,
-                                              std::uint32_t stamp) {
+[[gnu::always_inline]] inline std::int64_t packed_sweep_body(const Selection& s, std::int64_t* d,
+                                                             std::int64_t* best,
+                                                             const std::uint32_t* seeded,
+                                                             std::uint32_t stamp) {
+  static_assert(L % 4 == 0);
+  constexpr int V = L / 4;
   const std::int64_t* off = s.offsets.data();
-  const SelArc* arcs = s.arcs.data();
-  const std::int64_t n_arcs = static_cast<std::int64_t>(s.arcs.size());
+  const PackedArc* arcs = s.packed_arcs.data();
+  const std::int64_t n_arcs = static_cast<std::int64_t>(s.packed_arcs.size());
+  const std::int64_t* eoff = s.ends_offsets.data();
+  const Selection::PackedEnd* ends = s.packed_ends.data();
+  const std::int64_t n_ends = static_cast<std::int64_t>(s.packed_ends.size());
+  const Lanes4 inf = {kPackInf, kPackInf, kPackInf, kPackInf};
+  const Lanes4 over_bits = {kPackOver, kPackOver, kPackOver, kPackOver};
+  const Lanes4 zero = {0, 0, 0, 0};
+  Lanes4 over = zero;
+  std::int64_t pe = 0;  // ends prefetched so far
+  for (std::int64_t v = 0; v < s.size; ++v) {
+    Lanes4 m[V];
+    for (const std::int64_t pe_end = std::min(n_ends, eoff[v + 1] + kPrefetchEnds); pe < pe_end;
+         ++pe) {
+      const char* pf = reinterpret_cast<const char*>(best + std::size_t{ends[pe].dest} * L);
+      for (int c = 0; c < L * 8; c += 64) __builtin_prefetch(pf + c, 1);
+    }
+    std::int64_t* dv = d + v * L;
+    const bool seed = seeded[v] == stamp;
+    for (int k = 0; k < V; ++k) m[k] = seed ? reinterpret_cast<const Lanes4u*>(dv)[k] : inf;
+    for (std::int64_t a = off[v]; a < off[v + 1]; ++a) {
+      if (a + kPrefetchArcs < n_arcs) {
+        const char* pf =
+            reinterpret_cast<const char*>(d + std::size_t{arcs[a + kPrefetchArcs].tail} * L);
+        for (int c = 0; c < L * 8; c += 64) __builtin_prefetch(pf + c);
+      }
+      const std::int64_t* du = d + std::size_t{arcs[a].tail} * L;
+      const std::int64_t c = arcs[a].cost;
+      const Lanes4 cv = {c, c, c, c};
+      const Lanes4u* t = reinterpret_cast<const Lanes4u*>(du);
+      for (int k = 0; k < V; ++k) {
+        const Lanes4 x = t[k] + cv;
+        m[k] = x < m[k] ? x : m[k];
+      }
+    }
+    for (int k = 0; k < V; ++k) {
+      // Finite sums are < kPackInf; unreached ones (kPackInf + arcs) go back to kPackInf,
+      // and so does a label at the limit (after flagging it).
+      const Lanes4 finite = m[k] < inf;
+      const Lanes4 o = finite ? (m[k] & over_bits) : zero;
+      over |= o;
+      m[k] = (finite & (o == zero)) ? m[k] : inf;
+      reinterpret_cast<Lanes4u*>(dv)[k] = m[k];
+    }
+    for (std::int64_t e = eoff[v]; e < eoff[v + 1]; ++e) {
+      std::int64_t* b = best + std::size_t{ends[e].dest} * L;
+      const std::int64_t c = ends[e].cost;
+      const Lanes4 cv = {c, c, c, c};
+      Lanes4u* x = reinterpret_cast<Lanes4u*>(b);
+      for (int k = 0; k < V; ++k) {
+        const Lanes4 y = m[k] + cv, old = x[k];
+        x[k] = y < old ? y : old;
+      }
+    }
+  }
+  return over[0] | over[1] | over[2] | over[3];
+}
+
+/// Wide down sweep: as the packed one on (ticks, units) pairs, the lexicographic minimum.
+/// Values are either kTicksInf (unreached; a sum above it is no path) or exact path sums
+/// below 2^53, so nothing overflows.
+template <int L>
+[[gnu::always_inline]] inline void wide_sweep_body(const Selection& s, const SelArc* arcs,
+                                                   std::int64_t* d, std::int64_t* best,
+                                                   const std::uint32_t* seeded,
+                                                   std::uint32_t stamp) {
+  const std::int64_t* off = s.offsets.data();
+  const std::int64_t n_arcs = static_cast<std::int64_t>(s.packed_arcs.size());
   const std::int64_t* eoff = s.ends_offsets.data();
   const Selection::End* ends = s.ends.data();
   const std::int64_t n_ends = static_cast<std::int64_t>(s.ends.size());
@@ -702,41 +876,67 @@ template <int L>
   }
 }
 
-void sweep_generic(int width, const Selection& s, std::int64_t* d, std::int64_t* best,
-                   const std::uint32_t* seeded, std::uint32_t stamp) {
-  if (width == kLanes) {
-    sweep_body<kLanes>(s, d, best, seeded, stamp);
-  } else {
-    sweep_body<kLanes / 2>(s, d, best, seeded, stamp);
+/// Both sweeps at both widths; `arcs` == nullptr: packed. Returns the packed sweep's
+/// overflow (0 for a wide one).
+std::int64_t sweep_generic(int width, const Selection& s, const SelArc* arcs, std::int64_t* d,
+                           std::int64_t* best, const std::uint32_t* seeded, std::uint32_t stamp) {
+  if (!arcs) {
+    return width == kLanes ? packed_sweep_body<kLanes>(s, d, best, seeded, stamp)
+                           : packed_sweep_body<kLanes / 2>(s, d, best, seeded, stamp);
   }
+  if (width == kLanes) {
+    wide_sweep_body<kLanes>(s, arcs, d, best, seeded, stamp);
+  } else {
+    wide_sweep_body<kLanes / 2>(s, arcs, d, best, seeded, stamp);
+  }
+  return 0;
 }
 
 #if defined(__x86_64__) || defined(__i386__)
-// The same loop compiled for AVX2 (4 lanes per instruction), picked at run time.
-[[gnu::target("avx2")]] void sweep_avx2(int width, const Selection& s, std::int64_t* d,
-                                        std::int64_t* best, const std::uint32_t* seeded,
-                                        std::uint32_t stamp) {
-  if (width == kLanes) {
-    sweep_body<kLanes>(s, d, best, seeded, stamp);
-  } else {
-    sweep_body<kLanes / 2>(s, d, best, seeded, stamp);
+// The same loops compiled for AVX2 (4 lanes per instruction), picked at run time.
+[[gnu::target("avx2")]] std::int64_t sweep_avx2(int width, const Selection& s, const SelArc* arcs,
+                                                std::int64_t* d, std::int64_t* best,
+                                                const std::uint32_t* seeded, std::uint32_t stamp) {
+  if (!arcs) {
+    return width == kLanes ? packed_sweep_body<kLanes>(s, d, best, seeded, stamp)
+                           : packed_sweep_body<kLanes / 2>(s, d, best, seeded, stamp);
   }
+  if (width == kLanes) {
+    wide_sweep_body<kLanes>(s, arcs, d, best, seeded, stamp);
+  } else {
+    wide_sweep_body<kLanes / 2>(s, arcs, d, best, seeded, stamp);
+  }
+  return 0;
 }
 #endif
 
-void sweep(const Selection& s, std::size_t n_dest, ChSpace& w) {
-  std::int64_t* best = w.best.get();
+/// One sweep of the batch whose seeds are in w.seeds: packed when the query and the seeds
+/// allow, repeated wide if a packed label overflows. Leaves w.packed = the layout of w.best.
+void sweep(const detail::Hierarchy& ch, Selection& s, std::size_t n_dest, ChSpace& w) {
   const std::size_t L = static_cast<std::size_t>(w.width);
-  for (std::size_t j = 0; j < n_dest; ++j) {
-    std::fill(best + j * 2 * L, best + j * 2 * L + L, kTicksInf);
-    std::fill(best + j * 2 * L + L, best + (j + 1) * 2 * L, 0);
-  }
+  w.packed = s.pack_ends && !s.wide_only.load(std::memory_order_relaxed) && plant_seeds(w, true);
+  for (;;) {
+    if (!w.packed) plant_seeds(w, false);
+    std::int64_t* best = w.best.get();
+    const std::size_t stride = w.packed ? L : 2 * L;
+    for (std::size_t j = 0; j < n_dest; ++j) {
+      std::fill(best + j * stride, best + j * stride + L, w.packed ? kPackInf : kTicksInf);
+      if (!w.packed) std::fill(best + j * stride + L, best + (j + 1) * stride, 0);
+    }
+    const SelArc* arcs = w.packed ? nullptr : s.wide_arcs(ch).data();
 #if defined(__x86_64__) || defined(__i386__)
-  static const bool avx2 = __builtin_cpu_supports("avx2");
-  (avx2 ? sweep_avx2 : sweep_generic)(w.width, s, w.d.get(), best, w.seeded.data(), w.stamp);
+    static const bool avx2 = __builtin_cpu_supports("avx2");
+    const std::int64_t over = (avx2 ? sweep_avx2 : sweep_generic)(w.width, s, arcs, w.d.get(), best,
+                                                                  w.seeded.data(), w.stamp);
 #else
-  sweep_generic(w.width, s, w.d.get(), best, w.seeded.data(), w.stamp);
+    const std::int64_t over =
+        sweep_generic(w.width, s, arcs, w.d.get(), best, w.seeded.data(), w.stamp);
 #endif
+    detail::hierarchy_sweeps[arcs ? 1 : 0].fetch_add(1, std::memory_order_relaxed);
+    if (over == 0) return;
+    s.wide_only.store(true, std::memory_order_relaxed);
+    w.packed = false;
+  }
 }
 
 /// Rows of the batch's origins [i0, i0 + lanes) from w.best, destinations in input order.
@@ -748,16 +948,22 @@ void batch_rows(Query& q, std::int64_t i0, int lanes, const bool* exhausted, ChS
     if (q.orig[i0 + l].edge >= 0 && !q.direct) q.rows[i0 + l].reserve(nd);
   }
   TravelPairs* out = q.direct;
+  const std::size_t stride = w.packed ? w.width : 2 * w.width;
   for (std::size_t jj = 0; jj < nd; ++jj) {
     const Place& d = q.dest[jj];
-    const std::int64_t* bt = w.best.get() + jj * 2 * w.width;
+    const std::int64_t* bt = w.best.get() + jj * stride;
     const std::int64_t* bu = bt + w.width;
     for (int l = 0; l < lanes; ++l) {
       const Place& o = q.orig[i0 + l];
       if (o.edge < 0) continue;
-      Cost b = bt[l] < kTicksInf
-                   ? make_cost(static_cast<std::uint64_t>(bt[l]), static_cast<std::uint64_t>(bu[l]))
-                   : kCostInf;
+      Cost b;
+      if (w.packed) {
+        b = unpack(bt[l]);
+      } else {
+        b = bt[l] < kTicksInf
+                ? make_cost(static_cast<std::uint64_t>(bt[l]), static_cast<std::uint64_t>(bu[l]))
+                : kCostInf;
+      }
       if (o.edge == d.edge) b = std::min(b, same_edge_cost(g, o, d));
       if (b >= kCostInf) {
         if (exhausted[l]) {
@@ -793,7 +999,8 @@ void batch_rows(Query& q, std::int64_t i0, int lanes, const bool* exhausted, ChS
 }
 
 void run_hierarchy(Query& q, const detail::Hierarchy& ch, int threads) {
-  const Selection s = select_cone(q, ch, threads);
+  Selection s;
+  select_cone(q, ch, threads, s);
   const std::int64_t n = static_cast<std::int64_t>(q.orig.size());
   const std::int64_t batches = (n + kLanes - 1) / kLanes;
   const std::size_t nd = q.dest.size();
@@ -812,22 +1019,17 @@ void run_hierarchy(Query& q, const detail::Hierarchy& ch, int threads) {
     if (!spaces[worker]) spaces[worker] = std::make_shared<ChSpace>(ch.rank.size());
     ChSpace& w = *spaces[worker];
     w.fit(s.size, nd);
-    {
-      throw_if_cancelled("road-network table");
-      if (++w.stamp == 0) {
-        std::fill(w.seeded.begin(), w.seeded.end(), 0);
-        w.stamp = 1;
-      }
-      bool exhausted[kLanes];
-      const std::int64_t i0 = b * kLanes, i1 = std::min(n, i0 + kLanes);
-      w.width = i1 - i0 <= kLanes / 2 ? kLanes / 2 : kLanes;
-      for (std::int64_t i = i0; i < i1; ++i) {
-        const Place& o = q.orig[i];
-        exhausted[i - i0] = o.edge < 0 || upward(q, ch, s, o, static_cast<int>(i - i0), w);
-      }
-      sweep(s, nd, w);
-      batch_rows(q, i0, static_cast<int>(i1 - i0), exhausted, w);
+    throw_if_cancelled("road-network table");
+    bool exhausted[kLanes];
+    const std::int64_t i0 = b * kLanes, i1 = std::min(n, i0 + kLanes);
+    w.width = i1 - i0 <= kLanes / 2 ? kLanes / 2 : kLanes;
+    w.seeds.clear();
+    for (std::int64_t i = i0; i < i1; ++i) {
+      const Place& o = q.orig[i];
+      exhausted[i - i0] = o.edge < 0 || upward(q, ch, s, o, static_cast<int>(i - i0), w);
     }
+    sweep(ch, s, nd, w);
+    batch_rows(q, i0, static_cast<int>(i1 - i0), exhausted, w);
   });
   // Only after a complete run (an error may leave a search's labels set).
   std::lock_guard<std::mutex> lock(ch.scratch_mu);
@@ -913,6 +1115,7 @@ TravelPairs collect(Query& q, int threads) {
 
 namespace detail {
 double hierarchy_direct_pairs = 1 << 24;
+std::atomic<std::int64_t> hierarchy_sweeps[2] = {0, 0};
 }  // namespace detail
 
 std::vector<SnapResult> RoadNetwork::snap(std::span<const double> xy, int threads) const {

@@ -103,8 +103,9 @@ struct Hierarchy {
   std::int64_t shortcuts = 0;
   double seconds = 0;                ///< preparation wall time
   std::uint64_t graph_checksum = 0;  ///< of the arcs it was built on (stale check)
-  /// Per-thread scratch of pairs() (road_network_route.cpp: ChSpace, ~256 bytes per node of
-  /// the destinations' cone and per destination, per thread), kept for the next call.
+  /// Per-thread scratch of pairs() (road_network_route.cpp: ChSpace, 128 bytes (packed
+  /// labels) or 256 (wide) per node of the destinations' cone and per destination, per
+  /// thread), kept for the next call.
   mutable std::mutex scratch_mu;
   mutable std::vector<std::shared_ptr<void>> scratch;
 };
@@ -125,6 +126,8 @@ std::shared_ptr<const Hierarchy> build_hierarchy(const RoadNetwork::Impl& g, int
 /// first. Default 2^24 (~0.5 GB of columns).
 /// A variable so that tests can take both paths.
 extern LIBMATCH_EXPORT double hierarchy_direct_pairs;
+/// Down sweeps run by pairs() on a hierarchy so far: [0] packed, [1] wide (for tests).
+extern LIBMATCH_EXPORT std::atomic<std::int64_t> hierarchy_sweeps[2];
 
 /// One polyline with its speed, before noding (working CRS).
 struct LineInput {

@@ -176,6 +176,70 @@ TEST(TravelHierarchy, EqualsDijkstraOnAnExactGridFullOfTies) {
   }
 }
 
+TEST(TravelHierarchy, PathsBeyondThePackedLimitSweepWideAndStayExact) {
+  // The sweep packs a label into 64 bits while its ticks and km units stay below 2^30
+  // (1,024 minutes / 1,024 km at 2^-20 a tick / unit) and repeats a batch with wide labels
+  // when one reaches that. A 45 x 45 grid of 100 m edges at 0.5 km/h (12 minutes an edge):
+  // paths across it take up to 1,056 minutes, so some labels pass the limit; a slow link
+  // (4,000 minutes) off the grid's corner gives arcs that do not pack at all.
+  const int side = 45;
+  std::vector<double> xy;
+  for (int y = 0; y < side; ++y)
+    for (int x = 0; x < side; ++x) xy.insert(xy.end(), {x * 100.0, y * 100.0});
+  const std::int64_t n = side * side;
+  xy.insert(xy.end(), {-2000.0, 0.0});  // node n: the far end of the slow link
+  std::vector<std::int64_t> from, to;
+  std::vector<double> speed;
+  std::mt19937_64 rng(8);
+  auto add = [&](std::int64_t a, std::int64_t b, double kmh) {
+    from.push_back(a);
+    to.push_back(b);
+    speed.push_back(kmh);
+  };
+  for (std::int64_t i = 0; i < n; ++i) {
+    const int x = static_cast<int>(i % side), y = static_cast<int>(i / side);
+    if (x + 1 < side) add(i, i + 1, rng() % 4 == 0 ? 0.4 : 0.5);
+    if (y + 1 < side) add(i, i + side, 0.5);
+  }
+  add(0, n, 2.0 / 4000 * 60);  // 2 km in 4,000 minutes
+  RoadNetwork plain = RoadNetwork::from_edges(xy, from, to, speed);
+  RoadNetwork ch = plain;
+  ch.prepare(2);
+  auto sweeps = [] {
+    return std::pair{detail::hierarchy_sweeps[0].load(), detail::hierarchy_sweeps[1].load()};
+  };
+  // Near the grid's middle every path fits: packed sweeps only.
+  std::vector<double> mid_o, mid_d;
+  for (int k = 0; k < 40; ++k) mid_o.insert(mid_o.end(), {1800.0 + 11 * k, 2100.0 + 7 * k});
+  for (int k = 0; k < 60; ++k) mid_d.insert(mid_d.end(), {1500.0 + 23 * k, 2500.0 - 13 * k});
+  auto before = sweeps();
+  expect_same(plain.pairs(mid_o, mid_d, kInf, kInf, 2), ch.pairs(mid_o, mid_d, kInf, kInf, 2));
+  auto after = sweeps();
+  EXPECT_EQ(after.first - before.first, 3);  // 40 origins: 16 + 16 + 8
+  EXPECT_EQ(after.second, before.second);
+  // Corner to corner: labels pass the limit, batches repeat wide; exact either way.
+  auto o = random_points(3, 40, side * 100.0), d = random_points(4, 200, side * 100.0);
+  o.insert(o.end(), {0.0, 0.0});
+  d.insert(d.end(), {4400.0, 4400.0});
+  before = sweeps();
+  expect_same(plain.pairs(o, d, kInf, kInf, 2), ch.pairs(o, d, kInf, kInf, 2));
+  expect_same(plain.pairs(o, d, 900.0, kInf, 1), ch.pairs(o, d, 900.0, kInf, 1));
+  after = sweeps();
+  EXPECT_GT(after.second, before.second);
+  // A destination on the slow link: its edge part does not pack, the query sweeps wide.
+  d.insert(d.end(), {-1000.0, 10.0});
+  o.insert(o.end(), {-1500.0, -10.0});
+  before = sweeps();
+  const TravelPairs a = plain.pairs(o, d, kInf, kInf, 2), b = ch.pairs(o, d, kInf, kInf, 2);
+  expect_same(a, b);
+  after = sweeps();
+  EXPECT_EQ(after.first, before.first);
+  EXPECT_EQ(after.second - before.second, 3);  // 42 origins: 16 + 16 + 16
+  bool far = false;
+  for (std::size_t k = 0; k < a.minutes.size(); ++k) far = far || a.minutes[k] > 4000;
+  EXPECT_TRUE(far);
+}
+
 TEST(TravelHierarchy, SameHierarchyAndTablesWhateverTheThreadCount) {
   RoadNetwork a = random_network(9, 25), b = a;
   a.prepare(1);

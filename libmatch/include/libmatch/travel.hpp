@@ -138,10 +138,11 @@ struct SnapResult {
 /// to the fastest, then shortest). Arc minutes = length_m / 1000 / speed_kmh * 60.
 ///
 /// Exact integer arithmetic: every arc's minutes and km are rounded once to integer ticks
-/// (2^-k minutes, k chosen per network so that all arcs together stay below 2^52 ticks; for
-/// a national network ~1e-9 minutes) and km units (likewise), and paths add integers, so a
-/// path's cost does not depend on the order of the additions. arc_minutes() / arc_km()
-/// return the rounded values (a double sum of them is exact).
+/// of 2^-20 minutes (57 microseconds) and km units of 2^-20 km (under a millimetre), coarser
+/// only where all arcs together would pass 2^52 of them, and paths add integers, so a path's
+/// cost does not depend on the order of the additions. arc_minutes() / arc_km() return the
+/// rounded values (a double sum of them is exact); an arc or edge part is within half a tick
+/// (half a unit) of its float value.
 ///
 /// Travel from point P to point Q: P and Q are snapped to their nearest edge (ties: lowest
 /// edge index); minutes = P's snap leg at snap_speed_kmh + the part of P's edge to a node +
@@ -164,8 +165,11 @@ struct SnapResult {
 /// origin (with stall-on-demand) and one linear sweep over the selection for all 16 at once
 /// (RPHAST; 16 integer lanes, SIMD where the CPU has AVX2; the labels of the arcs' tails are
 /// prefetched, and each destination takes its best label as soon as the sweep finishes its
-/// node). Minutes and km are exactly those of the Dijkstra path, pair by pair. Memory per
-/// thread ~256 bytes per selected node and per destination; the prepared network keeps this
+/// node). A lane's label is one 64-bit integer (ticks and km units side by side) while both
+/// stay below 2^30 (1,024 minutes, 1,024 km at the usual ticks); a batch with a longer path
+/// repeats its sweep with two integers per lane. Minutes and km are exactly those of the
+/// Dijkstra path, pair by pair. Memory per thread ~128 bytes per selected node and per
+/// destination (256 after a long-path batch); the prepared network keeps this
 /// scratch after the call (until it is destroyed or prepared again) so that the next call
 /// reuses it. Unlimited tables up to 2^24 pairs are written straight into the result.
 /// Unreachable pairs are absent and counted exactly in TravelPairs::unreachable_pairs
