@@ -206,20 +206,46 @@ bool finish_hierarchy(Hierarchy& h) {
   h.sweep_order.assign(n, 0);
   for (std::size_t x = 0; x < n; ++x)
     h.sweep_order[start[top - level[x]]++] = static_cast<std::uint32_t>(x);
-  std::vector<std::uint32_t> pos(n);
-  for (std::size_t p = 0; p < n; ++p) pos[h.sweep_order[p]] = static_cast<std::uint32_t>(p);
-  h.sweep_offsets.assign(1, 0);
-  h.sweep_offsets.reserve(n + 1);
-  h.sweep_arcs.clear();
-  h.sweep_arcs.reserve(h.down.size());
-  for (const std::uint32_t y : h.sweep_order) {
-    for (std::int64_t k = h.down_offsets[y]; k < h.down_offsets[y + 1]; ++k) {
-      const ChArc& a = h.down[k];
-      h.sweep_arcs.push_back({a.ticks, a.units, pos[a.node], 0});
+  h.position.assign(n, 0);
+  for (std::size_t p = 0; p < n; ++p) h.position[h.sweep_order[p]] = static_cast<std::uint32_t>(p);
+  auto renumber = [&](std::vector<std::int64_t>& off, std::vector<ChArc>& arcs) {
+    std::vector<std::int64_t> o;
+    std::vector<ChArc> a;
+    o.reserve(n + 1);
+    a.reserve(arcs.size());
+    o.push_back(0);
+    for (const std::uint32_t x : h.sweep_order) {
+      for (std::int64_t k = off[x]; k < off[x + 1]; ++k) {
+        a.push_back(arcs[k]);
+        a.back().node = h.position[arcs[k].node];
+      }
+      o.push_back(static_cast<std::int64_t>(a.size()));
     }
-    h.sweep_offsets.push_back(static_cast<std::int64_t>(h.sweep_arcs.size()));
-  }
+    off.swap(o);
+    arcs.swap(a);
+  };
+  renumber(h.up_offsets, h.up);
+  renumber(h.down_offsets, h.down);
   return true;
+}
+
+void internal_arcs(const Hierarchy& h, bool up, std::vector<std::int64_t>& offsets,
+                   std::vector<ChArc>& arcs) {
+  const auto& off = up ? h.up_offsets : h.down_offsets;
+  const auto& src = up ? h.up : h.down;
+  const std::size_t n = h.rank.size();
+  offsets.assign(1, 0);
+  offsets.reserve(n + 1);
+  arcs.clear();
+  arcs.reserve(src.size());
+  for (std::size_t x = 0; x < n; ++x) {
+    const std::uint32_t p = h.position[x];
+    for (std::int64_t k = off[p]; k < off[p + 1]; ++k) {
+      arcs.push_back(src[k]);
+      arcs.back().node = h.sweep_order[src[k].node];
+    }
+    offsets.push_back(static_cast<std::int64_t>(arcs.size()));
+  }
 }
 
 std::shared_ptr<const Hierarchy> build_hierarchy(const RoadNetwork::Impl& g, int threads) {
@@ -356,10 +382,7 @@ RoadNetwork::HierarchyInfo RoadNetwork::hierarchy_info() const {
   info.bytes = static_cast<std::int64_t>(
       (ch_->up.size() + ch_->down.size()) * sizeof(detail::ChArc) +
       (ch_->up_offsets.size() + ch_->down_offsets.size()) * sizeof(std::int64_t) +
-      ch_->rank.size() * sizeof(std::uint32_t) +
-      ch_->sweep_arcs.size() * sizeof(detail::Hierarchy::SweepArc) +
-      ch_->sweep_offsets.size() * sizeof(std::int64_t) +
-      ch_->sweep_order.size() * sizeof(std::uint32_t));
+      (ch_->rank.size() + ch_->sweep_order.size() + ch_->position.size()) * sizeof(std::uint32_t));
   info.seconds = ch_->seconds;
   std::uint64_t h = 0x9E3779B97F4A7C15ULL;
   auto mix = [&](std::uint64_t v) {

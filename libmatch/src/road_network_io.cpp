@@ -222,10 +222,13 @@ void RoadNetwork::save(const std::string& path) const {
     w.pod(ch_->shortcuts);
     w.pod(ch_->seconds);
     w.vec(ch_->rank);
-    w.vec(ch_->up_offsets);
-    w.vec(ch_->up);
-    w.vec(ch_->down_offsets);
-    w.vec(ch_->down);
+    std::vector<std::int64_t> offsets;
+    std::vector<detail::ChArc> arcs;
+    for (const bool up : {true, false}) {
+      detail::internal_arcs(*ch_, up, offsets, arcs);  // by internal id, as built
+      w.vec(offsets);
+      w.vec(arcs);
+    }
   }
   std::ofstream f(path, std::ios::binary | std::ios::trunc);
   if (!f) throw FileError("cannot write road network file '" + path + "'");

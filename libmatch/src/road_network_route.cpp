@@ -6,6 +6,7 @@
 #include <cstring>
 #include <limits>
 #include <mutex>
+#include <new>
 #include <numeric>
 
 #ifdef __linux__
@@ -445,7 +446,7 @@ void run_dijkstra(Query& q, int threads) {
 
 constexpr int kLanes = 16;         // origins per sweep
 constexpr int kPrefetchArcs = 16;  // the sweep prefetches the tail label of the arc this far ahead
-constexpr int kPrefetchEnds = 32;  // and the best labels of the destination ends this far ahead
+constexpr int kPrefetchDests = 8;  // rows prefetch the end labels of destinations this far ahead
 constexpr std::int64_t kTicksInf = std::int64_t{1} << 62;  // + any arc stays < 2^63
 
 constexpr int kPackShift = 31;
@@ -487,13 +488,14 @@ struct PackedArc {
 /// order (a topological order of the down arcs laid out for locality), with its incoming
 /// down arcs (tails are earlier in this order).
 struct Selection {
-  std::vector<std::uint32_t> local;  // internal node -> position, kNone if not selected
-  std::vector<std::uint32_t> nodes;  // position -> sweep position
+  std::vector<std::uint32_t> local;  // sweep position -> selected index, kNone if not selected
+  std::vector<std::uint32_t> nodes;  // selected index -> sweep position
   std::int64_t size = 0;
   std::vector<std::int64_t> offsets;  // size + 1, into arcs
   std::vector<PackedArc> packed_arcs;
   // The destinations' ends at each position (ends_offsets: size + 1): the sweep finishes a
-  // node's label and at once offers it, plus the end's cost, to those destinations.
+  // node's label and at once writes it, plus the end's cost, into the end's own slot (in
+  // this order, so the writes stream); a destination's rows take the better of its ends.
   struct End {
     std::int64_t ticks, units;
     std::uint32_t dest, pad;  // index into q.dest
@@ -505,6 +507,7 @@ struct Selection {
   std::vector<std::int64_t> ends_offsets;
   std::vector<End> ends;
   std::vector<PackedEnd> packed_ends;
+  std::vector<std::uint32_t> dest_ends;  // per destination two end slots (kNone: none)
   bool pack_ends = true;  // every end's cost fits the packed form (else only wide sweeps)
   std::atomic<bool> wide_only{false};  // a batch overflowed: the rest sweep wide at once
 
@@ -515,8 +518,8 @@ struct Selection {
       for (std::int64_t i = 0; i < size; ++i) {
         const std::uint32_t p = nodes[i];
         SelArc* out = wide_arcs_.data() + offsets[i];
-        for (std::int64_t k = ch.sweep_offsets[p]; k < ch.sweep_offsets[p + 1]; ++k, ++out) {
-          const auto& a = ch.sweep_arcs[k];
+        for (std::int64_t k = ch.down_offsets[p]; k < ch.down_offsets[p + 1]; ++k, ++out) {
+          const auto& a = ch.down[k];
           *out = {static_cast<std::int64_t>(a.ticks), static_cast<std::int64_t>(a.units),
                   packed_arcs[out - wide_arcs_.data()].tail, 0};
         }
@@ -538,15 +541,15 @@ void select_cone(const Query& q, const detail::Hierarchy& ch, int threads, Selec
   for (std::size_t p = 0; p < n; ++p) at[p] = q.is_target[ch.sweep_order[p]] ? 0 : kNone;
   for (std::size_t p = n; p-- > 0;) {
     if (at[p] == kNone) continue;
-    for (std::int64_t k = ch.sweep_offsets[p]; k < ch.sweep_offsets[p + 1]; ++k)
-      at[ch.sweep_arcs[k].tail] = 0;
+    for (std::int64_t k = ch.down_offsets[p]; k < ch.down_offsets[p + 1]; ++k)
+      at[ch.down[k].node] = 0;
   }
   s.offsets.assign(1, 0);
   for (std::size_t p = 0; p < n; ++p) {
     if (at[p] == kNone) continue;
     at[p] = static_cast<std::uint32_t>(s.nodes.size());
     s.nodes.push_back(static_cast<std::uint32_t>(p));
-    s.offsets.push_back(s.offsets.back() + ch.sweep_offsets[p + 1] - ch.sweep_offsets[p]);
+    s.offsets.push_back(s.offsets.back() + ch.down_offsets[p + 1] - ch.down_offsets[p]);
   }
   s.size = static_cast<std::int64_t>(s.nodes.size());
   s.local.assign(n, kNone);
@@ -554,11 +557,11 @@ void select_cone(const Query& q, const detail::Hierarchy& ch, int threads, Selec
   detail::parallel_for(s.size, threads, 4096, [&](std::int64_t b, std::int64_t e) {
     for (std::int64_t i = b; i < e; ++i) {
       const std::uint32_t p = s.nodes[i];
-      s.local[ch.sweep_order[p]] = static_cast<std::uint32_t>(i);
+      s.local[p] = static_cast<std::uint32_t>(i);
       PackedArc* out = s.packed_arcs.data() + s.offsets[i];
-      for (std::int64_t k = ch.sweep_offsets[p]; k < ch.sweep_offsets[p + 1]; ++k, ++out) {
-        const auto& a = ch.sweep_arcs[k];
-        *out = {packable(a.ticks, a.units) ? pack(a.ticks, a.units) : kPackTooLong, at[a.tail], 0};
+      for (std::int64_t k = ch.down_offsets[p]; k < ch.down_offsets[p + 1]; ++k, ++out) {
+        const auto& a = ch.down[k];
+        *out = {packable(a.ticks, a.units) ? pack(a.ticks, a.units) : kPackTooLong, at[a.node], 0};
       }
     }
   });
@@ -568,8 +571,8 @@ void select_cone(const Query& q, const detail::Hierarchy& ch, int threads, Selec
   auto each_end = [&](auto&& fn) {
     for (std::size_t j = 0; j < nd; ++j) {
       const Place& d = q.dest[j];
-      if (d.cost_u < kCostInf) fn(j, s.local[d.u], d.cost_u);
-      if (d.cost_v < kCostInf) fn(j, s.local[d.v], d.cost_v);
+      if (d.cost_u < kCostInf) fn(j, s.local[ch.position[d.u]], d.cost_u);
+      if (d.cost_v < kCostInf) fn(j, s.local[ch.position[d.v]], d.cost_v);
     }
   };
   each_end([&](std::size_t, std::uint32_t pos, Cost) { ++s.ends_offsets[pos + 1]; });
@@ -577,8 +580,10 @@ void select_cone(const Query& q, const detail::Hierarchy& ch, int threads, Selec
   s.ends.resize(static_cast<std::size_t>(s.ends_offsets.back()));
   s.packed_ends.resize(s.ends.size());
   std::vector<std::int64_t> fill(s.ends_offsets.begin(), s.ends_offsets.end() - 1);
+  s.dest_ends.assign(2 * nd, kNone);
   each_end([&](std::size_t j, std::uint32_t pos, Cost c) {
     const std::int64_t k = fill[pos]++;
+    s.dest_ends[2 * j + (s.dest_ends[2 * j] == kNone ? 0 : 1)] = static_cast<std::uint32_t>(k);
     const std::uint64_t t = cost_ticks(c), u = cost_units(c);
     s.ends[k] = {static_cast<std::int64_t>(t), static_cast<std::int64_t>(u),
                  static_cast<std::uint32_t>(j), 0};
@@ -607,20 +612,20 @@ void advise_huge(void* p, std::size_t bytes) {
 struct ChSpace {
   explicit ChSpace(std::size_t n) : dist(n, kCostInf) {}
   /// Makes room for a query's selection and destinations (grows only).
-  void fit(std::int64_t selected, std::size_t n_dest) {
+  void fit(std::int64_t selected, std::size_t n_ends) {
     const std::size_t need = static_cast<std::size_t>(selected) * 2 * kLanes;
     if (need > d_size) {
       d.reset();
       d_size = need;
-      d.reset(new std::int64_t[d_size]);  // every block is written before it is read
+      d = lines(d_size);  // every block is written before it is read
       advise_huge(d.get(), d_size * sizeof(std::int64_t));
     }
     // Entries beyond the old size are 0, never the current stamp (>= 1).
     if (seeded.size() < static_cast<std::size_t>(selected)) seeded.resize(selected, 0);
-    if (n_dest * 2 * kLanes > best_size) {
+    if (n_ends * 2 * kLanes > best_size) {
       best.reset();
-      best_size = n_dest * 2 * kLanes;
-      best.reset(new std::int64_t[best_size]);
+      best_size = n_ends * 2 * kLanes;
+      best = lines(best_size);
     }
   }
   /// A new stamp: no node's label counts as seeded any more.
@@ -644,14 +649,24 @@ struct ChSpace {
   // Sweep labels: per selected node `width` values (packed) or `width` ticks, then `width`
   // units (wide).
   std::size_t d_size = 0;
-  std::unique_ptr<std::int64_t[]> d;
+  /// Storage aligned to cache lines: a label block (8 lanes x 8 bytes or more) then spans
+  /// whole lines, which the sweep prefetches.
+  struct FreeLines {
+    void operator()(std::int64_t* p) const { ::operator delete[](p, std::align_val_t{64}); }
+  };
+  using Lines = std::unique_ptr<std::int64_t[], FreeLines>;
+  static Lines lines(std::size_t n) {
+    return Lines(static_cast<std::int64_t*>(
+        ::operator new[](n * sizeof(std::int64_t), std::align_val_t{64})));
+  }
+  Lines d;
   std::vector<std::uint32_t> seeded;  // == stamp: d of this node was set by an upward search
   std::uint32_t stamp = 0;
   Reach reach;
-  // Per destination the best over its ends, laid out like the labels (filled by the sweep;
-  // every block is reset before).
+  // Per destination end (Selection::ends order) its label plus the end's cost, laid out
+  // like the labels (every block written by the sweep).
   std::size_t best_size = 0;
-  std::unique_ptr<std::int64_t[]> best;
+  Lines best;
   bool packed = true;                          // the layout of the current batch's labels and best
   std::vector<std::uint32_t> pending[kLanes];  // unreached destinations to classify, per lane
 
@@ -676,8 +691,9 @@ bool upward(const Query& q, const detail::Hierarchy& ch, const Selection& s, con
     dist[x] = c;
     w.heap.push(cost_ticks(c), x);
   };
-  if (o.cost_u < kCostInf) push(o.u, o.cost_u);
-  if (o.cost_v < kCostInf) push(o.v, o.cost_v);
+  // Nodes by sweep position (the hierarchy's numbering after finish_hierarchy).
+  if (o.cost_u < kCostInf) push(ch.position[o.u], o.cost_u);
+  if (o.cost_v < kCostInf) push(ch.position[o.v], o.cost_v);
   const std::uint64_t limit = q.tick_limit(o);
   bool exhausted = true;
   while (!w.heap.empty()) {
@@ -761,19 +777,12 @@ template <int L>
   const std::int64_t n_arcs = static_cast<std::int64_t>(s.packed_arcs.size());
   const std::int64_t* eoff = s.ends_offsets.data();
   const Selection::PackedEnd* ends = s.packed_ends.data();
-  const std::int64_t n_ends = static_cast<std::int64_t>(s.packed_ends.size());
   const Lanes4 inf = {kPackInf, kPackInf, kPackInf, kPackInf};
   const Lanes4 over_bits = {kPackOver, kPackOver, kPackOver, kPackOver};
   const Lanes4 zero = {0, 0, 0, 0};
   Lanes4 over = zero;
-  std::int64_t pe = 0;  // ends prefetched so far
   for (std::int64_t v = 0; v < s.size; ++v) {
     Lanes4 m[V];
-    for (const std::int64_t pe_end = std::min(n_ends, eoff[v + 1] + kPrefetchEnds); pe < pe_end;
-         ++pe) {
-      const char* pf = reinterpret_cast<const char*>(best + std::size_t{ends[pe].dest} * L);
-      for (int c = 0; c < L * 8; c += 64) __builtin_prefetch(pf + c, 1);
-    }
     std::int64_t* dv = d + v * L;
     const bool seed = seeded[v] == stamp;
     for (int k = 0; k < V; ++k) m[k] = seed ? reinterpret_cast<const Lanes4u*>(dv)[k] : inf;
@@ -802,14 +811,10 @@ template <int L>
       reinterpret_cast<Lanes4u*>(dv)[k] = m[k];
     }
     for (std::int64_t e = eoff[v]; e < eoff[v + 1]; ++e) {
-      std::int64_t* b = best + std::size_t{ends[e].dest} * L;
       const std::int64_t c = ends[e].cost;
       const Lanes4 cv = {c, c, c, c};
-      Lanes4u* x = reinterpret_cast<Lanes4u*>(b);
-      for (int k = 0; k < V; ++k) {
-        const Lanes4 y = m[k] + cv, old = x[k];
-        x[k] = y < old ? y : old;
-      }
+      Lanes4u* x = reinterpret_cast<Lanes4u*>(best + std::size_t(e) * L);
+      for (int k = 0; k < V; ++k) x[k] = m[k] + cv;
     }
   }
   return over[0] | over[1] | over[2] | over[3];
@@ -827,15 +832,8 @@ template <int L>
   const std::int64_t n_arcs = static_cast<std::int64_t>(s.packed_arcs.size());
   const std::int64_t* eoff = s.ends_offsets.data();
   const Selection::End* ends = s.ends.data();
-  const std::int64_t n_ends = static_cast<std::int64_t>(s.ends.size());
-  std::int64_t pe = 0;  // ends prefetched so far
   for (std::int64_t v = 0; v < s.size; ++v) {
     alignas(64) std::int64_t bt[L], bu[L];
-    for (const std::int64_t pe_end = std::min(n_ends, eoff[v + 1] + kPrefetchEnds); pe < pe_end;
-         ++pe) {
-      const char* pf = reinterpret_cast<const char*>(best + std::size_t{ends[pe].dest} * 2 * L);
-      for (int c = 0; c < 2 * L * 8; c += 64) __builtin_prefetch(pf + c, 1);
-    }
     std::int64_t* dv = d + v * 2 * L;
     if (seeded[v] == stamp) {
       for (int l = 0; l < L; ++l) bt[l] = dv[l], bu[l] = dv[L + l];
@@ -864,13 +862,11 @@ template <int L>
       dv[L + l] = bu[l];
     }
     for (std::int64_t e = eoff[v]; e < eoff[v + 1]; ++e) {
-      std::int64_t* b = best + std::size_t{ends[e].dest} * 2 * L;
+      std::int64_t* b = best + std::size_t(e) * 2 * L;
       const std::int64_t ct = ends[e].ticks, cu = ends[e].units;
       for (int l = 0; l < L; ++l) {
-        const std::int64_t nt = bt[l] + ct, nu = bu[l] + cu;
-        const bool better = (nt < b[l]) | ((nt == b[l]) & (nu < b[L + l]));
-        b[l] = better ? nt : b[l];
-        b[L + l] = better ? nu : b[L + l];
+        b[l] = bt[l] + ct;  // >= kTicksInf: unreached
+        b[L + l] = bu[l] + cu;
       }
     }
   }
@@ -912,17 +908,11 @@ std::int64_t sweep_generic(int width, const Selection& s, const SelArc* arcs, st
 
 /// One sweep of the batch whose seeds are in w.seeds: packed when the query and the seeds
 /// allow, repeated wide if a packed label overflows. Leaves w.packed = the layout of w.best.
-void sweep(const detail::Hierarchy& ch, Selection& s, std::size_t n_dest, ChSpace& w) {
-  const std::size_t L = static_cast<std::size_t>(w.width);
+void sweep(const detail::Hierarchy& ch, Selection& s, ChSpace& w) {
   w.packed = s.pack_ends && !s.wide_only.load(std::memory_order_relaxed) && plant_seeds(w, true);
   for (;;) {
     if (!w.packed) plant_seeds(w, false);
     std::int64_t* best = w.best.get();
-    const std::size_t stride = w.packed ? L : 2 * L;
-    for (std::size_t j = 0; j < n_dest; ++j) {
-      std::fill(best + j * stride, best + j * stride + L, w.packed ? kPackInf : kTicksInf);
-      if (!w.packed) std::fill(best + j * stride + L, best + (j + 1) * stride, 0);
-    }
     const SelArc* arcs = w.packed ? nullptr : s.wide_arcs(ch).data();
 #if defined(__x86_64__) || defined(__i386__)
     static const bool avx2 = __builtin_cpu_supports("avx2");
@@ -939,8 +929,10 @@ void sweep(const detail::Hierarchy& ch, Selection& s, std::size_t n_dest, ChSpac
   }
 }
 
-/// Rows of the batch's origins [i0, i0 + lanes) from w.best, destinations in input order.
-void batch_rows(Query& q, std::int64_t i0, int lanes, const bool* exhausted, ChSpace& w) {
+/// Rows of the batch's origins [i0, i0 + lanes) from w.best (the better of each
+/// destination's ends), destinations in input order.
+void batch_rows(Query& q, const Selection& s, std::int64_t i0, int lanes, const bool* exhausted,
+                ChSpace& w) {
   const RoadNetwork::Impl& g = q.g;
   const std::size_t nd = q.dest.size();
   for (int l = 0; l < lanes; ++l) {
@@ -948,22 +940,35 @@ void batch_rows(Query& q, std::int64_t i0, int lanes, const bool* exhausted, ChS
     if (q.orig[i0 + l].edge >= 0 && !q.direct) q.rows[i0 + l].reserve(nd);
   }
   TravelPairs* out = q.direct;
-  const std::size_t stride = w.packed ? w.width : 2 * w.width;
+  const std::size_t W = static_cast<std::size_t>(w.width), stride = w.packed ? W : 2 * W;
+  const std::int64_t* best = w.best.get();
+  auto slot = [&](std::uint32_t e) {
+    return e == kNone ? nullptr : best + std::size_t{e} * stride;
+  };
+  // The end's cost in lane l (kCostInf: no such end or not reached).
+  auto end_cost = [&](const std::int64_t* b, int l) -> Cost {
+    if (!b) return kCostInf;
+    if (w.packed) return unpack(b[l]);
+    return b[l] < kTicksInf
+               ? make_cost(static_cast<std::uint64_t>(b[l]), static_cast<std::uint64_t>(b[W + l]))
+               : kCostInf;
+  };
   for (std::size_t jj = 0; jj < nd; ++jj) {
+    if (jj + kPrefetchDests < nd) {
+      for (int k = 0; k < 2; ++k) {
+        const char* pf =
+            reinterpret_cast<const char*>(slot(s.dest_ends[2 * (jj + kPrefetchDests) + k]));
+        if (pf)
+          for (std::size_t c = 0; c < stride * 8; c += 64) __builtin_prefetch(pf + c);
+      }
+    }
     const Place& d = q.dest[jj];
-    const std::int64_t* bt = w.best.get() + jj * stride;
-    const std::int64_t* bu = bt + w.width;
+    const std::int64_t* b0 = slot(s.dest_ends[2 * jj]);
+    const std::int64_t* b1 = slot(s.dest_ends[2 * jj + 1]);
     for (int l = 0; l < lanes; ++l) {
       const Place& o = q.orig[i0 + l];
       if (o.edge < 0) continue;
-      Cost b;
-      if (w.packed) {
-        b = unpack(bt[l]);
-      } else {
-        b = bt[l] < kTicksInf
-                ? make_cost(static_cast<std::uint64_t>(bt[l]), static_cast<std::uint64_t>(bu[l]))
-                : kCostInf;
-      }
+      Cost b = std::min(end_cost(b0, l), end_cost(b1, l));
       if (o.edge == d.edge) b = std::min(b, same_edge_cost(g, o, d));
       if (b >= kCostInf) {
         if (exhausted[l]) {
@@ -1003,7 +1008,6 @@ void run_hierarchy(Query& q, const detail::Hierarchy& ch, int threads) {
   select_cone(q, ch, threads, s);
   const std::int64_t n = static_cast<std::int64_t>(q.orig.size());
   const std::int64_t batches = (n + kLanes - 1) / kLanes;
-  const std::size_t nd = q.dest.size();
   const int t = static_cast<int>(std::min<std::int64_t>(detail::resolve_threads(threads), batches));
   std::vector<std::shared_ptr<ChSpace>> spaces(std::max(t, 1));
   {
@@ -1018,7 +1022,7 @@ void run_hierarchy(Query& q, const detail::Hierarchy& ch, int threads) {
   detail::parallel_dynamic(batches, t, [&](std::int64_t b, int worker) {
     if (!spaces[worker]) spaces[worker] = std::make_shared<ChSpace>(ch.rank.size());
     ChSpace& w = *spaces[worker];
-    w.fit(s.size, nd);
+    w.fit(s.size, s.ends.size());
     throw_if_cancelled("road-network table");
     bool exhausted[kLanes];
     const std::int64_t i0 = b * kLanes, i1 = std::min(n, i0 + kLanes);
@@ -1028,8 +1032,8 @@ void run_hierarchy(Query& q, const detail::Hierarchy& ch, int threads) {
       const Place& o = q.orig[i];
       exhausted[i - i0] = o.edge < 0 || upward(q, ch, s, o, static_cast<int>(i - i0), w);
     }
-    sweep(ch, s, nd, w);
-    batch_rows(q, i0, static_cast<int>(i1 - i0), exhausted, w);
+    sweep(ch, s, w);
+    batch_rows(q, s, i0, static_cast<int>(i1 - i0), exhausted, w);
   });
   // Only after a complete run (an error may leave a search's labels set).
   std::lock_guard<std::mutex> lock(ch.scratch_mu);

@@ -81,25 +81,22 @@ struct ChArc {
 };
 
 /// A contraction hierarchy over the internal node ids of a RoadNetwork (road_network_ch.cpp).
-/// rank: contraction order (0 first). up: per node x, arcs x -> y with rank[y] > rank[x];
-/// down: per node y, arcs x -> y with rank[x] > rank[y] (`node` = x). Every shortest path
-/// (lexicographic on ticks, then km units) is an up part followed by a down part.
+/// rank: contraction order (0 first), by internal node id. up: per node x, arcs x -> y
+/// with rank[y] > rank[x]; down: per node y, arcs x -> y with rank[x] > rank[y] (`node` =
+/// x). Every shortest path (lexicographic on ticks, then km units) is an up part followed by
+/// a down part. Built and saved by internal node id; finish_hierarchy renumbers up and down
+/// (their lists and `node`) by sweep position, so that the upward searches, whose nodes are
+/// mostly high in the hierarchy, read a compact block at the front of the arrays, and the
+/// down arcs are at once the sweep's (tails before heads).
 struct Hierarchy {
   std::vector<std::uint32_t> rank;
   std::vector<std::int64_t> up_offsets, down_offsets;  // node_count + 1 each
   std::vector<ChArc> up, down;
-  /// Derived (not saved; finish_hierarchy): the order the down sweep visits nodes in. Nodes
-  /// by descending level (level 0: no lower neighbour; otherwise 1 + the highest level among
-  /// lower neighbours), then by internal id, so that each level is laid out spatially.
-  std::vector<std::uint32_t> sweep_order;
-  /// Derived: the down arcs by head in sweep order (position p = head sweep_order[p]), each
-  /// with its tail's position (< p), for selecting and laying out a query's sweep.
-  struct SweepArc {
-    std::uint64_t ticks, units;
-    std::uint32_t tail, pad;
-  };
-  std::vector<std::int64_t> sweep_offsets;  // node_count + 1
-  std::vector<SweepArc> sweep_arcs;
+  /// Derived (finish_hierarchy): the order the down sweep visits nodes in (position ->
+  /// internal id) and its inverse. Nodes by descending level (level 0: no lower neighbour;
+  /// otherwise 1 + the highest level among lower neighbours), then by internal id, so that
+  /// each level is laid out spatially.
+  std::vector<std::uint32_t> sweep_order, position;
   std::int64_t shortcuts = 0;
   double seconds = 0;                ///< preparation wall time
   std::uint64_t graph_checksum = 0;  ///< of the arcs it was built on (stale check)
@@ -110,9 +107,13 @@ struct Hierarchy {
   mutable std::vector<std::shared_ptr<void>> scratch;
 };
 
-/// Checks that rank is a permutation and that up / down arcs lead to higher-ranked nodes
-/// (returns false otherwise), then fills the derived sweep_order. O(n + arcs).
+/// Checks that rank is a permutation and that up / down arcs (by internal id) lead to
+/// higher-ranked nodes (returns false otherwise), then fills sweep_order and position and
+/// renumbers up and down by position. O(n + arcs).
 bool finish_hierarchy(Hierarchy& h);
+/// up (or down) by internal node id again, as saved: each node's list in its original order.
+void internal_arcs(const Hierarchy& h, bool up, std::vector<std::int64_t>& offsets,
+                   std::vector<ChArc>& arcs);
 
 /// Checksum of a network's search graph (CSR, ticks and units): a saved hierarchy belongs
 /// to a graph only when this matches.
