@@ -241,7 +241,7 @@ class Rules:
     @property
     def time_limit_s(self) -> float:
         """
-        Wall-clock cap on the exact MIP solve of a programme round (hours, money, slots); inf = none. With the cap reached the result's status is 'time_limit' with a proven bound and gap. The min-cost flow solve is never capped. Unit: seconds.
+        Wall-clock cap on the exact solve of a programme round (hours, money, slots): its flow relaxation, heuristics, MIP build and search together; inf = none. With the cap reached the result's status is 'time_limit' with a proven bound and gap. A round without programme limits is one min-cost flow solve, never capped. Unit: seconds.
         """
     @time_limit_s.setter
     def time_limit_s(self, arg1: typing.Any) -> None: ...

@@ -1011,8 +1011,9 @@ def match(
     budget_eur : float, optional
         Money available in this round over all services (None = unlimited).
     time_limit_s : float, optional
-        Caps the exact MIP solve (sets ``Rules.time_limit_s``); the result's ``status`` is
-        then ``"time_limit"`` with a proven ``bound`` and ``gap``.
+        Caps the exact programme solve, from its flow relaxation to the MIP (sets
+        ``Rules.time_limit_s``); the result's ``status`` is then ``"time_limit"`` with a
+        proven ``bound`` and ``gap``.
     service_areas : AreaSet or path, optional
         Membership layer for the catalogue's ``offered_in`` (default: ``areas``).
     register : DataFrame or path, optional

@@ -306,10 +306,11 @@ void bind_options(py::module_& m) {
                   "with priority >= min_priority this round. One entry per service. Unit: "
                   "(name, cases, priority level).")
       .field("time_limit_s", &RuleOptions::time_limit_s,
-             "Wall-clock cap on the exact MIP solve of a programme round (hours, money, "
-             "slots); inf = none. With the cap reached the result's status is 'time_limit' "
-             "with a proven bound and gap. The min-cost flow solve is never capped. Unit: "
-             "seconds.")
+             "Wall-clock cap on the exact solve of a programme round (hours, money, "
+             "slots): its flow relaxation, heuristics, MIP build and search together; inf = "
+             "none. With the cap reached the result's status is 'time_limit' with a proven "
+             "bound and gap. A round without programme limits is one min-cost flow solve, "
+             "never capped. Unit: seconds.")
       .finish();
 
   OptionClass<DesignWeights>(m, "DesignWeights",

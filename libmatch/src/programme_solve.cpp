@@ -792,6 +792,8 @@ ProgrammeSolution solve_programme(const ProgrammeProblem& p, double time_limit_s
           !(row.weight[j] >= 0))
         throw Error("internal error: malformed knapsack row");
   }
+  // time_limit_s counts from here: the relaxation, the heuristics, the MIP's build and search.
+  const auto t0 = std::chrono::steady_clock::now();
   const Index ix(p);
   ProgrammeSolution out;
   TransportSolution relaxed = solve_transport(p.flow);
@@ -803,7 +805,6 @@ ProgrammeSolution solve_programme(const ProgrammeProblem& p, double time_limit_s
     out.arc_of_row = std::move(arc_of_row);
     return out;
   }
-  const auto t0 = std::chrono::steady_clock::now();
   double relaxed_bound = static_cast<double>(objective_of(ix, arc_of_row));
   repair(ix, arc_of_row);
   {
@@ -843,13 +844,11 @@ ProgrammeSolution solve_programme(const ProgrammeProblem& p, double time_limit_s
       out.arc_of_row = std::move(arc_of_row);
       return out;
     }
-    const double spent =
-        std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
-    time_limit_s = std::max(0.05, time_limit_s - spent);
   }
   Mip m = build_mip(ix);
   MipOptions opt;
-  opt.time_limit_s = time_limit_s;
+  const double spent = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+  opt.time_limit_s = std::max(0.05, time_limit_s - spent);
   opt.integral_objective = true;
   // The start in full: its arcs, and each column's load increments filled cheapest first
   // (the cutoff of mip.hpp is computed from every variable).

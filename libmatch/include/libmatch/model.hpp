@@ -208,8 +208,11 @@ struct RuleOptions {
   int threads = 0;                ///< 0: all cores (>= 0); results never depend on it
   /// Slots held back for priority requests (see Reservation); at most one per service.
   std::vector<Reservation> reserve;
-  /// Wall-clock cap on the exact programme solve (MIP), seconds > 0; infinity = none. The
-  /// flow solve is never capped. With the cap reached the result says SolveStatus::TimeLimit.
+  /// Wall-clock cap on the exact programme solve, seconds > 0; infinity = none. It counts
+  /// the whole solve: the flow relaxation, the Lagrangian and local search, the MIP's build
+  /// and its search (the relaxation itself is one flow solve, not interrupted). A round
+  /// without programme limits is one flow solve, never capped. With the cap reached the
+  /// result says SolveStatus::TimeLimit.
   /// request_cancel() (Ctrl-C in Python) stops the programme solve too (throws Cancelled).
   double time_limit_s = std::numeric_limits<double>::infinity();
 };
