@@ -916,8 +916,9 @@ void sweep(const detail::Hierarchy& ch, Selection& s, ChSpace& w) {
     const SelArc* arcs = w.packed ? nullptr : s.wide_arcs(ch).data();
 #if defined(__x86_64__) || defined(__i386__)
     static const bool avx2 = __builtin_cpu_supports("avx2");
-    const std::int64_t over = (avx2 ? sweep_avx2 : sweep_generic)(w.width, s, arcs, w.d.get(), best,
-                                                                  w.seeded.data(), w.stamp);
+    const bool use_avx2 = avx2 && !detail::hierarchy_generic_sweep;
+    const std::int64_t over = (use_avx2 ? sweep_avx2 : sweep_generic)(
+        w.width, s, arcs, w.d.get(), best, w.seeded.data(), w.stamp);
 #else
     const std::int64_t over =
         sweep_generic(w.width, s, arcs, w.d.get(), best, w.seeded.data(), w.stamp);
@@ -1120,6 +1121,7 @@ TravelPairs collect(Query& q, int threads) {
 namespace detail {
 double hierarchy_direct_pairs = 1 << 24;
 std::atomic<std::int64_t> hierarchy_sweeps[2] = {0, 0};
+bool hierarchy_generic_sweep = false;
 }  // namespace detail
 
 std::vector<SnapResult> RoadNetwork::snap(std::span<const double> xy, int threads) const {

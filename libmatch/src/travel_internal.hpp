@@ -129,6 +129,9 @@ std::shared_ptr<const Hierarchy> build_hierarchy(const RoadNetwork::Impl& g, int
 extern LIBMATCH_EXPORT double hierarchy_direct_pairs;
 /// Down sweeps run by pairs() on a hierarchy so far: [0] packed, [1] wide (for tests).
 extern LIBMATCH_EXPORT std::atomic<std::int64_t> hierarchy_sweeps[2];
+/// true: the sweep runs its portable build even where the CPU has AVX2 (for tests; set it
+/// only while no pairs() call runs).
+extern LIBMATCH_EXPORT bool hierarchy_generic_sweep;
 
 /// One polyline with its speed, before noding (working CRS).
 struct LineInput {
