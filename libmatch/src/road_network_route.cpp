@@ -455,16 +455,18 @@ constexpr std::uint64_t kPackLimit = std::uint64_t{1} << 30;
 constexpr std::int64_t kPackInf = std::int64_t{1} << 62;
 // Set in a finite sum of two packed values (each part < 2^31) iff a part reached the limit.
 constexpr std::int64_t kPackOver = (std::int64_t{1} << 61) | (std::int64_t{1} << 30);
-// An arc too long to pack: ticks = the limit, so any label through it overflows (and the
-// batch repeats wide, with the true cost), while losing a minimum stays correct (the true
-// cost is larger still).
-constexpr std::int64_t kPackTooLong = static_cast<std::int64_t>(kPackLimit) << kPackShift;
 
 inline bool packable(std::uint64_t ticks, std::uint64_t units) {
   return ticks < kPackLimit && units < kPackLimit;
 }
 inline std::int64_t pack(std::uint64_t ticks, std::uint64_t units) {
   return static_cast<std::int64_t>((ticks << kPackShift) | units);
+}
+/// An arc's packed cost. One too long to pack has each part cut to the limit: no more than
+/// its true cost (so losing a minimum stays correct), and a label through it always reaches
+/// the limit (so winning one repeats the batch wide, with the true cost).
+inline std::int64_t pack_arc(std::uint64_t ticks, std::uint64_t units) {
+  return pack(std::min(ticks, kPackLimit), std::min(units, kPackLimit));
 }
 inline Cost unpack(std::int64_t v) {
   return v < kPackInf ? make_cost(static_cast<std::uint64_t>(v >> kPackShift),
@@ -561,7 +563,7 @@ void select_cone(const Query& q, const detail::Hierarchy& ch, int threads, Selec
       PackedArc* out = s.packed_arcs.data() + s.offsets[i];
       for (std::int64_t k = ch.down_offsets[p]; k < ch.down_offsets[p + 1]; ++k, ++out) {
         const auto& a = ch.down[k];
-        *out = {packable(a.ticks, a.units) ? pack(a.ticks, a.units) : kPackTooLong, at[a.node], 0};
+        *out = {pack_arc(a.ticks, a.units), at[a.node], 0};
       }
     }
   });

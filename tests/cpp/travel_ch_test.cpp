@@ -191,7 +191,9 @@ TEST(TravelHierarchy, PathsBeyondThePackedLimitSweepWideAndStayExact) {
   for (int y = 0; y < side; ++y)
     for (int x = 0; x < side; ++x) xy.insert(xy.end(), {x * 100.0, y * 100.0});
   const std::int64_t n = side * side;
-  xy.insert(xy.end(), {-2000.0, 0.0});  // node n: the far end of the slow link
+  xy.insert(xy.end(), {-2000.0, 0.0});            // node n: the far end of the slow link
+  xy.insert(xy.end(), {4400.0, 1.2e6});           // node n + 1: 1,200 km away by a fast road
+  xy.insert(xy.end(), {4400.0, 1.2e6 + 2000.0});  // node n + 2: a little beyond
   std::vector<std::int64_t> from, to;
   std::vector<double> speed;
   std::mt19937_64 rng(8);
@@ -206,6 +208,10 @@ TEST(TravelHierarchy, PathsBeyondThePackedLimitSweepWideAndStayExact) {
     if (y + 1 < side) add(i, i + side, 0.5);
   }
   add(0, n, 2.0 / 4000 * 60);  // 2 km in 4,000 minutes
+  // 1,200 km in 600 minutes: its arcs pack in time but not in km; a slow way round too.
+  add(side - 1, n + 1, 120.0);
+  add(n + 1, n + 2, 0.5);
+  add(n - 1, n + 2, 1200.0 / 3000 * 60);
   RoadNetwork plain = RoadNetwork::from_edges(xy, from, to, speed);
   RoadNetwork ch = plain;
   ch.prepare(2);
@@ -225,6 +231,7 @@ TEST(TravelHierarchy, PathsBeyondThePackedLimitSweepWideAndStayExact) {
   auto o = random_points(3, 40, side * 100.0), d = random_points(4, 200, side * 100.0);
   o.insert(o.end(), {0.0, 0.0});
   d.insert(d.end(), {4400.0, 4400.0});
+  d.insert(d.end(), {4400.0, 1.2e6 + 500.0});  // beyond the fast road
   before = sweeps();
   expect_same(plain.pairs(o, d, kInf, kInf, 2), ch.pairs(o, d, kInf, kInf, 2));
   expect_same(plain.pairs(o, d, 900.0, kInf, 1), ch.pairs(o, d, 900.0, kInf, 1));
@@ -245,6 +252,63 @@ TEST(TravelHierarchy, PathsBeyondThePackedLimitSweepWideAndStayExact) {
   bool far = false;
   for (std::size_t k = 0; k < a.minutes.size(); ++k) far = far || a.minutes[k] > 4000;
   EXPECT_TRUE(far);
+}
+
+TEST(TravelHierarchy, ArcsTooLongToPackStayExact) {
+  // A 20 x 20 grid (100 m, 50 km/h) whose nodes are joined to far nodes by fast roads of
+  // 1,100 km (550 minutes: their arcs fit the packed limit in ticks, not in km) and by
+  // slower ways of 2 x 500 km through a middle node (984 minutes, 1,000 km: packable);
+  // the far nodes lead on to short roads. Between the two sides the fast roads are the
+  // answers. Here the upward searches meet the fast roads themselves, so their labels do
+  // not pack and the batches sweep wide; the tables must be exact all the same.
+  const int side = 20;
+  std::vector<double> xy;
+  for (int y = 0; y < side; ++y)
+    for (int x = 0; x < side; ++x) xy.insert(xy.end(), {x * 100.0, y * 100.0});
+  const std::int64_t n = side * side;
+  std::vector<std::int64_t> from, to;
+  std::vector<double> speed, length;
+  auto add = [&](std::int64_t a, std::int64_t b, double kmh, double m) {
+    from.push_back(a);
+    to.push_back(b);
+    speed.push_back(kmh);
+    length.push_back(m);
+  };
+  for (std::int64_t i = 0; i < n; ++i) {
+    if (i % side + 1 < side) add(i, i + 1, 50, 100);
+    if (i / side + 1 < side) add(i, i + side, 50, 100);
+  }
+  std::vector<double> far_side;
+  std::mt19937_64 rng(21);
+  std::int64_t next = n;
+  for (int f = 0; f < 6; ++f) {
+    const std::int64_t F = next++, M = next++, G = next++;
+    const double fx = 10000.0 + 3000.0 * f;
+    xy.insert(xy.end(), {fx, 0.0, fx - 1500.0, -2000.0, fx + 500.0, 0.0});
+    const std::int64_t a = static_cast<std::int64_t>(rng() % n), b = rng() % n;
+    add(a, F, 120, 1.1e6);
+    add(b, M, 61, 5e5);
+    add(M, F, 61, 5e5);
+    add(F, G, 50, 500);
+    if (f > 0) add(F, F - 3, 50, 2000);  // far nodes in a chain
+    far_side.insert(far_side.end(), {fx, 0.0, fx + 500.0, 0.0, fx + 200.0, 5.0});
+  }
+  RoadNetwork plain = RoadNetwork::from_edges(xy, from, to, speed, length);
+  RoadNetwork ch = plain;
+  ch.prepare(1);
+  std::vector<double> grid_side;
+  for (int k = 0; k < 60; ++k)
+    grid_side.insert(grid_side.end(), {31.0 * (k % 8) * 7, 29.0 * (k / 8) * 7});
+  std::vector<double> all = grid_side;
+  all.insert(all.end(), far_side.begin(), far_side.end());
+  const TravelPairs a = plain.pairs(all, all, kInf, kInf, 2);
+  expect_same(a, ch.pairs(all, all, kInf, kInf, 2));
+  expect_same(plain.pairs(far_side, grid_side), ch.pairs(far_side, grid_side));
+  expect_same(plain.pairs(grid_side, far_side), ch.pairs(grid_side, far_side));
+  bool fast = false;  // a fast road is on the answers (550 minutes plus a little)
+  for (std::size_t k = 0; k < a.minutes.size(); ++k)
+    fast = fast || (a.minutes[k] > 550 && a.minutes[k] < 600 && a.km[k] > 1100);
+  EXPECT_TRUE(fast);
 }
 
 TEST(TravelHierarchy, SameHierarchyAndTablesWhateverTheThreadCount) {

@@ -241,7 +241,8 @@ class LIBMATCH_EXPORT RoadNetwork final : public TravelModel {
   /// witness searches bounded to 100 settled nodes (a missed witness only adds a redundant
   /// shortcut). Same graph -> same hierarchy whatever `threads`. Honours cancellation. Not to
   /// be called while another thread uses this object. Cost: ~10-30 s for ~1 M arcs on 2
-  /// cores, memory ~24 bytes per hierarchy arc (twice that with the sweep's layout).
+  /// cores, memory ~24 bytes per hierarchy arc plus 28 per node (its arcs are kept in the
+  /// sweep's order, which the upward searches read as well).
   void prepare(int threads = 0);
   bool is_prepared() const { return ch_ != nullptr; }
   struct HierarchyInfo {
