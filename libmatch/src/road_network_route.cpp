@@ -500,16 +500,11 @@ struct Selection {
   // this order, so the writes stream); a destination's rows take the better of its ends.
   struct End {
     std::int64_t ticks, units;
-    std::uint32_t dest, pad;  // index into q.dest
-  };
-  struct PackedEnd {
-    std::int64_t cost;
-    std::uint32_t dest, pad;
   };
   std::vector<std::int64_t> ends_offsets;
   std::vector<End> ends;
-  std::vector<PackedEnd> packed_ends;
-  std::vector<std::uint32_t> dest_ends;  // per destination two end slots (kNone: none)
+  std::vector<std::int64_t> packed_ends;  // the same costs packed
+  std::vector<std::uint32_t> dest_ends;   // per destination two end slots (kNone: none)
   bool pack_ends = true;  // every end's cost fits the packed form (else only wide sweeps)
   std::atomic<bool> wide_only{false};  // a batch overflowed: the rest sweep wide at once
 
@@ -539,7 +534,8 @@ void select_cone(const Query& q, const detail::Hierarchy& ch, int threads, Selec
   const std::size_t n = ch.rank.size();
   // Mark by sweep position, bottom-up: a node is in the cone when it is a target's node or
   // the tail of a down arc into a marked node (tails come earlier in the sweep order).
-  std::vector<std::uint32_t> at(n, kNone);  // sweep position -> local position
+  std::vector<std::uint32_t>& at = s.local;  // marked (0) or not, then the selected index
+  at.assign(n, kNone);
   for (std::size_t p = 0; p < n; ++p) at[p] = q.is_target[ch.sweep_order[p]] ? 0 : kNone;
   for (std::size_t p = n; p-- > 0;) {
     if (at[p] == kNone) continue;
@@ -554,12 +550,10 @@ void select_cone(const Query& q, const detail::Hierarchy& ch, int threads, Selec
     s.offsets.push_back(s.offsets.back() + ch.down_offsets[p + 1] - ch.down_offsets[p]);
   }
   s.size = static_cast<std::int64_t>(s.nodes.size());
-  s.local.assign(n, kNone);
   s.packed_arcs.resize(static_cast<std::size_t>(s.offsets.back()));
   detail::parallel_for(s.size, threads, 4096, [&](std::int64_t b, std::int64_t e) {
     for (std::int64_t i = b; i < e; ++i) {
       const std::uint32_t p = s.nodes[i];
-      s.local[p] = static_cast<std::uint32_t>(i);
       PackedArc* out = s.packed_arcs.data() + s.offsets[i];
       for (std::int64_t k = ch.down_offsets[p]; k < ch.down_offsets[p + 1]; ++k, ++out) {
         const auto& a = ch.down[k];
@@ -587,10 +581,9 @@ void select_cone(const Query& q, const detail::Hierarchy& ch, int threads, Selec
     const std::int64_t k = fill[pos]++;
     s.dest_ends[2 * j + (s.dest_ends[2 * j] == kNone ? 0 : 1)] = static_cast<std::uint32_t>(k);
     const std::uint64_t t = cost_ticks(c), u = cost_units(c);
-    s.ends[k] = {static_cast<std::int64_t>(t), static_cast<std::int64_t>(u),
-                 static_cast<std::uint32_t>(j), 0};
+    s.ends[k] = {static_cast<std::int64_t>(t), static_cast<std::int64_t>(u)};
     s.pack_ends = s.pack_ends && packable(t, u);
-    s.packed_ends[k] = {packable(t, u) ? pack(t, u) : 0, static_cast<std::uint32_t>(j), 0};
+    s.packed_ends[k] = packable(t, u) ? pack(t, u) : 0;
   });
 }
 
@@ -778,7 +771,7 @@ template <int L>
   const PackedArc* arcs = s.packed_arcs.data();
   const std::int64_t n_arcs = static_cast<std::int64_t>(s.packed_arcs.size());
   const std::int64_t* eoff = s.ends_offsets.data();
-  const Selection::PackedEnd* ends = s.packed_ends.data();
+  const std::int64_t* ends = s.packed_ends.data();
   const Lanes4 inf = {kPackInf, kPackInf, kPackInf, kPackInf};
   const Lanes4 over_bits = {kPackOver, kPackOver, kPackOver, kPackOver};
   const Lanes4 zero = {0, 0, 0, 0};
@@ -813,7 +806,7 @@ template <int L>
       reinterpret_cast<Lanes4u*>(dv)[k] = m[k];
     }
     for (std::int64_t e = eoff[v]; e < eoff[v + 1]; ++e) {
-      const std::int64_t c = ends[e].cost;
+      const std::int64_t c = ends[e];
       const Lanes4 cv = {c, c, c, c};
       Lanes4u* x = reinterpret_cast<Lanes4u*>(best + std::size_t(e) * L);
       for (int k = 0; k < V; ++k) x[k] = m[k] + cv;
@@ -875,9 +868,12 @@ template <int L>
 }
 
 /// Both sweeps at both widths; `arcs` == nullptr: packed. Returns the packed sweep's
-/// overflow (0 for a wide one).
-std::int64_t sweep_generic(int width, const Selection& s, const SelArc* arcs, std::int64_t* d,
-                           std::int64_t* best, const std::uint32_t* seeded, std::uint32_t stamp) {
+/// overflow (0 for a wide one). Inlined into each build below.
+[[gnu::always_inline]] inline std::int64_t sweep_any(int width, const Selection& s,
+                                                     const SelArc* arcs, std::int64_t* d,
+                                                     std::int64_t* best,
+                                                     const std::uint32_t* seeded,
+                                                     std::uint32_t stamp) {
   if (!arcs) {
     return width == kLanes ? packed_sweep_body<kLanes>(s, d, best, seeded, stamp)
                            : packed_sweep_body<kLanes / 2>(s, d, best, seeded, stamp);
@@ -890,21 +886,17 @@ std::int64_t sweep_generic(int width, const Selection& s, const SelArc* arcs, st
   return 0;
 }
 
+std::int64_t sweep_generic(int width, const Selection& s, const SelArc* arcs, std::int64_t* d,
+                           std::int64_t* best, const std::uint32_t* seeded, std::uint32_t stamp) {
+  return sweep_any(width, s, arcs, d, best, seeded, stamp);
+}
+
 #if defined(__x86_64__) || defined(__i386__)
 // The same loops compiled for AVX2 (4 lanes per instruction), picked at run time.
 [[gnu::target("avx2")]] std::int64_t sweep_avx2(int width, const Selection& s, const SelArc* arcs,
                                                 std::int64_t* d, std::int64_t* best,
                                                 const std::uint32_t* seeded, std::uint32_t stamp) {
-  if (!arcs) {
-    return width == kLanes ? packed_sweep_body<kLanes>(s, d, best, seeded, stamp)
-                           : packed_sweep_body<kLanes / 2>(s, d, best, seeded, stamp);
-  }
-  if (width == kLanes) {
-    wide_sweep_body<kLanes>(s, arcs, d, best, seeded, stamp);
-  } else {
-    wide_sweep_body<kLanes / 2>(s, arcs, d, best, seeded, stamp);
-  }
-  return 0;
+  return sweep_any(width, s, arcs, d, best, seeded, stamp);
 }
 #endif
 
