@@ -601,7 +601,12 @@ struct Mip {
   std::vector<std::vector<std::int32_t>> load_vars;  // per column: increments, cheapest first
 };
 
-Mip build_mip(const Index& ix) {
+// With `free_arc` (per arc, 1 = a variable) only those arcs are variables, and each knapsack
+// row's capacity is reduced by `fixed_usage` (the weight of the assignments held fixed): the
+// sub-MIP of a neighbourhood. The caller keeps every column with a free arc free in full (all
+// of its assigned rows free), so column capacities and load costs stay as they are.
+Mip build_mip(const Index& ix, const std::vector<char>* free_arc = nullptr,
+              const std::vector<double>* fixed_usage = nullptr) {
   const auto& p = ix.p;
   const auto& f = p.flow;
   Mip m;
@@ -612,6 +617,7 @@ Mip build_mip(const Index& ix) {
   m.load_vars.assign(f.n_cols, {});
   for (i64 k = 0; k < n_arcs; ++k) {
     const i64 c = f.arc_col[k], r = f.arc_row[k];
+    if (free_arc != nullptr && !(*free_arc)[k]) continue;
     if (f.col_capacity[c] <= 0) continue;
     if (f.arc_cost[k] + ix.marginal(c, 0) >= f.unassigned_cost[r]) continue;  // never better
     const double cost = static_cast<double>(f.arc_cost[k] - f.unassigned_cost[r]);
@@ -648,7 +654,8 @@ Mip build_mip(const Index& ix) {
     }
     m.prob.add_row(idx, val, -1e30, 0.0);
   }
-  for (const auto& row : p.rows) {  // the knapsack rows
+  for (std::size_t i = 0; i < p.rows.size(); ++i) {  // the knapsack rows
+    const auto& row = p.rows[i];
     std::vector<std::int32_t> idx;
     std::vector<double> val;
     for (std::size_t j = 0; j < row.arcs.size(); ++j)
@@ -658,10 +665,171 @@ Mip build_mip(const Index& ix) {
       }
     double total = 0;
     for (double v : val) total += v;
-    if (!idx.empty() && total > row.capacity + tolerance(row.capacity))
-      m.prob.add_row(idx, val, -1e30, row.capacity);
+    const double cap =
+        fixed_usage == nullptr ? row.capacity : std::max(0.0, row.capacity - (*fixed_usage)[i]);
+    if (!idx.empty() && total > cap + tolerance(row.capacity)) m.prob.add_row(idx, val, -1e30, cap);
   }
   return m;
+}
+
+// The MIP's start from a solution: its arcs, and each column's load increments filled cheapest
+// first (the cutoff of mip.hpp is computed from every variable). Arcs not in `free_arc` (when
+// given) are held fixed and left out. Empty when the solution uses a free arc that is not a
+// variable.
+std::vector<double> start_of(const Index& ix, const Mip& m, const std::vector<i64>& arc_of_row,
+                             const std::vector<char>* free_arc = nullptr) {
+  const auto& f = ix.p.flow;
+  std::vector<double> start(m.prob.n_cols, 0.0);
+  std::vector<double> units(f.n_cols, 0.0);
+  for (i64 k : arc_of_row)
+    if (k >= 0 && (free_arc == nullptr || (*free_arc)[k])) {
+      if (m.arc_var[k] < 0) return {};
+      start[m.arc_var[k]] = 1.0;
+      units[f.arc_col[k]] += 1.0;
+    }
+  for (i64 c = 0; c < f.n_cols; ++c)
+    for (std::int32_t v : m.load_vars[c]) {
+      const double take = std::min(units[c], m.prob.ub[v]);
+      start[v] = take;
+      units[c] -= take;
+    }
+  return start;
+}
+
+// The arcs chosen by a MIP solution (-1 = unassigned) for the rows of its variables; false
+// when it takes two arcs of a row or overfills a column (never expected from CBC).
+bool arcs_of_mip(const Index& ix, const Mip& m, const std::vector<double>& x,
+                 std::vector<i64>& arc_of_row) {
+  const auto& f = ix.p.flow;
+  std::vector<i64> used(f.n_cols, 0);
+  std::vector<char> taken(f.n_rows, 0);
+  for (std::size_t k = 0; k < m.arc_var.size(); ++k)
+    if (m.arc_var[k] >= 0) arc_of_row[f.arc_row[k]] = -1;
+  for (std::size_t k = 0; k < m.arc_var.size(); ++k) {
+    if (m.arc_var[k] < 0 || x[m.arc_var[k]] < 0.5) continue;
+    const i64 r = f.arc_row[k], c = f.arc_col[k];
+    if (taken[r] || ++used[c] > f.col_capacity[c]) return false;
+    taken[r] = 1;
+    arc_of_row[r] = static_cast<i64>(k);
+  }
+  return true;
+}
+
+// Large neighbourhood search on a feasible assignment: a neighbourhood is a seed column and
+// the columns sharing the most candidate rows with it (up to kNeighbourhoodCols columns, or
+// kNeighbourhoodArcs free arcs); its rows assigned there and the unassigned rows with an arc
+// into it are re-assigned by an exact sub-MIP on CBC (every other assignment fixed, the
+// knapsack rows' capacities reduced by the fixed weight), from the current solution as its
+// cutoff. Kept when the whole solution improves and holds every row. Seeds by the gain their
+// unassigned candidate rows could bring (largest first, then index), each column seeded or
+// covered once per pass; passes repeat until one gains < 0.01 %, or `deadline`. Each sub-MIP
+// gets at most kSubMipSeconds (and the time left): where a sub-MIP or the search stops is
+// the only time-dependent choice. Returns how many sub-MIP answers were rejected (broke a
+// row or a column; never expected).
+constexpr i64 kNeighbourhoodCols = 12;
+constexpr i64 kNeighbourhoodArcs = 4000;
+constexpr double kSubMipSeconds = 0.5;
+constexpr double kSubMipMargin = 0.3;  // CBC may overrun its limit by this much
+// CBC ends by this share of a finite time limit; the neighbourhood search gets the rest.
+constexpr double kCbcShare = 0.85;
+
+i64 neighbourhood_search(const Index& ix, std::vector<i64>& a,
+                         const std::chrono::steady_clock::time_point& deadline) {
+  const auto& p = ix.p;
+  const auto& f = p.flow;
+  const i64 n_arcs = static_cast<i64>(f.arc_row.size());
+  std::vector<std::vector<i64>> col_arcs(f.n_cols);
+  for (i64 k = 0; k < n_arcs; ++k)
+    if (f.arc_cost[k] + ix.marginal(f.arc_col[k], 0) < f.unassigned_cost[f.arc_row[k]] &&
+        f.col_capacity[f.arc_col[k]] > 0)
+      col_arcs[f.arc_col[k]].push_back(k);
+  auto seconds_left = [&] {
+    return std::chrono::duration<double>(deadline - std::chrono::steady_clock::now()).count();
+  };
+  std::vector<i64> shared(f.n_cols, 0), cols, order(f.n_cols);
+  std::vector<char> in_hood(f.n_cols, 0), covered(f.n_cols, 0), free_arc(n_arcs, 0);
+  std::vector<double> fixed(p.rows.size(), 0.0);
+  i64 obj = objective_of(ix, a), rejected = 0;
+  for (int pass = 0; pass < 100 && seconds_left() > kSubMipMargin + 0.05; ++pass) {
+    const i64 before = obj;
+    std::vector<i64> potential(f.n_cols, 0);
+    for (i64 c = 0; c < f.n_cols; ++c)
+      for (i64 k : col_arcs[c])
+        if (a[f.arc_row[k]] < 0) potential[c] += f.unassigned_cost[f.arc_row[k]] - f.arc_cost[k];
+    std::iota(order.begin(), order.end(), i64{0});
+    std::stable_sort(order.begin(), order.end(),
+                     [&](i64 x, i64 y) { return potential[x] > potential[y]; });
+    std::fill(covered.begin(), covered.end(), 0);
+    for (i64 seed : order) {
+      if (covered[seed] || col_arcs[seed].empty()) continue;
+      if (seconds_left() <= kSubMipMargin + 0.05) break;
+      throw_if_cancelled("programme round");
+      // The neighbourhood: the seed, then the columns sharing the most candidate rows.
+      std::fill(shared.begin(), shared.end(), 0);
+      for (i64 k : col_arcs[seed]) {
+        const i64 r = f.arc_row[k];
+        for (i64 j = ix.row_begin[r]; j < ix.row_begin[r + 1]; ++j)
+          ++shared[f.arc_col[ix.row_arcs[j]]];
+      }
+      cols.clear();
+      for (i64 c = 0; c < f.n_cols; ++c)
+        if (c != seed && shared[c] > 0 && !col_arcs[c].empty()) cols.push_back(c);
+      std::stable_sort(cols.begin(), cols.end(),
+                       [&](i64 x, i64 y) { return shared[x] > shared[y]; });
+      cols.insert(cols.begin(), seed);
+      i64 n_free = 0, taken = 0;
+      for (i64 c : cols) {
+        if (taken == kNeighbourhoodCols) break;
+        if (taken > 0 && n_free + static_cast<i64>(col_arcs[c].size()) > kNeighbourhoodArcs)
+          continue;
+        in_hood[c] = 1;
+        n_free += static_cast<i64>(col_arcs[c].size());
+        ++taken;
+      }
+      cols.resize(0);
+      for (i64 c = 0; c < f.n_cols; ++c)
+        if (in_hood[c]) cols.push_back(c);
+      // Free: arcs into the neighbourhood of rows unassigned or assigned inside it.
+      auto row_free = [&](i64 r) { return a[r] < 0 || in_hood[f.arc_col[a[r]]]; };
+      for (i64 c : cols)
+        for (i64 k : col_arcs[c])
+          if (row_free(f.arc_row[k])) free_arc[k] = 1;
+      std::fill(fixed.begin(), fixed.end(), 0.0);
+      for (i64 r = 0; r < f.n_rows; ++r) {
+        const i64 k = a[r];
+        if (k < 0 || in_hood[f.arc_col[k]]) continue;
+        for (i64 j = ix.kn_begin[k]; j < ix.kn_begin[k + 1]; ++j)
+          fixed[ix.kn_of[j]] += p.rows[ix.kn_of[j]].weight[ix.kn_pos[j]];
+      }
+      const Mip m = build_mip(ix, &free_arc, &fixed);
+      MipOptions opt;
+      opt.integral_objective = true;
+      opt.time_limit_s = std::min(kSubMipSeconds, seconds_left() - kSubMipMargin);
+      opt.start = start_of(ix, m, a, &free_arc);
+      if (!opt.start.empty()) {
+        const MipResult res = solve_mip(m.prob, opt);
+        if (!res.x.empty() && res.x != opt.start) {
+          std::vector<i64> b = a;
+          if (arcs_of_mip(ix, m, res.x, b) && rows_satisfied(p, b)) {
+            const i64 o = objective_of(ix, b);
+            if (o < obj) {
+              obj = o;
+              a = std::move(b);
+            }
+          } else {
+            ++rejected;
+          }
+        }
+      }
+      for (i64 c : cols) {
+        covered[c] = 1;
+        in_hood[c] = 0;
+        for (i64 k : col_arcs[c]) free_arc[k] = 0;
+      }
+    }
+    if (static_cast<double>(before - obj) < 1e-4 * static_cast<double>(std::abs(before))) break;
+  }
+  return rejected;
 }
 
 // Lagrangian relaxation of the knapsack rows (see programme_solve.hpp): the multiplier mu_i
@@ -770,6 +938,15 @@ void lagrangian(const Index& ix, Lagrangian& lg, int max_iter, double deadline_s
 
 }  // namespace
 
+i64 improve_by_neighbourhoods(const ProgrammeProblem& p, std::vector<i64>& arc_of_row,
+                              double time_limit_s) {
+  const Index ix(p);
+  if (arc_of_row.size() != static_cast<std::size_t>(p.flow.n_rows) ||
+      !rows_satisfied(p, arc_of_row))
+    throw Error("internal error: the neighbourhood search needs a feasible start");
+  return neighbourhood_search(ix, arc_of_row, deadline_after(time_limit_s));
+}
+
 bool rows_satisfied(const ProgrammeProblem& p, const std::vector<i64>& arc_of_row) {
   std::vector<char> chosen(p.flow.arc_row.size(), 0);
   for (i64 k : arc_of_row)
@@ -811,11 +988,11 @@ ProgrammeSolution solve_programme(const ProgrammeProblem& p, double time_limit_s
     Lagrangian lg;
     lg.best = arc_of_row;
     lg.best_obj = objective_of(ix, arc_of_row);
-    lagrangian(ix, lg, 200, 0.35 * time_limit_s, t0);
+    lagrangian(ix, lg, 200, 0.1 * time_limit_s, t0);
     relaxed_bound = std::max(relaxed_bound, lg.bound - 1e-6);
     arc_of_row = std::move(lg.best);
-    {  // local search on the best solution, until half of the time limit (CBC keeps the other half)
-      const auto deadline = deadline_after(0.5 * time_limit_s, t0);
+    {  // local search on the best solution, until 20 % of the time limit
+      const auto deadline = deadline_after(0.2 * time_limit_s, t0);
       std::vector<i64> improved = arc_of_row;
       LocalSearch(ix, improved).run(deadline);
       const i64 obj = objective_of(ix, improved);
@@ -848,25 +1025,11 @@ ProgrammeSolution solve_programme(const ProgrammeProblem& p, double time_limit_s
   Mip m = build_mip(ix);
   MipOptions opt;
   const double spent = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
-  opt.time_limit_s = std::max(0.05, time_limit_s - spent);
+  opt.time_limit_s = std::max(0.05, kCbcShare * time_limit_s - spent);
   opt.integral_objective = true;
-  // The start in full: its arcs, and each column's load increments filled cheapest first
-  // (the cutoff of mip.hpp is computed from every variable).
-  opt.start.assign(m.prob.n_cols, 0.0);
-  std::vector<double> units(p.flow.n_cols, 0.0);
-  for (i64 k : arc_of_row)
-    if (k >= 0) {
-      if (m.arc_var[k] < 0) throw Error("internal error: the repaired start uses a dropped arc");
-      opt.start[m.arc_var[k]] = 1.0;
-      units[p.flow.arc_col[k]] += 1.0;
-    }
-  for (i64 c = 0; c < p.flow.n_cols; ++c)
-    for (std::int32_t v : m.load_vars[c]) {
-      const double take = std::min(units[c], m.prob.ub[v]);
-      opt.start[v] = take;
-      units[c] -= take;
-    }
-  MipResult res = solve_mip(m.prob, opt);
+  opt.start = start_of(ix, m, arc_of_row);
+  if (opt.start.empty()) throw Error("internal error: the repaired start uses a dropped arc");
+  const MipResult res = solve_mip(m.prob, opt);
   out.used_mip = true;
   if (res.status == MipStatus::Infeasible)
     throw Error(
@@ -874,23 +1037,23 @@ ProgrammeSolution solve_programme(const ProgrammeProblem& p, double time_limit_s
         "is always feasible)");
   // The MIP's answer, checked (one arc per row, column capacities, every row) before use.
   std::vector<i64> mip_arcs(p.flow.n_rows, -1);
-  bool mip_ok = !res.x.empty();
-  std::vector<i64> used(p.flow.n_cols, 0);
-  for (std::size_t k = 0; k < m.arc_var.size() && mip_ok; ++k) {
-    if (m.arc_var[k] < 0 || res.x[m.arc_var[k]] < 0.5) continue;
-    const i64 r = p.flow.arc_row[k], c = p.flow.arc_col[k];
-    mip_ok = mip_arcs[r] < 0 && ++used[c] <= p.flow.col_capacity[c];
-    mip_arcs[r] = static_cast<i64>(k);
+  const bool mip_ok =
+      !res.x.empty() && arcs_of_mip(ix, m, res.x, mip_arcs) && rows_satisfied(p, mip_arcs);
+  if (!mip_ok) mip_arcs = arc_of_row;
+  const bool proven = res.status == MipStatus::Optimal && mip_ok;
+  if (!proven) {  // stopped by the clock: sub-MIPs over neighbourhoods in the time left
+    neighbourhood_search(ix, mip_arcs, deadline_after(time_limit_s, t0));
+    if (!rows_satisfied(p, mip_arcs)) throw Error("internal error: the search broke a limit");
   }
-  mip_ok = mip_ok && rows_satisfied(p, mip_arcs);
-  const std::vector<i64>& best =
-      mip_ok && objective_of(ix, mip_arcs) <= objective_of(ix, arc_of_row) ? mip_arcs : arc_of_row;
+  const i64 mip_obj = objective_of(ix, mip_arcs);
+  const bool take_mip = mip_obj <= objective_of(ix, arc_of_row);
+  const std::vector<i64>& best = take_mip ? mip_arcs : arc_of_row;
   out.objective = objective_of(ix, best);
   out.col_of_row.assign(p.flow.n_rows, -1);
   for (i64 r = 0; r < p.flow.n_rows; ++r)
     if (best[r] >= 0) out.col_of_row[r] = p.flow.arc_col[best[r]];
   out.arc_of_row = best;
-  if (res.status == MipStatus::Optimal && mip_ok && &best == &mip_arcs) {
+  if (proven && take_mip) {
     out.bound = static_cast<double>(out.objective);
   } else {
     out.status = SolveStatus::TimeLimit;
