@@ -223,6 +223,57 @@ void add_hours_rows(detail::ProgrammeProblem& pp, const std::vector<double>& hou
   }
 }
 
+// A small random programme: rows_base + 0..2 rows, 2-3 columns, each arc with probability
+// 3/4 (cost < 40, 1-4 hours), convex loads, an hours row per column, a money row of about half
+// the prices (1-5 each) and a slot row for 2/3 of the rows. The problem's spans point into the
+// vectors beside it, so it is filled in place and never copied.
+struct SmallProgramme {
+  std::vector<std::int64_t> ar, ac, cost, cap, unas, off{0}, load;
+  detail::ProgrammeProblem pp;
+  SmallProgramme() = default;
+  SmallProgramme(const SmallProgramme&) = delete;
+  SmallProgramme& operator=(const SmallProgramme&) = delete;
+};
+
+void small_programme(std::mt19937_64& rng, int rows_base, SmallProgramme& out) {
+  const int rows = rows_base + static_cast<int>(rng() % 3), cols = 2 + static_cast<int>(rng() % 2);
+  auto& [ar, ac, cost, cap, unas, off, load, pp] = out;
+  cap.assign(cols, 0);
+  unas.assign(rows, 0);
+  std::vector<double> hours, price(rows);
+  for (int r = 0; r < rows; ++r) {
+    unas[r] = 50 + static_cast<std::int64_t>(rng() % 100);
+    price[r] = 1.0 + static_cast<double>(rng() % 5);
+    for (int c = 0; c < cols; ++c)
+      if (rng() % 4) {
+        ar.push_back(r);
+        ac.push_back(c);
+        cost.push_back(static_cast<std::int64_t>(rng() % 40));
+        hours.push_back(1.0 + static_cast<double>(rng() % 4));
+      }
+  }
+  for (int c = 0; c < cols; ++c) {
+    cap[c] = 2 + static_cast<std::int64_t>(rng() % 3);
+    for (std::int64_t u = 0; u < cap[c]; ++u) load.push_back(3 * u);  // convex load
+    off.push_back(static_cast<std::int64_t>(load.size()));
+  }
+  pp.flow = {rows, cols, ar, ac, cost, cap, unas, off, load};
+  add_hours_rows(pp, hours, 4, 6, rng);
+  KnapsackRow money, slots;  // a budget of about half the prices; slots for 2/3 of the rows
+  double total = 0;
+  for (double v : price) total += v;
+  money.capacity = std::floor(total / 2);
+  slots.capacity = (2 * rows) / 3;
+  for (std::size_t j = 0; j < ar.size(); ++j) {
+    money.arcs.push_back(static_cast<std::int64_t>(j));
+    money.weight.push_back(price[ar[j]]);
+    slots.arcs.push_back(static_cast<std::int64_t>(j));
+    slots.weight.push_back(1.0);
+  }
+  pp.rows.push_back(money);
+  pp.rows.push_back(slots);
+}
+
 }  // namespace
 
 // ---- solve_programme against brute force ----------------------------------------------------
@@ -277,41 +328,10 @@ TEST(ProgrammeSolve, HeuristicFeasibleAndNearlyAlwaysOptimal) {
   std::mt19937_64 rng(1234);
   int optimal = 0, trials = 60;
   for (int trial = 0; trial < trials; ++trial) {
-    const int rows = 7 + static_cast<int>(rng() % 3), cols = 2 + static_cast<int>(rng() % 2);
-    std::vector<std::int64_t> ar, ac, cost, cap(cols), unas(rows), off{0}, load;
-    std::vector<double> hours, price(rows);
-    for (int r = 0; r < rows; ++r) {
-      unas[r] = 50 + static_cast<std::int64_t>(rng() % 100);
-      price[r] = 1.0 + static_cast<double>(rng() % 5);
-      for (int c = 0; c < cols; ++c)
-        if (rng() % 4) {
-          ar.push_back(r);
-          ac.push_back(c);
-          cost.push_back(static_cast<std::int64_t>(rng() % 40));
-          hours.push_back(1.0 + static_cast<double>(rng() % 4));
-        }
-    }
-    for (int c = 0; c < cols; ++c) {
-      cap[c] = 2 + static_cast<std::int64_t>(rng() % 3);
-      for (std::int64_t u = 0; u < cap[c]; ++u) load.push_back(3 * u);  // convex load
-      off.push_back(static_cast<std::int64_t>(load.size()));
-    }
-    detail::ProgrammeProblem pp;
-    pp.flow = {rows, cols, ar, ac, cost, cap, unas, off, load};
-    add_hours_rows(pp, hours, 4, 6, rng);
-    KnapsackRow money, slots;  // a budget of about half the prices; slots for 2/3 of the rows
-    double total = 0;
-    for (double v : price) total += v;
-    money.capacity = std::floor(total / 2);
-    slots.capacity = (2 * rows) / 3;
-    for (std::size_t j = 0; j < ar.size(); ++j) {
-      money.arcs.push_back(static_cast<std::int64_t>(j));
-      money.weight.push_back(price[ar[j]]);
-      slots.arcs.push_back(static_cast<std::int64_t>(j));
-      slots.weight.push_back(1.0);
-    }
-    pp.rows.push_back(money);
-    pp.rows.push_back(slots);
+    SmallProgramme sp;
+    small_programme(rng, 7, sp);
+    const detail::ProgrammeProblem& pp = sp.pp;
+    const auto rows = pp.flow.n_rows;
     const auto sol = detail::solve_programme(pp, std::numeric_limits<double>::infinity(), false);
     ASSERT_EQ(sol.arc_of_row.size(), static_cast<std::size_t>(rows));
     EXPECT_EQ(pick_objective(pp, sol.arc_of_row), sol.objective) << trial;  // feasible, as reported
@@ -331,46 +351,19 @@ TEST(ProgrammeSolve, NeighbourhoodCoveringEveryColumnIsExact) {
   std::mt19937_64 rng(77);
   int checked = 0;
   for (int trial = 0; trial < 60; ++trial) {
-    const int rows = 5 + static_cast<int>(rng() % 3), cols = 2 + static_cast<int>(rng() % 2);
-    std::vector<std::int64_t> ar, ac, cost, cap(cols), unas(rows), off{0}, load;
-    std::vector<double> hours, price(rows);
-    for (int r = 0; r < rows; ++r) {
-      unas[r] = 50 + static_cast<std::int64_t>(rng() % 100);
-      price[r] = 1.0 + static_cast<double>(rng() % 5);
-      for (int c = 0; c < cols; ++c)
-        if (rng() % 4) {
-          ar.push_back(r);
-          ac.push_back(c);
-          cost.push_back(static_cast<std::int64_t>(rng() % 40));
-          hours.push_back(1.0 + static_cast<double>(rng() % 4));
-        }
-    }
+    SmallProgramme sp;
+    small_programme(rng, 5, sp);
+    const detail::ProgrammeProblem& pp = sp.pp;
+    const auto& f = pp.flow;
+    const auto rows = f.n_rows, cols = f.n_cols;
     std::vector<std::vector<char>> meets(cols, std::vector<char>(cols, 0));
-    for (int r = 0; r < rows; ++r)
-      for (std::size_t i = 0; i < ar.size(); ++i)
-        for (std::size_t j = 0; j < ar.size(); ++j)
-          if (ar[i] == r && ar[j] == r) meets[ac[i]][ac[j]] = 1;
+    for (std::size_t i = 0; i < f.arc_row.size(); ++i)
+      for (std::size_t j = 0; j < f.arc_row.size(); ++j)
+        if (f.arc_row[i] == f.arc_row[j]) meets[f.arc_col[i]][f.arc_col[j]] = 1;
     bool all_meet = true;
-    for (int a = 0; a < cols; ++a)
-      for (int b = 0; b < cols; ++b) all_meet = all_meet && meets[a][b];
+    for (std::int64_t a = 0; a < cols; ++a)
+      for (std::int64_t b = 0; b < cols; ++b) all_meet = all_meet && meets[a][b];
     if (!all_meet) continue;
-    for (int c = 0; c < cols; ++c) {
-      cap[c] = 2 + static_cast<std::int64_t>(rng() % 3);
-      for (std::int64_t u = 0; u < cap[c]; ++u) load.push_back(3 * u);
-      off.push_back(static_cast<std::int64_t>(load.size()));
-    }
-    detail::ProgrammeProblem pp;
-    pp.flow = {rows, cols, ar, ac, cost, cap, unas, off, load};
-    add_hours_rows(pp, hours, 4, 6, rng);
-    KnapsackRow money;  // about half the prices
-    double total = 0;
-    for (double v : price) total += v;
-    money.capacity = std::floor(total / 2);
-    for (std::size_t j = 0; j < ar.size(); ++j) {
-      money.arcs.push_back(static_cast<std::int64_t>(j));
-      money.weight.push_back(price[ar[j]]);
-    }
-    pp.rows.push_back(money);
     std::vector<std::int64_t> pick(rows, -1);
     EXPECT_EQ(detail::improve_by_neighbourhoods(pp, pick), 0) << trial;
     EXPECT_EQ(pick_objective(pp, pick), brute_force_optimum(pp)) << trial;
