@@ -58,6 +58,14 @@ struct Index {
   i64 marginal(i64 c, i64 unit) const {  // cost of the unit-th unit (0-based) of column c
     return p.flow.load_offset.empty() ? 0 : p.flow.load_cost[p.flow.load_offset[c] + unit];
   }
+  // Arc k can be worth taking: its column has capacity and it beats leaving its row
+  // unassigned (the MIP's variables; the others are dropped, as in flow.hpp).
+  bool can_gain(i64 k) const {
+    const auto& f = p.flow;
+    const i64 c = f.arc_col[k];
+    return f.col_capacity[c] > 0 &&
+           f.arc_cost[k] + marginal(c, 0) < f.unassigned_cost[f.arc_row[k]];
+  }
 };
 
 // The arc chosen for each row given the column of each row (cheapest, first on ties).
@@ -617,9 +625,7 @@ Mip build_mip(const Index& ix, const std::vector<char>* free_arc = nullptr,
   m.load_vars.assign(f.n_cols, {});
   for (i64 k = 0; k < n_arcs; ++k) {
     const i64 c = f.arc_col[k], r = f.arc_row[k];
-    if (free_arc != nullptr && !(*free_arc)[k]) continue;
-    if (f.col_capacity[c] <= 0) continue;
-    if (f.arc_cost[k] + ix.marginal(c, 0) >= f.unassigned_cost[r]) continue;  // never better
+    if ((free_arc != nullptr && !(*free_arc)[k]) || !ix.can_gain(k)) continue;
     const double cost = static_cast<double>(f.arc_cost[k] - f.unassigned_cost[r]);
     m.arc_var[k] = m.prob.add_col(cost, 0.0, 1.0, true);
     col_vars[c].push_back(static_cast<std::int32_t>(m.arc_var[k]));
@@ -740,17 +746,16 @@ i64 neighbourhood_search(const Index& ix, std::vector<i64>& a,
   const i64 n_arcs = static_cast<i64>(f.arc_row.size());
   std::vector<std::vector<i64>> col_arcs(f.n_cols);
   for (i64 k = 0; k < n_arcs; ++k)
-    if (f.arc_cost[k] + ix.marginal(f.arc_col[k], 0) < f.unassigned_cost[f.arc_row[k]] &&
-        f.col_capacity[f.arc_col[k]] > 0)
-      col_arcs[f.arc_col[k]].push_back(k);
-  auto seconds_left = [&] {
-    return std::chrono::duration<double>(deadline - std::chrono::steady_clock::now()).count();
+    if (ix.can_gain(k)) col_arcs[f.arc_col[k]].push_back(k);
+  auto sub_seconds = [&] {  // what a sub-MIP may take and still end by the deadline
+    const auto left = std::chrono::duration<double>(deadline - std::chrono::steady_clock::now());
+    return std::min(kSubMipSeconds, left.count() - kSubMipMargin);
   };
-  std::vector<i64> shared(f.n_cols, 0), cols, order(f.n_cols);
+  std::vector<i64> shared(f.n_cols, 0), cols, hood, order(f.n_cols);
   std::vector<char> in_hood(f.n_cols, 0), covered(f.n_cols, 0), free_arc(n_arcs, 0);
   std::vector<double> fixed(p.rows.size(), 0.0);
   i64 obj = objective_of(ix, a), rejected = 0;
-  for (int pass = 0; pass < 100 && seconds_left() > kSubMipMargin + 0.05; ++pass) {
+  for (int pass = 0; pass < 100 && sub_seconds() > 0.05; ++pass) {
     const i64 before = obj;
     std::vector<i64> potential(f.n_cols, 0);
     for (i64 c = 0; c < f.n_cols; ++c)
@@ -762,7 +767,7 @@ i64 neighbourhood_search(const Index& ix, std::vector<i64>& a,
     std::fill(covered.begin(), covered.end(), 0);
     for (i64 seed : order) {
       if (covered[seed] || col_arcs[seed].empty()) continue;
-      if (seconds_left() <= kSubMipMargin + 0.05) break;
+      if (sub_seconds() <= 0.05) break;
       throw_if_cancelled("programme round");
       // The neighbourhood: the seed, then the columns sharing the most candidate rows.
       std::fill(shared.begin(), shared.end(), 0);
@@ -777,21 +782,19 @@ i64 neighbourhood_search(const Index& ix, std::vector<i64>& a,
       std::stable_sort(cols.begin(), cols.end(),
                        [&](i64 x, i64 y) { return shared[x] > shared[y]; });
       cols.insert(cols.begin(), seed);
-      i64 n_free = 0, taken = 0;
+      i64 n_free = 0;
+      hood.clear();
       for (i64 c : cols) {
-        if (taken == kNeighbourhoodCols) break;
-        if (taken > 0 && n_free + static_cast<i64>(col_arcs[c].size()) > kNeighbourhoodArcs)
+        if (static_cast<i64>(hood.size()) == kNeighbourhoodCols) break;
+        if (!hood.empty() && n_free + static_cast<i64>(col_arcs[c].size()) > kNeighbourhoodArcs)
           continue;
         in_hood[c] = 1;
         n_free += static_cast<i64>(col_arcs[c].size());
-        ++taken;
+        hood.push_back(c);
       }
-      cols.resize(0);
-      for (i64 c = 0; c < f.n_cols; ++c)
-        if (in_hood[c]) cols.push_back(c);
       // Free: arcs into the neighbourhood of rows unassigned or assigned inside it.
       auto row_free = [&](i64 r) { return a[r] < 0 || in_hood[f.arc_col[a[r]]]; };
-      for (i64 c : cols)
+      for (i64 c : hood)
         for (i64 k : col_arcs[c])
           if (row_free(f.arc_row[k])) free_arc[k] = 1;
       std::fill(fixed.begin(), fixed.end(), 0.0);
@@ -804,7 +807,7 @@ i64 neighbourhood_search(const Index& ix, std::vector<i64>& a,
       const Mip m = build_mip(ix, &free_arc, &fixed);
       MipOptions opt;
       opt.integral_objective = true;
-      opt.time_limit_s = std::min(kSubMipSeconds, seconds_left() - kSubMipMargin);
+      opt.time_limit_s = sub_seconds();
       opt.start = start_of(ix, m, a, &free_arc);
       if (!opt.start.empty()) {
         const MipResult res = solve_mip(m.prob, opt);
@@ -821,7 +824,7 @@ i64 neighbourhood_search(const Index& ix, std::vector<i64>& a,
           }
         }
       }
-      for (i64 c : cols) {
+      for (i64 c : hood) {
         covered[c] = 1;
         in_hood[c] = 0;
         for (i64 k : col_arcs[c]) free_arc[k] = 0;
@@ -1041,14 +1044,13 @@ ProgrammeSolution solve_programme(const ProgrammeProblem& p, double time_limit_s
       !res.x.empty() && arcs_of_mip(ix, m, res.x, mip_arcs) && rows_satisfied(p, mip_arcs);
   if (!mip_ok) mip_arcs = arc_of_row;
   const bool proven = res.status == MipStatus::Optimal && mip_ok;
-  if (!proven) {  // stopped by the clock: sub-MIPs over neighbourhoods in the time left
+  if (!proven)  // stopped by the clock: sub-MIPs over neighbourhoods in the time left (they
+                // keep only answers that hold every row)
     neighbourhood_search(ix, mip_arcs, deadline_after(time_limit_s, t0));
-    if (!rows_satisfied(p, mip_arcs)) throw Error("internal error: the search broke a limit");
-  }
-  const i64 mip_obj = objective_of(ix, mip_arcs);
-  const bool take_mip = mip_obj <= objective_of(ix, arc_of_row);
+  const i64 mip_obj = objective_of(ix, mip_arcs), start_obj = objective_of(ix, arc_of_row);
+  const bool take_mip = mip_obj <= start_obj;
   const std::vector<i64>& best = take_mip ? mip_arcs : arc_of_row;
-  out.objective = objective_of(ix, best);
+  out.objective = take_mip ? mip_obj : start_obj;
   out.col_of_row.assign(p.flow.n_rows, -1);
   for (i64 r = 0; r < p.flow.n_rows; ++r)
     if (best[r] >= 0) out.col_of_row[r] = p.flow.arc_col[best[r]];
