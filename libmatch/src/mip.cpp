@@ -4,6 +4,7 @@
 // can stop the search when libmatch::request_cancel() is called.
 #include "mip.hpp"
 
+#include <ClpSimplex.hpp>
 #include <atomic>
 #include <cmath>
 #include <coin/CbcEventHandler.hpp>
@@ -106,6 +107,52 @@ int no_callback(CbcModel*, int) { return 0; }
 
 }  // namespace
 
+namespace {
+
+struct ColumnMajor {
+  std::vector<CoinBigIndex> start;
+  std::vector<int> rows;
+  std::vector<double> vals;
+};
+
+ColumnMajor column_major(const MipProblem& p) {
+  ColumnMajor cm;
+  cm.start.assign(p.n_cols + 1, 0);
+  for (auto j : p.index) ++cm.start[j + 1];
+  for (std::int32_t j = 0; j < p.n_cols; ++j) cm.start[j + 1] += cm.start[j];
+  cm.rows.resize(p.index.size());
+  cm.vals.resize(p.index.size());
+  std::vector<CoinBigIndex> fill(cm.start.begin(), cm.start.end() - 1);
+  for (std::int32_t i = 0; i < p.n_rows(); ++i)
+    for (auto k = p.row_start[i]; k < p.row_start[i + 1]; ++k) {
+      const auto pos = fill[p.index[k]]++;
+      cm.rows[pos] = i;
+      cm.vals[pos] = p.value[k];
+    }
+  return cm;
+}
+
+}  // namespace
+
+LpResult solve_lp(const MipProblem& p, double time_limit_s) {
+  check(p);
+  LpResult res;
+  if (p.n_cols == 0) return res;
+  const ColumnMajor cm = column_major(p);
+  throw_if_cancelled("LP solve");
+  ClpSimplex lp;  // its own instance: safe beside CBC (CBC's threads each own one too)
+  lp.setLogLevel(0);
+  lp.loadProblem(p.n_cols, p.n_rows(), cm.start.data(), cm.rows.data(), cm.vals.data(), p.lb.data(),
+                 p.ub.data(), p.obj.data(), p.row_lb.data(), p.row_ub.data());
+  if (std::isfinite(time_limit_s)) lp.setMaximumWallSeconds(std::max(0.01, time_limit_s));
+  lp.dual();
+  if (lp.status() != 0) return res;
+  res.optimal = true;
+  res.objective = lp.objectiveValue() + p.offset;
+  res.row_dual.assign(lp.dualRowSolution(), lp.dualRowSolution() + p.n_rows());
+  return res;
+}
+
 MipResult solve_mip(const MipProblem& p, const MipOptions& opt) {
   check(p);
   MipResult res;
@@ -116,22 +163,8 @@ MipResult solve_mip(const MipProblem& p, const MipOptions& opt) {
       if (p.row_lb[i] > 0 || p.row_ub[i] < 0) res.status = MipStatus::Infeasible;
     return res;
   }
-  // Column-major copy of the rows.
   const std::int32_t m = p.n_rows();
-  std::vector<CoinBigIndex> start(p.n_cols + 1, 0);
-  for (auto j : p.index) ++start[j + 1];
-  for (std::int32_t j = 0; j < p.n_cols; ++j) start[j + 1] += start[j];
-  std::vector<int> rows(p.index.size());
-  std::vector<double> vals(p.index.size());
-  {
-    std::vector<CoinBigIndex> fill(start.begin(), start.end() - 1);
-    for (std::int32_t i = 0; i < m; ++i)
-      for (auto k = p.row_start[i]; k < p.row_start[i + 1]; ++k) {
-        const auto pos = fill[p.index[k]]++;
-        rows[pos] = i;
-        vals[pos] = p.value[k];
-      }
-  }
+  const ColumnMajor cm = column_major(p);
   throw_if_cancelled("MIP solve");
   std::lock_guard lock(cbc_mutex());
   OsiClpSolverInterface empty;
@@ -141,8 +174,8 @@ MipResult solve_mip(const MipProblem& p, const MipOptions& opt) {
   data.noPrinting_ = true;
   data.useSignalHandler_ = false;  // Ctrl-C stays with the caller (see StopOnCancel)
   OsiSolverInterface* solver = model.solver();
-  solver->loadProblem(p.n_cols, m, start.data(), rows.data(), vals.data(), p.lb.data(), p.ub.data(),
-                      p.obj.data(), p.row_lb.data(), p.row_ub.data());
+  solver->loadProblem(p.n_cols, m, cm.start.data(), cm.rows.data(), cm.vals.data(), p.lb.data(),
+                      p.ub.data(), p.obj.data(), p.row_lb.data(), p.row_ub.data());
   for (std::int32_t j = 0; j < p.n_cols; ++j)
     if (p.integer[j]) solver->setInteger(j);
   model.setObjSense(1.0);

@@ -2,7 +2,8 @@
 // A small private wrapper around COIN-OR CBC (Debian coinor-libcbc-dev 2.10, driven through
 // its C++ API as its C interface's Cbc_solve does): a sparse MIP given by rows, solved to proven
 // optimality or until a time limit, from an optional feasible start (an incumbent given as a
-// cutoff). No domain words; used by the programme round (programme_solve.cpp) and the design
+// cutoff), and its LP relaxation on CLP (solve_lp: objective and row duals). No domain words;
+// used by the programme round (programme_solve.cpp) and the design
 // model (design_bound.cpp).
 //
 //   minimise  offset + sum_j obj[j] x[j]
@@ -68,6 +69,19 @@ struct MipResult {
   double objective = std::numeric_limits<double>::quiet_NaN();  ///< incl. offset
   double bound = -std::numeric_limits<double>::infinity();  ///< proven lower bound, incl. offset
 };
+
+/// The LP relaxation (integrality dropped) of a problem, by CLP's dual simplex.
+struct LpResult {
+  bool optimal = false;  ///< false: stopped by the time limit or failed
+  double objective = std::numeric_limits<double>::quiet_NaN();  ///< incl. offset
+  std::vector<double> row_dual;  ///< per row, CLP's sign (<= 0 on a binding <= row)
+};
+
+/// Solves the LP relaxation on its own ClpSimplex (not behind cbc_mutex: CLP keeps its state
+/// per instance, which CBC's own threads rely on, so it may run beside solve_mip). Never
+/// throws for a stopped solve (optimal = false); throws Error when the problem is malformed.
+LIBMATCH_EXPORT LpResult solve_lp(const MipProblem& problem,
+                                  double time_limit_s = std::numeric_limits<double>::infinity());
 
 /// The one process-wide lock around every use of CBC (taken by solve_mip, the only caller of
 /// CBC): hold it from creating a CBC model to deleting it.

@@ -14,6 +14,8 @@
 #include "libmatch/cancel.hpp"
 #include "libmatch/error.hpp"
 #include "mip.hpp"
+#include "parallel.hpp"
+#include "programme_bound.hpp"
 
 namespace libmatch::detail {
 
@@ -607,6 +609,8 @@ struct Mip {
   MipProblem prob;
   std::vector<i64> arc_var;                          // arc -> column, -1 = dropped
   std::vector<std::vector<std::int32_t>> load_vars;  // per column: increments, cheapest first
+  std::vector<std::int32_t> assign_row;  // per flow row: its "one arc" MIP row, -1 = none
+  std::vector<std::int32_t> knap_row;    // per knapsack row: its MIP row, -1 = cannot bind
 };
 
 // With `free_arc` (per arc, 1 = a variable) only those arcs are variables, and each knapsack
@@ -630,12 +634,16 @@ Mip build_mip(const Index& ix, const std::vector<char>* free_arc = nullptr,
     m.arc_var[k] = m.prob.add_col(cost, 0.0, 1.0, true);
     col_vars[c].push_back(static_cast<std::int32_t>(m.arc_var[k]));
   }
+  m.assign_row.assign(f.n_rows, -1);
+  m.knap_row.assign(p.rows.size(), -1);
   for (i64 r = 0; r < f.n_rows; ++r) {  // one arc per row
     std::vector<std::int32_t> idx;
     for (i64 j = ix.row_begin[r]; j < ix.row_begin[r + 1]; ++j)
       if (m.arc_var[ix.row_arcs[j]] >= 0)
         idx.push_back(static_cast<std::int32_t>(m.arc_var[ix.row_arcs[j]]));
-    if (idx.size() > 1) m.prob.add_row(idx, std::vector<double>(idx.size(), 1.0), -1e30, 1.0);
+    if (idx.size() <= 1) continue;
+    m.assign_row[r] = m.prob.n_rows();
+    m.prob.add_row(idx, std::vector<double>(idx.size(), 1.0), -1e30, 1.0);
   }
   for (i64 c = 0; c < f.n_cols; ++c) {  // capacity and convex load per column
     auto idx = col_vars[c];
@@ -673,7 +681,9 @@ Mip build_mip(const Index& ix, const std::vector<char>* free_arc = nullptr,
     for (double v : val) total += v;
     const double cap =
         fixed_usage == nullptr ? row.capacity : std::max(0.0, row.capacity - (*fixed_usage)[i]);
-    if (!idx.empty() && total > cap + tolerance(row.capacity)) m.prob.add_row(idx, val, -1e30, cap);
+    if (idx.empty() || total <= cap + tolerance(row.capacity)) continue;
+    m.knap_row[i] = m.prob.n_rows();
+    m.prob.add_row(idx, val, -1e30, cap);
   }
   return m;
 }
@@ -939,6 +949,33 @@ void lagrangian(const Index& ix, Lagrangian& lg, int max_iter, double deadline_s
   }
 }
 
+// The knapsack bound (programme_bound.hpp) at the compact LP's duals: the LP on CLP, then one
+// exact knapsack per column, both within `seconds` of t0. -inf when they ran out of time.
+double bound_at_lp_duals(const Index& ix, const Mip& m, double seconds,
+                         std::chrono::steady_clock::time_point t0) {
+  const auto& p = ix.p;
+  const double spent = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+  const LpResult lp = solve_lp(m.prob, std::max(0.05, seconds - spent));
+  if (!lp.optimal) return -std::numeric_limits<double>::infinity();
+  // the MIP's arc costs are cost - unassigned: pi_r = unassigned_r + (dual of r's row, <= 0)
+  std::vector<double> pi(p.flow.n_rows), mu(p.rows.size(), 0.0);
+  for (i64 r = 0; r < p.flow.n_rows; ++r)
+    pi[r] = static_cast<double>(p.flow.unassigned_cost[r]) +
+            (m.assign_row[r] >= 0 ? std::min(0.0, lp.row_dual[m.assign_row[r]]) : 0.0);
+  for (std::size_t i = 0; i < p.rows.size(); ++i)
+    if (m.knap_row[i] >= 0) mu[i] = std::max(0.0, -lp.row_dual[m.knap_row[i]]);
+  return knapsack_bound(p, pi, mu, deadline_after(seconds, t0));
+}
+
+// Fills the solution's columns and arcs from one arc (or -1) per row.
+void set_assignment(const Index& ix, ProgrammeSolution& out, std::vector<i64> arc_of_row) {
+  const auto& f = ix.p.flow;
+  out.col_of_row.assign(f.n_rows, -1);
+  for (i64 r = 0; r < f.n_rows; ++r)
+    if (arc_of_row[r] >= 0) out.col_of_row[r] = f.arc_col[arc_of_row[r]];
+  out.arc_of_row = std::move(arc_of_row);
+}
+
 }  // namespace
 
 i64 improve_by_neighbourhoods(const ProgrammeProblem& p, std::vector<i64>& arc_of_row,
@@ -963,7 +1000,8 @@ bool rows_satisfied(const ProgrammeProblem& p, const std::vector<i64>& arc_of_ro
   return true;
 }
 
-ProgrammeSolution solve_programme(const ProgrammeProblem& p, double time_limit_s, bool use_mip) {
+ProgrammeSolution solve_programme(const ProgrammeProblem& p, double time_limit_s, bool use_mip,
+                                  int threads) {
   for (const auto& row : p.rows) {
     if (row.arcs.size() != row.weight.size() || !(row.capacity >= 0))
       throw Error("internal error: malformed knapsack row");
@@ -1008,20 +1046,18 @@ ProgrammeSolution solve_programme(const ProgrammeProblem& p, double time_limit_s
     if (static_cast<double>(lg.best_obj) - lb < 1.0) {
       out.objective = lg.best_obj;
       out.bound = static_cast<double>(out.objective);
-      out.col_of_row.assign(p.flow.n_rows, -1);
-      for (i64 r = 0; r < p.flow.n_rows; ++r)
-        if (arc_of_row[r] >= 0) out.col_of_row[r] = p.flow.arc_col[arc_of_row[r]];
-      out.arc_of_row = std::move(arc_of_row);
+      set_assignment(ix, out, std::move(arc_of_row));
       return out;
     }
-    if (!use_mip) {  // the heuristic's solution with the relaxations' bound
+    if (!use_mip) {  // the heuristic's solution with the relaxations' and the knapsack bound
+      const double kb = bound_at_lp_duals(ix, build_mip(ix), time_limit_s, t0);
+      const double b =
+          std::min(std::max(lb, std::ceil(kb - 1e-6)), static_cast<double>(lg.best_obj));
       out.objective = lg.best_obj;
-      out.status = SolveStatus::TimeLimit;
-      out.bound = std::min(lb, static_cast<double>(out.objective));
-      out.col_of_row.assign(p.flow.n_rows, -1);
-      for (i64 r = 0; r < p.flow.n_rows; ++r)
-        if (arc_of_row[r] >= 0) out.col_of_row[r] = p.flow.arc_col[arc_of_row[r]];
-      out.arc_of_row = std::move(arc_of_row);
+      out.status =
+          b >= static_cast<double>(lg.best_obj) ? SolveStatus::Optimal : SolveStatus::TimeLimit;
+      out.bound = b;
+      set_assignment(ix, out, std::move(arc_of_row));
       return out;
     }
   }
@@ -1044,17 +1080,28 @@ ProgrammeSolution solve_programme(const ProgrammeProblem& p, double time_limit_s
       !res.x.empty() && arcs_of_mip(ix, m, res.x, mip_arcs) && rows_satisfied(p, mip_arcs);
   if (!mip_ok) mip_arcs = arc_of_row;
   const bool proven = res.status == MipStatus::Optimal && mip_ok;
-  if (!proven)  // stopped by the clock: sub-MIPs over neighbourhoods in the time left (they
-                // keep only answers that hold every row)
-    neighbourhood_search(ix, mip_arcs, deadline_after(time_limit_s, t0));
+  if (!proven) {  // stopped by the clock: in the time left, sub-MIPs over neighbourhoods (they
+                  // keep only answers that hold every row) and, on a second thread beside them,
+                  // the knapsack bound (it would slow CBC's search if run beside CBC)
+    double knap = -std::numeric_limits<double>::infinity();
+    auto task = [&](std::int64_t which, int) {
+      if (which == 0)
+        knap = bound_at_lp_duals(ix, m, time_limit_s, t0);
+      else
+        neighbourhood_search(ix, mip_arcs, deadline_after(time_limit_s, t0));
+    };
+    if (resolve_threads(threads) >= 2) {
+      parallel_dynamic(2, 2, task);
+    } else {  // one thread: the bound first, the neighbourhoods in the time left
+      task(0, 0);
+      task(1, 0);
+    }
+    relaxed_bound = std::max(relaxed_bound, knap);
+  }
   const i64 mip_obj = objective_of(ix, mip_arcs), start_obj = objective_of(ix, arc_of_row);
   const bool take_mip = mip_obj <= start_obj;
-  const std::vector<i64>& best = take_mip ? mip_arcs : arc_of_row;
   out.objective = take_mip ? mip_obj : start_obj;
-  out.col_of_row.assign(p.flow.n_rows, -1);
-  for (i64 r = 0; r < p.flow.n_rows; ++r)
-    if (best[r] >= 0) out.col_of_row[r] = p.flow.arc_col[best[r]];
-  out.arc_of_row = best;
+  set_assignment(ix, out, take_mip ? std::move(mip_arcs) : std::move(arc_of_row));
   if (proven && take_mip) {
     out.bound = static_cast<double>(out.objective);
   } else {

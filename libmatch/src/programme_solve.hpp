@@ -22,10 +22,9 @@
 // re-optimised exactly-ish (depth-first over its rows and the best 40 unassigned candidates, node
 // limit) with every other column fixed. Only the true objective decides; every row is kept. When
 // the best solution and the bound meet (gap < one unit) the result is Optimal without CBC. Its
-// bound is the LP bound (the flow polytope is integral), which on the province benchmark is
-// ~0.3-0.5 % below the optimum, so it cannot close a 0.01 % gap alone. 4. Otherwise solve the MIP
-// with CBC (mip.hpp) from the best solution, until 85 % of the time limit; the bound reported is
-// the larger of CBC's and the Lagrangian one:
+// bound is at most the LP bound (the flow polytope is integral). 4. Otherwise solve the MIP with
+// CBC (mip.hpp) from the best solution, until 85 % of the time limit; the bound reported is the
+// largest of CBC's, the Lagrangian and (step 5) the knapsack one:
 //   x_k binary per arc (arcs that can never beat leaving the row unassigned are dropped, as
 //   in flow.hpp), "at most one arc per row", the convex load of each column as continuous
 //   increments y_cj in [0, 1] at the marginal costs (exact by convexity: the cheapest
@@ -37,7 +36,12 @@
 // arc into it are re-solved exactly by a sub-MIP on CBC (0.5 s at most), every other assignment
 // fixed and the knapsack rows' capacities reduced by the fixed weight. Seeds by the gain their
 // unassigned candidates could bring; passes repeat until one gains < 0.01 %. On the province
-// benchmark it takes CBC's 28.72 M to 28.60 M in its 1.5 s (benchmarks/RESULTS.md).
+// benchmark it takes CBC's 28.72 M to 28.60 M in its 1.5 s (benchmarks/RESULTS.md). On a second
+// thread beside it (CBC is single-threaded; beside CBC's own search it cost CBC's primal at
+// 10 s): the MIP's LP on CLP and the knapsack bound of programme_bound.hpp at the LP's duals,
+// i.e. the Lagrangian bound with each column's own row (its hours) kept exact, one Pareto
+// knapsack per column, never below the LP bound at those duals (province benchmark: 27.83 M
+// against the LP's 27.71 M, in 0.84 + 0.18 s).
 // The objective is the transport objective of flow.hpp (arcs + load + unassigned costs),
 // recomputed in int64 from the solution returned.
 //
@@ -71,16 +75,19 @@ struct ProgrammeSolution {
   SolveStatus status = SolveStatus::Optimal;
   std::int64_t objective = 0;  ///< transport objective of the solution (units)
   double bound = 0.0;          ///< proven lower bound on the optimum (units)
-  bool used_mip = false;       ///< false: the relaxation was already feasible
+  bool used_mip = false;       ///< false: no CBC search (relaxation feasible, or a bound proved it)
 };
 
 /// Solves the problem exactly (or to the time limit, seconds; inf = none). Throws what
 /// solve_transport throws, and libmatch::Error when the solvers fail. use_mip = false stops
-/// before CBC (steps 1-3b only: the heuristic's solution, status TimeLimit unless the
-/// relaxation's bound already proves it, bound = the relaxations'; for tests).
-LIBMATCH_EXPORT ProgrammeSolution
-solve_programme(const ProgrammeProblem& problem,
-                double time_limit_s = std::numeric_limits<double>::infinity(), bool use_mip = true);
+/// before CBC (steps 1-3b and the knapsack bound of step 4: the heuristic's solution, status
+/// TimeLimit unless a bound proves it, bound = the best of the relaxations'; for tests).
+/// threads: 1 runs step 5's knapsack bound before the neighbourhoods instead of beside them;
+/// <= 0 or >= 2 uses two threads there (the result's bound does not depend on it unless the
+/// clock stops the bound).
+LIBMATCH_EXPORT ProgrammeSolution solve_programme(
+    const ProgrammeProblem& problem, double time_limit_s = std::numeric_limits<double>::infinity(),
+    bool use_mip = true, int threads = 0);
 
 /// The neighbourhood search of step 5 alone (for tests): improves the feasible assignment
 /// `arc_of_row` (one arc or -1 per row) in place, until a pass gains < 0.01 % or time_limit_s

@@ -3,6 +3,7 @@
 // hours, slots, reservations, budgets, escalation reasons and input checks (match.hpp).
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <chrono>
 #include <cmath>
 #include <cstdio>
@@ -16,6 +17,7 @@
 #include "libmatch/error.hpp"
 #include "libmatch/match.hpp"
 #include "mip.hpp"
+#include "programme_bound.hpp"
 #include "programme_solve.hpp"
 
 using namespace libmatch;
@@ -84,6 +86,46 @@ TEST(Mip, MatchesBruteForceOnRandomKnapsacks) {
     ASSERT_EQ(r.status, MipStatus::Optimal);
     EXPECT_DOUBLE_EQ(r.objective, knapsack_brute(n, w, cap, value)) << trial;
     EXPECT_DOUBLE_EQ(r.bound, r.objective);
+  }
+}
+
+// solve_lp on one knapsack row: the optimum is the greedy fractional knapsack by value per
+// weight, and the row's dual is minus the value per weight of the item it splits.
+TEST(Mip, LpRelaxationMatchesTheFractionalKnapsack) {
+  std::mt19937_64 rng(9);
+  for (int trial = 0; trial < 50; ++trial) {
+    const int n = 3 + static_cast<int>(rng() % 10);
+    MipProblem p;
+    std::vector<double> value(n), weight(n);
+    std::vector<std::int32_t> idx(n);
+    double total = 0;
+    for (int j = 0; j < n; ++j) {
+      value[j] = 1.0 + static_cast<double>(rng() % 50);
+      weight[j] = 1.0 + static_cast<double>(rng() % 20);
+      total += weight[j];
+      p.add_col(-value[j], 0, 1, true);
+      idx[j] = j;
+    }
+    const double cap = std::floor(total / 2) + 0.5;  // never a whole set of items: one splits
+    p.add_row(idx, weight, -1e30, cap);
+    p.offset = 7.0;
+    std::vector<int> order(n);
+    for (int j = 0; j < n; ++j) order[j] = j;
+    std::sort(order.begin(), order.end(),
+              [&](int a, int b) { return value[a] * weight[b] > value[b] * weight[a]; });
+    double left = cap, best = 0, ratio = 0;
+    for (int j : order) {
+      const double take = std::min(1.0, left / weight[j]);
+      best += take * value[j];
+      left -= take * weight[j];
+      if (take < 1.0 && take > 0.0) ratio = value[j] / weight[j];
+      if (left <= 0) break;
+    }
+    const detail::LpResult lp = detail::solve_lp(p);
+    ASSERT_TRUE(lp.optimal) << trial;
+    EXPECT_NEAR(lp.objective, 7.0 - best, 1e-6) << trial;
+    ASSERT_EQ(lp.row_dual.size(), 1u);
+    EXPECT_NEAR(lp.row_dual[0], -ratio, 1e-6) << trial;
   }
 }
 
@@ -543,4 +585,95 @@ TEST(ProgrammeRound, RejectsBadInput) {
   } catch (const InvalidInput& e) {
     EXPECT_NE(std::string(e.what()).find("'R3'"), std::string::npos);
   }
+}
+
+// ---- the knapsack bound (programme_bound.hpp) ------------------------------------------------
+
+namespace {
+
+// The problem's rows as pi = unassigned cost less a random amount in [-20, 60) (so some pi
+// exceed the unassigned cost, which the bound must clamp), mu random in [0, 30) per row.
+void random_multipliers(std::mt19937_64& rng, const detail::ProgrammeProblem& pp,
+                        std::vector<double>& pi, std::vector<double>& mu) {
+  pi.resize(pp.flow.n_rows);
+  for (std::int64_t r = 0; r < pp.flow.n_rows; ++r)
+    pi[r] = static_cast<double>(pp.flow.unassigned_cost[r]) - 20.0 +
+            static_cast<double>(rng() % 8000) / 100.0;
+  mu.resize(pp.rows.size());
+  for (double& m : mu) m = static_cast<double>(rng() % 3000) / 100.0;
+}
+
+}  // namespace
+
+// Any multipliers give a valid bound: never above the brute-force optimum (hours, money and
+// slot rows; convex loads), and at pi = unassigned cost, mu = 0 with one column and only its
+// own hours row the relaxation is the problem itself, so the bound is the optimum.
+TEST(ProgrammeBound, NeverAboveTheOptimumAndExactOnOneColumn) {
+  std::mt19937_64 rng(77);
+  const auto no_deadline = std::chrono::steady_clock::time_point::max();
+  int strictly_below = 0;
+  for (int trial = 0; trial < 150; ++trial) {
+    SmallProgramme sp;
+    small_programme(rng, 4, sp);
+    const std::int64_t best = brute_force_optimum(sp.pp);
+    std::vector<double> pi, mu;
+    random_multipliers(rng, sp.pp, pi, mu);
+    const double b = detail::knapsack_bound(sp.pp, pi, mu, no_deadline);
+    EXPECT_LE(b, static_cast<double>(best)) << trial;
+    strictly_below += b < static_cast<double>(best) - 1.0;
+  }
+  EXPECT_GT(strictly_below, 50);  // random multipliers are weak: the check is not vacuous
+  for (int trial = 0; trial < 100; ++trial) {  // one column, fractional hours
+    const int rows = 3 + static_cast<int>(rng() % 8);
+    std::vector<std::int64_t> ar, ac, cost, cap{2 + static_cast<std::int64_t>(rng() % 5)},
+        unas(rows), off{0}, load;
+    std::vector<double> hours;
+    for (int r = 0; r < rows; ++r) {
+      unas[r] = 40 + static_cast<std::int64_t>(rng() % 60);
+      for (int dup = 0; dup < 1 + (rng() % 5 == 0); ++dup) {  // some duplicate arcs
+        ar.push_back(r);
+        ac.push_back(0);
+        cost.push_back(static_cast<std::int64_t>(rng() % 50));
+        hours.push_back(1.0 + static_cast<double>(rng() % 370) / 100.0);
+      }
+    }
+    for (std::int64_t u = 0; u < cap[0]; ++u) load.push_back(4 * u * u);
+    off.push_back(static_cast<std::int64_t>(load.size()));
+    detail::ProgrammeProblem pp;
+    pp.flow = {rows, 1, ar, ac, cost, cap, unas, off, load};
+    add_hours_rows(pp, hours, 3, 8, rng);
+    std::vector<double> pi(unas.begin(), unas.end()), mu(1, 5.0);  // the kept row's mu unused
+    const std::int64_t best = brute_force_optimum(pp);
+    EXPECT_NEAR(detail::knapsack_bound(pp, pi, mu, no_deadline), static_cast<double>(best), 1e-3)
+        << trial;
+  }
+}
+
+// On one column with its hours row, the compact LP is fractional but the knapsack bound at
+// its duals is exact, so the heuristic alone (no CBC) ends proven optimal.
+TEST(ProgrammeBound, ProvesTheOptimumWithoutCbc) {
+  std::mt19937_64 rng(5);
+  int proven_without_cbc = 0;
+  for (int trial = 0; trial < 40; ++trial) {
+    const int rows = 6 + static_cast<int>(rng() % 5);
+    std::vector<std::int64_t> ar, ac, cost, cap{rows}, unas(rows), off{0}, load(rows, 0);
+    std::vector<double> hours;
+    for (int r = 0; r < rows; ++r) {
+      unas[r] = 100;
+      ar.push_back(r);
+      ac.push_back(0);
+      cost.push_back(static_cast<std::int64_t>(rng() % 30));
+      hours.push_back(2.0 + static_cast<double>(rng() % 5));
+    }
+    off.push_back(rows);
+    detail::ProgrammeProblem pp;
+    pp.flow = {rows, 1, ar, ac, cost, cap, unas, off, load};
+    add_hours_rows(pp, hours, 7, 5, rng);
+    const auto sol = detail::solve_programme(pp, 60.0, /*use_mip=*/false);
+    const std::int64_t best = brute_force_optimum(pp);
+    EXPECT_EQ(sol.objective, best) << trial;
+    EXPECT_GE(static_cast<double>(best), sol.bound) << trial;
+    proven_without_cbc += sol.status == SolveStatus::Optimal;
+  }
+  EXPECT_GE(proven_without_cbc, 38);  // the local search may miss an optimum
 }
