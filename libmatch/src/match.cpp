@@ -976,7 +976,7 @@ class Round {
     detail::ProgrammeProblem pp;
     pp.flow = prob;
     pp.rows = std::move(limit_rows);
-    detail::ProgrammeSolution sol = detail::solve_programme(pp, R.time_limit_s, true, R.threads);
+    detail::ProgrammeSolution sol = detail::solve_programme(pp, R.time_limit_s);
     limit_rows = std::move(pp.rows);
     col_of_row = std::move(sol.col_of_row);
     row_arc = std::move(sol.arc_of_row);

@@ -150,6 +150,7 @@ LpResult solve_lp(const MipProblem& p, double time_limit_s) {
   res.optimal = true;
   res.objective = lp.objectiveValue() + p.offset;
   res.row_dual.assign(lp.dualRowSolution(), lp.dualRowSolution() + p.n_rows());
+  res.x.assign(lp.primalColumnSolution(), lp.primalColumnSolution() + p.n_cols);
   return res;
 }
 

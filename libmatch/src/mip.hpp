@@ -75,6 +75,7 @@ struct LpResult {
   bool optimal = false;  ///< false: stopped by the time limit or failed
   double objective = std::numeric_limits<double>::quiet_NaN();  ///< incl. offset
   std::vector<double> row_dual;  ///< per row, CLP's sign (<= 0 on a binding <= row)
+  std::vector<double> x;         ///< the LP's optimal point (n_cols)
 };
 
 /// Solves the LP relaxation on its own ClpSimplex (not behind cbc_mutex: CLP keeps its state

@@ -51,7 +51,9 @@ double pareto_knapsack(std::vector<Item>& items, const std::vector<double>& m, i
   struct State {
     double w, v;
   };
-  auto by_weight = [](const State& a, const State& b) { return std::tie(a.w, a.v) < std::tie(b.w, b.v); };
+  auto by_weight = [](const State& a, const State& b) {
+    return std::tie(a.w, a.v) < std::tie(b.w, b.v);
+  };
   std::vector<std::vector<State>> front(N + 1);  // per count: by weight, values strictly falling
   front[0].push_back({0.0, 0.0});
   std::vector<State> cand, merged;

@@ -34,8 +34,8 @@ namespace libmatch::detail {
 /// pi: one value per problem row (flow row), at most its unassigned cost. mu: one multiplier
 /// >= 0 per knapsack row, on the row's raw weights (mu_i * w_ik is added to arc k's cost; the
 /// kept rows' are not used). The bound is valid for any such input; LP duals make it strong.
-LIBMATCH_EXPORT double knapsack_bound(const ProgrammeProblem& problem, const std::vector<double>& pi,
-                      const std::vector<double>& mu,
-                      std::chrono::steady_clock::time_point deadline);
+LIBMATCH_EXPORT double knapsack_bound(const ProgrammeProblem& problem,
+                                      const std::vector<double>& pi, const std::vector<double>& mu,
+                                      std::chrono::steady_clock::time_point deadline);
 
 }  // namespace libmatch::detail

@@ -14,7 +14,6 @@
 #include "libmatch/cancel.hpp"
 #include "libmatch/error.hpp"
 #include "mip.hpp"
-#include "parallel.hpp"
 #include "programme_bound.hpp"
 
 namespace libmatch::detail {
@@ -949,22 +948,38 @@ void lagrangian(const Index& ix, Lagrangian& lg, int max_iter, double deadline_s
   }
 }
 
-// The knapsack bound (programme_bound.hpp) at the compact LP's duals: the LP on CLP, then one
-// exact knapsack per column, both within `seconds` of t0. -inf when they ran out of time.
-double bound_at_lp_duals(const Index& ix, const Mip& m, double seconds,
-                         std::chrono::steady_clock::time_point t0) {
+// The knapsack bound (programme_bound.hpp) at the duals of the MIP's LP (-inf when the
+// deadline passes first). The MIP's arc costs are cost - unassigned, so pi_r = unassigned_r +
+// the dual of r's row (<= 0); mu = minus the knapsack rows' duals.
+double bound_at_duals(const Index& ix, const Mip& m, const LpResult& lp,
+                      std::chrono::steady_clock::time_point deadline) {
   const auto& p = ix.p;
-  const double spent = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
-  const LpResult lp = solve_lp(m.prob, std::max(0.05, seconds - spent));
-  if (!lp.optimal) return -std::numeric_limits<double>::infinity();
-  // the MIP's arc costs are cost - unassigned: pi_r = unassigned_r + (dual of r's row, <= 0)
   std::vector<double> pi(p.flow.n_rows), mu(p.rows.size(), 0.0);
   for (i64 r = 0; r < p.flow.n_rows; ++r)
     pi[r] = static_cast<double>(p.flow.unassigned_cost[r]) +
             (m.assign_row[r] >= 0 ? std::min(0.0, lp.row_dual[m.assign_row[r]]) : 0.0);
   for (std::size_t i = 0; i < p.rows.size(); ++i)
     if (m.knap_row[i] >= 0) mu[i] = std::max(0.0, -lp.row_dual[m.knap_row[i]]);
-  return knapsack_bound(p, pi, mu, deadline_after(seconds, t0));
+  return knapsack_bound(p, pi, mu, deadline);
+}
+
+// A feasible solution from the MIP's LP: every arc at > 0.5 taken (at most one per row), the
+// violated rows repaired (drops by least gain per violated weight, refills by gain less the
+// rows' duals), in-column swaps and refills, then the local search until the deadline.
+std::vector<i64> round_lp(const Index& ix, const Mip& m, const LpResult& lp,
+                          std::chrono::steady_clock::time_point deadline) {
+  const auto& p = ix.p;
+  std::vector<i64> a(p.flow.n_rows, -1);
+  for (i64 k = 0; k < static_cast<i64>(p.flow.arc_row.size()); ++k)
+    if (m.arc_var[k] >= 0 && lp.x[m.arc_var[k]] > 0.5) a[p.flow.arc_row[k]] = k;
+  std::vector<double> unit(p.rows.size(), 1.0), mu(p.rows.size(), 0.0);
+  for (std::size_t i = 0; i < p.rows.size(); ++i)
+    if (m.knap_row[i] >= 0) mu[i] = std::max(0.0, -lp.row_dual[m.knap_row[i]]);
+  repair(ix, a, &unit, &mu);
+  swap_improve(ix, a);
+  repair(ix, a);
+  LocalSearch(ix, a).run(deadline);
+  return a;
 }
 
 // Fills the solution's columns and arcs from one arc (or -1) per row.
@@ -1000,8 +1015,7 @@ bool rows_satisfied(const ProgrammeProblem& p, const std::vector<i64>& arc_of_ro
   return true;
 }
 
-ProgrammeSolution solve_programme(const ProgrammeProblem& p, double time_limit_s, bool use_mip,
-                                  int threads) {
+ProgrammeSolution solve_programme(const ProgrammeProblem& p, double time_limit_s, bool use_mip) {
   for (const auto& row : p.rows) {
     if (row.arcs.size() != row.weight.size() || !(row.capacity >= 0))
       throw Error("internal error: malformed knapsack row");
@@ -1032,36 +1046,46 @@ ProgrammeSolution solve_programme(const ProgrammeProblem& p, double time_limit_s
     lagrangian(ix, lg, 200, 0.1 * time_limit_s, t0);
     relaxed_bound = std::max(relaxed_bound, lg.bound - 1e-6);
     arc_of_row = std::move(lg.best);
-    {  // local search on the best solution, until 20 % of the time limit
-      const auto deadline = deadline_after(0.2 * time_limit_s, t0);
-      std::vector<i64> improved = arc_of_row;
-      LocalSearch(ix, improved).run(deadline);
-      const i64 obj = objective_of(ix, improved);
-      if (obj < lg.best_obj && rows_satisfied(p, improved)) {
-        lg.best_obj = obj;
-        arc_of_row = std::move(improved);
-      }
+  }
+  i64 best_obj = objective_of(ix, arc_of_row);
+  // keeps `a` when it is better and holds every row
+  auto offer = [&](std::vector<i64>& a) {
+    const i64 obj = objective_of(ix, a);
+    if (obj < best_obj && rows_satisfied(p, a)) {
+      best_obj = obj;
+      arc_of_row = std::move(a);
     }
-    const double lb = std::min(std::ceil(relaxed_bound - 1e-6), static_cast<double>(lg.best_obj));
-    if (static_cast<double>(lg.best_obj) - lb < 1.0) {
-      out.objective = lg.best_obj;
-      out.bound = static_cast<double>(out.objective);
-      set_assignment(ix, out, std::move(arc_of_row));
-      return out;
+  };
+  auto proven_by_bound = [&] {  // the bound meets the best solution (the objective is integral)
+    return static_cast<double>(best_obj) - std::ceil(relaxed_bound - 1e-6) < 1.0;
+  };
+  auto finish = [&](SolveStatus status) {
+    out.objective = best_obj;
+    out.status = status;
+    out.bound = std::min(std::ceil(relaxed_bound - 1e-6), static_cast<double>(best_obj));
+    set_assignment(ix, out, std::move(arc_of_row));
+    return out;
+  };
+  if (proven_by_bound()) return finish(SolveStatus::Optimal);
+  Mip m = build_mip(ix);
+  {  // the MIP's LP: its duals give the knapsack bound, its rounding a start
+    const double spent =
+        std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+    const LpResult lp = solve_lp(m.prob, std::max(0.05, 0.35 * time_limit_s - spent));
+    std::vector<i64> lagrangian_best = arc_of_row;
+    if (lp.optimal) {
+      relaxed_bound = std::max(relaxed_bound,
+                               bound_at_duals(ix, m, lp, deadline_after(0.4 * time_limit_s, t0)));
+      std::vector<i64> rounded = round_lp(ix, m, lp, deadline_after(0.45 * time_limit_s, t0));
+      offer(rounded);
     }
-    if (!use_mip) {  // the heuristic's solution with the relaxations' and the knapsack bound
-      const double kb = bound_at_lp_duals(ix, build_mip(ix), time_limit_s, t0);
-      const double b =
-          std::min(std::max(lb, std::ceil(kb - 1e-6)), static_cast<double>(lg.best_obj));
-      out.objective = lg.best_obj;
-      out.status =
-          b >= static_cast<double>(lg.best_obj) ? SolveStatus::Optimal : SolveStatus::TimeLimit;
-      out.bound = b;
-      set_assignment(ix, out, std::move(arc_of_row));
-      return out;
+    if (objective_of(ix, lagrangian_best) <= best_obj) {  // the rounding did not beat it
+      LocalSearch(ix, lagrangian_best).run(deadline_after(0.5 * time_limit_s, t0));
+      offer(lagrangian_best);
     }
   }
-  Mip m = build_mip(ix);
+  if (proven_by_bound()) return finish(SolveStatus::Optimal);
+  if (!use_mip) return finish(SolveStatus::TimeLimit);  // the heuristics' solution and bound
   MipOptions opt;
   const double spent = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
   opt.time_limit_s = std::max(0.05, kCbcShare * time_limit_s - spent);
@@ -1080,25 +1104,10 @@ ProgrammeSolution solve_programme(const ProgrammeProblem& p, double time_limit_s
       !res.x.empty() && arcs_of_mip(ix, m, res.x, mip_arcs) && rows_satisfied(p, mip_arcs);
   if (!mip_ok) mip_arcs = arc_of_row;
   const bool proven = res.status == MipStatus::Optimal && mip_ok;
-  if (!proven) {  // stopped by the clock: in the time left, sub-MIPs over neighbourhoods (they
-                  // keep only answers that hold every row) and, on a second thread beside them,
-                  // the knapsack bound (it would slow CBC's search if run beside CBC)
-    double knap = -std::numeric_limits<double>::infinity();
-    auto task = [&](std::int64_t which, int) {
-      if (which == 0)
-        knap = bound_at_lp_duals(ix, m, time_limit_s, t0);
-      else
-        neighbourhood_search(ix, mip_arcs, deadline_after(time_limit_s, t0));
-    };
-    if (resolve_threads(threads) >= 2) {
-      parallel_dynamic(2, 2, task);
-    } else {  // one thread: the bound first, the neighbourhoods in the time left
-      task(0, 0);
-      task(1, 0);
-    }
-    relaxed_bound = std::max(relaxed_bound, knap);
-  }
-  const i64 mip_obj = objective_of(ix, mip_arcs), start_obj = objective_of(ix, arc_of_row);
+  if (!proven)  // stopped by the clock: sub-MIPs over neighbourhoods in the time left (they
+                // keep only answers that hold every row)
+    neighbourhood_search(ix, mip_arcs, deadline_after(time_limit_s, t0));
+  const i64 mip_obj = objective_of(ix, mip_arcs), start_obj = best_obj;
   const bool take_mip = mip_obj <= start_obj;
   out.objective = take_mip ? mip_obj : start_obj;
   set_assignment(ix, out, take_mip ? std::move(mip_arcs) : std::move(arc_of_row));

@@ -16,37 +16,42 @@
 // optimum minus the multipliers' right-hand side is a proven lower bound), repairs its flow
 // (drops by least gain per violated weight, refills by gain less the multipliers' price of
 // the arc's weights), improves it by in-column swaps and refills; the best solution and the
-// best bound are kept. 3b. A local search on the best solution (until no move improves, at
-// most until 20 % of the time limit; a pass gaining < 0.1 % ends it): insert, move to another arc,
-// replace an assigned row (same or other column), ejection chains of two, and each column
-// re-optimised exactly-ish (depth-first over its rows and the best 40 unassigned candidates, node
-// limit) with every other column fixed. Only the true objective decides; every row is kept. When
-// the best solution and the bound meet (gap < one unit) the result is Optimal without CBC. Its
-// bound is at most the LP bound (the flow polytope is integral). 4. Otherwise solve the MIP with
-// CBC (mip.hpp) from the best solution, until 85 % of the time limit; the bound reported is the
-// largest of CBC's, the Lagrangian and (step 5) the knapsack one:
+// best bound are kept; when the best solution and the bound meet (gap < one unit) the result
+// is Optimal. Its bound is at most the LP bound (the flow polytope is integral). 4. The MIP
+// below is built and its LP solved on CLP (mip.hpp's solve_lp, until 35 % of the time limit).
+// At the LP's duals the knapsack bound of programme_bound.hpp (until 40 %): the Lagrangian
+// bound with each column's own row (its hours) kept exact, one Pareto knapsack per column,
+// never below the LP bound at those duals (province benchmark: 27.83 M against the LP's
+// 27.71 M, in 0.84 + 0.18 s). The LP's point is rounded (arcs at > 0.5), repaired (drops by
+// least gain per violated weight, refills by gain less the rows' duals), swapped, and improved
+// by a local search until 45 % (until no move improves; a pass gaining < 0.1 % ends it):
+// insert, move to another arc, replace an assigned row (same or other column), ejection chains
+// of two, and each column re-optimised exactly-ish (depth-first over its rows and the best 40
+// unassigned candidates, node limit) with every other column fixed; only the true objective
+// decides and every row is kept. When the Lagrangian's solution is still better, the local
+// search runs on it until 50 %. On the province benchmark the rounding gives 28.14 M where CBC
+// alone reaches 28.52 M after 600 s. When the best solution meets the bound: Optimal without
+// CBC. 5. Otherwise solve the MIP with CBC (mip.hpp) from the best solution, until 85 % of the
+// time limit; the bound reported is the largest of CBC's, the knapsack and the Lagrangian ones:
 //   x_k binary per arc (arcs that can never beat leaving the row unassigned are dropped, as
 //   in flow.hpp), "at most one arc per row", the convex load of each column as continuous
 //   increments y_cj in [0, 1] at the marginal costs (exact by convexity: the cheapest
 //   increments fill first), sum_k x_k <= sum_j y_cj per column, and the knapsack rows. The
 //   objective is integral (integer costs in units), so CBC stops at a gap below one unit.
-// 5. When CBC stops at its limit without a proof, a large neighbourhood search on the best
+// 6. When CBC stops at its limit without a proof, a large neighbourhood search on the best
 // solution in the time left: a neighbourhood is a seed column and up to 11 columns sharing the
 // most candidate rows with it (at most 4,000 arcs); its assigned and the unassigned rows with an
 // arc into it are re-solved exactly by a sub-MIP on CBC (0.5 s at most), every other assignment
 // fixed and the knapsack rows' capacities reduced by the fixed weight. Seeds by the gain their
 // unassigned candidates could bring; passes repeat until one gains < 0.01 %. On the province
-// benchmark it takes CBC's 28.72 M to 28.60 M in its 1.5 s (benchmarks/RESULTS.md). On a second
-// thread beside it (CBC is single-threaded; beside CBC's own search it cost CBC's primal at
-// 10 s): the MIP's LP on CLP and the knapsack bound of programme_bound.hpp at the LP's duals,
-// i.e. the Lagrangian bound with each column's own row (its hours) kept exact, one Pareto
-// knapsack per column, never below the LP bound at those duals (province benchmark: 27.83 M
-// against the LP's 27.71 M, in 0.84 + 0.18 s).
+// benchmark it took CBC's 28.72 M to 28.60 M in its 1.5 s, before the LP rounding of step 4
+// (benchmarks/RESULTS.md).
 // The objective is the transport objective of flow.hpp (arcs + load + unassigned costs),
 // recomputed in int64 from the solution returned.
 //
 // Deterministic for a given input (arc order included) unless the time limit stops the
-// subgradient, the local search or CBC (the only time-dependent choice is where they stop).
+// subgradient, the LP, the knapsack bound, the local searches or CBC (the only time-dependent
+// choice is where they stop). Single-threaded.
 #include <cstdint>
 #include <limits>
 #include <vector>
@@ -80,16 +85,13 @@ struct ProgrammeSolution {
 
 /// Solves the problem exactly (or to the time limit, seconds; inf = none). Throws what
 /// solve_transport throws, and libmatch::Error when the solvers fail. use_mip = false stops
-/// before CBC (steps 1-3b and the knapsack bound of step 4: the heuristic's solution, status
-/// TimeLimit unless a bound proves it, bound = the best of the relaxations'; for tests).
-/// threads: 1 runs step 5's knapsack bound before the neighbourhoods instead of beside them;
-/// <= 0 or >= 2 uses two threads there (the result's bound does not depend on it unless the
-/// clock stops the bound).
-LIBMATCH_EXPORT ProgrammeSolution solve_programme(
-    const ProgrammeProblem& problem, double time_limit_s = std::numeric_limits<double>::infinity(),
-    bool use_mip = true, int threads = 0);
+/// before CBC (steps 1-4: the heuristics' solution, status TimeLimit unless a bound proves
+/// it, bound = the best of the relaxations'; for tests).
+LIBMATCH_EXPORT ProgrammeSolution
+solve_programme(const ProgrammeProblem& problem,
+                double time_limit_s = std::numeric_limits<double>::infinity(), bool use_mip = true);
 
-/// The neighbourhood search of step 5 alone (for tests): improves the feasible assignment
+/// The neighbourhood search of step 6 alone (for tests): improves the feasible assignment
 /// `arc_of_row` (one arc or -1 per row) in place, until a pass gains < 0.01 % or time_limit_s
 /// (seconds; inf = none). Returns the number of sub-MIP answers it had to reject for breaking a
 /// row or a column (0 unless the sub-MIPs are built wrong). Throws libmatch::Error when the

@@ -323,7 +323,7 @@ void small_programme(std::mt19937_64& rng, int rows_base, SmallProgramme& out) {
 TEST(ProgrammeSolve, MatchesBruteForce) {
   std::mt19937_64 rng(21);
   int used_mip = 0;
-  for (int trial = 0; trial < 60; ++trial) {
+  for (int trial = 0; trial < 240; ++trial) {
     const int rows = 2 + static_cast<int>(rng() % 5), cols = 1 + static_cast<int>(rng() % 3);
     std::vector<std::int64_t> ar, ac, cost, cap(cols), unas(rows), off{0}, load;
     std::vector<double> hours;
@@ -359,7 +359,7 @@ TEST(ProgrammeSolve, MatchesBruteForce) {
     EXPECT_EQ(sol.status, SolveStatus::Optimal);
     EXPECT_DOUBLE_EQ(sol.bound, static_cast<double>(sol.objective));
   }
-  EXPECT_GT(used_mip, 10);
+  EXPECT_GT(used_mip, 10);  // the knapsack bound proves most of them before CBC
 }
 
 // The heuristic alone (no CBC, no time limit: the subgradient's 200 steps and the local

@@ -209,9 +209,9 @@ struct RuleOptions {
   /// Slots held back for priority requests (see Reservation); at most one per service.
   std::vector<Reservation> reserve;
   /// Wall-clock cap on the exact programme solve, seconds > 0; infinity = none. It counts
-  /// the whole solve: the flow relaxation, the Lagrangian and local search (to 20 %), the
-  /// MIP's build and CBC's search (to 85 %), then sub-MIPs over neighbourhoods of advisors
-  /// and, on a second thread, the MIP's LP and the knapsack bound at its duals
+  /// the whole solve: the flow relaxation, the Lagrangian (to 10 %), the MIP's build and its
+  /// LP (to 35 %), the knapsack bound at its duals (to 40 %), the LP's rounding and local
+  /// searches (to 50 %), CBC's search (to 85 %), then sub-MIPs over neighbourhoods of advisors
   /// (the relaxation itself is one flow solve, not interrupted). A round
   /// without programme limits is one flow solve, never capped. With the cap reached the
   /// result says SolveStatus::TimeLimit.
