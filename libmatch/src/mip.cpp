@@ -4,6 +4,7 @@
 // can stop the search when libmatch::request_cancel() is called.
 #include "mip.hpp"
 
+#include <ClpEventHandler.hpp>
 #include <ClpSimplex.hpp>
 #include <atomic>
 #include <cmath>
@@ -134,6 +135,21 @@ ColumnMajor column_major(const MipProblem& p) {
 
 }  // namespace
 
+namespace {
+
+// Stops CLP's simplex at the end of an iteration once a cancel is requested (cancel.hpp).
+class StopLpOnCancel : public ClpEventHandler {
+ public:
+  int event(Event which) override {
+    if (which != endOfIteration || !cancel_requested()) return -1;
+    cancelled_mip_searches().fetch_add(1);
+    return 0;
+  }
+  ClpEventHandler* clone() const override { return new StopLpOnCancel(*this); }
+};
+
+}  // namespace
+
 LpResult solve_lp(const MipProblem& p, double time_limit_s) {
   check(p);
   LpResult res;
@@ -145,7 +161,10 @@ LpResult solve_lp(const MipProblem& p, double time_limit_s) {
   lp.loadProblem(p.n_cols, p.n_rows(), cm.start.data(), cm.rows.data(), cm.vals.data(), p.lb.data(),
                  p.ub.data(), p.obj.data(), p.row_lb.data(), p.row_ub.data());
   if (std::isfinite(time_limit_s)) lp.setMaximumWallSeconds(std::max(0.01, time_limit_s));
+  StopLpOnCancel stop;
+  lp.passInEventHandler(&stop);  // cloned
   lp.dual();
+  throw_if_cancelled("LP solve");
   if (lp.status() != 0) return res;
   res.optimal = true;
   res.objective = lp.objectiveValue() + p.offset;

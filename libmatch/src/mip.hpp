@@ -79,8 +79,9 @@ struct LpResult {
 };
 
 /// Solves the LP relaxation on its own ClpSimplex (not behind cbc_mutex: CLP keeps its state
-/// per instance, which CBC's own threads rely on, so it may run beside solve_mip). Never
-/// throws for a stopped solve (optimal = false); throws Error when the problem is malformed.
+/// per instance, which CBC's own threads rely on, so it may run beside solve_mip). A stop by
+/// the time limit gives optimal = false; throws Error when the problem is malformed and
+/// Cancelled on a cancel request (pending before, or seen at the end of a simplex iteration).
 LIBMATCH_EXPORT LpResult solve_lp(const MipProblem& problem,
                                   double time_limit_s = std::numeric_limits<double>::infinity());
 
@@ -88,8 +89,8 @@ LIBMATCH_EXPORT LpResult solve_lp(const MipProblem& problem,
 /// CBC): hold it from creating a CBC model to deleting it.
 LIBMATCH_EXPORT std::mutex& cbc_mutex();
 
-/// Times CBC itself noticed a cancel request (its event handler at a node, or the cancel cut
-/// in a root pass; process-wide, for tests).
+/// Times CBC or CLP itself noticed a cancel request (CBC's event handler at a node, the cancel
+/// cut in a root pass, solve_lp's handler after a simplex iteration; process-wide, for tests).
 LIBMATCH_EXPORT std::atomic<std::int64_t>& cancelled_mip_searches();
 
 /// Solves the problem with CBC (serialised, see above). Throws libmatch::Error when CBC

@@ -89,6 +89,36 @@ TEST(Mip, MatchesBruteForceOnRandomKnapsacks) {
   }
 }
 
+// A cancel request stops solve_lp inside CLP's simplex: a transportation-like LP of 4,000 rows
+// "at most once", 300 knapsack columns and 120,000 arcs (1-4 s of dual simplex uncancelled).
+TEST(Mip, CancelStopsTheLp) {
+  std::mt19937_64 rng(3);
+  MipProblem p;
+  const int rows = 4000, cols = 300, arcs = 120000;
+  std::vector<std::vector<std::int32_t>> by_row(rows), by_col(cols);
+  std::vector<std::vector<double>> w_col(cols);
+  for (int k = 0; k < arcs; ++k) {
+    const int r = static_cast<int>(rng() % rows), c = static_cast<int>(rng() % cols);
+    const std::int32_t v = p.add_col(-100.0 + static_cast<double>(rng() % 60), 0, 1, true);
+    by_row[r].push_back(v);
+    by_col[c].push_back(v);
+    w_col[c].push_back(10.0 + static_cast<double>(rng() % 300) / 10.0);
+  }
+  for (int r = 0; r < rows; ++r)
+    p.add_row(by_row[r], std::vector<double>(by_row[r].size(), 1.0), -1e30, 1.0);
+  for (int c = 0; c < cols; ++c) p.add_row(by_col[c], w_col[c], -1e30, 250.0);
+  reset_cancel();
+  const std::int64_t stopped_before = detail::cancelled_mip_searches();
+  std::thread stopper([] {
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    request_cancel();
+  });
+  EXPECT_THROW(detail::solve_lp(p), Cancelled);
+  stopper.join();
+  EXPECT_GT(detail::cancelled_mip_searches(), stopped_before);  // CLP itself stopped
+  reset_cancel();
+}
+
 // solve_lp on one knapsack row: the optimum is the greedy fractional knapsack by value per
 // weight, and the row's dual is minus the value per weight of the item it splits.
 TEST(Mip, LpRelaxationMatchesTheFractionalKnapsack) {
@@ -201,6 +231,7 @@ TEST(Mip, CancelStopsTheSearch) {
   stopper.join();
   EXPECT_GT(detail::cancelled_mip_searches(), stopped_before);  // CBC itself stopped
   EXPECT_THROW(detail::solve_mip(p, opt), Cancelled);           // a pending request stops at once
+  EXPECT_THROW(detail::solve_lp(p), Cancelled);                 // the LP too
   reset_cancel();
 }
 
