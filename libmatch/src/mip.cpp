@@ -133,10 +133,6 @@ ColumnMajor column_major(const MipProblem& p) {
   return cm;
 }
 
-}  // namespace
-
-namespace {
-
 // Stops CLP's simplex at the end of an iteration once a cancel is requested (cancel.hpp).
 class StopLpOnCancel : public ClpEventHandler {
  public:

@@ -104,10 +104,6 @@ double cardinality_only(std::vector<Item>& items, const std::vector<double>& m, 
   return val;
 }
 
-}  // namespace
-
-namespace {
-
 // The kept row of each column: the first row whose arcs all lie in that column (-1: none).
 std::vector<i64> kept_rows(const ProgrammeProblem& p) {
   const auto& f = p.flow;
@@ -163,8 +159,9 @@ double knapsack_bound(const ProgrammeProblem& p, const std::vector<double>& pi,
   for (i64 c = 0; c < nc; ++c) {  // one exact knapsack per column
     if (std::chrono::steady_clock::now() > deadline) return -kInf;
     throw_if_cancelled("programme round");
-    const i64 K = f.col_capacity[c];
-    if (K <= 0 || col_arcs[c].empty()) continue;
+    // no more units than arcs (a capacity may stand for "unlimited")
+    const i64 K = std::min<i64>(f.col_capacity[c], static_cast<i64>(col_arcs[c].size()));
+    if (K <= 0) continue;
     items.clear();
     for (i64 k : col_arcs[c])
       items.push_back({priced[k] - pr[f.arc_row[k]], wkept[k], f.arc_row[k]});

@@ -85,6 +85,19 @@ std::vector<i64> arcs_of(const Index& ix, const std::vector<i64>& col_of_row) {
   return out;
 }
 
+// True when no column holds more rows than its capacity (and its load costs' length).
+bool columns_hold(const Index& ix, const std::vector<i64>& arc_of_row) {
+  const auto& f = ix.p.flow;
+  std::vector<i64> used(f.n_cols, 0);
+  for (i64 k : arc_of_row)
+    if (k >= 0) {
+      const i64 c = f.arc_col[k];
+      if (++used[c] > f.col_capacity[c] || (!f.load_offset.empty() && used[c] > ix.load_units(c)))
+        return false;
+    }
+  return true;
+}
+
 i64 objective_of(const Index& ix, const std::vector<i64>& arc_of_row) {
   const auto& f = ix.p.flow;
   std::vector<i64> used(f.n_cols, 0);
@@ -963,15 +976,27 @@ double bound_at_duals(const Index& ix, const Mip& m, const LpResult& lp,
   return knapsack_bound(p, pi, mu, deadline);
 }
 
-// A feasible solution from the MIP's LP: every arc at > 0.5 taken (at most one per row), the
-// violated rows repaired (drops by least gain per violated weight, refills by gain less the
-// rows' duals), in-column swaps and refills, then the local search until the deadline.
+// A feasible solution from the MIP's LP: the arcs at > 0.5 (at most one per row), largest first
+// while their column has room (three arcs at 2/3 fit a capacity of 2 in the LP), the violated
+// rows repaired (drops by least gain per violated weight, refills by gain less the rows'
+// duals), in-column swaps and refills, then the local search until the deadline.
 std::vector<i64> round_lp(const Index& ix, const Mip& m, const LpResult& lp,
                           std::chrono::steady_clock::time_point deadline) {
   const auto& p = ix.p;
-  std::vector<i64> a(p.flow.n_rows, -1);
-  for (i64 k = 0; k < static_cast<i64>(p.flow.arc_row.size()); ++k)
-    if (m.arc_var[k] >= 0 && lp.x[m.arc_var[k]] > 0.5) a[p.flow.arc_row[k]] = k;
+  const auto& f = p.flow;
+  std::vector<i64> a(f.n_rows, -1), half, used(f.n_cols, 0);
+  for (i64 k = 0; k < static_cast<i64>(f.arc_row.size()); ++k)
+    if (m.arc_var[k] >= 0 && lp.x[m.arc_var[k]] > 0.5) half.push_back(k);
+  std::stable_sort(half.begin(), half.end(),
+                   [&](i64 x, i64 y) { return lp.x[m.arc_var[x]] > lp.x[m.arc_var[y]]; });
+  for (i64 k : half) {
+    const i64 c = f.arc_col[k];
+    if (a[f.arc_row[k]] >= 0 || used[c] >= f.col_capacity[c] ||
+        (!f.load_offset.empty() && used[c] >= ix.load_units(c)))
+      continue;
+    a[f.arc_row[k]] = k;
+    ++used[c];
+  }
   std::vector<double> unit(p.rows.size(), 1.0), mu(p.rows.size(), 0.0);
   for (std::size_t i = 0; i < p.rows.size(); ++i)
     if (m.knap_row[i] >= 0) mu[i] = std::max(0.0, -lp.row_dual[m.knap_row[i]]);
@@ -1048,8 +1073,9 @@ ProgrammeSolution solve_programme(const ProgrammeProblem& p, double time_limit_s
     arc_of_row = std::move(lg.best);
   }
   i64 best_obj = objective_of(ix, arc_of_row);
-  // keeps `a` when it is better and holds every row
+  // keeps `a` when it is better and holds every column and row
   auto offer = [&](std::vector<i64>& a) {
+    if (!columns_hold(ix, a)) throw Error("internal error: a heuristic overfilled a column");
     const i64 obj = objective_of(ix, a);
     if (obj < best_obj && rows_satisfied(p, a)) {
       best_obj = obj;
