@@ -961,19 +961,25 @@ void lagrangian(const Index& ix, Lagrangian& lg, int max_iter, double deadline_s
   }
 }
 
+// The knapsack rows' multipliers from the MIP's LP: minus their duals (0 for rows left out).
+std::vector<double> knapsack_multipliers(const Index& ix, const Mip& m, const LpResult& lp) {
+  std::vector<double> mu(ix.p.rows.size(), 0.0);
+  for (std::size_t i = 0; i < mu.size(); ++i)
+    if (m.knap_row[i] >= 0) mu[i] = std::max(0.0, -lp.row_dual[m.knap_row[i]]);
+  return mu;
+}
+
 // The knapsack bound (programme_bound.hpp) at the duals of the MIP's LP (-inf when the
 // deadline passes first). The MIP's arc costs are cost - unassigned, so pi_r = unassigned_r +
-// the dual of r's row (<= 0); mu = minus the knapsack rows' duals.
+// the dual of r's row (<= 0).
 double bound_at_duals(const Index& ix, const Mip& m, const LpResult& lp,
                       std::chrono::steady_clock::time_point deadline) {
   const auto& p = ix.p;
-  std::vector<double> pi(p.flow.n_rows), mu(p.rows.size(), 0.0);
+  std::vector<double> pi(p.flow.n_rows);
   for (i64 r = 0; r < p.flow.n_rows; ++r)
     pi[r] = static_cast<double>(p.flow.unassigned_cost[r]) +
             (m.assign_row[r] >= 0 ? std::min(0.0, lp.row_dual[m.assign_row[r]]) : 0.0);
-  for (std::size_t i = 0; i < p.rows.size(); ++i)
-    if (m.knap_row[i] >= 0) mu[i] = std::max(0.0, -lp.row_dual[m.knap_row[i]]);
-  return knapsack_bound(p, pi, mu, deadline);
+  return knapsack_bound(p, pi, knapsack_multipliers(ix, m, lp), deadline);
 }
 
 // A feasible solution from the MIP's LP: the arcs at > 0.5 (at most one per row), largest first
@@ -997,9 +1003,7 @@ std::vector<i64> round_lp(const Index& ix, const Mip& m, const LpResult& lp,
     a[f.arc_row[k]] = k;
     ++used[c];
   }
-  std::vector<double> unit(p.rows.size(), 1.0), mu(p.rows.size(), 0.0);
-  for (std::size_t i = 0; i < p.rows.size(); ++i)
-    if (m.knap_row[i] >= 0) mu[i] = std::max(0.0, -lp.row_dual[m.knap_row[i]]);
+  const std::vector<double> unit(p.rows.size(), 1.0), mu = knapsack_multipliers(ix, m, lp);
   repair(ix, a, &unit, &mu);
   swap_improve(ix, a);
   repair(ix, a);

@@ -296,10 +296,20 @@ void add_hours_rows(detail::ProgrammeProblem& pp, const std::vector<double>& hou
   }
 }
 
-// A small random programme: rows_base + 0..2 rows, 2-3 columns, each arc with probability
-// 3/4 (cost < 40, 1-4 hours), convex loads, an hours row per column, a money row of about half
-// the prices (1-5 each) and a slot row for 2/3 of the rows. The problem's spans point into the
-// vectors beside it, so it is filled in place and never copied.
+// The shape of a small random programme: rows_lo + 0..rows_spread-1 rows, cols_lo +
+// 0..cols_spread-1 columns, each arc with probability 3/4 (cost < cost_mod, 1-4 hours),
+// capacities cap_lo + 0..2 with convex loads (load_step x unit), an hours row per column
+// (hours_base + 0..hours_spread-1), and either a money row of about half the prices (1-5 each)
+// with a slot row for 2/3 of the rows, or (money = false) only a slot row for half the rows.
+struct Shape {
+  int rows_lo = 4, rows_spread = 3, cols_lo = 2, cols_spread = 2, cost_mod = 40, cap_lo = 2;
+  std::int64_t load_step = 3;
+  int hours_base = 4, hours_spread = 6;
+  bool money = true;
+};
+
+// A small random programme of that shape. The problem's spans point into the vectors beside
+// it, so it is filled in place and never copied.
 struct SmallProgramme {
   std::vector<std::int64_t> ar, ac, cost, cap, unas, off{0}, load;
   detail::ProgrammeProblem pp;
@@ -308,43 +318,51 @@ struct SmallProgramme {
   SmallProgramme& operator=(const SmallProgramme&) = delete;
 };
 
-void small_programme(std::mt19937_64& rng, int rows_base, SmallProgramme& out) {
-  const int rows = rows_base + static_cast<int>(rng() % 3), cols = 2 + static_cast<int>(rng() % 2);
+void small_programme(std::mt19937_64& rng, const Shape& sh, SmallProgramme& out) {
+  const int rows = sh.rows_lo + static_cast<int>(rng() % sh.rows_spread),
+            cols = sh.cols_lo + static_cast<int>(rng() % sh.cols_spread);
   auto& [ar, ac, cost, cap, unas, off, load, pp] = out;
   cap.assign(cols, 0);
   unas.assign(rows, 0);
   std::vector<double> hours, price(rows);
   for (int r = 0; r < rows; ++r) {
     unas[r] = 50 + static_cast<std::int64_t>(rng() % 100);
-    price[r] = 1.0 + static_cast<double>(rng() % 5);
+    if (sh.money) price[r] = 1.0 + static_cast<double>(rng() % 5);
     for (int c = 0; c < cols; ++c)
       if (rng() % 4) {
         ar.push_back(r);
         ac.push_back(c);
-        cost.push_back(static_cast<std::int64_t>(rng() % 40));
+        cost.push_back(static_cast<std::int64_t>(rng() % sh.cost_mod));
         hours.push_back(1.0 + static_cast<double>(rng() % 4));
       }
   }
   for (int c = 0; c < cols; ++c) {
-    cap[c] = 2 + static_cast<std::int64_t>(rng() % 3);
-    for (std::int64_t u = 0; u < cap[c]; ++u) load.push_back(3 * u);  // convex load
+    cap[c] = sh.cap_lo + static_cast<std::int64_t>(rng() % 3);
+    for (std::int64_t u = 0; u < cap[c]; ++u) load.push_back(sh.load_step * u);  // convex load
     off.push_back(static_cast<std::int64_t>(load.size()));
   }
   pp.flow = {rows, cols, ar, ac, cost, cap, unas, off, load};
-  add_hours_rows(pp, hours, 4, 6, rng);
-  KnapsackRow money, slots;  // a budget of about half the prices; slots for 2/3 of the rows
+  add_hours_rows(pp, hours, sh.hours_base, sh.hours_spread, rng);
+  KnapsackRow money, slots;
   double total = 0;
   for (double v : price) total += v;
   money.capacity = std::floor(total / 2);
-  slots.capacity = (2 * rows) / 3;
+  slots.capacity = sh.money ? (2 * rows) / 3 : rows / 2;
   for (std::size_t j = 0; j < ar.size(); ++j) {
     money.arcs.push_back(static_cast<std::int64_t>(j));
     money.weight.push_back(price[ar[j]]);
     slots.arcs.push_back(static_cast<std::int64_t>(j));
     slots.weight.push_back(1.0);
   }
-  pp.rows.push_back(money);
+  if (sh.money) pp.rows.push_back(money);
   pp.rows.push_back(slots);
+}
+
+// The default shape with rows_base + 0..2 rows.
+void small_programme(std::mt19937_64& rng, int rows_base, SmallProgramme& out) {
+  Shape sh;
+  sh.rows_lo = rows_base;
+  small_programme(rng, sh, out);
 }
 
 }  // namespace
@@ -354,35 +372,23 @@ void small_programme(std::mt19937_64& rng, int rows_base, SmallProgramme& out) {
 TEST(ProgrammeSolve, MatchesBruteForce) {
   std::mt19937_64 rng(21);
   int used_mip = 0;
+  // 2-6 rows, 1-3 columns, costs < 60, capacities 1-3 (load 5 x unit), hours rows 2-5, a slot
+  // row for half the rows
+  Shape sh;
+  sh.rows_lo = 2;
+  sh.rows_spread = 5;
+  sh.cols_lo = 1;
+  sh.cols_spread = 3;
+  sh.cost_mod = 60;
+  sh.cap_lo = 1;
+  sh.load_step = 5;
+  sh.hours_base = 2;
+  sh.hours_spread = 4;
+  sh.money = false;
   for (int trial = 0; trial < 240; ++trial) {
-    const int rows = 2 + static_cast<int>(rng() % 5), cols = 1 + static_cast<int>(rng() % 3);
-    std::vector<std::int64_t> ar, ac, cost, cap(cols), unas(rows), off{0}, load;
-    std::vector<double> hours;
-    for (int r = 0; r < rows; ++r) {
-      unas[r] = 50 + static_cast<std::int64_t>(rng() % 100);
-      for (int c = 0; c < cols; ++c)
-        if (rng() % 4) {
-          ar.push_back(r);
-          ac.push_back(c);
-          cost.push_back(static_cast<std::int64_t>(rng() % 60));
-          hours.push_back(1.0 + static_cast<double>(rng() % 4));
-        }
-    }
-    for (int c = 0; c < cols; ++c) {
-      cap[c] = 1 + static_cast<std::int64_t>(rng() % 3);
-      for (std::int64_t u = 0; u < cap[c]; ++u) load.push_back(5 * u);
-      off.push_back(static_cast<std::int64_t>(load.size()));
-    }
-    detail::ProgrammeProblem pp;
-    pp.flow = {rows, cols, ar, ac, cost, cap, unas, off, load};
-    add_hours_rows(pp, hours, 2, 4, rng);
-    KnapsackRow slots;  // at most rows / 2 assignments in total
-    slots.capacity = rows / 2;
-    for (std::size_t j = 0; j < ar.size(); ++j) {
-      slots.arcs.push_back(static_cast<std::int64_t>(j));
-      slots.weight.push_back(1.0);
-    }
-    pp.rows.push_back(slots);
+    SmallProgramme sp;
+    small_programme(rng, sh, sp);
+    const detail::ProgrammeProblem& pp = sp.pp;
     auto sol = detail::solve_programme(pp);
     used_mip += sol.used_mip;
     const std::int64_t best = brute_force_optimum(pp);
