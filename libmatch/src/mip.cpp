@@ -7,6 +7,7 @@
 #include <ClpEventHandler.hpp>
 #include <ClpSimplex.hpp>
 #include <atomic>
+#include <chrono>
 #include <cmath>
 #include <coin/CbcEventHandler.hpp>
 #include <coin/CbcModel.hpp>
@@ -222,6 +223,7 @@ MipResult solve_mip(const MipProblem& p, const MipOptions& opt) {
   args.insert(args.end(), {"-solve", "-quit"});
   std::vector<const char*> argv;
   for (const auto& a : args) argv.push_back(a.c_str());
+  const auto started = std::chrono::steady_clock::now();
   try {
     CbcMain1(static_cast<int>(argv.size()), argv.data(), model, no_callback, data);
   } catch (const CoinError&) {
@@ -237,8 +239,13 @@ MipResult solve_mip(const MipProblem& p, const MipOptions& opt) {
     return res;
   };
   // CBC stopped by the clock before its first LP ends also reports "infeasible": then
-  // nothing is proven (no bound either).
-  const bool stopped = model.isSecondsLimitReached() || model.status() == 1;
+  // nothing is proven (no bound either). It does not always raise its seconds flag then (a
+  // stop inside the root LP came back as "finished, infeasible"), so a solve that ran to
+  // within 10 % of its limit counts as stopped too: a proof made that late is dropped.
+  const double ran_s =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+  const bool stopped = model.isSecondsLimitReached() || model.status() == 1 ||
+                       (std::isfinite(opt.time_limit_s) && ran_s >= 0.9 * opt.time_limit_s);
   constexpr double inf = std::numeric_limits<double>::infinity();
   if (model.isProvenInfeasible() && stopped) {
     if (opt.start.empty()) {
@@ -269,6 +276,7 @@ MipResult solve_mip(const MipProblem& p, const MipOptions& opt) {
   const double margin = opt.integral_objective ? 0.5 : 1e-9;
   if (stopped && !opt.start.empty() && !(bound < start_obj + p.offset - margin)) bound = -inf;
   if (stopped && !std::isfinite(bound)) bound = -inf;
+  if (stopped && !res.x.empty() && !(bound < res.objective - margin)) bound = -inf;
   if (res.x.empty() && !opt.start.empty()) {  // no better solution found
     if (model.isProvenOptimal() && !stopped) return use_start(MipStatus::Optimal);
     use_start(MipStatus::TimeLimit);
@@ -276,7 +284,7 @@ MipResult solve_mip(const MipProblem& p, const MipOptions& opt) {
     return res;
   }
   res.bound = bound;
-  if (model.isProvenOptimal() && has_solution) {
+  if (model.isProvenOptimal() && has_solution && !stopped) {
     res.status = MipStatus::Optimal;
   } else {
     res.status = res.x.empty() ? MipStatus::NoSolution : MipStatus::TimeLimit;

@@ -91,10 +91,13 @@ TEST(Mip, MatchesBruteForceOnRandomKnapsacks) {
 
 // A cancel request stops solve_lp inside CLP's simplex: a transportation-like LP of 4,000 rows
 // "at most once", 300 knapsack columns and 120,000 arcs (1-4 s of dual simplex uncancelled).
-TEST(Mip, CancelStopsTheLp) {
+namespace {
+
+// A large random assignment with knapsack columns (rows at most once, columns of 250 hours,
+// arcs of negative cost); at 4,000 x 300 x 120,000 its LP takes CLP 1-4 s.
+MipProblem large_assignment(int rows, int cols, int arcs) {
   std::mt19937_64 rng(3);
   MipProblem p;
-  const int rows = 4000, cols = 300, arcs = 120000;
   std::vector<std::vector<std::int32_t>> by_row(rows), by_col(cols);
   std::vector<std::vector<double>> w_col(cols);
   for (int k = 0; k < arcs; ++k) {
@@ -107,6 +110,71 @@ TEST(Mip, CancelStopsTheLp) {
   for (int r = 0; r < rows; ++r)
     p.add_row(by_row[r], std::vector<double>(by_row[r].size(), 1.0), -1e30, 1.0);
   for (int c = 0; c < cols; ++c) p.add_row(by_col[c], w_col[c], -1e30, 250.0);
+  return p;
+}
+
+}  // namespace
+
+// CBC stopped by its clock just as its root LP ends reports the problem "infeasible" below
+// the cutoff without raising its seconds flag (seen on the province round). A start that is
+// known not to be optimal must then come back neither as proven optimal nor with a bound
+// above a better known solution. Time limits are swept over 0.3-0.9 of CBC's root LP time
+// (on the unguarded code this failed at 0.5-0.6 of it).
+TEST(Mip, StoppedAtTheRootLpProvesNothing) {
+  const int rows = 2000, cols = 150;
+  const MipProblem p = large_assignment(rows, cols, 50000);
+  std::vector<std::int32_t> row_of(p.n_cols, -1);
+  for (std::int32_t r = 0; r < rows; ++r)
+    for (std::int64_t j = p.row_start[r]; j < p.row_start[r + 1]; ++j) row_of[p.index[j]] = r;
+  // the start: the LP point's arcs above 1/2, each column cut back to its hours
+  const detail::LpResult lp = detail::solve_lp(p);
+  ASSERT_TRUE(lp.optimal);
+  std::vector<double> start(p.n_cols, 0.0), room(cols, 250.0);
+  std::vector<char> taken(rows, 0);
+  double start_obj = 0;
+  for (std::int32_t c = 0; c < cols; ++c)
+    for (std::int64_t j = p.row_start[rows + c]; j < p.row_start[rows + c + 1]; ++j) {
+      const std::int32_t v = p.index[j];
+      if (lp.x[v] > 0.5 && p.value[j] <= room[c]) {
+        room[c] -= p.value[j];
+        start[v] = 1;
+        taken[row_of[v]] = 1;
+        start_obj += p.obj[v];
+      }
+    }
+  // a better solution: the start plus every arc into a free row that still fits
+  double better_obj = start_obj;
+  for (std::int32_t c = 0; c < cols; ++c)
+    for (std::int64_t j = p.row_start[rows + c]; j < p.row_start[rows + c + 1]; ++j) {
+      const std::int32_t v = p.index[j];
+      if (start[v] == 0 && !taken[row_of[v]] && p.value[j] <= room[c]) {
+        room[c] -= p.value[j];
+        taken[row_of[v]] = 1;
+        better_obj += p.obj[v];
+      }
+    }
+  ASSERT_LT(better_obj, start_obj - 1.0);
+  auto solve = [&](double limit) {
+    detail::MipOptions opt;
+    opt.time_limit_s = limit;
+    opt.integral_objective = true;
+    opt.start = start;
+    return detail::solve_mip(p, opt);
+  };
+  // CBC overruns a tiny limit until its root LP ends: that is the root LP's time
+  const auto t0 = std::chrono::steady_clock::now();
+  solve(0.001);
+  const double root = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+  for (int step = 0; step <= 15; ++step) {
+    const double limit = root * (0.3 + 0.04 * step);
+    const detail::MipResult r = solve(limit);
+    EXPECT_FALSE(r.status == MipStatus::Optimal && r.objective > better_obj) << limit;
+    EXPECT_LE(r.bound, better_obj) << limit;
+  }
+}
+
+TEST(Mip, CancelStopsTheLp) {
+  const MipProblem p = large_assignment(4000, 300, 120000);
   reset_cancel();
   const std::int64_t stopped_before = detail::cancelled_mip_searches();
   std::thread stopper([] {
