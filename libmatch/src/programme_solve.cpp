@@ -7,6 +7,7 @@
 #include <cmath>
 #include <limits>
 #include <numeric>
+#include <random>
 #include <tuple>
 #include <utility>
 
@@ -750,16 +751,24 @@ bool arcs_of_mip(const Index& ix, const Mip& m, const std::vector<double>& x,
 // knapsack rows' capacities reduced by the fixed weight), from the current solution as its
 // cutoff. Kept when the whole solution improves and holds every row. Seeds by the gain their
 // unassigned candidate rows could bring (largest first, then index), each column seeded or
-// covered once per pass; passes repeat until one gains < 0.01 %, or `deadline`. Each sub-MIP
-// gets at most kSubMipSeconds (and the time left): where a sub-MIP or the search stops is
-// the only time-dependent choice. Returns how many sub-MIP answers were rejected (broke a
-// row or a column; never expected).
-constexpr i64 kNeighbourhoodCols = 12;
-constexpr i64 kNeighbourhoodArcs = 4000;
-constexpr double kSubMipSeconds = 0.5;
+// covered once per pass. Small neighbourhoods solve to optimality in ~10-20 ms, so many are
+// tried; after the first pass the columns' shared counts are scaled by pseudo-random
+// factors in [1/4, 1] (a fixed seed), so that each pass groups the columns anew. After
+// kQuietPasses in a row that gain < 0.01 % each, the neighbourhoods double (columns, arcs and
+// sub-MIP time); after as many more the search ends, or at `deadline`. Each sub-MIP gets at
+// most kSubMipSeconds (and the time left): where a sub-MIP or the search stops is the only
+// time-dependent choice. Returns how many sub-MIP answers were rejected (broke a row or a
+// column; never expected).
+constexpr i64 kNeighbourhoodCols = 4;
+constexpr i64 kNeighbourhoodArcs = 1200;
+constexpr double kSubMipSeconds = 0.1;
 constexpr double kSubMipMargin = 0.3;  // CBC may overrun its limit by this much
-// CBC ends by this share of a finite time limit; the neighbourhood search gets the rest.
-constexpr double kCbcShare = 0.85;
+constexpr int kQuietPasses = 3;
+// CBC ends by kCbcShare of a finite time limit and runs for at most kCbcSlice of it; the
+// neighbourhood search gets the rest (on the province rounds CBC rarely improves the LP
+// rounding's start in 10 s and the neighbourhoods often do; rounds CBC proves end early).
+constexpr double kCbcShare = 0.7;
+constexpr double kCbcSlice = 0.2;
 
 i64 neighbourhood_search(const Index& ix, std::vector<i64>& a,
                          const std::chrono::steady_clock::time_point& deadline) {
@@ -769,20 +778,27 @@ i64 neighbourhood_search(const Index& ix, std::vector<i64>& a,
   std::vector<std::vector<i64>> col_arcs(f.n_cols);
   for (i64 k = 0; k < n_arcs; ++k)
     if (ix.can_gain(k)) col_arcs[f.arc_col[k]].push_back(k);
+  i64 grow = 1;  // neighbourhood size factor: doubled after kQuietPasses quiet passes, up to 2
   auto sub_seconds = [&] {  // what a sub-MIP may take and still end by the deadline
     const auto left = std::chrono::duration<double>(deadline - std::chrono::steady_clock::now());
-    return std::min(kSubMipSeconds, left.count() - kSubMipMargin);
+    return std::min(kSubMipSeconds * static_cast<double>(grow), left.count() - kSubMipMargin);
   };
   std::vector<i64> shared(f.n_cols, 0), cols, hood, order(f.n_cols);
   std::vector<char> in_hood(f.n_cols, 0), covered(f.n_cols, 0), free_arc(n_arcs, 0);
   std::vector<double> fixed(p.rows.size(), 0.0);
   i64 obj = objective_of(ix, a), rejected = 0;
-  for (int pass = 0; pass < 100 && sub_seconds() > 0.05; ++pass) {
+  std::mt19937_64 rng(20261202);
+  std::uniform_real_distribution<double> scale(0.25, 1.0);
+  std::vector<double> potential(f.n_cols), weight(f.n_cols);
+  for (int pass = 0, quiet = 0; pass < 100 && quiet < kQuietPasses && sub_seconds() > 0.05;
+       ++pass) {
     const i64 before = obj;
-    std::vector<i64> potential(f.n_cols, 0);
+    std::fill(potential.begin(), potential.end(), 0.0);
     for (i64 c = 0; c < f.n_cols; ++c)
       for (i64 k : col_arcs[c])
-        if (a[f.arc_row[k]] < 0) potential[c] += f.unassigned_cost[f.arc_row[k]] - f.arc_cost[k];
+        if (a[f.arc_row[k]] < 0)
+          potential[c] += static_cast<double>(f.unassigned_cost[f.arc_row[k]] - f.arc_cost[k]);
+    for (i64 c = 0; c < f.n_cols; ++c) weight[c] = pass == 0 ? 1.0 : scale(rng);
     std::iota(order.begin(), order.end(), i64{0});
     std::stable_sort(order.begin(), order.end(),
                      [&](i64 x, i64 y) { return potential[x] > potential[y]; });
@@ -801,14 +817,17 @@ i64 neighbourhood_search(const Index& ix, std::vector<i64>& a,
       cols.clear();
       for (i64 c = 0; c < f.n_cols; ++c)
         if (c != seed && shared[c] > 0 && !col_arcs[c].empty()) cols.push_back(c);
-      std::stable_sort(cols.begin(), cols.end(),
-                       [&](i64 x, i64 y) { return shared[x] > shared[y]; });
+      std::stable_sort(cols.begin(), cols.end(), [&](i64 x, i64 y) {
+        return static_cast<double>(shared[x]) * weight[x] >
+               static_cast<double>(shared[y]) * weight[y];
+      });
       cols.insert(cols.begin(), seed);
       i64 n_free = 0;
       hood.clear();
       for (i64 c : cols) {
-        if (static_cast<i64>(hood.size()) == kNeighbourhoodCols) break;
-        if (!hood.empty() && n_free + static_cast<i64>(col_arcs[c].size()) > kNeighbourhoodArcs)
+        if (static_cast<i64>(hood.size()) == kNeighbourhoodCols * grow) break;
+        if (!hood.empty() &&
+            n_free + static_cast<i64>(col_arcs[c].size()) > kNeighbourhoodArcs * grow)
           continue;
         in_hood[c] = 1;
         n_free += static_cast<i64>(col_arcs[c].size());
@@ -852,7 +871,13 @@ i64 neighbourhood_search(const Index& ix, std::vector<i64>& a,
         for (i64 k : col_arcs[c]) free_arc[k] = 0;
       }
     }
-    if (static_cast<double>(before - obj) < 1e-4 * static_cast<double>(std::abs(before))) break;
+    const bool gained =
+        static_cast<double>(before - obj) >= 1e-4 * static_cast<double>(std::abs(before));
+    quiet = gained ? 0 : quiet + 1;
+    if (quiet == kQuietPasses && grow < 2) {
+      grow *= 2;
+      quiet = 0;
+    }
   }
   return rejected;
 }
@@ -1098,19 +1123,21 @@ ProgrammeSolution solve_programme(const ProgrammeProblem& p, double time_limit_s
   };
   if (proven_by_bound()) return finish(SolveStatus::Optimal);
   Mip m = build_mip(ix);
-  {  // the MIP's LP: its duals give the knapsack bound, its rounding a start
-    const double spent =
-        std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
-    const LpResult lp = solve_lp(m.prob, std::max(0.05, 0.35 * time_limit_s - spent));
+  double lp_seconds = 0;  // what the LP took: CBC's root LP takes about as long
+  {                       // the MIP's LP: its duals give the knapsack bound, its rounding a start
+    const auto lp_start = std::chrono::steady_clock::now();
+    const double spent = std::chrono::duration<double>(lp_start - t0).count();
+    const LpResult lp = solve_lp(m.prob, std::max(0.05, 0.5 * time_limit_s - spent));
+    lp_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - lp_start).count();
     std::vector<i64> lagrangian_best = arc_of_row;
     if (lp.optimal) {
       relaxed_bound = std::max(relaxed_bound,
-                               bound_at_duals(ix, m, lp, deadline_after(0.4 * time_limit_s, t0)));
-      std::vector<i64> rounded = round_lp(ix, m, lp, deadline_after(0.45 * time_limit_s, t0));
+                               bound_at_duals(ix, m, lp, deadline_after(0.55 * time_limit_s, t0)));
+      std::vector<i64> rounded = round_lp(ix, m, lp, deadline_after(0.6 * time_limit_s, t0));
       offer(rounded);
     }
     if (objective_of(ix, lagrangian_best) <= best_obj) {  // the rounding did not beat it
-      LocalSearch(ix, lagrangian_best).run(deadline_after(0.5 * time_limit_s, t0));
+      LocalSearch(ix, lagrangian_best).run(deadline_after(0.65 * time_limit_s, t0));
       offer(lagrangian_best);
     }
   }
@@ -1118,12 +1145,16 @@ ProgrammeSolution solve_programme(const ProgrammeProblem& p, double time_limit_s
   if (!use_mip) return finish(SolveStatus::TimeLimit);  // the heuristics' solution and bound
   MipOptions opt;
   const double spent = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
-  opt.time_limit_s = std::max(0.05, kCbcShare * time_limit_s - spent);
+  opt.time_limit_s =
+      std::max(0.05, std::min(kCbcShare * time_limit_s - spent, kCbcSlice * time_limit_s));
   opt.integral_objective = true;
   opt.start = start_of(ix, m, arc_of_row);
   if (opt.start.empty()) throw Error("internal error: the repaired start uses a dropped arc");
-  const MipResult res = solve_mip(m.prob, opt);
-  out.used_mip = true;
+  // CBC does not stop inside its root LP: given less time than the LP took it would only
+  // overrun the limit, so the neighbourhoods get that time instead.
+  const bool run_cbc = opt.time_limit_s >= 3.0 * lp_seconds;
+  const MipResult res = run_cbc ? solve_mip(m.prob, opt) : MipResult{};
+  out.used_mip = run_cbc;
   if (res.status == MipStatus::Infeasible)
     throw Error(
         "internal error: the programme MIP is infeasible (leaving requests unassigned "

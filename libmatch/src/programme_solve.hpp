@@ -18,34 +18,39 @@
 // the arc's weights), improves it by in-column swaps and refills; the best solution and the
 // best bound are kept; when the best solution and the bound meet (gap < one unit) the result
 // is Optimal. Its bound is at most the LP bound (the flow polytope is integral). 4. The MIP
-// below is built and its LP solved on CLP (mip.hpp's solve_lp, until 35 % of the time limit).
-// At the LP's duals the knapsack bound of programme_bound.hpp (until 40 %): the Lagrangian
+// below is built and its LP solved on CLP (mip.hpp's solve_lp, until 50 % of the time limit).
+// At the LP's duals the knapsack bound of programme_bound.hpp (until 55 %): the Lagrangian
 // bound with each column's own row (its hours) kept exact, one Pareto knapsack per column,
 // never below the LP bound at those duals (province benchmark: 27.83 M against the LP's
 // 27.71 M, in 0.84 + 0.18 s). The LP's point is rounded (arcs at > 0.5), repaired (drops by
 // least gain per violated weight, refills by gain less the rows' duals), swapped, and improved
-// by a local search until 45 % (until no move improves; a pass gaining < 0.1 % ends it):
+// by a local search until 60 % (until no move improves; a pass gaining < 0.1 % ends it):
 // insert, move to another arc, replace an assigned row (same or other column), ejection chains
 // of two, and each column re-optimised exactly-ish (depth-first over its rows and the best 40
 // unassigned candidates, node limit) with every other column fixed; only the true objective
 // decides and every row is kept. When the Lagrangian's solution is still better, the local
-// search runs on it until 50 %. On the province benchmark the rounding gives 28.14 M where CBC
+// search runs on it until 65 %. On the province benchmark the rounding gives 28.14 M where CBC
 // alone reaches 28.52 M after 600 s. When the best solution meets the bound: Optimal without
-// CBC. 5. Otherwise solve the MIP with CBC (mip.hpp) from the best solution, until 85 % of the
-// time limit; the bound reported is the largest of CBC's, the knapsack and the Lagrangian ones:
+// CBC. 5. Otherwise solve the MIP with CBC (mip.hpp) from the best solution, until 70 % of the
+// time limit (skipped when that leaves CBC less than 3x the LP's time: CBC does not stop
+// inside its root LP and would only overrun the limit); the bound reported is the largest of
+// CBC's, the knapsack and the Lagrangian ones:
 //   x_k binary per arc (arcs that can never beat leaving the row unassigned are dropped, as
 //   in flow.hpp), "at most one arc per row", the convex load of each column as continuous
 //   increments y_cj in [0, 1] at the marginal costs (exact by convexity: the cheapest
 //   increments fill first), sum_k x_k <= sum_j y_cj per column, and the knapsack rows. The
 //   objective is integral (integer costs in units), so CBC stops at a gap below one unit.
-// 6. When CBC stops at its limit without a proof, a large neighbourhood search on the best
-// solution in the time left: a neighbourhood is a seed column and up to 11 columns sharing the
-// most candidate rows with it (at most 4,000 arcs); its assigned and the unassigned rows with an
-// arc into it are re-solved exactly by a sub-MIP on CBC (0.5 s at most), every other assignment
+// 6. When CBC stops at its limit without a proof (or was skipped), a large neighbourhood
+// search on the best solution in the time left: a neighbourhood is a seed column and up to 3
+// columns sharing the most candidate rows with it (at most 1,200 arcs); its assigned and the
+// unassigned rows with an arc into it are re-solved exactly by a sub-MIP on CBC (0.1 s at
+// most; on the province round they solve to optimality in 10-20 ms), every other assignment
 // fixed and the knapsack rows' capacities reduced by the fixed weight. Seeds by the gain their
-// unassigned candidates could bring; passes repeat until one gains < 0.01 %. On the province
-// benchmark it took CBC's 28.72 M to 28.60 M in its 1.5 s, before the LP rounding of step 4
-// (benchmarks/RESULTS.md).
+// unassigned candidates could bring; from the second pass the shared counts are scaled by
+// seeded pseudo-random factors, so each pass groups the columns anew; after three passes in
+// a row that gain < 0.01 % each the neighbourhoods double (8 columns, 2,400 arcs, 0.2 s), after
+// three more the search ends. On the province benchmark it takes the 28.14 M of step 4
+// to 28.09 M in 10 s (benchmarks/RESULTS.md).
 // The objective is the transport objective of flow.hpp (arcs + load + unassigned costs),
 // recomputed in int64 from the solution returned.
 //
@@ -92,10 +97,10 @@ solve_programme(const ProgrammeProblem& problem,
                 double time_limit_s = std::numeric_limits<double>::infinity(), bool use_mip = true);
 
 /// The neighbourhood search of step 6 alone (for tests): improves the feasible assignment
-/// `arc_of_row` (one arc or -1 per row) in place, until a pass gains < 0.01 % or time_limit_s
-/// (seconds; inf = none). Returns the number of sub-MIP answers it had to reject for breaking a
-/// row or a column (0 unless the sub-MIPs are built wrong). Throws libmatch::Error when the
-/// start is infeasible.
+/// `arc_of_row` (one arc or -1 per row) in place, until the passes stop gaining (see step 6)
+/// or time_limit_s (seconds; inf = none). Returns the number of sub-MIP answers it had to reject
+/// for breaking a row or a column (0 unless the sub-MIPs are built wrong). Throws libmatch::Error
+/// when the start is infeasible.
 LIBMATCH_EXPORT std::int64_t improve_by_neighbourhoods(
     const ProgrammeProblem& problem, std::vector<std::int64_t>& arc_of_row,
     double time_limit_s = std::numeric_limits<double>::infinity());

@@ -210,8 +210,9 @@ struct RuleOptions {
   std::vector<Reservation> reserve;
   /// Wall-clock cap on the exact programme solve, seconds > 0; infinity = none. It counts
   /// the whole solve: the flow relaxation, the Lagrangian (to 10 %), the MIP's build and its
-  /// LP (to 35 %), the knapsack bound at its duals (to 40 %), the LP's rounding and local
-  /// searches (to 50 %), CBC's search (to 85 %), then sub-MIPs over neighbourhoods of advisors
+  /// LP (to 50 %), the knapsack bound at its duals (to 55 %), the LP's rounding and local
+  /// searches (to 65 %), CBC's search (to 70 %; skipped when that is under 3x the LP's time,
+  /// as CBC cannot stop inside its root LP), then sub-MIPs over neighbourhoods of advisors
   /// (the relaxation itself is one flow solve, not interrupted). A round
   /// without programme limits is one flow solve, never capped. With the cap reached the
   /// result says SolveStatus::TimeLimit.
