@@ -35,8 +35,10 @@ inline XYArray as_xy(const py::handle& obj, const char* what) {
   }
   if (arr.ndim() != 2 || arr.shape(1) != 2) {
     std::string shape = "(";
-    for (py::ssize_t d = 0; d < arr.ndim(); ++d)
-      shape += (d ? ", " : "") + std::to_string(arr.shape(d));
+    for (py::ssize_t d = 0; d < arr.ndim(); ++d) {
+      if (d) shape += ", ";
+      shape += std::to_string(arr.shape(d));
+    }
     throw InvalidInput(std::string(what) + " must have shape (n, 2), got " + shape + ")");
   }
   return XYArray::ensure(arr);

@@ -321,13 +321,18 @@ def test_error_unknown_crs(tmp_path):
 
 def test_error_array_shape_and_dtype():
     a = _squares()
-    with pytest.raises(libmatch.InvalidInputError, match=r"shape \(n, 2\)"):
+    with pytest.raises(libmatch.InvalidInputError, match=r"shape \(n, 2\), got \(4, 3\)"):
         a.locate(np.zeros((4, 3)))
     with pytest.raises(libmatch.InvalidTypeError, match="floating") as e:
         a.locate(np.zeros((4, 2), dtype=np.int64))
     assert isinstance(e.value, TypeError)
-    with pytest.raises(libmatch.InvalidInputError):
+    with pytest.raises(libmatch.InvalidInputError, match=r"got \(4,\)"):
         a.locate(np.zeros(4))
+    with pytest.raises(libmatch.InvalidInputError, match=r"got \(2, 2, 2\)"):
+        a.locate(np.zeros((2, 2, 2)))
+    # the C++ check behind it (numpy_util.hpp) names the shape the same way
+    with pytest.raises(libmatch.InvalidInputError, match=r"xy must have shape \(n, 2\), got \(2, 3, 1\)"):
+        a._impl.locate(np.zeros((2, 3, 1)), 1)
     with pytest.raises(libmatch.InvalidInputError, match="threads"):
         a.locate(np.zeros((1, 2)), threads=0)
     with pytest.raises(libmatch.InvalidInputError, match="max_distance"):
