@@ -331,7 +331,9 @@ def test_error_array_shape_and_dtype():
     with pytest.raises(libmatch.InvalidInputError, match=r"got \(2, 2, 2\)"):
         a.locate(np.zeros((2, 2, 2)))
     # the C++ check behind it (numpy_util.hpp) names the shape the same way
-    with pytest.raises(libmatch.InvalidInputError, match=r"xy must have shape \(n, 2\), got \(2, 3, 1\)"):
+    with pytest.raises(
+        libmatch.InvalidInputError, match=r"xy must have shape \(n, 2\), got \(2, 3, 1\)"
+    ):
         a._impl.locate(np.zeros((2, 3, 1)), 1)
     with pytest.raises(libmatch.InvalidInputError, match="threads"):
         a.locate(np.zeros((1, 2)), threads=0)
