@@ -55,8 +55,10 @@
 // recomputed in int64 from the solution returned.
 //
 // Deterministic for a given input (arc order included) unless the time limit stops the
-// subgradient, the LP, the knapsack bound, the local searches or CBC (the only time-dependent
-// choice is where they stop). Single-threaded.
+// subgradient, the LP, the knapsack bound, the local searches, CBC or the neighbourhood
+// search (the only time-dependent choices are where they stop, and whether CBC runs at all,
+// which depends on the LP's time; the neighbourhoods' random weights come from a fixed seed).
+// Single-threaded.
 #include <cstdint>
 #include <limits>
 #include <vector>
