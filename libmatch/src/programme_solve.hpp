@@ -32,9 +32,9 @@
 // search runs on it until 65 %. On the province benchmark the rounding gives 28.14 M where CBC
 // alone reaches 28.52 M after 600 s. When the best solution meets the bound: Optimal without
 // CBC. 5. Otherwise solve the MIP with CBC (mip.hpp) from the best solution, until 70 % of the
-// time limit (skipped when that leaves CBC less than 3x the LP's time: CBC does not stop
-// inside its root LP and would only overrun the limit); the bound reported is the largest of
-// CBC's, the knapsack and the Lagrangian ones:
+// time limit and for at most 20 % of it (skipped when that leaves CBC less than 3x the LP's
+// time: CBC does not stop inside its root LP and would only overrun the limit); the bound reported
+// is the largest of CBC's, the knapsack and the Lagrangian ones:
 //   x_k binary per arc (arcs that can never beat leaving the row unassigned are dropped, as
 //   in flow.hpp), "at most one arc per row", the convex load of each column as continuous
 //   increments y_cj in [0, 1] at the marginal costs (exact by convexity: the cheapest
@@ -44,13 +44,14 @@
 // search on the best solution in the time left: a neighbourhood is a seed column and up to 3
 // columns sharing the most candidate rows with it (at most 1,200 arcs); its assigned and the
 // unassigned rows with an arc into it are re-solved exactly by a sub-MIP on CBC (0.1 s at
-// most; on the province round they solve to optimality in 10-20 ms), every other assignment
+// most, CBC's primal heuristics off; on the province round they solve to optimality in 10-20
+// ms), every other assignment
 // fixed and the knapsack rows' capacities reduced by the fixed weight. Seeds by the gain their
 // unassigned candidates could bring; from the second pass the shared counts are scaled by
 // seeded pseudo-random factors, so each pass groups the columns anew; after three passes in
 // a row that gain < 0.01 % each the neighbourhoods double (8 columns, 2,400 arcs, 0.2 s), after
 // three more the search ends. On the province benchmark it takes the 28.14 M of step 4
-// to 28.09 M in 10 s (benchmarks/RESULTS.md).
+// to 28.08 M in 10 s (benchmarks/RESULTS.md).
 // The objective is the transport objective of flow.hpp (arcs + load + unassigned costs),
 // recomputed in int64 from the solution returned.
 //
@@ -87,7 +88,8 @@ struct ProgrammeSolution {
   SolveStatus status = SolveStatus::Optimal;
   std::int64_t objective = 0;  ///< transport objective of the solution (units)
   double bound = 0.0;          ///< proven lower bound on the optimum (units)
-  bool used_mip = false;       ///< false: no CBC search (relaxation feasible, or a bound proved it)
+  bool used_mip = false;       ///< false: no CBC search (relaxation feasible, a bound proved it, or
+                               ///< too little time left for CBC's root LP)
 };
 
 /// Solves the problem exactly (or to the time limit, seconds; inf = none). Throws what
