@@ -107,10 +107,6 @@ class CancelAsCut : public CglCutGenerator {
 
 int no_callback(CbcModel*, int) { return 0; }
 
-}  // namespace
-
-namespace {
-
 struct ColumnMajor {
   std::vector<CoinBigIndex> start;
   std::vector<int> rows;

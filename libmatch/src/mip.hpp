@@ -3,8 +3,7 @@
 // its C++ API as its C interface's Cbc_solve does): a sparse MIP given by rows, solved to proven
 // optimality or until a time limit, from an optional feasible start (an incumbent given as a
 // cutoff), and its LP relaxation on CLP (solve_lp: objective and row duals). No domain words;
-// used by the programme round (programme_solve.cpp) and the design
-// model (design_bound.cpp).
+// used by the programme round (programme_solve.cpp) and the design model (design_bound.cpp).
 //
 //   minimise  offset + sum_j obj[j] x[j]
 //   s.t.      row_lb[i] <= sum_k value[k] x[index[k]] <= row_ub[i]   (k in row i's range)

@@ -54,8 +54,12 @@ struct Index {
         kn_pos[f2[k]++] = static_cast<i64>(j);
       }
   }
-  i64 load_units(i64 c) const {
-    return p.flow.load_offset.empty() ? 0 : p.flow.load_offset[c + 1] - p.flow.load_offset[c];
+  // Units column c can take: its capacity, and no more than its load costs cover.
+  i64 units(i64 c) const {
+    const auto& f = p.flow;
+    return f.load_offset.empty()
+               ? f.col_capacity[c]
+               : std::min(f.col_capacity[c], f.load_offset[c + 1] - f.load_offset[c]);
   }
   i64 marginal(i64 c, i64 unit) const {  // cost of the unit-th unit (0-based) of column c
     return p.flow.load_offset.empty() ? 0 : p.flow.load_cost[p.flow.load_offset[c] + unit];
@@ -93,8 +97,7 @@ bool columns_hold(const Index& ix, const std::vector<i64>& arc_of_row) {
   for (i64 k : arc_of_row)
     if (k >= 0) {
       const i64 c = f.arc_col[k];
-      if (++used[c] > f.col_capacity[c] || (!f.load_offset.empty() && used[c] > ix.load_units(c)))
-        return false;
+      if (++used[c] > ix.units(c)) return false;
     }
   return true;
 }
@@ -200,8 +203,7 @@ void repair(const Index& ix, std::vector<i64>& arc_of_row,
     double best_cost = static_cast<double>(f.unassigned_cost[r]);
     for (i64 j = ix.row_begin[r]; j < ix.row_begin[r + 1]; ++j) {
       const i64 k = ix.row_arcs[j], c = f.arc_col[k];
-      if (used[c] >= f.col_capacity[c] || (!f.load_offset.empty() && used[c] >= ix.load_units(c)))
-        continue;
+      if (used[c] >= ix.units(c)) continue;
       const double cost = static_cast<double>(f.arc_cost[k] + ix.marginal(c, used[c])) + priced(k);
       if (cost >= best_cost) continue;
       bool fits = true;
@@ -366,7 +368,7 @@ class LocalSearch {
   i64 col(i64 k) const { return f_.arc_col[k]; }
   bool full(i64 c, i64 extra = 0) const {
     const i64 u = used_[c] + extra;
-    return u >= f_.col_capacity[c] || (!f_.load_offset.empty() && u >= ix_.load_units(c));
+    return u >= ix_.units(c);
   }
   i64 add_cost(i64 k) const { return f_.arc_cost[k] + ix_.marginal(col(k), used_[col(k)]); }
   i64 remove_save(i64 k) const { return f_.arc_cost[k] + ix_.marginal(col(k), used_[col(k)] - 1); }
@@ -429,8 +431,7 @@ class LocalSearch {
       for (std::size_t k = 0; k < f_.arc_col.size(); ++k)
         col_arcs_[fill[f_.arc_col[k]]++] = static_cast<i64>(k);
     }
-    cap_ = f_.col_capacity[c];
-    if (!f_.load_offset.empty()) cap_ = std::min(cap_, ix_.load_units(c));
+    cap_ = ix_.units(c);
     if (cap_ <= 0) return false;
     const std::vector<i64> mine = in_col_[c];
     std::vector<i64> mine_arcs;
@@ -769,6 +770,9 @@ constexpr int kQuietPasses = 3;
 // rounding's start in 10 s and the neighbourhoods often do; rounds CBC proves end early).
 constexpr double kCbcShare = 0.7;
 constexpr double kCbcSlice = 0.2;
+// CBC cannot stop inside its root LP (about as long as solve_lp took): below this many LP
+// times it would only overrun the limit, so it is skipped and the neighbourhoods get the time.
+constexpr double kCbcMinLpTimes = 3.0;
 
 i64 neighbourhood_search(const Index& ix, std::vector<i64>& a,
                          const std::chrono::steady_clock::time_point& deadline) {
@@ -1023,9 +1027,7 @@ std::vector<i64> round_lp(const Index& ix, const Mip& m, const LpResult& lp,
                    [&](i64 x, i64 y) { return lp.x[m.arc_var[x]] > lp.x[m.arc_var[y]]; });
   for (i64 k : half) {
     const i64 c = f.arc_col[k];
-    if (a[f.arc_row[k]] >= 0 || used[c] >= f.col_capacity[c] ||
-        (!f.load_offset.empty() && used[c] >= ix.load_units(c)))
-      continue;
+    if (a[f.arc_row[k]] >= 0 || used[c] >= ix.units(c)) continue;
     a[f.arc_row[k]] = k;
     ++used[c];
   }
@@ -1151,9 +1153,7 @@ ProgrammeSolution solve_programme(const ProgrammeProblem& p, double time_limit_s
   opt.integral_objective = true;
   opt.start = start_of(ix, m, arc_of_row);
   if (opt.start.empty()) throw Error("internal error: the repaired start uses a dropped arc");
-  // CBC does not stop inside its root LP: given less time than the LP took it would only
-  // overrun the limit, so the neighbourhoods get that time instead.
-  const bool run_cbc = opt.time_limit_s >= 3.0 * lp_seconds;
+  const bool run_cbc = opt.time_limit_s >= kCbcMinLpTimes * lp_seconds;
   const MipResult res = run_cbc ? solve_mip(m.prob, opt) : MipResult{};
   out.used_mip = run_cbc;
   if (res.status == MipStatus::Infeasible)
@@ -1166,8 +1166,8 @@ ProgrammeSolution solve_programme(const ProgrammeProblem& p, double time_limit_s
       !res.x.empty() && arcs_of_mip(ix, m, res.x, mip_arcs) && rows_satisfied(p, mip_arcs);
   if (!mip_ok) mip_arcs = arc_of_row;
   const bool proven = res.status == MipStatus::Optimal && mip_ok;
-  if (!proven)  // stopped by the clock: sub-MIPs over neighbourhoods in the time left (they
-                // keep only answers that hold every row)
+  if (!proven)  // stopped by the clock or skipped: sub-MIPs over neighbourhoods in the time
+                // left (they keep only answers that hold every row)
     neighbourhood_search(ix, mip_arcs, deadline_after(time_limit_s, t0));
   const i64 mip_obj = objective_of(ix, mip_arcs), start_obj = best_obj;
   const bool take_mip = mip_obj <= start_obj;

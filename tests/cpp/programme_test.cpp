@@ -90,8 +90,6 @@ TEST(Mip, MatchesBruteForceOnRandomKnapsacks) {
   }
 }
 
-// A cancel request stops solve_lp inside CLP's simplex: a transportation-like LP of 4,000 rows
-// "at most once", 300 knapsack columns and 120,000 arcs (1-4 s of dual simplex uncancelled).
 namespace {
 
 // A large random assignment with knapsack columns (rows at most once, columns of 250 hours,
@@ -175,6 +173,8 @@ TEST(Mip, StoppedAtTheRootLpProvesNothing) {
   }
 }
 
+// A cancel request stops solve_lp inside CLP's simplex: a transportation-like LP of 4,000 rows
+// "at most once", 300 knapsack columns and 120,000 arcs (1-4 s of dual simplex uncancelled).
 TEST(Mip, CancelStopsTheLp) {
   const MipProblem p = large_assignment(4000, 300, 120000);
   reset_cancel();
