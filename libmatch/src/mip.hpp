@@ -58,9 +58,6 @@ struct MipOptions {
   /// Relative gap (objective - bound) / |objective| at which CBC may stop and report Optimal;
   /// 0 = prove the optimum exactly.
   double relative_gap = 0.0;
-  /// CBC's primal heuristics (feasibility pump, RINS, ...). Off pays on small sub-MIPs whose
-  /// cutoff is already near their optimum: their branch and bound is faster without them.
-  bool heuristics = true;
 };
 
 enum class MipStatus : std::int8_t { Optimal, TimeLimit, Infeasible, NoSolution };

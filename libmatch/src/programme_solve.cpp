@@ -852,7 +852,6 @@ i64 neighbourhood_search(const Index& ix, std::vector<i64>& a,
       const Mip m = build_mip(ix, &free_arc, &fixed);
       MipOptions opt;
       opt.integral_objective = true;
-      opt.heuristics = false;  // province round: 10 s reach ~0.04 % lower with them off
       opt.time_limit_s = sub_seconds();
       opt.start = start_of(ix, m, a, &free_arc);
       if (!opt.start.empty()) {

@@ -44,14 +44,13 @@
 // search on the best solution in the time left: a neighbourhood is a seed column and up to 3
 // columns sharing the most candidate rows with it (at most 1,200 arcs); its assigned and the
 // unassigned rows with an arc into it are re-solved exactly by a sub-MIP on CBC (0.1 s at
-// most, CBC's primal heuristics off; on the province round they solve to optimality in 10-20
-// ms), every other assignment
+// most; on the province round they solve to optimality in 10-20 ms), every other assignment
 // fixed and the knapsack rows' capacities reduced by the fixed weight. Seeds by the gain their
 // unassigned candidates could bring; from the second pass the shared counts are scaled by
 // seeded pseudo-random factors, so each pass groups the columns anew; after three passes in
 // a row that gain < 0.01 % each the neighbourhoods double (8 columns, 2,400 arcs, 0.2 s), after
 // three more the search ends. On the province benchmark it takes the 28.14 M of step 4
-// to 28.08 M in 10 s (benchmarks/RESULTS.md).
+// to 28.08-28.09 M in 10 s (benchmarks/RESULTS.md).
 // The objective is the transport objective of flow.hpp (arcs + load + unassigned costs),
 // recomputed in int64 from the solution returned.
 //

@@ -82,7 +82,6 @@ TEST(Mip, MatchesBruteForceOnRandomKnapsacks) {
     detail::MipOptions opt;
     opt.integral_objective = true;
     if (trial % 2) opt.start.assign(n, 0.0);  // the empty start is feasible
-    opt.heuristics = trial % 4 < 2;           // with and without CBC's heuristics
     auto r = detail::solve_mip(p, opt);
     ASSERT_EQ(r.status, MipStatus::Optimal);
     EXPECT_DOUBLE_EQ(r.objective, knapsack_brute(n, w, cap, value)) << trial;
