@@ -216,6 +216,7 @@ MipResult solve_mip(const MipProblem& p, const MipOptions& opt) {
   model.passInEventHandler(&stop_on_cancel);  // copied into CBC's working model
   CancelAsCut cancel_cut;
   model.addCutGenerator(&cancel_cut, 1, "cancel");  // cloned
+  if (!opt.feasibility_pump) args.insert(args.end(), {"-feas", "off"});
   args.insert(args.end(), {"-solve", "-quit"});
   std::vector<const char*> argv;
   for (const auto& a : args) argv.push_back(a.c_str());

@@ -58,6 +58,11 @@ struct MipOptions {
   /// Relative gap (objective - bound) / |objective| at which CBC may stop and report Optimal;
   /// 0 = prove the optimum exactly.
   double relative_gap = 0.0;
+  /// CBC's feasibility pump (a primal heuristic; on by default). Off pays for many small
+  /// MIPs started from a good incumbent: on the province round's 4-advisor sub-MIPs it took
+  /// about 40 % of CBC's time and never found what the search did not (benchmarks/RESULTS.md).
+  /// The crash-prone all-heuristics switch of CBC 2.10 (-heuristicsOnOff off) is not used.
+  bool feasibility_pump = true;
 };
 
 enum class MipStatus : std::int8_t { Optimal, TimeLimit, Infeasible, NoSolution };

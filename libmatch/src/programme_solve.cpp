@@ -773,9 +773,17 @@ constexpr double kCbcSlice = 0.2;
 // CBC cannot stop inside its root LP (about as long as solve_lp took): below this many LP
 // times it would only overrun the limit, so it is skipped and the neighbourhoods get the time.
 constexpr double kCbcMinLpTimes = 3.0;
+// The Lagrangian's subgradient steps, each a min-cost flow over every arc. Its bound is at
+// most the LP's, so it runs first (to 10 % of the limit: on small rounds its solutions often
+// beat the LP's rounding) only while steps x arcs stays within kLagrangianFirstWork; on
+// larger rounds only when the LP does not finish (on the province benchmark, 110k arcs, its
+// 10 % never beat the rounding; the neighbourhood search gets the time).
+constexpr int kLagrangianSteps = 200;
+constexpr double kLagrangianFirstWork = 4e6;
 
 i64 neighbourhood_search(const Index& ix, std::vector<i64>& a,
-                         const std::chrono::steady_clock::time_point& deadline) {
+                         const std::chrono::steady_clock::time_point& deadline,
+                         double sub_mip_seconds = kSubMipSeconds) {
   const auto& p = ix.p;
   const auto& f = p.flow;
   const i64 n_arcs = static_cast<i64>(f.arc_row.size());
@@ -785,7 +793,7 @@ i64 neighbourhood_search(const Index& ix, std::vector<i64>& a,
   i64 grow = 1;  // neighbourhood size factor: doubled after kQuietPasses quiet passes, up to 2
   auto sub_seconds = [&] {  // what a sub-MIP may take and still end by the deadline
     const auto left = std::chrono::duration<double>(deadline - std::chrono::steady_clock::now());
-    return std::min(kSubMipSeconds * static_cast<double>(grow), left.count() - kSubMipMargin);
+    return std::min(sub_mip_seconds * static_cast<double>(grow), left.count() - kSubMipMargin);
   };
   std::vector<i64> shared(f.n_cols, 0), cols, hood, order(f.n_cols);
   std::vector<char> in_hood(f.n_cols, 0), covered(f.n_cols, 0), free_arc(n_arcs, 0);
@@ -852,6 +860,7 @@ i64 neighbourhood_search(const Index& ix, std::vector<i64>& a,
       const Mip m = build_mip(ix, &free_arc, &fixed);
       MipOptions opt;
       opt.integral_objective = true;
+      opt.feasibility_pump = false;  // the start is a good incumbent (see MipOptions)
       opt.time_limit_s = sub_seconds();
       opt.start = start_of(ix, m, a, &free_arc);
       if (!opt.start.empty()) {
@@ -1050,12 +1059,13 @@ void set_assignment(const Index& ix, ProgrammeSolution& out, std::vector<i64> ar
 }  // namespace
 
 i64 improve_by_neighbourhoods(const ProgrammeProblem& p, std::vector<i64>& arc_of_row,
-                              double time_limit_s) {
+                              double time_limit_s, double sub_mip_seconds) {
   const Index ix(p);
   if (arc_of_row.size() != static_cast<std::size_t>(p.flow.n_rows) ||
       !rows_satisfied(p, arc_of_row))
     throw Error("internal error: the neighbourhood search needs a feasible start");
-  return neighbourhood_search(ix, arc_of_row, deadline_after(time_limit_s));
+  return neighbourhood_search(ix, arc_of_row, deadline_after(time_limit_s),
+                              sub_mip_seconds > 0 ? sub_mip_seconds : kSubMipSeconds);
 }
 
 bool rows_satisfied(const ProgrammeProblem& p, const std::vector<i64>& arc_of_row) {
@@ -1095,14 +1105,19 @@ ProgrammeSolution solve_programme(const ProgrammeProblem& p, double time_limit_s
   }
   double relaxed_bound = static_cast<double>(objective_of(ix, arc_of_row));
   repair(ix, arc_of_row);
-  {
+  // The Lagrangian from arc_of_row until `share` of the time limit: its bound, its best
+  // solution as the new arc_of_row.
+  auto run_lagrangian = [&](double share) {
     Lagrangian lg;
     lg.best = arc_of_row;
     lg.best_obj = objective_of(ix, arc_of_row);
-    lagrangian(ix, lg, 200, 0.1 * time_limit_s, t0);
+    lagrangian(ix, lg, kLagrangianSteps, share * time_limit_s, t0);
     relaxed_bound = std::max(relaxed_bound, lg.bound - 1e-6);
     arc_of_row = std::move(lg.best);
-  }
+  };
+  const bool small =
+      static_cast<double>(p.flow.arc_row.size()) * kLagrangianSteps <= kLagrangianFirstWork;
+  if (small) run_lagrangian(0.1);
   i64 best_obj = objective_of(ix, arc_of_row);
   // keeps `a` when it is better and holds every column and row
   auto offer = [&](std::vector<i64>& a) {
@@ -1126,21 +1141,26 @@ ProgrammeSolution solve_programme(const ProgrammeProblem& p, double time_limit_s
   if (proven_by_bound()) return finish(SolveStatus::Optimal);
   Mip m = build_mip(ix);
   double lp_seconds = 0;  // what the LP took: CBC's root LP takes about as long
-  {                       // the MIP's LP: its duals give the knapsack bound, its rounding a start
+  {  // the MIP's LP: its duals give the knapsack bound, its rounding a start; on larger
+     // rounds the Lagrangian only when the LP did not finish (its bound is at most the LP's)
     const auto lp_start = std::chrono::steady_clock::now();
     const double spent = std::chrono::duration<double>(lp_start - t0).count();
     const LpResult lp = solve_lp(m.prob, std::max(0.05, 0.5 * time_limit_s - spent));
     lp_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - lp_start).count();
-    std::vector<i64> lagrangian_best = arc_of_row;
+    if (!lp.optimal && !small) {
+      run_lagrangian(0.6);
+      best_obj = objective_of(ix, arc_of_row);
+    }
+    std::vector<i64> start = arc_of_row;  // the repaired flow, or the Lagrangian's best
     if (lp.optimal) {
       relaxed_bound = std::max(relaxed_bound,
                                bound_at_duals(ix, m, lp, deadline_after(0.55 * time_limit_s, t0)));
       std::vector<i64> rounded = round_lp(ix, m, lp, deadline_after(0.6 * time_limit_s, t0));
       offer(rounded);
     }
-    if (objective_of(ix, lagrangian_best) <= best_obj) {  // the rounding did not beat it
-      LocalSearch(ix, lagrangian_best).run(deadline_after(0.65 * time_limit_s, t0));
-      offer(lagrangian_best);
+    if (objective_of(ix, start) <= best_obj) {  // the rounding did not beat it
+      LocalSearch(ix, start).run(deadline_after(0.65 * time_limit_s, t0));
+      offer(start);
     }
   }
   if (proven_by_bound()) return finish(SolveStatus::Optimal);

@@ -10,15 +10,17 @@
 // (solve_transport); when its optimum satisfies every row it is optimal for the whole
 // problem (status Optimal, no MIP). 2. Otherwise repair it greedily into a feasible start
 // (drop assignments of violated rows, cheapest unassigned cost first, then refill rows by
-// unassigned cost). 3. Lagrangian relaxation of the knapsack rows (at most 200 subgradient
-// steps, and at most 10 % of the time limit): each step solves the min-cost flow with arc costs
-// + sum of multipliers x normalised weights (scaled by 16 and rounded down, so the flow
-// optimum minus the multipliers' right-hand side is a proven lower bound), repairs its flow
-// (drops by least gain per violated weight, refills by gain less the multipliers' price of
-// the arc's weights), improves it by in-column swaps and refills; the best solution and the
-// best bound are kept; when the best solution and the bound meet (gap < one unit) the result
-// is Optimal. Its bound is at most the LP bound (the flow polytope is integral). 4. The MIP
-// below is built and its LP solved on CLP (mip.hpp's solve_lp, until 50 % of the time limit).
+// unassigned cost). 3. The MIP below is built and its LP solved on CLP (mip.hpp's solve_lp,
+// until 50 % of the time limit). Before it on rounds of at most 20,000 arcs (until 10 %),
+// after it on larger ones and only when the LP does not finish (until 60 %): Lagrangian
+// relaxation of the knapsack rows (at most 200 subgradient steps): each step solves the
+// min-cost flow with arc costs + sum of multipliers x normalised weights (scaled by 16 and
+// rounded down, so the flow optimum minus the multipliers' right-hand side is a proven lower
+// bound), repairs its flow (drops by least gain per violated weight, refills by gain less the
+// multipliers' price of the arc's weights), improves it by in-column swaps and refills; the
+// best solution and the best bound are kept. Its bound is at most the LP bound (the flow
+// polytope is integral); on small rounds its solutions often beat the LP's rounding, on the
+// province benchmark (110k arcs) they never did (it took 10 % of the limit there before). 4.
 // At the LP's duals the knapsack bound of programme_bound.hpp (until 55 %): the Lagrangian
 // bound with each column's own row (its hours) kept exact, one Pareto knapsack per column,
 // never below the LP bound at those duals (province benchmark: 27.83 M against the LP's
@@ -28,13 +30,13 @@
 // insert, move to another arc, replace an assigned row (same or other column), ejection chains
 // of two, and each column re-optimised exactly-ish (depth-first over its rows and the best 40
 // unassigned candidates, node limit) with every other column fixed; only the true objective
-// decides and every row is kept. When the Lagrangian's solution is still better, the local
-// search runs on it until 65 %. On the province benchmark the rounding gives 28.14 M where CBC
-// alone reaches 28.52 M after 600 s. When the best solution meets the bound: Optimal without
-// CBC. 5. Otherwise solve the MIP with CBC (mip.hpp) from the best solution, until 70 % of the
-// time limit and for at most 20 % of it (skipped when that leaves CBC less than 3x the LP's
-// time: CBC does not stop inside its root LP and would only overrun the limit); the bound reported
-// is the largest of CBC's, the knapsack and the Lagrangian ones:
+// decides and every row is kept. When the start (the repair, or the Lagrangian's best) is
+// still better, the local search runs on it until 65 %. On the province benchmark the rounding
+// gives 28.14 M where CBC alone reaches 28.52 M after 600 s. When the best solution meets the
+// bound: Optimal without CBC. 5. Otherwise solve the MIP with CBC (mip.hpp) from the best solution,
+// until 70 % of the time limit and for at most 20 % of it (skipped when that leaves CBC less than
+// 3x the LP's time: CBC does not stop inside its root LP and would only overrun the limit); the
+// bound reported is the largest of CBC's, the knapsack and the Lagrangian ones:
 //   x_k binary per arc (arcs that can never beat leaving the row unassigned are dropped, as
 //   in flow.hpp), "at most one arc per row", the convex load of each column as continuous
 //   increments y_cj in [0, 1] at the marginal costs (exact by convexity: the cheapest
@@ -49,8 +51,9 @@
 // unassigned candidates could bring; from the second pass the shared counts are scaled by
 // seeded pseudo-random factors, so each pass groups the columns anew; after three passes in
 // a row that gain < 0.01 % each the neighbourhoods double (8 columns, 2,400 arcs, 0.2 s), after
-// three more the search ends. On the province benchmark it takes the 28.14 M of step 4
-// to 28.08-28.09 M in 10 s (benchmarks/RESULTS.md).
+// three more the search ends. The sub-MIPs run without CBC's feasibility pump (about 40 %
+// of their time, never needed from a good incumbent). On the province benchmark it takes
+// the 28.14 M of step 4 to 28.06-28.08 M in 10 s (benchmarks/RESULTS.md).
 // The objective is the transport objective of flow.hpp (arcs + load + unassigned costs),
 // recomputed in int64 from the solution returned.
 //
@@ -101,12 +104,14 @@ solve_programme(const ProgrammeProblem& problem,
 
 /// The neighbourhood search of step 6 alone (for tests): improves the feasible assignment
 /// `arc_of_row` (one arc or -1 per row) in place, until the passes stop gaining (see step 6)
-/// or time_limit_s (seconds; inf = none). Returns the number of sub-MIP answers it had to reject
-/// for breaking a row or a column (0 unless the sub-MIPs are built wrong). Throws libmatch::Error
-/// when the start is infeasible.
+/// or time_limit_s (seconds; inf = none). sub_mip_seconds > 0 replaces each sub-MIP's own
+/// limit (0.1 s, doubled with the neighbourhoods; <= 0 keeps it): a test of exactness gives
+/// them the time to prove, so that a loaded machine cannot decide it. Returns the number of
+/// sub-MIP answers it had to reject for breaking a row or a column (0 unless the sub-MIPs are
+/// built wrong). Throws libmatch::Error when the start is infeasible.
 LIBMATCH_EXPORT std::int64_t improve_by_neighbourhoods(
     const ProgrammeProblem& problem, std::vector<std::int64_t>& arc_of_row,
-    double time_limit_s = std::numeric_limits<double>::infinity());
+    double time_limit_s = std::numeric_limits<double>::infinity(), double sub_mip_seconds = 0.0);
 
 /// True when the assignment satisfies every knapsack row (tolerance 1e-6 * max(1, cap)).
 LIBMATCH_EXPORT bool rows_satisfied(const ProgrammeProblem& problem,

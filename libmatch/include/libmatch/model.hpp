@@ -209,14 +209,15 @@ struct RuleOptions {
   /// Slots held back for priority requests (see Reservation); at most one per service.
   std::vector<Reservation> reserve;
   /// Wall-clock cap on the exact programme solve, seconds > 0; infinity = none. It counts
-  /// the whole solve: the flow relaxation, the Lagrangian (to 10 %), the MIP's build and its
-  /// LP (to 50 %), the knapsack bound at its duals (to 55 %), the LP's rounding and local
-  /// searches (to 65 %), CBC's search (to 70 %, at most 20 %; skipped when under 3x the
-  /// LP's time, as CBC cannot stop inside its root LP), then sub-MIPs over neighbourhoods of
-  /// advisors (the relaxation itself is one flow solve, not interrupted). A round without
-  /// programme limits is one flow solve, never capped. With the cap reached the
-  /// result says SolveStatus::TimeLimit.
-  /// request_cancel() (Ctrl-C in Python) stops the programme solve too (throws Cancelled).
+  /// the whole solve: the flow relaxation, on rounds of at most 20,000 pairs a Lagrangian (to
+  /// 10 %), the MIP's build and its LP (to 50 %; on larger rounds the Lagrangian follows only
+  /// when the LP does not finish, to 60 %), the knapsack bound at its duals (to 55 %), the
+  /// LP's rounding and local searches (to 65 %), CBC's search (to 70 %, at most 20 %; skipped when
+  /// under 3x the LP's time, as CBC cannot stop inside its root LP), then sub-MIPs over
+  /// neighbourhoods of advisors (the relaxation itself is one flow solve, not interrupted). A round
+  /// without programme limits is one flow solve, never capped. With the cap reached the result says
+  /// SolveStatus::TimeLimit. request_cancel() (Ctrl-C in Python) stops the programme solve too
+  /// (throws Cancelled).
   double time_limit_s = std::numeric_limits<double>::infinity();
 };
 
