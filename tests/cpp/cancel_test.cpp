@@ -54,7 +54,7 @@ Scenario busy_scenario(std::int64_t weeks) {
   s.services = {svc};
   for (int a = 0; a < 20; ++a) {
     Advisor adv;
-    adv.id = "A" + std::to_string(100 + a);
+    adv.id = std::string("A") + std::to_string(100 + a);
     adv.base = {1000.0 * a, 0.0};
     adv.capacity = 5;
     s.advisors.push_back(adv);
@@ -70,7 +70,7 @@ Scenario busy_scenario(std::int64_t weeks) {
 DesignProblem strip(int n) {
   DesignProblem p;
   for (int i = 0; i < n; ++i) {
-    p.ids.push_back("u" + std::to_string(i));
+    p.ids.push_back(std::string("u") + std::to_string(i));
     p.centroid.push_back({1000.0 * i + 500.0, 500.0});
     p.area_m2.push_back(1e6);
     p.perimeter_m.push_back(4000.0);

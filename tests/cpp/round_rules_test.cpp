@@ -64,7 +64,7 @@ AreaSet grid(int n, double side) {
   for (int j = 0; j < n; ++j)
     for (int i = 0; i < n; ++i) {
       areas.push_back({square(i * side, j * side, side)});
-      ids.push_back("M" + std::to_string(i) + std::to_string(j));
+      ids.push_back(std::string("M") + std::to_string(i) + std::to_string(j));
     }
   return AreaSet::from_polygons(areas, ids);
 }
@@ -425,19 +425,23 @@ RoundInput random_programme_round(std::uint32_t seed, const AreaSet& municipalit
   in.services[2].referral_only = true;
   in.services[3].via_advisor_only = true;
   for (int a = 0; a < 6; ++a)
-    in.advisors.push_back(adv("A" + std::to_string(a), coord(rng), coord(rng),
+    in.advisors.push_back(adv(std::string("A") + std::to_string(a), coord(rng), coord(rng),
                               a % 4 == 2 ? 0 : a % 4, 1 + die(rng) % 3));
-  auto key = [&] { return die(rng) < 3 ? std::string() : "K" + std::to_string(die(rng) % 6); };
+  auto key = [&] {
+    return die(rng) < 3 ? std::string() : std::string("K") + std::to_string(die(rng) % 6);
+  };
   const int n_running = die(rng) % 5;
   for (int c = 0; c < n_running; ++c) {
-    RunningCase rc = running(key(), die(rng) < 5 ? "A" + std::to_string(die(rng) % 6) : "gone");
+    RunningCase rc =
+        running(key(), die(rng) < 5 ? std::string("A") + std::to_string(die(rng) % 6) : "gone");
     if (die(rng) < 7) rc.location = {coord(rng), coord(rng)};
     rc.service = die(rng) % 2;
     in.running.push_back(rc);
   }
   const int n = 6 + die(rng) % 10;
   for (int r = 0; r < n; ++r) {
-    Request q = req("R" + std::to_string(r), coord(rng), coord(rng), die(rng) % 4, key());
+    Request q =
+        req(std::string("R") + std::to_string(r), coord(rng), coord(rng), die(rng) % 4, key());
     if (!in.running.empty() && die(rng) < 3) {  // at (or near) a running case's location
       const XY& p = in.running[static_cast<std::size_t>(die(rng)) % in.running.size()].location;
       if (std::isfinite(p.x)) q.locations[0] = {p.x + near(rng), p.y + near(rng)};

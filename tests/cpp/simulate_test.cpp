@@ -225,7 +225,7 @@ Scenario random_scenario(std::int64_t n_adv = 30, double rate = 4.0) {
   s.tags = {"t0", "t1", "t2"};
   for (int k = 0; k < 2; ++k) {
     ServiceSpec svc;
-    svc.name = "s" + std::to_string(k);
+    svc.name = std::string("s") + std::to_string(k);
     svc.duration.kind = k ? DurationKind::Uniform : DurationKind::Gamma;
     svc.duration.mean_weeks = 6;
     svc.duration.sd_weeks = 3;
@@ -236,7 +236,7 @@ Scenario random_scenario(std::int64_t n_adv = 30, double rate = 4.0) {
   detail::Rng rng(42);
   for (std::int64_t a = 0; a < n_adv; ++a) {
     Advisor adv;
-    adv.id = "A" + std::to_string(100 + a);
+    adv.id = std::string("A") + std::to_string(100 + a);
     adv.base = {rng.uniform() * 60000, rng.uniform() * 40000};
     adv.service = static_cast<std::int32_t>(a % 2);
     adv.expertise = {static_cast<std::int32_t>(a % 3)};
