@@ -60,7 +60,7 @@ struct MipOptions {
   double relative_gap = 0.0;
   /// CBC's feasibility pump (a primal heuristic; on by default). Off pays for many small
   /// MIPs started from a good incumbent: on the province round's 4-advisor sub-MIPs it took
-  /// about 40 % of CBC's time and never found what the search did not (benchmarks/RESULTS.md).
+  /// about 40 % of CBC's time, and without it they improved as often (benchmarks/RESULTS.md).
   /// The crash-prone all-heuristics switch of CBC 2.10 (-heuristicsOnOff off) is not used.
   bool feasibility_pump = true;
 };

@@ -1105,20 +1105,21 @@ ProgrammeSolution solve_programme(const ProgrammeProblem& p, double time_limit_s
   }
   double relaxed_bound = static_cast<double>(objective_of(ix, arc_of_row));
   repair(ix, arc_of_row);
+  i64 best_obj = objective_of(ix, arc_of_row);
   // The Lagrangian from arc_of_row until `share` of the time limit: its bound, its best
-  // solution as the new arc_of_row.
+  // solution as the new arc_of_row (never worse than the one it started from).
   auto run_lagrangian = [&](double share) {
     Lagrangian lg;
     lg.best = arc_of_row;
-    lg.best_obj = objective_of(ix, arc_of_row);
+    lg.best_obj = best_obj;
     lagrangian(ix, lg, kLagrangianSteps, share * time_limit_s, t0);
     relaxed_bound = std::max(relaxed_bound, lg.bound - 1e-6);
     arc_of_row = std::move(lg.best);
+    best_obj = lg.best_obj;
   };
-  const bool small =
+  const bool lagrangian_first =
       static_cast<double>(p.flow.arc_row.size()) * kLagrangianSteps <= kLagrangianFirstWork;
-  if (small) run_lagrangian(0.1);
-  i64 best_obj = objective_of(ix, arc_of_row);
+  if (lagrangian_first) run_lagrangian(0.1);
   // keeps `a` when it is better and holds every column and row
   auto offer = [&](std::vector<i64>& a) {
     if (!columns_hold(ix, a)) throw Error("internal error: a heuristic overfilled a column");
@@ -1147,10 +1148,7 @@ ProgrammeSolution solve_programme(const ProgrammeProblem& p, double time_limit_s
     const double spent = std::chrono::duration<double>(lp_start - t0).count();
     const LpResult lp = solve_lp(m.prob, std::max(0.05, 0.5 * time_limit_s - spent));
     lp_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - lp_start).count();
-    if (!lp.optimal && !small) {
-      run_lagrangian(0.6);
-      best_obj = objective_of(ix, arc_of_row);
-    }
+    if (!lp.optimal && !lagrangian_first) run_lagrangian(0.6);
     std::vector<i64> start = arc_of_row;  // the repaired flow, or the Lagrangian's best
     if (lp.optimal) {
       relaxed_bound = std::max(relaxed_bound,

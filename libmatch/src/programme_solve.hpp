@@ -20,7 +20,7 @@
 // multipliers' price of the arc's weights), improves it by in-column swaps and refills; the
 // best solution and the best bound are kept. Its bound is at most the LP bound (the flow
 // polytope is integral); on small rounds its solutions often beat the LP's rounding, on the
-// province benchmark (110k arcs) they never did (it took 10 % of the limit there before). 4.
+// province benchmark (110k arcs) they never did. 4.
 // At the LP's duals the knapsack bound of programme_bound.hpp (until 55 %): the Lagrangian
 // bound with each column's own row (its hours) kept exact, one Pareto knapsack per column,
 // never below the LP bound at those duals (province benchmark: 27.83 M against the LP's

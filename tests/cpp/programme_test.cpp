@@ -82,10 +82,13 @@ TEST(Mip, MatchesBruteForceOnRandomKnapsacks) {
     detail::MipOptions opt;
     opt.integral_objective = true;
     if (trial % 2) opt.start.assign(n, 0.0);  // the empty start is feasible
-    auto r = detail::solve_mip(p, opt);
-    ASSERT_EQ(r.status, MipStatus::Optimal);
-    EXPECT_DOUBLE_EQ(r.objective, knapsack_brute(n, w, cap, value)) << trial;
-    EXPECT_DOUBLE_EQ(r.bound, r.objective);
+    for (bool pump : {true, false}) {         // the sub-MIPs' setting (no feasibility pump) too
+      opt.feasibility_pump = pump;
+      auto r = detail::solve_mip(p, opt);
+      ASSERT_EQ(r.status, MipStatus::Optimal) << trial << " pump " << pump;
+      EXPECT_DOUBLE_EQ(r.objective, knapsack_brute(n, w, cap, value)) << trial << " pump " << pump;
+      EXPECT_DOUBLE_EQ(r.bound, r.objective) << trial << " pump " << pump;
+    }
   }
 }
 
