@@ -216,8 +216,11 @@ if have_real:
 # Both bound balance + travel exactly or from below; the compactness tie-breaker counts at its
 # floor 0, so the gap includes that small term. `plan.gap = (objective - bound) / objective`
 # says how far, at most, the plan is from the best one; `status` is "optimal" when the gap
-# (without compactness) is below 0.1 %. On Noord-Brabant the gap is about 6 %: most of it is
-# the relaxation (no contiguity), not the plan - see benchmarks/RESULTS.md.
+# (without compactness) is below 0.1 %. With `bound=True` the search itself runs at
+# `effort="thorough"` (32 starts, 1000 proposals per municipality each; about a second here)
+# unless `effort`, `starts` or `iterations` is given: a plan worth defending is worth a longer
+# search. On Noord-Brabant the gap is about 6 %: most of it is the relaxation (no
+# contiguity), not the plan - see benchmarks/RESULTS.md.
 
 # %%
 if have_real:

@@ -349,6 +349,11 @@ def test_cli_design_fast_bound_and_hard_bounds(tmp_path, capsys):
     want = fast.assignment
     assert (got.loc[want.index].astype(str) == want.astype(str)).all()
     assert sizes() != [4, 4]
+    assert main(args + ["--effort", "thorough"]) == 0
+    thorough = libmatch.design_areas(units, gdf["farms"].to_numpy(float), 2, effort="thorough")
+    got = pd.read_csv(assign).set_index(pd.read_csv(assign).columns[0]).iloc[:, 0]
+    assert (got.loc[thorough.assignment.index].astype(str) == thorough.assignment.astype(str)).all()
+    assert thorough.iterations == 32 * 20000  # the preset reached the search
     # a bound on 8 units is proven: status optimal, gap printed
     assert main(args + ["--bound", "--bound-time-limit", "20"]) == 0
     text = capsys.readouterr().out

@@ -203,3 +203,37 @@ def test_colgen_bound_is_below_the_enumerated_optimum_and_proves_it(rows, cols, 
     assert plan.bound <= core + 1e-9
     assert plan.objective == pytest.approx(best, abs=1e-9)
     assert plan.status == "optimal"
+
+
+def test_bound_searches_thoroughly_unless_told_otherwise():
+    units = grid(3, 3)
+    demand = np.arange(1, 10, dtype=float)
+    travel = libmatch.StraightLine(detour=1.0)
+    n = len(demand)
+
+    def run(**kw):
+        return libmatch.design_areas(units, demand, k=3, travel=travel, bound_time_limit_s=5, **kw)
+
+    # effort="thorough": 32 starts of max(20000, 1000 n) proposals; bound=True's default.
+    thorough = 32 * max(20000, 1000 * n)
+    assert run(bound=True).iterations == thorough
+    assert run(effort="thorough").iterations == thorough
+    # Any search setting given keeps the caller's search.
+    assert run(bound=True, starts=2).iterations == 2 * max(2000, 50 * n)
+    assert run(bound=True, effort="default").iterations == 8 * max(2000, 50 * n)
+    assert run(bound=True, iterations=500, starts=1).iterations == 500
+    assert run(effort="thorough", starts=3).iterations == 3 * max(20000, 1000 * n)
+    with pytest.raises(libmatch.InvalidInputError, match="effort must be one of"):
+        run(effort="exhaustive")
+
+
+@pytest.mark.parametrize(("rows", "cols", "k", "seed", "scale"), SMALL_GRIDS)
+def test_thorough_search_finds_the_enumerated_optimum(rows, cols, k, seed, scale):
+    units, demand, travel, plans = enumerated(rows, cols, k, seed, scale)
+    best = min(s["objective"] for s, _ in plans)
+    problem = libmatch.DesignProblem(units, demand, travel=travel)
+    plan = problem.design(k, seed=seed, effort="thorough", threads=2)
+    assert plan.objective == pytest.approx(best, abs=1e-9)
+    assert np.array_equal(
+        plan.labels, problem.design(k, seed=seed, effort="thorough", threads=1).labels
+    )
