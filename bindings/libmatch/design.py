@@ -84,8 +84,9 @@ DesignOptions = _core.DesignOptions
 
 #: Search presets of ``effort=`` (:func:`design_areas`, :meth:`DesignProblem.design`);
 #: explicit ``starts=`` / ``iterations=`` override them. "default" is the C++ defaults.
-#: "thorough" gives each of its starts ``iterations_per_unit`` x units proposals (at least
-#: 20,000); ``bound=True`` uses it unless effort, starts or iterations are given.
+#: "thorough" gives each of its starts ``iterations_per_unit`` x units proposals (20,000 to
+#: 500,000: about 1 us each, so 32 starts stay seconds on 2 cores at any size);
+#: ``bound=True`` uses it unless effort, starts or iterations are given.
 _EFFORT: dict[str, dict[str, Any]] = {
     "fast": {"starts": 1, "anneal": False},
     "default": {},
@@ -478,7 +479,7 @@ class DesignProblem:
                 )
             for key, value in preset.items():
                 if key == "iterations_per_unit":
-                    opts.iterations = max(20000, value * n)
+                    opts.iterations = min(500_000, max(20_000, value * n))
                 else:
                     setattr(opts, key, value)
         if starts is not None:
@@ -1036,10 +1037,10 @@ def design_areas(
         units, 1 ms for 342 on a prepared :class:`DesignProblem`), typically 10-20 % above
         the default's objective; ``effort="fast", starts=8`` keeps the best of 8 such starts
         (within 2-3 %). "default" (or None): the settings above. "thorough": 32 starts of
-        max(20000, 1000 x units) proposals each, for a plan to defend (342 units, k = 12:
-        about 8 s on 2 cores and 5-6 % below the default's objective; 56 units: about 1 s,
-        the same plan); it is the default with ``bound=True`` (when neither ``effort``,
-        ``starts`` nor ``iterations`` is given), since the bound takes far longer.
+        1000 x units proposals each (20,000 to 500,000), for a plan to defend (342 units,
+        k = 12: about 6 s on 2 cores and about 5 % below the default's objective; 56 units:
+        about 0.5 s, the same plan); it is the default with ``bound=True`` (when neither
+        ``effort``, ``starts`` nor ``iterations`` is given), since the bound takes far longer.
     demand_bounds : (lo, hi), optional
         Hard bounds: every area's demand within [lo, hi] x its fair share (capacity share
         with advisors, else demand / k), e.g. ``(0.9, 1.1)``.
@@ -1206,7 +1207,7 @@ def _register_cli(sub) -> None:
         choices=("default", "fast", "thorough"),
         default=None,
         help="search effort: default (annealing), fast (greedy: for quick drafts) or thorough "
-        "(32 starts, 1000 x units proposals each; the default with --bound)",
+        "(32 starts, 1000 x units proposals each, at most 500,000; the default with --bound)",
     )
     p.add_argument(
         "--bound",

@@ -225,6 +225,11 @@ def test_bound_searches_thoroughly_unless_told_otherwise():
     assert run(effort="thorough", starts=3).iterations == 3 * max(20000, 1000 * n)
     with pytest.raises(libmatch.InvalidInputError, match="effort must be one of"):
         run(effort="exhaustive")
+    # At most 500,000 proposals per start, however many units (here 600).
+    big = libmatch.design_areas(
+        grid(24, 25), np.ones(600), k=3, travel=travel, effort="thorough", starts=1
+    )
+    assert big.iterations == 500_000
 
 
 @pytest.mark.parametrize(("rows", "cols", "k", "seed", "scale"), SMALL_GRIDS)
