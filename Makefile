@@ -4,7 +4,9 @@ PYTHON ?= python3
 VENV ?= .venv
 VPY := $(VENV)/bin/python
 JOBS ?= $(shell nproc)
-APT_PACKAGES := ccache pkg-config coinor-libcbc-dev libgdal-dev gdal-bin libboost-dev libeigen3-dev libgtest-dev clang-format chromium postgresql postgis
+# postgresql-15-postgis-3 is the server extension (the postgis package only recommends it, and
+# recommends are not installed); Debian 12 ships PostgreSQL 15.
+APT_PACKAGES := ccache pkg-config coinor-libcbc-dev libgdal-dev gdal-bin libboost-dev libeigen3-dev libgtest-dev clang-format chromium postgresql postgis postgresql-15-postgis-3
 CPP_BUILD := build/cpp
 export CMAKE_CXX_COMPILER_LAUNCHER := $(shell command -v ccache 2>/dev/null)
 export CMAKE_BUILD_PARALLEL_LEVEL := $(JOBS)
