@@ -85,7 +85,7 @@ DesignOptions = _core.DesignOptions
 #: Search presets of ``effort=`` (:func:`design_areas`, :meth:`DesignProblem.design`);
 #: explicit ``starts=`` / ``iterations=`` override them. "default" is the C++ defaults.
 #: "thorough" gives each of its starts ``iterations_per_unit`` x units proposals (20,000 to
-#: 500,000: about 1 us each, so 32 starts stay seconds on 2 cores at any size);
+#: 500,000; 1-3 us each, so 32 starts take at most tens of seconds on 2 cores);
 #: ``bound=True`` uses it unless effort, starts or iterations are given.
 _EFFORT: dict[str, dict[str, Any]] = {
     "fast": {"starts": 1, "anneal": False},
