@@ -84,13 +84,13 @@ DesignOptions = _core.DesignOptions
 
 #: Search presets of ``effort=`` (:func:`design_areas`, :meth:`DesignProblem.design`);
 #: explicit ``starts=`` / ``iterations=`` override them. "default" is the C++ defaults.
-#: "thorough" gives each of its starts ``iterations_per_unit`` x units proposals (20,000 to
-#: 500,000; 1-3 us each, so 32 starts take at most tens of seconds on 2 cores);
-#: ``bound=True`` uses it unless effort, starts or iterations are given.
+#: A callable value is a function of the number of units. "thorough" gives each start 1000
+#: proposals per unit, 20,000 to 500,000 (1-3 us each, so 32 starts take at most tens of
+#: seconds on 2 cores); ``bound=True`` uses it unless effort, starts or iterations are given.
 _EFFORT: dict[str, dict[str, Any]] = {
     "fast": {"starts": 1, "anneal": False},
     "default": {},
-    "thorough": {"starts": 32, "iterations_per_unit": 1000},
+    "thorough": {"starts": 32, "iterations": lambda n: min(500_000, max(20_000, 1000 * n))},
 }
 
 
@@ -478,10 +478,7 @@ class DesignProblem:
                     f"effort={effort!r} does not anneal; drop iterations= or use effort=None"
                 )
             for key, value in preset.items():
-                if key == "iterations_per_unit":
-                    opts.iterations = min(500_000, max(20_000, value * n))
-                else:
-                    setattr(opts, key, value)
+                setattr(opts, key, value(n) if callable(value) else value)
         if starts is not None:
             opts.starts = starts
         if opts.starts < 1:
@@ -1065,7 +1062,7 @@ def design_areas(
         balance + travel cost is within 0.1 % of the bound. When the MIP's own plan is better,
         it is returned (``plan.from_model``). The search before it runs at
         ``effort="thorough"`` unless ``effort``, ``starts`` or ``iterations`` is given (a
-        smaller gap for seconds of search; 342 units: about 8 s).
+        smaller gap for seconds of search; 342 units: about 6 s).
     bound_method : {"auto", "lagrangian", "mip", "colgen"}, default "auto"
         Which bound to run: "auto" = the Lagrangian and the MIP (the MIP only up to 150
         units), or one method alone. "colgen" (experimental, up to 100 units, not part of

@@ -325,8 +325,9 @@ def test_cli_design(tmp_path, capsys):
     assert "1..12" in capsys.readouterr().err
 
 
-def test_cli_design_fast_bound_and_hard_bounds(tmp_path, capsys):
+def test_cli_design_fast_bound_and_hard_bounds(tmp_path, capsys, monkeypatch):
     from libmatch.cli import main
+    from libmatch.design import design_areas
 
     gdf = grid_gdf(2, 4)
     gdf["farms"] = np.array([12, 1, 1, 1, 1, 1, 1, 1])  # balance alone would not split 4 / 4
@@ -349,13 +350,23 @@ def test_cli_design_fast_bound_and_hard_bounds(tmp_path, capsys):
     want = fast.assignment
     assert (got.loc[want.index].astype(str) == want.astype(str)).all()
     assert sizes() != [4, 4]
+    # --effort thorough reaches the search (32 starts x 20,000 proposals on 8 units) and
+    # is --bound's default; the plan is the Python call's
+    plans = []
+
+    def spy(*a, **kw):
+        plans.append(design_areas(*a, **kw))
+        return plans[-1]
+
+    monkeypatch.setattr(libmatch.design, "design_areas", spy)
     assert main(args + ["--effort", "thorough"]) == 0
     thorough = libmatch.design_areas(units, gdf["farms"].to_numpy(float), 2, effort="thorough")
     got = pd.read_csv(assign).set_index(pd.read_csv(assign).columns[0]).iloc[:, 0]
     assert (got.loc[thorough.assignment.index].astype(str) == thorough.assignment.astype(str)).all()
-    assert thorough.iterations == 32 * 20000  # the preset reached the search
+    assert plans[-1].iterations == 32 * 20000
     # a bound on 8 units is proven: status optimal, gap printed
     assert main(args + ["--bound", "--bound-time-limit", "20"]) == 0
+    assert plans[-1].iterations == 32 * 20000
     text = capsys.readouterr().out
     assert "lower bound" in text and "status optimal" in text
     # hard bounds reach the design: 4 units per area; infeasible ones are an error
