@@ -41,6 +41,7 @@ __all__: list[str] = [
     "UNLIMITED",
     "Verdict",
     "Weights",
+    "apply_effort",
     "close_pairs",
     "match_round",
     "nearest_other_group",
@@ -1215,6 +1216,13 @@ def nearest_other_group(
 ) -> tuple[numpy.typing.NDArray[numpy.int64], numpy.typing.NDArray[numpy.float64]]:
     """
     Per point: the nearest point of another group within tolerance_m (index, distance), -1 / NaN when none.
+    """
+
+def apply_effort(
+    options: DesignOptions, effort: str, units: typing.SupportsInt | typing.SupportsIndex
+) -> None:
+    """
+    Set starts, iterations and anneal of options to the search preset for `units` units.
     """
 
 def read_numeric_field(

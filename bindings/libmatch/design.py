@@ -82,16 +82,12 @@ DesignWeights = _core.DesignWeights
 DesignOptions = _core.DesignOptions
 
 
-#: Search presets of ``effort=`` (:func:`design_areas`, :meth:`DesignProblem.design`);
-#: explicit ``starts=`` / ``iterations=`` override them. "default" is the C++ defaults.
-#: A callable value is a function of the number of units. "thorough" gives each start 1000
-#: proposals per unit, 20,000 to 500,000 (1-3 us each, so 32 starts take at most tens of
-#: seconds on 2 cores); ``bound=True`` uses it unless effort, starts or iterations are given.
-_EFFORT: dict[str, dict[str, Any]] = {
-    "fast": {"starts": 1, "anneal": False},
-    "default": {},
-    "thorough": {"starts": 32, "iterations": lambda n: min(500_000, max(20_000, 1000 * n))},
-}
+#: Search presets of ``effort=`` (:func:`design_areas`, :meth:`DesignProblem.design`), set
+#: by the C++ ``apply_effort`` (design.hpp); explicit ``starts=`` / ``iterations=`` override
+#: them. "default" is the C++ defaults; "thorough" gives each of 32 starts 1000 proposals per
+#: unit, 20,000 to 500,000 (1-3 us each, so at most tens of seconds on 2 cores);
+#: ``bound=True`` uses it unless effort, starts or iterations are given.
+_EFFORTS = ("default", "fast", "thorough")
 
 
 # input adapters ---------------------------------------------------------------------------
@@ -467,18 +463,16 @@ class DesignProblem:
         if effort is None and bound and starts is None and iterations is None:
             effort = "thorough"  # a plan to defend: the search is small next to the bound
         if effort is not None:
-            if effort not in _EFFORT:
+            if effort not in _EFFORTS:
                 raise InvalidInputError(
-                    f"effort must be one of {sorted(_EFFORT)} (or None: the defaults), "
+                    f"effort must be one of {list(_EFFORTS)} (or None: the defaults), "
                     f"got {effort!r}"
                 )
-            preset = _EFFORT[effort]
-            if iterations is not None and not preset.get("anneal", True):
+            _core.apply_effort(opts, effort, n)
+            if iterations is not None and not opts.anneal:
                 raise InvalidInputError(
                     f"effort={effort!r} does not anneal; drop iterations= or use effort=None"
                 )
-            for key, value in preset.items():
-                setattr(opts, key, value(n) if callable(value) else value)
         if starts is not None:
             opts.starts = starts
         if opts.starts < 1:

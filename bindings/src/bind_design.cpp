@@ -309,6 +309,14 @@ void bind_design(py::module_& m) {
           py::arg("labels"), py::arg("bounds"));
 
   m.def(
+      "apply_effort",
+      [](DesignOptions& options, const std::string& effort, std::int64_t units) {
+        apply_effort(options, effort, units);
+      },
+      py::arg("options"), py::arg("effort"), py::arg("units"),
+      "Set starts, iterations and anneal of options to the search preset for `units` units.");
+
+  m.def(
       "read_numeric_field",
       [](const std::string& source, const std::string& layer, const std::string& id_field,
          const std::string& field) {

@@ -3,12 +3,24 @@
 #include <new>
 #include <stdexcept>
 #include <string>
+#include <string_view>
 
 #include "bindings.hpp"
 #include "libmatch/design.hpp"
 #include "libmatch/error.hpp"
 
 namespace libmatch::py_bind {
+namespace {
+
+// prefix + what + suffix by appends (GCC 12 reports a false -Wrestrict on operator+ chains).
+std::string wrapped(std::string_view prefix, const char* what, std::string_view suffix = {}) {
+  std::string out(prefix);
+  out += what;
+  out += suffix;
+  return out;
+}
+
+}  // namespace
 
 // Python exception classes live in libmatch/errors.py (each subclasses libmatch.Error and
 // the matching builtin); the translator looks them up once, on first use. Standard C++
@@ -60,15 +72,14 @@ void bind_errors(py::module_& m) {
       raise("OutOfMemoryError", "not enough memory for this call (input too large?)");
     } catch (const std::length_error& e) {
       raise("InvalidInputError",
-            (std::string("input too large: a buffer would exceed its maximum size (") + e.what() +
-             ")")
+            wrapped("input too large: a buffer would exceed its maximum size (", e.what(), ")")
                 .c_str());
     } catch (const std::out_of_range& e) {
-      raise("InvalidInputError", (std::string("value out of range: ") + e.what()).c_str());
+      raise("InvalidInputError", wrapped("value out of range: ", e.what()).c_str());
     } catch (const std::invalid_argument& e) {
-      raise("InvalidInputError", (std::string("invalid argument: ") + e.what()).c_str());
+      raise("InvalidInputError", wrapped("invalid argument: ", e.what()).c_str());
     } catch (const std::exception& e) {
-      raise("Error", (std::string("internal error: ") + e.what()).c_str());
+      raise("Error", wrapped("internal error: ", e.what()).c_str());
     }
   });
   // Test hook for the translator: throws the named C++ exception.

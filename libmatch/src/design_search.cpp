@@ -640,6 +640,27 @@ std::int64_t PreparedDesign::n_units() const { return model_->n; }
 
 const std::vector<Adjacency>& PreparedDesign::links() const { return model_->links; }
 
+void apply_effort(DesignOptions& options, const std::string& effort, std::int64_t units) {
+  if (units < 0) throw InvalidInput("apply_effort: units must be >= 0");
+  const DesignOptions defaults;
+  if (effort == "fast") {
+    options.starts = 1;
+    options.iterations = defaults.iterations;
+    options.anneal = false;
+  } else if (effort == "default") {
+    options.starts = defaults.starts;
+    options.iterations = defaults.iterations;
+    options.anneal = defaults.anneal;
+  } else if (effort == "thorough") {
+    options.starts = 32;
+    options.iterations =
+        std::clamp<std::int64_t>(1000 * std::min<std::int64_t>(units, 500), 20'000, 500'000);
+    options.anneal = true;
+  } else {
+    throw InvalidInput("effort must be one of 'default', 'fast', 'thorough', got '" + effort + "'");
+  }
+}
+
 DesignResult design_areas(const DesignProblem& problem, const DesignOptions& opt) {
   return PreparedDesign(problem).design(opt);
 }

@@ -187,6 +187,35 @@ TEST(DesignEval, AdvisorsCapacityAndTravel) {
   EXPECT_NEAR(ev.unit_travel_km[2], (1 * 4.0 + 3 + 2 * 3) / 4, 1e-12);  // NaN -> 2 x 2 km
 }
 
+TEST(DesignSearch, EffortPresets) {
+  DesignOptions o;
+  o.k = 3;
+  o.bound = true;
+  apply_effort(o, "thorough", 10);  // clamped up to 20,000
+  EXPECT_EQ(o.starts, 32);
+  EXPECT_EQ(o.iterations, 20000);
+  EXPECT_TRUE(o.anneal);
+  EXPECT_EQ(o.k, 3);  // other fields untouched
+  EXPECT_TRUE(o.bound);
+  apply_effort(o, "thorough", 342);
+  EXPECT_EQ(o.iterations, 342000);
+  apply_effort(o, "thorough", 600);  // clamped down to 500,000
+  EXPECT_EQ(o.iterations, 500000);
+  apply_effort(o, "thorough", std::int64_t{1} << 60);  // no overflow
+  EXPECT_EQ(o.iterations, 500000);
+  apply_effort(o, "fast", 342);
+  EXPECT_EQ(o.starts, 1);
+  EXPECT_FALSE(o.anneal);
+  EXPECT_EQ(o.iterations, 0);
+  apply_effort(o, "default", 342);
+  const DesignOptions d;
+  EXPECT_EQ(o.starts, d.starts);
+  EXPECT_EQ(o.iterations, d.iterations);
+  EXPECT_EQ(o.anneal, d.anneal);
+  EXPECT_THROW(apply_effort(o, "slow", 342), InvalidInput);
+  EXPECT_THROW(apply_effort(o, "fast", -1), InvalidInput);
+}
+
 TEST(DesignSearch, GridOptimumMatchesBruteForce) {
   // 3 x 4 grid, k = 3: every contiguous plan enumerated.
   for (unsigned seed : {3u, 11u}) {

@@ -111,7 +111,9 @@ TEST(TravelHierarchy, EqualsDijkstraExactlyOnRandomGraphs) {
       const TravelPairs a = plain.pairs(o, d, lim, kInf, 2);
       const TravelPairs b = ch.pairs(o, d, lim, kInf, 2);
       expect_same(a, b);
-      if (lim == kInf) EXPECT_GT(a.origin.size(), 1000u);
+      if (lim == kInf) {
+        EXPECT_GT(a.origin.size(), 1000u);
+      }
     }
     expect_same(plain.pairs(o, d, kInf, 1.5, 1), ch.pairs(o, d, kInf, 1.5, 1));
     // The portable build of the sweep (the one CPUs without AVX2 run) gives the same.

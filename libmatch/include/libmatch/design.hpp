@@ -307,6 +307,19 @@ struct DesignOptions {
   bool bound_colgen = false;
 };
 
+/// Search presets (Python's `effort=`), for a problem of `units` units. Sets `starts`,
+/// `iterations` and `anneal` only:
+///  - "fast": 1 start, no annealing (region growing + greedy descent; within a few % of
+///    "default" in microseconds to milliseconds);
+///  - "default": the member defaults above (8 starts, max(2000, 50 n) proposals);
+///  - "thorough": 32 starts of 1000 n proposals each, clamped to 20,000-500,000 (at 1-3 us a
+///    proposal: seconds for a few hundred units, at most tens of seconds on 2 cores). The
+///    plan to put under `bound = true`: on the 342 Dutch municipalities (k = 12) it lowers
+///    the objective by ~5 % against "default" (benchmarks/RESULTS.md).
+/// Throws InvalidInput for another name or units < 0.
+LIBMATCH_EXPORT void apply_effort(DesignOptions& options, const std::string& effort,
+                                  std::int64_t units);
+
 struct DesignResult {
   /// Area per unit. Without `initial` areas are numbered by their lowest unit index.
   std::vector<std::int64_t> labels;
