@@ -154,7 +154,7 @@ class Weights:
     @property
     def unassigned_per_priority(self) -> float:
         """
-        Extra escalation cost per priority level (max(priority, 0)): scarce capacity goes to urgent requests first. Unit: points/level.
+        Extra escalation cost per priority level (max(priority, 0)): scarce case capacity goes to urgent requests first. Under hours or money it is a weight per case: several cheaper lower-priority cases can outweigh one dear urgent case (Rules.reserve keeps slots for priority). Unit: points/level.
         """
     @unassigned_per_priority.setter
     def unassigned_per_priority(self, arg1: typing.Any) -> None: ...

@@ -90,6 +90,8 @@ def enum_names(enum: Any) -> list[str]:
 
 _REASON_NAMES = ["" if n == "none" else n for n in enum_names(_core.Escalation)]
 _VERDICT_NAMES = enum_names(_core.Verdict)
+#: escalation reasons of a catalogue limit (not of one advisor): explain() names them
+_SERVICE_LIMITS = ("slots_exhausted", "budget_exhausted", "reserved_for_priority")
 _REFERRAL_NAMES = ["" if n == "none" else n for n in enum_names(_core.Referral)]
 _STATUS_NAMES = enum_names(_core.SolveStatus)
 
@@ -601,7 +603,9 @@ class RoundResult:
         ``service``, ``expertise``, ``excluded``, ``radius``, ``capacity``), chosen, rank
         (1 = best eligible; the chosen advisor wins ties; NA when not eligible), has_room
         (free capacity left after the round), minutes, km, total and the cost components
-        (NaN when not eligible), why (a sentence). Eligible advisors first, by rank.
+        (NaN when not eligible), why (a sentence; for a request stopped by a catalogue limit,
+        slots, money or a reservation, the eligible advisors' sentences end with that
+        escalation and its detail). Eligible advisors first, by rank.
         """
         key = str(applicant_id)
         if key not in self._index:
@@ -630,12 +634,19 @@ class RoundResult:
                 "served_under": [self._prep.services[s] if s >= 0 else None for s in ex["service"]],
             }
         )
-        df["why"] = [self._why(k, i, r) for i, r in enumerate(df.itertuples(index=False))]
+        # A catalogue limit (slots, money, reservation) stops the request whatever the
+        # advisor: the eligible advisors' sentences name it.
+        esc = self.escalations
+        hit = esc[esc["applicant_id"] == key]
+        stop = None
+        if len(hit) and hit["reason"].iloc[0] in _SERVICE_LIMITS:
+            stop = f"{hit['reason'].iloc[0]}: {hit['detail'].iloc[0]}"
+        df["why"] = [self._why(k, i, r, stop) for i, r in enumerate(df.itertuples(index=False))]
         df["_elig"] = df["verdict"] != "eligible"
         df = df.sort_values(["_elig", "rank", "advisor_id"], kind="stable", na_position="last")
         return df.drop(columns="_elig").reset_index(drop=True)
 
-    def _why(self, k: int, i: int, row: Any) -> str:
+    def _why(self, k: int, i: int, row: Any, stop: str | None = None) -> str:
         adv = self._prep.advisors.iloc[i]
         v = row.verdict
         if v == "service":
@@ -670,7 +681,10 @@ class RoundResult:
             parts.append(f"needs {row.hours_needed:.1f} h of {row.hours_free:.1f} h free")
         if row.cost_eur:
             parts.append(f"costs EUR {row.cost_eur:.2f}")
-        return f"{head}: " + ", ".join(parts)
+        text = f"{head}: " + ", ".join(parts)
+        if stop and not row.chosen:
+            text += f"; not matched: {stop}"
+        return text
 
     def summary(self) -> pd.DataFrame:
         """Per requested service (as written, e.g. ``zaakbegeleider;vabimpuls``): requests,

@@ -130,6 +130,9 @@ class Table:
     #: what happens to undeclared columns (for the docs); a likely misspelling is an error
     extra_columns: str = "carried along and ignored"
     notes: tuple[str, ...] = field(default_factory=tuple)
+    #: other names users give a column (lower case -> declared name): an error naming the
+    #: declared one, as for misspellings (e.g. the simulation's ``hours_per_case``)
+    aliases: dict[str, str] = field(default_factory=dict)
 
     # -- declaration helpers --------------------------------------------------------------
     def column(self, name: str) -> Column:
@@ -186,7 +189,12 @@ class Table:
         for col in df.columns:
             if col in self.names:
                 continue
-            close = difflib.get_close_matches(str(col).lower(), optional, n=1, cutoff=0.8)
+            alias = self.aliases.get(str(col).lower())
+            close = (
+                [alias]
+                if alias
+                else difflib.get_close_matches(str(col).lower(), optional, n=1, cutoff=0.8)
+            )
             if close and close[0] not in df.columns:
                 raise InvalidInputError(
                     f"{what}: unknown column '{col}' (did you mean '{close[0]}'?)"
@@ -235,6 +243,13 @@ class Table:
             )
         lines.append("")
         lines.append(f"Other columns are {self.extra_columns}.")
+        if self.aliases:
+            named = ", ".join(f"`{a}` (`{c}`)" for a, c in sorted(self.aliases.items()))
+            lines += [
+                "",
+                "Names that look like a declared column's are an error naming it (a likely "
+                f"misspelling, or another tool's name): {named}.",
+            ]
         for n in self.notes:
             lines += ["", n]
         return "\n".join(lines) + "\n"
@@ -553,6 +568,12 @@ ADVISORS = Table(
             meaning="hours taken by running cases, `0 <= hours_booked <= capacity_hours`.",
         ),
     ),
+    aliases={
+        "hours_capacity": "capacity_hours",  # the name in RoundResult.loads
+        "hours_available": "capacity_hours",
+        "booked_hours": "hours_booked",
+        "hours_before": "hours_booked",  # RoundResult.loads
+    },
 )
 
 SERVICES = Table(
@@ -576,7 +597,8 @@ SERVICES = Table(
             "float",
             default=0.0,
             unit="EUR",
-            meaning="price per case, >= 0 (a request's `cost_eur` overrides it).",
+            meaning="price per case, >= 0 (a request's `cost_eur` overrides it); money counts in "
+            "whole cents (prices round to the cent, budgets down to it).",
         ),
         Column(
             "max_cases",
@@ -635,6 +657,18 @@ SERVICES = Table(
             "without one are escalated `no_open_case`.",
         ),
     ),
+    aliases={
+        "hours_per_case": "hours",
+        "effort": "hours",
+        "effort_hours": "hours",
+        "cost": "cost_eur",
+        "price": "cost_eur",
+        "price_eur": "cost_eur",
+        "cost_per_case": "cost_eur",
+        "slots": "max_cases",
+        "max_slots": "max_cases",
+        "budget": "budget_eur",
+    },
 )
 
 REGISTER = Table(

@@ -276,8 +276,10 @@ void bind_options(py::module_& m) {
              "candidate assignment, so nobody is escalated while an eligible advisor has room. "
              "Unit: points.")
       .field("unassigned_per_priority", &Weights::unassigned_per_priority,
-             "Extra escalation cost per priority level (max(priority, 0)): scarce capacity "
-             "goes to urgent requests first. Unit: points/level.")
+             "Extra escalation cost per priority level (max(priority, 0)): scarce case "
+             "capacity goes to urgent requests first. Under hours or money it is a weight per "
+             "case: several cheaper lower-priority cases can outweigh one dear urgent case "
+             "(Rules.reserve keeps slots for priority). Unit: points/level.")
       .finish();
 
   OptionClass<RuleOptions>(m, "Rules",

@@ -725,7 +725,11 @@ class Round {
       const i64 d = sx.of(o.service);
       const Escalation why = left.misfit(in, d, q, a, o.effort, o.cents);
       if (why != Escalation::None) {
-        if (first == Escalation::None) first = why;
+        if (first == Escalation::None) {
+          first = why;
+          if (why == Escalation::BudgetExhausted)  // the shortfall when the pins were placed
+            res.requests[r].missing_eur = static_cast<double>(o.cents - left.money_left(d)) / 100.0;
+        }
         continue;
       }
       left.take(in, d, q, a, o.effort, o.cents);
@@ -909,10 +913,12 @@ class Round {
       limit_rows.push_back({{}, {}, cap});
       return static_cast<i64>(limit_rows.size()) - 1;
     };
-    for (i64 a = 0; a < p.n_adv; ++a)
+    for (i64 c = 0; c < p.n_adv; ++c) {  // canonical advisor order: rows never follow input order
+      const i64 a = p.adv_order[c];
       if (!std::isinf(left.hours[a]) && !uniform_effort(a) &&
           eff_sum[a] > left.hours[a] + hours_tolerance(left.hours[a]))
         hour_row[a] = open_row(left.hours[a]);
+    }
     for (i64 d = 0; d < n; ++d) {
       if (left.slots[d] != kNoLimit && cand[d] > left.slots[d])
         slot_row[d] = open_row(static_cast<double>(left.slots[d]));
@@ -1044,7 +1050,8 @@ class Round {
     auto account = [&](const Arc& arc) {
       res.objective = checked_add(res.objective, arc.cost.total());
       res.advisors[arc.adv].hours_after += arc.effort;
-      const double eur = price_eur(in, in.requests[arc.req], arc.service);
+      // money counts in whole cents (the prices the limits were checked with)
+      const double eur = static_cast<double>(arc.cents) / 100.0;
       res.spend_eur += eur;
       if (arc.service >= 0 && arc.service < n_out) {
         res.spend_by_service[arc.service] += eur;
@@ -1308,7 +1315,7 @@ std::vector<ExplainRow> explain(const RoundInput& input, const RoundResult& resu
       row.service = opts.front().service;
     }
     const std::int32_t s = row.service >= 0 ? row.service : q.service;
-    row.cost_eur = price_eur(input, q, s);
+    row.cost_eur = static_cast<double>(to_cents(price_eur(input, q, s))) / 100.0;
     if (std::isfinite(minutes[a]) || !service_of(input, s).travel_in_hours)
       row.hours_needed = effort_hours(input, q, s, minutes[a]);
     if (!std::isinf(adv.capacity_hours))

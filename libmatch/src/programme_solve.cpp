@@ -765,11 +765,14 @@ constexpr i64 kNeighbourhoodArcs = 1200;
 constexpr double kSubMipSeconds = 0.1;
 constexpr double kSubMipMargin = 0.3;  // CBC may overrun its limit by this much
 constexpr int kQuietPasses = 3;
-// CBC ends by kCbcShare of a finite time limit and runs for at most kCbcSlice of it; the
-// neighbourhood search gets the rest (on the province rounds CBC rarely improves the LP
+// CBC ends by kCbcShare of a finite time limit and runs for at most kCbcSlice of it
+// (kCbcSliceSmall on rounds small enough for the Lagrangian first, which CBC often proves);
+// the neighbourhood search gets the rest (on the province rounds CBC rarely improves the LP
 // rounding's start in 10 s and the neighbourhoods often do; rounds CBC proves end early).
+// When the neighbourhoods go quiet before the deadline, CBC runs again in the time left.
 constexpr double kCbcShare = 0.7;
 constexpr double kCbcSlice = 0.2;
+constexpr double kCbcSliceSmall = 0.5;
 // CBC cannot stop inside its root LP (about as long as solve_lp took): below this many LP
 // times it would only overrun the limit, so it is skipped and the neighbourhoods get the time.
 constexpr double kCbcMinLpTimes = 3.0;
@@ -1166,7 +1169,8 @@ ProgrammeSolution solve_programme(const ProgrammeProblem& p, double time_limit_s
   MipOptions opt;
   const double spent = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
   opt.time_limit_s =
-      std::max(0.05, std::min(kCbcShare * time_limit_s - spent, kCbcSlice * time_limit_s));
+      std::max(0.05, std::min(kCbcShare * time_limit_s - spent,
+                              (lagrangian_first ? kCbcSliceSmall : kCbcSlice) * time_limit_s));
   opt.integral_objective = true;
   opt.start = start_of(ix, m, arc_of_row);
   if (opt.start.empty()) throw Error("internal error: the repaired start uses a dropped arc");
@@ -1182,10 +1186,34 @@ ProgrammeSolution solve_programme(const ProgrammeProblem& p, double time_limit_s
   const bool mip_ok =
       !res.x.empty() && arcs_of_mip(ix, m, res.x, mip_arcs) && rows_satisfied(p, mip_arcs);
   if (!mip_ok) mip_arcs = arc_of_row;
-  const bool proven = res.status == MipStatus::Optimal && mip_ok;
-  if (!proven)  // stopped by the clock or skipped: sub-MIPs over neighbourhoods in the time
-                // left (they keep only answers that hold every row)
+  bool proven = res.status == MipStatus::Optimal && mip_ok;
+  double mip_bound = res.bound;
+  if (!proven) {  // stopped by the clock or skipped: sub-MIPs over neighbourhoods in the time
+                  // left (they keep only answers that hold every row)
     neighbourhood_search(ix, mip_arcs, deadline_after(time_limit_s, t0));
+    // The search went quiet before the deadline: CBC once more, from its solution, for a
+    // proof in the time left (a round CBC proves in 1 s must not end "time_limit" at 3 s).
+    const double left =
+        time_limit_s - std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+    if (left - kSubMipMargin >= std::max(0.1, kCbcMinLpTimes * lp_seconds)) {
+      MipOptions again = opt;
+      again.time_limit_s = left - kSubMipMargin;
+      again.start = start_of(ix, m, mip_arcs);
+      if (!again.start.empty()) {
+        const MipResult r2 = solve_mip(m.prob, again);
+        out.used_mip = true;
+        std::vector<i64> arcs2(p.flow.n_rows, -1);
+        const bool ok2 =
+            !r2.x.empty() && arcs_of_mip(ix, m, r2.x, arcs2) && rows_satisfied(p, arcs2);
+        if (ok2 && objective_of(ix, arcs2) <= objective_of(ix, mip_arcs)) {
+          mip_arcs = std::move(arcs2);
+          proven = r2.status == MipStatus::Optimal;
+        }
+        if (std::isfinite(r2.bound))
+          mip_bound = std::isfinite(mip_bound) ? std::max(mip_bound, r2.bound) : r2.bound;
+      }
+    }
+  }
   const i64 mip_obj = objective_of(ix, mip_arcs), start_obj = best_obj;
   const bool take_mip = mip_obj <= start_obj;
   out.objective = take_mip ? mip_obj : start_obj;
@@ -1196,7 +1224,7 @@ ProgrammeSolution solve_programme(const ProgrammeProblem& p, double time_limit_s
     out.status = SolveStatus::TimeLimit;
     // The MIP bound, never below the relaxation's optimum (also a valid bound), rounded up
     // to whole units (the objective is integral).
-    const double b = std::isfinite(res.bound) ? std::max(res.bound, relaxed_bound) : relaxed_bound;
+    const double b = std::isfinite(mip_bound) ? std::max(mip_bound, relaxed_bound) : relaxed_bound;
     out.bound = std::min(std::ceil(b - 1e-6), static_cast<double>(out.objective));
     if (out.bound >= static_cast<double>(out.objective)) out.status = SolveStatus::Optimal;
   }

@@ -131,9 +131,11 @@ plt.show()
 # %% [markdown]
 # ## A tighter budget: who loses first?
 #
-# Run the same week with less money. Priority keeps its meaning: the acute cases are the last
-# to lose, and within a priority the cheaper products go first (more entrepreneurs helped per
-# euro).
+# Run the same week with less money. Priority weighs every case: an acute case left unserved
+# costs more than a routine one (`unassigned_per_priority` per level), and within a priority
+# the cheaper products go first (more entrepreneurs helped per euro). The weight is per case,
+# not per euro: when money is very short, several cheap routine cases can outweigh one dear
+# acute study. The reservation (next section) is what keeps slots for acute cases.
 
 # %%
 rows = []

@@ -74,6 +74,13 @@ def test_cli_help_lists_subcommands():
         assert sub in out
 
 
+def test_python_dash_m_libmatch_is_the_cli():
+    out = subprocess.run(
+        [sys.executable, "-m", "libmatch", "--help"], capture_output=True, text=True, check=True
+    ).stdout
+    assert "design" in out and "round" in out
+
+
 def test_core_stub_lists_every_public_name():
     import ast
 

@@ -502,6 +502,11 @@ def test_hours_slots_and_spend_are_reported():
     assert ex.loc["C1", "hours_needed"] == 10 and ex.loc["C1", "hours_free"] == 5
     assert not ex.loc["C1", "has_room"] and "needs 10.0 h of 5.0 h free" in ex.loc["C1", "why"]
     assert ex.loc["C1", "cost_eur"] == 750
+    # R1 is stopped by the one IMK slot, not by an advisor: explain says so
+    ex = res.explain("R1")
+    elig = ex[ex["verdict"] == "eligible"]
+    assert len(elig) and elig["why"].str.contains("not matched: slots_exhausted: the 1 slot").all()
+    assert not res.explain("R2")["why"].str.contains("not matched").any()  # R2 got the slot
 
 
 def test_budget_exhausted_names_the_amount_missing():
@@ -513,6 +518,63 @@ def test_budget_exhausted_names_the_amount_missing():
     assert e.loc["R3", "reason"] == "budget_exhausted"
     assert "EUR 345.00 missing" in e.loc["R3", "detail"]
     assert res.spend_eur <= 2500
+
+
+def test_pinned_case_stopped_by_the_budget_names_the_amount_missing():
+    """Pins are placed before the solve: a pinned case the money cannot pay names its
+    shortfall at that point (EUR 750 against the EUR 500 of the round), not EUR 0."""
+    req = pd.DataFrame(
+        {
+            "applicant_id": ["A1", "A2"],
+            "x": [1000.0, 3000.0],
+            "y": [0.0, 0.0],
+            "service": ["coach", "scan"],
+            "priority": [0, 2],
+            "current_advisor": ["B1", ""],
+            "pinned": [True, False],
+        }
+    )
+    adv = pd.DataFrame(
+        {
+            "advisor_id": ["B1", "B2"],
+            "x": [0.0, 5000.0],
+            "y": [0.0, 0.0],
+            "service": ["coach", "scan"],
+            "capacity": [5, 5],
+        }
+    )
+    cat = pd.DataFrame(
+        {"service": ["coach", "scan"], "hours": [10.0, 3.0], "cost_eur": [750.0, 275.0]}
+    )
+    res = libmatch.match(req, adv, services=cat, budget_eur=500)
+    e = res.escalations.set_index("applicant_id")
+    assert e.loc["A1", "reason"] == "budget_exhausted"
+    assert "EUR 250.00 missing" in e.loc["A1", "detail"]
+    assert res.spend_eur == 275
+
+
+def test_money_counts_in_whole_cents():
+    """Prices round to the cent before the limits are checked, and the result reports the
+    rounded prices: three cases at EUR 33.334 fit EUR 100 and spend EUR 99.99, not 100.002."""
+    req = pd.DataFrame(
+        {
+            "applicant_id": ["A1", "A2", "A3"],
+            "x": [1000.0, 2000.0, 3000.0],
+            "y": [0.0] * 3,
+            "service": ["scan"] * 3,
+            "cost_eur": [33.334] * 3,
+        }
+    )
+    adv = pd.DataFrame(
+        {"advisor_id": ["B1"], "x": [0.0], "y": [0.0], "service": ["scan"], "capacity": [10]}
+    )
+    cat = pd.DataFrame({"service": ["scan"], "hours": [1.0], "cost_eur": [0.0]})
+    res = libmatch.match(req, adv, services=cat, budget_eur=100.0)
+    assert len(res.assignments) == 3
+    assert res.spend_eur == pytest.approx(99.99) and res.spend_eur <= 100.0
+    assert (res.assignments["cost_eur"] == 33.33).all()
+    assert res.spend_by_service["spend_eur"].sum() == pytest.approx(99.99)
+    assert res.explain("A1")["cost_eur"].iloc[0] == 33.33
 
 
 def test_reservation_keeps_slots_for_priority():

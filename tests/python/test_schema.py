@@ -132,6 +132,37 @@ def test_every_table_flags_misspelt_optional_columns(key, name):
     table.check_columns(df.drop(columns=name[:-1]), key)  # the correct spelling passes
 
 
+@pytest.mark.parametrize(
+    "key, alias, name",
+    [
+        ("services", "hours_per_case", "hours"),  # the simulation's name for the effort
+        ("services", "price_eur", "cost_eur"),
+        ("services", "slots", "max_cases"),
+        ("services", "Budget", "budget_eur"),
+        ("advisors", "hours_capacity", "capacity_hours"),  # RoundResult.loads' name
+    ],
+)
+def test_other_names_of_a_column_are_flagged(key, alias, name):
+    """A catalogue with ``hours_per_case`` must not silently count every case as 1 hour."""
+    table = schema.TABLES[key]
+    df = pd.DataFrame({c: [1.0] for c in table.required})
+    df[alias] = [36.0]
+    with pytest.raises(libmatch.InvalidInputError, match=f"unknown column '{alias}' .*'{name}'"):
+        table.check_columns(df, key)
+    df[name] = [36.0]  # both given: the alias is just another carried column
+    table.check_columns(df, key)
+
+
+def test_match_refuses_a_catalogue_with_hours_per_case():
+    req = pd.DataFrame({"applicant_id": ["A"], "x": [0.0], "y": [0.0], "service": ["v"]})
+    adv = pd.DataFrame(
+        {"advisor_id": ["B"], "x": [0.0], "y": [0.0], "service": ["v"], "capacity": [2]}
+    )
+    cat = pd.DataFrame({"service": ["v"], "hours_per_case": [36.0]})
+    with pytest.raises(libmatch.InvalidInputError, match="services.*'hours'"):
+        libmatch.match(req, adv, services=cat)
+
+
 def test_match_and_scenario_parse_advisors_alike(square):
     """One parser: the same table gives the same radius, caseload and tags in both."""
     adv = _advisors(radius_km=[50.0, None], expertise=[" t ; t", "u;t"])

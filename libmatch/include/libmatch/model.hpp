@@ -187,7 +187,10 @@ struct Weights {
   /// Unassigned cost of a request = unassigned_base + unassigned_per_priority * max(priority, 0).
   /// unassigned_base < 0 (default) = automatic: one point more than the most expensive
   /// candidate assignment of the round, so a request is escalated only when no eligible
-  /// advisor has room, and capacity that is scarce goes to higher priority first.
+  /// advisor has room, and case capacity that is scarce goes to higher priority first.
+  /// Under hours or money (programme limits) the escalation cost is a weight per case set
+  /// against what the case uses: several cheaper lower-priority cases can together outweigh
+  /// one dear higher-priority case; RuleOptions::reserve keeps slots for priority.
   double unassigned_base = -1.0;
   double unassigned_per_priority = 200.0;
 };

@@ -1,0 +1,7 @@
+"""``python -m libmatch``: the same as the ``libmatch`` command."""
+
+import sys
+
+from libmatch.cli import main
+
+sys.exit(main())
