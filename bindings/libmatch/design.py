@@ -998,7 +998,9 @@ def design_areas(
     joins a neighbouring area, optionally followed by one of that area's units moving back;
     articulation points never move), then a greedy descent. The best of
     ``starts`` independent starts wins. Same inputs and seed give the same plan whatever
-    ``threads``, unless ``time_limit_s`` cuts the search short.
+    ``threads`` and whatever the row order of the units (the search runs in the order of the
+    unit ids; without ``initial`` areas are numbered by their smallest unit id), unless
+    ``time_limit_s`` cuts the search short.
 
     Parameters
     ----------

@@ -14,11 +14,6 @@
 
 namespace libmatch {
 
-namespace detail {
-std::vector<std::int32_t> check_labels(const Model& m, std::span<const std::int64_t> labels,
-                                       std::int64_t& k, const char* what);
-}
-
 bool DesignBounds::any() const {
   return demand_lo > 0.0 || std::isfinite(demand_hi) || std::isfinite(max_travel_km) ||
          min_units > 0 || max_units > 0 ||
@@ -339,11 +334,7 @@ std::vector<std::string> conflicting_bounds(const Model& m, std::int64_t k, cons
 std::vector<std::string> check_bounds(const DesignProblem& problem,
                                       std::span<const std::int64_t> labels,
                                       const DesignBounds& bounds) {
-  const detail::Model m = detail::prepare(problem, /*for_design=*/false);
-  std::int64_t k = 0;
-  const std::vector<std::int32_t> lab = detail::check_labels(m, labels, k, "labels");
-  const detail::HardBounds hb = detail::make_bounds(m, k, bounds);
-  return detail::violated_bounds(m, k, hb, lab);
+  return PreparedDesign(problem).check_bounds(labels, bounds);
 }
 
 }  // namespace libmatch

@@ -50,12 +50,7 @@ std::vector<std::int32_t> check_labels(const Model& m, std::span<const std::int6
   return {labels.begin(), labels.end()};
 }
 
-}  // namespace detail
-
-namespace {
-
-PlanEvaluation evaluate_model(const detail::Model& m, std::span<const std::int64_t> labels) {
-  using namespace detail;
+PlanEvaluation evaluate_model(const Model& m, std::span<const std::int64_t> labels) {
   std::int64_t k = 0;
   const std::vector<std::int32_t> lab = check_labels(m, labels, k, "labels");
   const State st(m, k, lab);
@@ -138,22 +133,10 @@ PlanEvaluation evaluate_model(const detail::Model& m, std::span<const std::int64
   return ev;
 }
 
-}  // namespace
+}  // namespace detail
 
 PlanEvaluation evaluate_plan(const DesignProblem& problem, std::span<const std::int64_t> labels) {
-  return evaluate_model(detail::prepare(problem, /*for_design=*/false), labels);
-}
-
-PlanEvaluation PreparedDesign::evaluate(std::span<const std::int64_t> labels) const {
-  return evaluate_model(*model_, labels);
-}
-
-std::vector<std::string> PreparedDesign::check_bounds(std::span<const std::int64_t> labels,
-                                                      const DesignBounds& bounds) const {
-  std::int64_t k = 0;
-  const std::vector<std::int32_t> lab = detail::check_labels(*model_, labels, k, "labels");
-  const detail::HardBounds hb = detail::make_bounds(*model_, k, bounds);
-  return detail::violated_bounds(*model_, k, hb, lab);
+  return PreparedDesign(problem).evaluate(labels);
 }
 
 }  // namespace libmatch

@@ -160,6 +160,14 @@ std::vector<std::string> conflicting_bounds(const Model& m, std::int64_t k, cons
 /// Validates and densifies. `for_design`: an unconnected graph under IslandRule::Error throws.
 Model prepare(const DesignProblem& p, bool for_design);
 
+/// design() and evaluate() on a model, in its own unit order (design_search.cpp,
+/// design_eval.cpp); PreparedDesign wraps them in the canonical order (design_prepared.cpp).
+DesignResult design_model(const Model& m, const DesignOptions& options);
+PlanEvaluation evaluate_model(const Model& m, std::span<const std::int64_t> labels);
+/// Checks labels (0..k-1, all used; k = max + 1 when k <= 0) and returns them as int32.
+std::vector<std::int32_t> check_labels(const Model& m, std::span<const std::int64_t> labels,
+                                       std::int64_t& k, const char* what);
+
 /// Incremental state of a complete plan with every area non-empty.
 class State {
  public:

@@ -18,11 +18,6 @@
 
 namespace libmatch {
 
-namespace detail {
-std::vector<std::int32_t> check_labels(const Model& m, std::span<const std::int64_t> labels,
-                                       std::int64_t& k, const char* what);
-}
-
 namespace {
 
 using namespace detail;
@@ -623,23 +618,6 @@ void prove(const Model& m, std::int64_t k, const HardBounds& hb, const DesignOpt
 
 }  // namespace
 
-PreparedDesign::PreparedDesign(const DesignProblem& problem) {
-  auto m = std::make_shared<Model>(prepare(problem, /*for_design=*/false));
-  if (m->islands == IslandRule::Error && m->border_components > 1) {
-    try {  // only to word the error design() will raise (the same as design_areas')
-      (void)prepare(problem, /*for_design=*/true);
-    } catch (const InvalidInput& e) {
-      graph_error_ = e.what();
-    }
-    if (graph_error_.empty()) throw Error("internal: unconnected unit graph not reported");
-  }
-  model_ = std::move(m);
-}
-
-std::int64_t PreparedDesign::n_units() const { return model_->n; }
-
-const std::vector<Adjacency>& PreparedDesign::links() const { return model_->links; }
-
 void apply_effort(DesignOptions& options, const std::string& effort, std::int64_t units) {
   if (units < 0) throw InvalidInput("apply_effort: units must be >= 0");
   const DesignOptions defaults;
@@ -665,9 +643,9 @@ DesignResult design_areas(const DesignProblem& problem, const DesignOptions& opt
   return PreparedDesign(problem).design(opt);
 }
 
-DesignResult PreparedDesign::design(const DesignOptions& opt) const {
-  if (!graph_error_.empty()) throw InvalidInput(graph_error_);
-  const Model& m = *model_;
+namespace detail {
+
+DesignResult design_model(const Model& m, const DesignOptions& opt) {
   const std::int64_t k = opt.k;
   if (k < 1 || k > m.n) {
     throw InvalidInput("k = " + std::to_string(k) + " areas is out of range; k must be in 1.." +
@@ -761,6 +739,7 @@ DesignResult PreparedDesign::design(const DesignOptions& opt) const {
   }
   res.time_limit_reached = has_deadline && Clock::now() >= deadline;
   std::vector<std::int32_t> lab = best.labels;
+  if (opt.bound) prove(m, k, hb, opt, lab, res);
   if (start_plan.empty() && hb.area_of.empty()) {  // canonical numbering: by lowest unit index
     std::vector<std::int32_t> remap(static_cast<std::size_t>(k), -1);
     std::int32_t next_label = 0;
@@ -769,7 +748,6 @@ DesignResult PreparedDesign::design(const DesignOptions& opt) const {
       l = remap[l];
     }
   }
-  if (opt.bound) prove(m, k, hb, opt, lab, res);
   const State st(m, k, lab);
   res.labels.assign(lab.begin(), lab.end());
   res.objective = st.objective();
@@ -779,5 +757,7 @@ DesignResult PreparedDesign::design(const DesignOptions& opt) const {
   res.links = m.links;
   return res;
 }
+
+}  // namespace detail
 
 }  // namespace libmatch

@@ -4,9 +4,11 @@
 
 #include <algorithm>
 #include <cmath>
+#include <numeric>
 #include <random>
 #include <string>
 #include <thread>
+#include <tuple>
 #include <vector>
 
 #include "libmatch/design.hpp"
@@ -61,6 +63,30 @@ DesignOptions options(std::int64_t k, std::uint64_t seed, int starts, std::int64
 // Every area connected through the grid's rook adjacency.
 bool contiguous(const DesignProblem& p, const std::vector<std::int64_t>& labels) {
   return evaluate_plan(p, labels).summary.all_contiguous;
+}
+
+// The same problem with its units in `order` (unit c of the result is unit order[c]).
+DesignProblem reordered(const DesignProblem& p, const std::vector<std::int64_t>& order) {
+  const std::size_t n = order.size();
+  std::vector<std::int64_t> pos(n);
+  for (std::size_t c = 0; c < n; ++c) pos[static_cast<std::size_t>(order[c])] = c;
+  DesignProblem q = p;
+  for (std::size_t c = 0; c < n; ++c) {
+    const auto i = static_cast<std::size_t>(order[c]);
+    q.ids[c] = p.ids[i];
+    q.centroid[c] = p.centroid[i];
+    q.area_m2[c] = p.area_m2[i];
+    q.perimeter_m[c] = p.perimeter_m[i];
+    q.demand[c] = p.demand[i];
+    for (std::size_t c2 = 0; c2 < n && !p.travel_km.empty(); ++c2) {
+      q.travel_km[c * n + c2] = p.travel_km[i * n + static_cast<std::size_t>(order[c2])];
+    }
+  }
+  q.adjacency.clear();
+  for (auto it = p.adjacency.rbegin(); it != p.adjacency.rend(); ++it) {  // listed backwards too
+    q.adjacency.push_back({pos[it->a], pos[it->b], it->border_m});
+  }
+  return q;
 }
 
 }  // namespace
@@ -199,4 +225,54 @@ TEST(PreparedDesign, UnconnectedGraphIsRejectedOnlyByDesign) {
   const PreparedDesign ok(grid(2, 2, 1));
   EXPECT_THROW(ok.design(options(5, 0, 1, 10)), InvalidInput);
   EXPECT_THROW(ok.evaluate(std::vector<std::int64_t>{0, 1}), InvalidInput);
+}
+
+TEST(PreparedDesign, RowOrderDoesNotChangeThePlan) {
+  // Medoid travel, hard bounds and an island link: every input indexed by unit is permuted.
+  DesignProblem p = grid(6, 7, 3);
+  p.ids.push_back("isle");
+  p.centroid.push_back({9500.0, 2500.0});
+  p.area_m2.push_back(1e6);
+  p.perimeter_m.push_back(4000.0);
+  p.demand.push_back(4.0);
+  p.islands = IslandRule::Attach;
+  straight_travel(p);
+  const std::int64_t n = static_cast<std::int64_t>(p.ids.size());
+  DesignOptions o = options(4, 5, 4, 4000);
+  o.bounds.demand_lo = 0.6;
+  o.bounds.demand_hi = 1.4;
+  auto index_of = [](const DesignProblem& q, const std::string& id) {
+    return static_cast<std::int64_t>(std::find(q.ids.begin(), q.ids.end(), id) - q.ids.begin());
+  };
+  auto by_id = [](const DesignProblem& q, const auto& per_unit) {
+    std::vector<std::pair<std::string, double>> out;
+    for (std::size_t i = 0; i < q.ids.size(); ++i) out.emplace_back(q.ids[i], per_unit[i]);
+    std::sort(out.begin(), out.end());
+    return out;
+  };
+  auto run = [&](const DesignProblem& q) {
+    DesignOptions oq = o;
+    oq.bounds.must_link = {{index_of(q, "u0"), index_of(q, "u40")}};
+    oq.bounds.cannot_link = {{index_of(q, "u3"), index_of(q, "u24")}};
+    const PreparedDesign prepared(q);
+    const DesignResult r = prepared.design(oq);
+    EXPECT_TRUE(prepared.check_bounds(r.labels, oq.bounds).empty());
+    const PlanEvaluation ev = prepared.evaluate(r.labels);
+    EXPECT_EQ(ev.summary.objective, r.objective);
+    EXPECT_EQ(r.links.size(), 1u);
+    std::vector<std::pair<std::string, std::string>> links;
+    for (const Adjacency& e : r.links) {
+      EXPECT_LT(e.a, e.b);
+      links.emplace_back(std::min(q.ids[e.a], q.ids[e.b]), std::max(q.ids[e.a], q.ids[e.b]));
+    }
+    return std::tuple(by_id(q, r.labels), r.objective, by_id(q, ev.unit_travel_km), links);
+  };
+  const auto first = run(p);
+  std::mt19937 gen(11);
+  for (int t = 0; t < 4; ++t) {
+    std::vector<std::int64_t> order(static_cast<std::size_t>(n));
+    std::iota(order.begin(), order.end(), std::int64_t{0});
+    std::shuffle(order.begin(), order.end(), gen);
+    EXPECT_EQ(run(reordered(p, order)), first) << "row order " << t;
+  }
 }

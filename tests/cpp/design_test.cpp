@@ -269,11 +269,15 @@ TEST(DesignSearch, DeterministicWhateverTheThreads) {
   o.seed = 43;
   DesignResult c = design_areas(p, o);
   EXPECT_TRUE(connected_areas(p, c.labels));
-  // Canonical numbering: areas in order of their lowest unit.
+  // Canonical numbering: areas in order of their smallest unit id ("g0_10" < "g0_2").
+  std::vector<std::size_t> by_id(p.ids.size());
+  std::iota(by_id.begin(), by_id.end(), std::size_t{0});
+  std::sort(by_id.begin(), by_id.end(), [&](auto x, auto y) { return p.ids[x] < p.ids[y]; });
+  ASSERT_FALSE(std::is_sorted(p.ids.begin(), p.ids.end()));  // id order is not row order
   std::int64_t next = 0;
-  for (auto l : a.labels) {
-    EXPECT_LE(l, next);
-    next = std::max(next, l + 1);
+  for (auto i : by_id) {
+    EXPECT_LE(a.labels[i], next);
+    next = std::max(next, a.labels[i] + 1);
   }
 }
 

@@ -241,6 +241,64 @@ def test_deterministic_for_a_seed(brabant):
     assert np.array_equal(a.labels, b.labels) and a.objective == b.objective
 
 
+@pytest.mark.parametrize("case", ["centre", "medoid_bounds", "advisors", "islands", "repair"])
+def test_design_is_independent_of_unit_row_order(case):
+    """The search runs in the id order: the same units in another row order give the same
+    plan (area per unit id), the same objective to the last bit and the same island links."""
+    gdf = grid_gdf(6, 7)
+    if case == "islands":  # two detached squares, linked by the island rule
+        far = [shapely.box(9000, y, 10000, y + 1000) for y in (0, 4000)]
+        gdf = pd.concat([gdf, gpd.GeoDataFrame({"id": ["z1", "z0"]}, geometry=far, crs=gdf.crs)])
+        gdf = gdf.reset_index(drop=True)
+    rng = np.random.default_rng(3)
+    demand = pd.Series(rng.integers(1, 9, len(gdf)).astype(float), index=gdf["id"])
+    kwargs: dict = {"seed": 5}
+    if case == "medoid_bounds":
+        kwargs |= {
+            "travel": libmatch.StraightLine(),
+            "demand_bounds": (0.7, 1.3),
+            "must_link": [("u00", "u55")],
+            "cannot_link": [("u03", "u33")],
+        }
+    elif case == "advisors":
+        kwargs["advisors"] = pd.DataFrame(
+            {
+                "x": [500.0, 6500, 3500, 500, 6500],
+                "y": [500.0, 500, 2500, 5500, 5500],
+                "capacity": [3.0, 2, 4, 2, 3],
+            }
+        )
+    elif case == "islands":
+        kwargs["islands"] = "attach"
+    elif case == "repair":
+        west = pd.Series(np.where(gdf["id"].str[2].astype(int) < 4, "west", "east"), gdf["id"])
+        kwargs |= {"initial": west, "fixed": ["u00", "u06"]}
+
+    def design(order):
+        part = gdf.iloc[order].reset_index(drop=True)
+        units = units_of(part)
+        plan = libmatch.design_areas(units, demand, None if case == "repair" else 4, **kwargs)
+        frame = libmatch.evaluate_plan(
+            units,
+            plan.assignment,
+            demand,
+            kwargs.get("advisors"),
+            kwargs.get("travel"),
+            islands=kwargs.get("islands", "error"),
+        )
+        links = {frozenset(p) for p in plan.links.itertuples(index=False)}
+        return plan.assignment.sort_index(), plan.objective, links, frame
+
+    first = design(np.arange(len(gdf)))
+    assert len(first[2]) == (2 if case == "islands" else 0)
+    for s in range(4):
+        order = np.random.default_rng(100 + s).permutation(len(gdf))
+        other = design(order)
+        pd.testing.assert_series_equal(other[0], first[0])
+        assert other[1] == first[1] and other[2] == first[2]
+        pd.testing.assert_frame_equal(other[3], first[3])
+
+
 # ----------------------------------------------------------------------------- API
 def test_series_demand_is_aligned_by_id():
     gdf = grid_gdf(2, 3)

@@ -321,7 +321,9 @@ LIBMATCH_EXPORT void apply_effort(DesignOptions& options, const std::string& eff
                                   std::int64_t units);
 
 struct DesignResult {
-  /// Area per unit. Without `initial` areas are numbered by their lowest unit index.
+  /// Area per unit. Without `initial` and `area_of`, areas are numbered in the order of
+  /// their smallest unit id (area 0 holds the smallest id; by unit index when ids are empty),
+  /// so equal inputs in another row order give the same label per unit id.
   std::vector<std::int64_t> labels;
   double objective = 0.0;
   double imbalance = 0.0;
@@ -367,10 +369,17 @@ struct Model;  // the validated dense form (private)
 /// tables, geometry sums) for many designs and evaluations of the same units, e.g. an
 /// analyst trying several k or options. design() and evaluate() give exactly what
 /// design_areas() and evaluate_plan() give for the same problem (they are built on it).
+/// Unit order: the model is built and searched in a canonical order (units sorted by id;
+/// the given order when ids are empty), so plans, objectives and bounds do not depend on the
+/// row order of the units. Every index in or out (labels, initial, fixed, area_of, link
+/// pairs, unit travel, island links) is in the caller's order; the problem's validation
+/// names the first bad row in that order.
 /// Immutable after construction: const calls may run concurrently from several threads, and
 /// copies share the prepared data. Memory: the problem's travel tables (n x m doubles, twice
-/// with minutes) plus O(n + edges). Construction is O(n + edges + n x m) plus, under
-/// IslandRule::Attach with a disconnected graph, O(n^2) per linking round.
+/// with minutes) plus O(n + edges). Construction is O(n log n + edges + n x m) plus, under
+/// IslandRule::Attach with a disconnected graph, O(n^2) per linking round; units not in id
+/// order are prepared twice (validated as given, then permuted), with a transient copy of
+/// the problem.
 class LIBMATCH_EXPORT PreparedDesign {
  public:
   /// Validates as evaluate_plan does (InvalidInput naming the unit, advisor or pair at fault).
@@ -390,8 +399,11 @@ class LIBMATCH_EXPORT PreparedDesign {
                                         const DesignBounds& bounds) const;
 
  private:
-  std::shared_ptr<const detail::Model> model_;
-  std::string graph_error_;  ///< the unconnected-graph message under IslandRule::Error, or ""
+  std::shared_ptr<const detail::Model> model_;  ///< in the canonical unit order
+  /// Per unit in the caller's order: its index in model_; empty when the orders agree.
+  std::vector<std::int64_t> canon_;
+  std::vector<Adjacency> links_;  ///< model_->links in the caller's unit indices
+  std::string graph_error_;       ///< the unconnected-graph message under IslandRule::Error, or ""
 };
 
 /// Reads one numeric attribute per feature of a vector layer, with the feature ids from
