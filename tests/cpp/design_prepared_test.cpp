@@ -38,6 +38,15 @@ DesignProblem grid(int rows, int cols, unsigned seed) {
   return p;
 }
 
+// A 1 km square unit "isle" without neighbours.
+void add_island(DesignProblem& p, XY centroid, double demand) {
+  p.ids.push_back("isle");
+  p.centroid.push_back(centroid);
+  p.area_m2.push_back(1e6);
+  p.perimeter_m.push_back(4000.0);
+  p.demand.push_back(demand);
+}
+
 // Unit-to-unit straight-line km (the medoid travel mode).
 void straight_travel(DesignProblem& p) {
   const std::size_t n = p.centroid.size();
@@ -184,11 +193,7 @@ TEST(PreparedDesign, FastSettingIsALocalOptimumAndDeterministic) {
 
 TEST(PreparedDesign, UnconnectedGraphIsRejectedOnlyByDesign) {
   DesignProblem p = grid(2, 3, 5);
-  p.ids.push_back("isle");
-  p.centroid.push_back({9000.0, 500.0});
-  p.area_m2.push_back(1e6);
-  p.perimeter_m.push_back(4000.0);
-  p.demand.push_back(3.0);
+  add_island(p, {9000.0, 500.0}, 3.0);
   const PreparedDesign prepared(p);  // accepted: plans of it can still be evaluated
   const std::vector<std::int64_t> labels = {0, 0, 0, 0, 0, 0, 1};
   EXPECT_EQ(prepared.evaluate(labels).summary.objective,
@@ -230,11 +235,7 @@ TEST(PreparedDesign, UnconnectedGraphIsRejectedOnlyByDesign) {
 TEST(PreparedDesign, RowOrderDoesNotChangeThePlan) {
   // Medoid travel, hard bounds and an island link: every input indexed by unit is permuted.
   DesignProblem p = grid(6, 7, 3);
-  p.ids.push_back("isle");
-  p.centroid.push_back({9500.0, 2500.0});
-  p.area_m2.push_back(1e6);
-  p.perimeter_m.push_back(4000.0);
-  p.demand.push_back(4.0);
+  add_island(p, {9500.0, 2500.0}, 4.0);
   p.islands = IslandRule::Attach;
   straight_travel(p);
   const std::int64_t n = static_cast<std::int64_t>(p.ids.size());
