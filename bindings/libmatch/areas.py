@@ -65,7 +65,19 @@ def points_xy(points: Any, what: str = "points", crs: Any = None) -> np.ndarray:
         missing = {"x", "y"} - set(points.columns)
         if missing:
             raise InvalidInputError(f"{what}: missing column(s) {sorted(missing)}")
-        return np.ascontiguousarray(points[["x", "y"]].to_numpy(dtype=float))
+        cols = []
+        for name in ("x", "y"):
+            col = points[name]
+            if col.dtype.kind in "fiu":
+                cols.append(col.to_numpy(dtype=float))
+                continue
+            num = pd.to_numeric(col, errors="coerce").to_numpy(dtype=float)
+            bad = np.flatnonzero(np.isnan(num) & col.notna().to_numpy())
+            if col.dtype.kind == "b" or len(bad):  # never echo the cell
+                row = int(bad[0]) if len(bad) else 0
+                raise InvalidInputError(f"{what}: {name} in row {row} must be a number (metres)")
+            cols.append(num)
+        return np.ascontiguousarray(np.column_stack(cols))
     arr = np.asarray(points)
     if arr.dtype.kind != "f":
         raise InvalidTypeError(f"{what} must have a floating dtype (float64), got {arr.dtype}")

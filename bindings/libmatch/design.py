@@ -53,7 +53,9 @@ Examples
 from __future__ import annotations
 
 import math
+import numbers
 import os
+import warnings
 from collections.abc import Mapping
 from typing import Any
 
@@ -62,7 +64,7 @@ import pandas as pd
 
 from . import _core, _io, schema
 from .areas import AreaSet, _threads, points_xy, read_areas
-from .errors import InvalidInputError, InvalidTypeError
+from .errors import Error, InvalidInputError, InvalidTypeError
 
 __all__ = [
     "evaluate_plan",
@@ -91,6 +93,13 @@ _EFFORTS = ("default", "fast", "thorough")
 
 
 # input adapters ---------------------------------------------------------------------------
+def _real(value: Any, what: str) -> float:
+    """A real number argument as float (InvalidTypeError for str, None, bool, ...)."""
+    if isinstance(value, (bool, np.bool_)) or not isinstance(value, (numbers.Real, np.number)):
+        raise InvalidTypeError(f"{what} must be a number, got {type(value).__name__}")
+    return float(value)
+
+
 def _units(units: Any) -> AreaSet:
     if isinstance(units, AreaSet):
         return units
@@ -110,6 +119,13 @@ def _aligned(values: Any, ids: list[str], what: str, dtype=float) -> np.ndarray:
         if s.index.has_duplicates:
             dup = s.index[s.index.duplicated()].unique()[:5].tolist()
             raise InvalidInputError(f"{what}: duplicate unit ids in the index: {dup}")
+        extra = s.index.difference(pd.Index(ids))
+        if len(extra):  # e.g. a typo'd id: its value would be lost without a word
+            warnings.warn(
+                f"{what}: {len(extra)} id(s) are not units and are ignored, e.g. "
+                f"{extra[:5].tolist()}",
+                stacklevel=4,
+            )
         missing = pd.Index(ids).difference(s.index)
         if len(missing):
             raise InvalidInputError(
@@ -135,18 +151,18 @@ def _aligned(values: Any, ids: list[str], what: str, dtype=float) -> np.ndarray:
     return arr
 
 
-def _advisors(advisors: Any) -> tuple[np.ndarray, np.ndarray | None]:
+def _advisors(advisors: Any, crs: str | None = None) -> tuple[np.ndarray, np.ndarray | None]:
     """(m, 2) bases and optional capacities from a DataFrame (x, y[, capacity_hours or
-    capacity]) or array."""
+    capacity]), a GeoDataFrame of points (reprojected to ``crs``) or an array."""
     if isinstance(advisors, pd.DataFrame):
-        xy = points_xy(advisors, "advisors")
+        xy = points_xy(advisors, "advisors", crs=crs)
         cap = None
         for col in ("capacity_hours", "capacity"):
             if col in advisors.columns:
                 cap = schema.DESIGN_ADVISORS.parse_column(advisors, col, "advisors")
                 break
         return xy, cap
-    return points_xy(advisors, "advisors"), None
+    return points_xy(advisors, "advisors", crs=crs), None
 
 
 def _radius(advisors: Any) -> np.ndarray | None:
@@ -195,6 +211,9 @@ def demand_hours(counts: pd.DataFrame, catalogue: pd.DataFrame) -> pd.Series:
     if len(bad):
         raise InvalidInputError(f"catalogue: hours in row {int(bad[0])} must be a number >= 0")
     per_case = dict(zip(catalogue["service"].astype(str), hours.to_numpy(dtype=float)))
+    if counts.columns.has_duplicates:
+        dup = counts.columns[counts.columns.duplicated()][0]
+        raise InvalidInputError(f"counts: service column {str(dup)!r} is listed twice")
     out = pd.Series(0.0, index=counts.index, name="hours")
     for col in counts.columns:
         if str(col) not in per_case:
@@ -203,7 +222,8 @@ def demand_hours(counts: pd.DataFrame, catalogue: pd.DataFrame) -> pd.Series:
         badc = np.flatnonzero(~(np.isfinite(c) & (c >= 0)))
         if len(badc):
             raise InvalidInputError(
-                f"counts: column {str(col)!r}, row {int(badc[0])}: expected cases must be >= 0"
+                f"counts: column {str(col)!r}, row {int(badc[0])}: expected cases must be a "
+                "number >= 0"
             )
         out += c * per_case[str(col)]
     return out
@@ -286,7 +306,7 @@ class DesignProblem:
         self.weights = _weights(weights)
         self.has_advisors = advisors is not None
         self.has_travel = travel is not None
-        mb = float(min_border_m)
+        mb = _real(min_border_m, "min_border_m")
         if not math.isfinite(mb) or mb < 0:
             raise InvalidInputError(f"min_border_m must be finite and >= 0, got {min_border_m}")
         self.core = _core.DesignProblem.from_areas(self.units._impl, self.demand, mb)
@@ -296,7 +316,7 @@ class DesignProblem:
         self.advisor_xy = None
         self.reach_km = None
         if advisors is not None:
-            xy, cap = _advisors(advisors)
+            xy, cap = _advisors(advisors, self.units.crs or None)
             self.advisor_xy = xy
             if len(xy) == 0:
                 raise InvalidInputError("advisors is empty; pass None to design without advisors")
@@ -446,11 +466,18 @@ class DesignProblem:
             ):
                 unknown = set(fixed) - set(self.ids)
                 if unknown:
-                    raise InvalidInputError(f"fixed: unknown unit id(s) {sorted(unknown)[:5]}")
+                    from .errors import UnknownIdError
+
+                    raise UnknownIdError(f"fixed: unknown unit id(s) {sorted(unknown)[:5]}")
                 fixed_arr = np.isin(np.array(self.ids, dtype=object), list(fixed)).astype(float)
             else:
                 fixed_arr = _aligned(fixed, self.ids, "fixed").astype(float)
-        limit = math.inf if time_limit_s is None else float(time_limit_s)
+                bad = np.flatnonzero((fixed_arr != 0) & (fixed_arr != 1))  # NaN included
+                if len(bad):
+                    raise InvalidInputError(
+                        f"fixed of unit {self.ids[int(bad[0])]!r} must be True/False (or 1/0)"
+                    )
+        limit = math.inf if time_limit_s is None else _real(time_limit_s, "time_limit_s")
         if not limit > 0:
             raise InvalidInputError(f"time_limit_s must be > 0, got {time_limit_s}")
         # Fields are set only where they differ from the C++ defaults (a few microseconds
@@ -485,8 +512,9 @@ class DesignProblem:
             opts.threads = _threads(threads)
         if bound:
             opts.bound = True
-        if float(bound_time_limit_s) != opts.bound_time_limit_s:
-            opts.bound_time_limit_s = float(bound_time_limit_s)
+        btl = _real(bound_time_limit_s, "bound_time_limit_s")
+        if btl != opts.bound_time_limit_s:
+            opts.bound_time_limit_s = btl
         if bound_method != "auto":
             if bound_method not in ("lagrangian", "mip", "colgen"):
                 raise InvalidInputError(
@@ -585,14 +613,14 @@ def _bounds(
     if demand_bounds is not None:
         try:
             lo, hi = demand_bounds
-            lo, hi = float(lo), float(hi)
+            lo, hi = _real(lo, "demand_bounds lo"), _real(hi, "demand_bounds hi")
         except (TypeError, ValueError) as exc:
             raise InvalidTypeError(
                 "demand_bounds must be a pair (lo, hi) of fractions of the fair share"
             ) from exc
         out["demand_lo"], out["demand_hi"] = lo, hi
     if max_travel_km is not None:
-        out["max_travel_km"] = float(max_travel_km)
+        out["max_travel_km"] = _real(max_travel_km, "max_travel_km")
     for name, v in (("min_units", min_units), ("max_units", max_units)):
         if v is None:
             continue
@@ -635,7 +663,10 @@ def _bounds(
                 raise InvalidTypeError(
                     f"{name} must be a list of (unit id, unit id) pairs"
                 ) from exc
-            flat += [unit(a, name), unit(b, name)]
+            ia, ib = unit(a, name), unit(b, name)
+            if ia == ib:
+                raise InvalidInputError(f"{name}: a pair names unit {str(a)!r} twice")
+            flat += [ia, ib]
         out[name] = np.asarray(flat, dtype=np.int64)
     return out or None
 
@@ -1133,24 +1164,39 @@ def _cmd_design(args) -> int:
         "min_units": args.min_units,
         "max_units": args.max_units,
     }
-    plan = design_areas(
-        units,
-        demand,
-        args.k,
-        advisors=advisors,
-        # the bound measures travel from each area's medoid unit: straight lines, no detour
-        travel=StraightLine(detour=1.0) if args.bound else None,
-        seed=args.seed,
-        time_limit_s=args.time_limit,
-        starts=args.starts,
-        effort=args.effort,
-        islands=args.islands,
-        min_border_m=args.min_border,
-        bound=args.bound,
-        bound_time_limit_s=args.bound_time_limit,
-        **{k: v for k, v in hard.items() if v is not None},
-    )
+    if args.bound and advisors is not None:
+        raise InvalidInputError(
+            "--bound cannot be combined with --advisors (the bound measures travel from each "
+            "area's medoid unit, without advisor bases)"
+        )
+    # Both outputs are checked before the search, so a long run never ends on a bad path.
     _io.output_dir(os.path.dirname(os.path.abspath(args.out)) or ".", "design --out")
+    if args.assignment:
+        _io.output_dir(
+            os.path.dirname(os.path.abspath(args.assignment)) or ".", "design --assignment"
+        )
+    try:
+        plan = design_areas(
+            units,
+            demand,
+            args.k,
+            advisors=advisors,
+            # the bound measures travel from each area's medoid unit: straight lines, no detour
+            travel=StraightLine(detour=1.0) if args.bound else None,
+            seed=args.seed,
+            time_limit_s=args.time_limit,
+            starts=args.starts,
+            effort=args.effort,
+            islands=args.islands,
+            min_border_m=args.min_border,
+            bound=args.bound,
+            bound_time_limit_s=args.bound_time_limit,
+            **{k: v for k, v in hard.items() if v is not None},
+        )
+    except Error as exc:  # the library names its arguments: say the flags instead
+        if exc.args and isinstance(exc.args[0], str):
+            exc.args = (_as_flags(exc.args[0]),) + exc.args[1:]
+        raise
     plan.to_file(args.out)
     if args.assignment:
         _io.write_csv(plan.assignment, args.assignment, "design --assignment", index=True)
@@ -1168,6 +1214,31 @@ def _cmd_design(args) -> int:
         )
     print(f"{plan.k} areas -> {args.out}")
     return 0
+
+
+#: Argument names in library messages -> the design command's flags (longest first).
+_FLAGS = (
+    ("bound_time_limit_s", "--bound-time-limit"),
+    ("time_limit_s", "--time-limit"),
+    ("min_border_m", "--min-border"),
+    ("demand_bounds lo", "--demand-bounds LO"),
+    ("demand_bounds hi", "--demand-bounds HI"),
+    ("demand_bounds", "--demand-bounds"),
+    ("demand_lo", "--demand-bounds LO"),
+    ("demand_hi", "--demand-bounds HI"),
+    ("max_travel_km", "--max-travel-km"),
+    ("min_units", "--min-units"),
+    ("max_units", "--max-units"),
+    ("islands='attach' (IslandRule::Attach)", "--islands attach"),
+)
+
+
+def _as_flags(text: str) -> str:
+    import re
+
+    for name, flag in _FLAGS:
+        text = re.sub(rf"(?<![\w-]){re.escape(name)}(?!\w)", flag, text)
+    return text
 
 
 def _register_cli(sub) -> None:
@@ -1220,8 +1291,15 @@ def _register_cli(sub) -> None:
         help="hard bound: every area's demand within [LO, HI] x its fair share (e.g. 0.9 1.1)",
     )
     p.add_argument("--max-travel-km", type=float, default=None, help="hard bound per unit (km)")
-    p.add_argument("--min-units", type=int, default=None, help="hard bound: units per area")
-    p.add_argument("--max-units", type=int, default=None, help="hard bound: units per area")
+    p.add_argument(
+        "--min-units",
+        type=int,
+        default=None,
+        help="hard bound: at least N units per area (0: none)",
+    )
+    p.add_argument(
+        "--max-units", type=int, default=None, help="hard bound: at most N units per area (0: none)"
+    )
     p.add_argument("--time-limit", type=float, default=None, help="seconds (default none)")
     p.add_argument(
         "--islands",

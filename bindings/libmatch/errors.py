@@ -59,11 +59,14 @@ class UnknownIdError(InvalidInputError, KeyError):
 
 class InfeasibleBoundsError(InvalidInputError):
     """Hard bounds of an area design that cannot all hold; ``conflict`` lists an irreducible
-    set of them (e.g. ``["demand_hi", "max_units"]``)."""
+    set of them (e.g. ``["demand_hi", "max_units"]``). ``proven`` is False when no plan was
+    found but infeasibility was not shown (the exact model ran out of
+    ``bound_time_limit_s`` or does not apply at this size); ``conflict`` is then empty."""
 
-    def __init__(self, message: str = "", conflict=()):
+    def __init__(self, message: str = "", conflict=(), proven: bool = True):
         super().__init__(message)
         self.conflict = list(conflict)
+        self.proven = bool(proven)
 
 
 class CostOverflowError(InvalidInputError, OverflowError):

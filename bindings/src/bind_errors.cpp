@@ -43,7 +43,7 @@ void bind_errors(py::module_& m) {
     } catch (const InfeasibleBounds& e) {
       py::gil_scoped_acquire gil;
       py::object cls = py::module_::import("libmatch.errors").attr("InfeasibleBoundsError");
-      py::object exc = cls(e.what(), py::cast(e.conflict()));
+      py::object exc = cls(e.what(), py::cast(e.conflict()), e.proven());
       PyErr_SetObject(cls.ptr(), exc.ptr());
     } catch (const UnknownId& e) {
       raise("UnknownIdError", e.what());

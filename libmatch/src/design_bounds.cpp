@@ -222,7 +222,7 @@ std::vector<Item> items_of(const Model& m, const DesignBounds& b) {
 
 // Conflicts that need no solver: one bound alone (counting), or must-link chains joining
 // units that must be apart (cannot_link, or different fixed labels). Empty if none found.
-std::vector<std::string> simple_conflict(const Model& m, std::int64_t k, const DesignBounds& b) {
+std::vector<std::string> counting_conflict(const Model& m, std::int64_t k, const DesignBounds& b) {
   if (b.min_units > 0 && b.min_units * k > m.n) return {"min_units"};
   if (b.max_units > 0 && b.max_units * k < m.n) return {"max_units"};
   if (b.demand_lo > 1.0) return {"demand_lo"};
@@ -297,6 +297,10 @@ std::vector<std::string> simple_conflict(const Model& m, std::int64_t k, const D
 }
 
 }  // namespace
+
+std::vector<std::string> simple_conflict(const Model& m, std::int64_t k, const DesignBounds& b) {
+  return counting_conflict(m, k, b);
+}
 
 std::vector<std::string> conflicting_bounds(const Model& m, std::int64_t k, const DesignBounds& b,
                                             double time_limit_s, bool& proven) {

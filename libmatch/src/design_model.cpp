@@ -84,6 +84,8 @@ std::string Model::id(std::int64_t i) const {
 
 namespace {
 
+constexpr double kMaxTotalDemand = 1e100;
+
 // Sizes, copies and per-unit checks; totals of demand and area.
 void check_units(Model& m, const DesignProblem& p) {
   const std::size_t n = p.centroid.size();
@@ -134,6 +136,10 @@ void check_units(Model& m, const DesignProblem& p) {
   }
   if (!(m.total_demand > 0.0)) {
     throw InvalidInput("total demand is 0; at least one unit needs demand > 0");
+  }
+  // Demand times squared metres and km must stay finite in the objective's sums.
+  if (!(m.total_demand <= kMaxTotalDemand)) {
+    throw Overflow("total demand exceeds 1e100 (demand is cases or hours per unit); rescale it");
   }
 }
 

@@ -152,6 +152,10 @@ LIBMATCH_EXPORT ColgenOutcome colgen_bound(const Model& m, std::int64_t k, const
                                            const std::vector<std::int32_t>& plan,
                                            double time_limit_s, int threads);
 
+/// A conflict found without a solver (validated bounds): one bound alone by counting
+/// (min_units, max_units, demand_lo, demand_hi) or a must-link chain joining units that must be
+/// apart. Irreducible; empty when none. O(n + pairs x path length).
+std::vector<std::string> simple_conflict(const Model& m, std::int64_t k, const DesignBounds& b);
 /// An irreducible set of conflicting bounds (names as in InfeasibleBounds) or empty when the
 /// bounds are satisfiable; `proven` false when a solve hit its time limit.
 std::vector<std::string> conflicting_bounds(const Model& m, std::int64_t k, const DesignBounds& b,

@@ -500,6 +500,18 @@ Outcome search(const Model& m, std::int64_t k, const DesignOptions& opt, const R
   return best < 0 ? Outcome{} : outcomes[static_cast<std::size_t>(best)];
 }
 
+// Infeasible bounds with their conflicting set (`irreducible`: the deletion filter finished).
+[[noreturn]] void throw_conflict(std::int64_t k, const std::vector<std::string>& conflict,
+                                 bool irreducible) {
+  std::string names;
+  for (const std::string& c : conflict) names += (names.empty() ? "" : "; ") + c;
+  throw InfeasibleBounds(
+      "area design: the hard bounds cannot all hold with k = " + std::to_string(k) +
+          " contiguous areas; conflicting bounds" +
+          (irreducible ? "" : " (irreducibility not proven: time limit)") + ": " + names,
+      conflict);
+}
+
 // No plan of the search honours the bounds: the exact model decides. A feasible model plan
 // becomes the start of a second search; infeasibility is reported with a conflicting set.
 std::vector<std::int32_t> feasible_start(const Model& m, std::int64_t k, const HardBounds& hb,
@@ -517,25 +529,19 @@ std::vector<std::int32_t> feasible_start(const Model& m, std::int64_t k, const H
         "area design: no plan found that honours every hard bound; the exact model's plan "
         "meets its relaxation of max_travel_km but not the bound itself (not proven "
         "infeasible); loosen max_travel_km or pass a travel matrix",
-        {});
+        {}, /*proven=*/false);
   }
   if (o.kind == MipOutcome::Kind::Unknown) {
     throw InfeasibleBounds(
         "area design: no plan found that honours every hard bound, and the exact model did "
         "not decide within bound_time_limit_s = " +
             format_number(opt.bound_time_limit_s) + " s (not proven infeasible)",
-        {});
+        {}, /*proven=*/false);
   }
   bool proven = true;
   const std::vector<std::string> conflict =
       conflicting_bounds(m, k, opt.bounds, opt.bound_time_limit_s, proven);
-  std::string names;
-  for (const std::string& c : conflict) names += (names.empty() ? "" : "; ") + c;
-  throw InfeasibleBounds(
-      "area design: the hard bounds cannot all hold with k = " + std::to_string(k) +
-          " contiguous areas; conflicting bounds" +
-          (proven ? "" : " (irreducibility not proven: time limit)") + ": " + names,
-      conflict);
+  throw_conflict(k, conflict, proven);
 }
 
 // DesignOptions::bound: the exact model's lower bound, gap and status; the model's plan
@@ -672,6 +678,10 @@ DesignResult design_model(const Model& m, const DesignOptions& opt) {
         "travel model such as StraightLine(detour=1)");
   }
   const HardBounds hb = make_bounds(m, k, opt.bounds);
+  if (hb.active) {  // counting and link-graph conflicts: proven at once, at any size
+    const std::vector<std::string> conflict = simple_conflict(m, k, opt.bounds);
+    if (!conflict.empty()) throw_conflict(k, conflict, /*proven=*/true);
+  }
   std::vector<std::uint8_t> locked;
   std::vector<std::int32_t> start_plan;
   if (!opt.initial.empty()) {
@@ -723,7 +733,7 @@ DesignResult design_model(const Model& m, const DesignOptions& opt) {
                                  std::to_string(m.n) +
                                  " units: too many for the exact model, "
                                  "so not proven infeasible)",
-                             {});
+                             {}, /*proven=*/false);
     }
     model_start = feasible_start(m, k, hb, opt);
     run.start_plan = &model_start;

@@ -432,7 +432,7 @@ def test_cli_design_fast_bound_and_hard_bounds(tmp_path, capsys, monkeypatch):
     assert sizes() == [4, 4]
     capsys.readouterr()
     assert main(args + ["--max-units", "3"]) == 1
-    assert "max_units" in capsys.readouterr().err
+    assert "--max-units" in capsys.readouterr().err
 
 
 # ----------------------------------------------------------------------------- bad input
@@ -471,3 +471,99 @@ def test_bad_input_raises_typed_errors():
         libmatch.design_areas(lonely_units, np.ones(7), 2)
     plan = libmatch.design_areas(lonely_units, np.ones(7), 2, islands="attach")
     assert plan.links.values.tolist() == [["u02", "isle"]]
+
+
+def test_bad_input_from_the_new_user_audit():
+    gdf = grid_gdf(2, 3)
+    units = units_of(gdf)
+    demand = np.ones(6)
+    adv = pd.DataFrame({"x": [500.0, 2500.0], "y": [500.0, 1500.0]})
+    text = adv.astype(object)
+    text.loc[1, "x"] = "secret"
+    with pytest.raises(libmatch.InvalidInputError, match="x in row 1 must be a number") as exc:
+        libmatch.design_areas(units, demand, 2, advisors=text)
+    assert "secret" not in str(exc.value)
+    # Bases as points in another CRS are reprojected to the units' CRS.
+    pts = gpd.GeoDataFrame(geometry=gpd.points_from_xy(adv.x + 150000, adv.y + 400000), crs=28992)
+    moved = units_of(gdf.set_geometry(gdf.translate(150000, 400000)))
+    rd = libmatch.evaluate_plan(moved, [0, 0, 0, 1, 1, 1], demand, advisors=pts)
+    wgs = libmatch.evaluate_plan(moved, [0, 0, 0, 1, 1, 1], demand, advisors=pts.to_crs(4326))
+    assert np.allclose(wgs["mean_travel_km"], rd["mean_travel_km"], atol=1e-6)
+    assert rd["mean_travel_km"].max() < 2.0
+    # Scalars that are not numbers.
+    for kw in (
+        {"min_border_m": "10"},
+        {"min_border_m": None},
+        {"time_limit_s": "x"},
+        {"max_travel_km": "x"},
+        {"bound_time_limit_s": None},
+    ):
+        with pytest.raises(libmatch.InvalidTypeError, match=next(iter(kw))):
+            libmatch.design_areas(units, demand, 2, **kw)
+    # fixed: only true/false per unit; unknown ids are UnknownIdError.
+    init = [0, 0, 0, 1, 1, 1]
+    with pytest.raises(libmatch.InvalidInputError, match="fixed of unit 'u00'"):
+        libmatch.design_areas(units, demand, None, initial=init, fixed=np.full(6, np.nan))
+    with pytest.raises(libmatch.UnknownIdError, match="zz"):
+        libmatch.design_areas(units, demand, None, initial=init, fixed=["zz"])
+    with pytest.raises(libmatch.InvalidInputError, match="names unit 'u01' twice"):
+        libmatch.design_areas(units, demand, 2, must_link=[("u01", "u01")])
+    # A demand value for an id that is no unit is not dropped in silence.
+    extra = pd.Series(demand, index=gdf["id"])
+    extra["u99"] = 5.0
+    with pytest.warns(UserWarning, match=r"1 id\(s\) are not units.*u99"):
+        libmatch.design_areas(units, extra, 2, effort="fast")
+    with pytest.raises(libmatch.CostOverflowError) as exc:
+        libmatch.design_areas(units, demand * 1e300, 2)
+    assert isinstance(exc.value, OverflowError)
+    cat = pd.DataFrame({"service": ["a"], "hours": [2.0]})
+    with pytest.raises(libmatch.InvalidInputError, match="'a' is listed twice"):
+        libmatch.demand_hours(pd.DataFrame([[1, 2]], columns=["a", "a"]), cat)
+
+
+def test_counting_conflicts_are_proven_at_any_size():
+    cells = grid_gdf(13, 13).assign(id=[f"c{i:03d}" for i in range(169)])
+    big = units_of(cells)  # 169 units: above the exact model's 150
+    ones = np.ones(169)
+    with pytest.raises(libmatch.InfeasibleBoundsError) as exc:
+        libmatch.design_areas(big, ones, 12, max_units=14, effort="fast")  # 12 x 14 < 169
+    assert exc.value.conflict == ["max_units"] and exc.value.proven
+    with pytest.raises(libmatch.InfeasibleBoundsError) as exc:
+        libmatch.design_areas(big, ones, 12, min_units=15, effort="fast")
+    assert exc.value.conflict == ["min_units"] and exc.value.proven
+    # Not decided: no plan found, too many units for the exact model.
+    demand = np.random.default_rng(1).integers(1, 9, 169).astype(float)
+    with pytest.raises(libmatch.InfeasibleBoundsError, match="not proven") as exc:
+        libmatch.design_areas(big, demand, 5, demand_bounds=(1.0, 1.0), effort="fast")
+    assert exc.value.conflict == [] and not exc.value.proven
+
+
+def test_cli_design_errors_name_the_flags(tmp_path, capsys):
+    from libmatch.cli import main
+
+    gdf = grid_gdf(2, 3)
+    gdf["farms"] = np.arange(6) + 1
+    src = tmp_path / "units.gpkg"
+    gdf.to_file(src, layer="units")
+    out = tmp_path / "plan.gpkg"
+    args = ["design", "--units", f"{src}:id", "--demand-field", "farms", "--k", "2"]
+    advisors = tmp_path / "advisors.csv"
+    pd.DataFrame({"x": [500.0, "secret"], "y": [500.0, 1500.0]}).to_csv(advisors, index=False)
+    cases = [
+        (["--min-border", "-5"], "--min-border must be"),
+        (["--time-limit", "0"], "--time-limit must be"),
+        (["--demand-bounds", "1.2", "0.8"], "--demand-bounds HI"),
+        (["--max-units", "2"], "conflicting bounds: --max-units"),
+        (["--bound", "--advisors", str(advisors)], "--bound cannot be combined with --advisors"),
+        (["--advisors", str(advisors)], "x in row 1 must be a number"),
+    ]
+    for extra, message in cases:
+        assert main(args + ["--out", str(out)] + extra) == 1, extra
+        err = capsys.readouterr().err
+        assert message in err and "secret" not in err, (extra, err)
+    assert not out.exists()
+    # A bad --assignment path is reported before anything is written.
+    bad = tmp_path / "file"
+    bad.write_text("")
+    assert main(args + ["--out", str(out), "--assignment", str(bad / "a.csv")]) == 1
+    assert "design --assignment" in capsys.readouterr().err and not out.exists()

@@ -146,7 +146,7 @@ struct DesignProblem {
   std::vector<XY> centroid;         ///< unit centroids, metres
   std::vector<double> area_m2;      ///< unit areas, > 0
   std::vector<double> perimeter_m;  ///< unit perimeters, > 0
-  std::vector<double> demand;       ///< per unit, finite, >= 0, total > 0
+  std::vector<double> demand;       ///< per unit, finite, >= 0; total in (0, 1e100] (else Overflow)
   /// Neighbour pairs with their shared border (a != b, any order, duplicates not allowed).
   std::vector<Adjacency> adjacency;
 
@@ -244,14 +244,18 @@ struct LIBMATCH_EXPORT DesignBounds {
 
 /// A design whose hard bounds cannot all hold. `conflict()` names an irreducible set of
 /// bounds ("demand_hi", "max_units", "area_of 'GM0796' = 2", "must_link 'a' 'b'", ...).
+/// `proven()` is false when no plan was found but infeasibility was not shown (the exact
+/// model timed out or does not apply at this size); the conflict is then empty.
 class LIBMATCH_EXPORT InfeasibleBounds : public InvalidInput {
  public:
-  InfeasibleBounds(const std::string& what, std::vector<std::string> conflict)
-      : InvalidInput(what), conflict_(std::move(conflict)) {}
+  InfeasibleBounds(const std::string& what, std::vector<std::string> conflict, bool proven = true)
+      : InvalidInput(what), conflict_(std::move(conflict)), proven_(proven) {}
   const std::vector<std::string>& conflict() const { return conflict_; }
+  bool proven() const { return proven_; }
 
  private:
   std::vector<std::string> conflict_;
+  bool proven_ = true;
 };
 
 /// Bound violations of a plan: one entry per violated bound, named as in InfeasibleBounds
@@ -353,8 +357,10 @@ struct DesignResult {
 /// of an area never move. Then a greedy descent. The best of `starts` runs wins (ties: lowest
 /// start). Hard bounds enter the annealing as a penalty (State::kPenalty per unit of
 /// normalised violation) and plans are ranked feasible-first; fixed units seed their areas and
-/// never move. When no start ends feasible, the exact model finds a feasible start or the call
-/// throws InfeasibleBounds. Cost per start O(iterations x area size); memory O(n + edges). Throws
+/// never move. Conflicts shown by counting or by must-link chains are reported before the search,
+/// at any size (InfeasibleBounds, proven). When no start ends feasible, the exact model finds a
+/// feasible start or the call throws InfeasibleBounds (not proven when the model times out or
+/// n > kMaxBoundUnits). Cost per start O(iterations x area size); memory O(n + edges). Throws
 /// InvalidInput for k out of range, NaN or negative demand, an unconnected unit graph under
 /// IslandRule::Error, a bad initial plan. Validates and densifies the problem on every call:
 /// PreparedDesign (below) does it once for several designs of the same units.
