@@ -121,6 +121,13 @@ def read_table(
     if hasattr(source, "geometry") and hasattr(source, "crs") and "geometry" in source:
         if crs is not None and source.crs is not None:
             source = source.to_crs(crs)
+        elif getattr(source.crs, "is_geographic", False) and len(source):
+            from .errors import CrsError
+
+            raise CrsError(
+                f"{what}: the points are in a geographic CRS (degrees) and no working CRS is "
+                "known here to reproject them to: reproject first, e.g. to EPSG:28992"
+            )
         return _points_to_xy(source, what)
     return source
 

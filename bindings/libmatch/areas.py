@@ -17,7 +17,7 @@ import numpy as np
 import pandas as pd
 
 from . import _core
-from .errors import CrsError, InvalidInputError, InvalidTypeError
+from .errors import CrsError, GeometryError, InvalidInputError, InvalidTypeError
 
 if TYPE_CHECKING:  # pragma: no cover
     import geopandas
@@ -43,6 +43,12 @@ def points_xy(points: Any, what: str = "points", crs: Any = None) -> np.ndarray:
             if len(geom)
             else np.empty((0, 2))
         )
+        if crs is None and getattr(points.crs, "is_geographic", False) and len(xy):
+            raise CrsError(
+                f"{what}: the points are in a geographic CRS (degrees) and no working CRS is "
+                "known here to reproject them to; distances are in metres: reproject first, "
+                "e.g. .to_crs('EPSG:28992')"
+            )
         if crs is not None and points.crs is not None and len(xy):
             source = _crs_string(points.crs)
             target = _crs_string(crs)
@@ -226,8 +232,16 @@ class AreaSet:
         ``source_crs`` is the CRS of the geometries (default: the same as ``crs``, the
         working CRS they are reprojected to).
         """
-        wkb_list = [bytes(w) for w in wkbs]
-        id_list = [str(i) for i in ids]
+        wkb_list = []
+        for row, w in enumerate(wkbs):
+            if not isinstance(w, (bytes, bytearray, memoryview)):
+                raise GeometryError(f"wkbs: row {row} is not WKB bytes ({type(w).__name__})")
+            wkb_list.append(bytes(w))
+        id_list = []
+        for row, i in enumerate(ids):
+            if i is None or (isinstance(i, float) and math.isnan(i)):
+                raise InvalidInputError(f"ids: row {row} is empty")
+            id_list.append(str(i))
         target = _crs_string(crs)
         src = target if source_crs is None else _crs_string(source_crs)
         return cls(_core.AreaSet.from_wkb(wkb_list, id_list, src, target, bool(repair)))
@@ -247,6 +261,12 @@ class AreaSet:
             )
         if gdf.crs is None:
             raise CrsError("the GeoDataFrame has no CRS; set one with gdf.set_crs()")
+        empty_id = np.flatnonzero(gdf[id_field].isna().to_numpy())
+        if len(empty_id):
+            raise InvalidInputError(f"id field {id_field!r} is empty in row {int(empty_id[0])}")
+        no_geom = np.flatnonzero((gdf.geometry.isna() | gdf.geometry.is_empty).to_numpy())
+        if len(no_geom):
+            raise GeometryError(f"the geometry of row {int(no_geom[0])} is missing or empty")
         wkbs = gdf.geometry.to_wkb()
         out = cls.from_wkb(
             wkbs, gdf[id_field].astype(str), crs=crs, source_crs=gdf.crs, repair=repair
@@ -536,7 +556,7 @@ def _cmd_locate(args) -> int:
     path, layer, id_field = layer_spec(args.areas, "--areas", args.id_field)
     areas = read_areas(path, id_field, layer=layer or args.layer, crs=args.crs)
 
-    pts = _io.read_table(args.points, f"--points {args.points}")
+    pts = _io.read_table(args.points, f"--points {args.points}", crs=args.crs)
     coords = pts[[c for c in (args.x, args.y) if c in pts.columns]].rename(
         columns={args.x: "x", args.y: "y"}
     )

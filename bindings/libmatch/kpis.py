@@ -79,6 +79,7 @@ SUMMARY: dict[str, tuple[str, str]] = {
     "escalated_all_excluded": (_FLOW, "escalations: every candidate excluded"),
     "escalated_all_out_of_radius": (_FLOW, "escalations: every candidate beyond radius"),
     "escalated_no_capacity": (_FLOW, "escalations: every candidate full"),
+    "escalated_no_hours": (_FLOW, "escalations: eligible advisors, none with the free hours"),
     "escalated_pinned_advisor_unavailable": (
         _FLOW,
         "escalations: pinned (replay) but the current advisor is unavailable",

@@ -130,7 +130,7 @@ def write_layer(
     ``dest`` is a ``"PG:..."`` database (a table is created, replacing one of that name when
     ``overwrite``), an existing GeoPackage (the layer is added or replaced, others kept) or a
     new file whose extension names the format (.gpkg, .geojson, .shp, .fgb, .csv). A
-    GeoDataFrame's geometry is written with its CRS (or ``crs``); a plain DataFrame is
+    GeoDataFrame's geometry is written with its CRS (or reprojected to ``crs``); a plain DataFrame is
     written as an attribute table. Booleans are written as 0/1 integers.
     """
     from .areas import _crs_string
@@ -145,6 +145,8 @@ def write_layer(
     if geo_name is not None and geo_name in frame:
         import shapely
 
+        if target and frame.crs is not None and not _core.same_crs(_crs_string(frame.crs), target):
+            frame = frame.to_crs(target)  # ``crs`` moves the coordinates, not only the label
         geom = [
             None if g is None else bytes(b)
             for g, b in zip(frame.geometry, shapely.to_wkb(frame.geometry.values))

@@ -761,6 +761,8 @@ class RoundResult:
         for name in names:
             p = os.path.join(out_dir, f"{name}.csv")
             df = getattr(self, name)
+            if name == "spend_by_service":  # unlimited max_cases / budget_eur: an empty cell
+                df = df.replace(math.inf, np.nan)
             if rounded:
                 df = _rounded(df)
             if excel:
@@ -1158,6 +1160,8 @@ def _run_and_write(
     **programme: Any,
 ) -> RoundResult:
     area_set = _as_areas(areas)
+    if report:  # a bad report path fails before any output is written
+        _io.output_dir(os.path.dirname(os.path.abspath(report)) or ".", "--report")
     res = match(
         applicants,
         advisors,

@@ -12,8 +12,10 @@ The week, in order: progress and completions (and 'no klik' returns), advisor ev
 leave, absence, capacity: only the cases of the advisor concerned move), arrivals, one
 :func:`libmatch.match` round over the queue (cases in service keep their advisor), KPIs.
 Requests unmatched for ``escalate_after_weeks`` weeks are escalated. Every week
-``initial_cases + arrivals_total == matched_total + waiting + escalated_total +
-referred_total`` (``matched_total`` = in service + completed); capacity is never exceeded.
+``initial_cases + arrivals_total + followups_total == matched_total + waiting +
+escalated_total + referred_total`` (``matched_total`` = in service + completed;
+``followups_total``: the pathway steps that followed finished cases); capacity is never
+exceeded.
 The same (scenario, seed) gives the same result whatever the thread count; arrivals of a
 seed are identical across scenarios that share the arrival streams (common random numbers),
 so staffing or area designs are compared on the same demand.
@@ -316,8 +318,21 @@ def parse_seeds(text: str | int | Iterable[int]) -> list[int]:
                 raise InvalidInputError(
                     f"seeds: cannot read {part!r} (use e.g. '0-99' or '1,5,9')"
                 ) from None
+    elif isinstance(text, Iterable) and not isinstance(text, (bytes, Mapping)):
+        seeds = list(text)
+        for s in seeds:
+            if isinstance(s, (bool, np.bool_)) or not isinstance(s, (int, np.integer)):
+                raise InvalidTypeError(f"seeds must be integers, got a {type(s).__name__}")
+        seeds = [int(s) for s in seeds]
     else:
-        seeds = [int(s) for s in text]
+        raise InvalidTypeError(
+            f"seeds must be an int, an iterable of ints or a string such as '0-99', got "
+            f"{type(text).__name__}"
+        )
+    if isinstance(text, (bool, np.bool_)):
+        raise InvalidTypeError("seeds must be integers, got a bool")
+    if not seeds:
+        raise InvalidInputError("seeds: no seed given (e.g. 0, '0-99' or [1, 5, 9])")
     for s in seeds:
         if s < 0 or s >= 2**64:
             raise InvalidInputError(f"seeds must be in [0, 2^64), got {s}")
@@ -895,7 +910,10 @@ class Scenario:
         return st
 
     def _replay(self, cfg, svc_index, tags):
-        """The replay table parsed (first row per applicant), or None; and its points."""
+        """The replay table parsed (first row per applicant), or None; and its points. Rows
+        are validated in file order (messages name file rows), then the requests are put in a
+        canonical order (week, day, applicant_id, x, y) so results do not depend on the
+        table's row order."""
         src = cfg.get("replay")
         if src is None:
             return None, np.empty((0, 2))
@@ -914,6 +932,30 @@ class Scenario:
                 "simulation cannot honour (its register of running cases is the simulation's "
                 "own); remove the column"
             )
+        horizon = _integer(cfg.get("horizon_weeks", 52), "horizon_weeks")
+        rep, xy, rows, owner = self._replay_parsed(df, cfg, svc_index, tags, horizon)
+        week = np.asarray(rep["week"], dtype=np.int64)
+        day = np.asarray(rep.values.get("_day", np.full(len(rows), -1)), dtype=np.int64)
+        ids = (
+            np.array([schema._text(v) for v in df["applicant_id"].to_numpy()[rows]], dtype=object)
+            if "applicant_id" in df.columns
+            else np.full(len(rows), "", dtype=object)
+        )
+        pxy = xy[: len(rows)]
+        sorted_p = np.lexsort((pxy[:, 1], pxy[:, 0], ids, day, week))
+        extras: list[list[int]] = [[] for _ in range(len(rows))]
+        for k in np.flatnonzero(owner >= 0):
+            extras[int(owner[k])].append(int(k))
+        perm = [r for p in sorted_p for r in [int(rows[p]), *extras[p]]]
+        if perm != list(range(len(df))):
+            rep, xy, _, _ = self._replay_parsed(
+                df.iloc[perm].reset_index(drop=True), cfg, svc_index, tags, horizon
+            )
+        return rep, xy
+
+    def _replay_parsed(self, df, cfg, svc_index, tags, horizon):
+        """(parsed requests, points: requests then further locations, the requests' file
+        rows, per row the owning request or -1)."""
         primary, owner = self._replay_rows(df)
         rows = np.flatnonzero(primary)
         xy = (  # every row's location, rows named as in the file
@@ -931,17 +973,28 @@ class Scenario:
         if "week" not in df.columns:
             reg = rep["registered"]
             if (reg == schema.NO_DATE).any():
-                k = int(np.flatnonzero(reg == schema.NO_DATE)[0])
+                k = int(rows[np.flatnonzero(reg == schema.NO_DATE)[0]])
                 raise InvalidInputError(f"scenario: replay: registered in row {k} is empty")
             start = (pd.Timestamp(cfg["start_date"]) - pd.Timestamp("1970-01-01")).days
             rep.values["week"] = np.floor_divide(reg - start, 7).astype(np.int64)
             rep.values["_day"] = np.mod(reg - start, 7).astype(np.int64)
+        week = np.asarray(rep["week"], dtype=np.int64)
+        for cond, when in ((week < 0, "before the start"), (week >= horizon, "after the horizon")):
+            if cond.any():  # nothing dropped in silence; the date itself is not shown
+                k = int(rows[np.flatnonzero(cond)[0]])
+                raise InvalidInputError(
+                    f"scenario: replay: the request in row {k} registers {when} "
+                    f"({int(cond.sum())} row(s); horizon_weeks = {horizon}); drop those rows "
+                    "or move start_date / horizon_weeks"
+                )
         for k, s in enumerate(rep["service"]):
             if s not in svc_index:
-                raise UnknownIdError(f"scenario: replay: service in row {k} is not in 'services'")
+                raise UnknownIdError(
+                    f"scenario: replay: service in row {int(rows[k])} is not in 'services'"
+                )
         for lst in rep["needs"]:
             tags.update(lst)
-        return rep, np.vstack([rep.xy(), extra_xy])
+        return rep, np.vstack([rep.xy(), extra_xy]), rows, owner
 
     @staticmethod
     def _replay_rows(df: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
@@ -1094,6 +1147,7 @@ class Scenario:
 
 #: escalation codes beyond the classic five that the simulation itself can give
 _EXTRA_REASONS = (
+    "no_hours",
     "pinned_advisor_unavailable",
     "slots_exhausted",
     "budget_exhausted",
@@ -1288,15 +1342,18 @@ def _as_scenario(s: Any) -> Scenario:
 
 
 def simulate(
-    scenario: Scenario | Mapping | str | os.PathLike, seed: int = 0, details: bool = True
+    scenario: Scenario | Mapping | str | os.PathLike,
+    seed: int | None = None,
+    details: bool = True,
 ) -> SimulationResult:
     """Simulates the scenario's horizon once.
 
     Parameters
     ----------
     scenario : Scenario, dict or JSON path
-    seed : int, default 0
-        Same seed, same result (whatever the thread count or machine load).
+    seed : int, optional
+        Same seed, same result (whatever the thread count or machine load). Default: the
+        scenario's own ``"seed"`` if it has one, else 0 (as ``libmatch simulate``).
     details : bool, default True
         Also build the ``cases``, ``assignments`` and ``advisor_weeks`` tables.
 
@@ -1307,7 +1364,14 @@ def simulate(
     >>> r.weekly[["week", "arrivals", "matched", "waiting"]].head()  # doctest: +SKIP
     """
     sc = _as_scenario(scenario)
-    (seed,) = parse_seeds(seed)
+    if seed is None:
+        seed = sc.config.get("seed", 0)
+    if isinstance(seed, (bool, np.bool_)) or not isinstance(seed, (int, np.integer, str)):
+        raise InvalidTypeError(f"seed must be an integer, got {type(seed).__name__}")
+    seeds = parse_seeds(seed)
+    if len(seeds) != 1:
+        raise InvalidInputError(f"seed: simulate runs one seed, got {len(seeds)}")
+    (seed,) = seeds
     return SimulationResult(sc, sc._simulator.run(seed, bool(details)))
 
 
@@ -1320,8 +1384,15 @@ def _normalise(scenarios: Any) -> tuple[list[str], list[Scenario]]:
         items = [(str(k), _as_scenario(v)) for k, v in scenarios.items()]
     elif isinstance(scenarios, Mapping):
         items = [(None, _as_scenario(scenarios))]
-    else:
+    elif isinstance(scenarios, Iterable):
         items = [(None, _as_scenario(s)) for s in scenarios]
+    else:
+        raise InvalidTypeError(
+            "scenarios must be a Scenario, a path, a list of them or a dict {name: Scenario}, "
+            f"got {type(scenarios).__name__}"
+        )
+    if not items:
+        raise InvalidInputError("scenarios: none given")
     names, seen = [], {}
     for name, sc in items:
         n = name if name is not None else sc.name

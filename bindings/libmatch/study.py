@@ -23,6 +23,8 @@ Examples
 from __future__ import annotations
 
 import math
+import numbers
+import os
 from collections.abc import Mapping
 from typing import Any
 
@@ -63,10 +65,16 @@ def _locations_xy(
             f"locations: missing column {id_column!r} (columns: {list(locations.columns)})"
         )
     geometry = getattr(locations, "geometry", None) if hasattr(locations, "crs") else None
-    if geometry is not None and "x" not in locations.columns:
+    # A GeoDataFrame with a CRS says what it is in: its geometry wins over x / y columns.
+    if geometry is not None and ("x" not in locations.columns or locations.crs is not None):
         gdf = locations
         if gdf.crs is not None and crs is not None and not _same_crs(str(gdf.crs.to_wkt()), crs):
-            gdf = gdf.to_crs(crs)  # a GeoDataFrame says what it is in: reproject it
+            gdf = gdf.to_crs(crs)  # reproject to the layers' CRS
+        elif crs is None and getattr(gdf.crs, "is_geographic", False) and len(gdf):
+            raise CrsError(
+                "locations: the points are in a geographic CRS (degrees) and no layer or road "
+                "network gives a working CRS to reproject them to: reproject first"
+            )
         geom = gdf.geometry
         if len(geom) and not (geom.geom_type == "Point").all():
             raise InvalidInputError("locations: every geometry must be a Point")
@@ -79,6 +87,19 @@ def _locations_xy(
     table = schema.STUDY_LOCATIONS.with_id_column(id_column)
     table.check_columns(locations, "locations")
     return locations, table.parse(locations, "locations").xy()
+
+
+def _finite_xy(xy: np.ndarray) -> np.ndarray:
+    bad = np.flatnonzero(~np.isfinite(xy).all(axis=1))
+    if len(bad):
+        raise InvalidInputError(f"locations: x / y in row {int(bad[0])} must be finite numbers")
+    return xy
+
+
+def _metres(value: Any, what: str) -> float:
+    if isinstance(value, (bool, np.bool_)) or not isinstance(value, (numbers.Real, np.number)):
+        raise InvalidTypeError(f"{what} must be a number (metres), got {type(value).__name__}")
+    return float(value)
 
 
 def _same_crs(a: str, b: str) -> bool:
@@ -270,10 +291,19 @@ def location_study(
     layers = _check_layers(layers)
     crs = _working_crs(layers, travel)
     df_in, xy = _locations_xy(locations, id_column, crs)
-    max_d = float(max_distance_m)
+    xy = _finite_xy(xy)
+    reserved = {id_column, "x", "y", "location", "is_primary", "differs_from_primary"}
+    reserved |= {"differing_layers", "duplicate_of", "duplicate_distance_m", "nearest_advisor_id"}
+    for name in layers:
+        clash = {f"{name}_id", f"{name}_nearest_id", f"{name}_distance_m"} & reserved
+        if clash:
+            raise InvalidInputError(
+                f"layer name {name!r} would overwrite the column {sorted(clash)[0]!r}; rename it"
+            )
+    max_d = _metres(max_distance_m, "max_distance_m")
     if math.isnan(max_d) or max_d < 0:
         raise InvalidInputError(f"max_distance_m must be >= 0, got {max_distance_m!r}")
-    tol = float(duplicate_tolerance_m)
+    tol = _metres(duplicate_tolerance_m, "duplicate_tolerance_m")
     if not (math.isfinite(tol) and tol > 0):
         raise InvalidInputError(f"duplicate_tolerance_m must be > 0, got {duplicate_tolerance_m!r}")
     nthreads = _threads(threads)
@@ -502,9 +532,16 @@ def _cmd_study(args) -> int:
         name: read_areas(path, id_field, layer=layer, crs=args.crs)
         for name, path, layer, id_field in specs
     }
-    locations = _io.read_table(args.locations, "--locations", [args.id_column])
+    for path, what in ((args.out, "study --out"), (args.summary, "study --summary")):
+        if path:  # both outputs are checked before anything is written
+            if os.path.isdir(path):
+                raise InvalidInputError(f"{what}: {path} is a directory; give a file name")
+            _io.output_dir(os.path.dirname(os.path.abspath(path)) or ".", what)
+    locations = _io.read_table(args.locations, "--locations", [args.id_column], crs=args.crs)
     advisors = (
-        _io.read_table(args.advisors, "--advisors", schema.STUDY_ADVISORS.text_columns)
+        _io.read_table(
+            args.advisors, "--advisors", schema.STUDY_ADVISORS.text_columns, crs=args.crs
+        )
         if args.advisors
         else None
     )

@@ -30,6 +30,15 @@ void check_nonneg(double v, const std::string& field) {
   if (!(std::isfinite(v) && v >= 0.0)) bad(field, "= " + num(v) + " must be finite and >= 0");
 }
 
+// A cell of an input table (advisors, replay): named by field, never echoed (personal data).
+void check_nonneg_cell(double v, const std::string& field) {
+  if (!(std::isfinite(v) && v >= 0.0)) bad(field, "must be finite and >= 0");
+}
+
+// Durations are whole weeks of a horizon of at most 100,000 weeks: longer ones would overflow
+// the integer week arithmetic.
+constexpr double kMaxDurationWeeks = 1e6;
+
 void check_index(i64 k, i64 n, const std::string& field, const char* what) {
   if (k < 0 || k >= n)
     throw UnknownId("scenario: " + field + " = " + std::to_string(k) + " is not a known " + what +
@@ -39,13 +48,14 @@ void check_index(i64 k, i64 n, const std::string& field, const char* what) {
 void check_duration(const DurationSpec& d, const std::string& field) {
   switch (d.kind) {
     case DurationKind::Fixed:
-      if (!(std::isfinite(d.mean_weeks) && d.mean_weeks > 0))
-        bad(field + ".mean_weeks", "= " + num(d.mean_weeks) + " must be finite and > 0");
+      if (!(std::isfinite(d.mean_weeks) && d.mean_weeks > 0 && d.mean_weeks <= kMaxDurationWeeks))
+        bad(field + ".mean_weeks", "= " + num(d.mean_weeks) + " must be in (0, 1e6] weeks");
       break;
     case DurationKind::Gamma:
-      if (!(std::isfinite(d.mean_weeks) && d.mean_weeks > 0))
-        bad(field + ".mean_weeks", "= " + num(d.mean_weeks) + " must be finite and > 0");
+      if (!(std::isfinite(d.mean_weeks) && d.mean_weeks > 0 && d.mean_weeks <= kMaxDurationWeeks))
+        bad(field + ".mean_weeks", "= " + num(d.mean_weeks) + " must be in (0, 1e6] weeks");
       check_nonneg(d.sd_weeks, field + ".sd_weeks");
+      if (d.sd_weeks > kMaxDurationWeeks) bad(field + ".sd_weeks", "must be <= 1e6 weeks");
       break;
     case DurationKind::Uniform:
       if (!(std::isfinite(d.min_weeks) && d.min_weeks >= 1))
@@ -53,6 +63,7 @@ void check_duration(const DurationSpec& d, const std::string& field) {
       if (!(std::isfinite(d.max_weeks) && d.max_weeks >= d.min_weeks))
         bad(field + ".max_weeks", "= " + num(d.max_weeks) + " must be finite and >= min_weeks (" +
                                       num(d.min_weeks) + ")");
+      if (d.max_weeks > kMaxDurationWeeks) bad(field + ".max_weeks", "must be <= 1e6 weeks");
       break;
     default:
       bad(field + ".kind", "is not a known distribution");
@@ -138,19 +149,17 @@ void check_advisors(const Scenario& s, const Sizes& n) {
     if (!ids.insert(adv.id).second) bad(f, "appears twice (advisor ids must be unique)");
     check_index(adv.service, n.services, f + " service", "service");
     for (auto t : adv.expertise) check_index(t, n.tags, f + " expertise tag", "tag");
-    if (adv.capacity < 0)
-      bad(f + " capacity", "= " + std::to_string(adv.capacity) + " must be >= 0");
+    // Table cells are named, never echoed (personal data).
+    if (adv.capacity < 0) bad(f + " capacity", "must be >= 0");
     if (adv.caseload < 0 || adv.caseload > adv.capacity)
-      bad(f + " caseload", "= " + std::to_string(adv.caseload) +
-                               " outside [0, capacity = " + std::to_string(adv.capacity) + "]");
+      bad(f + " caseload", "must be in [0, capacity]");
     if (!std::isfinite(adv.base.x) || !std::isfinite(adv.base.y)) bad(f + " base", "is not finite");
     if (std::isnan(adv.radius_km) || adv.radius_km < 0)
-      bad(f + " radius_km", "= " + num(adv.radius_km) + " must be >= 0 (inf = none)");
+      bad(f + " radius_km", "must be >= 0 (inf = none)");
     if (std::isnan(adv.radius_minutes) || adv.radius_minutes < 0)
-      bad(f + " radius_minutes", "= " + num(adv.radius_minutes) + " must be >= 0 (inf = none)");
+      bad(f + " radius_minutes", "must be >= 0 (inf = none)");
     if (std::isnan(adv.capacity_hours) || adv.capacity_hours < 0)
-      bad(f + " capacity_hours",
-          "= " + num(adv.capacity_hours) + " must be >= 0 (inf = no hour limit)");
+      bad(f + " capacity_hours", "must be >= 0 (inf = no hour limit)");
     if (!adv.areas.empty() && !s.areas)
       bad(f + " areas", "are given but the scenario has no orientation areas");
     for (auto k : adv.areas) check_index(k, n.areas, f + " area", "orientation-area");
@@ -213,21 +222,21 @@ void check_replay(const Scenario& s, const Sizes& n) {
   for (std::size_t k = 0; k < s.replay.size(); ++k) {
     const auto& r = s.replay[k];
     const std::string f = "replay[" + std::to_string(k) + "]";
-    if (r.week < 0) bad(f + ".week", "= " + std::to_string(r.week) + " must be >= 0");
+    if (r.week < 0) bad(f + ".week", "must be >= 0 (registered on or after start_date)");
     check_index(r.location, n.locations, f + ".location", "location");
     for (auto l : r.more_locations) check_index(l, n.locations, f + ".locations", "location");
     for (auto a : r.exclude) check_index(a, n.advisors, f + ".exclude", "advisor");
     if (r.current_advisor != -1 && r.current_advisor != kAdvisorNotInPool)
       check_index(r.current_advisor, n.advisors, f + ".current_advisor", "advisor");
-    if (r.day < -1 || r.day > 6)
-      bad(f + ".day", "= " + std::to_string(r.day) + " must be a day of the week 0..6");
-    if (!std::isnan(r.hours)) check_nonneg(r.hours, f + ".hours");
-    if (!std::isnan(r.cost_eur)) check_nonneg(r.cost_eur, f + ".cost_eur");
+    if (r.day < -1 || r.day > 6) bad(f + ".day", "must be a day of the week 0..6");
+    if (!std::isnan(r.hours)) check_nonneg_cell(r.hours, f + ".hours");
+    if (!std::isnan(r.cost_eur)) check_nonneg_cell(r.cost_eur, f + ".cost_eur");
     if (r.segment != -1) check_index(r.segment, n.segments, f + ".segment", "segment");
     check_index(r.service, n.services, f + ".service", "service");
     for (auto t : r.needs) check_index(t, n.tags, f + ".needs", "tag");
     if (!std::isnan(r.duration_weeks) && !(std::isfinite(r.duration_weeks) && r.duration_weeks > 0))
-      bad(f + ".duration_weeks", "= " + num(r.duration_weeks) + " must be > 0 (or empty = drawn)");
+      bad(f + ".duration_weeks", "must be > 0 (or empty = drawn)");
+    if (r.duration_weeks > kMaxDurationWeeks) bad(f + ".duration_weeks", "must be <= 1e6 weeks");
   }
 }
 

@@ -386,3 +386,42 @@ def test_cli_locate(tmp_path, capsys):
         )
         == 1
     )
+
+
+def test_points_in_another_crs_are_reprojected_not_misread(tmp_path, capsys):
+    """The locate CLI reprojects an OGR point layer to --crs; write_layer(crs=) moves the
+    coordinates; a study GeoDataFrame's geometry wins over stale x / y columns."""
+    gpd = pytest.importorskip("geopandas")
+    from libmatch.cli import main
+
+    cells = [
+        shapely.box(150000, 450000, 151000, 451000),
+        shapely.box(151000, 450000, 152000, 451000),
+    ]
+    areas = AreaSet.from_wkb(shapely.to_wkb(cells), ["w", "e"])
+    apath = tmp_path / "a.gpkg"
+    areas.to_file(apath)
+    rd = gpd.GeoDataFrame(
+        {"applicant_id": ["p", "q"]},
+        geometry=gpd.points_from_xy([150500.0, 151500.0], [450500.0, 450500.0]),
+        crs=28992,
+    )
+    ppath = tmp_path / "p4326.gpkg"
+    rd.to_crs(4326).to_file(ppath)
+    out = tmp_path / "located.csv"
+    args = ["locate", "--areas", f"{apath}:id", "--points", str(ppath), "--out", str(out)]
+    assert main(args) == 0, capsys.readouterr().err
+    res = pd.read_csv(out)
+    assert res["area_id"].tolist() == ["w", "e"]
+    assert np.allclose(res["x"], [150500.0, 151500.0], atol=0.01)
+
+    libmatch.write_layer(rd, tmp_path / "w.gpkg", "pts", crs="EPSG:4326")
+    back = gpd.read_file(tmp_path / "w.gpkg", layer="pts")
+    assert back.crs.to_epsg() == 4326
+    assert np.allclose(back.geometry.x, rd.to_crs(4326).geometry.x, atol=1e-9)
+
+    stale = rd.to_crs(4326).assign(x=[0.0, 0.0], y=[0.0, 0.0])
+    study = libmatch.location_study(stale, {"gm": areas})
+    assert study["gm_id"].tolist() == ["w", "e"]
+    with pytest.raises(libmatch.CrsError, match="geographic"):
+        libmatch.StraightLine().pairs(rd.to_crs(4326), rd.to_crs(4326))

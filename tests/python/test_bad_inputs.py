@@ -1771,6 +1771,152 @@ add(
 )
 
 
+# ---- found by the new-user audits (simulation, study, areas) -------------------------------
+
+
+def _replay(**cols) -> pd.DataFrame:
+    base = {"applicant_id": ["r1", "r2"], "service": ["s", "s"], "week": [0, 1]}
+    base |= {"x": [P_NUM, P_NUM], "y": [0.0, 0.0]}
+    base.update(cols)
+    return pd.DataFrame(base)
+
+
+def _advisors(**cols) -> pd.DataFrame:
+    df = tiny_config()["advisors"]
+    for k, v in cols.items():
+        df[k] = v
+    return df
+
+
+add(
+    "sim_advisor_capacity_not_echoed",
+    scenario(advisors=_advisors(capacity=[1, -P_INT])),
+    InvalidInputError,
+    ValueError,
+    "'B'",
+    "capacity",
+)
+add(
+    "sim_advisor_caseload_not_echoed",
+    scenario(advisors=_advisors(caseload=[P_INT, 0])),
+    InvalidInputError,
+    ValueError,
+    "'A'",
+    "caseload",
+)
+add(
+    "sim_replay_after_horizon",
+    scenario(replay=_replay(week=[0, P_INT])),
+    InvalidInputError,
+    ValueError,
+    "row 1",
+    "after the horizon",
+)
+add(
+    "sim_replay_before_start",
+    scenario(replay=_replay(week=[-P_INT, 0])),
+    InvalidInputError,
+    ValueError,
+    "row 0",
+    "before the start",
+)
+add(
+    "sim_replay_hours_not_echoed",
+    scenario(replay=_replay(hours=[1.0, -P_NUM])),
+    InvalidInputError,
+    ValueError,
+    "hours",
+)
+add(
+    "sim_duration_too_long",
+    scenario(services={"s": {"duration_weeks": 1e300}}),
+    InvalidInputError,
+    ValueError,
+    "duration",
+    "1e6",
+)
+add(
+    "sim_no_seeds",
+    lambda tmp: libmatch.simulate_many(libmatch.Scenario(tiny_config()), [], progress=False),
+    InvalidInputError,
+    ValueError,
+    "no seed",
+)
+add(
+    "sim_seed_float",
+    lambda tmp: libmatch.simulate(libmatch.Scenario(tiny_config()), seed=2.5),
+    InvalidTypeError,
+    TypeError,
+    "seed",
+)
+add(
+    "sim_seeds_float_in_list",
+    lambda tmp: libmatch.simulate_many(libmatch.Scenario(tiny_config()), [2.5], progress=False),
+    InvalidTypeError,
+    TypeError,
+    "seeds must be integers",
+)
+add(
+    "sim_scenarios_not_a_scenario",
+    lambda tmp: libmatch.simulate_many(5, [0], progress=False),
+    InvalidTypeError,
+    TypeError,
+    "scenarios",
+)
+
+
+def _study_locations(**cols) -> pd.DataFrame:
+    base = {"applicant_id": ["R1", "R2"], "x": [500.0, 1500.0], "y": [500.0, 500.0]}
+    base.update(cols)
+    return pd.DataFrame(base)
+
+
+add(
+    "study_layer_name_clash",
+    lambda tmp: libmatch.location_study(_study_locations(), {"applicant": grid_units()}),
+    InvalidInputError,
+    ValueError,
+    "'applicant'",
+    "applicant_id",
+)
+add(
+    "study_infinite_coordinate",
+    lambda tmp: libmatch.location_study(_study_locations(x=[500.0, np.inf]), {"a": grid_units()}),
+    InvalidInputError,
+    ValueError,
+    "row 1",
+)
+add(
+    "study_max_distance_text",
+    lambda tmp: libmatch.location_study(
+        _study_locations(), {"a": grid_units()}, max_distance_m="x"
+    ),
+    InvalidTypeError,
+    TypeError,
+    "max_distance_m",
+)
+
+
+def _geographic_points(tmp):
+    gpd = pytest.importorskip("geopandas")
+    pts = gpd.GeoDataFrame(geometry=gpd.points_from_xy([5.0, 5.01], [52.0, 52.0]), crs=4326)
+    return libmatch.StraightLine().pairs(pts.iloc[:1], pts.iloc[1:])
+
+
+add("travel_geographic_points", _geographic_points, CrsError, ValueError, "geographic")
+
+
+def _null_id(tmp):
+    gpd = pytest.importorskip("geopandas")
+    shapely = pytest.importorskip("shapely")
+    cells = [shapely.box(0, 0, 1000, 1000), shapely.box(1000, 0, 2000, 1000)]
+    gdf = gpd.GeoDataFrame({"id": ["a", None]}, geometry=cells, crs=28992)
+    return libmatch.AreaSet.from_geodataframe(gdf, "id")
+
+
+add("areas_null_id", _null_id, InvalidInputError, ValueError, "row 1")
+
+
 @pytest.mark.parametrize("case", CASES, ids=[c.id for c in CASES])
 def test_bad_input(case: Case, tmp_path: Path) -> None:
     with pytest.raises(libmatch.Error) as info:

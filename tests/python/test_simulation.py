@@ -421,3 +421,32 @@ def test_malformed_and_missing_json(tmp_path):
         libmatch.Scenario(tiny_config(advisors="no_such.csv"), base_dir=tmp_path)
     with pytest.raises(libmatch.InvalidInputError, match="n_jobs"):
         libmatch.simulate_many(libmatch.Scenario(tiny_config()), [0], n_jobs=0)
+
+
+@needs_data
+def test_replay_is_independent_of_row_order():
+    cfg = json.loads((DATA / "scenario.json").read_text())
+    requests = pd.read_csv(DATA / "requests.csv", dtype=str, keep_default_na=False)
+    assert (requests["location_of"] != "").any()  # further locations travel with their request
+
+    def run(table):
+        sc = libmatch.Scenario({**cfg, "replay": table, "start_date": "2026-11-02"}, base_dir=DATA)
+        return libmatch.simulate(sc, seed=0)
+
+    first = run(requests)
+    assert first.summary["arrivals"] >= (requests["location_of"] == "").sum()
+    for s in (1, 5):
+        other = run(requests.sample(frac=1, random_state=s))
+        assert other.summary == first.summary, f"row order {s}"
+        pd.testing.assert_frame_equal(other.weekly, first.weekly)
+
+
+@needs_data
+def test_escalation_reasons_add_up_to_escalated():
+    sc = libmatch.Scenario(DATA / "programme" / "scenario.json")
+    reasons = [c for c in libmatch.simulate(sc, seed=0).summary if c.startswith("escalated_")]
+    assert "escalated_no_hours" in reasons
+    for seed in (0, 1, 123):
+        s = libmatch.simulate(sc, seed).summary
+        parts = [c for c in reasons if c not in ("escalated_share", "escalated_total")]
+        assert sum(s[c] for c in parts) == s["escalated"], seed
