@@ -18,11 +18,12 @@ only when this function is called (``pip install "dask[distributed]"``).
 from __future__ import annotations
 
 import math
+import numbers
 from typing import Any
 
 import pandas as pd
 
-from .errors import InvalidInputError
+from .errors import InvalidInputError, InvalidTypeError
 from .simulation import _normalise, parse_seeds, simulate_many
 
 __all__ = ["simulate_sweep"]
@@ -67,11 +68,15 @@ def simulate_sweep(
         raise ImportError("simulate_sweep needs Dask: pip install 'dask[distributed]'") from exc
     names, scs = _normalise(scenarios)
     seed_list = parse_seeds(seeds)
-    if not scs or not seed_list:
-        return simulate_many(scs, seed_list, progress=False)
+    if not all(hasattr(client, a) for a in ("scatter", "submit", "nthreads")):
+        raise InvalidTypeError(
+            f"client must be a dask.distributed Client, got {type(client).__name__}"
+        )
     if chunk_size is None:
         threads = max(1, sum(client.nthreads().values()))
         chunk_size = max(1, math.ceil(len(seed_list) * len(scs) / (4 * threads) / len(scs)))
+    if isinstance(chunk_size, bool) or not isinstance(chunk_size, numbers.Integral):
+        raise InvalidTypeError(f"chunk_size must be an integer, got {type(chunk_size).__name__}")
     if int(chunk_size) < 1:
         raise InvalidInputError(f"chunk_size must be >= 1, got {chunk_size}")
     chunk_size = int(chunk_size)

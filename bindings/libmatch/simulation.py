@@ -557,6 +557,10 @@ class Scenario:
             target = sp.pop("_target")
             if target is not None:
                 self.targets[n] = _integer(target, f"services[{n!r}].target")
+                if self.targets[n] < 0:
+                    raise InvalidInputError(
+                        f"scenario: services[{n!r}].target must be >= 0 (cases started)"
+                    )
         return names, specs
 
     def _area_set(self, cfg: Mapping) -> AreaSet | None:

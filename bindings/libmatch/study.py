@@ -184,8 +184,9 @@ def _advisor_columns(
         np.isnan(rad_min[o]) | (minutes <= rad_min[o])
     )
     count = np.bincount(d[within], minlength=n).astype(np.int64)
-    # Ids within radius, nearest first (ties: lower advisor row).
-    order = np.lexsort((o, minutes, d))
+    # Ids within radius, nearest first (ties: lower advisor id, whatever the row order).
+    rank = pd.factorize(pd.Series(ids), sort=True)[0].astype(np.int64)
+    order = np.lexsort((rank[o], minutes, d))
     in_ids = [[] for _ in range(n)]
     for k in order[within[order]]:
         in_ids[d[k]].append(ids[o[k]])
@@ -289,6 +290,10 @@ def location_study(
     1     NaN            500.0
     """
     layers = _check_layers(layers)
+    if travel is not None and not isinstance(travel, TravelModel):
+        raise InvalidTypeError(
+            f"travel must be a libmatch.StraightLine or RoadNetwork, got {type(travel).__name__}"
+        )
     crs = _working_crs(layers, travel)
     df_in, xy = _locations_xy(locations, id_column, crs)
     xy = _finite_xy(xy)
@@ -317,7 +322,16 @@ def location_study(
     ids = ids.astype(str).to_numpy(dtype=object)
     if "location_of" in df_in.columns:  # extra locations of a request (matching's convention)
         owner = df_in["location_of"].to_numpy(dtype=object)
+        for row, v in enumerate(owner):
+            if not (v is None or isinstance(v, str) or (isinstance(v, float) and math.isnan(v))):
+                raise InvalidTypeError(f"locations: location_of in row {row} must be text (an id)")
         has = np.array([isinstance(v, str) and bool(v.strip()) for v in owner], dtype=bool)
+        known = set(ids[~has].tolist())
+        for row in np.flatnonzero(has):
+            if str(owner[row]).strip() not in known:
+                raise UnknownIdError(
+                    f"locations: location_of in row {int(row)} names no request of the table"
+                )
         ids = np.where(has, [str(v).strip() if h else "" for v, h in zip(owner, has)], ids)
         ids = ids.astype(object)
     codes, uniques = pd.factorize(pd.Series(ids))
@@ -352,8 +366,15 @@ def location_study(
         [";".join(v) if v else _MISSING for v in differing], dtype=object
     )
 
-    if n:
-        other, dup_d = _core.nearest_other_group(xy, codes, tol, nthreads)
+    if n:  # in (id, location) order, so equal distances go to the lower id, not row
+        canon = np.lexsort((location_no, pd.factorize(pd.Series(ids), sort=True)[0]))
+        got, d_c = _core.nearest_other_group(
+            np.ascontiguousarray(xy[canon]), np.ascontiguousarray(codes[canon]), tol, nthreads
+        )
+        other = np.full(n, -1, dtype=np.int64)
+        dup_d = np.full(n, np.nan)
+        other[canon] = np.where(got >= 0, canon[np.maximum(got, 0)], -1)
+        dup_d[canon] = d_c
     else:
         other, dup_d = np.empty(0, np.int64), np.empty(0)
     dup_of = np.full(n, _MISSING, dtype=object)
@@ -462,6 +483,10 @@ def location_study_summary(study: pd.DataFrame) -> pd.DataFrame:
     ``nearest_advisor_minutes``; with services, the primary location's ``offered_<service>``
     columns (where the matching round decides module membership).
     """
+    if not isinstance(study, pd.DataFrame):
+        raise InvalidTypeError(
+            f"study must be the DataFrame of location_study(), got {type(study).__name__}"
+        )
     id_column = study.attrs.get("id_column", "applicant_id")
     layers = study.attrs.get("layers")
     if layers is None:

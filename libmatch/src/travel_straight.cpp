@@ -49,8 +49,8 @@ void check_limit(double v, const char* what) {
 
 StraightLine::StraightLine(double detour, double speed_kmh)
     : detour_(detour), speed_kmh_(speed_kmh) {
-  if (!(std::isfinite(detour) && detour > 0)) {
-    throw InvalidInput("detour must be a finite number > 0 (got " + detail::format_number(detour) +
+  if (!(std::isfinite(detour) && detour >= 1.0)) {  // a road is never shorter than the line
+    throw InvalidInput("detour must be a finite number >= 1 (got " + detail::format_number(detour) +
                        ")");
   }
   if (!(std::isfinite(speed_kmh) && speed_kmh > 0)) {

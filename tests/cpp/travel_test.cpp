@@ -132,6 +132,8 @@ TEST(TravelStraightLine, ThreadCountDoesNotMatter) {
 
 TEST(TravelStraightLine, BadInput) {
   EXPECT_THROW(StraightLine(0.0, 60.0), InvalidInput);
+  EXPECT_THROW(StraightLine(0.5, 60.0), InvalidInput);  // shorter than the straight line
+  EXPECT_NO_THROW(StraightLine(1.0, 60.0));
   EXPECT_THROW(StraightLine(1.3, -5.0), InvalidInput);
   EXPECT_THROW(StraightLine(1.3, std::nan("")), InvalidInput);
   StraightLine model;

@@ -393,3 +393,25 @@ def test_cli_study_with_roads(bundled, tmp_path):
     )
     assert rc == 0
     assert pd.read_csv(out)["nearest_advisor_minutes"].notna().all()
+
+
+def test_ties_do_not_depend_on_row_order():
+    """P lies 10 m from both Q and R; advisors A and B share a base: ties go by id."""
+    locs = pd.DataFrame(
+        {"applicant_id": ["P", "Q", "R"], "x": [500.0, 510.0, 500.0], "y": [500.0, 500.0, 510.0]}
+    )
+    advisors = pd.DataFrame(
+        {"advisor_id": ["B", "A", "C"], "x": [800.0, 800.0, 2000.0], "y": [500.0] * 3}
+    ).assign(radius_km=50.0)
+
+    def study(lo, adv):
+        df = libmatch.location_study(lo, {"area": squares()}, advisors=adv)
+        cols = ["duplicate_of", "nearest_advisor_id", "advisor_ids_in_radius"]
+        return df.set_index("applicant_id")[cols].sort_index()
+
+    first = study(locs, advisors)
+    assert first.loc["P", "duplicate_of"] == "Q"  # Q < R at the same distance
+    assert first.loc["P", "nearest_advisor_id"] == "A"
+    assert first.loc["P", "advisor_ids_in_radius"] == "A;B;C"
+    for order in ([0, 2, 1], [2, 1, 0], [1, 0, 2]):
+        pd.testing.assert_frame_equal(study(locs.iloc[order], advisors.iloc[order]), first)

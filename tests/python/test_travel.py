@@ -105,6 +105,8 @@ def test_straight_line_bad_input():
     model = libmatch.StraightLine()
     with pytest.raises(libmatch.InvalidInputError):
         libmatch.StraightLine(detour=0)
+    with pytest.raises(libmatch.InvalidInputError, match=">= 1"):
+        libmatch.StraightLine(detour=0.5)
     with pytest.raises(libmatch.InvalidInputError):
         libmatch.StraightLine(speed_kmh=-10)
     with pytest.raises(libmatch.InvalidTypeError):

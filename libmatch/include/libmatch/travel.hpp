@@ -63,7 +63,8 @@ class LIBMATCH_EXPORT TravelModel {
 /// or negative: InvalidInput); an odd-length coordinate span is InvalidInput.
 class LIBMATCH_EXPORT StraightLine final : public TravelModel {
  public:
-  explicit StraightLine(double detour = 1.3, double speed_kmh = 60.0);  // InvalidInput if <= 0
+  /// InvalidInput unless detour >= 1 (roads are never shorter) and speed_kmh > 0, both finite.
+  explicit StraightLine(double detour = 1.3, double speed_kmh = 60.0);
   double detour() const { return detour_; }
   double speed_kmh() const { return speed_kmh_; }
   TravelPairs pairs(std::span<const double> origins_xy, std::span<const double> destinations_xy,
