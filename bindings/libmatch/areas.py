@@ -161,6 +161,8 @@ def _threads(threads: int | None, name: str = "threads") -> int:
         )
     if int(threads) < 1:
         raise InvalidInputError(f"{name} must be >= 1 (or None for all cores), got {threads}")
+    if int(threads) > 65536:
+        raise InvalidInputError(f"{name} must be at most 65536, got {threads}")
     return int(threads)
 
 

@@ -108,9 +108,16 @@ def read_layer(
 
 def _column(name: str, series: pd.Series) -> tuple:
     valid = series.notna().to_numpy()
+    if series.dtype == object and valid.any():  # e.g. booleans with missing values
+        present = series[valid]
+        if all(isinstance(v, (bool, np.bool_)) for v in present):
+            ints = np.array([int(bool(v)) if ok else 0 for v, ok in zip(series, valid)])
+            return (name, "integer", ints.astype(np.int64), valid)
     if pd.api.types.is_bool_dtype(series):
         return (name, "integer", series.fillna(False).astype(np.int64).to_numpy(), valid)
     if pd.api.types.is_integer_dtype(series):
+        if pd.api.types.is_unsigned_integer_dtype(series) and (series[valid] > 2**63 - 1).any():
+            raise InvalidInputError(f"write_layer: column {name!r} has values above 2^63 - 1")
         return (name, "integer", series.fillna(0).astype(np.int64).to_numpy(), valid)
     if pd.api.types.is_float_dtype(series):
         return (name, "real", series.fillna(0.0).astype(float).to_numpy(), valid)
@@ -130,8 +137,9 @@ def write_layer(
     ``dest`` is a ``"PG:..."`` database (a table is created, replacing one of that name when
     ``overwrite``), an existing GeoPackage (the layer is added or replaced, others kept) or a
     new file whose extension names the format (.gpkg, .geojson, .shp, .fgb, .csv). A
-    GeoDataFrame's geometry is written with its CRS (or reprojected to ``crs``); a plain DataFrame is
-    written as an attribute table. Booleans are written as 0/1 integers.
+    GeoDataFrame's geometry is written with its CRS (or reprojected to ``crs``); a plain
+    DataFrame is written as an attribute table. Booleans (also with missing values) are
+    written as 0/1 integers.
     """
     from .areas import _crs_string
 
@@ -153,6 +161,9 @@ def write_layer(
         ]
         if not target and frame.crs is not None:
             target = _crs_string(frame.crs)
+    if frame.columns.has_duplicates:
+        dup = frame.columns[frame.columns.duplicated()][0]
+        raise InvalidInputError(f"write_layer: column {str(dup)!r} appears twice")
     cols = [c for c in frame.columns if c != geo_name]
     columns = [_column(str(c), frame[c]) for c in cols]
     _core.write_table(os.fspath(dest), str(layer), len(frame), columns, geom, target, overwrite)

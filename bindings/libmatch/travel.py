@@ -240,10 +240,31 @@ def _options(
 ) -> Any:
     o = base if base is not None else _core.RoadNetworkOptions()
     o.crs = _crs_string(crs)
-    o.snap_max_m = float(snap_max_m)
-    o.snap_speed_kmh = float(snap_speed_kmh)
-    o.node_tolerance_m = float(node_tolerance_m)
+    o.snap_max_m = _real(snap_max_m, "snap_max_m")
+    o.snap_speed_kmh = _real(snap_speed_kmh, "snap_speed_kmh")
+    o.node_tolerance_m = _real(node_tolerance_m, "node_tolerance_m")
     return o
+
+
+def _real(value: Any, what: str) -> float:
+    """A number argument (InvalidTypeError naming it otherwise; the value is not echoed)."""
+    if isinstance(value, (bool, np.bool_)) or not isinstance(value, (numbers.Real, np.number)):
+        raise InvalidTypeError(f"{what} must be a number, got {type(value).__name__}")
+    return float(value)
+
+
+def _floats(values: Any, what: str) -> np.ndarray:
+    """A float array of a per-item argument; non-numbers are named by position, not echoed."""
+    try:
+        return np.asarray(values, dtype=float)
+    except (TypeError, ValueError):
+        arr = np.asarray(values, dtype=object).ravel()
+        for k, v in enumerate(arr):
+            try:
+                float(v)
+            except (TypeError, ValueError):
+                raise InvalidTypeError(f"{what}: entry {k} is not a number") from None
+        raise InvalidTypeError(f"{what} must be numbers") from None
 
 
 class RoadNetwork(TravelModel):
@@ -358,7 +379,10 @@ class RoadNetwork(TravelModel):
         if class_field is not None:
             o.class_field = str(class_field)
         if class_speeds is not None:
-            o.class_speeds = [(str(k), float(v)) for k, v in dict(class_speeds).items()]
+            o.class_speeds = [
+                (str(k), _real(v, f"class_speeds[{str(k)!r}]"))
+                for k, v in dict(class_speeds).items()
+            ]
         if oneway_field is not None:
             o.oneway_field = str(oneway_field)
         if default_speed_kmh is not None:
@@ -396,7 +420,7 @@ class RoadNetwork(TravelModel):
             if arr.ndim != 2 or arr.shape[1] < 2:
                 raise InvalidInputError(f"line {i} must be a (k, 2) coordinate array")
             coords.append(arr[:, :2])
-        speeds = np.asarray(speed_kmh, dtype=float)
+        speeds = _floats(speed_kmh, "speed_kmh")
         if speeds.ndim != 1 or len(speeds) != len(coords):
             raise InvalidInputError(
                 f"speed_kmh must have one value per line ({len(coords)}), got shape {speeds.shape}"

@@ -2411,3 +2411,31 @@ def test_cli_internal_error_traceback_only_with_debug() -> None:
     )
     assert debug.returncode != 0
     assert "Traceback" in debug.stderr and "RuntimeError" in debug.stderr
+
+
+def test_audit_typed_errors_for_arguments() -> None:
+    """Arguments that are not numbers are typed errors naming them, values not echoed."""
+    lines = [np.array([[0.0, 0.0], [100.0, 0.0]])]
+    with pytest.raises(InvalidTypeError, match="speed_kmh: entry 0") as info:
+        libmatch.RoadNetwork.from_lines(lines, [P_NAME])
+    assert P_NAME not in str(info.value)
+    with pytest.raises(InvalidTypeError, match="snap_max_m"):
+        libmatch.RoadNetwork.from_lines(lines, [50.0], snap_max_m="far")
+    with pytest.raises(InvalidInputError, match="at most 65536"):
+        grid_units().locate(np.zeros((1, 2)), threads=2**40)
+    with pytest.raises(InvalidTypeError, match="study must be"):
+        libmatch.location_study_summary([1])
+
+
+def test_write_layer_keeps_values(tmp_path: Path) -> None:
+    df = pd.DataFrame({"flag": pd.Series([True, None, False], dtype=object), "n": [1, 2, 3]})
+    libmatch.write_layer(df, tmp_path / "t.gpkg", "t")
+    back = libmatch.read_layer(tmp_path / "t.gpkg", "t")
+    assert back["flag"].tolist()[0] == 1 and back["flag"].tolist()[2] == 0
+    assert pd.isna(back["flag"].tolist()[1])
+    big = pd.DataFrame({"u": np.array([2**63 + 5], dtype=np.uint64)})
+    with pytest.raises(InvalidInputError, match="'u'"):
+        libmatch.write_layer(big, tmp_path / "u.gpkg", "u")
+    twice = pd.DataFrame([[1, 2]], columns=["a", "a"])
+    with pytest.raises(InvalidInputError, match="'a' appears twice"):
+        libmatch.write_layer(twice, tmp_path / "d.gpkg", "d")
