@@ -199,6 +199,7 @@ def _advisor_columns(
         nearest_min[d[first]] = minutes[first]
         nearest_km[d[first]] = km[first]
     return {
+        "_unsnapped": len(p.unsnapped_destinations),
         "advisors_in_radius": count,
         "advisor_ids_in_radius": [";".join(v) if v else _MISSING for v in in_ids],
         "nearest_advisor_id": nearest_id,
@@ -274,7 +275,9 @@ def location_study(
         - with services: ``offered_<service>`` per service of the catalogue.
 
         ``df.attrs`` records ``layers`` (names), ``crs``, ``travel`` (description),
-        ``max_distance_m`` and ``duplicate_tolerance_m``.
+        ``max_distance_m``, ``duplicate_tolerance_m`` and ``unsnapped_locations`` (how many
+        locations the travel model could not place: empty advisor columns, not "nobody
+        within radius").
         :func:`location_study_summary` turns the frame into one row per request.
 
     Examples
@@ -394,6 +397,7 @@ def location_study(
         if not isinstance(advisors, pd.DataFrame):
             raise InvalidTypeError("advisors must be a DataFrame")
         out.update(_advisor_columns(advisors, xy, model, nthreads))
+    unsnapped = int(out.pop("_unsnapped", 0))
 
     text_cols = [
         c
@@ -410,6 +414,9 @@ def location_study(
     df.attrs["max_distance_m"] = max_d
     df.attrs["duplicate_tolerance_m"] = tol
     df.attrs["id_column"] = id_column
+    # locations the travel model could not place (beyond snap_max_m of every road): their
+    # advisor columns are empty, which is not the same as "nobody within radius"
+    df.attrs["unsnapped_locations"] = unsnapped
     if hasattr(locations, "crs") and hasattr(locations, "geometry") and "x" not in locations:
         import geopandas as gpd  # given a GeoDataFrame: return one, same geometry and CRS
 
@@ -593,6 +600,11 @@ def _cmd_study(args) -> int:
         f"{len(layers)} layer(s) ({travel.describe()}): {n_dup} possible duplicate "
         f"location(s), {n_else} location(s) in another area than their primary -> {args.out}"
     )
+    if study.attrs.get("unsnapped_locations"):
+        print(
+            f"{study.attrs['unsnapped_locations']} location(s) could not be placed on the road "
+            "network (beyond its snap distance): their advisor columns are empty"
+        )
     return 0
 
 

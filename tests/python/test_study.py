@@ -133,6 +133,10 @@ def test_advisors_with_a_road_network_use_network_times():
     assert st["nearest_advisor_minutes"].tolist() == pytest.approx([10.2, 30.0])
     assert st["advisors_in_radius"].tolist() == [1, 0]
     assert st.attrs["travel"].startswith("road network")
+    assert st.attrs["unsnapped_locations"] == 0
+    far = pd.concat([locs, pd.DataFrame({"applicant_id": ["R3"], "x": [5000.0], "y": [9000.0]})])
+    st = libmatch.location_study(far, {}, advisors=adv, travel=net)  # R3: 9 km off the road
+    assert st.attrs["unsnapped_locations"] == 1 and pd.isna(st["nearest_advisor_id"].iloc[2])
 
 
 def test_geodataframe_locations_are_reprojected():
