@@ -1,8 +1,6 @@
 """``python -m libmatch``: the same as the ``libmatch`` command."""
 
-import sys
-
-from libmatch.cli import main
+from libmatch.cli import console
 
 if __name__ == "__main__":
-    sys.exit(main())
+    console()

@@ -10,6 +10,7 @@ UTF-8, a CSV that cannot be parsed, a layer with non-point geometry).
 
 from __future__ import annotations
 
+import numbers
 import os
 import re
 from collections.abc import Iterable
@@ -114,6 +115,7 @@ def read_table(
         if os.path.isfile(path) and "." not in os.path.basename(path):
             return _read_csv(path, what, text_columns)
         source = _read_vector(path, what)
+        source = _undeclared_geojson_crs(source, path, what)
     if not isinstance(source, pd.DataFrame):
         raise InvalidTypeError(
             f"{what} must be a DataFrame, GeoDataFrame or file path, got {type(source).__name__}"
@@ -121,15 +123,58 @@ def read_table(
     if hasattr(source, "geometry") and hasattr(source, "crs") and "geometry" in source:
         if crs is not None and source.crs is not None:
             source = source.to_crs(crs)
-        elif getattr(source.crs, "is_geographic", False) and len(source):
-            from .errors import CrsError
-
-            raise CrsError(
-                f"{what}: the points are in a geographic CRS (degrees) and no working CRS is "
-                "known here to reproject them to: reproject first, e.g. to EPSG:28992"
-            )
+        else:
+            refuse_degrees(source, what)
         return _points_to_xy(source, what)
     return source
+
+
+def _undeclared_geojson_crs(gdf: Any, path: str, what: str) -> Any:
+    """A GeoJSON file without a ``crs`` member is WGS 84 by RFC 7946, so GDAL declares
+    degrees even for a file written in metres (RD New, say). Coordinates beyond 180 cannot be
+    degrees: such a frame loses its CRS, with a warning, and its x/y are taken to be in the
+    working CRS, as a CSV's are."""
+    if not path.lower().endswith((".geojson", ".json", ".geojsonl", ".geojsons")):
+        return gdf
+    if not getattr(getattr(gdf, "crs", None), "is_geographic", False) or not len(gdf):
+        return gdf
+    bounds = np.asarray(gdf.geometry.total_bounds, dtype=float)
+    if not (np.isfinite(bounds).all() and np.abs(bounds).max() > 180.0):
+        return gdf
+    import warnings
+
+    warnings.warn(
+        f"{what}: {path} declares no CRS (GeoJSON then means WGS 84) but has coordinates "
+        "beyond 180, so they are not degrees: read as the working CRS (metres); add a crs "
+        "member or write the file in EPSG:4326 to be explicit",
+        UserWarning,
+        stacklevel=3,
+    )
+    return gdf.set_crs(None, allow_override=True)
+
+
+def refuse_degrees(
+    frame: Any, what: str, why: str = "no working CRS is known here to reproject them to"
+) -> None:
+    """CrsError when a non-empty (Geo)frame declares a geographic CRS: libmatch measures in
+    metres, so points in degrees need a working CRS to be reprojected to (``why`` says why
+    none is known)."""
+    if getattr(getattr(frame, "crs", None), "is_geographic", False) and len(frame):
+        from .errors import CrsError
+
+        raise CrsError(
+            f"{what}: the points are in a geographic CRS (degrees) and {why}; distances are "
+            "in metres: reproject first, e.g. .to_crs('EPSG:28992')"
+        )
+
+
+def real(value: Any, what: str, unit: str = "") -> float:
+    """A real-number argument as float; InvalidTypeError naming ``what`` (and ``unit``, e.g.
+    "metres") for str, None, bool, ... The value itself is never echoed."""
+    if isinstance(value, (bool, np.bool_)) or not isinstance(value, (numbers.Real, np.number)):
+        unit_text = f" ({unit})" if unit else ""
+        raise InvalidTypeError(f"{what} must be a number{unit_text}, got {type(value).__name__}")
+    return float(value)
 
 
 def output_dir(path: str | os.PathLike, what: str = "output") -> str:

@@ -30,6 +30,7 @@ import pandas as pd
 
 from . import _core
 from .errors import InvalidInputError, UnknownIdError
+from .terms import term
 
 #: Referral reasons, in the order they are decided (before every escalation reason).
 REFERRAL_REASONS = ("out_of_scope", "not_in_module")
@@ -147,45 +148,36 @@ def _membership_ids(result: Any, idx: np.ndarray) -> list:
     return [layer.ids[int(w)] if w >= 0 else None for w in where]
 
 
-def escalation_detail(result: Any, k: int, reason: str, outcome: dict) -> str:
+def escalation_detail(result: Any, k: int, reason: str, outcome: dict, lang: str = "en") -> str:
     """The detail of escalation ``reason`` for request index ``k`` (``outcome``: the core's
-    per-request arrays). Names the running advisor, never the applicant key."""
+    per-request arrays) in ``lang``. Names the running advisor, never the applicant key."""
     prep = result._prep
     prog = prep.programme
     keys = prog.get("req_applicant_key") or [""] * len(prep.req_ids)
     service = prep.req_rows["service"].iloc[k]
+    tolerance = f"{result.rules.duplicate_tolerance_m:g}"
     if reason == "already_in_guidance":
         c = int(outcome["running_case"][k])
         rc = prog["running"][c]
         how = (
-            "same applicant key"
+            term("d_same_key", lang)
             if keys[k] and keys[k] == rc.applicant_key
-            else f"a business location within {result.rules.duplicate_tolerance_m:g} m of its "
-            "location"
+            else term("d_near_its_location", lang, m=tolerance)
         )
-        return (
-            f"running case of service '{prep.services[rc.service]}' guided by advisor "
-            f"'{rc.advisor_id}' ({how}); no parallel advisor"
+        return term(
+            "d_running_case", lang, service=prep.services[rc.service], adv=rc.advisor_id, how=how
         )
     if reason == "duplicate_request":
         d = int(outcome["duplicate_of"][k])
         other = prep.req_ids[d] if d >= 0 else "?"
         via = prog.get("req_via_case") or [""] * len(prep.req_ids)
         if _catalogue_value(result, service, "via_advisor_only", False) and via[k]:
-            return f"the same specialist service for the same running case as request '{other}'"
+            return term("d_dup_specialist", lang, other=other)
         if keys[k] and d >= 0 and keys[k] == keys[d]:
-            return f"the same applicant key as request '{other}'"
-        return (
-            f"a business location within {result.rules.duplicate_tolerance_m:g} m of "
-            "an earlier request"
-        )
+            return term("d_dup_key", lang, other=other)
+        return term("d_dup_location", lang, m=tolerance)
     via = (prog.get("req_via_case") or [""] * len(prep.req_ids))[k]
-    if not via:
-        return f"service '{service}' is engaged only through a running case: via_case is empty"
-    return (
-        f"service '{service}' is engaged only through a running case: via_case matches no "
-        "running case of the register and no request of this round"
-    )
+    return term("d_via_empty" if not via else "d_via_unknown", lang, service=service)
 
 
 #: Columns of ``RoundResult.specialists``.

@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import pandas as pd
 
-from . import _core
+from . import _core, _io
 from .errors import CrsError, GeometryError, InvalidInputError, InvalidTypeError
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -43,12 +43,8 @@ def points_xy(points: Any, what: str = "points", crs: Any = None) -> np.ndarray:
             if len(geom)
             else np.empty((0, 2))
         )
-        if crs is None and getattr(points.crs, "is_geographic", False) and len(xy):
-            raise CrsError(
-                f"{what}: the points are in a geographic CRS (degrees) and no working CRS is "
-                "known here to reproject them to; distances are in metres: reproject first, "
-                "e.g. .to_crs('EPSG:28992')"
-            )
+        if crs is None:
+            _io.refuse_degrees(points, what)
         if crs is not None and points.crs is not None and len(xy):
             source = _crs_string(points.crs)
             target = _crs_string(crs)

@@ -4,13 +4,15 @@ through a ``_register_cli(subparsers)`` function.
 Every failure is one line on stderr, ``libmatch <command>: error: ...`` naming the file,
 column or id at fault (never a cell value), and a non-zero exit status: 2 for a bad command
 line, 1 for bad input or an unreadable / unwritable file, 130 after Ctrl-C, 70 for an
-internal error (its traceback only with ``--debug``)."""
+internal error (its traceback only with ``--debug``). A warning is one line too,
+``libmatch <command>: warning: ...``, and the command goes on."""
 
 from __future__ import annotations
 
 import argparse
 import sys
-from typing import NoReturn
+import warnings
+from typing import Any, NoReturn
 
 from . import __version__, areas, audit, design, matching, simulation, study
 from .errors import Error
@@ -78,6 +80,28 @@ def _os_message(exc: OSError) -> str:
     return f"{name!r}: {what}" if name is not None else what
 
 
+def _warning_printer(command: str) -> Any:
+    """``warnings.showwarning`` for the command line: one line naming the command, without
+    Python's file, line and source echo (which mean nothing to a user of the CLI)."""
+
+    def show(message: Any, category: Any, filename: Any, lineno: Any, file=None, line=None):
+        text = " ".join(str(message).split())
+        print(f"libmatch {command}: warning: {text}", file=sys.stderr)
+
+    return show
+
+
+def console() -> NoReturn:
+    """The ``libmatch`` executable (and ``python -m libmatch``): :func:`main` on ``sys.argv``
+    with warnings printed as one line each. In-process callers use :func:`main`, which leaves
+    the warnings machinery to them."""
+    argv = sys.argv[1:]
+    command = next((a for a in argv if not a.startswith("-")), "")
+    with warnings.catch_warnings():
+        warnings.showwarning = _warning_printer(command)
+        sys.exit(main(argv))
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
@@ -110,4 +134,4 @@ def main(argv: list[str] | None = None) -> int:
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    console()

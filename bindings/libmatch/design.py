@@ -53,7 +53,6 @@ Examples
 from __future__ import annotations
 
 import math
-import numbers
 import os
 import warnings
 from collections.abc import Mapping
@@ -93,13 +92,6 @@ _EFFORTS = ("default", "fast", "thorough")
 
 
 # input adapters ---------------------------------------------------------------------------
-def _real(value: Any, what: str) -> float:
-    """A real number argument as float (InvalidTypeError for str, None, bool, ...)."""
-    if isinstance(value, (bool, np.bool_)) or not isinstance(value, (numbers.Real, np.number)):
-        raise InvalidTypeError(f"{what} must be a number, got {type(value).__name__}")
-    return float(value)
-
-
 def _units(units: Any) -> AreaSet:
     if isinstance(units, AreaSet):
         return units
@@ -306,7 +298,7 @@ class DesignProblem:
         self.weights = _weights(weights)
         self.has_advisors = advisors is not None
         self.has_travel = travel is not None
-        mb = _real(min_border_m, "min_border_m")
+        mb = _io.real(min_border_m, "min_border_m")
         if not math.isfinite(mb) or mb < 0:
             raise InvalidInputError(f"min_border_m must be finite and >= 0, got {min_border_m}")
         self.core = _core.DesignProblem.from_areas(self.units._impl, self.demand, mb)
@@ -477,7 +469,7 @@ class DesignProblem:
                     raise InvalidInputError(
                         f"fixed of unit {self.ids[int(bad[0])]!r} must be True/False (or 1/0)"
                     )
-        limit = math.inf if time_limit_s is None else _real(time_limit_s, "time_limit_s")
+        limit = math.inf if time_limit_s is None else _io.real(time_limit_s, "time_limit_s")
         if not limit > 0:
             raise InvalidInputError(f"time_limit_s must be > 0, got {time_limit_s}")
         # Fields are set only where they differ from the C++ defaults (a few microseconds
@@ -512,7 +504,7 @@ class DesignProblem:
             opts.threads = _threads(threads)
         if bound:
             opts.bound = True
-        btl = _real(bound_time_limit_s, "bound_time_limit_s")
+        btl = _io.real(bound_time_limit_s, "bound_time_limit_s")
         if btl != opts.bound_time_limit_s:
             opts.bound_time_limit_s = btl
         if bound_method != "auto":
@@ -613,14 +605,14 @@ def _bounds(
     if demand_bounds is not None:
         try:
             lo, hi = demand_bounds
-            lo, hi = _real(lo, "demand_bounds lo"), _real(hi, "demand_bounds hi")
+            lo, hi = _io.real(lo, "demand_bounds lo"), _io.real(hi, "demand_bounds hi")
         except (TypeError, ValueError) as exc:
             raise InvalidTypeError(
                 "demand_bounds must be a pair (lo, hi) of fractions of the fair share"
             ) from exc
         out["demand_lo"], out["demand_hi"] = lo, hi
     if max_travel_km is not None:
-        out["max_travel_km"] = _real(max_travel_km, "max_travel_km")
+        out["max_travel_km"] = _io.real(max_travel_km, "max_travel_km")
     for name, v in (("min_units", min_units), ("max_units", max_units)):
         if v is None:
             continue

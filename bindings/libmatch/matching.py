@@ -33,6 +33,7 @@ import pandas as pd
 from . import _core, _io, _round_rules, catalogue, schema
 from .areas import AreaSet, read_areas
 from .errors import CrsError, FileMissingError, InvalidInputError, InvalidTypeError, UnknownIdError
+from .terms import fmt_num, term
 
 __all__ = [
     "Weights",
@@ -533,59 +534,55 @@ class RoundResult:
         )
         self.slots_used = dict(zip(services, (int(u) for u in used)))
 
-    def _detail(self, k: int, reason: str) -> str:
+    def _detail(self, k: int, reason: str, lang: str = "en") -> str:
+        """Why request ``k`` was escalated, in ``lang`` (the ``detail`` column is English)."""
         f = self._funnel[k]
         service = self._prep.req_rows["service"].iloc[k]
         if reason == "unfilled_position":
             q = int(self._prep.req_rows["quantity"].iloc[k])
             n_open = int(self._open_positions[k])
-            return (
-                f"{n_open} of {q} position(s) open: {q - n_open} matched with different "
-                "advisors, no other eligible advisor with room"
-            )
+            return term("d_positions_open", lang, open=n_open, q=q, matched=q - n_open)
         if reason in _round_rules.DETAIL_REASONS:
-            return _round_rules.escalation_detail(self, k, reason, self._outcome)
+            return _round_rules.escalation_detail(self, k, reason, self._outcome, lang)
         if reason == "pinned_advisor_unavailable":
             cur = self._prep.args["current"][k]
             if cur < 0:
-                return "pinned, but the current advisor is not in the pool"
+                return term("d_pinned_not_in_pool", lang)
             ex = self._core.explain(k)
             v = _VERDICT_NAMES[int(ex["verdict"][cur])]
             who = self._prep.adv_ids[cur]
             if v == "eligible":
-                return f"pinned, but current advisor '{who}' has no room for all pinned cases"
-            return f"pinned, but current advisor '{who}' fails the {v} rule"
+                return term("d_pinned_no_room", lang, who=who)
+            return term("d_pinned_fails", lang, who=who, v=v)
         if reason in ("no_hours", "slots_exhausted", "budget_exhausted", "reserved_for_priority"):
-            return self._programme_detail(k, reason, service)
-        parts = [f"{f[0]} advisor(s) for service '{service}'"]
-        labels = ("with the expertise", "not excluded", "within radius", "with free capacity")
+            return self._programme_detail(k, reason, service, lang)
+        parts = [term("d_funnel", lang, n=f[0], service=service)]
+        labels = ("d_with_expertise", "d_not_excluded", "d_within_radius", "d_free_capacity")
         for j, label in enumerate(labels, start=1):
             if f[j - 1] == 0:
                 break
-            parts.append(f"{f[j]} {label}")
+            parts.append(term(label, lang, n=f[j]))
         text = ", ".join(parts)
         if reason == "no_capacity" and f[4] > 0:
-            text += " (their room went to other requests this round)"
+            text += term("d_room_taken", lang)
         return text
 
-    def _programme_detail(self, k: int, reason: str, service: str) -> str:
+    def _programme_detail(self, k: int, reason: str, service: str, lang: str = "en") -> str:
         f = self._funnel[k]
         if reason == "no_hours":
-            return (
-                f"{f[4]} eligible advisor(s) for service '{service}' with free capacity, none "
-                "with the free hours the case needs"
-            )
+            return term("d_no_hours", lang, n=f[4], service=service)
         if reason == "slots_exhausted":
             cat = self.catalogue
             row = None if cat is None else cat[cat["service"] == service]
             cap = float(row["max_cases"].iloc[0]) if row is not None and len(row) else math.inf
-            return f"the {cap:g} slot(s) of service '{service}' are used up this round"
+            return term("d_slots", lang, cap=f"{cap:g}", service=service)
         if reason == "reserved_for_priority":
             pri = [p for s, _, p in self.rules.reserve if s == service]
-            limit = f" (priority >= {pri[0]})" if pri else ""
-            return f"the remaining slot(s) of service '{service}' are reserved{limit}"
+            limit = term("d_reserved_limit", lang, p=pri[0]) if pri else ""
+            return term("d_reserved", lang, service=service, limit=limit)
         missing = float(self._missing_eur[k])
-        return f"EUR {missing:.2f} missing to pay the case from the money left"
+        eur = f"{missing:.2f}" if lang == "en" else fmt_num(missing, 2, lang)
+        return term("d_budget", lang, eur=eur)
 
     def __len__(self) -> int:
         return len(self._prep.req_ids)

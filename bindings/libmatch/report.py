@@ -38,7 +38,7 @@ import pandas as pd
 from . import __version__
 from .areas import AreaSet, _wkb_rings
 from .errors import FileError, InvalidTypeError
-from .terms import fmt_km, fmt_minutes, fmt_pct, term
+from .terms import fmt_eur, fmt_km, fmt_minutes, fmt_num, fmt_pct, term
 
 __all__ = ["round_report"]
 
@@ -197,6 +197,12 @@ def _running_advisor(result: Any, applicant_id: str) -> str:
     c = int(result._outcome["running_case"][k])
     running = result._prep.programme.get("running") or []
     return running[c].advisor_id if 0 <= c < len(running) else "?"
+
+
+def _detail(esc: Any, result: Any, lang: str) -> str:
+    """The escalation's detail in the report's language (the table's column is English)."""
+    k = result._index.get(esc.applicant_id)
+    return esc.detail if k is None else result._detail(k, esc.reason, lang)
 
 
 def _next_step(esc: Any, result: Any, portfolio: str, lang: str) -> str:
@@ -447,7 +453,7 @@ def _request_card(row: Any, result: Any, facts: _Facts, portfolio: str, lang: st
         esc = _AsRow(pd.Series(esc), applicant_id=row.applicant_id)
         body.append(
             f'<div class="kv"><b>{_e(term("reason", lang))}:</b> {_e(term(esc.reason, lang))}'
-            f' <span class="muted">({_e(esc.detail)})</span></div>'
+            f' <span class="muted">({_e(_detail(esc, result, lang))})</span></div>'
             f'<div class="kv"><b>{_e(term("next_step", lang))}:</b> '
             f"{_e(_next_step(esc, result, portfolio, lang))}</div>"
         )
@@ -588,6 +594,8 @@ def round_report(
         for row in groups[key]:
             portfolio = portfolios.get(row.service, "")
             parts.append(_request_card(row, result, facts, portfolio, language))
+    if result.catalogue is not None or math.isfinite(result.budget_eur):
+        parts.append(_budget_section(result, language))
     parts.append(_escalation_table(result, facts, portfolios, language))
     parts.append(_referral_table(facts, language))
     parts.append(
@@ -602,6 +610,54 @@ def round_report(
     except OSError as exc:
         raise FileError(f"cannot write report '{os.fspath(path)}': {exc.strerror}") from None
     return os.fspath(path)
+
+
+def _budget_section(result: Any, lang: str) -> str:
+    """Money and slots of the round: per service the cases, spend and what is left of its
+    budget and slots; the round's total against ``budget_eur``; whether the solve is proven."""
+    sp = result.spend_by_service
+    unlimited = _e(term("unlimited", lang))
+
+    def limit(total: float, used: float, money: bool) -> tuple[str, str]:
+        """(the limit, what is left of it) as table cells; unlimited shows no rest."""
+        if not math.isfinite(total):
+            return unlimited, ""
+        show = fmt_eur if money else (lambda v, lg: fmt_num(v, 0, lg))
+        return _e(show(total, lang)), _e(show(max(total - used, 0.0), lang))
+
+    rows = []
+    for r in sp.sort_values("service", kind="stable").itertuples(index=False):
+        budget, budget_left = limit(r.budget_eur, r.spend_eur, True)
+        slots, slots_left = limit(r.max_cases, r.slots_used, False)
+        rows.append(
+            f"<tr><td>{_e(r.service)}</td><td>{_e(r.portfolio)}</td>"
+            f'<td class="num">{int(r.cases)}</td><td class="num">{_e(fmt_eur(r.spend_eur, lang))}'
+            f'</td><td class="num">{budget}</td><td class="num">{budget_left}</td>'
+            f'<td class="num">{slots}</td><td class="num">{slots_left}</td></tr>'
+        )
+    keys = ("service", "portfolio", "cases", "spend", "service_budget", "left", "slots", "left")
+    head = "".join(f"<th>{_e(term(k, lang))}</th>" for k in keys)
+    spent = fmt_eur(result.spend_eur, lang)
+    if math.isfinite(result.budget_eur):
+        total = term(
+            "round_budget",
+            lang,
+            spent=spent,
+            budget=fmt_eur(result.budget_eur, lang),
+            left=fmt_eur(max(result.budget_eur - result.spend_eur, 0.0), lang),
+        )
+    else:
+        total = term("round_spend", lang, spent=spent)
+    if result.status == "optimal":
+        proof = term("solve_optimal", lang)
+    elif math.isfinite(result.gap):
+        proof = term("solve_time_limit", lang, gap=fmt_num(100.0 * result.gap, 2, lang) + "%")
+    else:
+        proof = term("solve_no_bound", lang)
+    return (
+        f"<h2>{_e(term('budget', lang))}</h2><p>{_e(total)} {_e(proof)}</p>"
+        f'<table class="budget"><tr>{head}</tr>{"".join(rows)}</table>'
+    )
 
 
 def _escalation_table(result: Any, facts: _Facts, portfolios: dict, lang: str) -> str:

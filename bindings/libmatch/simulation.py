@@ -297,6 +297,8 @@ def _read_table(source: Any, key: str) -> pd.DataFrame:
 
 def parse_seeds(text: str | int | Iterable[int]) -> list[int]:
     """Seeds from ``"0-99"``, ``"1,5,9"``, ``"0-9,20"``, an int or an iterable of ints."""
+    if isinstance(text, (bool, np.bool_)):
+        raise InvalidTypeError("seeds must be integers, got a bool")
     if isinstance(text, (int, np.integer)):
         seeds = [int(text)]
     elif isinstance(text, str):
@@ -329,8 +331,6 @@ def parse_seeds(text: str | int | Iterable[int]) -> list[int]:
             f"seeds must be an int, an iterable of ints or a string such as '0-99', got "
             f"{type(text).__name__}"
         )
-    if isinstance(text, (bool, np.bool_)):
-        raise InvalidTypeError("seeds must be integers, got a bool")
     if not seeds:
         raise InvalidInputError("seeds: no seed given (e.g. 0, '0-99' or [1, 5, 9])")
     for s in seeds:

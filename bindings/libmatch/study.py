@@ -23,7 +23,6 @@ Examples
 from __future__ import annotations
 
 import math
-import numbers
 import os
 from collections.abc import Mapping
 from typing import Any
@@ -70,10 +69,9 @@ def _locations_xy(
         gdf = locations
         if gdf.crs is not None and crs is not None and not _same_crs(str(gdf.crs.to_wkt()), crs):
             gdf = gdf.to_crs(crs)  # reproject to the layers' CRS
-        elif crs is None and getattr(gdf.crs, "is_geographic", False) and len(gdf):
-            raise CrsError(
-                "locations: the points are in a geographic CRS (degrees) and no layer or road "
-                "network gives a working CRS to reproject them to: reproject first"
+        elif crs is None:
+            _io.refuse_degrees(
+                gdf, "locations", "no layer or road network gives a working CRS to reproject to"
             )
         geom = gdf.geometry
         if len(geom) and not (geom.geom_type == "Point").all():
@@ -94,12 +92,6 @@ def _finite_xy(xy: np.ndarray) -> np.ndarray:
     if len(bad):
         raise InvalidInputError(f"locations: x / y in row {int(bad[0])} must be finite numbers")
     return xy
-
-
-def _metres(value: Any, what: str) -> float:
-    if isinstance(value, (bool, np.bool_)) or not isinstance(value, (numbers.Real, np.number)):
-        raise InvalidTypeError(f"{what} must be a number (metres), got {type(value).__name__}")
-    return float(value)
 
 
 def _same_crs(a: str, b: str) -> bool:
@@ -308,10 +300,10 @@ def location_study(
             raise InvalidInputError(
                 f"layer name {name!r} would overwrite the column {sorted(clash)[0]!r}; rename it"
             )
-    max_d = _metres(max_distance_m, "max_distance_m")
+    max_d = _io.real(max_distance_m, "max_distance_m", "metres")
     if math.isnan(max_d) or max_d < 0:
         raise InvalidInputError(f"max_distance_m must be >= 0, got {max_distance_m!r}")
-    tol = _metres(duplicate_tolerance_m, "duplicate_tolerance_m")
+    tol = _io.real(duplicate_tolerance_m, "duplicate_tolerance_m", "metres")
     if not (math.isfinite(tol) and tol > 0):
         raise InvalidInputError(f"duplicate_tolerance_m must be > 0, got {duplicate_tolerance_m!r}")
     nthreads = _threads(threads)

@@ -66,6 +66,34 @@ TERMS: dict[str, tuple[str, str]] = {
     "advisor_base": ("standplaats begeleider", "advisor base"),
     "assignment_line": ("toewijzing", "assignment"),
     "scale": ("schaal", "scale"),
+    # money and slots
+    "budget": ("Budget en plaatsen", "Budget and slots"),
+    "cases": ("zaken", "cases"),
+    "spend": ("uitgegeven", "spent"),
+    "service_budget": ("budget dienst", "service budget"),
+    "left": ("over", "left"),
+    "slots": ("plaatsen", "slots"),
+    "unlimited": ("onbeperkt", "unlimited"),
+    "round_budget": (
+        "Deze ronde: {spent} uitgegeven van {budget}, {left} over.",
+        "This round: {spent} spent of {budget}, {left} left.",
+    ),
+    "round_spend": (
+        "Deze ronde: {spent} uitgegeven (geen rondebudget).",
+        "This round: {spent} spent (no round budget).",
+    ),
+    "solve_optimal": (
+        "De toewijzing is bewezen optimaal.",
+        "The assignment is proven optimal.",
+    ),
+    "solve_no_bound": (
+        "Rekentijd op voordat een ondergrens bekend was: de afstand tot het optimum is onbekend.",
+        "Time limit reached before a bound was known: the distance to the optimum is unknown.",
+    ),
+    "solve_time_limit": (
+        "Rekentijd op: de toewijzing is hooguit {gap} van het optimum af.",
+        "Time limit reached: the assignment is at most {gap} from the optimum.",
+    ),
     # reasons for a choice
     "same_area": ("zelfde oriëntatiegebied", "same orientation area"),
     "other_area": ("ander oriëntatiegebied", "other orientation area"),
@@ -159,6 +187,89 @@ TERMS: dict[str, tuple[str, str]] = {
     "step_radius": (
         "begeleider buiten de actieradius vragen ({adv}, {m})",
         "ask an advisor beyond the radius ({adv}, {m})",
+    ),
+    # escalation details (RoundResult.escalations["detail"] is the English one)
+    "d_positions_open": (
+        "{open} van {q} posities open: {matched} gekoppeld aan andere begeleiders, geen "
+        "andere geschikte begeleider met ruimte",
+        "{open} of {q} position(s) open: {matched} matched with different advisors, no other "
+        "eligible advisor with room",
+    ),
+    "d_pinned_not_in_pool": (
+        "vastgezet, maar de huidige begeleider zit niet in de pool",
+        "pinned, but the current advisor is not in the pool",
+    ),
+    "d_pinned_no_room": (
+        "vastgezet, maar huidige begeleider '{who}' heeft geen ruimte voor alle vastgezette zaken",
+        "pinned, but current advisor '{who}' has no room for all pinned cases",
+    ),
+    "d_pinned_fails": (
+        "vastgezet, maar huidige begeleider '{who}' valt af op de regel '{v}'",
+        "pinned, but current advisor '{who}' fails the {v} rule",
+    ),
+    "d_funnel": (
+        "{n} begeleider(s) voor dienst '{service}'",
+        "{n} advisor(s) for service '{service}'",
+    ),
+    "d_with_expertise": ("{n} met de deskundigheid", "{n} with the expertise"),
+    "d_not_excluded": ("{n} niet uitgesloten", "{n} not excluded"),
+    "d_within_radius": ("{n} binnen de actieradius", "{n} within radius"),
+    "d_free_capacity": ("{n} met vrije capaciteit", "{n} with free capacity"),
+    "d_room_taken": (
+        " (hun ruimte ging deze ronde naar andere aanvragen)",
+        " (their room went to other requests this round)",
+    ),
+    "d_no_hours": (
+        "{n} geschikte begeleider(s) voor dienst '{service}' met vrije capaciteit, geen met de "
+        "vrije uren die de zaak nodig heeft",
+        "{n} eligible advisor(s) for service '{service}' with free capacity, none with the free "
+        "hours the case needs",
+    ),
+    "d_slots": (
+        "de {cap} plaats(en) van dienst '{service}' zijn deze ronde op",
+        "the {cap} slot(s) of service '{service}' are used up this round",
+    ),
+    "d_reserved": (
+        "de resterende plaats(en) van dienst '{service}' zijn gereserveerd{limit}",
+        "the remaining slot(s) of service '{service}' are reserved{limit}",
+    ),
+    "d_reserved_limit": (" (prioriteit >= {p})", " (priority >= {p})"),
+    "d_budget": (
+        "€ {eur} te weinig om de zaak uit het resterende geld te betalen",
+        "EUR {eur} missing to pay the case from the money left",
+    ),
+    "d_running_case": (
+        "lopende zaak van dienst '{service}' bij begeleider '{adv}' ({how}); geen tweede "
+        "begeleider ernaast",
+        "running case of service '{service}' guided by advisor '{adv}' ({how}); no parallel "
+        "advisor",
+    ),
+    "d_same_key": ("zelfde aanvragerssleutel", "same applicant key"),
+    "d_near_its_location": (
+        "een bedrijfslocatie binnen {m} m van die van de zaak",
+        "a business location within {m} m of its location",
+    ),
+    "d_dup_specialist": (
+        "dezelfde specialistische dienst voor dezelfde lopende zaak als aanvraag '{other}'",
+        "the same specialist service for the same running case as request '{other}'",
+    ),
+    "d_dup_key": (
+        "dezelfde aanvragerssleutel als aanvraag '{other}'",
+        "the same applicant key as request '{other}'",
+    ),
+    "d_dup_location": (
+        "een bedrijfslocatie binnen {m} m van een eerdere aanvraag",
+        "a business location within {m} m of an earlier request",
+    ),
+    "d_via_empty": (
+        "dienst '{service}' wordt alleen via een lopende zaak ingezet: via_case is leeg",
+        "service '{service}' is engaged only through a running case: via_case is empty",
+    ),
+    "d_via_unknown": (
+        "dienst '{service}' wordt alleen via een lopende zaak ingezet: via_case hoort bij geen "
+        "lopende zaak in het register en bij geen aanvraag van deze ronde",
+        "service '{service}' is engaged only through a running case: via_case matches no "
+        "running case of the register and no request of this round",
     ),
 }
 

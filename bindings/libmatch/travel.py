@@ -24,7 +24,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from . import _core
+from . import _core, _io
 from .areas import _crs_string, _threads, points_xy
 from .errors import InvalidInputError, InvalidTypeError
 
@@ -240,17 +240,10 @@ def _options(
 ) -> Any:
     o = base if base is not None else _core.RoadNetworkOptions()
     o.crs = _crs_string(crs)
-    o.snap_max_m = _real(snap_max_m, "snap_max_m")
-    o.snap_speed_kmh = _real(snap_speed_kmh, "snap_speed_kmh")
-    o.node_tolerance_m = _real(node_tolerance_m, "node_tolerance_m")
+    o.snap_max_m = _io.real(snap_max_m, "snap_max_m")
+    o.snap_speed_kmh = _io.real(snap_speed_kmh, "snap_speed_kmh")
+    o.node_tolerance_m = _io.real(node_tolerance_m, "node_tolerance_m")
     return o
-
-
-def _real(value: Any, what: str) -> float:
-    """A number argument (InvalidTypeError naming it otherwise; the value is not echoed)."""
-    if isinstance(value, (bool, np.bool_)) or not isinstance(value, (numbers.Real, np.number)):
-        raise InvalidTypeError(f"{what} must be a number, got {type(value).__name__}")
-    return float(value)
 
 
 def _floats(values: Any, what: str) -> np.ndarray:
@@ -380,7 +373,7 @@ class RoadNetwork(TravelModel):
             o.class_field = str(class_field)
         if class_speeds is not None:
             o.class_speeds = [
-                (str(k), _real(v, f"class_speeds[{str(k)!r}]"))
+                (str(k), _io.real(v, f"class_speeds[{str(k)!r}]"))
                 for k, v in dict(class_speeds).items()
             ]
         if oneway_field is not None:

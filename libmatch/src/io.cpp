@@ -163,6 +163,23 @@ bool is_undefined(const OGRSpatialReference& srs) {
          std::string(name).rfind("Undefined", 0) == 0;
 }
 
+// GeoJSON (and GeoJSON sequences), the formats whose missing CRS means WGS 84; checked on
+// the driver where the layer knows its dataset, else on the file name.
+bool is_geojson(OGRLayer& layer, const std::string& source) {
+  if (GDALDataset* ds = layer.GetDataset(); ds != nullptr && ds->GetDriver() != nullptr) {
+    const std::string driver = ds->GetDriver()->GetDescription();
+    return driver == "GeoJSON" || driver == "GeoJSONSeq";
+  }
+  std::string lower = source;
+  std::transform(lower.begin(), lower.end(), lower.begin(),
+                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+  for (const char* suffix : {".geojson", ".json", ".geojsonl", ".geojsons"}) {
+    const std::size_t n = std::strlen(suffix);
+    if (lower.size() >= n && lower.compare(lower.size() - n, n, suffix) == 0) return true;
+  }
+  return false;
+}
+
 }  // namespace
 
 TransformPtr layer_transform(OGRLayer& layer, const OGRSpatialReference& target,
@@ -175,6 +192,26 @@ TransformPtr layer_transform(OGRLayer& layer, const OGRSpatialReference& target,
   if (declared != nullptr && is_undefined(*declared)) declared = nullptr;
   if (declared == nullptr && !given) {
     throw CrsError(what + " declares no CRS; pass source_crs (e.g. 'EPSG:28992')");
+  }
+  // A GeoJSON file without a "crs" member is WGS 84 by RFC 7946, so GDAL declares degrees
+  // even for a file written in metres. Coordinates beyond +-180 cannot be degrees: then the
+  // declaration is GDAL's default, not the file's, and source_crs (if given) is what holds.
+  if (declared != nullptr && declared->IsGeographic() && is_geojson(layer, source) &&
+      layer.GetFeatureCount(FALSE) != 0) {
+    OGREnvelope env;
+    if (layer.GetExtent(&env, TRUE) == OGRERR_NONE) {
+      const double reach = std::max(
+          {std::abs(env.MinX), std::abs(env.MaxX), std::abs(env.MinY), std::abs(env.MaxY)});
+      if (reach > 180.0 + 1e-9) {
+        if (!given) {
+          throw CrsError(what +
+                         " declares a geographic CRS (degrees) but has coordinates beyond 180: "
+                         "a GeoJSON file without a crs member is read as WGS 84; pass "
+                         "source_crs (e.g. 'EPSG:28992') or add a crs member to the file");
+        }
+        declared = nullptr;
+      }
+    }
   }
   try {
     return make_transform(declared != nullptr ? *declared : *given, target);

@@ -395,6 +395,26 @@ TEST(Reliability, UndefinedGpkgCrsNeedsAndTakesSourceCrs) {
   }
 }
 
+TEST(Reliability, GeoJsonInMetresWithoutCrsMemberTakesSourceCrs) {
+  // GDAL reads a GeoJSON file without a crs member as WGS 84 (RFC 7946); RD coordinates are
+  // then no degrees, and source_crs, given, is what holds.
+  const fs::path p = temp_dir() / "rd_without_crs.geojson";
+  {
+    std::ofstream out(p);
+    out << R"({"type":"FeatureCollection","features":[{"type":"Feature","properties":)"
+        << R"({"id":"A"},"geometry":{"type":"Polygon","coordinates":[[[150000,450000],)"
+        << R"([160000,450000],[160000,460000],[150000,460000],[150000,450000]]]}}]})";
+  }
+  const std::string msg = error_of<CrsError>([&] { AreaSet::from_file(p.string(), "id"); });
+  EXPECT_NE(msg.find("beyond 180"), std::string::npos) << msg;
+  EXPECT_NE(msg.find("source_crs"), std::string::npos) << msg;
+  ReadOptions o;
+  o.source_crs = "EPSG:28992";
+  AreaSet set = AreaSet::from_file(p.string(), "id", o);
+  ASSERT_EQ(set.size(), 1u);
+  EXPECT_DOUBLE_EQ(set.stats(0).min.x, 150000.0);  // read as metres, not reprojected
+}
+
 TEST(Reliability, UnparseableSourceCrsIsAnErrorEvenWhenTheFileHasOne) {
   const fs::path p = temp_dir() / "with_crs.gpkg";
   write_gpkg(p, 4, /*lines=*/false);

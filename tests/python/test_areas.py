@@ -425,3 +425,42 @@ def test_points_in_another_crs_are_reprojected_not_misread(tmp_path, capsys):
     assert study["gm_id"].tolist() == ["w", "e"]
     with pytest.raises(libmatch.CrsError, match="geographic"):
         libmatch.StraightLine().pairs(rd.to_crs(4326), rd.to_crs(4326))
+
+
+def _rd_geojson_without_crs(path, geometry):
+    """A GeoJSON file in RD New metres with no crs member (GDAL then declares WGS 84)."""
+    feature = {"type": "Feature", "properties": {"id": "A"}, "geometry": geometry}
+    path.write_text(json.dumps({"type": "FeatureCollection", "features": [feature]}))
+    return path
+
+
+def test_geojson_in_metres_without_crs_member(tmp_path):
+    ring = [[150000, 450000], [160000, 450000], [160000, 460000], [150000, 460000]]
+    square = {"type": "Polygon", "coordinates": [ring + [ring[0]]]}
+    path = _rd_geojson_without_crs(tmp_path / "rd.geojson", square)
+    # Without source_crs: a CrsError that says why and what to pass, naming the layer.
+    with pytest.raises(libmatch.CrsError, match="beyond 180.*source_crs") as err:
+        libmatch.read_areas(path, "id")
+    assert "rd.geojson" in str(err.value)
+    # With source_crs the declaration GDAL made up gives way: the square is where it was.
+    areas = libmatch.read_areas(path, "id", source_crs="EPSG:28992")
+    assert areas.locate(np.array([[155000.0, 455000.0], [149000.0, 455000.0]])).tolist() == [0, -1]
+    # A GeoJSON in degrees keeps its declared WGS 84 (source_crs is only a fallback).
+    deg = [[5.0, 52.0], [5.1, 52.0], [5.1, 52.1], [5.0, 52.1]]
+    wgs = _rd_geojson_without_crs(
+        tmp_path / "wgs.geojson", {"type": "Polygon", "coordinates": [deg + [deg[0]]]}
+    )
+    inside = libmatch.transform(np.array([[5.05, 52.05]]), "EPSG:4326")
+    assert libmatch.read_areas(wgs, "id", source_crs="EPSG:28992").locate(inside).tolist() == [0]
+
+
+def test_point_geojson_in_metres_without_crs_member(tmp_path):
+    from libmatch import _io
+
+    path = _rd_geojson_without_crs(
+        tmp_path / "pts.geojson", {"type": "Point", "coordinates": [155000.0, 455000.0]}
+    )
+    for crs in ("EPSG:28992", None):
+        with pytest.warns(UserWarning, match="beyond 180.*working CRS"):
+            table = _io.read_table(path, "requests", crs=crs)
+        assert table[["x", "y"]].to_numpy().tolist() == [[155000.0, 455000.0]]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import importlib.metadata
+import json
 import re
 import subprocess
 import sys
@@ -79,6 +80,29 @@ def test_python_dash_m_libmatch_is_the_cli():
         [sys.executable, "-m", "libmatch", "--help"], capture_output=True, text=True, check=True
     ).stdout
     assert "design" in out and "round" in out
+
+
+def test_cli_warnings_are_one_line_naming_the_command(tmp_path):
+    # A point file whose GeoJSON declares no CRS but is in metres warns and goes on.
+    feature = {"type": "Feature", "properties": {"id": "r1"}}
+    feature["geometry"] = {"type": "Point", "coordinates": [155000.0, 455000.0]}
+    points = tmp_path / "pts.geojson"
+    points.write_text(json.dumps({"type": "FeatureCollection", "features": [feature]}))
+    areas = REPO / "data" / "municipalities.geojson"
+    out = tmp_path / "located.csv"
+    for entry in (["-m", "libmatch"], ["-c", "import libmatch.cli as c; c.console()"]):
+        run = subprocess.run(
+            [sys.executable, *entry, "locate", "--areas", f"{areas}:id", "--points", str(points)]
+            + ["--out", str(out)],
+            capture_output=True,
+            text=True,
+        )
+        assert run.returncode == 0, run.stderr
+        lines = run.stderr.splitlines()
+        assert len(lines) == 1 and lines[0].startswith("libmatch locate: warning: "), lines
+        assert "beyond 180" in lines[0] and "UserWarning" not in lines[0]
+        assert out.exists()
+        out.unlink()
 
 
 def test_core_stub_lists_every_public_name():

@@ -366,3 +366,66 @@ def test_sections_per_portfolio_holder_with_the_catalogue(context, tmp_path):
             assert owner[service[rid]] == holder, rid
             seen.append(rid)
     assert sorted(seen) == sorted(service)
+
+
+def _budget_round(budget_eur):
+    oa = libmatch.read_areas(DATA / "orientation_areas.geojson", "id")
+    res = libmatch.match(
+        DATA / "requests.csv",
+        DATA / "advisors.csv",
+        oa,
+        services=DATA / "services.csv",
+        budget_eur=budget_eur,
+    )
+    return res, oa
+
+
+@pytest.mark.parametrize("budget_eur", [100_000.0, None])
+def test_budget_section_shows_spend_and_what_is_left(budget_eur, tmp_path):
+    res, oa = _budget_round(budget_eur)
+    assert (res.escalations["reason"] == "budget_exhausted").any() or budget_eur is None
+    for lang in ("nl", "en"):
+        path = tmp_path / f"week_{lang}.html"
+        res.report(path, areas=oa, language=lang)
+        text = path.read_text(encoding="utf-8")
+        section = text.split(f"<h2>{terms.term('budget', lang)}</h2>")[1].split("<h2>")[0]
+        spent = terms.fmt_eur(res.spend_eur, lang)
+        if budget_eur is None:
+            assert terms.term("round_spend", lang, spent=spent) in section
+        else:
+            left = terms.fmt_eur(budget_eur - res.spend_eur, lang)
+            total = terms.fmt_eur(budget_eur, lang)
+            assert terms.term("round_budget", lang, spent=spent, budget=total, left=left) in section
+        rows = re.findall(r"<tr><td>([^<]*)</td><td>[^<]*</td>(.*?)</tr>", section)
+        sp = res.spend_by_service.set_index("service")
+        assert sorted(s for s, _ in rows) == sorted(sp.index)
+        for service, cells in rows:
+            values = re.findall(r'<td class="num">([^<]*)</td>', cells)
+            assert values[0] == str(int(sp.loc[service, "cases"]))
+            assert values[1] == terms.fmt_eur(sp.loc[service, "spend_eur"], lang)
+            if np.isfinite(sp.loc[service, "budget_eur"]):
+                left = sp.loc[service, "budget_eur"] - sp.loc[service, "spend_eur"]
+                assert values[3] == terms.fmt_eur(max(left, 0.0), lang)
+            else:
+                assert values[2] == terms.term("unlimited", lang) and values[3] == ""
+
+
+def test_escalation_details_in_the_report_language(tmp_path):
+    res, oa = _budget_round(100_000.0)
+    esc = res.escalations
+    assert {"budget_exhausted", "no_capacity"} <= set(esc["reason"])
+    english = dict(zip(esc["applicant_id"], esc["detail"]))
+    for lang in ("nl", "en"):
+        path = tmp_path / f"week_{lang}.html"
+        res.report(path, areas=oa, language=lang)
+        text = path.read_text(encoding="utf-8")
+        for rid in esc["applicant_id"]:
+            card = text.split(f'id="req-{rid}">')[1].split('<div class="card')[0]
+            shown = re.search(r'<span class="muted">\((.*?)\)</span></div>', card).group(1)
+            shown = shown.replace("&#x27;", "'").replace("&amp;", "&")
+            if lang == "en":
+                assert shown == english[rid]  # the same words as the escalations table
+            else:
+                assert shown != english[rid], rid
+                for word in (" advisor", " service ", " with ", " missing", " within "):
+                    assert word not in shown, (rid, shown)
