@@ -10,8 +10,12 @@ Inputs given as files are recorded by absolute path. Inputs given as DataFrames 
 have no file to point at, so they are written under ``DIR/inputs/`` (the data the decision
 was made on) and recorded by that relative path.
 
-:func:`verify` re-runs the round from the recorded inputs and compares every output byte
-for byte; it names the first input whose hash changed or the first output that differs.
+:func:`verify` re-runs the round from the recorded inputs (with its travel model: a
+straight line, or a road network read with ``RoadNetwork.from_file`` / ``load``, rebuilt
+from its file after checking its hash) and compares every CSV output byte for byte; the
+report and map written beside them are checked unchanged since the round (they are not
+re-made: the report carries its date). It names the first input whose hash changed or the
+first output that differs.
 
 Examples
 --------
@@ -38,7 +42,7 @@ import pandas as pd
 from . import __version__
 from .errors import FileError, FileMissingError, InvalidInputError
 
-__all__ = ["AUDIT_FILE", "write_audit", "verify", "VerifyError", "sha256_file"]
+__all__ = ["AUDIT_FILE", "write_audit", "add_outputs", "verify", "VerifyError", "sha256_file"]
 
 AUDIT_FILE = "audit.json"
 _FORMAT = 1
@@ -96,11 +100,7 @@ def _record_input(role: str, source: Any, out_dir: str) -> dict | None:
         if os.path.exists(target):
             os.remove(target)
         source.to_file(target)
-        digest = hashlib.sha256()
-        for i in range(len(source)):
-            digest.update(source.ids[i].encode())
-            digest.update(source.wkb(i))
-        return {"role": role, "path": rel, "sha256": digest.hexdigest(), "kind": "areas"}
+        return {"role": role, "path": rel, "sha256": _areas_digest(source), "kind": "areas"}
     if isinstance(source, pd.DataFrame):
         rel = os.path.join("inputs", f"{role}.csv")
         frame = pd.DataFrame(source.drop(columns="geometry", errors="ignore"))
@@ -112,13 +112,58 @@ def _record_input(role: str, source: Any, out_dir: str) -> dict | None:
 
 
 def _travel_record(travel: Any) -> dict:
-    from .travel import StraightLine
+    """The travel model as verify can rebuild it: a straight line by its two numbers, a road
+    network read with RoadNetwork.from_file / load by its file (path and SHA-256) and the
+    options it was read with. Other models are recorded by kind only (not re-runnable)."""
+    from .travel import RoadNetwork, StraightLine
 
     if travel is None:
         return {"kind": "straight_line", "default": True}
     if isinstance(travel, StraightLine):
         return {"kind": "straight_line", "detour": travel.detour, "speed_kmh": travel.speed_kmh}
+    prov = getattr(travel, "_provenance", None) if isinstance(travel, RoadNetwork) else None
+    if prov and prov.get("path") and os.path.isfile(prov["path"]):
+        return {
+            "kind": "road_network",
+            "method": prov["method"],
+            "path": prov["path"],
+            "sha256": sha256_file(prov["path"]),
+            "options": prov.get("options"),
+        }
     return {"kind": type(travel).__name__}
+
+
+def _rebuild_travel(tr: dict) -> Any:
+    """The travel model of a record (None: the default straight line); VerifyError when the
+    road network's file is gone or changed, or the model cannot be rebuilt."""
+    from .travel import RoadNetwork, StraightLine
+
+    kind = tr.get("kind")
+    if kind == "straight_line":
+        if tr.get("default"):
+            return None
+        return StraightLine(detour=tr["detour"], speed_kmh=tr["speed_kmh"])
+    if kind == "road_network":
+        path = tr["path"]
+        if not os.path.isfile(path):
+            raise VerifyError(f"input 'roads' ({path}) is missing")
+        if sha256_file(path) != tr["sha256"]:
+            raise VerifyError(f"input 'roads' ({path}) changed since the round")
+        if tr["method"] == "load":
+            return RoadNetwork.load(path)
+        return RoadNetwork.from_file(path, **(tr.get("options") or {}))
+    raise VerifyError(
+        f"travel model '{kind}' cannot be rebuilt here (only a straight line and road "
+        "networks read with RoadNetwork.from_file or load are)"
+    )
+
+
+def _areas_digest(areas: Any) -> str:
+    digest = hashlib.sha256()
+    for i in range(len(areas)):
+        digest.update(areas.ids[i].encode())
+        digest.update(areas.wkb(i))
+    return digest.hexdigest()
 
 
 def _json_number(v: float) -> Any:
@@ -213,23 +258,21 @@ def write_audit(
 def _load(out_dir: str) -> dict:
     path = os.path.join(out_dir, AUDIT_FILE)
     if not os.path.isfile(path):
-        raise FileMissingError(f"verify: no {AUDIT_FILE} in '{out_dir}'")
+        raise FileMissingError(f"no {AUDIT_FILE} in '{out_dir}'")
     try:
         with open(path, encoding="utf-8") as fh:
             record = json.load(fh)
     except (OSError, ValueError) as exc:
-        raise FileError(f"verify: '{path}' is not a readable audit record ({exc})") from None
+        raise FileError(f"'{path}' is not a readable audit record ({exc})") from None
     if record.get("format") != _FORMAT:
-        raise VerifyError(f"verify: '{path}' has audit format {record.get('format')!r}")
+        raise VerifyError(f"'{path}' has audit format {record.get('format')!r}")
     return record
 
 
 def _input_path(rec: dict, out_dir: str) -> str:
     p = rec.get("path")
     if p is None or rec.get("sha256") is None:
-        raise VerifyError(
-            f"verify: input '{rec['role']}' was not recorded as a file and cannot be re-read"
-        )
+        raise VerifyError(f"input '{rec['role']}' was not recorded as a file and cannot be re-read")
     return p if os.path.isabs(p) else os.path.join(out_dir, p)
 
 
@@ -242,36 +285,37 @@ def verify(out_dir: str | os.PathLike) -> dict:
     """
     from .areas import read_areas
     from .matching import match
-    from .travel import StraightLine
 
     out_dir = os.fspath(out_dir)
     record = _load(out_dir)
     for name, digest in sorted(record["outputs"].items()):
         p = os.path.join(out_dir, name)
         if not os.path.isfile(p):
-            raise VerifyError(f"verify: output '{name}' is missing from '{out_dir}'")
+            raise VerifyError(f"output '{name}' is missing from '{out_dir}'")
         if sha256_file(p) != digest:
-            raise VerifyError(f"verify: output '{name}' was changed after the round")
+            raise VerifyError(f"output '{name}' was changed after the round")
     paths = {}
     for rec in record["inputs"]:
         p = _input_path(rec, out_dir)
         if not os.path.isfile(p):
-            raise VerifyError(f"verify: input '{rec['role']}' ({p}) is missing")
+            raise VerifyError(f"input '{rec['role']}' ({p}) is missing")
         if rec.get("kind") != "areas" and sha256_file(p) != rec["sha256"]:
-            raise VerifyError(f"verify: input '{rec['role']}' ({p}) changed since the round")
+            raise VerifyError(f"input '{rec['role']}' ({p}) changed since the round")
         paths[rec["role"]] = p
-    areas = None
-    if "areas" in paths:
-        areas = read_areas(paths["areas"], "id")
-    tr = record.get("travel", {})
-    travel = None
-    if tr.get("kind") == "straight_line" and not tr.get("default"):
-        travel = StraightLine(detour=tr["detour"], speed_kmh=tr["speed_kmh"])
-    elif tr.get("kind") != "straight_line":
-        raise VerifyError(f"verify: travel model '{tr.get('kind')}' cannot be rebuilt here")
+    layers = {}
+    for rec in record["inputs"]:
+        if rec["role"] in ("areas", "service_areas"):
+            layers[rec["role"]] = read_areas(paths[rec["role"]], "id")
+            # a copied AreaSet is checked by its ids and geometries (the file's bytes differ)
+            if rec.get("kind") == "areas" and _areas_digest(layers[rec["role"]]) != rec["sha256"]:
+                raise VerifyError(
+                    f"input '{rec['role']}' ({paths[rec['role']]}) changed since the round"
+                )
+    areas = layers.get("areas")
+    travel = _rebuild_travel(record.get("travel", {}))
     prog = record.get("programme") or {}
     budget = prog.get("budget_eur")
-    service_areas = read_areas(paths["service_areas"], "id") if "service_areas" in paths else None
+    service_areas = layers.get("service_areas")
     result = match(
         paths["applicants"],
         paths["advisors"],
@@ -291,10 +335,10 @@ def verify(out_dir: str | os.PathLike) -> dict:
                 continue
             mine = os.path.join(tmp, name)
             if not os.path.isfile(mine):
-                raise VerifyError(f"verify: the re-run wrote no '{name}'")
+                raise VerifyError(f"the re-run wrote no '{name}'")
             if sha256_file(mine) != record["outputs"][name]:
                 raise VerifyError(
-                    f"verify: '{name}' differs from the re-run at {_diff(mine, os.path.join(out_dir, name))}"
+                    f"'{name}' differs from the re-run at {_diff(mine, os.path.join(out_dir, name))}"
                 )
     return record
 
@@ -321,11 +365,31 @@ def _diff(a: str, b: str) -> str:
     return f"line {min(len(la), len(lb)) + 1} (length differs)"
 
 
+def add_outputs(out_dir: str | os.PathLike, paths: list[str]) -> None:
+    """Adds files written after the CSVs (the HTML report, the map) to ``out_dir``'s audit
+    record, so verify notices when they are edited. Files outside ``out_dir`` are skipped:
+    the record names outputs relative to it. They are checked unchanged, not re-made (the
+    report carries the date it was made)."""
+    out_dir = os.fspath(out_dir)
+    path = os.path.join(out_dir, AUDIT_FILE)
+    record = _load(out_dir)
+    for p in paths:
+        p = os.fspath(p)
+        if os.path.isfile(p) and os.path.samefile(os.path.dirname(os.path.abspath(p)), out_dir):
+            record["outputs"][os.path.basename(p)] = sha256_file(p)
+    with open(path, "w", encoding="utf-8") as fh:
+        json.dump(record, fh, indent=2, sort_keys=True)
+        fh.write("\n")
+
+
 def _cmd_verify(args) -> int:
     record = verify(args.dir)
+    remade = sum(1 for name in record["outputs"] if name.endswith(".csv"))
+    kept = len(record["outputs"]) - remade
     print(
-        f"verify: {args.dir} reproduces ({len(record['outputs'])} outputs identical, "
-        f"{len(record['inputs'])} inputs unchanged)"
+        f"verify: {args.dir} reproduces ({remade} outputs identical"
+        + (f", {kept} unchanged" if kept else "")
+        + f", {len(record['inputs'])} inputs unchanged)"
     )
     return 0
 

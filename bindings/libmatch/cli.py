@@ -3,13 +3,15 @@ through a ``_register_cli(subparsers)`` function.
 
 Every failure is one line on stderr, ``libmatch <command>: error: ...`` naming the file,
 column or id at fault (never a cell value), and a non-zero exit status: 2 for a bad command
-line, 1 for bad input or an unreadable / unwritable file, 130 after Ctrl-C, 70 for an
+line, 1 for bad input or an unreadable / unwritable file, 130 after Ctrl-C, 141 (quietly)
+when the reader of a pipe left early, 70 for an
 internal error (its traceback only with ``--debug``). A warning is one line too,
 ``libmatch <command>: warning: ...``, and the command goes on."""
 
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 import warnings
 from typing import Any, NoReturn
@@ -23,6 +25,7 @@ EXIT_INPUT = 1
 EXIT_USAGE = 2
 EXIT_INTERNAL = 70
 EXIT_INTERRUPTED = 130
+EXIT_BROKEN_PIPE = 141  # 128 + SIGPIPE, what a shell reports for a writer cut off
 
 
 class _Parser(argparse.ArgumentParser):
@@ -118,6 +121,12 @@ def main(argv: list[str] | None = None) -> int:
         text = " ".join(str(exc).split())  # one line
         print(f"{prefix} {text}", file=sys.stderr)
         return EXIT_INPUT
+    except BrokenPipeError:  # `libmatch ... | head`: the reader left; stop quietly, as cat does
+        try:
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())  # no flush error
+        except (OSError, ValueError):
+            pass
+        return EXIT_BROKEN_PIPE
     except OSError as exc:  # a file the command writes or reads outside libmatch's checks
         print(f"{prefix} {_os_message(exc)}", file=sys.stderr)
         return EXIT_INPUT

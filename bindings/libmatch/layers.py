@@ -136,10 +136,13 @@ def write_layer(
 
     ``dest`` is a ``"PG:..."`` database (a table is created, replacing one of that name when
     ``overwrite``), an existing GeoPackage (the layer is added or replaced, others kept) or a
-    new file whose extension names the format (.gpkg, .geojson, .shp, .fgb, .csv). A
-    GeoDataFrame's geometry is written with its CRS (or reprojected to ``crs``); a plain
-    DataFrame is written as an attribute table. Booleans (also with missing values) are
-    written as 0/1 integers.
+    file whose extension names the format (.gpkg, .geojson, .shp, .fgb, .csv); an existing
+    file of a one-layer format (.geojson, .shp, .fgb, .csv) is replaced as a whole when
+    ``overwrite`` (else FileError). A GeoDataFrame's geometry is written with its CRS (or
+    reprojected to ``crs``; in a CSV as a ``WKT`` column); a plain DataFrame is written as an
+    attribute table (not to .shp or .fgb, which need a geometry: InvalidInputError; nor can
+    FlatGeobuf hold a row without a geometry). Booleans (also with missing values) are written
+    as 0/1 integers.
     """
     from .areas import _crs_string
 

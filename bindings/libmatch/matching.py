@@ -129,6 +129,9 @@ class _Prepared:
     programme: dict = field(default_factory=dict)
     catalogue: pd.DataFrame | None = None
     membership: AreaSet | None = None  # the layer offered_in indexes (service_areas or areas)
+    # requests with no location and advisors whose base the road network could not place
+    unplaced_requests: np.ndarray | None = None
+    unplaced_advisors: np.ndarray | None = None
 
 
 def _locations(req: schema.Parsed) -> tuple[list[str], np.ndarray, np.ndarray, np.ndarray]:
@@ -386,6 +389,16 @@ class RoundResult:
         self.spend_eur = float(core.spend_eur)
         self.catalogue = prep.catalogue
         self.budget_eur = float(prep.programme.get("budget_eur", math.inf))
+        #: With a road network: how many requests (none of their locations) and advisor bases
+        #: it could not place (farther than its ``snap_max_m`` from every road); else None.
+        self.unplaced = (
+            None
+            if prep.unplaced_requests is None
+            else {
+                "requests": int(prep.unplaced_requests.sum()),
+                "advisors": int(prep.unplaced_advisors.sum()),
+            }
+        )
         self._build()
         self._build_spend()
         self.specialists = _round_rules.specialists(self)
@@ -553,7 +566,7 @@ class RoundResult:
             who = self._prep.adv_ids[cur]
             if v == "eligible":
                 return term("d_pinned_no_room", lang, who=who)
-            return term("d_pinned_fails", lang, who=who, v=v)
+            return term("d_pinned_fails", lang, who=who, v=term(f"v_{v}", lang))
         if reason in ("no_hours", "slots_exhausted", "budget_exhausted", "reserved_for_priority"):
             return self._programme_detail(k, reason, service, lang)
         parts = [term("d_funnel", lang, n=f[0], service=service)]
@@ -565,6 +578,9 @@ class RoundResult:
         text = ", ".join(parts)
         if reason == "no_capacity" and f[4] > 0:
             text += term("d_room_taken", lang)
+        unplaced = self._prep.unplaced_requests
+        if reason == "all_out_of_radius" and unplaced is not None and unplaced[k]:
+            text += term("d_unplaced", lang)
         return text
 
     def _programme_detail(self, k: int, reason: str, service: str, lang: str = "en") -> str:
@@ -581,8 +597,7 @@ class RoundResult:
             limit = term("d_reserved_limit", lang, p=pri[0]) if pri else ""
             return term("d_reserved", lang, service=service, limit=limit)
         missing = float(self._missing_eur[k])
-        eur = f"{missing:.2f}" if lang == "en" else fmt_num(missing, 2, lang)
-        return term("d_budget", lang, eur=eur)
+        return term("d_budget", lang, eur=fmt_num(missing, 2, lang))
 
     def __len__(self) -> int:
         return len(self._prep.req_ids)
@@ -730,8 +745,8 @@ class RoundResult:
         """Writes assignments/alternatives/escalations/loads CSVs into ``out_dir``, and
         ``audit.json`` (see :mod:`libmatch.audit`; ``libmatch verify DIR`` re-checks it).
 
-        ``rounded``: numbers for people (whole minutes, km to one decimal, points to one
-        decimal, utilisation as a fraction to three decimals). ``excel``: what a Dutch Excel
+        ``rounded``: numbers for people (whole minutes, km and hours to one decimal, points
+        to one decimal, euros to the cent, utilisation as a fraction to three decimals). ``excel``: what a Dutch Excel
         opens directly (``;`` separator, decimal comma, UTF-8 with BOM); implies nothing
         about rounding. Returns the paths written.
         """
@@ -948,11 +963,24 @@ class RoundResult:
         return ax
 
 
-_ROUND_DIGITS = {"minutes": 0, "km": 1, "utilisation": 3}
+_ROUND_DIGITS = {
+    "minutes": 0,
+    "km": 1,
+    "utilisation": 3,
+    # hours to one decimal (6 minutes), money to the cent
+    "hours": 1,
+    "hours_capacity": 1,
+    "hours_before": 1,
+    "hours_after": 1,
+    "cost_eur": 2,
+    "spend_eur": 2,
+    "budget_eur": 2,
+}
 
 
 def _rounded(df: pd.DataFrame) -> pd.DataFrame:
-    """Numbers for people: whole minutes, km to 1 decimal, cost points to 1 decimal."""
+    """Numbers for people: whole minutes, km and hours to 1 decimal, cost points to 1
+    decimal, euros to the cent."""
     out = df.copy()
     for col in out.columns:
         if not pd.api.types.is_float_dtype(out[col]):
@@ -1073,6 +1101,7 @@ def match(
     svc_areas = _as_areas(service_areas)
     _check_travel_crs(travel, area_set)
     prep = _prepare(applicants, advisors, area_set, services, register, svc_areas, budget_eur)
+    _mark_unplaced(prep, travel)
     core = _core.match_round(
         **prep.args,
         areas=None if area_set is None else area_set._impl,
@@ -1093,6 +1122,23 @@ def match(
         "service_areas": service_areas,
     }
     return res
+
+
+def _mark_unplaced(prep: _Prepared, travel: Any) -> None:
+    """With a road network: which requests have no location on it (all farther than its
+    ``snap_max_m`` from every road) and which advisor bases are off it. Such a request
+    reaches no advisor; its escalation detail and ``RoundResult.unplaced`` say so."""
+    from .travel import RoadNetwork
+
+    if not isinstance(travel, RoadNetwork):
+        return
+    args = prep.args
+    loc_off = np.asarray(args["loc_offsets"])
+    off_loc = travel.snap(args["loc_xy"])["edge"].to_numpy() < 0
+    prep.unplaced_requests = np.array(
+        [bool(off_loc[a:b].all()) for a, b in zip(loc_off[:-1], loc_off[1:])], dtype=bool
+    )
+    prep.unplaced_advisors = travel.snap(args["adv_xy"])["edge"].to_numpy() < 0
 
 
 def _check_travel_crs(travel: Any, area_set: AreaSet | None) -> None:
@@ -1180,6 +1226,10 @@ def _run_and_write(
         ax = res.plot(area_set)
         ax.figure.savefig(os.path.join(out_dir, "round_map.png"), dpi=120, bbox_inches="tight")
         plt.close(ax.figure)
+    from .audit import add_outputs
+
+    map_path = os.path.join(out_dir, "round_map.png") if map_png else None
+    add_outputs(out_dir, [p for p in (report, map_path) if p])
     print("Weekly round summary")
     _print_table(res.summary())
     if len(res.escalations):
@@ -1190,6 +1240,12 @@ def _run_and_write(
         _print_table(res.referrals.groupby("reason").size().rename("requests").reset_index())
     if res.catalogue is not None or math.isfinite(res.budget_eur):
         print(f"\nSpend EUR {res.spend_eur:.2f} (solve {res.status}, gap {res.gap:.4%})")
+    if res.unplaced and (res.unplaced["requests"] or res.unplaced["advisors"]):
+        print(
+            f"\n{res.unplaced['requests']} request(s) and {res.unplaced['advisors']} advisor "
+            "base(s) could not be placed on the road network (farther than its snap distance "
+            "from every road): such requests reach no advisor (all_out_of_radius)"
+        )
     print(f"\nObjective {res.objective:.2f} points; results in {out_dir}")
     return res
 

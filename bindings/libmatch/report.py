@@ -183,8 +183,8 @@ def _runner_up_reason(alt: Any, chosen: Any, result: Any, lang: str) -> str:
         why.append(f"+{fmt_minutes(alt.minutes - chosen.minutes, lang)}")
     if alt.outside_area > chosen.outside_area:
         why.append(term("other_area", lang))
-    if alt.continuity > chosen.continuity:
-        why.append(term("continuity", lang))
+    if alt.continuity > chosen.continuity:  # the chosen one is the current advisor
+        why.append(term("not_current", lang))
     if alt.load > chosen.load:
         why.append(term("busier", lang))
     head = term("would_cost", lang, m=fmt_minutes(extra, lang))

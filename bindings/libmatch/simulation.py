@@ -1614,6 +1614,15 @@ def _cmd_simulate(args) -> int:
         cols += ["followups", "spend_eur", "budget_left_eur"]
         cols += [f"{scenario.service_names[k]}_started" for k in _capped(scenario)]
     desc = summary[cols].describe().loc[["mean", "min", "max"]].T
+    from .kpis import SUMMARY, SUMMARY_PER_GROUP
+
+    def unit(col: str) -> str:
+        if col in SUMMARY:
+            return SUMMARY[col][0]
+        per_service = SUMMARY_PER_GROUP.get("<service>_started")
+        return per_service[0] if per_service and col.endswith("_started") else ""
+
+    desc.insert(0, "unit", [unit(c) for c in cols])
     print(f"{scenario!r}, {len(seeds)} seed(s)")
     print(desc.to_string(float_format=lambda v: f"{v:.3f}"))
     print(f"wrote {out / 'summary.csv'}, {out / 'weekly.csv'}, {out / 'kpis.png'}")

@@ -16,6 +16,7 @@ Examples
 from __future__ import annotations
 
 import math
+from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
 __all__ = ["LANGUAGES", "TERMS", "term", "fmt_minutes", "fmt_km", "fmt_pct", "fmt_eur", "fmt_num"]
@@ -105,6 +106,13 @@ TERMS: dict[str, tuple[str, str]] = {
     "beyond_radius": ("buiten actieradius", "beyond action radius"),
     "would_cost": ("kost omgerekend {m} reistijd meer", "costs the equivalent of {m} more travel"),
     "busier": ("drukker bezet", "busier"),
+    "not_current": ("niet de huidige begeleider", "not the current advisor"),
+    # the hard rules an advisor can fail (explain()'s verdicts)
+    "v_service": ("dienst", "service"),
+    "v_expertise": ("deskundigheid", "expertise"),
+    "v_excluded": ("uitsluiting", "excluded"),
+    "v_radius": ("actieradius", "radius"),
+    "v_capacity": ("capaciteit", "capacity"),
     "lost_full": ("heeft geen plaats meer", "has no place left"),
     "lost_cost": ("duurder", "more expensive"),
     # escalation reasons
@@ -219,6 +227,10 @@ TERMS: dict[str, tuple[str, str]] = {
         " (hun ruimte ging deze ronde naar andere aanvragen)",
         " (their room went to other requests this round)",
     ),
+    "d_unplaced": (
+        "; de locatie ligt verder dan de aansluitafstand van elke weg in het wegennet",
+        "; the location is farther than the snap distance from every road of the network",
+    ),
     "d_no_hours": (
         "{n} geschikte begeleider(s) voor dienst '{service}' met vrije capaciteit, geen met de "
         "vrije uren die de zaak nodig heeft",
@@ -294,14 +306,16 @@ def _dec(text: str, language: str) -> str:
 
 
 def fmt_num(value: Any, decimals: int, language: str = "nl") -> str:
-    """``value`` rounded to ``decimals`` with thousands grouping; '' for missing values."""
+    """``value`` rounded to ``decimals`` with thousands grouping; '' for missing values.
+    Halves round away from zero, as people do (12.5 -> 13), not to even."""
     try:
         v = float(value)
     except (TypeError, ValueError):
         return ""
     if not math.isfinite(v):
         return ""
-    text = f"{v:,.{decimals}f}"
+    rounded = Decimal(repr(v)).quantize(Decimal(1).scaleb(-decimals), rounding=ROUND_HALF_UP)
+    text = f"{rounded:,.{decimals}f}"
     if language == "nl":  # 1,234.5 -> 1.234,5
         text = text.replace(",", "\0").replace(".", ",").replace("\0", ".")
     return text

@@ -273,12 +273,13 @@ class RoadNetwork(TravelModel):
     pairs are absent from :meth:`pairs` and counted in ``attrs["unreachable_pairs"]``.
     """
 
-    __slots__ = ()
+    __slots__ = ("_provenance",)
 
     def __init__(self, impl: Any):
         if not isinstance(impl, _core.RoadNetwork):
             raise InvalidTypeError("use RoadNetwork.from_file(), from_lines() or from_edges()")
         self._impl = impl
+        self._provenance: dict | None = None  # how to read it again: from_file / load
 
     # construction -------------------------------------------------------------------
     @classmethod
@@ -385,6 +386,32 @@ class RoadNetwork(TravelModel):
         if source_crs is not None:
             o.source_crs = _crs_string(source_crs)
         net = cls(_core.RoadNetwork.from_file(src, o))
+        # How to read it again (libmatch verify re-runs a recorded round on it).
+        net._provenance = {
+            "method": "from_file",
+            "path": os.path.abspath(src) if os.path.isfile(src) else None,
+            "options": {
+                "layer": layer,
+                "speed_field": speed_field,
+                "class_field": class_field,
+                "class_speeds": (
+                    None
+                    if class_speeds is None
+                    else {str(k): float(v) for k, v in dict(class_speeds).items()}
+                ),
+                "oneway_field": oneway_field,
+                "crs": _crs_string(crs),
+                "snap_max_m": float(snap_max_m),
+                "default_speed_kmh": (
+                    None if default_speed_kmh is None else float(default_speed_kmh)
+                ),
+                "skip_classes": None if skip_classes is None else [str(c) for c in skip_classes],
+                "source_crs": None if source_crs is None else _crs_string(source_crs),
+                "node_tolerance_m": float(node_tolerance_m),
+                "snap_speed_kmh": float(snap_speed_kmh),
+                "profile": profile,
+            },
+        }
         if prepare:
             net.prepare()
         return net
@@ -513,7 +540,9 @@ class RoadNetwork(TravelModel):
         Raises FileMissingError; FileError naming the file when it is not a libmatch road
         network file, was written in another format version or with other graph rules
         (stale), or is truncated or corrupt."""
-        return cls(_core.RoadNetwork.load(os.fspath(path)))
+        net = cls(_core.RoadNetwork.load(os.fspath(path)))
+        net._provenance = {"method": "load", "path": os.path.abspath(os.fspath(path))}
+        return net
 
     # properties -----------------------------------------------------------------------
     @property

@@ -468,7 +468,10 @@ void AreaSet::to_file(const std::string& path, const std::string& id_field,
   detail::DatasetPtr ds(driver->Create(path.c_str(), 0, 0, 0, GDT_Unknown, nullptr));
   if (!ds) throw FileError("cannot create '" + path + "': " + take_gdal_error());
   OGRSpatialReference srs = detail::parse_crs(impl_->crs, "AreaSet CRS");
-  OGRLayer* layer = ds->CreateLayer(layer_name.c_str(), &srs, wkbMultiPolygon, nullptr);
+  CPLStringList create_options;  // CSV: the polygons as a WKT column (else GDAL drops them)
+  if (driver_name == "CSV") create_options.SetNameValue("GEOMETRY", "AS_WKT");
+  OGRLayer* layer =
+      ds->CreateLayer(layer_name.c_str(), &srs, wkbMultiPolygon, create_options.List());
   if (layer == nullptr)
     throw FileError("cannot create layer in '" + path + "': " + take_gdal_error());
   OGRFieldDefn fd(id_field.c_str(), OFTString);

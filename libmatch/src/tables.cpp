@@ -158,9 +158,28 @@ OGRwkbGeometryType common_type(const std::vector<std::string>& wkb) {
   return common == wkbNone ? wkbUnknown : common;
 }
 
-detail::DatasetPtr open_for_write(const std::string& dest) {
+// Formats of one layer per file: an existing file is replaced as a whole (GDAL cannot
+// delete or add a layer in them).
+bool single_layer_format(const std::string& driver) {
+  return driver == "GeoJSON" || driver == "CSV" || driver == "FlatGeobuf" ||
+         driver == "ESRI Shapefile";
+}
+
+detail::DatasetPtr open_for_write(const std::string& dest, bool overwrite) {
   detail::ensure_gdal();
   CPLErrorReset();
+  if (!is_database(dest) && std::filesystem::exists(dest) &&
+      single_layer_format(detail::driver_for_path(dest))) {
+    if (!overwrite) throw FileError(source_label(dest) + " exists (overwrite is off)");
+    // The driver deletes the file with its side files (a shapefile's .dbf, .shx, .prj, ...).
+    GDALDriver* driver =
+        GetGDALDriverManager()->GetDriverByName(detail::driver_for_path(dest).c_str());
+    if (driver == nullptr || driver->Delete(dest.c_str()) != CE_None) {
+      std::error_code ec;
+      std::filesystem::remove(dest, ec);
+      if (ec) throw FileError("cannot replace " + source_label(dest) + ": " + ec.message());
+    }
+  }
   if (is_database(dest) || std::filesystem::exists(dest)) {
     auto* ds = static_cast<GDALDataset*>(GDALOpenEx(dest.c_str(), GDAL_OF_VECTOR | GDAL_OF_UPDATE,
                                                     nullptr, open_options(dest), nullptr));
@@ -211,11 +230,30 @@ OGRLayer* create_layer(GDALDataset& ds, const Table& t, const WriteTableOptions&
       break;
     }
   }
+  const std::string driver = ds.GetDriver() != nullptr ? ds.GetDriver()->GetDescription() : "";
+  if (t.geometry_wkb.empty() && (driver == "FlatGeobuf" || driver == "ESRI Shapefile")) {
+    throw InvalidInput("write_table: " + driver + " needs a geometry; write a table without " +
+                       "one to .csv or .gpkg (" + source_label(dest) + ")");
+  }
+  if (driver == "FlatGeobuf") {  // GDAL's FlatGeobuf writer skips rows without a geometry
+    for (std::size_t r = 0; r < t.geometry_wkb.size(); ++r) {
+      if (t.geometry_wkb[r].empty()) {
+        throw InvalidInput("write_table: row " + std::to_string(r) +
+                           " has no geometry, which FlatGeobuf cannot hold; write it to .gpkg (" +
+                           source_label(dest) + ")");
+      }
+    }
+  }
   std::unique_ptr<OGRSpatialReference> srs;
   if (!o.crs.empty()) srs = std::make_unique<OGRSpatialReference>(detail::parse_crs(o.crs, "crs"));
   OGRwkbGeometryType gtype = t.geometry_wkb.empty() ? wkbNone : common_type(t.geometry_wkb);
+  // CSV keeps the geometry as a WKT column (else GDAL drops it); FlatGeobuf without its
+  // spatial index keeps the row order.
+  CPLStringList create_options;
+  if (driver == "CSV" && gtype != wkbNone) create_options.SetNameValue("GEOMETRY", "AS_WKT");
+  if (driver == "FlatGeobuf") create_options.SetNameValue("SPATIAL_INDEX", "NO");
   CPLErrorReset();
-  OGRLayer* layer = ds.CreateLayer(o.layer.c_str(), srs.get(), gtype, nullptr);
+  OGRLayer* layer = ds.CreateLayer(o.layer.c_str(), srs.get(), gtype, create_options.List());
   if (layer == nullptr)
     throw FileError("cannot create layer '" + o.layer + "' in " + source_label(dest) + ": " +
                     detail::take_gdal_error());
@@ -254,7 +292,7 @@ void write_table(const std::string& dest, const Table& t, const WriteTableOption
   detail::GdalErrors gdal_errors;  // GDAL's messages stay off stderr
   if (o.layer.empty()) throw InvalidInput("write_table: a layer name is required");
   check_lengths(t);
-  detail::DatasetPtr ds = open_for_write(dest);
+  detail::DatasetPtr ds = open_for_write(dest, o.overwrite);
   OGRLayer* layer = create_layer(*ds, t, o, dest);
   bool transaction = ds->StartTransaction() == OGRERR_NONE;
   for (std::size_t r = 0; r < t.rows; ++r) {

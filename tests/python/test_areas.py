@@ -464,3 +464,39 @@ def test_point_geojson_in_metres_without_crs_member(tmp_path):
         with pytest.warns(UserWarning, match="beyond 180.*working CRS"):
             table = _io.read_table(path, "requests", crs=crs)
         assert table[["x", "y"]].to_numpy().tolist() == [[155000.0, 455000.0]]
+
+
+def test_write_layer_again_and_in_every_format_loses_nothing(tmp_path):
+    """A second run of a script overwrites its single-layer files (GeoJSON, CSV, FlatGeobuf)
+    as it does a GeoPackage layer; CSV keeps the geometry (as WKT); FlatGeobuf keeps the row
+    order; what a format cannot hold is refused, naming the row, instead of dropped."""
+    points = [shapely.Point(150200, 400000), shapely.Point(150000, 400000)]
+    gdf = geopandas.GeoDataFrame({"id": ["c", "a"]}, geometry=points, crs="EPSG:28992")
+    for ext in ("geojson", "csv", "fgb", "gpkg", "shp"):
+        path = tmp_path / f"x.{ext}"
+        libmatch.write_layer(gdf.iloc[:1], path, "pts")
+        libmatch.write_layer(gdf, path, "pts")  # the second run replaces the first
+        back = geopandas.read_file(path)
+        assert back["id"].tolist() == ["c", "a"], ext
+        if ext == "csv":
+            assert shapely.from_wkt(back["WKT"]).tolist() == points
+        else:
+            assert [(g.x, g.y) for g in back.geometry] == [(p.x, p.y) for p in points], ext
+    with pytest.raises(libmatch.FileError, match="overwrite is off"):
+        libmatch.write_layer(gdf, tmp_path / "x.geojson", "pts", overwrite=False)
+    holes = gdf.copy()
+    holes.loc[1, "geometry"] = None
+    with pytest.raises(libmatch.InvalidInputError, match="row 1 has no geometry"):
+        libmatch.write_layer(holes, tmp_path / "holes.fgb", "pts")
+    for ext in ("fgb", "shp"):
+        with pytest.raises(libmatch.InvalidInputError, match="needs a geometry"):
+            libmatch.write_layer(pd.DataFrame({"id": ["a"]}), tmp_path / f"table.{ext}", "t")
+
+
+def test_area_set_to_csv_keeps_the_polygons(tmp_path):
+    ring = [(0, 0), (10, 0), (10, 10), (0, 10), (0, 0)]
+    areas = AreaSet.from_wkb([shapely.to_wkb(shapely.Polygon(ring))], ["A"], crs="EPSG:28992")
+    areas.to_file(tmp_path / "a.csv", id_field="area")
+    back = pd.read_csv(tmp_path / "a.csv")
+    assert back["area"].tolist() == ["A"]
+    assert shapely.from_wkt(back["WKT"][0]).area == pytest.approx(100.0)

@@ -517,3 +517,29 @@ def test_cli_run_demo(tmp_path, bundled_data, capsys):
         assert got[m] == n
     assert (tmp_path / "assignments.csv").exists()
     assert "Weekly round summary" in capsys.readouterr().out
+
+
+def test_requests_off_the_road_network_say_so():
+    """A request whose location the road network cannot place reaches no advisor; its
+    escalation says why (not only "0 within radius") and RoundResult.unplaced counts them."""
+    from pathlib import Path
+
+    data = Path(__file__).resolve().parents[2] / "data"
+    req = pd.read_csv(data / "requests.csv", dtype={"location_of": str})
+    adv = pd.read_csv(data / "advisors.csv", dtype={"areas": str, "expertise": str})
+    roads = data / "roads.geojson"
+    net = libmatch.RoadNetwork.from_file(roads, default_speed_kmh=50)
+    off_req = net.snap(req[["x", "y"]].to_numpy())["edge"].to_numpy() < 0
+    off_adv = net.snap(adv[["x", "y"]].to_numpy())["edge"].to_numpy() < 0
+    far = req.copy()
+    far.loc[far.index[:3], ["x", "y"]] = [[0.0, 0.0], [5e3, 0.0], [0.0, 5e3]]  # off the map
+    far = far[far["location_of"].isna()] if "location_of" in far else far
+    res = libmatch.match(far, adv, travel=net)
+    assert res.unplaced == {"requests": 3 + int(off_req[3:].sum()), "advisors": int(off_adv.sum())}
+    esc = res.escalations.set_index("applicant_id")
+    for rid in far["applicant_id"].iloc[:3]:
+        assert esc.loc[rid, "reason"] == "all_out_of_radius"
+        assert "farther than the snap distance" in esc.loc[rid, "detail"]
+    placed = esc[~esc.index.isin(far["applicant_id"].iloc[:3])]
+    assert not placed["detail"].str.contains("snap distance").any()
+    assert libmatch.match(far, adv).unplaced is None  # straight line: everything is placed

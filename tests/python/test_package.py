@@ -105,6 +105,21 @@ def test_cli_warnings_are_one_line_naming_the_command(tmp_path):
         out.unlink()
 
 
+def test_cli_stops_quietly_when_the_pipe_reader_leaves(tmp_path):
+    areas = REPO / "data" / "municipalities.geojson"
+    points = REPO / "data" / "farms.csv"
+    args = ["-m", "libmatch", "locate", "--areas", f"{areas}:id", "--points", str(points)]
+    proc = subprocess.Popen(
+        [sys.executable, *args, "--counts", "--out", str(tmp_path / "located.csv")],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+    )
+    proc.stdout.close()  # like `| head` that has read enough before the command prints
+    with proc.stderr:
+        err = proc.stderr.read().decode()
+    assert proc.wait() == 141 and err == "", err
+
+
 def test_core_stub_lists_every_public_name():
     import ast
 

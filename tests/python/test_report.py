@@ -158,6 +158,19 @@ def test_rounded_and_excel_csv(week, tmp_path):
     np.testing.assert_allclose(back["km"], res.assignments["km"])
 
 
+def test_rounded_hours_and_money(tmp_path):
+    res, _ = _budget_round(100_000.0)
+    assert (res.loads["hours_after"] != res.loads["hours_after"].round(1)).any()  # raw
+    res.to_csv(tmp_path / "r", rounded=True)
+    loads = pd.read_csv(tmp_path / "r" / "loads.csv")
+    for col in ("hours_capacity", "hours_before", "hours_after"):
+        finite = loads[col][np.isfinite(loads[col])]
+        assert (finite == finite.round(1)).all(), col
+    np.testing.assert_allclose(loads["hours_after"], res.loads["hours_after"].round(1))
+    spend = pd.read_csv(tmp_path / "r" / "spend_by_service.csv")
+    assert (spend["spend_eur"] == spend["spend_eur"].round(2)).all()
+
+
 # ---- audit record and verify ---------------------------------------------------------------
 
 
@@ -276,6 +289,78 @@ def test_verify_frames_are_recorded_as_inputs(tmp_path):
     assert (tmp_path / "o" / "inputs" / "applicants.csv").is_file()
     rec = verify(tmp_path / "o")
     assert rec["counts"]["assigned"] == len(res.assignments)
+
+
+def test_verify_rebuilds_a_road_network_round(tmp_path):
+    """A round on a road network (the round --help example) verifies; the network file is
+    an input like the others: a changed byte in it is named."""
+    src = tmp_path / "in"
+    src.mkdir()
+    for name in ("requests.csv", "advisors.csv", "orientation_areas.geojson", "roads.geojson"):
+        shutil.copy(DATA / name, src / name)
+    out = tmp_path / "out"
+    args = ["round", "--applicants", src / "requests.csv", "--advisors", src / "advisors.csv"]
+    args += ["--areas", f"{src / 'orientation_areas.geojson'}:id", "--roads", src / "roads.geojson"]
+    args += ["--speed-field", "maxspeed", "--default-speed-kmh", "50", "--snap-max-m", "400"]
+    r = _cli(*args, "--out", out, "--no-map")
+    assert r.returncode == 0, r.stderr
+    travel = json.loads((out / "audit.json").read_text())["travel"]
+    assert travel["kind"] == "road_network" and travel["options"]["snap_max_m"] == 400.0
+    r = _cli("verify", out)
+    assert r.returncode == 0, r.stderr
+    # the re-run used the recorded options: with the default snap distance it would differ
+    rec = json.loads((out / "audit.json").read_text())
+    rec["travel"]["options"]["snap_max_m"] = 1.0
+    (tmp_path / "other").mkdir()
+    for f in out.iterdir():
+        if f.is_file():
+            shutil.copy(f, tmp_path / "other" / f.name)
+    (tmp_path / "other" / "audit.json").write_text(json.dumps(rec))
+    with pytest.raises(VerifyError, match="differs from the re-run"):
+        verify(tmp_path / "other")
+    roads = src / "roads.geojson"
+    text = roads.read_text()
+    assert '"maxspeed":50' in text
+    roads.write_text(text.replace('"maxspeed":50', '"maxspeed":51', 1))
+    r = _cli("verify", out)
+    assert r.returncode == 1 and "input 'roads'" in r.stderr and "changed" in r.stderr
+    assert r.stderr.count("verify:") == 1  # the prefix once, from the CLI
+
+
+def test_verify_notices_an_edited_report_map_or_copied_layer(tmp_path):
+    src = tmp_path / "in"
+    src.mkdir()
+    for name in ("requests.csv", "advisors.csv"):
+        shutil.copy(DATA / name, src / name)
+    out = tmp_path / "out"
+    args = ["round", "--applicants", src / "requests.csv", "--advisors", src / "advisors.csv"]
+    r = _cli(*args, "--out", out, "--report", out / "week.html")
+    assert r.returncode == 0, r.stderr
+    outputs = json.loads((out / "audit.json").read_text())["outputs"]
+    assert {"week.html", "round_map.png"} <= set(outputs)
+    assert _cli("verify", out).returncode == 0
+    for name in ("week.html", "round_map.png"):
+        saved = (out / name).read_bytes()
+        (out / name).write_bytes(saved + b"x")
+        with pytest.raises(VerifyError, match=f"output '{name}' was changed"):
+            verify(out)
+        (out / name).write_bytes(saved)
+    verify(out)
+    # An AreaSet given to match() is copied to inputs/areas.gpkg: editing the copy is named.
+    oa = libmatch.read_areas(DATA / "orientation_areas.geojson", "id")
+    res = libmatch.match(src / "requests.csv", src / "advisors.csv", oa)
+    res.to_csv(tmp_path / "o")
+    verify(tmp_path / "o")
+    copy = tmp_path / "o" / "inputs" / "areas.gpkg"
+    assert libmatch.read_areas(copy, "id").ids == oa.ids
+    # the same ids with one area's outline moved (the advisors' area lists still resolve)
+    shapes = [oa.wkb(i) for i in range(len(oa))]
+    import shapely
+
+    shapes[0] = shapely.to_wkb(shapely.affinity.translate(shapely.from_wkb(shapes[0]), 10.0))
+    libmatch.AreaSet.from_wkb(shapes, list(oa.ids), crs=oa.crs).to_file(copy)
+    with pytest.raises(VerifyError, match="input 'areas'.*changed"):
+        verify(tmp_path / "o")
 
 
 def test_verify_missing_record_is_a_clear_error(tmp_path):

@@ -305,7 +305,11 @@ def test_cli_writes_csv_and_png(tmp_path, capsys):
     assert summary["seed"].tolist() == [0, 1, 2, 3]
     assert len(weekly) == 4 * 52
     assert (out / "kpis.png").stat().st_size > 10_000
-    assert "wrote" in capsys.readouterr().out
+    printed = capsys.readouterr().out
+    assert "wrote" in printed
+    # every KPI line names its unit (from libmatch.kpis), e.g. the wait in weeks
+    rows = {line.split()[0]: line.split()[1] for line in printed.splitlines()[2:] if line}
+    assert rows["wait_mean"] == "weeks" and rows["travel_mean"] == "minutes"
     rc = cli.main(
         [
             "simulate",

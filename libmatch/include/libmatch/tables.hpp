@@ -53,8 +53,12 @@ struct WriteTableOptions {
 
 /// Writes `table` as layer `options.layer` into `dest`: an existing database or
 /// GeoPackage is opened for update (other layers are kept), a new file is created with the
-/// driver its extension names (.gpkg, .geojson, .shp, .fgb, .csv). Throws FileError naming
-/// the destination and layer. Connection strings are not echoed beyond their "PG:" prefix.
+/// driver its extension names (.gpkg, .geojson, .shp, .fgb, .csv); an existing file of a
+/// one-layer format (.geojson, .shp, .fgb, .csv) is replaced when `overwrite` (else
+/// FileError). CSV holds the geometry as a WKT column. A table without geometry cannot go
+/// to .shp or .fgb, nor a row without one to .fgb (InvalidInput naming the row). Throws
+/// FileError naming the destination and layer. Connection strings are not echoed beyond
+/// their "PG:" prefix.
 LIBMATCH_EXPORT void write_table(const std::string& dest, const Table& table,
                                  const WriteTableOptions& options);
 
