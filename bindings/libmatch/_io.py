@@ -43,13 +43,15 @@ def _check_readable(path: str, what: str) -> None:
 def _read_csv(path: str, what: str, text_columns: Iterable[str]) -> pd.DataFrame:
     sep = "\t" if path.lower().endswith(".tsv") else ","
     try:
-        return pd.read_csv(
+        df = pd.read_csv(
             path,
             sep=sep,
             dtype=dict.fromkeys(text_columns, str),
             keep_default_na=True,
             encoding="utf-8",
         )
+        # pandas renames a repeated header to "x.1": the second column would go unread
+        header = pd.read_csv(path, sep=sep, header=None, nrows=1, dtype=str, encoding="utf-8")
     except pd.errors.EmptyDataError:
         raise InvalidInputError(f"{what}: {path} has no columns (empty file)") from None
     except UnicodeDecodeError as exc:
@@ -66,6 +68,15 @@ def _read_csv(path: str, what: str, text_columns: Iterable[str]) -> pd.DataFrame
     except (ValueError, TypeError):
         # e.g. a column declared as text that pandas cannot convert: report the file only
         raise InvalidInputError(f"{what}: {path} cannot be read as a CSV table") from None
+    seen: set[str] = set()
+    for cell in header.iloc[0] if len(header) else ():
+        name = "" if pd.isna(cell) else str(cell).strip()
+        if not name:  # an unnamed column: pandas numbers these itself
+            continue
+        if name in seen:
+            raise InvalidInputError(f"{what}: {path}: column '{name}' appears twice")
+        seen.add(name)
+    return df
 
 
 def _read_vector(path: str, what: str) -> Any:
@@ -179,6 +190,8 @@ def real(value: Any, what: str, unit: str = "") -> float:
 
 def output_dir(path: str | os.PathLike, what: str = "output") -> str:
     """Creates directory ``path`` (and parents); FileError when it is a file or not writable."""
+    if not isinstance(path, (str, os.PathLike)):
+        raise InvalidTypeError(f"{what} must be a directory path, got {type(path).__name__}")
     p = os.fspath(path)
     try:
         os.makedirs(p, exist_ok=True)

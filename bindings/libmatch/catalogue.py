@@ -34,6 +34,9 @@ from .errors import InvalidInputError, UnknownIdError
 
 __all__ = ["read_catalogue", "services_for", "read_register", "running_cases"]
 
+#: largest finite slot count and money amount (EUR) a catalogue may give (cents stay exact)
+_MAX_CASES = 1e12
+_MAX_EUR = 1e13
 _NON_NEGATIVE = ("hours", "cost_eur", "max_cases", "budget_eur", "visits")
 _FINITE = ("hours", "cost_eur", "visits")
 
@@ -64,6 +67,17 @@ def read_catalogue(source: Any, what: str = "services") -> pd.DataFrame:
     for k in np.flatnonzero(np.isfinite(mc) & (mc != np.round(mc))):
         raise InvalidInputError(
             f"{what}: max_cases in row {k} (service '{ids[k]}') must be a whole number"
+        )
+    for k in np.flatnonzero(np.isfinite(mc) & (mc > _MAX_CASES)):
+        raise InvalidInputError(
+            f"{what}: max_cases in row {k} (service '{ids[k]}') must be at most 1e12 "
+            "(empty = unlimited)"
+        )
+    budget = parsed["budget_eur"]
+    for k in np.flatnonzero(np.isfinite(budget) & (budget > _MAX_EUR)):
+        raise InvalidInputError(
+            f"{what}: budget_eur in row {k} (service '{ids[k]}') must be at most 1e13 EUR "
+            "(empty = unlimited)"
         )
     out = pd.DataFrame({c.name: parsed[c.name] for c in schema.SERVICES.columns})
     out["service"] = ids

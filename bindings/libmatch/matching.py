@@ -336,8 +336,8 @@ def _budget(value: Any) -> float:
     if isinstance(value, (bool, np.bool_)) or not isinstance(value, (int, float, np.number)):
         raise InvalidTypeError(f"budget_eur must be a number or None, got {type(value).__name__}")
     v = float(value)
-    if not v >= 0:
-        raise InvalidInputError("budget_eur must be >= 0 (None = unlimited)")
+    if not v >= 0 or (math.isfinite(v) and v > 1e13):
+        raise InvalidInputError("budget_eur must be in [0, 1e13] EUR (None = unlimited)")
     return v
 
 
@@ -1274,7 +1274,7 @@ def _cmd_round(args) -> int:
         args.advisors,
         areas,
         args.out,
-        travel=travel_from_args(args, crs=crs) if args.roads else None,
+        travel=travel_from_args(args, crs=crs),
         weights=options_json(args.weights, "--weights"),
         rules=options_json(args.rules, "--rules"),
         map_png=not args.no_map,
@@ -1391,9 +1391,11 @@ def _register_cli(sub) -> None:
     p.add_argument(
         "--time-limit-s",
         type=float,
-        default=None,
+        default=300.0,
         metavar="S",
-        help="cap on the exact MIP solve, seconds",
+        help="cap on the exact solve of a round with hours, money or slots, seconds (default "
+        "300: a weekly run never waits for ever; the printed status and gap say whether the "
+        "result is proven optimal; 'inf' for no cap)",
     )
     p.add_argument("--register", metavar="FILE", help="register of running cases")
     p.add_argument(

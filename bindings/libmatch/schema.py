@@ -79,15 +79,23 @@ def _is_missing(v: Any) -> bool:
 
 
 def _text(v: Any) -> str:
-    return "" if _is_missing(v) else str(v).strip()
+    """A cell as text. Ids are compared as text, and a numeric id column with gaps reaches
+    pandas as floats: a whole float is written as the integer (55.0 -> "55")."""
+    if _is_missing(v):
+        return ""
+    if isinstance(v, (float, np.floating)) and math.isfinite(v) and float(v).is_integer():
+        return str(int(v))
+    return str(v).strip()
 
 
 def split_list(v: Any) -> list[str]:
-    """``"a; b;a"`` -> ``["a", "b"]`` (a list or tuple is taken item by item)."""
+    """``"a; b;a"`` -> ``["a", "b"]`` (a list or tuple is taken item by item; a single
+    number, e.g. an advisor id 55.0 in a column with gaps, is one item "55")."""
     if _is_missing(v):
         return []
-    items = v if isinstance(v, (list, tuple)) else str(v).split(";")
-    return list(dict.fromkeys(t for t in (str(x).strip() for x in items) if t))
+    items = v if isinstance(v, (list, tuple)) else [v] if not isinstance(v, str) else v.split(";")
+    texts = (_text(x) if not isinstance(x, str) else x.strip() for x in items)
+    return list(dict.fromkeys(t for t in texts if t))
 
 
 class Parsed:
@@ -182,6 +190,9 @@ class Table:
 
     def check_columns(self, df: pd.DataFrame, what: str | None = None) -> None:
         what = what or self.name
+        if df.columns.has_duplicates:
+            dup = df.columns[df.columns.duplicated()][0]
+            raise InvalidInputError(f"{what}: column '{dup}' appears twice")
         missing = [c for c in self.required if c not in df.columns]
         if missing:
             raise InvalidInputError(f"{what}: missing required column(s) {missing}")
@@ -338,7 +349,12 @@ class _Cells:
         if raw.dtype.kind in "fiu":  # numeric already: missing = NaN (no per-cell loop)
             v = raw.to_numpy(float)
             missing = np.isnan(v)
+        elif raw.dtype.kind in "bc" or str(raw.dtype) == "boolean":  # True is no 1, 5j no 5
+            raise self.fail(0, "must be a number (the column holds booleans or complex numbers)")
         else:
+            for k, cell in enumerate(raw):  # pandas would read True as 1, b"12" as 12
+                if isinstance(cell, (bool, np.bool_, bytes, complex, np.complexfloating)):
+                    raise self.fail(k, "must be a number")
             missing = self._missing_mask(raw)
             v = pd.to_numeric(raw.where(~missing), errors="coerce").to_numpy(float)
             v = np.where(missing, np.nan, v)

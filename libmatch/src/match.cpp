@@ -91,7 +91,8 @@ void validate_programme(const RoundInput& in) {
     if (!(s.cost_eur >= 0) || !(s.cost_eur <= kMaxEur))
       throw InvalidInput(who + ": cost_eur must be in [0, 1e13]");
     if (s.max_cases < 0) throw InvalidInput(who + ": max_cases is negative");
-    if (!(s.budget_eur >= 0)) throw InvalidInput(who + ": budget_eur must be >= 0");
+    if (!(s.budget_eur >= 0) || (std::isfinite(s.budget_eur) && s.budget_eur > kMaxEur))
+      throw InvalidInput(who + ": budget_eur must be in [0, 1e13] (infinity = none)");
     if (!(s.visits >= 0) || !std::isfinite(s.visits))
       throw InvalidInput(who + ": visits must be finite and >= 0");
   }
@@ -121,7 +122,8 @@ void validate_programme(const RoundInput& in) {
   }
   for (std::size_t k = 0; k < in.running.size(); ++k)
     check_service(in.running[k].service, "running case " + std::to_string(k));
-  if (!(in.budget_eur >= 0)) throw InvalidInput("budget_eur must be >= 0 (infinity = none)");
+  if (!(in.budget_eur >= 0) || (std::isfinite(in.budget_eur) && in.budget_eur > kMaxEur))
+    throw InvalidInput("budget_eur must be in [0, 1e13] (infinity = none)");
   if (!(in.rules.time_limit_s > 0))
     throw InvalidInput("rule 'time_limit_s' must be > 0 (infinity = none)");
   std::vector<std::int32_t> seen;

@@ -686,6 +686,9 @@ TEST(ProgrammeRound, RejectsBadInput) {
   expect_bad([](RoundInput& in) { in.advisors[0].capacity_hours = NAN; });
   expect_bad([](RoundInput& in) { in.advisors[0].hours_booked = 30; });
   expect_bad([](RoundInput& in) { in.budget_eur = NAN; });
+  // Budgets beyond 1e13 EUR used to overflow the cents and fail as an internal error.
+  expect_bad([](RoundInput& in) { in.budget_eur = 1e17; });
+  expect_bad([](RoundInput& in) { in.services[1].budget_eur = 1e19; });
   expect_bad([](RoundInput& in) { in.rules.time_limit_s = 0; });
   expect_bad([](RoundInput& in) { in.rules.reserve = {{1, -1, 0}}; });
   expect_bad([](RoundInput& in) { in.rules.reserve = {{1, 1, 0}, {1, 2, 0}}; });

@@ -1917,6 +1917,106 @@ def _null_id(tmp):
 add("areas_null_id", _null_id, InvalidInputError, ValueError, "row 1")
 
 
+# ---- from the new-user audit of match() (2026-12-03) -------------------------------------
+def _catalogue(**changes) -> pd.DataFrame:
+    df = pd.DataFrame({"service": ["vab"], "hours": [10.0], "cost_eur": [100.0]})
+    for k, v in changes.items():
+        df[k] = v
+    return df
+
+
+add(
+    "match_max_cases_huge",
+    match(services=_catalogue(max_cases=[1e19])),
+    InvalidInputError,
+    ValueError,
+    "max_cases in row 0",
+    "'vab'",
+    "1e12",
+)
+add(
+    "match_round_budget_huge",
+    match(services=_catalogue(), budget_eur=1e17),
+    InvalidInputError,
+    ValueError,
+    "budget_eur",
+    "1e13",
+)
+add(
+    "match_service_budget_huge",
+    match(services=_catalogue(budget_eur=[1e19])),
+    InvalidInputError,
+    ValueError,
+    "budget_eur in row 0",
+    "'vab'",
+)
+add(
+    "match_duplicate_column",
+    lambda tmp: libmatch.match(
+        pd.concat([applicants_df(), applicants_df()[["x"]]], axis=1), advisors_df()
+    ),
+    InvalidInputError,
+    ValueError,
+    "applicants",
+    "'x' appears twice",
+)
+add(
+    "match_duplicate_csv_header",
+    lambda tmp: libmatch.match(
+        _csv(tmp, "a.csv", applicants_df().assign(y2=0.0), "y2", "x"), advisors_df()
+    ),
+    InvalidInputError,
+    ValueError,
+    "a.csv",
+    "'x' appears twice",
+)
+add(
+    "match_bool_cell_as_number",
+    match(adv=advisors_df(capacity=pd.Series([True, 4], dtype=object))),
+    InvalidInputError,
+    ValueError,
+    "advisors: capacity in row 0",
+    "'A1'",
+)
+add(
+    "match_bool_column_as_number",
+    match(app=applicants_df(priority=[True, False, True])),
+    InvalidInputError,
+    ValueError,
+    "applicants: priority in row 0",
+)
+add(
+    "match_complex_cell_as_number",
+    match(app=applicants_df(x=pd.Series([P_NUM + 5j, P_NUM, P_NUM], dtype=object))),
+    InvalidInputError,
+    ValueError,
+    "applicants: x in row 0",
+)
+add(
+    "match_bytes_cell_as_number",
+    match(app=applicants_df(y=pd.Series([b"12", 0.0, 0.0], dtype=object))),
+    InvalidInputError,
+    ValueError,
+    "applicants: y in row 0",
+)
+add(
+    "round_to_csv_not_a_path",
+    lambda tmp: libmatch.match(applicants_df(), advisors_df()).to_csv(None),
+    InvalidTypeError,
+    TypeError,
+    "directory path",
+)
+
+
+def _csv(tmp: Path, name: str, df: pd.DataFrame, rename: str, to: str) -> Path:
+    """``df`` as a CSV whose column ``rename`` is headed ``to`` (a repeated header)."""
+    text = df.to_csv(index=False)
+    head, rest = text.split("\n", 1)
+    p = tmp / name
+    p.write_text(",".join(to if h == rename else h for h in head.split(",")) + "\n" + rest)
+    return p
+
+
 @pytest.mark.parametrize("case", CASES, ids=[c.id for c in CASES])
 def test_bad_input(case: Case, tmp_path: Path) -> None:
     with pytest.raises(libmatch.Error) as info:
@@ -2071,6 +2171,22 @@ CLI_CASES: list[tuple[str, Callable[[Path], list[str]], int, tuple[str, ...]]] =
         ],
         1,
         ("libmatch round: error:", "req.csv"),
+    ),
+    (
+        "cli_round_straight_line_detour_below_one",  # used to be ignored without --roads
+        lambda t: [
+            "round",
+            "--advisors",
+            str(DATA / "advisors.csv"),
+            "--applicants",
+            str(DATA / "requests.csv"),
+            "--detour",
+            "0.5",
+            "--out",
+            str(t / "out"),
+        ],
+        1,
+        ("libmatch round: error:", "detour"),
     ),
     (
         "cli_round_empty_advisors",

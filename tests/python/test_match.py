@@ -543,3 +543,44 @@ def test_requests_off_the_road_network_say_so():
     placed = esc[~esc.index.isin(far["applicant_id"].iloc[:3])]
     assert not placed["detail"].str.contains("snap distance").any()
     assert libmatch.match(far, adv).unplaced is None  # straight line: everything is placed
+
+
+def test_numeric_ids_with_gaps_still_match_as_text():
+    """Advisor ids 1..n and an exclude / current_advisor column with gaps reach pandas as
+    floats (55.0): they must still name advisor '55' (ids are compared as text)."""
+    from pathlib import Path
+
+    data = Path(__file__).resolve().parents[2] / "data"
+    req = pd.read_csv(data / "requests.csv", dtype={"location_of": str})
+    req = req[req["location_of"].isna()].drop(columns="location_of")
+    adv = pd.read_csv(data / "advisors.csv", dtype={"areas": str, "expertise": str})
+    adv = adv.assign(advisor_id=range(1, len(adv) + 1))
+    base = libmatch.match(req, adv).assignments.set_index("applicant_id")["advisor_id"]
+    rid = base.index[0]
+    chosen = base[rid]
+    mark = np.where(req["applicant_id"] == rid, float(chosen), np.nan)
+    excluded = libmatch.match(req.assign(exclude=mark), adv)
+    assert excluded.explain(rid).set_index("advisor_id").loc[chosen, "verdict"] == "excluded"
+    assert excluded.assignments.set_index("applicant_id")["advisor_id"].get(rid) != chosen
+    pinned = libmatch.match(req.assign(current_advisor=mark, pinned=~np.isnan(mark)), adv)
+    assert pinned.assignments.set_index("applicant_id")["advisor_id"][rid] == chosen
+    assert rid not in set(pinned.escalations["applicant_id"])
+
+
+def test_cli_straight_line_flags_reach_the_round(tmp_path):
+    """--speed-kmh / --detour without --roads used to be ignored (the default line ran)."""
+    from pathlib import Path
+
+    from libmatch import cli
+
+    data = Path(__file__).resolve().parents[2] / "data"
+    base = ["round", "--applicants", str(data / "requests.csv"), "--advisors"]
+    base += [str(data / "advisors.csv"), "--no-map"]
+    assert cli.main([*base, "--out", str(tmp_path / "a")]) == 0
+    assert cli.main([*base, "--speed-kmh", "30", "--out", str(tmp_path / "b")]) == 0
+    a = pd.read_csv(tmp_path / "a" / "assignments.csv")
+    b = pd.read_csv(tmp_path / "b" / "assignments.csv")
+    # the same km at half the speed: twice the minutes on every match that stayed
+    both = a.merge(b, on=["applicant_id", "advisor_id"], suffixes=("_60", "_30"))
+    assert len(both) > 0
+    np.testing.assert_allclose(both["minutes_30"], 2 * both["minutes_60"], rtol=1e-9)
