@@ -946,7 +946,21 @@ class Round {
       put(money_row[d], kk, c);
       put(total_row, kk, c);
     }
+    // Spend is a sum of prices in whole cents: every integer choice keeps it a multiple of
+    // the prices' gcd, so a money row's room rounds down to one. Exact, and the LP can no
+    // longer spend the remainder on a fraction of a case.
+    for (i64 d = 0; d < n; ++d) round_room_to_price_gcd(money_row[d]);
+    round_room_to_price_gcd(total_row);
     position_rows();
+  }
+
+  void round_room_to_price_gcd(i64 row) {
+    if (row < 0) return;
+    detail::KnapsackRow& r = limit_rows[row];
+    i64 g = 0;
+    for (double w : r.weight) g = std::gcd(g, static_cast<i64>(w));
+    if (g > 1)
+      r.capacity = std::floor(r.capacity / static_cast<double>(g)) * static_cast<double>(g);
   }
 
   void position_rows() {

@@ -31,11 +31,13 @@ SERVICES = ["s0", "s1"]
 # ---- random instances ---------------------------------------------------------------------
 
 
-def random_instance(seed: int, tiny: bool = False) -> dict:
+def random_instance(seed: int, tiny: bool = False, price_step: float = 25.0) -> dict:
     """Requests, advisors, catalogue, reservations, budget and weights of one round. Hours
-    are multiples of 0.5 h and prices multiples of EUR 25, so the oracle scales them to
-    integers exactly."""
+    are multiples of 0.5 h and prices multiples of EUR 25 (or of ``price_step``, with budgets
+    then in any whole cents, off the prices' lattice), so the oracle scales them to integers
+    exactly."""
     rng = np.random.default_rng(seed)
+    odd = price_step != 25.0
     n_req = int(rng.integers(2, 7 if tiny else 15))
     n_adv = int(rng.integers(1, 4 if tiny else 6))
     services = SERVICES[: int(rng.integers(1, 3))]
@@ -43,6 +45,9 @@ def random_instance(seed: int, tiny: bool = False) -> dict:
 
     def maybe(p, value, default):
         return value if rng.random() < p else default
+
+    def money(top: float) -> float:  # whole cents in [0, top]
+        return int(rng.integers(0, int(top * 100) + 1)) / 100.0
 
     req = pd.DataFrame(
         {
@@ -52,7 +57,9 @@ def random_instance(seed: int, tiny: bool = False) -> dict:
             "service": rng.choice(services, n_req),
             "priority": rng.integers(0, 4, n_req),
             "hours": [maybe(0.6, half(0.5, 6), np.nan) for _ in range(n_req)],
-            "cost_eur": [maybe(0.4, 25.0 * int(rng.integers(0, 20)), np.nan) for _ in range(n_req)],
+            "cost_eur": [
+                maybe(0.4, price_step * int(rng.integers(0, 20)), np.nan) for _ in range(n_req)
+            ],
         }
     )
     caps = rng.integers(1, 5, n_adv)
@@ -75,9 +82,12 @@ def random_instance(seed: int, tiny: bool = False) -> dict:
         {
             "service": services,
             "hours": [half(0.5, 5) for _ in services],
-            "cost_eur": [25.0 * int(rng.integers(0, 16)) for _ in services],
+            "cost_eur": [price_step * int(rng.integers(0, 16)) for _ in services],
             "max_cases": [maybe(0.5, float(rng.integers(0, 6)), np.nan) for _ in services],
-            "budget_eur": [maybe(0.4, 25.0 * int(rng.integers(0, 60)), np.nan) for _ in services],
+            "budget_eur": [
+                maybe(0.4, money(60 * 25.0) if odd else 25.0 * int(rng.integers(0, 60)), np.nan)
+                for _ in services
+            ],
             "portfolio": ["p"] * len(services),
         }
     )
@@ -86,7 +96,7 @@ def random_instance(seed: int, tiny: bool = False) -> dict:
         reserve.append(
             (str(rng.choice(services)), int(rng.integers(0, 4)), int(rng.integers(1, 4)))
         )
-    budget = maybe(0.5, 25.0 * int(rng.integers(0, 100)), None)
+    budget = maybe(0.5, money(100 * price_step) if odd else 25.0 * int(rng.integers(0, 100)), None)
     auto = rng.random() < 0.4
     weights = {
         "travel_per_minute": 1.0,
@@ -344,6 +354,21 @@ def test_objective_equals_cp_sat(chunk):
             .any()
         )
     assert mip_used > 5  # the limits bind in a good share of the instances
+
+
+def test_budgets_off_the_price_lattice_are_exact():
+    """Prices in steps of EUR 150 and budgets in any whole cents: the round rounds a money
+    row's room down to the prices' gcd (exact, and it tightens the LP); CP-SAT on the
+    untouched budgets must agree on every instance."""
+    binding = 0
+    for seed in range(5000, 5120):
+        inst = random_instance(seed, price_step=150.0)
+        res = run(inst)
+        check_result(inst, res)
+        assert res.status == "optimal" and res.bound == res.objective, f"seed {seed}"
+        assert round(res.objective * 100) == Model(inst, res).cp_sat(), f"seed {seed}"
+        binding += (res.escalations["reason"] == "budget_exhausted").any()
+    assert binding > 10  # the budgets bind in a good share
 
 
 def test_objective_equals_brute_force_on_tiny_instances():
