@@ -294,23 +294,18 @@ def verify(out_dir: str | os.PathLike) -> dict:
             raise VerifyError(f"output '{name}' is missing from '{out_dir}'")
         if sha256_file(p) != digest:
             raise VerifyError(f"output '{name}' was changed after the round")
-    paths = {}
+    paths, layers = {}, {}
     for rec in record["inputs"]:
-        p = _input_path(rec, out_dir)
+        role, p = rec["role"], _input_path(rec, out_dir)
         if not os.path.isfile(p):
-            raise VerifyError(f"input '{rec['role']}' ({p}) is missing")
-        if rec.get("kind") != "areas" and sha256_file(p) != rec["sha256"]:
-            raise VerifyError(f"input '{rec['role']}' ({p}) changed since the round")
-        paths[rec["role"]] = p
-    layers = {}
-    for rec in record["inputs"]:
-        if rec["role"] in ("areas", "service_areas"):
-            layers[rec["role"]] = read_areas(paths[rec["role"]], "id")
-            # a copied AreaSet is checked by its ids and geometries (the file's bytes differ)
-            if rec.get("kind") == "areas" and _areas_digest(layers[rec["role"]]) != rec["sha256"]:
-                raise VerifyError(
-                    f"input '{rec['role']}' ({paths[rec['role']]}) changed since the round"
-                )
+            raise VerifyError(f"input '{role}' ({p}) is missing")
+        if role in ("areas", "service_areas"):
+            layers[role] = read_areas(p, "id")
+        # a copied AreaSet is checked by its ids and geometries (the file's bytes differ)
+        digest = _areas_digest(layers[role]) if rec.get("kind") == "areas" else sha256_file(p)
+        if digest != rec["sha256"]:
+            raise VerifyError(f"input '{role}' ({p}) changed since the round")
+        paths[role] = p
     areas = layers.get("areas")
     travel = _rebuild_travel(record.get("travel", {}))
     prog = record.get("programme") or {}

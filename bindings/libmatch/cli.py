@@ -4,9 +4,9 @@ through a ``_register_cli(subparsers)`` function.
 Every failure is one line on stderr, ``libmatch <command>: error: ...`` naming the file,
 column or id at fault (never a cell value), and a non-zero exit status: 2 for a bad command
 line, 1 for bad input or an unreadable / unwritable file, 130 after Ctrl-C, 141 (quietly)
-when the reader of a pipe left early, 70 for an
-internal error (its traceback only with ``--debug``). A warning is one line too,
-``libmatch <command>: warning: ...``, and the command goes on."""
+when the reader of a pipe left early, 70 for an internal error (its traceback only with
+``--debug``). A warning is one line too, ``libmatch <command>: warning: ...``, and the
+command goes on."""
 
 from __future__ import annotations
 

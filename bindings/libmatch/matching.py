@@ -746,8 +746,8 @@ class RoundResult:
         ``audit.json`` (see :mod:`libmatch.audit`; ``libmatch verify DIR`` re-checks it).
 
         ``rounded``: numbers for people (whole minutes, km and hours to one decimal, points
-        to one decimal, euros to the cent, utilisation as a fraction to three decimals). ``excel``: what a Dutch Excel
-        opens directly (``;`` separator, decimal comma, UTF-8 with BOM); implies nothing
+        to one decimal, euros to the cent, utilisation as a fraction to three decimals).
+        ``excel``: what a Dutch Excel opens directly (``;`` separator, decimal comma, UTF-8 with BOM); implies nothing
         about rounding. Returns the paths written.
         """
         from .audit import write_audit
@@ -1135,9 +1135,8 @@ def _mark_unplaced(prep: _Prepared, travel: Any) -> None:
     args = prep.args
     loc_off = np.asarray(args["loc_offsets"])
     off_loc = travel.snap(args["loc_xy"])["edge"].to_numpy() < 0
-    prep.unplaced_requests = np.array(
-        [bool(off_loc[a:b].all()) for a, b in zip(loc_off[:-1], loc_off[1:])], dtype=bool
-    )
+    # a request is off the network when all of its locations (at least one each) are
+    prep.unplaced_requests = np.logical_and.reduceat(off_loc, loc_off[:-1])
     prep.unplaced_advisors = travel.snap(args["adv_xy"])["edge"].to_numpy() < 0
 
 

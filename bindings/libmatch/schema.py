@@ -93,9 +93,13 @@ def split_list(v: Any) -> list[str]:
     number, e.g. an advisor id 55.0 in a column with gaps, is one item "55")."""
     if _is_missing(v):
         return []
-    items = v if isinstance(v, (list, tuple)) else [v] if not isinstance(v, str) else v.split(";")
-    texts = (_text(x) if not isinstance(x, str) else x.strip() for x in items)
-    return list(dict.fromkeys(t for t in texts if t))
+    if isinstance(v, str):
+        items: Any = v.split(";")
+    elif isinstance(v, (list, tuple)):
+        items = v
+    else:
+        items = [v]
+    return list(dict.fromkeys(t for t in map(_text, items) if t))
 
 
 class Parsed:
@@ -349,7 +353,7 @@ class _Cells:
         if raw.dtype.kind in "fiu":  # numeric already: missing = NaN (no per-cell loop)
             v = raw.to_numpy(float)
             missing = np.isnan(v)
-        elif raw.dtype.kind in "bc" or str(raw.dtype) == "boolean":  # True is no 1, 5j no 5
+        elif raw.dtype.kind in "bc":  # booleans (also pandas' nullable ones), complex: no numbers
             raise self.fail(0, "must be a number (the column holds booleans or complex numbers)")
         else:
             for k, cell in enumerate(raw):  # pandas would read True as 1, b"12" as 12

@@ -1616,11 +1616,8 @@ def _cmd_simulate(args) -> int:
     desc = summary[cols].describe().loc[["mean", "min", "max"]].T
     from .kpis import SUMMARY, SUMMARY_PER_GROUP
 
-    def unit(col: str) -> str:
-        if col in SUMMARY:
-            return SUMMARY[col][0]
-        per_service = SUMMARY_PER_GROUP.get("<service>_started")
-        return per_service[0] if per_service and col.endswith("_started") else ""
+    def unit(col: str) -> str:  # the per-service columns here are all <service>_started
+        return SUMMARY[col][0] if col in SUMMARY else SUMMARY_PER_GROUP["<service>_started"][0]
 
     desc.insert(0, "unit", [unit(c) for c in cols])
     print(f"{scenario!r}, {len(seeds)} seed(s)")

@@ -165,6 +165,31 @@ bool single_layer_format(const std::string& driver) {
          driver == "ESRI Shapefile";
 }
 
+// What the destination's format cannot hold is refused before anything is opened, so a
+// refused write leaves an existing file as it was.
+void check_format(const std::string& dest, const Table& t) {
+  if (is_database(dest)) return;
+  std::string driver;
+  try {
+    driver = detail::driver_for_path(dest);
+  } catch (const InvalidInput&) {
+    return;  // an existing file of another format: GDAL opens it for update, or says why not
+  }
+  if (t.geometry_wkb.empty() && (driver == "FlatGeobuf" || driver == "ESRI Shapefile")) {
+    throw InvalidInput("write_table: " + driver + " needs a geometry; write a table without " +
+                       "one to .csv or .gpkg (" + source_label(dest) + ")");
+  }
+  if (driver == "FlatGeobuf") {  // GDAL's FlatGeobuf writer skips rows without a geometry
+    for (std::size_t r = 0; r < t.geometry_wkb.size(); ++r) {
+      if (t.geometry_wkb[r].empty()) {
+        throw InvalidInput("write_table: row " + std::to_string(r) +
+                           " has no geometry, which FlatGeobuf cannot hold; write it to .gpkg (" +
+                           source_label(dest) + ")");
+      }
+    }
+  }
+}
+
 detail::DatasetPtr open_for_write(const std::string& dest, bool overwrite) {
   detail::ensure_gdal();
   CPLErrorReset();
@@ -231,19 +256,6 @@ OGRLayer* create_layer(GDALDataset& ds, const Table& t, const WriteTableOptions&
     }
   }
   const std::string driver = ds.GetDriver() != nullptr ? ds.GetDriver()->GetDescription() : "";
-  if (t.geometry_wkb.empty() && (driver == "FlatGeobuf" || driver == "ESRI Shapefile")) {
-    throw InvalidInput("write_table: " + driver + " needs a geometry; write a table without " +
-                       "one to .csv or .gpkg (" + source_label(dest) + ")");
-  }
-  if (driver == "FlatGeobuf") {  // GDAL's FlatGeobuf writer skips rows without a geometry
-    for (std::size_t r = 0; r < t.geometry_wkb.size(); ++r) {
-      if (t.geometry_wkb[r].empty()) {
-        throw InvalidInput("write_table: row " + std::to_string(r) +
-                           " has no geometry, which FlatGeobuf cannot hold; write it to .gpkg (" +
-                           source_label(dest) + ")");
-      }
-    }
-  }
   std::unique_ptr<OGRSpatialReference> srs;
   if (!o.crs.empty()) srs = std::make_unique<OGRSpatialReference>(detail::parse_crs(o.crs, "crs"));
   OGRwkbGeometryType gtype = t.geometry_wkb.empty() ? wkbNone : common_type(t.geometry_wkb);
@@ -292,6 +304,7 @@ void write_table(const std::string& dest, const Table& t, const WriteTableOption
   detail::GdalErrors gdal_errors;  // GDAL's messages stay off stderr
   if (o.layer.empty()) throw InvalidInput("write_table: a layer name is required");
   check_lengths(t);
+  check_format(dest, t);
   detail::DatasetPtr ds = open_for_write(dest, o.overwrite);
   OGRLayer* layer = create_layer(*ds, t, o, dest);
   bool transaction = ds->StartTransaction() == OGRERR_NONE;

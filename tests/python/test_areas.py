@@ -488,6 +488,10 @@ def test_write_layer_again_and_in_every_format_loses_nothing(tmp_path):
     holes.loc[1, "geometry"] = None
     with pytest.raises(libmatch.InvalidInputError, match="row 1 has no geometry"):
         libmatch.write_layer(holes, tmp_path / "holes.fgb", "pts")
+    # a refused write leaves the file it would have replaced as it was
+    with pytest.raises(libmatch.InvalidInputError, match="row 1 has no geometry"):
+        libmatch.write_layer(holes, tmp_path / "x.fgb", "pts")
+    assert geopandas.read_file(tmp_path / "x.fgb")["id"].tolist() == ["c", "a"]
     for ext in ("fgb", "shp"):
         with pytest.raises(libmatch.InvalidInputError, match="needs a geometry"):
             libmatch.write_layer(pd.DataFrame({"id": ["a"]}), tmp_path / f"table.{ext}", "t")
