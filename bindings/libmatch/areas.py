@@ -513,7 +513,8 @@ def read_areas(
     id_field : str
         Attribute with a unique id per feature.
     layer : str, optional
-        Layer name; default the first layer.
+        Layer name; default the only layer, or of several the only one with ``id_field``
+        (InvalidInputError when several have it), else the first.
     crs : str, default "EPSG:28992"
         Working CRS (projected, metres) the areas are reprojected to.
     source_crs : str, optional
@@ -524,7 +525,8 @@ def read_areas(
     Raises
     ------
     FileMissingError, FileError, UnknownIdError (layer or field), GeometryError
-    (non-polygon, invalid, empty layer), CrsError, InvalidInputError (duplicate ids).
+    (non-polygon, invalid, empty layer), CrsError, InvalidInputError (duplicate ids; no
+    layer named and several have ``id_field``).
     """
     areas = AreaSet(
         _core.AreaSet.from_file(

@@ -636,12 +636,16 @@ def _bounds(
             i = unit(u, "area_of")
             if str(a) in names:
                 arr[i] = names[str(a)]
-            elif isinstance(a, (int, np.integer)) and not isinstance(a, (bool, np.bool_)):
+            elif (
+                not names  # no labels (no plan given): areas are 0..k-1
+                and isinstance(a, (int, np.integer))
+                and not isinstance(a, (bool, np.bool_))
+            ):
                 arr[i] = int(a)
-            else:
+            else:  # with labels a number is a label too, never a position among them
                 raise InvalidInputError(
-                    f"area_of of unit {str(u)!r}: unknown area; use 0..k-1 or one of the "
-                    "initial plan's area labels"
+                    f"area_of of unit {str(u)!r}: unknown area; use "
+                    + ("one of the plan's area labels" if names else "0..k-1")
                 )
         out["area_of"] = arr
     for name, pairs in (("must_link", must_link), ("cannot_link", cannot_link)):
@@ -1161,7 +1165,17 @@ def _cmd_design(args) -> int:
             "--bound cannot be combined with --advisors (the bound measures travel from each "
             "area's medoid unit, without advisor bases)"
         )
+    if advisors is not None and "capacity" in advisors.columns:
+        # the demand here is a count (points or a field), not hours: balance it against cases
+        advisors = advisors.drop(columns=["capacity_hours"], errors="ignore")
     # Both outputs are checked before the search, so a long run never ends on a bad path.
+    if not args.out.lower().endswith((".gpkg", ".geojson", ".json", ".shp", ".fgb", ".csv")):
+        raise InvalidInputError(
+            f"design --out: cannot choose an output format for {args.out!r} "
+            "(use .gpkg, .geojson, .shp, .fgb or .csv)"
+        )
+    if args.assignment and os.path.abspath(args.assignment) == os.path.abspath(args.out):
+        raise InvalidInputError("design: --assignment and --out name the same file")
     _io.output_dir(os.path.dirname(os.path.abspath(args.out)) or ".", "design --out")
     if args.assignment:
         _io.output_dir(
@@ -1247,13 +1261,17 @@ def _register_cli(sub) -> None:
         help="polygon layer of the units and its id field",
     )
     p.add_argument("--id-field", default=None, help="id field (instead of :ID_FIELD)")
-    p.add_argument("--layer", default=None, help="layer name (default: first)")
+    p.add_argument("--layer", default=None, help="layer name (default: the one with the id field)")
     p.add_argument("--crs", default="EPSG:28992", help="working CRS (default EPSG:28992)")
     src = p.add_mutually_exclusive_group(required=True)
     src.add_argument("--demand-field", help="numeric attribute of the units with the demand")
     src.add_argument("--demand-points", help="CSV with x,y columns: demand = points per unit")
     p.add_argument("--k", type=int, required=True, help="number of areas")
-    p.add_argument("--advisors", default=None, help="CSV with x, y[, capacity] per advisor")
+    p.add_argument(
+        "--advisors",
+        default=None,
+        help="CSV with x, y[, capacity] per advisor (capacity in cases, like the demand)",
+    )
     p.add_argument("--seed", type=int, default=0)
     p.add_argument(
         "--starts", type=int, default=None, help="multi-starts (default 8; 1 with --effort fast)"

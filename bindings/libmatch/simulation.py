@@ -108,7 +108,14 @@ business locations); ``hours`` and ``cost_eur`` override the service's per case;
 register columns ``applicant_key`` and ``via_case`` are refused with an error; ``location_of``
 marks further business locations as in the round (without that column, repeated
 ``applicant_id`` rows are further locations of the first).
-Results never depend on the row order of the advisors table (only on ids).
+Advisors' ``hours_booked`` is not read: the simulation books the hours of its own running
+cases (``caseload`` initial cases at the service's ``hours_per_case``). Events after the
+horizon never happen (no error: a sweep may shorten the horizon).
+Duplicate requests are not modelled (``rules.duplicate_tolerance_m`` is refused): drawn
+arrivals share the pool's locations, so two of them at one farm are two entrepreneurs.
+Results never depend on the row order of the advisors or locations tables: the pool is put
+in a canonical order (x, y, then its other columns), and ``Scenario.locations`` is that
+table, which ``cases.location`` indexes.
 
 Durations: a number (fixed weeks) or ``{"dist": "fixed", "weeks": w}``,
 ``{"dist": "uniform", "min": a, "max": b}`` (whole weeks) or ``{"dist": "gamma", "mean": m,
@@ -147,7 +154,13 @@ import pandas as pd
 
 from . import _core, _io, schema
 from .areas import AreaSet, _threads, read_areas
-from .errors import FileMissingError, InvalidInputError, InvalidTypeError, UnknownIdError
+from .errors import (
+    FileError,
+    FileMissingError,
+    InvalidInputError,
+    InvalidTypeError,
+    UnknownIdError,
+)
 from .matching import _REASON_NAMES, Rules, Weights, enum_names, options
 
 __all__ = [
@@ -279,6 +292,18 @@ def _integer(value: Any, what: str) -> int:
     return int(v)
 
 
+def _flag(value: Any, what: str, default: bool) -> bool:
+    """A JSON true/false (missing or null: ``default``); the text "false" is refused, not
+    taken as true."""
+    if value is None:
+        return default
+    if not isinstance(value, (bool, np.bool_)):
+        raise InvalidTypeError(
+            f"scenario: {what} must be true or false, got {type(value).__name__}"
+        )
+    return bool(value)
+
+
 def _tags(value: Any) -> list[str]:
     if value is None or (isinstance(value, float) and math.isnan(value)):
         return []
@@ -313,13 +338,17 @@ def parse_seeds(text: str | int | Iterable[int]) -> list[int]:
                     lo, hi = int(a), int(b)
                     if hi < lo:
                         raise ValueError
-                    seeds.extend(range(lo, hi + 1))
                 else:
-                    seeds.append(int(part))
+                    lo = hi = int(part)
             except ValueError:
                 raise InvalidInputError(
                     f"seeds: cannot read {part!r} (use e.g. '0-99' or '1,5,9')"
                 ) from None
+            _check_seed(lo)
+            _check_seed(hi)
+            if len(seeds) + (hi - lo + 1) > MAX_SEEDS:
+                raise InvalidInputError(f"seeds: {part!r} makes more than {MAX_SEEDS:,} seeds")
+            seeds.extend(range(lo, hi + 1))
     elif isinstance(text, Iterable) and not isinstance(text, (bytes, Mapping)):
         seeds = list(text)
         for s in seeds:
@@ -333,10 +362,20 @@ def parse_seeds(text: str | int | Iterable[int]) -> list[int]:
         )
     if not seeds:
         raise InvalidInputError("seeds: no seed given (e.g. 0, '0-99' or [1, 5, 9])")
+    if len(seeds) > MAX_SEEDS:
+        raise InvalidInputError(f"seeds: {len(seeds):,} seeds, more than {MAX_SEEDS:,}")
     for s in seeds:
-        if s < 0 or s >= 2**64:
-            raise InvalidInputError(f"seeds must be in [0, 2^64), got {s}")
+        _check_seed(s)
     return seeds
+
+
+#: Most seeds one call takes (a sweep of more is a batch of calls).
+MAX_SEEDS = 1_000_000
+
+
+def _check_seed(s: int) -> None:
+    if s < 0 or s >= 2**64:
+        raise InvalidInputError(f"seeds must be in [0, 2^64), got {s}")
 
 
 # ---- Scenario ------------------------------------------------------------------------------
@@ -373,7 +412,7 @@ class Scenario:
             path = Path(config)
             if not path.exists():
                 raise FileMissingError(f"scenario file {os.fspath(path)!r} does not exist")
-            text = path.read_text(encoding="utf-8")
+            text = self._read_text(path)
             cfg = self._parse_json(text, os.fspath(path))
             base = Path(base_dir) if base_dir is not None else path.parent
             default_name = path.stem
@@ -395,6 +434,20 @@ class Scenario:
         self.name = str(name if name is not None else cfg.get("name", default_name))
         self._sim = None
         self._build()
+
+    @staticmethod
+    def _read_text(path: Path) -> str:
+        """The JSON file's text (UTF-8, a byte-order mark as Notepad writes allowed)."""
+        try:
+            return path.read_text(encoding="utf-8-sig")
+        except UnicodeDecodeError as exc:
+            raise InvalidInputError(
+                f"scenario file {os.fspath(path)!r} is not UTF-8 text (byte {exc.start})"
+            ) from None
+        except OSError as exc:
+            raise FileError(
+                f"scenario file {os.fspath(path)!r} cannot be read ({exc.strerror or exc})"
+            ) from None
 
     @staticmethod
     def _parse_json(text: str, where: str) -> dict:
@@ -523,7 +576,7 @@ class Scenario:
             "reassign_absence_weeks": _integer(
                 cfg.get("reassign_absence_weeks", 0), "reassign_absence_weeks"
             ),
-            "initial_cases": bool(cfg.get("initial_cases", True)),
+            "initial_cases": _flag(cfg.get("initial_cases"), "initial_cases", True),
         }
 
     def _services(self, cfg: Mapping) -> tuple[list[str], list[dict]]:
@@ -606,10 +659,12 @@ class Scenario:
         if "advisors" not in cfg:
             raise InvalidInputError("scenario: 'advisors' (a CSV path or DataFrame) is required")
         adv_df = _read_table(self._path(cfg["advisors"]), "advisors")
+        # the table as given (joiners come from the events): s.replace(advisors=s.advisors)
+        # is the same scenario
+        self.advisors = adv_df.reset_index(drop=True)
         if joiners:
             adv_df = pd.concat([adv_df, pd.DataFrame(joiners)], ignore_index=True)
         adv_df = adv_df.reset_index(drop=True)
-        self.advisors = adv_df
         adv = schema.ADVISORS.parse(adv_df, "scenario: advisors")
         ids = adv.ids
         self.advisor_ids = ids
@@ -618,6 +673,12 @@ class Scenario:
             self._advisor_index.setdefault(i, k)  # duplicates: validate_scenario names them
         service = []
         for k, (i, s) in enumerate(zip(ids, adv["service"])):
+            parts = schema.split_list(s)
+            if len(parts) > 1 and all(x in svc_index for x in parts):
+                raise InvalidInputError(
+                    f"scenario: advisors: service in row {k} (id '{i}') lists "
+                    f"{len(parts)} services; the simulation takes one service per advisor"
+                )
             if s not in svc_index:
                 raise UnknownIdError(
                     f"scenario: advisors: service in row {k} (id '{i}') is not in 'services' "
@@ -665,6 +726,15 @@ class Scenario:
         if cfg.get("locations") is not None:
             loc = schema.LOCATIONS.read(self._path(cfg["locations"]), "scenario: locations")
             loc_xy = schema.LOCATIONS.parse(loc, "scenario: locations").xy()
+            # canonical order (x, y, then the other columns as text), so that a re-sorted
+            # export draws the same arrivals for a seed; equal rows are interchangeable
+            keys = [loc_xy[:, 1], loc_xy[:, 0]]
+            if pd.DataFrame(loc_xy).duplicated().any():  # ties at one point: by the rest
+                text = [loc[c].map(schema._text).to_numpy(str) for c in reversed(loc.columns)]
+                keys = text + keys
+            order = np.lexsort(keys)
+            loc = loc.iloc[order].reset_index(drop=True)
+            loc_xy = loc_xy[order]
         else:
             loc = pd.DataFrame({"x": pd.Series(dtype=float), "y": pd.Series(dtype=float)})
             loc_xy = np.empty((0, 2))
@@ -735,7 +805,7 @@ class Scenario:
                 if s.get("max_cases") is None
                 else _integer(s["max_cases"], f"{what}.max_cases")
             ),
-            "referral_only": bool(s.get("referral_only", False)),
+            "referral_only": _flag(s.get("referral_only"), f"{what}.referral_only", False),
             "refer_to": str(s.get("refer_to") or ""),
             "_offered_in": s.get("offered_in"),
             "next": [],
@@ -882,7 +952,9 @@ class Scenario:
         _check_keys(where, [str(c) for c in loc.columns], f"{label}.where (location columns)")
         for col, val in where.items():
             vals = val if isinstance(val, list) else [val]
-            mask &= loc[col].astype(str).isin([str(v) for v in vals]).to_numpy()
+            # compared as text the way ids are (a numeric column with a gap holds 1.0 for 1)
+            cells = loc[col].map(schema._text)
+            mask &= cells.isin([schema._text(v) for v in vals]).to_numpy()
             restricted = True
         weights = None
         if a.get("farm_types") is not None:
@@ -904,7 +976,7 @@ class Scenario:
             weights = w.fillna(0.0).to_numpy(float)
         idx = np.flatnonzero(mask)
         if restricted or weights is not None:
-            if len(idx) == 0 and st["rate_per_week"] > 0:
+            if len(idx) == 0 and (st["rate_per_week"] > 0 or st.get("count", 0) > 0):
                 raise InvalidInputError(
                     f"scenario: {label}: no location matches its area / where filter"
                 )
@@ -992,6 +1064,12 @@ class Scenario:
                     "or move start_date / horizon_weeks"
                 )
         for k, s in enumerate(rep["service"]):
+            parts = schema.split_list(s)
+            if len(parts) > 1 and all(x in svc_index for x in parts):
+                raise InvalidInputError(
+                    f"scenario: replay: service in row {int(rows[k])} lists {len(parts)} "
+                    "services; the simulation takes one service per request"
+                )
             if s not in svc_index:
                 raise UnknownIdError(
                     f"scenario: replay: service in row {int(rows[k])} is not in 'services'"
@@ -1100,7 +1178,22 @@ class Scenario:
         cls = Weights if what == "weights" else Rules
         if isinstance(value, Mapping):
             _check_keys(value, cls._fields, what)
-        return options(value, cls, f"scenario: {what}")
+        out = options(value, cls, f"scenario: {what}")
+        if what == "rules":
+            tol = out.duplicate_tolerance_m
+            explicit = (
+                "duplicate_tolerance_m" in value
+                if isinstance(value, Mapping)
+                else tol != Rules().duplicate_tolerance_m
+            )
+            if explicit and tol != 0:
+                # drawn arrivals share the pool's farms: a tolerance would merge strangers
+                raise InvalidInputError(
+                    "scenario: rules.duplicate_tolerance_m is not applied by the simulation "
+                    "(its arrivals are drawn from a shared pool of locations, and duplicate "
+                    "requests are not modelled): leave it out"
+                )
+        return out
 
     # -- the compiled scenario ---------------------------------------------------------
     @property
@@ -1578,7 +1671,7 @@ def _plot_budget(ax_money, ax_slots, weekly: pd.DataFrame, groups) -> None:
 def _cmd_simulate(args) -> int:
     scenario = Scenario(args.scenario)
     # default: the scenario's own "seed" (data/scenario.json has one), else 0
-    seeds = parse_seeds(args.seeds if args.seeds is not None else scenario.config.get("seed", 0))
+    seeds = args.seeds if args.seeds is not None else parse_seeds(scenario.config.get("seed", 0))
     out = Path(_io.output_dir(args.out, "simulate --out"))
     summary, weekly = _frames(
         [scenario.name], [scenario], seeds, args.jobs, not args.no_progress, True
@@ -1626,6 +1719,28 @@ def _cmd_simulate(args) -> int:
     return 0
 
 
+def _seeds_arg(text: str) -> list[int]:
+    """--seeds for argparse: a bad list is a usage error (exit 2)."""
+    import argparse
+
+    try:
+        return parse_seeds(text)
+    except (InvalidInputError, InvalidTypeError) as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
+
+
+def _jobs_arg(text: str) -> int:
+    import argparse
+
+    try:
+        n = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError("must be a whole number of threads") from None
+    if not 1 <= n <= 65536:
+        raise argparse.ArgumentTypeError("must be between 1 and 65536 threads")
+    return n
+
+
 def _register_cli(sub) -> None:
     p = sub.add_parser(
         "simulate",
@@ -1637,10 +1752,11 @@ def _register_cli(sub) -> None:
     p.add_argument(
         "--seeds",
         default=None,
+        type=_seeds_arg,
         help="seeds, e.g. 0-99 or 1,5,9 (default: the scenario's 'seed', else 0)",
     )
     p.add_argument("--out", required=True, help="output directory")
-    p.add_argument("--jobs", type=int, default=None, help="threads (default: all cores)")
+    p.add_argument("--jobs", type=_jobs_arg, default=None, help="threads (default: all cores)")
     p.add_argument("--no-progress", action="store_true", help="no progress bar")
     p.set_defaults(func=_cmd_simulate)
 

@@ -208,7 +208,7 @@ AreaSet AreaSet::from_file(const std::string& source, const std::string& id_fiel
   detail::ensure_gdal();
   detail::GdalErrors gdal_errors;
   detail::DatasetPtr ds = detail::open_vector(source);
-  OGRLayer* layer = detail::get_layer(*ds, options.layer, source);
+  OGRLayer* layer = detail::get_layer(*ds, options.layer, source, {id_field});
   const std::string where = " in layer '" + std::string(layer->GetName()) + "' of '" + source + "'";
   OGRwkbGeometryType lt = wkbFlatten(layer->GetGeomType());
   if (lt == wkbPoint || lt == wkbMultiPoint || lt == wkbLineString || lt == wkbMultiLineString) {
@@ -271,15 +271,28 @@ AreaSet AreaSet::from_wkb(const std::vector<std::string>& wkb, std::vector<std::
 
 AreaSet AreaSet::from_polygons(std::vector<std::vector<PolygonRings>> areas,
                                std::vector<std::string> ids, const std::string& crs) {
+  detail::ensure_gdal();
+  detail::parse_working_crs(crs, "crs argument");  // CrsError unless projected, in metres
   return AreaSet(Impl::make(std::move(areas), std::move(ids), crs, ""));
 }
+
+namespace {
+std::size_t checked_index(std::size_t i, std::size_t n) {
+  if (i >= n)
+    throw InvalidInput("area index " + std::to_string(i) + " out of range [0, " +
+                       std::to_string(n) + ")");
+  return i;
+}
+}  // namespace
 
 std::size_t AreaSet::size() const { return impl_->ids.size(); }
 const std::vector<std::string>& AreaSet::ids() const { return impl_->ids; }
 const std::string& AreaSet::crs() const { return impl_->crs; }
-const AreaStats& AreaSet::stats(std::size_t i) const { return impl_->stats.at(i); }
+const AreaStats& AreaSet::stats(std::size_t i) const {
+  return impl_->stats[checked_index(i, size())];
+}
 const std::vector<PolygonRings>& AreaSet::polygons(std::size_t i) const {
-  return impl_->polygons.at(i);
+  return impl_->polygons[checked_index(i, size())];
 }
 
 std::int64_t AreaSet::index_of(const std::string& id) const {
@@ -385,7 +398,7 @@ std::vector<Adjacency> AreaSet::adjacency(double min_border_m) const {
 }
 
 std::string AreaSet::to_wkb(std::size_t i) const {
-  const auto& parts = impl_->polygons.at(i);
+  const auto& parts = impl_->polygons[checked_index(i, size())];
   std::string s;
   s.push_back(1);
   put_u32(s, 6);

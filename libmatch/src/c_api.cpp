@@ -126,6 +126,14 @@ void require(const T* p, const char* what) {
 
 void check_count(std::int64_t n, const char* what) {
   if (n < 0) throw ArgumentError(std::string(what) + " is negative");
+  // no array of more items fits in memory; and 2 n (x, y) must not overflow
+  if (n > PTRDIFF_MAX / 16) throw ArgumentError(std::string(what) + " is too large");
+}
+
+/// An array of n items that may be NULL only when n == 0 (an empty vector's data()).
+template <class T>
+void require_n(const T* p, std::int64_t n, const char* what) {
+  if (n > 0) require(p, what);
 }
 
 /// An input array of n items; NULL is allowed only when n == 0 or `optional`.
@@ -170,10 +178,10 @@ std::string item_id(const char* const* ids, std::int64_t i, const char* what) {
 
 std::vector<libmatch::Request> convert_requests(const lm_requests& r) {
   check_count(r.n, "requests.n");
-  require(r.id, "requests.id");
-  require(r.x, "requests.x");
-  require(r.y, "requests.y");
-  require(r.service, "requests.service");
+  require_n(r.id, r.n, "requests.id");
+  require_n(r.x, r.n, "requests.x");
+  require_n(r.y, r.n, "requests.y");
+  require_n(r.service, r.n, "requests.service");
   check_csr(r.needs_offset, r.needs, r.n, "requests.needs");
   check_csr(r.exclude_offset, r.exclude, r.n, "requests.exclude");
   std::vector<libmatch::Request> out(static_cast<std::size_t>(r.n));
@@ -194,11 +202,11 @@ std::vector<libmatch::Request> convert_requests(const lm_requests& r) {
 
 std::vector<libmatch::Advisor> convert_advisors(const lm_advisors& a) {
   check_count(a.n, "advisors.n");
-  require(a.id, "advisors.id");
-  require(a.x, "advisors.x");
-  require(a.y, "advisors.y");
-  require(a.service, "advisors.service");
-  require(a.capacity, "advisors.capacity");
+  require_n(a.id, a.n, "advisors.id");
+  require_n(a.x, a.n, "advisors.x");
+  require_n(a.y, a.n, "advisors.y");
+  require_n(a.service, a.n, "advisors.service");
+  require_n(a.capacity, a.n, "advisors.capacity");
   check_csr(a.expertise_offset, a.expertise, a.n, "advisors.expertise");
   check_csr(a.areas_offset, a.areas, a.n, "advisors.areas");
   constexpr double kInf = std::numeric_limits<double>::infinity();
@@ -303,13 +311,16 @@ lm_round* run_c_round(const lm_requests* requests, const lm_advisors* advisors,
   lm_travel t;
   lm_round_defaults(nullptr, nullptr, &t);
   if (travel) t = *travel;
-  libmatch::StraightLine straight(t.detour, t.speed_kmh);
+  if (t.n_pairs < -1) throw ArgumentError("travel.n_pairs is below -1 (-1 = straight line)");
   libmatch::TravelPairs pairs;
-  if (t.n_pairs >= 0) {
+  std::optional<libmatch::StraightLine> straight;
+  if (t.n_pairs >= 0) {  // the pairs are the whole travel: detour and speed are not used
     pairs = convert_pairs(t);
     input.travel_pairs = &pairs;
+  } else {
+    straight.emplace(t.detour, t.speed_kmh);
+    input.travel = &*straight;
   }
-  input.travel = &straight;
   return new lm_round{libmatch::run_round(input), static_cast<std::int64_t>(input.requests.size()),
                       static_cast<std::int64_t>(input.advisors.size())};
 }

@@ -7,6 +7,7 @@
 #include <numeric>
 #include <queue>
 
+#include "deadline.hpp"
 #include "design_model.hpp"
 #include "format.hpp"
 #include "libmatch/design.hpp"
@@ -276,6 +277,51 @@ std::vector<std::string> counting_conflict(const Model& m, std::int64_t k, const
                        static_cast<std::int32_t>(std::max(a, c)))});
     }
   }
+  // Units that must share an area (a must-link chain, or fixed to the same area) span at least
+  // their hop distance + 1 units of the contiguity graph: more than max_units cannot hold.
+  if (b.max_units > 0) {
+    std::vector<std::int32_t> hops(n);
+    auto distances = [&](std::int32_t from) {  // BFS over the contiguity graph
+      std::fill(hops.begin(), hops.end(), -1);
+      std::queue<std::int32_t> q;
+      q.push(from);
+      hops[from] = 0;
+      while (!q.empty()) {
+        const std::int32_t v = q.front();
+        q.pop();
+        for (std::int64_t e = m.off[v]; e < m.off[v + 1]; ++e)
+          if (hops[m.nb[e]] < 0) {
+            hops[m.nb[e]] = hops[v] + 1;
+            q.push(m.nb[e]);
+          }
+      }
+    };
+    std::vector<std::int32_t> linked;  // units with a must-link or a fixed area
+    for (std::size_t i = 0; i < n; ++i)
+      if (!adj[i].empty() || (!b.area_of.empty() && b.area_of[i] >= 0))
+        linked.push_back(static_cast<std::int32_t>(i));
+    if (linked.size() <= 400) {  // a quick test, not a search: at most 400 BFS
+      for (std::size_t x = 0; x < linked.size(); ++x) {
+        const std::int32_t a = linked[x];
+        distances(a);
+        for (std::size_t y = x + 1; y < linked.size(); ++y) {
+          const std::int32_t c = linked[y];
+          if (hops[c] >= 0 && hops[c] + 1 <= b.max_units) continue;
+          std::vector<std::string> why;
+          if (!b.area_of.empty() && b.area_of[a] >= 0 && b.area_of[a] == b.area_of[c]) {
+            why = {fixed_name(m, a, static_cast<std::int32_t>(b.area_of[a])),
+                   fixed_name(m, c, static_cast<std::int32_t>(b.area_of[c]))};
+          } else {
+            why = path(a, c);
+          }
+          if (why.empty()) continue;
+          if (hops[c] >= 0) why.push_back("max_units");  // unreachable: the chain alone
+          std::sort(why.begin(), why.end());
+          offer(why);
+        }
+      }
+    }
+  }
   if (!b.area_of.empty() && !b.must_link.empty()) {
     std::vector<std::int32_t> fixed;
     for (std::size_t i = 0; i < n; ++i) {
@@ -307,20 +353,26 @@ std::vector<std::string> conflicting_bounds(const Model& m, std::int64_t k, cons
   proven = true;
   if (auto simple = simple_conflict(m, k, b); !simple.empty()) return simple;
   const std::vector<Item> items = items_of(m, b);
+  const auto end = deadline_after(time_limit_s);  // all the solves together
   auto feasible = [&](const std::vector<std::uint8_t>& on) {
+    const double left =
+        std::chrono::duration<double>(end - std::chrono::steady_clock::now()).count();
+    if (!(left > 0)) {  // out of time: keep the bound (the set stays infeasible, maybe larger)
+      proven = false;
+      return true;
+    }
     DesignBounds sub;
     for (std::size_t i = 0; i < items.size(); ++i) {
       if (on[i]) items[i].apply(sub);
     }
     const HardBounds hb = make_bounds(m, k, sub);
     MipGoal goal;
-    goal.time_limit_s = time_limit_s;
+    goal.time_limit_s = left;
     const MipOutcome o = solve_design_mip(m, k, hb, goal, nullptr);
     if (o.kind == MipOutcome::Kind::Unknown) proven = false;
     return o.kind != MipOutcome::Kind::Infeasible;
   };
-  std::vector<std::uint8_t> on(items.size(), 1);
-  if (feasible(on)) return {};
+  std::vector<std::uint8_t> on(items.size(), 1);  // infeasible (the caller's proof)
   // Deletion filter: drop every bound whose removal leaves the rest infeasible.
   for (std::size_t i = 0; i < items.size(); ++i) {
     on[i] = 0;

@@ -122,7 +122,7 @@ void read_numeric_field(const std::string& source, const std::string& layer,
   detail::ensure_gdal();
   detail::GdalErrors gdal_errors;
   detail::DatasetPtr ds = detail::open_vector(source);
-  OGRLayer* lyr = detail::get_layer(*ds, layer, source);
+  OGRLayer* lyr = detail::get_layer(*ds, layer, source, {id_field, field});
   const int id_idx = detail::field_index(*lyr, id_field, source);
   const int val_idx = detail::field_index(*lyr, field, source);
   ids.clear();

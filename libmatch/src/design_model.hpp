@@ -156,8 +156,10 @@ LIBMATCH_EXPORT ColgenOutcome colgen_bound(const Model& m, std::int64_t k, const
 /// (min_units, max_units, demand_lo, demand_hi) or a must-link chain joining units that must be
 /// apart. Irreducible; empty when none. O(n + pairs x path length).
 std::vector<std::string> simple_conflict(const Model& m, std::int64_t k, const DesignBounds& b);
-/// An irreducible set of conflicting bounds (names as in InfeasibleBounds) or empty when the
-/// bounds are satisfiable; `proven` false when a solve hit its time limit.
+/// For bounds the caller proved infeasible together: an irreducible set of conflicting bounds
+/// (names as in InfeasibleBounds). The solves share `time_limit_s` (seconds); `proven` false
+/// when they ran out of it (then a bound not decided stays in: the set is still infeasible,
+/// perhaps not irreducible).
 std::vector<std::string> conflicting_bounds(const Model& m, std::int64_t k, const DesignBounds& b,
                                             double time_limit_s, bool& proven);
 

@@ -389,7 +389,8 @@ struct Run {
   }
 };
 
-// Repair mode: keep each area's main piece, release the rest, re-grow.
+// Repair mode: keep each area's main piece (the one holding its locked units, else the one with
+// most demand), release the rest, re-grow.
 std::vector<std::int32_t> repair(const Model& m, std::int64_t k, std::vector<std::int32_t> lab,
                                  const std::vector<std::uint8_t>& locked) {
   const auto K = static_cast<std::size_t>(k);
@@ -400,6 +401,7 @@ std::vector<std::int32_t> repair(const Model& m, std::int64_t k, std::vector<std
     std::int64_t units = 0;
     std::int32_t first;
     bool has_supply = false;
+    bool has_locked = false;
   };
   std::vector<Piece> pieces;
   std::vector<std::int32_t> queue;
@@ -415,6 +417,7 @@ std::vector<std::int32_t> repair(const Model& m, std::int64_t k, std::vector<std
       pieces[id].demand += m.d[v];
       ++pieces[id].units;
       if (m.mode == TravelMode::Advisors && m.supply_of[v] >= 0) pieces[id].has_supply = true;
+      if (!locked.empty() && locked[v]) pieces[id].has_locked = true;
       for (std::int64_t e = m.off[v]; e < m.off[v + 1]; ++e) {
         const std::int32_t w = m.nb[e];
         if (piece[w] < 0 && lab[w] == lab[v]) {
@@ -424,13 +427,21 @@ std::vector<std::int32_t> repair(const Model& m, std::int64_t k, std::vector<std
       }
     }
   }
-  // Main piece per area: most demand, then most units, then lowest first unit.
+  // Main piece per area: the one with locked units, then most demand, then most units, then
+  // lowest first unit.
   std::vector<std::int32_t> main_piece(K, -1);
   for (std::size_t p = 0; p < pieces.size(); ++p) {
     const Piece& c = pieces[p];
     std::int32_t& b = main_piece[c.area];
-    if (b < 0 || c.demand > pieces[b].demand ||
-        (c.demand == pieces[b].demand && c.units > pieces[b].units)) {
+    if (b >= 0 && c.has_locked && pieces[b].has_locked) {
+      throw InvalidInput("initial plan: fixed units " + m.id(pieces[b].first) + " and " +
+                         m.id(c.first) + " of area " + std::to_string(c.area) +
+                         " lie in separate pieces of it");
+    }
+    if (b < 0 || (c.has_locked && !pieces[b].has_locked) ||
+        (c.has_locked == pieces[b].has_locked &&
+         (c.demand > pieces[b].demand ||
+          (c.demand == pieces[b].demand && c.units > pieces[b].units)))) {
       b = static_cast<std::int32_t>(p);
     }
   }
@@ -515,9 +526,18 @@ Outcome search(const Model& m, std::int64_t k, const DesignOptions& opt, const R
 // No plan of the search honours the bounds: the exact model decides. A feasible model plan
 // becomes the start of a second search; infeasibility is reported with a conflicting set.
 std::vector<std::int32_t> feasible_start(const Model& m, std::int64_t k, const HardBounds& hb,
-                                         const DesignOptions& opt) {
+                                         const DesignOptions& opt, Clock::time_point deadline) {
+  // bound_time_limit_s for the model and the conflict search together, within time_limit_s
+  double budget = opt.bound_time_limit_s;
+  const bool capped = deadline != Clock::time_point::max() &&
+                      std::chrono::duration<double>(deadline - Clock::now()).count() < budget;
+  if (capped)
+    budget = std::max(0.0, std::chrono::duration<double>(deadline - Clock::now()).count());
+  const std::string limit_name = capped ? "time_limit_s" : "bound_time_limit_s";
+  const std::string limit_value = format_number(capped ? opt.time_limit_s : opt.bound_time_limit_s);
+  const auto model_start = Clock::now();
   MipGoal goal;
-  goal.time_limit_s = opt.bound_time_limit_s;
+  goal.time_limit_s = budget;
   const MipOutcome o = solve_design_mip(m, k, hb, goal, nullptr);
   // The model relaxes max_travel_km (any member as centre, or 2 x the bound around the
   // centre): its plan may still miss the exact travel bound.
@@ -534,13 +554,14 @@ std::vector<std::int32_t> feasible_start(const Model& m, std::int64_t k, const H
   if (o.kind == MipOutcome::Kind::Unknown) {
     throw InfeasibleBounds(
         "area design: no plan found that honours every hard bound, and the exact model did "
-        "not decide within bound_time_limit_s = " +
-            format_number(opt.bound_time_limit_s) + " s (not proven infeasible)",
+        "not decide within " +
+            limit_name + " = " + limit_value + " s (not proven infeasible)",
         {}, /*proven=*/false);
   }
   bool proven = true;
+  const double left = budget - std::chrono::duration<double>(Clock::now() - model_start).count();
   const std::vector<std::string> conflict =
-      conflicting_bounds(m, k, opt.bounds, opt.bound_time_limit_s, proven);
+      conflicting_bounds(m, k, opt.bounds, std::max(0.0, left), proven);
   throw_conflict(k, conflict, proven);
 }
 
@@ -694,9 +715,16 @@ DesignResult design_model(const Model& m, const DesignOptions& opt) {
       }
       locked = opt.fixed;
     }
-    if (!hb.area_of.empty()) {  // fixed areas win over the initial labels
+    if (!hb.area_of.empty()) {  // area_of units start in their areas and stay there
+      locked.resize(static_cast<std::size_t>(m.n), 0);
       for (std::int32_t i = 0; i < m.n; ++i) {
-        if (hb.area_of[i] >= 0) start_plan[i] = hb.area_of[i];
+        if (hb.area_of[i] < 0) continue;
+        if (locked[i] && start_plan[i] != hb.area_of[i]) {
+          throw InvalidInput("unit " + m.id(i) +
+                             " is fixed to its initial area, but area_of puts it in another");
+        }
+        start_plan[i] = hb.area_of[i];
+        locked[i] = 1;
       }
     }
     start_plan = repair(m, k, std::move(start_plan), locked);
@@ -735,7 +763,7 @@ DesignResult design_model(const Model& m, const DesignOptions& opt) {
                                  "so not proven infeasible)",
                              {}, /*proven=*/false);
     }
-    model_start = feasible_start(m, k, hb, opt);
+    model_start = feasible_start(m, k, hb, opt, deadline);
     run.start_plan = &model_start;
     DesignResult again;
     best = search(m, k, opt, run, again);

@@ -95,11 +95,30 @@ DatasetPtr open_vector(const std::string& source) {
   return DatasetPtr(ds);
 }
 
-OGRLayer* get_layer(GDALDataset& ds, const std::string& layer, const std::string& source) {
+OGRLayer* get_layer(GDALDataset& ds, const std::string& layer, const std::string& source,
+                    const std::vector<std::string>& fields) {
   if (ds.GetLayerCount() == 0) {
     throw GeometryError("'" + source + "' contains no vector layers");
   }
-  if (layer.empty()) return ds.GetLayer(0);
+  if (layer.empty() && (ds.GetLayerCount() == 1 || fields.empty())) return ds.GetLayer(0);
+  if (layer.empty()) {
+    std::vector<OGRLayer*> having;
+    for (int i = 0; i < ds.GetLayerCount(); ++i) {
+      OGRLayer* l = ds.GetLayer(i);
+      bool all = true;
+      for (const auto& f : fields) all = all && l->GetLayerDefn()->GetFieldIndex(f.c_str()) >= 0;
+      if (all) having.push_back(l);
+    }
+    if (having.size() == 1) return having.front();
+    if (having.empty()) return ds.GetLayer(0);  // its field error lists what it has
+    std::string names, wanted;
+    for (std::size_t i = 0; i < having.size(); ++i)
+      names += (i ? ", " : "") + std::string(having[i]->GetName());
+    for (std::size_t i = 0; i < fields.size(); ++i) wanted += (i ? "', '" : "") + fields[i];
+    throw InvalidInput("'" + source + "' has " + std::to_string(having.size()) +
+                       " layers with field '" + wanted + "' (" + names +
+                       "): name the layer to read");
+  }
   OGRLayer* l = ds.GetLayerByName(layer.c_str());
   if (l == nullptr) {
     std::string names;

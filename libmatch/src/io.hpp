@@ -73,9 +73,13 @@ OGRFeatureUniquePtr next_feature(OGRLayer& layer, GdalErrors& errors, const std:
 /// FileError when GDAL cannot read it as vector data.
 DatasetPtr open_vector(const std::string& source);
 
-/// The named layer, or the first one when `layer` is empty. Throws UnknownId naming the
-/// available layers, GeometryError when the source has no layers.
-OGRLayer* get_layer(GDALDataset& ds, const std::string& layer, const std::string& source);
+/// The named layer. When `layer` is empty: the only layer; in a source of several, the only
+/// one that has every field of `fields` (e.g. the id field), else the first. Throws UnknownId
+/// naming the available layers, InvalidInput when several layers have those fields (a
+/// GeoPackage of provinces and municipalities both keyed by 'statcode': a silent first layer
+/// would be the wrong one), GeometryError when the source has no layers.
+OGRLayer* get_layer(GDALDataset& ds, const std::string& layer, const std::string& source,
+                    const std::vector<std::string>& fields = {});
 
 /// Index of `field` in the layer. Throws UnknownId listing the available fields.
 int field_index(OGRLayer& layer, const std::string& field, const std::string& source);

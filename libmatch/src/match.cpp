@@ -221,6 +221,23 @@ void validate_input(const RoundInput& in) {
           t.destination[k] >= static_cast<i64>(in.requests.size()))
         throw InvalidInput("travel_pairs: pair " + std::to_string(k) +
                            " refers to an advisor or request index out of range");
+    for (std::size_t k = 0; k < n; ++k)
+      if (!(t.minutes[k] >= 0) || !(t.km[k] >= 0))  // NaN too
+        throw InvalidInput("travel_pairs: pair " + std::to_string(k) +
+                           " has minutes or km that are negative or not a number");
+    // one travel per (advisor, request): with two the result would depend on their order
+    std::vector<std::size_t> order(n);
+    for (std::size_t k = 0; k < n; ++k) order[k] = k;
+    auto key = [&](std::size_t k) { return std::pair(t.origin[k], t.destination[k]); };
+    std::sort(order.begin(), order.end(), [&](std::size_t x, std::size_t y) {
+      return std::pair(key(x), x) < std::pair(key(y), y);
+    });
+    for (std::size_t k = 1; k < n; ++k)
+      if (key(order[k]) == key(order[k - 1]))
+        throw InvalidInput("travel_pairs: pairs " + std::to_string(order[k - 1]) + " and " +
+                           std::to_string(order[k]) + " both give the travel of advisor " +
+                           std::to_string(t.origin[order[k]]) + " to request " +
+                           std::to_string(t.destination[order[k]]));
   }
   detail::validate_round_rules(in);
 }

@@ -13,8 +13,10 @@ namespace libmatch {
 std::int64_t to_units(double points, const char* what) {
   double u = std::nearbyint(points * static_cast<double>(kCostScale));
   if (!std::isfinite(u) || u < 0.0 || u > static_cast<double>(kMaxCostUnits))
-    throw Overflow(std::string("cost '") + what + "' = " + std::to_string(points) +
-                   " points is outside [0, " + std::to_string(kMaxCostUnits / kCostScale) + "]");
+    // the value is not shown: it is made of input cells (minutes, priorities, ...)
+    throw Overflow(std::string("cost '") + what + "' is outside [0, " +
+                   std::to_string(kMaxCostUnits / kCostScale) +
+                   "] points (too large, negative or not a number)");
   return static_cast<std::int64_t>(u);
 }
 

@@ -1018,9 +1018,12 @@ void Simulator::Impl::WeekState::advisor_kpis(i64 t, WeekKpis& k) {
   utils.clear();
   for (i64 a = 0; a < n_adv; ++a) {
     if (!in_pool(a)) continue;
-    ++k.advisors_active;
-    k.advisors_absent += absent(a, t);
-    k.capacity_total += capacity[a];
+    if (absent(a, t)) {
+      ++k.advisors_absent;  // their cases run on (utilisation below), their capacity is not open
+    } else {
+      ++k.advisors_active;
+      k.capacity_total += capacity[a];
+    }
     if (capacity[a] > 0)
       utils.push_back(static_cast<double>(caseload[a]) / static_cast<double>(capacity[a]));
   }

@@ -195,8 +195,8 @@ void check_stream(const Scenario& s, const Sizes& n, const ArrivalStream& st,
     check_nonneg(w, f + ".location_weights");
     wsum += w;
   }
-  if (st.rate_per_week > 0) {
-    if (st.locations.empty() && n.locations == 0)
+  if (st.rate_per_week > 0 || st.count > 0) {
+    if (st.rate_per_week > 0 && st.locations.empty() && n.locations == 0)
       bad(f, "has a rate > 0 but there are no locations");
     if (!st.location_weights.empty() && !(wsum > 0))
       bad(f + ".location_weights", "sum to 0: no location can be drawn");

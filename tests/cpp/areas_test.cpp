@@ -247,6 +247,12 @@ TEST(Areas, BadInputErrors) {
   EXPECT_THROW(AreaSet::from_polygons({{rect(0, 0, 1, 1)}}, {"a", "b"}), InvalidInput);
   std::vector<std::int64_t> out(1);
   EXPECT_THROW(grid3().locate(std::vector<double>{1, 2, 3}, out), InvalidInput);
+  // an index past the end is a libmatch::Error, not std::out_of_range
+  EXPECT_THROW(grid3().stats(9), InvalidInput);
+  EXPECT_THROW(grid3().polygons(9), InvalidInput);
+  EXPECT_THROW(grid3().to_wkb(9), InvalidInput);
+  EXPECT_THROW(AreaSet::from_polygons({{rect(0, 0, 1, 1)}}, {"a"}, "EPSG:4326"), CrsError);
+  EXPECT_THROW(AreaSet::from_polygons({{rect(0, 0, 1, 1)}}, {"a"}, "nonsense"), CrsError);
 }
 
 TEST(Areas, RealMunicipalitiesMatchTheirProvinces) {
@@ -259,6 +265,21 @@ TEST(Areas, RealMunicipalitiesMatchTheirProvinces) {
   AreaSet prov = AreaSet::from_file(gpkg, "statcode", o);
   ASSERT_EQ(gem.size(), 342u);
   ASSERT_EQ(prov.size(), 12u);
+  // No layer named: both administrative layers have 'statcode', so no silent first layer;
+  // only natura2000 has 'gebiedsnr', so that one is read.
+  try {
+    AreaSet::from_file(gpkg, "statcode");
+    ADD_FAILURE() << "an ambiguous layer was read";
+  } catch (const InvalidInput& e) {
+    EXPECT_NE(std::string(e.what()).find("2 layers with field 'statcode' (provincies, gemeenten)"),
+              std::string::npos)
+        << e.what();
+  }
+  o.layer.clear();
+  AreaSet natura = AreaSet::from_file(gpkg, "gebiedsnr", o);
+  o.layer = "natura2000";
+  EXPECT_EQ(natura.size(), AreaSet::from_file(gpkg, "gebiedsnr", o).size());
+  EXPECT_GT(natura.size(), 100u);
   // Each municipality's centroid-ish interior point: locate in both sets agrees on one area.
   std::vector<double> xy;
   for (std::size_t i = 0; i < gem.size(); ++i) {

@@ -527,6 +527,71 @@ TEST(CApi, RoundWithCandidateTravelPairs) {
   EXPECT_NE(run_round(a.input).objective, straight.objective);
 }
 
+TEST(CApi, EmptyPoolsAndRoundsWithNullArrays) {
+  // A week without advisors (or without requests): NULL arrays of n = 0 are no error.
+  const char* rid[1] = {"r1"};
+  double rx[1] = {100000}, ry[1] = {450000};
+  int32_t rs[1] = {0};
+  lm_requests req{};
+  req.n = 1;
+  req.id = rid;
+  req.x = rx;
+  req.y = ry;
+  req.service = rs;
+  lm_advisors adv{};
+  RoundHandle round;
+  ASSERT_EQ(lm_round_run(&req, &adv, nullptr, nullptr, nullptr, nullptr, &round.h), LM_OK)
+      << lm_last_error();
+  lm_round_summary sum{};
+  ASSERT_EQ(lm_round_summary_get(round.h, &sum), LM_OK);
+  EXPECT_EQ(sum.escalated, 1);
+  EXPECT_EQ(sum.n_advisors, 0);
+  RoundHandle none;
+  lm_requests no_req{};
+  ASSERT_EQ(lm_round_run(&no_req, &adv, nullptr, nullptr, nullptr, nullptr, &none.h), LM_OK)
+      << lm_last_error();
+  ASSERT_EQ(lm_round_summary_get(none.h, &sum), LM_OK);
+  EXPECT_EQ(sum.n_requests, 0);
+  // a huge n is refused before 2 n can overflow
+  AreasHandle areas;
+  ASSERT_EQ(read_municipalities(areas), LM_OK) << lm_last_error();
+  std::int64_t out = 0;
+  EXPECT_EQ(lm_areas_locate(areas.h, rx, std::int64_t{1} << 62, &out, 1), LM_ERR_ARGUMENT);
+  EXPECT_NE(std::strstr(lm_last_error(), "too large"), nullptr) << lm_last_error();
+}
+
+TEST(CApi, TravelPairsAreCheckedAndNeedNoStraightLine) {
+  ArrayRound a = random_round(11, nullptr, 6, 3);
+  lm_requests req = a.requests();
+  lm_advisors adv = a.advisors();
+  std::vector<int64_t> pa{0, 1, 2}, pr{0, 0, 1};
+  std::vector<double> pm{5, 20, 7}, pk{4, 15, 6};
+  lm_travel t{};  // detour and speed left at 0: not used with pairs
+  t.n_pairs = 3;
+  t.pair_advisor = pa.data();
+  t.pair_request = pr.data();
+  t.pair_minutes = pm.data();
+  t.pair_km = pk.data();
+  RoundHandle round;
+  EXPECT_EQ(lm_round_run(&req, &adv, nullptr, &t, nullptr, nullptr, &round.h), LM_OK)
+      << lm_last_error();
+  RoundHandle bad;
+  pk[1] = -4;
+  EXPECT_EQ(lm_round_run(&req, &adv, nullptr, &t, nullptr, nullptr, &bad.h), LM_ERR_INVALID_INPUT);
+  EXPECT_NE(std::strstr(lm_last_error(), "pair 1 has minutes or km"), nullptr) << lm_last_error();
+  pk[1] = 15;
+  pm[2] = std::nan("");
+  EXPECT_EQ(lm_round_run(&req, &adv, nullptr, &t, nullptr, nullptr, &bad.h), LM_ERR_INVALID_INPUT);
+  pm[2] = 7;
+  pa[1] = 0;  // (advisor 0, request 0) twice: the round would depend on their order
+  EXPECT_EQ(lm_round_run(&req, &adv, nullptr, &t, nullptr, nullptr, &bad.h), LM_ERR_INVALID_INPUT);
+  EXPECT_NE(std::strstr(lm_last_error(), "pairs 0 and 1"), nullptr) << lm_last_error();
+  pa[1] = 1;
+  t.n_pairs = -7;
+  EXPECT_EQ(lm_round_run(&req, &adv, nullptr, &t, nullptr, nullptr, &bad.h), LM_ERR_ARGUMENT);
+  EXPECT_EQ(bad.h, nullptr);
+}
+
 TEST(CApi, EscalationNames) {
   for (int code = 0; code <= 14; ++code) {
     const char* name = nullptr;

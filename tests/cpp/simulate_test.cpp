@@ -176,6 +176,10 @@ TEST(Simulate, AbsencePausesCasesAndCapacityCutMovesTheLatest) {
   EXPECT_EQ(r.assignments[0].advisor, 0);
   EXPECT_EQ(r.assignments[0].week_end, 4);
   EXPECT_EQ(r.weeks[1].advisors_absent, 1);
+  EXPECT_EQ(r.weeks[1].advisors_active, 1);  // the absent advisor is not active
+  EXPECT_EQ(r.weeks[1].capacity_total, 3);   // nor is its capacity
+  EXPECT_EQ(r.weeks[0].advisors_active, 2);
+  EXPECT_EQ(r.weeks[0].capacity_total, 6);
   EXPECT_EQ(r.weeks[1].matched, 2);  // both week-1 arrivals go to B: A takes no new cases
   EXPECT_EQ(r.assignments[1].advisor, 1);
   EXPECT_EQ(r.assignments[2].advisor, 1);

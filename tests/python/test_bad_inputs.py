@@ -295,6 +295,17 @@ def _(tmp):
     libmatch.read_areas(geojson(tmp, box_features()), "id", layer="other")
 
 
+@case("areas_ambiguous_layer", InvalidInputError, ValueError, "two.gpkg", "'code'", "east, west")
+def _(tmp):
+    import geopandas as gpd
+
+    for name in ("east", "west"):
+        gpd.GeoDataFrame(
+            {"code": [P_NAME]}, geometry=[shapely.box(0, 0, 1000, 1000)], crs="EPSG:28992"
+        ).to_file(tmp / "two.gpkg", layer=name)
+    libmatch.read_areas(tmp / "two.gpkg", "code")
+
+
 @case("areas_point_layer", GeometryError, ValueError, "layer.geojson")
 def _(tmp):
     libmatch.read_areas(geojson(tmp, [feature(shapely.Point(P_NUM, 1), id="p", name=P_NAME)]), "id")
@@ -1616,6 +1627,91 @@ add(
     "'A'",
 )
 add(
+    "scenario_flag_as_text",
+    scenario(initial_cases="false"),
+    InvalidTypeError,
+    TypeError,
+    "initial_cases",
+    "true or false",
+)
+add(
+    "scenario_referral_only_as_text",
+    scenario(services={"s": {"duration_weeks": 3, "referral_only": "no"}}),
+    InvalidTypeError,
+    TypeError,
+    "referral_only",
+)
+add(
+    "scenario_count_stream_where_matches_nothing",
+    scenario(
+        locations=pd.DataFrame({"x": [P_NUM], "y": [0.0], "zone": [P_NAME]}),
+        arrivals=[{"service": "s", "count": 4, "where": {"zone": ["elsewhere"]}}],
+    ),
+    InvalidInputError,
+    ValueError,
+    "arrivals[0]",
+    "no location matches",
+)
+add(
+    "scenario_count_stream_weights_zero",
+    scenario(
+        locations=pd.DataFrame({"x": [P_NUM, 0.0], "y": [0.0, 0.0], "farm_type": ["a", "b"]}),
+        arrivals=[{"service": "s", "count": 4, "farm_types": {"c": 1}}],
+    ),
+    InvalidInputError,
+    ValueError,
+    "location_weights",
+    "sum to 0",
+)
+add(
+    "scenario_duplicate_tolerance",
+    scenario(rules={"duplicate_tolerance_m": 50}),
+    InvalidInputError,
+    ValueError,
+    "duplicate_tolerance_m",
+    "not applied",
+)
+add(
+    "scenario_advisor_with_two_services",
+    scenario(
+        services={"s": {"duration_weeks": 3}, "t": {"duration_weeks": 2}},
+        advisors=tiny_config()["advisors"].assign(service=["s;t", "s"]),
+    ),
+    InvalidInputError,
+    ValueError,
+    "row 0",
+    "'A'",
+    "one service per advisor",
+)
+add(
+    "seeds_range_too_long",
+    lambda tmp: libmatch.parse_seeds("0-18446744073709551615"),
+    InvalidInputError,
+    ValueError,
+    "more than 1,000,000",
+)
+add(
+    "seeds_beyond_uint64",
+    lambda tmp: libmatch.parse_seeds("18446744073709551616"),
+    InvalidInputError,
+    ValueError,
+    "2^64",
+)
+
+
+@case("scenario_json_not_utf8", InvalidInputError, ValueError, "enc.json", "not UTF-8")
+def _(tmp):
+    (tmp / "enc.json").write_bytes(b"\xff\xfe{" + P_NAME.encode("utf-16-le"))
+    libmatch.Scenario(tmp / "enc.json")
+
+
+@case("scenario_json_directory", FileError, OSError, "cannot be read")
+def _(tmp):
+    (tmp / "dir.json").mkdir()
+    libmatch.Scenario(tmp / "dir.json")
+
+
+add(
     "scenario_not_a_mapping",
     lambda tmp: libmatch.Scenario(P_INT),
     InvalidTypeError,
@@ -2280,8 +2376,22 @@ CLI_CASES: list[tuple[str, Callable[[Path], list[str]], int, tuple[str, ...]]] =
             "--out",
             str(t / "out"),
         ],
-        1,
-        ("libmatch simulate: error:", "9-1"),
+        2,
+        ("libmatch simulate: error:", "argument --seeds", "9-1"),
+    ),
+    (
+        "cli_simulate_seed_range_too_long",
+        lambda t: [
+            "simulate",
+            "--scenario",
+            str(DATA / "scenario.json"),
+            "--seeds",
+            "0-18446744073709551615",
+            "--out",
+            str(t / "out"),
+        ],
+        2,
+        ("libmatch simulate: error:", "argument --seeds", "more than 1,000,000"),
     ),
     (
         "cli_simulate_out_under_a_file",
@@ -2310,8 +2420,8 @@ CLI_CASES: list[tuple[str, Callable[[Path], list[str]], int, tuple[str, ...]]] =
             "--out",
             str(t / "out"),
         ],
-        1,
-        ("libmatch simulate: error:", "n_jobs"),
+        2,
+        ("libmatch simulate: error:", "argument --jobs", "between 1 and"),
     ),
     (
         "cli_design_missing_units",
@@ -2404,6 +2514,26 @@ CLI_CASES: list[tuple[str, Callable[[Path], list[str]], int, tuple[str, ...]]] =
         ],
         1,
         ("libmatch design: error:", "output format"),
+    ),
+    (
+        "cli_design_assignment_onto_out",
+        lambda t: [
+            "design",
+            "--units",
+            M,
+            "--id-field",
+            "id",
+            "--demand-points",
+            str(DATA / "farms.csv"),
+            "--k",
+            "2",
+            "--out",
+            str(t / "plan.gpkg"),
+            "--assignment",
+            str(t / "plan.gpkg"),
+        ],
+        1,
+        ("libmatch design: error:", "--assignment and --out name the same file"),
     ),
     (
         "cli_study_missing_locations",

@@ -118,6 +118,44 @@ def test_fixed_units_keep_their_area():
     assert plan.labels[0] == 1 and plan.labels[7] == 0
 
 
+def test_fixed_units_keep_their_area_from_an_initial_plan():
+    # grid 3 x 4, u0..u11 row by row; the start puts u0 in W, area_of moves it to E, which
+    # in the start does not touch it: the repair must keep u0 in E, not re-attach it to W
+    units = grid(3, 4)
+    start = ["W", "W", "E", "E"] * 3
+    for area_of in ({"u0": "E"}, {"u0": "E", "u4": "E"}):
+        plan = libmatch.design_areas(units, np.ones(12), None, initial=start, area_of=area_of)
+        assert all(plan.assignment[u] == a for u, a in area_of.items())
+        check = libmatch.evaluate_plan(units, plan.assignment, np.ones(12), area_of=area_of)
+        assert check.attrs["summary"]["feasible"]
+    with pytest.raises(libmatch.InvalidInputError, match="fixed to its initial area"):
+        libmatch.design_areas(
+            units,
+            np.ones(12),
+            None,
+            initial=start,
+            fixed=[True] + [False] * 11,
+            area_of={"u0": "E"},
+        )
+    # with labels, a number is a label, never a position among them
+    with pytest.raises(libmatch.InvalidInputError, match="area labels"):
+        libmatch.evaluate_plan(units, [0, 0, 2, 2] * 3, np.ones(12), area_of={"u3": 1})
+
+
+def test_linked_units_too_far_apart_for_max_units_are_a_conflict_at_once():
+    units = grid(4, 4)  # u0 and u15 are opposite corners: 7 units at least between them
+    problem = libmatch.DesignProblem(units, np.ones(16), travel=libmatch.StraightLine())
+    for kw, named in (
+        ({"must_link": [("u0", "u15")]}, "must_link 'u0' 'u15'"),
+        ({"area_of": {"u0": 0, "u15": 0}}, "area_of 'u15'"),
+    ):
+        with pytest.raises(libmatch.InfeasibleBoundsError) as exc:
+            problem.design(3, max_units=6, bound_time_limit_s=600, **kw)
+        assert "max_units" in exc.value.conflict and len(exc.value.conflict) in (2, 3)
+        assert any(named in c for c in exc.value.conflict), exc.value.conflict
+    problem.design(3, max_units=7, must_link=[("u0", "u15")])  # 7 units: possible
+
+
 def test_bad_bounds_are_typed_errors():
     units = grid(1, 3)
     demand = np.ones(3)

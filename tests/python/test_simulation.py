@@ -446,6 +446,85 @@ def test_replay_is_independent_of_row_order():
 
 
 @needs_data
+@pytest.mark.parametrize("which", ["scenario.json", "programme/scenario.json"])
+def test_location_pool_is_independent_of_row_order(which):
+    sc = libmatch.Scenario(DATA / which)
+    first = libmatch.simulate(sc, seed=1)
+    for s in (1, 2):
+        shuffled = sc.locations.sample(frac=1, random_state=s).reset_index(drop=True)
+        other = libmatch.simulate(sc.replace(locations=shuffled), seed=1)
+        assert other.summary == first.summary, f"row order {s}"
+        pd.testing.assert_frame_equal(other.cases, first.cases)
+    # farms sharing one point (a second farm type there): ordered by their other columns
+    twins = sc.locations.iloc[:300].assign(farm_type="gestopt")
+    doubled = pd.concat([sc.locations, twins], ignore_index=True)
+    runs = [
+        libmatch.simulate(sc.replace(locations=doubled.sample(frac=1, random_state=s)), seed=1)
+        for s in (3, 4)
+    ]
+    assert runs[0].summary == runs[1].summary
+    pd.testing.assert_frame_equal(runs[0].cases, runs[1].cases)
+    # cases.location indexes Scenario.locations
+    drawn = first.cases[first.cases["registered"] >= 0]
+    pool = sc.locations.iloc[drawn["location"].to_numpy()]
+    np.testing.assert_array_equal(pool["x"].to_numpy(float), drawn["x"].to_numpy(float))
+
+
+@needs_data
+def test_count_stream_keeps_its_where_filter_and_numeric_cells_match_as_text():
+    sc = libmatch.Scenario(DATA / "scenario.json")
+    loc = sc.locations.copy()
+    loc["zone"] = np.arange(len(loc)) % 3 + 1.0
+    loc.loc[5, "zone"] = np.nan  # a gap: the column is float, 1.0 must still match 1
+    streams = [
+        {
+            "service": "vabimpuls",
+            "count": 40,
+            "first_week": 0,
+            "last_week": 3,
+            "where": {"zone": [1]},
+        },
+        {"service": "nil_bio", "rate_per_week": 2, "where": {"zone": 2}},
+    ]
+    r = libmatch.simulate(sc.replace(locations=loc, arrivals=streams, events=[]), seed=0)
+    drawn = r.cases[r.cases["registered"] >= 0]
+    zone = sc.replace(locations=loc).locations["zone"].to_numpy()  # the pool's own order
+    vab = drawn[drawn["service"] == "vabimpuls"]
+    assert len(vab) == 40 and (zone[vab["location"].to_numpy()] == 1.0).all()
+    nil = drawn[drawn["service"] == "nil_bio"]
+    assert len(nil) > 50 and (zone[nil["location"].to_numpy()] == 2.0).all()
+
+
+@needs_data
+def test_scenario_advisors_round_trip_and_absent_advisors_are_not_active():
+    sc = libmatch.Scenario(DATA / "scenario.json")
+    assert "A061" in sc.advisor_ids and "A061" not in set(sc.advisors["advisor_id"])  # a joiner
+    same = sc.replace(advisors=sc.advisors.copy())
+    assert libmatch.simulate(same, seed=0).summary == libmatch.simulate(sc, seed=0).summary
+    absence = [{"week": 3, "type": "absence", "advisor_id": "A002", "weeks": 6}]
+    w = libmatch.simulate(sc.replace(events=absence), seed=0).weekly.set_index("week")
+    cap = int(sc.advisors.set_index("advisor_id").loc["A002", "capacity"])
+    assert w.loc[3, "advisors_absent"] == 1 and w.loc[2, "advisors_absent"] == 0
+    assert w.loc[3, "advisors_active"] == w.loc[2, "advisors_active"] - 1
+    assert w.loc[3, "capacity_total"] == w.loc[2, "capacity_total"] - cap
+    assert w.loc[9, "advisors_active"] == w.loc[2, "advisors_active"]  # back after 6 weeks
+
+
+def test_scenario_file_with_a_byte_order_mark(tmp_path):
+    cfg = tiny_config()
+    for key in ("advisors", "replay"):
+        cfg[key].to_csv(tmp_path / f"{key}.csv", index=False)
+        cfg[key] = f"{key}.csv"
+    (tmp_path / "s.json").write_text(json.dumps(cfg), encoding="utf-8-sig")
+    assert (tmp_path / "s.json").read_bytes()[:3] == b"\xef\xbb\xbf"
+    sc = libmatch.Scenario(tmp_path / "s.json")
+    assert (
+        libmatch.simulate(sc, 3).summary
+        == libmatch.simulate(libmatch.Scenario(tiny_config()), 3).summary
+    )
+
+
+@needs_data
 def test_escalation_reasons_add_up_to_escalated():
     sc = libmatch.Scenario(DATA / "programme" / "scenario.json")
     reasons = [c for c in libmatch.simulate(sc, seed=0).summary if c.startswith("escalated_")]

@@ -21,7 +21,9 @@
 namespace libmatch {
 
 struct ReadOptions {
-  std::string layer;               ///< layer name; empty = the first (only) layer
+  /// Layer name; empty = the only layer, or of several the only one with `id_field`
+  /// (InvalidInput when several have it), else the first.
+  std::string layer;
   std::string crs = "EPSG:28992";  ///< working CRS (projected, metres) the areas go to
   /// CRS to assume when the source declares none (or GeoPackage's "Undefined" SRS); must
   /// parse whenever given.
@@ -51,6 +53,7 @@ class LIBMATCH_EXPORT AreaSet {
   /// Reads a polygon layer from any GDAL vector source; `id_field` names the unique id.
   /// Throws FileMissing, FileError (also when GDAL reports a read error part-way, e.g. a
   /// damaged GeoPackage: never a silently shorter set), UnknownId (no such field/layer),
+  /// InvalidInput (no layer named and several layers have `id_field`),
   /// GeometryError (non-polygon, invalid, empty layer), CrsError (also a geographic or
   /// non-metre working CRS), InvalidInput (duplicate ids).
   static AreaSet from_file(const std::string& source, const std::string& id_field,
@@ -63,6 +66,8 @@ class LIBMATCH_EXPORT AreaSet {
                           const std::string& crs = "EPSG:28992", bool repair = false);
 
   /// Builds from rings already in the working CRS (each area: one or more polygon parts).
+  /// CrsError unless `crs` is projected in metres. The rings are taken as given: their
+  /// validity (no self-intersection) is not checked, as from_wkb and from_file do.
   static AreaSet from_polygons(std::vector<std::vector<PolygonRings>> areas,
                                std::vector<std::string> ids, const std::string& crs = "EPSG:28992");
 
@@ -92,6 +97,7 @@ class LIBMATCH_EXPORT AreaSet {
   /// Pairs of areas whose shared border is longer than `min_border_m` (sorted by a, b).
   std::vector<Adjacency> adjacency(double min_border_m = 0.0) const;
 
+  /// Area i's statistics; stats, polygons and to_wkb throw InvalidInput for i >= size().
   const AreaStats& stats(std::size_t i) const;
   /// Polygon parts of area i (outer ring then holes, each ring closed: first == last).
   const std::vector<PolygonRings>& polygons(std::size_t i) const;

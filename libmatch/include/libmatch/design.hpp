@@ -413,8 +413,9 @@ class LIBMATCH_EXPORT PreparedDesign {
 };
 
 /// Reads one numeric attribute per feature of a vector layer, with the feature ids from
-/// `id_field` (as strings), in layer order. Null values become NaN. Throws FileMissing,
-/// FileError, UnknownId (layer or field).
+/// `id_field` (as strings), in layer order. Null values become NaN. An empty `layer` picks
+/// the layer as AreaSet::from_file does (the only one with both fields). Throws FileMissing,
+/// FileError, UnknownId (layer or field), InvalidInput (several layers have both fields).
 LIBMATCH_EXPORT void read_numeric_field(const std::string& source, const std::string& layer,
                                         const std::string& id_field, const std::string& field,
                                         std::vector<std::string>& ids, std::vector<double>& values);

@@ -126,6 +126,7 @@ LIBMATCH_EXPORT lm_status lm_areas_nearest(const lm_areas* areas, const double* 
                                            double* distance_m, int32_t threads);
 
 /** Transforms n points in place (xy: 2n doubles) between two CRS ("EPSG:4326" is lon, lat).
+ *  A point that cannot be transformed becomes NaN, NaN (the call still succeeds).
  *  Errors: LM_ERR_CRS. */
 LIBMATCH_EXPORT lm_status lm_transform_points(double* xy, int64_t n, const char* from_crs,
                                               const char* to_crs);
@@ -217,19 +218,21 @@ typedef struct lm_weights {
 typedef struct lm_rules {
   int32_t radius_hard;             /**< 0/1 */
   int32_t allow_partial_expertise; /**< 0/1 */
-  double duplicate_tolerance_m;    /**< <= 0 = off */
+  double duplicate_tolerance_m;    /**< metres, >= 0; 0 = off */
   double max_travel_minutes;       /**< INFINITY = no cap */
   int64_t alternatives;            /**< runner-up advisors kept per assignment */
-  int32_t threads;                 /**< <= 0: all cores; results never depend on it */
+  int32_t threads;                 /**< >= 0; 0: all cores; results never depend on it */
 } lm_rules;
 
 /** Travel for the round: straight line (euclidean x detour at speed_kmh), or, when
  *  n_pairs >= 0, precomputed travel for candidate pairs (advisor, request), which must hold
- *  every pair the rules can use; absent pairs count as out of reach. */
+ *  every pair the rules can use; absent pairs count as out of reach. Each (advisor, request)
+ *  at most once, minutes and km >= 0 (else LM_ERR_INVALID_INPUT naming the pair); with
+ *  pairs, detour and speed_kmh are not used. */
 typedef struct lm_travel {
-  double detour;               /**< straight line detour factor, > 0 */
-  double speed_kmh;            /**< straight line speed, > 0 */
-  int64_t n_pairs;             /**< -1 = straight line; else the length of the four arrays below */
+  double detour;    /**< straight line detour factor, >= 1 */
+  double speed_kmh; /**< straight line speed, > 0 */
+  int64_t n_pairs;  /**< -1 = straight line; else (>= 0) the length of the four arrays below */
   const int64_t* pair_advisor; /**< advisor index per pair */
   const int64_t* pair_request; /**< request index per pair */
   const double* pair_minutes;  /**< travel minutes per pair */
@@ -247,10 +250,13 @@ typedef struct lm_round lm_round;
 /** Runs one round (libmatch::run_round): hard rules, costs, exact min-cost assignment.
  *  requests, advisors: required. areas: orientation areas that advisors' area lists index,
  *  NULL = no area costs; the handle is only used during the call. travel, weights, rules:
- *  NULL = lm_round_defaults(). On success *out is a new handle: free it with
- *  lm_round_free(). Errors: LM_ERR_ARGUMENT (NULL required array, bad CSR offsets),
+ *  NULL = lm_round_defaults(). A round without requests or advisors is valid (arrays may be
+ *  NULL when their n is 0). On success *out is a new handle: free it with lm_round_free().
+ *  Errors: LM_ERR_ARGUMENT (NULL required array, bad CSR offsets, n_pairs < -1),
  *  LM_ERR_INVALID_INPUT (naming the id or field: duplicate ids, capacity, caseload, radius,
- *  non-finite coordinates, indices out of range, weights), LM_ERR_OVERFLOW, LM_ERR_CANCELLED. */
+ *  non-finite coordinates, service or tag or pair indices out of range, travel pairs,
+ *  weights), LM_ERR_UNKNOWN_ID (an exclude, current_advisor or area index out of range),
+ *  LM_ERR_OVERFLOW, LM_ERR_CANCELLED. */
 LIBMATCH_EXPORT lm_status lm_round_run(const lm_requests* requests, const lm_advisors* advisors,
                                        const lm_areas* areas, const lm_travel* travel,
                                        const lm_weights* weights, const lm_rules* rules,

@@ -263,9 +263,9 @@ struct WeekKpis {
   // stocks at the end of the week
   std::int64_t waiting = 0;          ///< requests still in the queue
   std::int64_t in_service = 0;       ///< cases with an advisor
-  std::int64_t advisors_active = 0;  ///< in the pool (joined, not left), absent ones included
-  std::int64_t advisors_absent = 0;
-  std::int64_t capacity_total = 0;  ///< of the advisors in the pool
+  std::int64_t advisors_active = 0;  ///< in the pool (joined, not left) and not absent
+  std::int64_t advisors_absent = 0;  ///< in the pool and absent (active + absent = the pool)
+  std::int64_t capacity_total = 0;   ///< of the active advisors
   // cumulative counts (conservation)
   std::int64_t arrivals_total = 0;
   std::int64_t matched_total = 0;  ///< in_service + completed_total
@@ -276,7 +276,9 @@ struct WeekKpis {
   double wait_mean = 0, wait_p90 = 0, wait_max = 0;  ///< weeks registration -> first match
   double travel_mean = 0, travel_p90 = 0;            ///< minutes, over the week's matches
   double outside_area_share = 0;  ///< of the week's matches: location outside the advisor's areas
-  double util_mean = 0, util_max = 0, util_gini = 0;  ///< caseload / capacity, capacity > 0
+  /// caseload / capacity over the pool's advisors with capacity > 0, absent ones included
+  /// (their cases run on)
+  double util_mean = 0, util_max = 0, util_gini = 0;
   double hours_started = 0;  ///< hours_per_case of the week's first matches
   // programme
   std::int64_t followups = 0;        ///< pathway follow-ups entering the queue this week
