@@ -12,6 +12,11 @@ from .errors import InvalidInputError
 LAYER_SYNTAX = "FILE[@LAYER]:ID_FIELD"
 
 
+class UsageError(InvalidInputError):
+    """A malformed command-line value (a layer spec, a speed list): the command line exits
+    with status 2, as for argparse's own usage errors."""
+
+
 def layer_spec(spec: str, what: str, default_id: str | None = None) -> tuple[str, str | None, str]:
     """``FILE[@LAYER][:ID_FIELD]`` -> (source, layer or None, id field). The id field may be
     left out only when ``default_id`` is given. Works for paths and ``PG:...`` strings."""
@@ -25,7 +30,7 @@ def layer_spec(spec: str, what: str, default_id: str | None = None) -> tuple[str
         path, layer = path.rsplit("@", 1)
     id_field = id_field or default_id
     if not path or not id_field or layer == "":
-        raise InvalidInputError(f"{what}: expected {LAYER_SYNTAX}")
+        raise UsageError(f"{what}: expected {LAYER_SYNTAX}")
     return path, layer, id_field
 
 
@@ -35,7 +40,7 @@ def road_spec(spec: str) -> tuple[str, str | None]:
     if "@" in base:
         path, layer = spec.rsplit("@", 1)
         if not path or not layer:
-            raise InvalidInputError("--roads: expected FILE[@LAYER]")
+            raise UsageError("--roads: expected FILE[@LAYER]")
         return path, layer
     return spec, None
 
@@ -73,7 +78,7 @@ def parse_speeds(text: str | None) -> dict[str, float] | None:
         except ValueError:
             sep = ""
         if not sep or not name.strip():
-            raise InvalidInputError("--class-speeds: expected CLASS=KMH,CLASS=KMH,...")
+            raise UsageError("--class-speeds: expected CLASS=KMH,CLASS=KMH,...")
     return out
 
 
@@ -97,11 +102,12 @@ def travel_from_args(args, crs: str = "EPSG:28992") -> Any:
 
 
 def options_json(text: str | None, what: str) -> dict | None:
-    """``--weights`` / ``--rules``: a JSON object inline or a path to a JSON file."""
+    """``--weights`` / ``--rules``: a JSON object inline or a path to a JSON file. Inline JSON
+    that does not parse is a usage error (exit 2), a file that does not an input error (1)."""
     if not text:
         return None
-    raw = text
-    if not text.lstrip().startswith("{"):
+    raw, inline = text, text.lstrip().startswith(("{", "["))
+    if not inline:
         try:
             with open(text, encoding="utf-8") as fh:
                 raw = fh.read()
@@ -110,7 +116,8 @@ def options_json(text: str | None, what: str) -> dict | None:
     try:
         value = json.loads(raw)
     except ValueError as exc:
-        raise InvalidInputError(f"{what}: not valid JSON ({exc.msg} at {exc.pos})") from None
+        kind = UsageError if inline else InvalidInputError  # a typo on the command line, or a file
+        raise kind(f"{what}: not valid JSON ({exc.msg} at {exc.pos})") from None
     if not isinstance(value, dict):
         raise InvalidInputError(f"{what}: expected a JSON object of field: value")
     return value

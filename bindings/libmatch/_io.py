@@ -40,24 +40,36 @@ def _check_readable(path: str, what: str) -> None:
         raise InvalidInputError(f"{what}: {path} is empty")
 
 
-def _read_csv(path: str, what: str, text_columns: Iterable[str]) -> pd.DataFrame:
+def _bad_utf8(path: str) -> str:
+    """Where a file stops being UTF-8 (pandas reports the offset inside its read buffer)."""
+    with open(path, "rb") as fh:
+        data = fh.read()
+    try:
+        data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = data.count(b"\n", 0, exc.start) + 1
+        return f"first undecodable byte on line {line}, byte offset {exc.start}"
+    return "undecodable bytes"
+
+
+def _read_csv(path: str, what: str, text_columns: Iterable[str] | None) -> pd.DataFrame:
     sep = "\t" if path.lower().endswith(".tsv") else ","
     try:
         df = pd.read_csv(
             path,
             sep=sep,
-            dtype=dict.fromkeys(text_columns, str),
-            keep_default_na=True,
+            dtype=str if text_columns is None else dict.fromkeys(text_columns, str),
+            # all text: only empty cells are missing ("NA" stays "NA")
+            keep_default_na=text_columns is not None,
+            na_values=[""] if text_columns is None else None,
             encoding="utf-8",
         )
         # pandas renames a repeated header to "x.1": the second column would go unread
         header = pd.read_csv(path, sep=sep, header=None, nrows=1, dtype=str, encoding="utf-8")
     except pd.errors.EmptyDataError:
         raise InvalidInputError(f"{what}: {path} has no columns (empty file)") from None
-    except UnicodeDecodeError as exc:
-        raise InvalidInputError(
-            f"{what}: {path} is not UTF-8 text (undecodable byte at offset {exc.start})"
-        ) from None
+    except UnicodeDecodeError:
+        raise InvalidInputError(f"{what}: {path} is not UTF-8 text ({_bad_utf8(path)})") from None
     except pd.errors.ParserError as exc:
         # pandas' messages give line and field counts, never cell text; keep only those
         m = re.search(r"line (\d+)", str(exc))
@@ -98,11 +110,15 @@ def _read_vector(path: str, what: str) -> Any:
 
 
 def _points_to_xy(gdf: Any, what: str) -> pd.DataFrame:
+    """``x`` / ``y`` from the point geometry. A layer that declares its CRS says what its
+    geometry is in, so the geometry (reprojected by the caller) wins over attribute columns
+    named x / y, which may hold other units (lon/lat exported beside the points); without a
+    CRS, existing x / y columns are kept, as for a CSV."""
     geom = gdf.geometry
     df = pd.DataFrame(gdf.drop(columns=geom.name))
     if len(geom) and not (geom.geom_type == "Point").all():
         raise InvalidInputError(f"{what}: every geometry must be a Point")
-    if "x" not in df and "y" not in df:
+    if gdf.crs is not None or ("x" not in df and "y" not in df):
         df["x"] = geom.x.to_numpy(float) if len(geom) else np.empty(0)
         df["y"] = geom.y.to_numpy(float) if len(geom) else np.empty(0)
     return df
@@ -111,13 +127,14 @@ def _points_to_xy(gdf: Any, what: str) -> pd.DataFrame:
 def read_table(
     source: Any,
     what: str = "table",
-    text_columns: Iterable[str] = (),
+    text_columns: Iterable[str] | None = (),
     crs: str | None = None,
 ) -> pd.DataFrame:
     """A DataFrame from a DataFrame, a GeoDataFrame of points (``x``/``y`` from the geometry,
     reprojected to ``crs`` when it declares another CRS), a CSV path or any OGR point layer
     (GeoJSON, GeoPackage, FlatGeobuf, shapefile...). ``text_columns`` of a CSV are read as
-    strings (ids keep leading zeros). ``what`` names the table in messages."""
+    strings (ids keep leading zeros); ``None`` reads every column as text (a table carried
+    through unchanged). ``what`` names the table in messages."""
     if _is_path(source):
         path = os.fspath(source)
         _check_readable(path, what)
@@ -185,7 +202,10 @@ def real(value: Any, what: str, unit: str = "") -> float:
     if isinstance(value, (bool, np.bool_)) or not isinstance(value, (numbers.Real, np.number)):
         unit_text = f" ({unit})" if unit else ""
         raise InvalidTypeError(f"{what} must be a number{unit_text}, got {type(value).__name__}")
-    return float(value)
+    try:
+        return float(value)
+    except OverflowError:  # an int beyond float range
+        raise InvalidInputError(f"{what} is too large for a float") from None
 
 
 def output_dir(path: str | os.PathLike, what: str = "output") -> str:

@@ -88,11 +88,27 @@ def points_xy(points: Any, what: str = "points", crs: Any = None) -> np.ndarray:
     return np.ascontiguousarray(arr, dtype=np.float64)
 
 
+def _id_text(values: pd.Series) -> pd.Series:
+    """Ids as text. A float column (a Shapefile's or GeoPackage's Real field) gives whole
+    numbers without a fraction ('1', not '1.0'), as read_areas reads them whatever the
+    driver; other values in their shortest round-trip form."""
+    if values.dtype.kind != "f":
+        return values.astype(str)
+    return pd.Series(
+        [
+            str(int(v)) if float(v).is_integer() and abs(v) < 2**53 else repr(float(v))
+            for v in values
+        ],
+        index=values.index,
+        dtype=object,
+    )
+
+
 def _attributes_by_id(table: pd.DataFrame, id_field: str, ids: list[str]) -> pd.DataFrame:
     """Rows of ``table`` ordered like ``ids`` by the text of ``id_field`` (dropped)."""
     if id_field not in table.columns:
         return pd.DataFrame(index=pd.Index(ids, name="id"))
-    keys = table[id_field].astype(str)
+    keys = _id_text(table[id_field])
     table = table.drop(columns=[id_field]).set_index(pd.Index(keys, name="id"))
     table = table[~table.index.duplicated()]
     return table.reindex(pd.Index(ids, name="id"))
@@ -237,7 +253,7 @@ class AreaSet:
             wkb_list.append(bytes(w))
         id_list = []
         for row, i in enumerate(ids):
-            if i is None or (isinstance(i, float) and math.isnan(i)):
+            if i is None or i is pd.NA or (isinstance(i, float) and math.isnan(i)):
                 raise InvalidInputError(f"ids: row {row} is empty")
             id_list.append(str(i))
         target = _crs_string(crs)
@@ -267,7 +283,7 @@ class AreaSet:
             raise GeometryError(f"the geometry of row {int(no_geom[0])} is missing or empty")
         wkbs = gdf.geometry.to_wkb()
         out = cls.from_wkb(
-            wkbs, gdf[id_field].astype(str), crs=crs, source_crs=gdf.crs, repair=repair
+            wkbs, _id_text(gdf[id_field]), crs=crs, source_crs=gdf.crs, repair=repair
         )
         attrs = pd.DataFrame(gdf.drop(columns=gdf.geometry.name))
         out._attributes = _attributes_by_id(attrs, id_field, out.ids)
@@ -528,6 +544,10 @@ def read_areas(
     (non-polygon, invalid, empty layer), CrsError, InvalidInputError (duplicate ids; no
     layer named and several have ``id_field``).
     """
+    if not isinstance(source, (str, os.PathLike)):
+        raise InvalidTypeError(
+            f"source must be a path or a GDAL connection string, got {type(source).__name__}"
+        )
     areas = AreaSet(
         _core.AreaSet.from_file(
             os.fspath(source),
@@ -556,7 +576,8 @@ def _cmd_locate(args) -> int:
     path, layer, id_field = layer_spec(args.areas, "--areas", args.id_field)
     areas = read_areas(path, id_field, layer=layer or args.layer, crs=args.crs)
 
-    pts = _io.read_table(args.points, f"--points {args.points}", crs=args.crs)
+    # every column as text: the output carries the input's cells unchanged (leading zeros)
+    pts = _io.read_table(args.points, f"--points {args.points}", None, crs=args.crs)
     coords = pts[[c for c in (args.x, args.y) if c in pts.columns]].rename(
         columns={args.x: "x", args.y: "y"}
     )

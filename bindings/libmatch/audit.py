@@ -6,16 +6,23 @@ table and layer and of every output file, the weights, rules, catalogue, travel 
 solver status and objective, and the counts per outcome. It holds no personal data: inputs
 are named by role and identified by their hash and path, never by their content.
 
-Inputs given as files are recorded by absolute path. Inputs given as DataFrames or AreaSets
-have no file to point at, so they are written under ``DIR/inputs/`` (the data the decision
-was made on) and recorded by that relative path.
+Inputs given as files are recorded by absolute path and the digest taken when ``match()``
+read them (a Shapefile with its ``.dbf`` / ``.shx`` / ``.prj`` / ``.cpg``). Inputs given as
+DataFrames or AreaSets have no file to point at, so they are written under ``DIR/inputs/``
+(the data the decision was made on, copied when ``match()`` read it: list cells joined with
+``;``, a GeoDataFrame's points in the working CRS, an AreaSet in its CRS) and recorded by
+that relative path.
 
 :func:`verify` re-runs the round from the recorded inputs (with its travel model: a
 straight line, or a road network read with ``RoadNetwork.from_file`` / ``load``, rebuilt
 from its file after checking its hash) and compares every CSV output byte for byte; the
 report and map written beside them are checked unchanged since the round (they are not
-re-made: the report carries its date). It names the first input whose hash changed or the
-first output that differs.
+re-made: the report carries its date). The record's own claims (counts, solver status and
+objective, programme spend and catalogue) must be the re-run's, and a round table in the
+directory that the record does not list (left from an earlier round) is refused. It names
+the first input whose hash changed, the first output that differs or the claim that does
+not match; a round that stopped at its time limit cannot reproduce exactly, which the
+message then says.
 
 Examples
 --------
@@ -60,6 +67,25 @@ def sha256_file(path: str | os.PathLike) -> str:
     return h.hexdigest()
 
 
+#: Files beside a Shapefile that are part of its data (attributes, index, CRS, encoding).
+_SHAPEFILE_PARTS = (".shp", ".shx", ".dbf", ".prj", ".cpg")
+
+
+def source_digest(path: str) -> str:
+    """SHA-256 of an input file; for a Shapefile, of its parts together (``.dbf`` holds the
+    attributes: an edited id there is a changed input, not a differing output)."""
+    stem, ext = os.path.splitext(path)
+    if ext.lower() != ".shp":
+        return sha256_file(path)
+    h = hashlib.sha256()
+    for part in _SHAPEFILE_PARTS:
+        for candidate in (stem + part, stem + part.upper()):
+            if os.path.isfile(candidate):
+                h.update(part.encode() + sha256_file(candidate).encode())
+                break
+    return h.hexdigest()
+
+
 def _options(obj: Any) -> dict:
     """Public fields of a Weights/Rules object (dataclass or bound class) as plain values."""
     if obj is None:
@@ -83,15 +109,60 @@ def _options(obj: Any) -> dict:
     return out
 
 
-def _record_input(role: str, source: Any, out_dir: str) -> dict | None:
+def _portable(source: pd.DataFrame, role: str, crs: str) -> pd.DataFrame:
+    """The table as the round read it, in a form a CSV keeps: x / y from a GeoDataFrame's
+    geometry in the working CRS, list cells joined with ';' (the list syntax of every
+    table), whole-number float columns as integers (ids 1.0 are the id '1', as matched)."""
+    from . import _io
+
+    frame = pd.DataFrame(_io.read_table(source, role, crs=crs)).copy()
+    for col in frame.columns:
+        values = frame[col]
+        if values.dtype == object:
+            frame[col] = [
+                ";".join(str(v) for v in cell) if isinstance(cell, (list, tuple, set)) else cell
+                for cell in values
+            ]
+        elif values.dtype.kind == "f":
+            known = values.dropna()
+            if len(known) and ((known % 1 == 0) & (known.abs() < 2**53)).all():
+                frame[col] = values.astype("Int64")
+    return frame
+
+
+class _File(str):
+    """A path whose digest was taken when the round read it."""
+
+    digest: str | None = None
+
+
+def snapshot_sources(sources: dict) -> dict:
+    """The round's inputs fixed as match() read them: a file path with its digest taken
+    now, a DataFrame copied (an AreaSet is immutable)."""
+    out = {}
+    for role, source in sources.items():
+        if isinstance(source, (str, os.PathLike)) and os.path.isfile(source):
+            f = _File(os.path.abspath(os.fspath(source)))
+            f.digest = source_digest(f)
+            out[role] = f
+        elif isinstance(source, pd.DataFrame):
+            out[role] = source.copy(deep=True)
+        else:
+            out[role] = source
+    return out
+
+
+def _record_input(role: str, source: Any, out_dir: str, crs: str = "EPSG:28992") -> dict | None:
     from .areas import AreaSet
 
     if source is None:
         return None
+    if isinstance(source, _File) and source.digest is not None:
+        return {"role": role, "path": str(source), "sha256": source.digest}
     if isinstance(source, (str, os.PathLike)):
         path = os.path.abspath(os.fspath(source))
         if os.path.isfile(path):
-            return {"role": role, "path": path, "sha256": sha256_file(path)}
+            return {"role": role, "path": path, "sha256": source_digest(path)}
         return {"role": role, "path": os.fspath(source), "sha256": None}
     os.makedirs(os.path.join(out_dir, "inputs"), exist_ok=True)
     if isinstance(source, AreaSet):
@@ -100,13 +171,16 @@ def _record_input(role: str, source: Any, out_dir: str) -> dict | None:
         if os.path.exists(target):
             os.remove(target)
         source.to_file(target)
-        return {"role": role, "path": rel, "sha256": _areas_digest(source), "kind": "areas"}
+        return {
+            "role": role,
+            "path": rel,
+            "sha256": _areas_digest(source),
+            "kind": "areas",
+            "crs": source.crs,  # read back in the same working CRS
+        }
     if isinstance(source, pd.DataFrame):
         rel = os.path.join("inputs", f"{role}.csv")
-        frame = pd.DataFrame(source.drop(columns="geometry", errors="ignore"))
-        if "geometry" in source and "x" not in source:
-            frame["x"], frame["y"] = source.geometry.x, source.geometry.y
-        frame.to_csv(os.path.join(out_dir, rel), index=False)
+        _portable(source, role, crs).to_csv(os.path.join(out_dir, rel), index=False)
         return {"role": role, "path": rel, "sha256": sha256_file(os.path.join(out_dir, rel))}
     return {"role": role, "path": None, "sha256": None, "kind": type(source).__name__}
 
@@ -127,7 +201,7 @@ def _travel_record(travel: Any) -> dict:
             "kind": "road_network",
             "method": prov["method"],
             "path": prov["path"],
-            "sha256": sha256_file(prov["path"]),
+            "sha256": source_digest(prov["path"]),
             "options": prov.get("options"),
         }
     return {"kind": type(travel).__name__}
@@ -147,7 +221,7 @@ def _rebuild_travel(tr: dict) -> Any:
         path = tr["path"]
         if not os.path.isfile(path):
             raise VerifyError(f"input 'roads' ({path}) is missing")
-        if sha256_file(path) != tr["sha256"]:
+        if source_digest(path) != tr["sha256"]:
             raise VerifyError(f"input 'roads' ({path}) changed since the round")
         if tr["method"] == "load":
             return RoadNetwork.load(path)
@@ -200,6 +274,40 @@ def _count(table: Any) -> int:
     return 0 if table is None else len(table)
 
 
+def _claims(result: Any) -> dict:
+    """What the record says the round decided: counts per outcome, solver status and
+    objective, the programme (budget, catalogue as read, spend). verify re-derives them."""
+    # per request: a request with quantity > 1 has one assignment row per filled position,
+    # and, when some stay open, an escalation row too (it counts as assigned, as in summary)
+    matched = set(result.assignments["applicant_id"])
+    counts = {
+        "requests": len(result),
+        "assigned": len(matched),
+        "escalated": int((~result.escalations["applicant_id"].isin(matched)).sum()),
+        "referred": _count(getattr(result, "referrals", None)),
+    }
+    solver = {
+        "status": str(getattr(result, "status", "optimal")),
+        "objective_points": result.objective,
+        "bound_points": getattr(result, "bound", result.objective),
+        "gap": getattr(result, "gap", 0.0),
+        "candidate_pairs": result.candidate_pairs,
+    }
+    return {"counts": counts, "solver": solver, "programme": _programme_record(result)}
+
+
+#: Tables a round may write into its directory (RoundResult._write_tables).
+ROUND_TABLES = (
+    "assignments",
+    "alternatives",
+    "escalations",
+    "referrals",
+    "loads",
+    "spend_by_service",
+    "specialists",
+)
+
+
 def write_audit(
     result: Any,
     out_dir: str | os.PathLike,
@@ -213,18 +321,10 @@ def write_audit(
     src = getattr(result, "_sources", {}) or {}
     inputs = []
     for role in ("applicants", "advisors", "areas", "services", "register", "service_areas"):
-        rec = _record_input(role, src.get(role), out_dir)
+        rec = _record_input(role, src.get(role), out_dir, getattr(result, "_crs", "EPSG:28992"))
         if rec is not None:
             inputs.append(rec)
-    # per request: a request with quantity > 1 has one assignment row per filled position,
-    # and, when some stay open, an escalation row too (it counts as assigned, as in summary)
-    matched = set(result.assignments["applicant_id"])
-    counts = {
-        "requests": len(result),
-        "assigned": len(matched),
-        "escalated": int((~result.escalations["applicant_id"].isin(matched)).sum()),
-        "referred": _count(getattr(result, "referrals", None)),
-    }
+    claims = _claims(result)
     record = {
         "format": _FORMAT,
         "libmatch_version": __version__,
@@ -234,15 +334,7 @@ def write_audit(
         "rules": _options(result.rules),
         "travel": _travel_record(src.get("travel")),
         "seed": None,
-        "solver": {
-            "status": str(getattr(result, "status", "optimal")),
-            "objective_points": result.objective,
-            "bound_points": getattr(result, "bound", result.objective),
-            "gap": getattr(result, "gap", 0.0),
-            "candidate_pairs": result.candidate_pairs,
-        },
-        "programme": _programme_record(result),
-        "counts": counts,
+        **claims,
         "csv_options": dict(csv_options or {"rounded": False, "excel": False}),
         "outputs": {
             os.path.basename(p): sha256_file(p) for p in sorted(outputs) if os.path.isfile(p)
@@ -264,9 +356,85 @@ def _load(out_dir: str) -> dict:
             record = json.load(fh)
     except (OSError, ValueError) as exc:
         raise FileError(f"'{path}' is not a readable audit record ({exc})") from None
+    if not isinstance(record, dict):
+        raise VerifyError(f"'{path}' is not an audit record (a JSON {type(record).__name__})")
     if record.get("format") != _FORMAT:
         raise VerifyError(f"'{path}' has audit format {record.get('format')!r}")
+    _check_record(record, path)
     return record
+
+
+def _check_record(record: dict, path: str) -> None:
+    """VerifyError naming the key of a hand-edited or damaged record (wrong types, missing
+    keys, output names that are not plain file names)."""
+
+    def need(ok: bool, key: str, what: str) -> None:
+        if not ok:
+            raise VerifyError(f"'{path}': {key} must be {what}")
+
+    for key in ("inputs", "outputs", "weights", "rules", "travel"):
+        need(key in record, key, "present")
+    need(isinstance(record["inputs"], list), "inputs", "a list")
+    for k, rec in enumerate(record["inputs"]):
+        need(
+            isinstance(rec, dict) and isinstance(rec.get("role"), str),
+            f"inputs[{k}]",
+            "an object with a role",
+        )
+        for field in ("path", "sha256"):
+            need(
+                rec.get(field) is None or isinstance(rec.get(field), str),
+                f"inputs[{k}].{field}",
+                "text or null",
+            )
+    roles = [rec["role"] for rec in record["inputs"]]
+    for role in ("applicants", "advisors"):
+        need(role in roles, "inputs", f"a list naming the '{role}' input")
+    need(isinstance(record["outputs"], dict), "outputs", "an object of file name: SHA-256")
+    for name, digest in record["outputs"].items():
+        plain = (
+            isinstance(name, str) and name not in ("", ".", "..") and os.path.basename(name) == name
+        )
+        need(plain and "\\" not in name, f"outputs['{name}']", "a file name in the directory")
+        need(isinstance(digest, str), f"outputs['{name}']", "a SHA-256 text")
+    for key in ("weights", "rules", "travel"):
+        need(isinstance(record[key], dict), key, "an object")
+    for key in ("programme", "csv_options", "counts", "solver"):
+        need(record.get(key) is None or isinstance(record[key], dict), key, "an object or null")
+    budget = (record.get("programme") or {}).get("budget_eur")
+    need(
+        budget in (None, "inf")
+        or (isinstance(budget, (int, float)) and not isinstance(budget, bool)),
+        "programme.budget_eur",
+        "a number, 'inf' or null",
+    )
+    options = record.get("csv_options") or {}
+    for key, value in options.items():
+        need(
+            key in ("rounded", "excel") and isinstance(value, bool),
+            f"csv_options.{key}",
+            "a known option (rounded, excel) set to true or false",
+        )
+    tr = record["travel"]
+    if tr.get("kind") == "straight_line" and not tr.get("default"):
+        for key in ("detour", "speed_kmh"):
+            need(
+                isinstance(tr.get(key), (int, float)) and not isinstance(tr.get(key), bool),
+                f"travel.{key}",
+                "a number",
+            )
+    if tr.get("kind") == "road_network":
+        need(
+            isinstance(tr.get("path"), str) and isinstance(tr.get("sha256"), str),
+            "travel.path / travel.sha256",
+            "text",
+        )
+        need(tr.get("method") in ("from_file", "load"), "travel.method", "'from_file' or 'load'")
+        need(
+            tr.get("options") is None or isinstance(tr.get("options"), dict),
+            "travel.options",
+            "an object or null",
+        )
 
 
 def _input_path(rec: dict, out_dir: str) -> str:
@@ -288,6 +456,13 @@ def verify(out_dir: str | os.PathLike) -> dict:
 
     out_dir = os.fspath(out_dir)
     record = _load(out_dir)
+    for table in ROUND_TABLES:  # a table of an earlier round in a reused directory
+        name = f"{table}.csv"
+        if name not in record["outputs"] and os.path.isfile(os.path.join(out_dir, name)):
+            raise VerifyError(
+                f"'{name}' in '{out_dir}' is not part of the recorded round (left from an "
+                "earlier round written into the same directory?)"
+            )
     for name, digest in sorted(record["outputs"].items()):
         p = os.path.join(out_dir, name)
         if not os.path.isfile(p):
@@ -300,9 +475,10 @@ def verify(out_dir: str | os.PathLike) -> dict:
         if not os.path.isfile(p):
             raise VerifyError(f"input '{role}' ({p}) is missing")
         if role in ("areas", "service_areas"):
-            layers[role] = read_areas(p, "id")
+            crs = rec.get("crs") if isinstance(rec.get("crs"), str) else "EPSG:28992"
+            layers[role] = read_areas(p, "id", crs=crs)
         # a copied AreaSet is checked by its ids and geometries (the file's bytes differ)
-        digest = _areas_digest(layers[role]) if rec.get("kind") == "areas" else sha256_file(p)
+        digest = _areas_digest(layers[role]) if rec.get("kind") == "areas" else source_digest(p)
         if digest != rec["sha256"]:
             raise VerifyError(f"input '{role}' ({p}) changed since the round")
         paths[role] = p
@@ -310,6 +486,7 @@ def verify(out_dir: str | os.PathLike) -> dict:
     travel = _rebuild_travel(record.get("travel", {}))
     prog = record.get("programme") or {}
     budget = prog.get("budget_eur")
+    timed_out = (record.get("solver") or {}).get("status") == "time_limit"
     service_areas = layers.get("service_areas")
     result = match(
         paths["applicants"],
@@ -332,10 +509,42 @@ def verify(out_dir: str | os.PathLike) -> dict:
             if not os.path.isfile(mine):
                 raise VerifyError(f"the re-run wrote no '{name}'")
             if sha256_file(mine) != record["outputs"][name]:
+                where = _diff(mine, os.path.join(out_dir, name))
+                if timed_out:
+                    raise VerifyError(
+                        f"'{name}' differs from the re-run at {where}; the recorded round "
+                        "stopped at its time limit (status time_limit), so its result depends "
+                        "on machine speed and load: re-run it with a larger rules.time_limit_s "
+                        "(or none) to get a result that reproduces"
+                    )
+                raise VerifyError(f"'{name}' differs from the re-run at {where}")
+    claims = _claims(result)
+    if timed_out:  # the same plan, but the bound reached may differ
+        for key in ("bound_points", "gap"):
+            claims["solver"].pop(key, None)
+            (record.get("solver") or {}).pop(key, None)
+    for key, mine in claims.items():
+        stated = record.get(key) or {}
+        for field, value in _json_roundtrip(mine).items():
+            if not _same_value(stated.get(field), value):
                 raise VerifyError(
-                    f"'{name}' differs from the re-run at {_diff(mine, os.path.join(out_dir, name))}"
+                    f"audit.json's {key}.{field} does not match the re-run (edited after the round?)"
                 )
     return record
+
+
+def _json_roundtrip(value: Any) -> Any:
+    return json.loads(json.dumps(value))
+
+
+def _same_value(a: Any, b: Any) -> bool:
+    if isinstance(a, float) and isinstance(b, float) and a != a and b != b:
+        return True  # NaN
+    if isinstance(a, dict) and isinstance(b, dict):
+        return a.keys() == b.keys() and all(_same_value(a[k], b[k]) for k in a)
+    if isinstance(a, list) and isinstance(b, list):
+        return len(a) == len(b) and all(_same_value(x, y) for x, y in zip(a, b))
+    return a == b
 
 
 def _restore(opts: dict) -> dict:

@@ -79,6 +79,11 @@ def read_catalogue(source: Any, what: str = "services") -> pd.DataFrame:
             f"{what}: budget_eur in row {k} (service '{ids[k]}') must be at most 1e13 EUR "
             "(empty = unlimited)"
         )
+    cost = parsed["cost_eur"]
+    for k in np.flatnonzero(np.isfinite(cost) & (cost > _MAX_EUR)):
+        raise InvalidInputError(
+            f"{what}: cost_eur in row {k} (service '{ids[k]}') must be at most 1e13 EUR"
+        )
     out = pd.DataFrame({c.name: parsed[c.name] for c in schema.SERVICES.columns})
     out["service"] = ids
     return out

@@ -17,6 +17,7 @@ import warnings
 from typing import Any, NoReturn
 
 from . import __version__, areas, audit, design, matching, simulation, study
+from ._cliargs import UsageError
 from .errors import Error
 
 _MODULES = (areas, study, matching, audit, simulation, design)
@@ -117,6 +118,9 @@ def main(argv: list[str] | None = None) -> int:
     except KeyboardInterrupt:
         print(f"libmatch {args.command}: interrupted", file=sys.stderr)
         return EXIT_INTERRUPTED
+    except UsageError as exc:
+        print(f"{prefix} {exc} (see --help)", file=sys.stderr)
+        return EXIT_USAGE
     except Error as exc:
         text = " ".join(str(exc).split())  # one line
         print(f"{prefix} {text}", file=sys.stderr)

@@ -31,6 +31,7 @@ import numpy as np
 import pandas as pd
 
 from . import _core, _io, _round_rules, catalogue, schema
+from ._cliargs import UsageError
 from .areas import AreaSet, read_areas
 from .errors import CrsError, FileMissingError, InvalidInputError, InvalidTypeError, UnknownIdError
 from .terms import fmt_num, term
@@ -1100,6 +1101,19 @@ def match(
     area_set = _as_areas(areas)
     svc_areas = _as_areas(service_areas)
     _check_travel_crs(travel, area_set)
+    # The inputs as read, for the audit record: file digests now, DataFrames as they are
+    # (later edits to a file or frame are then changes since the round, not the round).
+    sources = {
+        "applicants": applicants,
+        "advisors": advisors,
+        "areas": areas,
+        "services": services,
+        "register": register,
+        "service_areas": service_areas,
+    }
+    from .audit import snapshot_sources
+
+    sources = snapshot_sources(sources)
     prep = _prepare(applicants, advisors, area_set, services, register, svc_areas, budget_eur)
     _mark_unplaced(prep, travel)
     core = _core.match_round(
@@ -1112,15 +1126,7 @@ def match(
     )
     res = RoundResult(core, prep, w, r)
     res._crs = area_set.crs if area_set is not None else "EPSG:28992"
-    res._sources = {
-        "applicants": applicants,
-        "advisors": advisors,
-        "areas": areas,
-        "travel": travel,
-        "services": services,
-        "register": register,
-        "service_areas": service_areas,
-    }
+    res._sources = {**sources, "travel": travel}
     return res
 
 
@@ -1204,6 +1210,17 @@ def _run_and_write(
     area_set = _as_areas(areas)
     if report:  # a bad report path fails before any output is written
         _io.output_dir(os.path.dirname(os.path.abspath(report)) or ".", "--report")
+        from .audit import AUDIT_FILE, ROUND_TABLES
+
+        taken = [f"{t}.csv" for t in ROUND_TABLES] + [AUDIT_FILE, "round_map.png"]
+        same_dir = os.path.abspath(os.path.dirname(os.path.abspath(report))) == os.path.abspath(
+            out_dir
+        )
+        if same_dir and os.path.basename(report) in taken:
+            raise UsageError(
+                f"--report {os.path.basename(report)!r} is a file the round writes into --out; "
+                "name the report otherwise (e.g. week.html)"
+            )
     res = match(
         applicants,
         advisors,
@@ -1255,7 +1272,7 @@ def _context_layers(specs: list[str] | None) -> dict:
     for spec in specs or []:
         name, sep, path = spec.partition("=")
         if not sep or not name or not path:
-            raise InvalidInputError("--context expects NAME=FILE, got an entry without '='")
+            raise UsageError("--context expects NAME=FILE, got an entry without '='")
         out[name] = read_areas(path, "id")
     return out
 

@@ -820,7 +820,8 @@ STUDY_LOCATIONS = Table(
         _X,
         _Y,
     ),
-    extra_columns="carried along (the result keeps the input's index)",
+    extra_columns="`location_of` (the matching round's extra locations) is read; others are not "
+    "copied, but the result keeps the input's index to join them back",
 )
 
 STUDY_ADVISORS = ADVISORS.select(

@@ -31,13 +31,14 @@ import numpy as np
 import pandas as pd
 
 from . import _core, _io, schema
-from ._cliargs import add_travel_args, layer_spec, travel_from_args
+from ._cliargs import UsageError, add_travel_args, layer_spec, travel_from_args
 from .areas import _threads, read_areas
 from .errors import CrsError, InvalidInputError, InvalidTypeError, UnknownIdError
 from .travel import StraightLine, TravelModel
 
 __all__ = ["location_study", "location_study_summary", "close_locations"]
 
+DEFAULT_CRS = "EPSG:28992"
 _MISSING = None  # "empty" cell of a string column (NaN in the frame, empty in CSV)
 _PANDAS3 = int(pd.__version__.split(".")[0]) >= 3
 
@@ -81,6 +82,16 @@ def _locations_xy(
             if len(geom)
             else np.empty((0, 2))
         )
+        if gdf is not locations and len(xy):  # reprojected: points beyond the target's reach
+            given = locations.geometry
+            lost = ~np.isfinite(xy).all(axis=1) & np.isfinite(
+                np.column_stack([given.x.to_numpy(float), given.y.to_numpy(float)])
+            ).all(axis=1)
+            if lost.any():
+                raise CrsError(
+                    f"locations: {int(lost.sum())} point(s) (first at row "
+                    f"{int(np.flatnonzero(lost)[0])}) cannot be reprojected to {crs}"
+                )
         return locations, np.ascontiguousarray(xy)
     table = schema.STUDY_LOCATIONS.with_id_column(id_column)
     table.check_columns(locations, "locations")
@@ -140,10 +151,17 @@ def close_locations(xy: Any, groups: Any, tolerance_m: float) -> pd.DataFrame:
     Returns columns ``a``, ``b`` (row positions, a < b) and ``distance_m``, sorted by a, b.
     ``groups`` holds one label per point (e.g. the applicant id); equal labels never pair.
     """
-    codes, _ = pd.factorize(pd.Series(groups), use_na_sentinel=False)
-    a, b, d = _core.close_pairs(
-        np.ascontiguousarray(xy, dtype=float), codes.astype(np.int64), float(tolerance_m)
-    )
+    arr = np.asarray(xy)
+    if arr.dtype.kind not in "fiu" or arr.ndim != 2 or arr.shape[1] != 2:
+        raise InvalidInputError(f"xy must be an (n, 2) array of numbers, got shape {arr.shape}")
+    labels = pd.Series(groups) if not isinstance(groups, pd.Series) else groups
+    if len(labels) != len(arr):
+        raise InvalidInputError(f"groups has {len(labels)} labels for {len(arr)} points")
+    tol = _io.real(tolerance_m, "tolerance_m", "metres")
+    if not (math.isfinite(tol) and tol > 0):
+        raise InvalidInputError(f"tolerance_m must be > 0, got {tolerance_m!r}")
+    codes, _ = pd.factorize(labels, use_na_sentinel=False)
+    a, b, d = _core.close_pairs(np.ascontiguousarray(arr, dtype=float), codes.astype(np.int64), tol)
     return pd.DataFrame({"a": a, "b": b, "distance_m": d})
 
 
@@ -192,6 +210,7 @@ def _advisor_columns(
         nearest_km[d[first]] = km[first]
     return {
         "_unsnapped": len(p.unsnapped_destinations),
+        "_unsnapped_advisors": tuple(sorted(str(ids[k]) for k in p.unsnapped_origins)),
         "advisors_in_radius": count,
         "advisor_ids_in_radius": [";".join(v) if v else _MISSING for v in in_ids],
         "nearest_advisor_id": nearest_id,
@@ -222,7 +241,8 @@ def location_study(
         working CRS, or a GeoDataFrame of points (reprojected to the layers' CRS when it
         declares another). Rows sharing an applicant id are one request; its first row is
         the primary location. With a ``location_of`` column (the matching round's
-        convention), a row that has it belongs to the request it names.
+        convention), a row that has it belongs to the request it names, whose own row stays
+        its primary location wherever the rows stand.
     layers : dict of name -> AreaSet
         Context layers, e.g. ``{"area": orientation_areas, "municipality": gm,
         "natura2000": n2k}``. All in one working CRS (else :class:`CrsError`).
@@ -267,9 +287,11 @@ def location_study(
         - with services: ``offered_<service>`` per service of the catalogue.
 
         ``df.attrs`` records ``layers`` (names), ``crs``, ``travel`` (description),
-        ``max_distance_m``, ``duplicate_tolerance_m`` and ``unsnapped_locations`` (how many
+        ``max_distance_m``, ``duplicate_tolerance_m``, ``unsnapped_locations`` (how many
         locations the travel model could not place: empty advisor columns, not "nobody
-        within radius").
+        within radius") and ``unsnapped_advisors`` (ids of advisors whose base it could
+        not place, e.g. beyond a road network's ``snap_max_m``: they are within nobody's
+        radius and nobody's nearest).
         :func:`location_study_summary` turns the frame into one row per request.
 
     Examples
@@ -289,17 +311,24 @@ def location_study(
         raise InvalidTypeError(
             f"travel must be a libmatch.StraightLine or RoadNetwork, got {type(travel).__name__}"
         )
-    crs = _working_crs(layers, travel)
+    # No layer, service areas or road network: EPSG:28992, the default working CRS of every
+    # libmatch entry point (GeoDataFrames in another CRS are reprojected to it).
+    crs = _working_crs(layers, travel) or getattr(service_areas, "crs", None) or DEFAULT_CRS
     df_in, xy = _locations_xy(locations, id_column, crs)
     xy = _finite_xy(xy)
     reserved = {id_column, "x", "y", "location", "is_primary", "differs_from_primary"}
     reserved |= {"differing_layers", "duplicate_of", "duplicate_distance_m", "nearest_advisor_id"}
+    reserved |= {"advisors_in_radius", "advisor_ids_in_radius", "nearest_advisor_minutes"}
+    reserved |= {"nearest_advisor_km"}
+    taken: dict[str, str] = {}  # column -> the layer that writes it
     for name in layers:
-        clash = {f"{name}_id", f"{name}_nearest_id", f"{name}_distance_m"} & reserved
-        if clash:
-            raise InvalidInputError(
-                f"layer name {name!r} would overwrite the column {sorted(clash)[0]!r}; rename it"
-            )
+        for col in (f"{name}_id", f"{name}_nearest_id", f"{name}_distance_m"):
+            if col in reserved or col in taken:
+                whose = f"layer {taken[col]!r}'s" if col in taken else "the"
+                raise InvalidInputError(
+                    f"layer name {name!r} would overwrite {whose} column {col!r}; rename it"
+                )
+            taken[col] = name
     max_d = _io.real(max_distance_m, "max_distance_m", "metres")
     if math.isnan(max_d) or max_d < 0:
         raise InvalidInputError(f"max_distance_m must be >= 0, got {max_distance_m!r}")
@@ -309,6 +338,7 @@ def location_study(
     nthreads = _threads(threads)
     n = len(xy)
     ids = df_in[id_column]
+    extra = np.zeros(n, dtype=bool)  # rows that are another request's extra location
     if ids.isna().any():
         raise InvalidInputError(
             f"locations: {id_column} is empty in row "
@@ -329,11 +359,16 @@ def location_study(
                 )
         ids = np.where(has, [str(v).strip() if h else "" for v, h in zip(owner, has)], ids)
         ids = ids.astype(object)
+        extra = has
     codes, uniques = pd.factorize(pd.Series(ids))
     codes = codes.astype(np.int64)
 
     out: dict[str, Any] = {id_column: ids, "x": xy[:, 0], "y": xy[:, 1]}
-    location_no = pd.Series(codes).groupby(codes).cumcount().to_numpy(np.int64)
+    # Locations numbered in row order, a request's own row first (0 = primary) wherever its
+    # location_of rows stand.
+    walk = np.lexsort((np.arange(n), extra))
+    location_no = np.empty(n, np.int64)
+    location_no[walk] = pd.Series(codes[walk]).groupby(codes[walk]).cumcount().to_numpy(np.int64)
     out["location"] = location_no
     out["is_primary"] = location_no == 0
     primary_row = np.zeros(len(uniques), np.int64)
@@ -388,8 +423,11 @@ def location_study(
             raise InvalidTypeError("travel must be a libmatch.StraightLine or RoadNetwork")
         if not isinstance(advisors, pd.DataFrame):
             raise InvalidTypeError("advisors must be a DataFrame")
+        if hasattr(advisors, "geometry") and hasattr(advisors, "crs"):
+            advisors = _io.read_table(advisors, "advisors", crs=crs)  # x / y in the working CRS
         out.update(_advisor_columns(advisors, xy, model, nthreads))
     unsnapped = int(out.pop("_unsnapped", 0))
+    unsnapped_advisors = out.pop("_unsnapped_advisors", ())
 
     text_cols = [
         c
@@ -409,6 +447,8 @@ def location_study(
     # locations the travel model could not place (beyond snap_max_m of every road): their
     # advisor columns are empty, which is not the same as "nobody within radius"
     df.attrs["unsnapped_locations"] = unsnapped
+    # advisors whose base the travel model could not place: they count for no location
+    df.attrs["unsnapped_advisors"] = unsnapped_advisors
     if hasattr(locations, "crs") and hasattr(locations, "geometry") and "x" not in locations:
         import geopandas as gpd  # given a GeoDataFrame: return one, same geometry and CRS
 
@@ -476,8 +516,10 @@ def location_study_summary(study: pd.DataFrame) -> pd.DataFrame:
     Columns: the applicant id; ``n_locations``; ``primary_x``, ``primary_y``; per layer
     ``<name>_id`` of the primary location; ``locations_elsewhere`` (how many other
     locations lie in a different feature than the primary one in some layer) and
-    ``elsewhere`` (``layer:id`` of those features, ``;``-joined); ``duplicate_of`` (other
-    requests with a location within the tolerance, ``;``-joined); and, when the study had
+    ``elsewhere`` (``layer:id`` of those features, ``;``-joined); ``duplicate_of`` (every
+    other request with a location within ``duplicate_tolerance_m`` of one of its locations,
+    nearest first, ``;``-joined; for a frame that lost its ``attrs``, the per-location
+    ``duplicate_of`` values); and, when the study had
     advisors, the primary location's ``advisors_in_radius``, ``nearest_advisor_id`` and
     ``nearest_advisor_minutes``; with services, the primary location's ``offered_<service>``
     columns (where the matching round decides module membership).
@@ -497,6 +539,12 @@ def location_study_summary(study: pd.DataFrame) -> pd.DataFrame:
     st = study.reset_index(drop=True)
     prim = st[st["is_primary"]].set_index(id_column, drop=False)
     order = pd.unique(st[id_column])
+    lacking = [r for r in order if r not in prim.index]
+    if lacking or prim.index.duplicated().any():
+        rid = lacking[0] if lacking else prim.index[prim.index.duplicated()][0]
+        raise InvalidInputError(
+            f"not a location_study frame: request {rid!r} needs exactly one primary row"
+        )
     prim = prim.loc[order]
     out = pd.DataFrame(
         {
@@ -521,8 +569,19 @@ def location_study_summary(study: pd.DataFrame) -> pd.DataFrame:
                     parts.append(f"{name}:{'-' if pd.isna(val) else val}")
         texts[rid] = ";".join(dict.fromkeys(parts))
     out["elsewhere"] = _text([texts.get(r, _MISSING) for r in order])
-    dups = st.dropna(subset=["duplicate_of"]).groupby(id_column, sort=False)["duplicate_of"]
-    dup_text = {r: ";".join(dict.fromkeys(v)) for r, v in dups}
+    tol = study.attrs.get("duplicate_tolerance_m")
+    if tol is not None:  # every pair within the tolerance, nearest first, then by id
+        pairs = close_locations(st[["x", "y"]].to_numpy(float), st[id_column], tol)
+        rid = st[id_column].astype(str).to_numpy(object)
+        near: dict[str, dict[str, float]] = {}
+        for a, b, d in zip(pairs["a"], pairs["b"], pairs["distance_m"]):
+            for one, other in ((rid[a], rid[b]), (rid[b], rid[a])):
+                got = near.setdefault(one, {})
+                got[other] = min(d, got.get(other, math.inf))
+        dup_text = {r: ";".join(sorted(v, key=lambda o, v=v: (v[o], o))) for r, v in near.items()}
+    else:  # a frame read back without its attrs: the per-location nearest ones
+        dups = st.dropna(subset=["duplicate_of"]).groupby(id_column, sort=False)["duplicate_of"]
+        dup_text = {r: ";".join(dict.fromkeys(v)) for r, v in dups}
     out["duplicate_of"] = _text([dup_text.get(r, _MISSING) for r in order])
     for col in ("advisors_in_radius", "nearest_advisor_id", "nearest_advisor_minutes"):
         if col in prim.columns:
@@ -539,12 +598,16 @@ def _parse_layer(spec: str, default_name: str | None = None) -> tuple[str, str, 
     if "=" in spec and (default_name is None or spec.split("=", 1)[0].isidentifier()):
         name, rest = spec.split("=", 1)
     if not name:
-        raise InvalidInputError(f"layer spec {spec!r}: expected NAME=FILE[@LAYER]:ID_FIELD")
+        raise UsageError(f"layer spec {spec!r}: expected NAME=FILE[@LAYER]:ID_FIELD")
     path, layer, id_field = layer_spec(rest, f"layer spec {spec!r}")
     return name, path, layer, id_field
 
 
 def _cmd_study(args) -> int:
+    if not args.max_distance_m >= 0:  # NaN too
+        raise UsageError("--max-distance-m must be >= 0 (metres)")
+    if not (math.isfinite(args.duplicate_tolerance_m) and args.duplicate_tolerance_m > 0):
+        raise UsageError("--duplicate-tolerance-m must be > 0 (metres)")
     specs = []
     if args.areas:
         specs.append(_parse_layer(args.areas, default_name="area"))
@@ -561,7 +624,9 @@ def _cmd_study(args) -> int:
             if os.path.isdir(path):
                 raise InvalidInputError(f"{what}: {path} is a directory; give a file name")
             _io.output_dir(os.path.dirname(os.path.abspath(path)) or ".", what)
-    locations = _io.read_table(args.locations, "--locations", [args.id_column], crs=args.crs)
+    locations = _io.read_table(
+        args.locations, "--locations", [args.id_column, "location_of"], crs=args.crs
+    )
     advisors = (
         _io.read_table(
             args.advisors, "--advisors", schema.STUDY_ADVISORS.text_columns, crs=args.crs
@@ -596,6 +661,11 @@ def _cmd_study(args) -> int:
         print(
             f"{study.attrs['unsnapped_locations']} location(s) could not be placed on the road "
             "network (beyond its snap distance): their advisor columns are empty"
+        )
+    if study.attrs.get("unsnapped_advisors"):
+        print(
+            f"{len(study.attrs['unsnapped_advisors'])} advisor base(s) could not be placed on "
+            "the road network (beyond its snap distance): they count for no location"
         )
     return 0
 

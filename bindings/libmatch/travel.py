@@ -69,13 +69,25 @@ class TravelPairs:
         return df
 
 
+def _path(path: Any, what: str) -> str:
+    if not isinstance(path, (str, os.PathLike)):
+        raise InvalidTypeError(
+            f"{what}: path must be a str or os.PathLike, got {type(path).__name__}"
+        )
+    return os.fspath(path)
+
+
 def _limit(value: float | None, name: str) -> float:
     if value is None:
         return math.inf
     try:
         v = float(value)
     except (TypeError, ValueError):
-        raise InvalidTypeError(f"{name} must be a number or None, got {value!r}") from None
+        raise InvalidTypeError(
+            f"{name} must be a number or None, got {type(value).__name__}"
+        ) from None
+    except OverflowError:
+        v = math.inf  # an int beyond float range: no limit in practice
     if math.isnan(v) or v < 0:
         raise InvalidInputError(f"{name} must be >= 0 (or None for no limit), got {value!r}")
     return v
@@ -99,6 +111,19 @@ class TravelModel:
         """Working CRS the model is bound to (None: any projected metres)."""
         return None
 
+    def _xy(self, origins: Any, destinations: Any) -> tuple[np.ndarray, np.ndarray]:
+        """Both point sets in one CRS: the model's, else the first projected CRS that a
+        GeoSeries / GeoDataFrame among them declares (the other is reprojected to it)."""
+        crs = self.crs
+        for pts in (origins, destinations):
+            declared = getattr(pts, "crs", None) if hasattr(pts, "geometry") else None
+            if crs is None and declared is not None and not declared.is_geographic:
+                crs = declared
+        return (
+            points_xy(origins, "origins_xy", crs=crs),
+            points_xy(destinations, "destinations_xy", crs=crs),
+        )
+
     def pairs_arrays(
         self,
         origins_xy: Any,
@@ -108,8 +133,7 @@ class TravelModel:
         threads: int | None = None,
     ) -> TravelPairs:
         """Like :meth:`pairs` but returns numpy arrays (no DataFrame)."""
-        o = points_xy(origins_xy, "origins_xy", crs=self.crs)
-        d = points_xy(destinations_xy, "destinations_xy", crs=self.crs)
+        o, d = self._xy(origins_xy, destinations_xy)
         res = self._impl.pairs_arrays(
             o, d, _limit(max_minutes, "max_minutes"), _limit(max_km, "max_km"), _threads(threads)
         )
@@ -128,7 +152,9 @@ class TravelModel:
         Parameters
         ----------
         origins_xy, destinations_xy : (n, 2) float64 array, DataFrame with ``x``/``y``, or
-            GeoSeries of points, in the working CRS.
+            GeoSeries of points, in the working CRS: a road network's; for a straight line
+            the first projected CRS a GeoSeries declares (the other set is reprojected to
+            it), else projected metres as given.
         max_minutes, max_km : float, optional
             Keep only pairs with ``minutes <= max_minutes`` and ``km <= max_km``.
         threads : int, optional
@@ -151,8 +177,7 @@ class TravelModel:
            origin  destination  minutes   km
         0       0            0      6.5  6.5
         """
-        o = points_xy(origins_xy, "origins_xy", crs=self.crs)
-        d = points_xy(destinations_xy, "destinations_xy", crs=self.crs)
+        o, d = self._xy(origins_xy, destinations_xy)
         tp = self.pairs_arrays(o, d, max_minutes, max_km, threads)
         if (
             len(o) + len(d) >= 10
@@ -173,8 +198,7 @@ class TravelModel:
         float64, NaN where a pair is unreachable, unplaced (unsnapped) or beyond
         ``max_minutes``; next to the long :meth:`pairs` table. Warns
         :class:`libmatch.OutsideWarning` when points are unplaced or pairs unreachable."""
-        o = points_xy(origins_xy, "origins_xy", crs=self.crs)
-        d = points_xy(destinations_xy, "destinations_xy", crs=self.crs)
+        o, d = self._xy(origins_xy, destinations_xy)
         tp = self.pairs_arrays(o, d, max_minutes, None, threads)
         _warn_unplaced(tp, "matrix")
         minutes = np.full((len(o), len(d)), np.nan)
@@ -210,7 +234,9 @@ class StraightLine(TravelModel):
         for name, v in (("detour", detour), ("speed_kmh", speed_kmh)):
             if isinstance(v, bool) or not isinstance(v, numbers.Real):
                 raise InvalidTypeError(f"{name} must be a number, got {type(v).__name__}")
-        self._impl = _core.StraightLine(float(detour), float(speed_kmh))
+        self._impl = _core.StraightLine(
+            _io.real(detour, "detour"), _io.real(speed_kmh, "speed_kmh", "km/h")
+        )
 
     @property
     def detour(self) -> float:
@@ -334,11 +360,13 @@ class RoadNetwork(TravelModel):
             vertices, never where they merely cross.
         snap_speed_kmh : float, default 15
             Speed of the snap leg between a point and its road.
-        profile : "osm_car", optional
+        profile : "osm_car" or "none", optional
             Start from the OpenStreetMap car profile (``highway`` classes with
             :data:`OSM_CAR_SPEEDS`, ``maxspeed``, ``oneway``, footways/cycleways/paths
-            skipped, 30 km/h for other classes); the other arguments override it. Used
-            automatically for ``.osm`` / ``.pbf`` sources when no speed setting is given.
+            skipped, 30 km/h for other classes); each other argument given replaces that
+            part of it (``class_speeds`` the whole speed table). The default for ``.osm`` /
+            ``.pbf`` sources, so a fallback ``default_speed_kmh`` keeps the one-ways and
+            skipped classes; ``"none"`` reads an OSM file with only the arguments given.
             OpenStreetMap sources also get the implied one-ways (``highway=motorway``,
             ``junction=roundabout`` / ``circular`` are one-way unless ``oneway=no``);
             ``restriction`` relations (turn restrictions) are not applied and are counted in
@@ -351,17 +379,17 @@ class RoadNetwork(TravelModel):
         FileMissingError, FileError, UnknownIdError (layer or field), GeometryError
         (no line features), CrsError, InvalidInputError (speeds, options).
         """
+        if not isinstance(source, (str, os.PathLike)):
+            raise InvalidTypeError(
+                f"source must be a path or a GDAL connection string, got {type(source).__name__}"
+            )
         src = os.fspath(source)
-        no_speed_args = (
-            speed_field is None
-            and class_field is None
-            and class_speeds is None
-            and default_speed_kmh is None
-        )
-        if profile is None and _is_osm(src) and no_speed_args:
+        if profile is None and _is_osm(src):
             profile = "osm_car"
-        if profile not in (None, "osm_car"):
-            raise InvalidInputError(f"unknown profile {profile!r} (known: 'osm_car')")
+        if profile not in (None, "osm_car", "none"):
+            raise InvalidInputError(f"unknown profile {profile!r} (known: 'osm_car', 'none')")
+        if isinstance(skip_classes, str):
+            raise InvalidTypeError("skip_classes must be a list of class names, not one string")
         base = _core.RoadNetworkOptions.osm_car() if profile == "osm_car" else None
         o = _options(crs, snap_max_m, snap_speed_kmh, node_tolerance_m, base)
         if layer is not None:
@@ -373,6 +401,8 @@ class RoadNetwork(TravelModel):
         if class_field is not None:
             o.class_field = str(class_field)
         if class_speeds is not None:
+            if not isinstance(class_speeds, Mapping):
+                raise InvalidTypeError("class_speeds must map a class name to km/h")
             o.class_speeds = [
                 (str(k), _io.real(v, f"class_speeds[{str(k)!r}]"))
                 for k, v in dict(class_speeds).items()
@@ -380,7 +410,7 @@ class RoadNetwork(TravelModel):
         if oneway_field is not None:
             o.oneway_field = str(oneway_field)
         if default_speed_kmh is not None:
-            o.default_speed_kmh = float(default_speed_kmh)
+            o.default_speed_kmh = _io.real(default_speed_kmh, "default_speed_kmh", "km/h")
         if skip_classes is not None:
             o.skip_classes = [str(c) for c in skip_classes]
         if source_crs is not None:
@@ -432,13 +462,22 @@ class RoadNetwork(TravelModel):
         coordinate arrays (or shapely LineStrings), one speed (km/h) and optionally one
         one-way flag (1 forward, -1 reverse, 0 both) per line. Noded like :meth:`from_file`.
         """
+        if isinstance(lines, (str, bytes)) or not hasattr(lines, "__iter__"):
+            raise InvalidTypeError(
+                f"lines must be a sequence of coordinate arrays, got {type(lines).__name__}"
+            )
         coords = []
         for i, line in enumerate(lines):
-            if hasattr(line, "coords"):
-                line = np.asarray(line.coords)[:, :2]
-            arr = np.asarray(line, dtype=float)
+            try:
+                if hasattr(line, "coords"):  # a shapely LineString (not a MultiLineString)
+                    line = np.asarray(line.coords)[:, :2]
+                arr = np.asarray(line, dtype=float)
+            except (TypeError, ValueError, NotImplementedError, IndexError):
+                arr = np.empty((0,))  # ragged, text, multi-part: refused below, no echo
             if arr.ndim != 2 or arr.shape[1] < 2:
-                raise InvalidInputError(f"line {i} must be a (k, 2) coordinate array")
+                raise InvalidInputError(
+                    f"line {i} must be a (k, 2) array of numbers (a single LineString)"
+                )
             coords.append(arr[:, :2])
         speeds = _floats(speed_kmh, "speed_kmh")
         if speeds.ndim != 1 or len(speeds) != len(coords):
@@ -531,7 +570,7 @@ class RoadNetwork(TravelModel):
         (versioned, with a checksum), for :meth:`load`.
 
         Raises FileError when the file cannot be written."""
-        self._impl.save(os.fspath(path))
+        self._impl.save(_path(path, "save"))
 
     @classmethod
     def load(cls, path: str | os.PathLike) -> RoadNetwork:
@@ -540,7 +579,7 @@ class RoadNetwork(TravelModel):
         Raises FileMissingError; FileError naming the file when it is not a libmatch road
         network file, was written in another format version or with other graph rules
         (stale), or is truncated or corrupt."""
-        net = cls(_core.RoadNetwork.load(os.fspath(path)))
+        net = cls(_core.RoadNetwork.load(_path(path, "load")))
         net._provenance = {"method": "load", "path": os.path.abspath(os.fspath(path))}
         return net
 
@@ -602,7 +641,8 @@ class RoadNetwork(TravelModel):
 
     def csr(self) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
         """The directed graph in CSR form: ``(indptr, indices, minutes, km)``; e.g.
-        ``scipy.sparse.csr_matrix((minutes, indices, indptr))`` for other graph tools."""
+        ``scipy.sparse.csr_matrix((minutes, indices, indptr), shape=(n, n))`` (n =
+        :attr:`node_count`) for other graph tools."""
         return tuple(self._impl.csr_arrays())
 
     def snap(self, xy: Any, threads: int | None = None) -> pd.DataFrame:

@@ -30,7 +30,7 @@ std::vector<double> matrix(const py::handle& obj, const char* what, py::ssize_t 
     throw InvalidInput(std::string(what) + " must have shape (" + std::to_string(rows) + ", " +
                        std::to_string(cols) + ")");
   }
-  F64Array a = F64Array::ensure(arr);
+  F64Array a = cast_to<double>(arr, what);
   return {a.data(), a.data() + a.size()};
 }
 

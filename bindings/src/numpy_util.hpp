@@ -4,6 +4,7 @@
 #include <pybind11/pybind11.h>
 
 #include <cstdint>
+#include <limits>
 #include <span>
 #include <string>
 #include <vector>
@@ -24,6 +25,20 @@ inline void check_len(py::ssize_t got, py::ssize_t want, const char* what) {
                        std::to_string(want));
 }
 
+/// `arr` (dtype already checked by the caller) converted to a C-contiguous T array. forcecast
+/// also allows casts numpy deems unsafe (longdouble -> float64, uint64 -> int64): without it
+/// ensure() returns a null array for those. Any remaining failure is an InvalidType.
+template <class T>
+py::array_t<T, py::array::c_style> cast_to(const py::array& arr, const char* what) {
+  auto out = py::array_t<T, py::array::c_style | py::array::forcecast>::ensure(arr);
+  if (!out) {
+    throw InvalidType(std::string(what) + ": cannot convert dtype " +
+                      std::string(py::str(arr.dtype())) + " to " +
+                      std::string(py::str(py::dtype::of<T>())));
+  }
+  return py::reinterpret_borrow<py::array_t<T, py::array::c_style>>(out);
+}
+
 /// An (n, 2) float64 C-contiguous array of coordinates; floating input of other widths is
 /// converted, anything else raises InvalidType / InvalidInput naming `what`.
 inline XYArray as_xy(const py::handle& obj, const char* what) {
@@ -41,14 +56,15 @@ inline XYArray as_xy(const py::handle& obj, const char* what) {
     }
     throw InvalidInput(std::string(what) + " must have shape (n, 2), got " + shape + ")");
   }
-  return XYArray::ensure(arr);
+  return cast_to<double>(arr, what);
 }
 
 inline std::span<const double> xy_span(const XYArray& a) {
   return {a.data(), static_cast<std::size_t>(a.size())};
 }
 
-/// A 1-D int64 array (integer input of other widths converted), else InvalidType/InvalidInput.
+/// A 1-D int64 array (integer input of other widths converted; uint64 values above the int64
+/// range are an InvalidInput), else InvalidType/InvalidInput.
 inline py::array_t<std::int64_t, py::array::c_style> as_int64(const py::handle& obj,
                                                               const char* what) {
   py::array arr = py::array::ensure(obj);
@@ -59,7 +75,16 @@ inline py::array_t<std::int64_t, py::array::c_style> as_int64(const py::handle& 
                       std::string(py::str(arr.dtype())));
   }
   if (arr.ndim() != 1) throw InvalidInput(std::string(what) + " must be 1-D");
-  return py::array_t<std::int64_t, py::array::c_style>::ensure(arr);
+  if (k == 'u' && arr.itemsize() == 8) {  // uint64: cast only if every value fits
+    const auto u = cast_to<std::uint64_t>(arr, what);
+    const std::uint64_t* p = u.data();
+    for (py::ssize_t i = 0; i < u.size(); ++i) {
+      if (p[i] > static_cast<std::uint64_t>(std::numeric_limits<std::int64_t>::max()))
+        throw InvalidInput(std::string(what) + "[" + std::to_string(i) +
+                           "] is outside the int64 range");
+    }
+  }
+  return cast_to<std::int64_t>(arr, what);
 }
 
 /// A 1-D float64 array (integer and boolean input converted) of length `n` (n < 0: any),
@@ -74,7 +99,7 @@ inline F64Array as_float64(const py::handle& obj, const char* what, py::ssize_t 
   }
   if (arr.ndim() != 1) throw InvalidInput(std::string(what) + " must be 1-D");
   if (n >= 0) check_len(arr.shape(0), n, what);
-  return F64Array::ensure(arr);
+  return cast_to<double>(arr, what);
 }
 
 /// as_float64 copied into a vector.

@@ -2,7 +2,9 @@
 #include <algorithm>
 #include <boost/geometry.hpp>
 #include <boost/geometry/index/rtree.hpp>
+#include <charconv>
 #include <cmath>
+#include <cstdint>
 #include <cstring>
 #include <filesystem>
 #include <map>
@@ -29,6 +31,57 @@ struct AreaSet::Impl::NearestIndex {
 namespace {
 
 using detail::take_gdal_error;
+
+/// Distance to the nearest boundary segment and its area, the lowest area index among exact
+/// ties. `found` is scratch space.
+std::pair<double, std::int64_t> nearest_area(
+    const decltype(AreaSet::Impl::NearestIndex::tree)& tree, double x, double y,
+    std::vector<SegmentValue>& found) {
+  constexpr std::size_t k = 16;
+  const BPoint p(x, y);
+  double best = INFINITY, farthest = 0.0;
+  std::int64_t best_area = -1;
+  auto consider = [&](const SegmentValue& v) {
+    const double d = bg::distance(p, v.first);
+    farthest = std::max(farthest, d);
+    if (d < best || (d == best && v.second < best_area)) {
+      best = d;
+      best_area = v.second;
+    }
+  };
+  found.clear();
+  tree.query(bgi::nearest(p, k), std::back_inserter(found));
+  for (const SegmentValue& v : found) consider(v);
+  // All k at the best distance (many areas meeting at a vertex): more may tie beyond them,
+  // so look at every segment within that distance.
+  if (found.size() == k && farthest <= best && std::isfinite(best)) {
+    const double r = best * (1 + 1e-9) + 1e-9;
+    found.clear();
+    tree.query(bgi::intersects(BBox(BPoint(x - r, y - r), BPoint(x + r, y + r))),
+               std::back_inserter(found));
+    for (const SegmentValue& v : found) consider(v);
+  }
+  return {best, best_area};
+}
+
+/// A Real id field's value as text, the same whatever the driver (a Shapefile gives
+/// "1.000000000000000"): whole numbers below 2^53 as integers ("1"), others in shortest
+/// round-trip form as Python's repr(float) writes them ("0.5", "1e+16", "nan").
+std::string real_id_text(double v) {
+  if (std::isnan(v)) return "nan";
+  if (std::isinf(v)) return v > 0 ? "inf" : "-inf";
+  if (v == std::trunc(v) && std::abs(v) < 0x1p53)
+    return std::to_string(static_cast<std::int64_t>(v));
+  char buf[64];
+  auto r = std::to_chars(buf, buf + sizeof buf, v, std::chars_format::scientific);
+  const std::string sci(buf, r.ptr);
+  const int exp = std::stoi(sci.substr(sci.find('e') + 1));
+  if (exp < -4 || exp >= 16) return sci;  // "1.5e+16", "1e-05"
+  r = std::to_chars(buf, buf + sizeof buf, v, std::chars_format::fixed);
+  std::string fixed(buf, r.ptr);
+  if (fixed.find('.') == std::string::npos) fixed += ".0";  // 2^53 <= |v| < 1e16
+  return fixed;
+}
 
 AreaStats compute_stats(const std::vector<PolygonRings>& parts) {
   AreaStats st;
@@ -220,6 +273,7 @@ AreaSet AreaSet::from_file(const std::string& source, const std::string& id_fiel
                         "' has no features");
   }
   int fid_idx = detail::field_index(*layer, id_field, source);
+  const bool id_is_real = layer->GetLayerDefn()->GetFieldDefn(fid_idx)->GetType() == OFTReal;
   OGRSpatialReference target = detail::parse_working_crs(options.crs, "crs argument");
   detail::TransformPtr ct = detail::layer_transform(*layer, target, options.source_crs, source);
 
@@ -233,7 +287,8 @@ AreaSet AreaSet::from_file(const std::string& source, const std::string& id_fiel
     if (!feature->IsFieldSetAndNotNull(fid_idx)) {
       throw InvalidInput(label + where + " has no value in id field '" + id_field + "'");
     }
-    std::string id = feature->GetFieldAsString(fid_idx);
+    std::string id = id_is_real ? real_id_text(feature->GetFieldAsDouble(fid_idx))
+                                : feature->GetFieldAsString(fid_idx);
     polys.push_back(convert_geometry(feature->GetGeometryRef(), "feature '" + id + "'" + where,
                                      options.repair, ct.get()));
     ids.push_back(std::move(id));
@@ -340,18 +395,7 @@ void AreaSet::nearest(std::span<const double> xy, std::span<std::int64_t> index,
                              distance_m[i] = 0.0;
                              continue;
                            }
-                           found.clear();
-                           BPoint p(x, y);
-                           tree.query(bgi::nearest(p, 16), std::back_inserter(found));
-                           double best = INFINITY;
-                           std::int64_t best_area = -1;
-                           for (const SegmentValue& v : found) {
-                             double d = bg::distance(p, v.first);
-                             if (d < best || (d == best && v.second < best_area)) {
-                               best = d;
-                               best_area = v.second;
-                             }
-                           }
+                           const auto [best, best_area] = nearest_area(tree, x, y, found);
                            if (best_area >= 0 && best <= max_distance_m) {
                              index[i] = best_area;
                              distance_m[i] = best;

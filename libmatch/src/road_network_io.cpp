@@ -3,6 +3,7 @@
 // version, uint64 payload size, payload, uint64 checksum of the payload. Little-endian
 // fixed-width fields; vectors as uint64 count + elements. On load the search graph is rebuilt
 // from the edges and must match the checksum the hierarchy was built on.
+#include <cmath>
 #include <cstring>
 #include <filesystem>
 #include <fstream>
@@ -169,6 +170,47 @@ void check_structure(const RoadNetwork::Impl& g, const std::vector<std::int64_t>
   }
 }
 
+/// The value checks from_edges / from_lines and their options run, so that a file with a valid
+/// (non-cryptographic) checksum but crafted or corrupt values does not load.
+void check_values(const RoadNetwork::Impl& g, const std::vector<double>& poly_xy, const Reader& r) {
+  const RoadNetworkOptions& o = g.options;
+  auto positive = [](double v) { return std::isfinite(v) && v > 0; };
+  if (!(o.snap_max_m >= 0)) r.bad("option snap_max_m is not >= 0");
+  if (!positive(o.snap_speed_kmh)) r.bad("option snap_speed_kmh is not a finite number > 0");
+  if (!(std::isfinite(o.node_tolerance_m) && o.node_tolerance_m >= 0))
+    r.bad("option node_tolerance_m is not a finite number >= 0");
+  for (std::size_t i = 0; i < o.class_speeds.size(); ++i) {
+    if (!positive(o.class_speeds[i].second))
+      r.bad("option class_speeds entry " + std::to_string(i) + " is not a finite number > 0");
+  }
+  if (o.default_speed_kmh && !positive(*o.default_speed_kmh))
+    r.bad("option default_speed_kmh is not a finite number > 0");
+  try {
+    detail::require_projected_crs(o.crs);
+  } catch (const InvalidInput&) {
+    r.bad("option crs is not a projected CRS");
+  }
+  auto coordinate = [&](double x, double y, const std::string& what) {
+    try {
+      detail::check_coordinate(x, y, what);
+    } catch (const GeometryError& e) {
+      r.bad(e.what());
+    }
+  };
+  for (std::size_t i = 0; i < g.node_xy.size() / 2; ++i)
+    coordinate(g.node_xy[2 * i], g.node_xy[2 * i + 1], "node " + std::to_string(i));
+  for (std::size_t k = 0; k < poly_xy.size() / 2; ++k)
+    coordinate(poly_xy[2 * k], poly_xy[2 * k + 1], "edge geometry vertex " + std::to_string(k));
+  for (std::size_t e = 0; e < g.edge_from.size(); ++e) {
+    const std::string edge = "edge " + std::to_string(e);
+    if (!positive(g.edge_speed_kmh[e])) r.bad("speed of " + edge + " is not a finite number > 0");
+    if (!(std::isfinite(g.edge_length_m[e]) && g.edge_length_m[e] >= 0))
+      r.bad("length of " + edge + " is not a finite number >= 0");
+    const int ow = static_cast<int>(g.edge_oneway[e]);
+    if (ow < -1 || ow > 1) r.bad("oneway of " + edge + " is not -1, 0 or 1");
+  }
+}
+
 std::shared_ptr<detail::Hierarchy> read_hierarchy(Reader& r, std::size_t n) {
   auto h = std::make_shared<detail::Hierarchy>();
   h->graph_checksum = r.pod<std::uint64_t>();
@@ -230,6 +272,9 @@ void RoadNetwork::save(const std::string& path) const {
       w.vec(arcs);
     }
   }
+  std::error_code ec;
+  if (std::filesystem::is_directory(path, ec))
+    throw FileError("road network file '" + path + "' is a directory; give a file path");
   std::ofstream f(path, std::ios::binary | std::ios::trunc);
   if (!f) throw FileError("cannot write road network file '" + path + "'");
   const std::uint64_t size = w.buf.size(), sum = checksum(w.buf.data(), w.buf.size());
@@ -243,6 +288,9 @@ void RoadNetwork::save(const std::string& path) const {
 }
 
 RoadNetwork RoadNetwork::load(const std::string& path) {
+  std::error_code ec;
+  if (std::filesystem::is_directory(path, ec))
+    throw FileError("road network file '" + path + "' is a directory");
   std::ifstream f(path, std::ios::binary);
   if (!f) {
     if (!std::filesystem::exists(path)) {
@@ -250,8 +298,12 @@ RoadNetwork RoadNetwork::load(const std::string& path) {
     }
     throw FileError("cannot read road network file '" + path + "'");
   }
-  const std::vector<char> all((std::istreambuf_iterator<char>(f)),
-                              std::istreambuf_iterator<char>());
+  std::vector<char> all;
+  try {
+    all.assign(std::istreambuf_iterator<char>(f), std::istreambuf_iterator<char>());
+  } catch (const std::ios_base::failure&) {  // libstdc++ throws on a read error
+    throw FileError("cannot read road network file '" + path + "'");
+  }
   Reader head{all.data(), all.size(), 0, path};
   constexpr std::size_t kHead = sizeof kMagic + sizeof(std::uint32_t) + sizeof(std::uint64_t);
   if (all.size() < sizeof kMagic || std::memcmp(all.data(), kMagic, sizeof kMagic) != 0) {
@@ -286,6 +338,7 @@ RoadNetwork RoadNetwork::load(const std::string& path) {
   const auto poly_offsets = r.vec<std::int64_t>();
   const auto poly_xy = r.vec<double>();
   check_structure(*impl, poly_offsets, poly_xy, r);
+  check_values(*impl, poly_xy, r);
   impl->finish(poly_offsets, poly_xy);
   std::shared_ptr<const detail::Hierarchy> ch;
   if (r.pod<std::uint8_t>() != 0) {

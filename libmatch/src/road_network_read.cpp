@@ -292,8 +292,7 @@ class LayerReader {
       std::string why;
       if (speed_f_.used()) why += "field '" + options_.speed_field + "' is empty; ";
       if (class_f_.used()) {
-        why +=
-            "class '" + cls + "' (field '" + options_.class_field + "') is not in class_speeds; ";
+        why += "its class (field '" + options_.class_field + "') is not in class_speeds; ";
       }
       throw InvalidInput(feature_name(f) + " has no speed: " + why +
                          "give speed_field, class_field with class_speeds, or default_speed_kmh");

@@ -2,6 +2,7 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cmath>
 #include <filesystem>
 #include <fstream>
@@ -151,6 +152,31 @@ TEST(Areas, NearestDistancesAndLimit) {
   EXPECT_EQ(idx[4], -1);
   EXPECT_TRUE(std::isnan(d[4]));
   EXPECT_EQ(idx[1], 0);
+}
+
+TEST(Areas, NearestTieAtAVertexOfManyAreasGoesToTheLowestIndex) {
+  // 20 thin wedges meeting at the origin; (5, 0) is exactly 5 m from each, via the origin.
+  const double pi = std::acos(-1.0), r = 1000.0;
+  std::vector<std::vector<PolygonRings>> wedges;
+  for (int k = 0; k < 20; ++k) {
+    const double a0 = (95 + k * 8.5) * pi / 180, a1 = a0 + 7 * pi / 180;
+    wedges.push_back({{{{0, 0},
+                        {r * std::cos(a0), r * std::sin(a0)},
+                        {r * std::cos(a1), r * std::sin(a1)},
+                        {0, 0}}}});
+  }
+  std::mt19937 rng(7);
+  for (int trial = 0; trial < 10; ++trial) {
+    std::shuffle(wedges.begin(), wedges.end(), rng);
+    std::vector<std::string> ids;
+    for (int k = 0; k < 20; ++k) ids.push_back("w" + std::to_string(k));
+    AreaSet a = AreaSet::from_polygons(wedges, ids);
+    std::vector<std::int64_t> idx(1);
+    std::vector<double> d(1);
+    a.nearest(std::vector<double>{5, 0}, idx, d);
+    EXPECT_EQ(idx[0], 0) << "trial " << trial;
+    EXPECT_DOUBLE_EQ(d[0], 5.0);
+  }
 }
 
 TEST(Areas, AdjacencyWithBorderLengths) {

@@ -391,4 +391,19 @@ TEST(TravelHierarchy, BadFilesRaiseClearErrorsNamingTheFile) {
   fs::remove(p);
   EXPECT_THROW(RoadNetwork::load(p.string()), FileMissing);
   EXPECT_THROW(net.save((p / "no" / "dir").string()), FileError);
+  // A directory: a FileError naming it, for load and save alike.
+  const fs::path dir = temp_file("dir");
+  fs::create_directories(dir);
+  for (bool load : {true, false}) {
+    try {
+      load ? (void)RoadNetwork::load(dir.string()) : net.save(dir.string());
+      ADD_FAILURE() << "no error for a directory";
+    } catch (const FileMissing&) {
+      ADD_FAILURE() << "FileMissing for a directory";
+    } catch (const FileError& e) {
+      EXPECT_NE(std::string(e.what()).find(dir.string() + "' is a directory"), std::string::npos)
+          << e.what();
+    }
+  }
+  fs::remove(dir);
 }

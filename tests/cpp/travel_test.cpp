@@ -481,6 +481,8 @@ TEST(TravelRoadFile, GeoJsonFieldsAndErrors) {
   } catch (const InvalidInput& e) {
     EXPECT_NE(std::string(e.what()).find("has no speed"), std::string::npos) << e.what();
     EXPECT_NE(std::string(e.what()).find("roads.geojson"), std::string::npos) << e.what();
+    EXPECT_NE(std::string(e.what()).find("field 'class'"), std::string::npos) << e.what();
+    EXPECT_EQ(std::string(e.what()).find("local"), std::string::npos) << e.what();  // no value
   }
   no_class.default_speed_kmh = 45.0;
   EXPECT_NO_THROW(RoadNetwork::from_file(good, no_class));

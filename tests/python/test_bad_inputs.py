@@ -2031,6 +2031,15 @@ add(
     "1e12",
 )
 add(
+    "match_cost_eur_huge",
+    match(services=_catalogue(cost_eur=[1e300])),
+    InvalidInputError,
+    ValueError,
+    "cost_eur in row 0",
+    "'vab'",
+    "1e13",
+)
+add(
     "match_round_budget_huge",
     match(services=_catalogue(), budget_eur=1e17),
     InvalidInputError,
@@ -2104,6 +2113,182 @@ add(
 )
 
 
+# ---- from the new-user audits of travel and the location study (2026-12-03) ---------------
+
+ROADS = DATA / "roads.geojson"
+add(
+    "roads_skip_classes_one_string",
+    lambda tmp: libmatch.RoadNetwork.from_file(
+        ROADS, speed_field="maxspeed", default_speed_kmh=50, skip_classes="residential"
+    ),
+    InvalidTypeError,
+    TypeError,
+    "skip_classes",
+)
+add(
+    "roads_default_speed_text",
+    lambda tmp: libmatch.RoadNetwork.from_file(ROADS, default_speed_kmh=str(P_INT)),
+    InvalidTypeError,
+    TypeError,
+    "default_speed_kmh",
+)
+add(
+    "roads_class_speeds_not_a_mapping",
+    lambda tmp: libmatch.RoadNetwork.from_file(ROADS, class_field="class", class_speeds=P_NAME),
+    InvalidTypeError,
+    TypeError,
+    "class_speeds",
+)
+add(
+    "roads_source_not_a_path",
+    lambda tmp: libmatch.RoadNetwork.from_file(P_INT),
+    InvalidTypeError,
+    TypeError,
+    "source",
+)
+add(
+    "lines_ragged",
+    lambda tmp: libmatch.RoadNetwork.from_lines([[[P_NUM, 0.0], [1.0]]], [30.0]),
+    InvalidInputError,
+    ValueError,
+    "line 0",
+)
+add(
+    "lines_text_coordinates",
+    lambda tmp: libmatch.RoadNetwork.from_lines([[[P_NAME, 0.0], [1.0, 2.0]]], [30.0]),
+    InvalidInputError,
+    ValueError,
+    "line 0",
+)
+add(
+    "lines_multilinestring",
+    lambda tmp: libmatch.RoadNetwork.from_lines(
+        [shapely.MultiLineString([[(P_NUM, 0), (1, 1)], [(2, 2), (3, 3)]])], [30.0]
+    ),
+    InvalidInputError,
+    ValueError,
+    "line 0",
+)
+add(
+    "lines_none",
+    lambda tmp: libmatch.RoadNetwork.from_lines(None, []),
+    InvalidTypeError,
+    TypeError,
+    "lines",
+)
+add(
+    "straight_line_huge_int",
+    lambda tmp: libmatch.StraightLine(10**400),
+    InvalidInputError,
+    ValueError,
+    "detour",
+)
+add(
+    "roads_load_none",
+    lambda tmp: libmatch.RoadNetwork.load(None),
+    InvalidTypeError,
+    TypeError,
+    "load",
+)
+add(
+    "roads_save_none",
+    lambda tmp: edges()(tmp).save(None),
+    InvalidTypeError,
+    TypeError,
+    "save",
+)
+add(
+    "areas_source_not_a_path",
+    lambda tmp: libmatch.read_areas(P_INT, "id"),
+    InvalidTypeError,
+    TypeError,
+    "source",
+)
+add(
+    "areas_id_pd_na",
+    lambda tmp: libmatch.AreaSet.from_wkb(squares_wkb(), ["west", pd.NA]),
+    InvalidInputError,
+    ValueError,
+    "row 1",
+)
+add(
+    "study_summary_without_primary_rows",
+    lambda tmp: libmatch.location_study_summary(
+        (lambda st: st[~st["is_primary"]])(
+            libmatch.location_study(
+                pd.DataFrame({"applicant_id": ["R1", "R1"], "x": [P_NUM, 0.0], "y": [0.0, 0.0]}),
+                {},
+            )
+        )
+    ),
+    InvalidInputError,
+    ValueError,
+    "'R1'",
+    "primary",
+)
+add(
+    "close_locations_text_points",
+    lambda tmp: libmatch.close_locations([[P_NAME, "b"]], ["R1"], 5.0),
+    InvalidInputError,
+    ValueError,
+    "xy",
+)
+add(
+    "close_locations_text_tolerance",
+    lambda tmp: libmatch.close_locations(pts(2), ["a", "b"], str(P_INT)),
+    InvalidTypeError,
+    TypeError,
+    "tolerance_m",
+)
+add(
+    "close_locations_group_count",
+    lambda tmp: libmatch.close_locations(pts(3), ["a", "b"], 5.0),
+    InvalidInputError,
+    ValueError,
+    "groups",
+)
+add(
+    "study_locations_beyond_the_working_crs",
+    lambda tmp: libmatch.location_study(
+        __import__("geopandas").GeoDataFrame(
+            {"applicant_id": [P_NAME]}, geometry=[shapely.Point(500, 500)], crs="EPSG:4326"
+        ),
+        {"a": squares()},
+    ),
+    CrsError,
+    ValueError,
+    "row 0",
+    "reprojected",
+)
+
+
+def _late_bad_byte(tmp: Path) -> Path:
+    p = tmp / "late.csv"
+    p.write_bytes(b"applicant_id,x,y\n" + b"R1,1,2\n" * 5000 + b"R\xe9,1,2\n")
+    return p
+
+
+add(
+    "table_not_utf8_names_the_line",
+    lambda tmp: libmatch.match(_late_bad_byte(tmp), advisors_df()),
+    InvalidInputError,
+    ValueError,
+    "late.csv",
+    "line 5002",
+)
+add(
+    "study_layer_columns_clash",
+    lambda tmp: libmatch.location_study(
+        pd.DataFrame({"applicant_id": ["R1"], "x": [P_NUM], "y": [0.0]}),
+        {"gm": squares(), "gm_nearest": squares()},
+    ),
+    InvalidInputError,
+    ValueError,
+    "'gm_nearest'",
+    "'gm_nearest_id'",
+)
+
+
 def _csv(tmp: Path, name: str, df: pd.DataFrame, rename: str, to: str) -> Path:
     """``df`` as a CSV whose column ``rename`` is headed ``to`` (a repeated header)."""
     text = df.to_csv(index=False)
@@ -2163,8 +2348,8 @@ CLI_CASES: list[tuple[str, Callable[[Path], list[str]], int, tuple[str, ...]]] =
     (
         "cli_locate_missing_argument",
         lambda t: ["locate", "--areas", A, "--points", "p.csv", "--out", "o.csv"],
-        1,
-        ("libmatch locate: error:", "--areas", "ID_FIELD"),
+        2,
+        ("libmatch locate: error:", "--areas", "ID_FIELD", "see --help"),
     ),
     (
         "cli_locate_missing_points",
@@ -2552,8 +2737,8 @@ CLI_CASES: list[tuple[str, Callable[[Path], list[str]], int, tuple[str, ...]]] =
             "--out",
             str(t / "s.csv"),
         ],
-        1,
-        ("libmatch study: error:", "nonsense"),
+        2,
+        ("libmatch study: error:", "nonsense", "see --help"),
     ),
     (
         "cli_study_empty_advisors",
@@ -2600,8 +2785,56 @@ CLI_CASES: list[tuple[str, Callable[[Path], list[str]], int, tuple[str, ...]]] =
             "--out",
             str(t / "s.csv"),
         ],
+        2,
+        ("libmatch study: error:", "--class-speeds", "see --help"),
+    ),
+    (
+        "cli_round_rules_inline_list",
+        lambda t: [
+            "round",
+            "--applicants",
+            str(DATA / "requests.csv"),
+            "--advisors",
+            str(DATA / "advisors.csv"),
+            "--rules",
+            "[1]",
+            "--out",
+            str(t / "r"),
+        ],
         1,
-        ("libmatch study: error:", "--class-speeds"),
+        ("libmatch round: error:", "--rules", "JSON object"),
+    ),
+    (
+        "cli_study_nan_max_distance",
+        lambda t: [
+            "study",
+            "--areas",
+            f"{A}:id",
+            "--locations",
+            _points_csv(t, f"applicant_id,x,y\nR1,{P_NUM},1\n"),
+            "--max-distance-m",
+            "nan",
+            "--out",
+            str(t / "s.csv"),
+        ],
+        2,
+        ("libmatch study: error:", "--max-distance-m"),
+    ),
+    (
+        "cli_round_context_without_name",
+        lambda t: [
+            "round",
+            "--applicants",
+            str(DATA / "requests.csv"),
+            "--advisors",
+            str(DATA / "advisors.csv"),
+            "--context",
+            A,
+            "--out",
+            str(t / "r"),
+        ],
+        2,
+        ("libmatch round: error:", "--context", "NAME=FILE"),
     ),
 ]
 

@@ -314,7 +314,7 @@ def test_one_layer_syntax_everywhere(tmp_path):
         capture_output=True,
         text=True,
     )
-    assert r.returncode == 1 and "--weights" in r.stderr
+    assert r.returncode == 2 and "--weights" in r.stderr and "see --help" in r.stderr
 
 
 def test_location_study_returns_a_geodataframe_when_given_one(farms, farms_lonlat, muni):

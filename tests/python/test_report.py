@@ -363,6 +363,146 @@ def test_verify_notices_an_edited_report_map_or_copied_layer(tmp_path):
         verify(tmp_path / "o")
 
 
+def _record(out: Path) -> dict:
+    return json.loads((out / "audit.json").read_text())
+
+
+def _rewrite(out: Path, rec: dict) -> None:
+    (out / "audit.json").write_text(json.dumps(rec))
+
+
+def test_verify_checks_the_records_own_claims(tmp_path):
+    res = libmatch.match(DATA / "requests.csv", DATA / "advisors.csv")
+    res.to_csv(tmp_path / "o")
+    good = _record(tmp_path / "o")
+    for key, field, value in (
+        ("counts", "assigned", 150),
+        ("solver", "objective_points", 1.0),
+        ("solver", "status", "time_limit"),
+        ("programme", "spend_eur", 1.0),
+    ):
+        rec = json.loads(json.dumps(good))
+        rec[key][field] = value
+        _rewrite(tmp_path / "o", rec)
+        with pytest.raises(VerifyError, match=rf"{key}\.{field} does not match"):
+            verify(tmp_path / "o")
+    _rewrite(tmp_path / "o", good)
+    verify(tmp_path / "o")
+
+
+def test_verify_says_a_time_limited_round_cannot_reproduce(tmp_path):
+    res = libmatch.match(DATA / "requests.csv", DATA / "advisors.csv")
+    res.to_csv(tmp_path / "o")
+    rec = _record(tmp_path / "o")
+    rec["solver"]["status"] = "time_limit"
+    rec["weights"]["travel_per_minute"] *= 3  # the re-run decides otherwise
+    _rewrite(tmp_path / "o", rec)
+    with pytest.raises(VerifyError, match="differs from the re-run.*stopped at its time limit"):
+        verify(tmp_path / "o")
+
+
+def test_verify_refuses_a_round_table_left_from_an_earlier_round(tmp_path):
+    out = tmp_path / "o"
+    app = pd.read_csv(DATA / "requests.csv")
+    adv = pd.read_csv(DATA / "advisors.csv")
+    services = sorted(set(app["service"]) | set(adv["service"]))
+    cat = pd.DataFrame({"service": services, "hours": [4.0] * len(services)})
+    libmatch.match(app, adv, services=cat).to_csv(out)
+    assert (out / "spend_by_service.csv").is_file()
+    libmatch.match(app, adv).to_csv(out)  # no catalogue: spend_by_service.csv is stale
+    with pytest.raises(VerifyError, match="spend_by_service.csv.*not part of the recorded round"):
+        verify(out)
+
+
+def test_verify_frames_with_lists_float_ids_and_a_crs_reproduce(tmp_path):
+    gpd = pytest.importorskip("geopandas")
+    app = pd.read_csv(DATA / "requests.csv")
+    adv = pd.read_csv(DATA / "advisors.csv")
+    lists = app.assign(needs=[v.split(";") if isinstance(v, str) else [] for v in app["needs"]])
+    plain = app[app["location_of"].isna()].drop(columns="location_of")
+    floats = plain.assign(applicant_id=np.arange(len(plain), dtype=float) + 1)
+    lonlat = gpd.GeoDataFrame(
+        app.drop(columns=["x", "y"]), geometry=gpd.points_from_xy(app.x, app.y), crs="EPSG:28992"
+    ).to_crs("EPSG:4326")
+    for k, frame in enumerate((lists, floats, lonlat)):
+        out = tmp_path / f"o{k}"
+        libmatch.match(frame, adv).to_csv(out)
+        verify(out)
+    # an AreaSet in another working CRS is read back in it
+    oa = libmatch.read_areas(DATA / "orientation_areas.geojson", "id", crs="EPSG:3035")
+    xy = libmatch.transform(app[["x", "y"]].to_numpy(float), "EPSG:28992", "EPSG:3035")
+    adv_xy = libmatch.transform(adv[["x", "y"]].to_numpy(float), "EPSG:28992", "EPSG:3035")
+    libmatch.match(
+        app.assign(x=xy[:, 0], y=xy[:, 1]), adv.assign(x=adv_xy[:, 0], y=adv_xy[:, 1]), oa
+    ).to_csv(tmp_path / "o3035")
+    verify(tmp_path / "o3035")
+
+
+def test_verify_names_an_input_changed_after_match_or_in_a_shapefile_part(tmp_path):
+    gpd = pytest.importorskip("geopandas")
+    src = tmp_path / "in"
+    src.mkdir()
+    shutil.copy(DATA / "requests.csv", src / "requests.csv")
+    gdf = gpd.read_file(DATA / "orientation_areas.geojson")
+    gdf.to_file(src / "oa.shp")
+    res = libmatch.match(src / "requests.csv", DATA / "advisors.csv", src / "oa.shp")
+    raw = (src / "requests.csv").read_bytes()
+    (src / "requests.csv").write_bytes(raw.replace(b"\n", b"\r\n", 1))  # edited before to_csv
+    res.to_csv(tmp_path / "o")
+    with pytest.raises(VerifyError, match="input 'applicants'.*changed"):
+        verify(tmp_path / "o")
+    (src / "requests.csv").write_bytes(raw)
+    verify(tmp_path / "o")
+    ids = gdf["id"].tolist()
+    gdf.assign(id=[ids[1], ids[0], *ids[2:]]).to_file(tmp_path / "swap.shp")
+    shutil.copy(tmp_path / "swap.dbf", src / "oa.dbf")  # only the attributes change
+    with pytest.raises(VerifyError, match="input 'areas'.*changed"):
+        verify(tmp_path / "o")
+
+
+@pytest.mark.parametrize(
+    "edit, key",
+    [
+        (lambda r: [], "not an audit record"),
+        (lambda r: {**r, "outputs": []}, "outputs must be"),
+        (lambda r: {**r, "inputs": None}, "inputs must be a list"),
+        (
+            lambda r: {**r, "inputs": [i for i in r["inputs"] if i["role"] != "applicants"]},
+            "'applicants'",
+        ),
+        (lambda r: {**r, "outputs": {"../x.csv": "0"}}, "a file name in the directory"),
+        (lambda r: {**r, "travel": None}, "travel must be an object"),
+        (lambda r: {**r, "csv_options": {"sep": ";"}}, "csv_options.sep"),
+        (lambda r: {**r, "programme": {"budget_eur": "lots"}}, "programme.budget_eur"),
+    ],
+)
+def test_verify_a_damaged_record_is_a_verify_error(tmp_path, edit, key):
+    res = libmatch.match(DATA / "requests.csv", DATA / "advisors.csv")
+    res.to_csv(tmp_path / "o")
+    _rewrite(tmp_path / "o", edit(_record(tmp_path / "o")))
+    with pytest.raises(VerifyError, match=re.escape(key)):
+        verify(tmp_path / "o")
+
+
+def test_report_onto_a_round_output_is_refused(tmp_path):
+    out = tmp_path / "o"
+    for name in ("assignments.csv", "audit.json"):
+        r = _cli(
+            "round",
+            "--applicants",
+            DATA / "requests.csv",
+            "--advisors",
+            DATA / "advisors.csv",
+            "--out",
+            out,
+            "--no-map",
+            "--report",
+            out / name,
+        )
+        assert r.returncode == 2 and name in r.stderr, r.stderr
+        assert not (out / "assignments.csv").exists()
+
+
 def test_verify_missing_record_is_a_clear_error(tmp_path):
     r = _cli("verify", tmp_path)
     assert r.returncode != 0 and "audit.json" in r.stderr and "Traceback" not in r.stderr

@@ -354,7 +354,7 @@ def test_cli_study(bundled, tmp_path, capsys):
     assert st["duplicate_of"].notna().sum() == 2
     assert len(pd.read_csv(summary)) == 150
     assert "165 locations of 150 requests" in capsys.readouterr().out
-    # A bad layer spec is a clear error and exit code 1.
+    # A bad layer spec is a usage error: exit code 2.
     rc = cli.main(
         [
             "study",
@@ -366,7 +366,7 @@ def test_cli_study(bundled, tmp_path, capsys):
             str(out),
         ]
     )
-    assert rc == 1
+    assert rc == 2
     assert "NAME=FILE" in capsys.readouterr().err
 
 
@@ -419,3 +419,152 @@ def test_ties_do_not_depend_on_row_order():
     assert first.loc["P", "advisor_ids_in_radius"] == "A;B;C"
     for order in ([0, 2, 1], [2, 1, 0], [1, 0, 2]):
         pd.testing.assert_frame_equal(study(locs.iloc[order], advisors.iloc[order]), first)
+
+
+# ------------------------------------------------------------ from the new-user audit (12-03)
+def test_a_request_row_stays_primary_wherever_its_extra_locations_stand():
+    areas = libmatch.AreaSet.from_wkb(
+        shapely.to_wkb([shapely.box(0, 0, 1000, 1000), shapely.box(1000, 0, 2000, 1000)]),
+        ["OA1", "OA2"],
+    )
+    own = {"applicant_id": "R1", "location_of": None, "x": 500.0, "y": 500.0}
+    extra = {"applicant_id": "R1-b", "location_of": "R1", "x": 1500.0, "y": 500.0}
+    for rows in ([own, extra], [extra, own]):
+        st = libmatch.location_study(pd.DataFrame(rows), {"area": areas})
+        prim = st[st["is_primary"]]
+        assert len(prim) == 1 and prim["x"].iloc[0] == 500.0 and prim["area_id"].iloc[0] == "OA1"
+        summary = libmatch.location_study_summary(st)
+        assert summary["area_id"].tolist() == ["OA1"] and summary["elsewhere"].tolist() == [
+            "area:OA2"
+        ]
+
+
+def test_summary_names_every_request_within_the_tolerance():
+    locs = pd.DataFrame(
+        {"applicant_id": ["R1", "R2", "R3", "R4"], "x": [0.0, 10.0, 20.0, 500.0], "y": [0.0] * 4}
+    )
+    st = libmatch.location_study(locs, {}, duplicate_tolerance_m=25.0)
+    got = dict(zip(*libmatch.location_study_summary(st)[["applicant_id", "duplicate_of"]].T.values))
+    # R3 lies 20 m from R1 and 10 m from R2: both, nearest first; R4 is alone
+    assert got["R1"] == "R2;R3" and got["R2"] == "R1;R3" and got["R3"] == "R2;R1"
+    assert pd.isna(got["R4"])
+    pairs = libmatch.close_locations(locs[["x", "y"]].to_numpy(), locs["applicant_id"], 25.0)
+    assert len(pairs) == 3  # the same pairs as the summary lists
+
+
+def test_without_layers_a_geodataframe_is_reprojected_to_the_default_crs():
+    gpd = pytest.importorskip("geopandas")
+    rd = gpd.GeoDataFrame(
+        {"applicant_id": ["R1", "R2"]},
+        geometry=gpd.points_from_xy([150_000.0, 160_000.0], [450_000.0, 450_000.0]),
+        crs="EPSG:28992",
+    )
+    advisors = pd.DataFrame(
+        {"advisor_id": ["A"], "x": [150_000.0], "y": [450_000.0], "radius_km": [20.0]}
+    )
+    a = libmatch.location_study(rd, {}, advisors=advisors)
+    for other in ("EPSG:3857", "EPSG:4326"):
+        b = libmatch.location_study(rd.to_crs(other), {}, advisors=advisors)
+        assert b.attrs["crs"] == "EPSG:28992"
+        np.testing.assert_allclose(b["nearest_advisor_km"], a["nearest_advisor_km"], atol=1e-3)
+        assert b["advisors_in_radius"].tolist() == a["advisors_in_radius"].tolist() == [1, 1]
+    # advisors as a GeoDataFrame in another CRS are reprojected too
+    adv_gdf = gpd.GeoDataFrame(
+        advisors.drop(columns=["x", "y"]),
+        geometry=gpd.points_from_xy(advisors.x, advisors.y),
+        crs="EPSG:28992",
+    ).to_crs("EPSG:3857")
+    c = libmatch.location_study(rd, {}, advisors=adv_gdf)
+    np.testing.assert_allclose(c["nearest_advisor_km"], a["nearest_advisor_km"], atol=1e-3)
+
+
+def test_study_names_advisors_the_road_network_cannot_place(bundled):
+    layers, req, adv = bundled
+    roads = libmatch.RoadNetwork.from_file(
+        DATA / "roads.geojson", speed_field="maxspeed", default_speed_kmh=50
+    )
+    snapped = roads.snap(adv[["x", "y"]].to_numpy(float))
+    off = sorted(adv["advisor_id"][snapped["edge"].to_numpy() < 0].astype(str))
+    assert off  # the bundled data has bases beyond 500 m of any road
+    st = libmatch.location_study(req, {}, advisors=adv, travel=roads)
+    assert list(st.attrs["unsnapped_advisors"]) == off
+    named = set(";".join(st["advisor_ids_in_radius"].dropna()).split(";"))
+    assert not named & set(off)
+
+
+def test_cli_reads_numeric_looking_location_of_ids_as_text(tmp_path):
+    locs = tmp_path / "locs.csv"
+    locs.write_text("applicant_id,location_of,x,y\n001,,500,500\n002,001,1500,500\n")
+    areas = tmp_path / "areas.geojson"
+    import geopandas as gpd
+
+    gpd.GeoDataFrame(
+        {"id": ["OA1", "OA2"]},
+        geometry=[shapely.box(0, 0, 1000, 1000), shapely.box(1000, 0, 2000, 1000)],
+        crs="EPSG:28992",
+    ).to_file(areas)
+    out, summary = tmp_path / "st.csv", tmp_path / "sum.csv"
+    rc = cli.main(
+        [
+            "study",
+            "--areas",
+            f"{areas}:id",
+            "--locations",
+            str(locs),
+            "--out",
+            str(out),
+            "--summary",
+            str(summary),
+        ]
+    )
+    assert rc == 0
+    got = pd.read_csv(summary, dtype=str)
+    assert got["applicant_id"].tolist() == ["001"] and got["elsewhere"].tolist() == ["area:OA2"]
+
+
+def test_cli_geometry_wins_over_attribute_xy_and_cells_are_carried_verbatim(tmp_path):
+    gpd = pytest.importorskip("geopandas")
+    areas = tmp_path / "areas.gpkg"
+    gpd.GeoDataFrame(
+        {"id": ["OA1"]},
+        geometry=[shapely.box(150_000, 450_000, 151_000, 451_000)],
+        crs="EPSG:28992",
+    ).to_file(areas)
+    pts = gpd.GeoDataFrame(
+        {"applicant_id": ["007"]},
+        geometry=gpd.points_from_xy([150_500.0], [450_500.0]),
+        crs="EPSG:28992",
+    ).to_crs("EPSG:4326")
+    pts["x"], pts["y"] = pts.geometry.x, pts.geometry.y  # lon / lat exported beside the points
+    src = tmp_path / "pts.gpkg"
+    pts.to_file(src)
+    out = tmp_path / "loc.csv"
+    assert (
+        cli.main(["locate", "--areas", f"{areas}:id", "--points", str(src), "--out", str(out)]) == 0
+    )
+    got = pd.read_csv(out, dtype=str)
+    assert got["area_id"].tolist() == ["OA1"]
+    assert float(got["x"].iloc[0]) == pytest.approx(150_500.0, abs=0.01)
+    # a CSV's other cells come back as written (leading zeros, "NA")
+    csv = tmp_path / "pts.csv"
+    csv.write_text("farm_id,kvk,x,y,note\n007,012345,150500,450500,NA\n")
+    assert (
+        cli.main(["locate", "--areas", f"{areas}:id", "--points", str(csv), "--out", str(out)]) == 0
+    )
+    text = out.read_text().splitlines()
+    assert text[1] == "007,012345,150500,450500,NA,OA1"
+
+
+def test_float_id_fields_read_as_whole_numbers(tmp_path):
+    gpd = pytest.importorskip("geopandas")
+    gdf = gpd.GeoDataFrame(
+        {"code": [1.0, 2.0, 30.5]},
+        geometry=[shapely.box(0, 0, 1, 1), shapely.box(1, 0, 2, 1), shapely.box(2, 0, 3, 1)],
+        crs="EPSG:28992",
+    )
+    assert libmatch.AreaSet.from_geodataframe(gdf, "code").ids == ["1", "2", "30.5"]
+    for name in ("a.shp", "a.gpkg"):  # the same ids whatever the reader and driver
+        gdf.to_file(tmp_path / name)
+        assert libmatch.read_areas(tmp_path / name, "code").ids == ["1", "2", "30.5"]
+    attrs = libmatch.AreaSet.from_geodataframe(gdf.assign(name=["a", "b", "c"]), "code").attributes
+    assert attrs["name"].tolist() == ["a", "b", "c"]

@@ -313,9 +313,15 @@ def test_osm_xml_streets_and_one_way(tmp_path):
     assert df[(0, 4)][1] == pytest.approx(
         (length(0, 1) + length(1, 2) + length(2, 4)) / 1000, rel=0, abs=3 * UNIT
     )
-    # The same file with explicit settings: every class at 50 km/h, one-way ignored.
+    # A fallback speed alone keeps the profile: one-ways and skipped classes stay.
+    fallback = libmatch.RoadNetwork.from_file(path, default_speed_kmh=40)
+    assert fallback.edge_count == 5 and fallback.skipped_features == 2
+    assert (fallback.edges()["oneway"] != 0).sum() == (net.edges()["oneway"] != 0).sum() > 0
+    assert (4, 0) not in as_dict(fallback.pairs(p, p))
+    # Without the profile, explicit settings only: every class at 50 km/h, one-way ignored.
     flat = libmatch.RoadNetwork.from_file(
         path,
+        profile="none",
         class_field="highway",
         class_speeds={"residential": 50, "secondary": 50},
         skip_classes=["cycleway", ""],
@@ -455,3 +461,17 @@ def test_bad_road_input(tmp_path):
         libmatch.RoadNetwork.from_edges(np.empty((0, 2)), [], [], [])
     # Empty point inputs give an empty table.
     assert len(ok.pairs(np.empty((0, 2)), np.empty((0, 2)))) == 0
+
+
+def test_straight_line_reprojects_a_geoseries_in_another_crs():
+    gpd = pytest.importorskip("geopandas")
+    a = np.array([[150_000.0, 450_000.0], [160_000.0, 455_000.0]])
+    b = np.array([[151_000.0, 452_000.0], [170_000.0, 440_000.0], [150_500.0, 450_500.0]])
+    model = libmatch.StraightLine()
+    ref = model.pairs(a, b)
+    ga = gpd.GeoSeries(gpd.points_from_xy(a[:, 0], a[:, 1]), crs="EPSG:28992")
+    gb = gpd.GeoSeries(gpd.points_from_xy(b[:, 0], b[:, 1]), crs="EPSG:28992")
+    for o, d in ((ga, gb.to_crs("EPSG:3857")), (ga.to_crs("EPSG:4326"), gb), (a, gb)):
+        got = model.pairs(o, d)
+        np.testing.assert_allclose(got["km"], ref["km"], atol=1e-5)
+        assert got[["origin", "destination"]].equals(ref[["origin", "destination"]])

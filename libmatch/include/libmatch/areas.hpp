@@ -50,12 +50,12 @@ class LIBMATCH_EXPORT AreaSet {
  public:
   AreaSet();
 
-  /// Reads a polygon layer from any GDAL vector source; `id_field` names the unique id.
-  /// Throws FileMissing, FileError (also when GDAL reports a read error part-way, e.g. a
-  /// damaged GeoPackage: never a silently shorter set), UnknownId (no such field/layer),
-  /// InvalidInput (no layer named and several layers have `id_field`),
-  /// GeometryError (non-polygon, invalid, empty layer), CrsError (also a geographic or
-  /// non-metre working CRS), InvalidInput (duplicate ids).
+  /// Reads a polygon layer from any GDAL vector source; `id_field` names the unique id (Real
+  /// values as "1", "2.5" whatever the driver). Throws FileMissing, FileError (also when GDAL
+  /// reports a read error part-way, e.g. a damaged GeoPackage: never a silently shorter set),
+  /// UnknownId (no such field/layer), InvalidInput (no layer named and several layers have
+  /// `id_field`), GeometryError (non-polygon, invalid, empty layer), CrsError (also a
+  /// geographic or non-metre working CRS), InvalidInput (duplicate ids).
   static AreaSet from_file(const std::string& source, const std::string& id_field,
                            const ReadOptions& options = {});
 

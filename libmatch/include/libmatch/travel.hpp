@@ -258,11 +258,11 @@ class LIBMATCH_EXPORT RoadNetwork final : public TravelModel {
 
   /// Writes the network (nodes, edges, geometry, options) and its hierarchy, if prepared, to
   /// a binary file: magic "LMROADNET", format version, payload, 64-bit checksum. Throws
-  /// FileError naming the path when it cannot be written.
+  /// FileError naming the path when it cannot be written (also a directory).
   void save(const std::string& path) const;
   /// Reads a file written by save(). Throws FileMissing, or FileError naming the path when
-  /// it is not such a file (foreign), was written in another format version or with other
-  /// graph rules (stale), or is truncated or corrupt (checksum).
+  /// it is not such a file (foreign, a directory), has another format version or graph rules
+  /// (stale), is truncated or corrupt (checksum), or holds values from_edges would refuse.
   static RoadNetwork load(const std::string& path);
 
   /// OpenStreetMap `restriction` relations (turn restrictions) found in the source by
