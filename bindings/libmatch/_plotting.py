@@ -3,6 +3,7 @@ qualitative palette, the outcome colours, area labels and a scale bar."""
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 import numpy as np
@@ -75,7 +76,18 @@ def nice_length(span_m: float) -> float:
     return float(max(s * step for s in (1, 2, 5) if s * step <= target))
 
 
+def natural_key(text: str) -> tuple:
+    """Sort key ordering digit runs by value: "2" before "10", "OA2" before "OA10"."""
+    return tuple(
+        (0, int(part), "") if part.isdigit() else (1, 0, part)
+        for part in re.split(r"(\d+)", str(text))
+        if part
+    )
+
+
 def add_labels(ax, areas: Any, texts: list[str] | None = None, fontsize: float = 8) -> None:
+    """Each area's id (or ``texts``) at its label point, bold with a white halo, at
+    z-order 6: above the map layers, below legends (which their callers put at 8)."""
     import matplotlib.patheffects as pe
 
     pts = label_points(areas)

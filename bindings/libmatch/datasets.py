@@ -6,14 +6,14 @@ without a clone. Nothing in it is real (see its README).
 >>> ds.path("municipalities").name
 'municipalities.geojson'
 >>> sorted(ds.names())[:3]
-['advisors', 'farms', 'municipalities']
+['advisors', 'coaching', 'coaching_providers']
 """
 
 from __future__ import annotations
 
 from pathlib import Path
 
-from .errors import FileMissingError, UnknownIdError
+from .errors import FileMissingError, InvalidTypeError, UnknownIdError
 
 __all__ = ["path", "names", "directory"]
 
@@ -29,6 +29,11 @@ _FILES = {
     "services": "services.csv",
     "scenario": "scenario.json",
     "programme": "programme/scenario.json",
+    "coaching": "coaching/programme.json",
+    "coaching_requests": "coaching/requests.csv",
+    "coaching_requests_next_week": "coaching/requests_next_week.csv",
+    "coaching_providers": "coaching/providers.csv",
+    "coaching_services": "coaching/services.csv",
     "readme": "README.md",
 }
 
@@ -50,6 +55,8 @@ def names() -> list[str]:
 
 def path(name: str) -> Path:
     """Path of a bundled file by name (``"municipalities"``, ``"requests"``, ...)."""
+    if not isinstance(name, str):
+        raise InvalidTypeError(f"name must be a str, got {type(name).__name__}")
     if name not in _FILES:
         raise UnknownIdError(f"unknown data set {name!r}; known: {names()}")
     p = directory() / _FILES[name]

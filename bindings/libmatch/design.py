@@ -888,7 +888,14 @@ class AreaPlan:
 
     def plot(self, ax=None, labels: bool = True, legend: bool = True, **kwargs):
         """Units coloured by area (qualitative palette), area outlines and labels on top, a
-        legend with each area's unit count (matplotlib only); returns ``ax``."""
+        legend with each area's unit count outside the map (right of the axes), a title
+        with k, the objective and the mean travel (matplotlib only; keywords as
+        :func:`plot_plan`); returns ``ax``."""
+        kwargs.setdefault(
+            "title",
+            f"{self.k} areas, objective {self.objective:.4g}, "
+            f"mean travel {self.mean_travel_km:.1f} km",
+        )
         return plot_plan(
             self.units,
             self.assignment.to_numpy(),
@@ -937,10 +944,14 @@ def plot_plan(
     *,
     legend: bool = True,
     area_labels: bool = True,
+    title: str | None = None,
     **kwargs,
 ):
     """Draws units coloured by their area label and (``outlines``) the dissolved area borders
-    with the area's label at its centre; ``legend`` lists areas with their unit counts.
+    with the area's label at its centre; ``legend`` lists areas with their unit counts in
+    natural order (2 before 10), outside the map to the right of the axes (a new figure
+    is widened for it; with your own ``ax`` leave room, e.g. ``layout="constrained"``).
+    ``title`` (default "k areas, n units"; ``""`` for none) goes on the axes.
 
     ``labels`` as in :func:`evaluate_plan` (array in unit order or Series by unit id).
     Needs matplotlib only; returns ``ax``.
@@ -949,15 +960,15 @@ def plot_plan(
     from matplotlib.collections import PolyCollection
     from matplotlib.patches import Patch
 
-    from ._plotting import add_labels, add_scale_bar, colour
+    from ._plotting import add_labels, add_scale_bar, colour, natural_key
     from .areas import _wkb_rings
 
     show_labels = area_labels
     kwargs.pop("cmap", None)  # kept for callers of the old signature: one palette now
     units = _units(units)
     codes, names = _factorize(labels, units.ids, "labels")
-    if ax is None:
-        _, ax = plt.subplots(figsize=(7, 7))
+    if ax is None:  # wider than tall: the legend sits right of the map
+        _, ax = plt.subplots(figsize=(9.5, 7), layout="constrained")
     polys, faces = [], []
     # Exterior rings only, largest unit first: a unit inside another's hole stays visible.
     order = np.argsort(-units.stats()["area_m2"].to_numpy(), kind="stable")
@@ -980,11 +991,30 @@ def plot_plan(
     add_scale_bar(ax)
     if legend:
         counts = np.bincount(codes, minlength=len(area_names))
+        order = sorted(range(len(area_names)), key=lambda k: natural_key(area_names[k]))
         handles = [
-            Patch(facecolor=colour(k), edgecolor="black", label=f"{n} ({counts[k]} units)")
-            for k, n in enumerate(area_names)
+            Patch(
+                facecolor=colour(k),
+                edgecolor="black",
+                label=f"{area_names[k]} ({counts[k]} unit{'' if counts[k] == 1 else 's'})",
+            )
+            for k in order
         ]
-        ax.legend(handles=handles, loc="upper left", fontsize=7, ncol=2 if len(handles) > 8 else 1)
+        leg = ax.legend(
+            handles=handles,
+            loc="upper left",
+            bbox_to_anchor=(1.02, 1),
+            borderaxespad=0,
+            fontsize=7,
+            title="area (units)",
+            title_fontsize=8,
+            ncol=2 if len(handles) > 20 else 1,
+        )
+        leg.set_zorder(8)  # above the area labels and the scale bar
+    if title is None:
+        title = f"{len(area_names)} areas, {len(units)} units"
+    if title:
+        ax.set_title(title)
     return ax
 
 

@@ -10,8 +10,9 @@ one machine is not enough::
     df = libmatch.distributed.simulate_sweep(client, {"now": base, "more staff": more}, range(1000))
 
 Each scenario is pickled once (areas as WKB, tables as DataFrames) and broadcast to every
-worker; a worker compiles it once and runs chunks of seeds single-threaded with the GIL
-released, so a worker with several threads runs several chunks at once. Dask is imported
+worker; a worker unpickles and compiles it once, inside its first task (so an error there,
+such as a road network file missing on that worker, is raised to the caller), and runs
+chunks of seeds single-threaded with the GIL released, so a worker with several threads runs several chunks at once. Dask is imported
 only when this function is called (``pip install "dask[distributed]"``).
 """
 
@@ -19,6 +20,8 @@ from __future__ import annotations
 
 import math
 import numbers
+import pickle
+import uuid
 from typing import Any
 
 import pandas as pd
@@ -29,11 +32,31 @@ from .simulation import _normalise, parse_seeds, simulate_many
 __all__ = ["simulate_sweep"]
 
 
-def _run_chunk(scenario, name: str, seeds: list[int]) -> pd.DataFrame:
+#: Worker side: scenarios already unpickled, by (sweep token, index); the last few sweeps.
+_COMPILED: dict[tuple[str, int], Any] = {}
+_KEEP = 16
+
+
+def _scenario(blob: bytes, token: str, index: int) -> Any:
+    """The sweep's scenario ``index``, unpickled (and so compiled) once per worker. It is
+    unpickled inside the task, so a failure there (a road network file missing on this
+    worker) reaches the caller as the libmatch error, not as a closed connection."""
+    key = (token, index)
+    if key not in _COMPILED:
+        while len(_COMPILED) >= _KEEP:
+            _COMPILED.pop(next(iter(_COMPILED)))
+        _COMPILED[key] = pickle.loads(blob)
+    return _COMPILED[key]
+
+
+def _run_chunk(
+    blob: bytes, token: str, index: int, name: str, seeds: list[int], seed_dtype: str
+) -> pd.DataFrame:
     """Worker side: one scenario, a chunk of seeds, one thread (the worker's threads are the
-    parallelism)."""
-    df = simulate_many([scenario], seeds, n_jobs=1, progress=False)
+    parallelism). Seeds take the sweep's dtype, so chunks concatenate without a cast."""
+    df = simulate_many([_scenario(blob, token, index)], seeds, n_jobs=1, progress=False)
     df["scenario"] = name
+    df["seed"] = df["seed"].astype(seed_dtype)
     return df
 
 
@@ -72,21 +95,35 @@ def simulate_sweep(
         raise InvalidTypeError(
             f"client must be a dask.distributed Client, got {type(client).__name__}"
         )
+    if getattr(client, "status", "running") != "running":
+        raise InvalidInputError(f"client is not connected (status {client.status!r})")
+    try:
+        nthreads = client.nthreads()
+    except Exception as exc:  # a client whose scheduler went away
+        raise InvalidInputError(
+            f"client cannot reach its scheduler ({type(exc).__name__})"
+        ) from None
+    if not nthreads:
+        raise InvalidInputError("the cluster has no workers: start some before the sweep")
+    seed_dtype = "int64" if max(seed_list, default=0) < 2**63 else "uint64"
     if chunk_size is None:
-        threads = max(1, sum(client.nthreads().values()))
+        threads = max(1, sum(nthreads.values()))
         chunk_size = max(1, math.ceil(len(seed_list) * len(scs) / (4 * threads) / len(scs)))
     if isinstance(chunk_size, bool) or not isinstance(chunk_size, numbers.Integral):
         raise InvalidTypeError(f"chunk_size must be an integer, got {type(chunk_size).__name__}")
     if int(chunk_size) < 1:
         raise InvalidInputError(f"chunk_size must be >= 1, got {chunk_size}")
     chunk_size = int(chunk_size)
-    # Each scenario goes to every worker once; tasks then refer to it by key.
-    remote = client.scatter(scs, broadcast=True, hash=False)
+    # Each scenario goes to every worker once, pickled (bytes travel as they are); tasks
+    # refer to it by key and unpickle it once per worker.
+    token = uuid.uuid4().hex
+    remote = client.scatter([pickle.dumps(sc) for sc in scs], broadcast=True, hash=False)
     futures = []
-    for name, sc in zip(names, remote):
+    for k, (name, blob) in enumerate(zip(names, remote)):
         for lo in range(0, len(seed_list), chunk_size):
+            chunk = seed_list[lo : lo + chunk_size]
             futures.append(
-                client.submit(_run_chunk, sc, name, seed_list[lo : lo + chunk_size], pure=False)
+                client.submit(_run_chunk, blob, token, k, name, chunk, seed_dtype, pure=False)
             )
     bar = None
     if progress:

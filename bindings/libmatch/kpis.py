@@ -28,7 +28,7 @@ WEEKLY: dict[str, tuple[str, str]] = {
         "cases",
         "cases moved to another advisor: theirs left, cut capacity or is absent long enough",
     ),
-    "completed": (_FLOW, "cases completed this week"),
+    "completed": ("cases", "cases completed this week"),
     "queued": (_FLOW, "requests in this week's round (new, returned and still waiting)"),
     "matched": (_FLOW, "requests matched this week (first matches and rematches)"),
     "matched_first": (_FLOW, "requests matched for the first time this week"),
@@ -39,7 +39,11 @@ WEEKLY: dict[str, tuple[str, str]] = {
     "advisors_absent": ("advisors", "advisors absent this week"),
     "capacity_total": ("cases", "summed capacity of the active advisors"),
     "arrivals_total": (_FLOW, "arrivals since the start (cumulative)"),
-    "matched_total": (_FLOW, "first matches since the start (cumulative)"),
+    "matched_total": (
+        "cases",
+        "cases running after the round plus cases completed since the start (in_service + "
+        "completed_total; the initial cases included)",
+    ),
     "completed_total": ("cases", "completions since the start (cumulative)"),
     "escalated_total": (_FLOW, "escalations since the start (cumulative)"),
     "referred_total": (_FLOW, "referrals since the start (cumulative)"),
@@ -116,7 +120,10 @@ SUMMARY: dict[str, tuple[str, str]] = {
     "util_mean": ("fraction 0-1", "mean weekly utilisation"),
     "util_max": ("fraction 0-1", "highest utilisation of any advisor in any week"),
     "util_gini_mean": ("index 0-1", "mean weekly Gini coefficient of utilisation"),
-    "escalated_share": ("fraction 0-1", "escalations / arrivals"),
+    "escalated_share": (
+        "fraction 0-1",
+        "escalations / (arrivals - referred): the share of the requests in scope",
+    ),
     "hours_started": ("hours", "hours_per_case summed over first matches"),
     "followups": (_FLOW, "pathway follow-ups that entered the queue"),
     "spend_eur": ("EUR", "price of all cases started (initial cases are free)"),

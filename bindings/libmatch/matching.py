@@ -900,10 +900,12 @@ class RoundResult:
         """Map of the round; returns ``ax``.
 
         ``by="service"``: requests and their lines to the advisor's base coloured by service;
-        ``by="outcome"``: requests coloured assigned / escalated (lines grey). Escalated
-        requests are always drawn as crosses, advisor bases as black triangles. Orientation
-        areas (``areas``) get a light qualitative fill and their id as label (``labels``);
-        a legend and a scale bar are added.
+        ``by="outcome"``: requests coloured assigned / escalated / referred (lines grey).
+        Escalated requests (:attr:`escalations`, including a vacancy's unfilled positions)
+        are always drawn as crosses, referred ones (:attr:`referrals`) as diamonds, advisor
+        bases as black triangles. Orientation areas (``areas``) get a light qualitative fill
+        and their id as label (``labels``); a legend, a scale bar and a title with the counts
+        (requests assigned, escalated, referred) are added.
         """
         import matplotlib.pyplot as plt
         from matplotlib.collections import LineCollection
@@ -923,6 +925,9 @@ class RoundResult:
         adv_xy = args["adv_xy"]
         adv = self._core.requests()["advisor"]
         ok = adv >= 0
+        referred = np.asarray(self._referral) != 0
+        # as :attr:`escalations`: no match and not referred, or a vacancy's open positions
+        escalated = (~ok & ~referred) | (ok & (np.asarray(self._open_positions) > 0))
         service = self._prep.req_rows["service"].to_numpy(object)
         services = sorted(set(service))
         svc_colour = {s: colour(k) for k, s in enumerate(services)}
@@ -943,24 +948,32 @@ class RoundResult:
                 *primary[ok].T, s=16, color=OUTCOME_COLOURS["assigned"], zorder=3, label="assigned"
             )
         ax.scatter(*adv_xy.T, s=30, marker="^", c="0.1", zorder=4, label="advisor base")
-        if (~ok).any():
-            ax.scatter(
-                *primary[~ok].T,
-                s=70,
-                marker="X",
-                color=OUTCOME_COLOURS["escalated"],
-                edgecolors="white",
-                linewidths=0.6,
-                zorder=5,
-                label="escalated",
-            )
+        for outcome, mask, size, marker in (
+            ("escalated", escalated, 70, "X"),
+            ("referred", referred, 45, "D"),
+        ):
+            if mask.any():
+                ax.scatter(
+                    *primary[mask].T,
+                    s=size,
+                    marker=marker,
+                    color=OUTCOME_COLOURS[outcome],
+                    edgecolors="white",
+                    linewidths=0.6,
+                    zorder=5,
+                    label=outcome,
+                )
         ax.set_aspect("equal")
         ax.autoscale_view()
         add_scale_bar(ax)
         ax.set_xlabel("x (m)")
         ax.set_ylabel("y (m)")
-        ax.legend(loc="upper left", fontsize=8, title="service" if by == "service" else None)
-        ax.set_title(f"Weekly round: {int(ok.sum())} assigned, {int((~ok).sum())} escalated")
+        leg = ax.legend(loc="upper left", fontsize=8, title="service" if by == "service" else None)
+        leg.set_zorder(8)  # above the area labels and the scale bar
+        ax.set_title(
+            f"Weekly round: {int(ok.sum())} assigned, {int(escalated.sum())} escalated, "
+            f"{int(referred.sum())} referred"
+        )
         return ax
 
 

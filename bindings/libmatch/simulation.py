@@ -1409,8 +1409,15 @@ class SimulationResult:
 
     def plot(self, axes=None):
         """Weekly KPIs: queue, waiting time, escalations, travel, utilisation and its Gini
-        (a 2 x 3 matplotlib axes array); a programme with a budget or slot caps adds a
-        budget panel (money left and spent) and a slots-left panel (2 x 4)."""
+        (6 panels); a programme with a budget or slot caps adds a budget panel (money left
+        and spent) and a slots-left panel (8 panels). Every panel has its unit as y label;
+        count panels start at 0; a panel without data (no matches: waiting time and travel)
+        says so. Returns the axes array (2 x 3, or 2 x 4 with the budget panels).
+
+        ``axes``: optional matplotlib axes to draw into, at least as many as panels:
+        6 (e.g. ``plt.subplots(2, 3)[1]``), or 8 with a budget or slot caps
+        (``plt.subplots(2, 4)[1]``: the last column takes the budget and slots panels).
+        Too few raise :class:`InvalidInputError` naming the count needed."""
         return _plot_weekly(
             self.weekly.assign(seed=self.seed),
             axes=axes,
@@ -1475,8 +1482,14 @@ def simulate(
 def _normalise(scenarios: Any) -> tuple[list[str], list[Scenario]]:
     if isinstance(scenarios, (Scenario, str, os.PathLike)):
         items = [(None, _as_scenario(scenarios))]
-    elif isinstance(scenarios, Mapping) and not any(
-        k in scenarios for k in ("services", "advisors")
+    elif isinstance(scenarios, pd.DataFrame):
+        raise InvalidTypeError(
+            "scenarios must be a Scenario, a path, a list of them or a dict {name: Scenario}, "
+            "got a DataFrame"
+        )
+    elif isinstance(scenarios, Mapping) and (
+        any(isinstance(v, Scenario) for v in scenarios.values())  # variants, whatever the keys
+        or not any(k in scenarios for k in ("services", "advisors"))
     ):
         items = [(str(k), _as_scenario(v)) for k, v in scenarios.items()]
     elif isinstance(scenarios, Mapping):
@@ -1496,12 +1509,17 @@ def _normalise(scenarios: Any) -> tuple[list[str], list[Scenario]]:
         seen[n] = seen.get(n, 0) + 1
         names.append(n)
     dup = {n for n, c in seen.items() if c > 1}
-    if dup:  # keep rows distinguishable
+    if dup:  # keep rows distinguishable: n#1, n#2... skipping labels already in use
+        taken = {n for n in names if n not in dup}
         count: dict[str, int] = {}
         for k, n in enumerate(names):
             if n in dup:
-                count[n] = count.get(n, 0) + 1
-                names[k] = f"{n}#{count[n]}"
+                label = n
+                while label == n or label in taken:
+                    count[n] = count.get(n, 0) + 1
+                    label = f"{n}#{count[n]}"
+                taken.add(label)
+                names[k] = label
     return names, [sc for _, sc in items]
 
 
@@ -1586,14 +1604,42 @@ def simulate_many(
 
 # ---- plots and command line ----------------------------------------------------------------
 
+# column, title, y label (the unit), count panel (y from 0, whole numbers)
 _PLOT_KPIS = (
-    ("waiting", "requests waiting"),
-    ("wait_mean", "wait to first match (weeks)"),
-    ("escalated_total", "escalated (cumulative)"),
-    ("travel_mean", "travel (minutes)"),
-    ("util_mean", "utilisation (mean)"),
-    ("util_gini", "utilisation Gini"),
+    ("waiting", "requests waiting", "cases", True),
+    ("wait_mean", "wait to first match (mean)", "weeks", False),
+    ("escalated_total", "escalated (cumulative)", "cases", True),
+    ("travel_mean", "travel to the advisor (mean)", "minutes", False),
+    ("util_mean", "utilisation (mean)", "share of capacity", False),
+    ("util_gini", "utilisation Gini", "Gini index (0-1)", False),
 )
+
+
+def _count_axis(ax) -> None:
+    """y from 0 with whole-number ticks; 0..1 when everything is 0."""
+    from matplotlib.ticker import MaxNLocator
+
+    ax.set_ylim(0, max(ax.get_ylim()[1], 1.0))  # the autoscaled top covers the 10-90% bands
+    ax.yaxis.set_major_locator(MaxNLocator(integer=True))
+
+
+def _no_data(ax, message: str) -> bool:
+    """Writes ``message`` in the middle of a panel without a finite point; True if so."""
+    ys = [np.asarray(line.get_ydata(), float) for line in ax.get_lines()]
+    if any(np.isfinite(y).any() for y in ys):
+        return False
+    ax.text(
+        0.5,
+        0.5,
+        message,
+        transform=ax.transAxes,
+        ha="center",
+        va="center",
+        fontsize=9,
+        color="0.35",
+    )
+    ax.set_yticks([])
+    return True
 
 
 def _has_budget(weekly: pd.DataFrame) -> bool:
@@ -1605,19 +1651,33 @@ def _plot_weekly(weekly: pd.DataFrame, axes=None, title: str | None = None):
     import matplotlib.pyplot as plt
 
     budget = _has_budget(weekly)
+    needed = 8 if budget else 6
     if axes is None:
         cols = 4 if budget else 3
         fig, axes = plt.subplots(
             2, cols, figsize=(4.4 * cols, 6.5), sharex=True, constrained_layout=True
         )
     else:
+        if np.size(axes) < needed:
+            raise InvalidInputError(
+                f"plot: {needed} axes needed "
+                + (
+                    "(this programme has a budget or slot caps: plt.subplots(2, 4)), "
+                    if budget
+                    else "(plt.subplots(2, 3)), "
+                )
+                + f"got {np.size(axes)}"
+            )
         fig = np.ravel(axes)[0].figure
     flat = list(np.ravel(axes))
-    if budget and len(flat) >= 8:  # the budget panels take the last column
+    if budget:  # the budget panels take the last column
         flat = flat[:3] + flat[4:7] + [flat[3], flat[7]]
     groups = list(weekly.groupby("scenario")) if "scenario" in weekly.columns else [("", weekly)]
+    keys = [c for c in ("scenario", "seed") if c in weekly.columns]
+    runs = len(weekly[keys].drop_duplicates()) if keys else 1
+    no_matches = "no matches in this run" if runs <= 1 else "no matches in any run"
     panels = list(_PLOT_KPIS)
-    for ax, (col, label) in zip(flat, panels):
+    for ax, (col, label, unit, count) in zip(flat, panels):
         for name, g in groups:
             by_week = g.groupby("week")[col]
             mean = by_week.mean()
@@ -1633,8 +1693,12 @@ def _plot_weekly(weekly: pd.DataFrame, axes=None, title: str | None = None):
                     linewidth=0,
                 )
         ax.set_title(label, fontsize=10)
+        ax.set_ylabel(unit)
         ax.grid(alpha=0.3)
-    if budget and len(flat) >= 8:
+        if not _no_data(ax, no_matches if col in ("wait_mean", "travel_mean") else "no data"):
+            if count:
+                _count_axis(ax)
+    if budget:
         _plot_budget(flat[6], flat[7], weekly, groups)
     for ax in np.ravel(axes)[np.ravel(axes).size // 2 :]:
         ax.set_xlabel("week")
@@ -1660,12 +1724,15 @@ def _plot_budget(ax_money, ax_slots, weekly: pd.DataFrame, groups) -> None:
         for c in slot_cols:
             mean = by_week[c].mean()
             ax_slots.plot(mean.index, mean.to_numpy(), label=f"{name} {c[11:]}".strip())
-    ax_money.set_title("budget (EUR): left, spent (dashed)", fontsize=10)
+    ax_money.set_title("budget: left, spent (dashed)", fontsize=10)
+    ax_money.set_ylabel("EUR")
     ax_slots.set_title("slots left", fontsize=10)
-    for ax in (ax_money, ax_slots):
+    ax_slots.set_ylabel("slots")
+    for ax, empty in ((ax_money, "no budget set"), (ax_slots, "no slot caps")):
         ax.grid(alpha=0.3)
-        if ax.get_lines():
+        if not _no_data(ax, empty):
             ax.legend(fontsize=7)
+            _count_axis(ax)
 
 
 def _cmd_simulate(args) -> int:

@@ -2277,6 +2277,13 @@ add(
     "line 5002",
 )
 add(
+    "simulate_scenarios_as_a_dataframe",
+    lambda tmp: libmatch.simulate_many(pd.DataFrame({P_NAME: [1]}), [0], progress=False),
+    InvalidTypeError,
+    TypeError,
+    "DataFrame",
+)
+add(
     "study_layer_columns_clash",
     lambda tmp: libmatch.location_study(
         pd.DataFrame({"applicant_id": ["R1"], "x": [P_NUM], "y": [0.0]}),

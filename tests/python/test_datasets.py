@@ -9,6 +9,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pandas as pd
 import pytest
 
 import libmatch
@@ -32,6 +33,24 @@ def test_bundled_data_is_the_package_copy():
 def test_unknown_name_is_a_clear_error():
     with pytest.raises(libmatch.UnknownIdError, match="municipalities"):
         ds.path("gemeenten")
+    with pytest.raises(libmatch.InvalidTypeError, match="name must be a str"):
+        ds.path(["farms"])
+
+
+def test_the_coaching_programme_of_notebook_06_is_installed():
+    import json
+
+    prog = json.loads(ds.path("coaching").read_text(encoding="utf-8"))
+    assert (ds.path("coaching").parent / prog["this_week"]) == ds.path("coaching_requests")
+    res = libmatch.match(
+        ds.path("coaching_requests"),
+        ds.path("coaching_providers"),
+        services=ds.path("coaching_services"),
+        budget_eur=prog["budget_eur"],
+    )
+    assert len(res) == len(
+        pd.read_csv(ds.path("coaching_requests")).drop_duplicates("applicant_id")
+    )
 
 
 def test_bundled_files_load():
