@@ -2171,6 +2171,11 @@ cases: capacity x the service's nominal hours x 0.75-1.0) and `hours_booked` (ho
 taken by running cases); free hours are never fewer than free case slots, so a round without
 the catalogue (one hour per case) gives the same answer as with case counts alone.
 
+### `programme/`: the year-long programme scenario (seed 003)
+`scenario.json`, `advisors.csv` and `locations.csv` of a year-long programme simulation
+(products with hours and prices, pathways, a budget), made by `tools/generate_programme.py`;
+`programme/README.md` describes it.
+
 ### `coaching/`: a Deventer-like programme (seed 003) in {cs["muni_name"]} (`{cs["muni"]}`)
 Coaching for self-employed entrepreneurs in the largest town of the province (fictional):
 - `services.csv`: the seed's products: intake 1.5 h EUR 112.50, coaching 10 h EUR 750, f_scan

@@ -891,9 +891,11 @@ class RoundResult:
     def report(self, path: str | os.PathLike, language: str = "nl", **kwargs: Any) -> str:
         """Writes the working group's weekly sheet (one self-contained HTML file, Dutch by
         default). Keywords as :func:`libmatch.report.round_report` (``areas``, ``context``,
-        ``week``, ``title``). Returns the path."""
+        ``week``, ``title``); ``areas`` defaults to the round's own orientation areas.
+        Returns the path."""
         from .report import round_report
 
+        kwargs.setdefault("areas", getattr(self, "_areas", None))
         return round_report(self, path, language=language, **kwargs)
 
     def plot(self, areas: AreaSet | None = None, ax=None, by: str = "service", labels: bool = True):
@@ -1095,7 +1097,7 @@ def match(
     ``no_advisor_for_service``, ``no_expertise``, ``all_excluded``, ``all_out_of_radius``,
     ``no_capacity``; for requests with eligible advisors left out by the programme limits:
     ``no_hours`` (none of those with free cases has the free hours), ``slots_exhausted``,
-    ``reserved_for_priority``, ``budget_exhausted`` (detail names the amount missing).
+    ``budget_exhausted`` (detail names the amount missing), ``reserved_for_priority``.
 
     Raises
     ------
@@ -1139,6 +1141,7 @@ def match(
     )
     res = RoundResult(core, prep, w, r)
     res._crs = area_set.crs if area_set is not None else "EPSG:28992"
+    res._areas = area_set  # the report's map and per-request areas by default
     res._sources = {**sources, "travel": travel}
     return res
 

@@ -820,8 +820,8 @@ STUDY_LOCATIONS = Table(
         _X,
         _Y,
     ),
-    extra_columns="`location_of` (the matching round's extra locations) is read; others are not "
-    "copied, but the result keeps the input's index to join them back",
+    extra_columns="ignored, except `location_of` (the matching round's extra locations); they "
+    "are not copied, but the result keeps the input's index to join them back",
 )
 
 STUDY_ADVISORS = ADVISORS.select(

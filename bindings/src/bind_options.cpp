@@ -294,14 +294,14 @@ void bind_options(py::module_& m) {
       .field("duplicate_tolerance_m", &RuleOptions::duplicate_tolerance_m,
              "Two requests with business locations this close are one case (no double "
              "engagement); the later registered (else larger applicant_id) is escalated as "
-             "duplicate_request. <= 0 disables the check. Unit: metres.")
+             "duplicate_request. 0 disables the check (>= 0). Unit: metres.")
       .field("max_travel_minutes", &RuleOptions::max_travel_minutes,
              "Hard cap on travel for every pair, also with a soft radius; inf = none. "
              "Unit: minutes.")
       .field("alternatives", &RuleOptions::alternatives,
              "Runner-up advisors reported per assignment. Unit: count.")
       .field("threads", &RuleOptions::threads,
-             "Worker threads (<= 0: all cores); results never depend on it. Unit: count.")
+             "Worker threads (0: all cores; >= 0); results never depend on it. Unit: count.")
       .field_with("reserve", &get_reserve, &set_reserve,
                   "Slots held back for priority requests: a list of (service, slots, "
                   "min_priority); that many of the service's max_cases can only go to requests "

@@ -754,6 +754,21 @@ DesignResult design_model(const Model& m, const DesignOptions& opt) {
 
   DesignResult res;
   Outcome best = search(m, k, opt, run, res);
+  const DesignOptions defaults;
+  if (hb.active && (!best.valid || best.violation > 1e-9) &&
+      (opt.starts < defaults.starts || !opt.anneal) && !run.late()) {
+    // A light search (effort "fast") that found no plan within the bounds: the default
+    // search is cheap next to the exact model, so it goes first.
+    DesignOptions fuller = opt;
+    fuller.starts = std::max(opt.starts, defaults.starts);
+    fuller.anneal = true;
+    Run deeper = run;
+    deeper.iterations = trivial ? 0 : iterations;
+    DesignResult again;
+    const Outcome second = search(m, k, fuller, deeper, again);
+    res.iterations += again.iterations;
+    if (second.valid && (!best.valid || second.violation < best.violation)) best = second;
+  }
   std::vector<std::int32_t> model_start;
   if (hb.active && (!best.valid || best.violation > 1e-9)) {
     if (m.n > kMaxBoundUnits) {

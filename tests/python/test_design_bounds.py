@@ -3,12 +3,16 @@
 from __future__ import annotations
 
 import itertools
+from pathlib import Path
 
 import numpy as np
+import pandas as pd
 import pytest
 import shapely
 
 import libmatch
+
+DATA = Path(__file__).resolve().parents[2] / "data"
 
 
 def grid(rows: int, cols: int):
@@ -280,3 +284,18 @@ def test_thorough_search_finds_the_enumerated_optimum(rows, cols, k, seed, scale
     assert np.array_equal(
         plan.labels, problem.design(k, seed=seed, effort="thorough", threads=1).labels
     )
+
+
+def test_a_fast_search_that_misses_the_bounds_tries_the_default_search_first():
+    """effort='fast' (one start, no annealing) finds no plan within these bounds on the
+    bundled municipalities; the default search does, so the exact model is not needed."""
+    units = libmatch.read_areas(DATA / "municipalities.geojson", "id")
+    farms = pd.read_csv(DATA / "farms.csv")
+    idx = units.locate(farms[["x", "y"]].to_numpy(float))
+    demand = np.bincount(idx[idx >= 0], minlength=len(units)).astype(float)
+    bounds = {"demand_bounds": (0.9, 1.1), "max_travel_km": 60, "min_units": 3, "max_units": 14}
+    fast = libmatch.design_areas(units, demand, 6, effort="fast", bound_time_limit_s=5, **bounds)
+    full = libmatch.design_areas(units, demand, 6, **bounds)
+    check = libmatch.evaluate_plan(units, fast.labels, demand, **bounds)
+    assert check.attrs["summary"]["violations"] == []
+    assert fast.objective == pytest.approx(full.objective, rel=0.05)

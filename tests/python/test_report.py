@@ -654,3 +654,15 @@ def test_escalation_details_in_the_report_language(tmp_path):
                 assert shown != english[rid], rid
                 for word in (" advisor", " service ", " with ", " missing", " within "):
                     assert word not in shown, (rid, shown)
+
+
+def test_report_draws_the_rounds_own_areas_by_default(tmp_path):
+    areas = libmatch.read_areas(DATA / "orientation_areas.geojson", "id")
+    res = libmatch.match(DATA / "requests.csv", DATA / "advisors.csv", areas)
+    with_areas = Path(res.report(tmp_path / "a.html", language="en")).read_text(encoding="utf-8")
+    without = Path(res.report(tmp_path / "b.html", language="en", areas=None)).read_text(
+        encoding="utf-8"
+    )
+    ids = list(areas.ids)
+    assert all(i in with_areas for i in ids)
+    assert sum(i in without for i in ids) < len(ids)

@@ -358,12 +358,14 @@ struct DesignResult {
 /// start). Hard bounds enter the annealing as a penalty (State::kPenalty per unit of
 /// normalised violation) and plans are ranked feasible-first; fixed units seed their areas and
 /// never move. Conflicts shown by counting or by must-link chains are reported before the search,
-/// at any size (InfeasibleBounds, proven). When no start ends feasible, the exact model finds a
-/// feasible start or the call throws InfeasibleBounds (not proven when the model times out or
-/// n > kMaxBoundUnits). Cost per start O(iterations x area size); memory O(n + edges). Throws
-/// InvalidInput for k out of range, NaN or negative demand, an unconnected unit graph under
-/// IslandRule::Error, a bad initial plan. Validates and densifies the problem on every call:
-/// PreparedDesign (below) does it once for several designs of the same units.
+/// at any size (InfeasibleBounds, proven). When no start ends feasible, a lighter search than
+/// the default (fewer starts, no annealing: effort "fast") is first repeated at the default,
+/// then the exact model finds a feasible start or the call throws InfeasibleBounds (not proven
+/// when the model times out or n > kMaxBoundUnits). Cost per start O(iterations x area size);
+/// memory O(n + edges). Throws InvalidInput for k out of range, NaN or negative demand, an
+/// unconnected unit graph under IslandRule::Error, a bad initial plan. Validates and densifies the
+/// problem on every call: PreparedDesign (below) does it once for several designs of the same
+/// units.
 LIBMATCH_EXPORT DesignResult design_areas(const DesignProblem& problem,
                                           const DesignOptions& options);
 
