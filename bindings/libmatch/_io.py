@@ -29,6 +29,13 @@ def _is_path(source: Any) -> bool:
     return isinstance(source, (str, os.PathLike))
 
 
+def path_arg(value: Any, what: str, kind: str) -> str:
+    """``value`` as a path string; InvalidTypeError naming ``what`` for anything else."""
+    if not _is_path(value):
+        raise InvalidTypeError(f"{what} must be {kind}, got {type(value).__name__}")
+    return os.fspath(value)
+
+
 def _check_readable(path: str, what: str) -> None:
     if not os.path.exists(path):
         raise FileMissingError(f"{what}: file not found: {path}")

@@ -544,13 +544,10 @@ def read_areas(
     (non-polygon, invalid, empty layer), CrsError, InvalidInputError (duplicate ids; no
     layer named and several have ``id_field``).
     """
-    if not isinstance(source, (str, os.PathLike)):
-        raise InvalidTypeError(
-            f"source must be a path or a GDAL connection string, got {type(source).__name__}"
-        )
+    src = _io.path_arg(source, "source", "a path or a GDAL connection string")
     areas = AreaSet(
         _core.AreaSet.from_file(
-            os.fspath(source),
+            src,
             str(id_field),
             layer or "",
             _crs_string(crs),
@@ -558,7 +555,7 @@ def read_areas(
             bool(repair),
         )
     )
-    areas._source = (os.fspath(source), layer, str(id_field))
+    areas._source = (src, layer, str(id_field))
     return areas
 
 

@@ -762,16 +762,17 @@ class RoundResult:
     def _write_tables(
         self, out_dir: str | os.PathLike, *, rounded: bool = False, excel: bool = False
     ) -> list[str]:
+        from .audit import ROUND_TABLES
+
         _io.output_dir(out_dir, "round result")
         paths = []
-        names = ["assignments", "alternatives", "escalations", "loads"]
-        if isinstance(getattr(self, "referrals", None), pd.DataFrame):
-            names.insert(3, "referrals")
-        if self.catalogue is not None:
-            names.append("spend_by_service")
-            if self.catalogue["via_advisor_only"].astype(bool).any():
-                names.append("specialists")
-        for name in names:
+        cat = self.catalogue
+        written = {  # the tables a round may lack; the others are always written
+            "referrals": isinstance(getattr(self, "referrals", None), pd.DataFrame),
+            "spend_by_service": cat is not None,
+            "specialists": cat is not None and bool(cat["via_advisor_only"].astype(bool).any()),
+        }
+        for name in (t for t in ROUND_TABLES if written.get(t, True)):
             p = os.path.join(out_dir, f"{name}.csv")
             df = getattr(self, name)
             if name == "spend_by_service":  # unlimited max_cases / budget_eur: an empty cell

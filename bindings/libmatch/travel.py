@@ -69,14 +69,6 @@ class TravelPairs:
         return df
 
 
-def _path(path: Any, what: str) -> str:
-    if not isinstance(path, (str, os.PathLike)):
-        raise InvalidTypeError(
-            f"{what}: path must be a str or os.PathLike, got {type(path).__name__}"
-        )
-    return os.fspath(path)
-
-
 def _limit(value: float | None, name: str) -> float:
     if value is None:
         return math.inf
@@ -379,11 +371,7 @@ class RoadNetwork(TravelModel):
         FileMissingError, FileError, UnknownIdError (layer or field), GeometryError
         (no line features), CrsError, InvalidInputError (speeds, options).
         """
-        if not isinstance(source, (str, os.PathLike)):
-            raise InvalidTypeError(
-                f"source must be a path or a GDAL connection string, got {type(source).__name__}"
-            )
-        src = os.fspath(source)
+        src = _io.path_arg(source, "source", "a path or a GDAL connection string")
         if profile is None and _is_osm(src):
             profile = "osm_car"
         if profile not in (None, "osm_car", "none"):
@@ -570,7 +558,7 @@ class RoadNetwork(TravelModel):
         (versioned, with a checksum), for :meth:`load`.
 
         Raises FileError when the file cannot be written."""
-        self._impl.save(_path(path, "save"))
+        self._impl.save(_io.path_arg(path, "save: path", "a str or os.PathLike"))
 
     @classmethod
     def load(cls, path: str | os.PathLike) -> RoadNetwork:
@@ -579,7 +567,7 @@ class RoadNetwork(TravelModel):
         Raises FileMissingError; FileError naming the file when it is not a libmatch road
         network file, was written in another format version or with other graph rules
         (stale), or is truncated or corrupt."""
-        net = cls(_core.RoadNetwork.load(_path(path, "load")))
+        net = cls(_core.RoadNetwork.load(_io.path_arg(path, "load: path", "a str or os.PathLike")))
         net._provenance = {"method": "load", "path": os.path.abspath(os.fspath(path))}
         return net
 
